@@ -1,0 +1,172 @@
+"""Nature factories: potted plant, rock, tree, bush, grass tuft (bpy-free).
+
+Organic shapes are icospheres displaced by seeded smooth noise (geometry.blob); trunks are lathes,
+branches and stems are swept tubes. Origin at the centre of the base, min z = 0.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..geometry import blob, lathe, merge, rng_for, rod, rot_y, rot_z
+from ..materials import material
+from ..registry import Asset, Param, factory
+from .small import vessel
+
+
+def _to_base(m):
+    """Shift a mesh so its lowest point is at z = 0."""
+    m.verts[:, 2] -= m.verts[:, 2].min()
+    return m
+
+
+@factory("potted_plant", (
+    Param("height", 0.2, 0.7, doc="Overall height, m"),
+    Param("pot_radius", 0.05, 0.14, doc="Pot rim radius, m"),
+    Param("leaves", 5, 24, integer=True, doc="Number of leaves"),
+), ("object", "plant", "potted_plant"), small=True)
+def potted_plant(seed, p):
+    """House plant: tapered ceramic pot, soil, stems with flattened leaf blades."""
+    rng = rng_for(seed, "potted_plant", "shape")
+    pr, h = p["pot_radius"], p["height"]
+    ph = min(pr * rng.uniform(1.0, 1.5), h * 0.45)
+    parts = [vessel([(pr * 0.75, 0), (pr, ph)], 0.006, 0.012)]
+    soil_z = ph * 0.85
+    parts.append(lathe([(0, 0.0119), (pr * 0.75 - 0.006 + (pr * 0.25) * 0.0, 0.0119), (pr - 0.0062 - 0.001, soil_z), (0, soil_z)], 24).with_material(1))
+    leaf_len = (h - ph) * 0.55
+    for k in range(p["leaves"]):
+        g = rng_for(seed, "potted_plant", "leaf", k)
+        yaw = 2 * np.pi * (k / p["leaves"]) + g.uniform(-0.3, 0.3)
+        tilt = g.uniform(0.15, 0.9)
+        sl = leaf_len * g.uniform(0.5, 0.9)
+        base = np.array([0.0, 0.0, soil_z - 0.005])
+        d = np.array([np.sin(tilt) * np.cos(yaw), np.sin(tilt) * np.sin(yaw), np.cos(tilt)])
+        tip = base + d * sl
+        parts.append(rod(base, tip, 0.003, 5, mat=2))
+        ll = leaf_len * g.uniform(0.35, 0.6)
+        leaf = blob(g, (ll / 2, ll * g.uniform(0.15, 0.3), 0.004), 1, 0.05)
+        leaf = leaf.transformed(rot_z(yaw) @ rot_y(-(np.pi / 2 - tilt) * 0.8), tip + d * ll * 0.4).with_material(2)
+        parts.append(leaf)
+    m = merge(parts)
+    top = m.verts[:, 2].max()
+    if top > h:  # keep within the requested height
+        z = m.verts[:, 2]
+        m.verts[:, 2] = np.where(z > soil_z, soil_z + (z - soil_z) * (h - soil_z) / (top - soil_z), z)
+    mats = (material("ceramic", rng_for(seed, "potted_plant", "mat", "pot")),
+            material("stone", rng_for(seed, "potted_plant", "mat", "soil"), "soil"),
+            material("foliage", rng_for(seed, "potted_plant", "mat", "leaf")))
+    return Asset(m, mats)
+
+
+@factory("rock", (
+    Param("size", 0.1, 2.5, doc="Largest horizontal extent, m"),
+    Param("flatness", 0.35, 1.0, doc="Height as a fraction of the size"),
+    Param("roughness", 0.05, 0.3, doc="Amplitude of the surface noise"),
+), ("nature", "rock"))
+def rock(seed, p):
+    """Rock or boulder: noise-displaced icosphere with a flat bearing face."""
+    g = rng_for(seed, "rock", "shape")
+    s = p["size"] / 2
+    radii = (s, s * g.uniform(0.6, 1.0), s * p["flatness"])
+    m = blob(g, radii, 3 if p["size"] > 0.6 else 2, p["roughness"], 6, flat_bottom=-0.35)
+    m = _to_base(m.transformed(rot_z(g.uniform(0, 2 * np.pi))))
+    lo, hi = m.bounds()
+    m.verts[:, :2] -= (lo[:2] + hi[:2]) / 2
+    return Asset(m, (material("stone", rng_for(seed, "rock", "mat", "stone")),))
+
+
+@factory("tree", (
+    Param("height", 3.0, 10.0, doc="Overall height, m"),
+    Param("crown", 0.25, 0.45, doc="Crown radius as a fraction of the height"),
+    Param("conifer", 0, 1, integer=True, doc="0: broadleaf crown of foliage clumps, 1: conifer tiers"),
+), ("nature", "plant", "tree"))
+def tree(seed, p):
+    """Tree: flared trunk (lathe), branches (tubes) and a foliage crown (noisy clumps or conifer tiers)."""
+    g = rng_for(seed, "tree", "shape")
+    h, cr = p["height"], p["crown"] * p["height"]
+    tr = h * g.uniform(0.018, 0.03)
+    parts = []
+    if p["conifer"]:
+        cr *= 0.75
+        trunk_h = h * 0.95
+        parts.append(lathe([(0, 0), (tr * 1.5, 0), (tr * 1.1, 0.15), (tr * 0.3, trunk_h), (0, trunk_h)], 12))
+        tiers = int(g.integers(3, 6))
+        z0 = h * g.uniform(0.15, 0.3)
+        step = (h - z0) / (tiers + 0.6)
+        for k in range(tiers):
+            r = cr * (1 - k / (tiers + 0.5))
+            zb = z0 + k * step
+            ring = [(0, zb), (r, zb), (r * 0.9, zb + 0.08), (0, zb + step * 1.6)]
+            parts.append(lathe(ring, 14, mat=1))
+    else:
+        trunk_h = h * g.uniform(0.4, 0.55)
+        parts.append(lathe([(0, 0), (tr * 1.6, 0), (tr * 1.1, 0.2), (tr * 0.7, trunk_h), (0, trunk_h + 0.05)], 12))
+        clumps = int(g.integers(4, 8))
+        centre = np.array([0.0, 0.0, h - cr])
+        for k in range(clumps):
+            gk = rng_for(seed, "tree", "clump", k)
+            if k == 0:
+                off = np.array([0.0, 0.0, 0.0])
+            else:
+                a = 2 * np.pi * k / (clumps - 1) + gk.uniform(-0.4, 0.4)
+                off = np.array([np.cos(a), np.sin(a), gk.uniform(-0.5, 0.3)]) * cr * 0.45
+            c = centre + off
+            rad = cr * gk.uniform(0.5, 0.65)
+            parts.append(rod((0, 0, trunk_h * 0.85), c, tr * 0.45, 6, r1=tr * 0.2))
+            parts.append(blob(gk, (rad, rad, rad * 0.8), 2, 0.18).transformed(offset=c).with_material(1))
+    m = merge(parts)
+    # fit the crown inside its nominal radius and height so the planner's footprint is exact
+    xy = np.abs(m.verts[:, :2]).max()
+    if xy > cr:
+        m.verts[:, :2] *= cr / xy
+    top = m.verts[:, 2].max()
+    m.verts[:, 2] *= h / top
+    mats = (material("wood", rng_for(seed, "tree", "mat", "bark"), "bark"), material("foliage", rng_for(seed, "tree", "mat", "leaf")))
+    return Asset(m, mats)
+
+
+@factory("bush", (
+    Param("radius", 0.25, 1.0, doc="Horizontal radius, m"),
+    Param("height", 0.3, 1.2, doc="Height, m"),
+    Param("clumps", 2, 6, integer=True, doc="Number of foliage clumps"),
+), ("nature", "plant", "bush"))
+def bush(seed, p):
+    """Shrub: a few overlapping noisy foliage clumps on the ground."""
+    r, h = p["radius"], p["height"]
+    parts = []
+    for k in range(p["clumps"]):
+        g = rng_for(seed, "bush", "clump", k)
+        a = g.uniform(0, 2 * np.pi)
+        d = 0 if k == 0 else g.uniform(0.2, 0.45) * r
+        cr = r * g.uniform(0.5, 0.7)
+        parts.append(blob(g, (cr, cr, h * g.uniform(0.4, 0.55)), 2, 0.2, flat_bottom=-0.6).transformed(
+            offset=(d * np.cos(a), d * np.sin(a), 0)))
+    m = _to_base(merge(parts))
+    lo, hi = m.bounds()
+    m.verts[:, :2] -= (lo[:2] + hi[:2]) / 2
+    m.verts[:, 0] *= r / max(np.abs(m.verts[:, 0]).max(), 1e-6)
+    m.verts[:, 1] *= r / max(np.abs(m.verts[:, 1]).max(), 1e-6)
+    m.verts[:, 2] *= h / m.verts[:, 2].max()
+    return Asset(m, (material("foliage", rng_for(seed, "bush", "mat", "leaf")),))
+
+
+@factory("grass_tuft", (
+    Param("height", 0.08, 0.4, doc="Blade length, m"),
+    Param("blades", 6, 30, integer=True, doc="Number of blades"),
+    Param("spread", 0.03, 0.15, doc="Radius of the tuft base, m"),
+), ("nature", "plant", "grass"))
+def grass_tuft(seed, p):
+    """Grass tuft: thin tapered, leaning blades (closed triangular prisms)."""
+    parts = []
+    for k in range(p["blades"]):
+        g = rng_for(seed, "grass_tuft", "blade", k)
+        a, d = g.uniform(0, 2 * np.pi), g.uniform(0, p["spread"])
+        base = np.array([d * np.cos(a), d * np.sin(a), 0.0])
+        lean = g.uniform(0.05, 0.5)
+        L = p["height"] * g.uniform(0.6, 1.0)
+        tip = base + L * np.array([np.sin(lean) * np.cos(a), np.sin(lean) * np.sin(a), np.cos(lean)])
+        parts.append(rod(base, tip, 0.003, 3, r1=0.0006))
+    m = _to_base(merge(parts))
+    return Asset(m, (material("foliage", rng_for(seed, "grass_tuft", "mat", "leaf")),))
+
+
+FACTORIES = (potted_plant, rock, tree, bush, grass_tuft)

@@ -1,0 +1,179 @@
+"""Small-object factories: mug, bowl, plate, vase, bottle, book, table lamp, floor lamp (bpy-free).
+
+Vessels are lathes of a closed 2D profile (outside up, over a rounded rim, inside down), so the walls have real
+thickness and the surface is closed. Origin at the centre of the base, min z = 0.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..geometry import blob, box, lathe, merge, rng_for, rot_y, tube
+from ..materials import material
+from ..registry import Asset, Param, factory
+
+
+def _rim(r_out, r_in, z, n=4):
+    """Half-round rim points from the outer to the inner wall at height z."""
+    c, rr = (r_out + r_in) / 2, (r_out - r_in) / 2
+    a = np.linspace(0, np.pi, n + 2)[1:-1]
+    return [(c + rr * np.cos(t), z + rr * np.sin(t)) for t in a]
+
+
+def vessel(outer, thickness, bottom, segments=32):
+    """Closed thick-walled vessel from an outer profile [(r, z)...] (bottom to top, r > 0)."""
+    outer = [(float(r), float(z)) for r, z in outer]
+    top_r, top_z = outer[-1]
+    inner = [(max(r - thickness, 1e-3), z) for r, z in outer[::-1] if z > bottom + 1e-6]
+    inner[0] = (top_r - thickness, top_z)
+    prof = [(0.0, 0.0)] + outer + _rim(top_r, top_r - thickness, top_z) + inner + [(outer[0][0] - thickness, bottom), (0.0, bottom)]
+    return lathe(prof, segments)
+
+
+def _ceramic(seed, name, slot="body"):
+    return material("ceramic", rng_for(seed, name, "mat", slot))
+
+
+@factory("mug", (
+    Param("radius", 0.035, 0.05, doc="Outer radius, m"),
+    Param("height", 0.08, 0.11, doc="Height, m"),
+    Param("handle", 0, 1, integer=True, doc="1 adds a handle"),
+), ("object", "tableware", "mug"), small=True)
+def mug(seed, p):
+    """Ceramic mug with a thick rounded rim and an optional loop handle."""
+    rng = rng_for(seed, "mug", "shape")
+    r, h = p["radius"], p["height"]
+    taper = rng.uniform(0.85, 1.05)
+    parts = [vessel([(r * taper * 0.95, 0.0), (r * taper, 0.006), (r, h)], rng.uniform(0.003, 0.005), 0.008)]
+    if p["handle"]:
+        a = np.linspace(-np.pi / 2, np.pi / 2, 12)
+        hr = h * rng.uniform(0.25, 0.32)
+        path = np.stack([r - 0.004 + hr * 0.8 * np.cos(a), np.zeros_like(a), h / 2 + hr * np.sin(a)], axis=1)
+        parts.append(tube(path, 0.006, 8))
+    return Asset(merge(parts), (_ceramic(seed, "mug"),))
+
+
+@factory("bowl", (
+    Param("radius", 0.06, 0.12, doc="Rim radius, m"),
+    Param("height", 0.04, 0.08, doc="Height, m"),
+), ("object", "tableware", "bowl"), small=True)
+def bowl(seed, p):
+    """Ceramic bowl: a curved wall on a foot ring."""
+    rng = rng_for(seed, "bowl", "shape")
+    r, h = p["radius"], p["height"]
+    foot = r * rng.uniform(0.35, 0.5)
+    t = np.linspace(0, 1, 8)
+    outer = [(foot, 0.0)] + [(foot + (r - foot) * np.sin(x * np.pi / 2), 0.006 + (h - 0.006) * (1 - np.cos(x * np.pi / 2)) ** 0.8)
+                             for x in t[1:]]
+    return Asset(vessel(outer, rng.uniform(0.003, 0.006), 0.01), (_ceramic(seed, "bowl"),))
+
+
+@factory("plate", (
+    Param("radius", 0.09, 0.15, doc="Radius, m"),
+    Param("rim", 0.1, 0.3, doc="Rim width as a fraction of the radius"),
+), ("object", "tableware", "plate"), small=True)
+def plate(seed, p):
+    """Ceramic plate: a flat well and a raised rim, closed solid profile."""
+    r = p["radius"]
+    well = r * (1 - p["rim"])
+    prof = [(0, 0), (well * 0.8, 0), (well, 0.008), (r, 0.02), (r - 0.002, 0.022), (well, 0.011), (0, 0.005)]
+    return Asset(lathe(prof, 40), (_ceramic(seed, "plate"),))
+
+
+@factory("vase", (
+    Param("height", 0.15, 0.4, doc="Height, m"),
+    Param("radius", 0.04, 0.1, doc="Largest radius, m"),
+    Param("neck", 0.3, 0.8, doc="Neck radius as a fraction of the largest radius"),
+), ("object", "decor", "vase"), small=True)
+def vase(seed, p):
+    """Open ceramic or glass vase with a seeded belly-neck-lip profile."""
+    rng = rng_for(seed, "vase", "shape")
+    h, r, nk = p["height"], p["radius"], p["neck"]
+    belly = rng.uniform(0.25, 0.55)
+    z = np.linspace(0, 1, 10)
+    prof = r * (nk + (1 - nk) * np.exp(-((z - belly) / 0.28) ** 2)) + r * 0.15 * z ** 4
+    outer = [(max(pr, r * 0.25), h * zz) for pr, zz in zip(prof, z)]
+    outer[0] = (outer[0][0] * 0.85, 0.0)
+    kind = "glass" if rng.uniform() < 0.25 else "ceramic"
+    return Asset(vessel(outer, 0.004, 0.01), (material(kind, rng_for(seed, "vase", "mat", "body")),))
+
+
+@factory("bottle", (
+    Param("height", 0.18, 0.32, doc="Height including the cap, m"),
+    Param("radius", 0.03, 0.045, doc="Body radius, m"),
+    Param("shoulder", 0.5, 0.75, doc="Shoulder height as a fraction of the height"),
+), ("object", "tableware", "bottle"), small=True)
+def bottle(seed, p):
+    """Glass bottle (solid closed profile: body, shoulder, neck) with a cap."""
+    rng = rng_for(seed, "bottle", "shape")
+    h, r, s = p["height"], p["radius"], p["shoulder"]
+    nr = r * rng.uniform(0.3, 0.45)
+    cap_h = 0.02
+    body = h - cap_h
+    prof = [(0, 0), (r * 0.95, 0), (r, 0.005), (r, body * s)]
+    for t in np.linspace(0.25, 1, 4):
+        prof.append((nr + (r - nr) * np.cos(t * np.pi / 2), body * s + (body * 0.82 - body * s) * t))
+    prof += [(nr, body), (0, body)]
+    glass = material("glass", rng_for(seed, "bottle", "mat", "glass"))
+    cap = lathe([(0, body - 0.002), (nr + 0.002, body - 0.002), (nr + 0.002, h), (0, h)], 16).with_material(1)
+    return Asset(merge([lathe(prof, 24), cap]), (glass, material("metal", rng_for(seed, "bottle", "mat", "cap"))))
+
+
+@factory("book", (
+    Param("height", 0.18, 0.30, doc="Page height, m"),
+    Param("depth", 0.12, 0.21, doc="Page width, m"),
+    Param("thickness", 0.012, 0.06, doc="Spine thickness, m"),
+    Param("standing", 0, 1, integer=True, doc="1: upright (spine facing -Y), 0: lying flat"),
+), ("object", "decor", "book"), small=True)
+def book(seed, p):
+    """Hard-cover book: two covers and a spine around an inset page block."""
+    h, d, t = p["height"], p["depth"], p["thickness"]
+    c = min(0.003, t / 6)
+    parts = [box((-t / 2, -d / 2, 0), (-t / 2 + c, d / 2, h)), box((t / 2 - c, -d / 2, 0), (t / 2, d / 2, h)),
+             box((-t / 2, -d / 2, 0), (t / 2, -d / 2 + c, h)),
+             box((-t / 2 + c - 0.0005, -d / 2 + c - 0.0005, 0.003), (t / 2 - c + 0.0005, d / 2 - 0.003, h - 0.003), mat=1)]
+    m = merge(parts)
+    if not p["standing"]:  # lay it on its side: X up
+        m = m.transformed(rot_y(np.pi / 2), (-h / 2, 0.0, t / 2))
+    mats = (material("fabric", rng_for(seed, "book", "mat", "cover"), "cover"),
+            material("paint", rng_for(seed, "book", "mat", "pages"), "paper"))
+    return Asset(m, mats)
+
+
+def _lamp(seed, name, h, shade_r, base_r):
+    rng = rng_for(seed, name, "shape")
+    base_h = rng.uniform(0.015, 0.04)
+    parts = [lathe([(0, 0), (base_r, 0), (base_r * 0.9, base_h), (0, base_h)], 32)]
+    shade_h = shade_r * rng.uniform(0.8, 1.2)
+    top_r = shade_r * rng.uniform(0.55, 0.9)
+    z0 = h - shade_h
+    parts.append(lathe([(0, base_h - 0.001), (0.012, base_h - 0.001), (0.012, z0 + shade_h * 0.5), (0, z0 + shade_h * 0.5)], 12))
+    parts.append(blob(rng_for(seed, name, "bulb"), (0.03, 0.03, 0.04), 1, 0.0, 0).transformed(
+        offset=(0, 0, z0 + shade_h * 0.5 + 0.035)).with_material(2))
+    ring = [(shade_r, z0), (top_r, h), (top_r - 0.004, h), (shade_r - 0.004, z0)]
+    parts.append(lathe(ring, 32, mat=1, loop=True))
+    mats = (material("metal", rng_for(seed, name, "mat", "metal")), material("fabric", rng_for(seed, name, "mat", "shade"), "paper"),
+            material("emission", rng_for(seed, name, "mat", "bulb"), "warm"))
+    return Asset(merge(parts), mats)
+
+
+@factory("table_lamp", (
+    Param("height", 0.3, 0.55, doc="Height to the top of the shade, m"),
+    Param("shade_radius", 0.09, 0.16, doc="Shade bottom radius, m"),
+    Param("base_radius", 0.06, 0.1, doc="Base radius, m"),
+), ("object", "lighting", "lamp"), small=True)
+def table_lamp(seed, p):
+    """Table lamp: metal base and stem, glowing bulb, open fabric shade with thickness."""
+    return _lamp(seed, "table_lamp", p["height"], p["shade_radius"], p["base_radius"])
+
+
+@factory("floor_lamp", (
+    Param("height", 1.4, 1.8, doc="Height to the top of the shade, m"),
+    Param("shade_radius", 0.15, 0.25, doc="Shade bottom radius, m"),
+    Param("base_radius", 0.12, 0.2, doc="Base radius, m"),
+), ("furniture", "lighting", "lamp"))
+def floor_lamp(seed, p):
+    """Floor lamp: weighted base, tall stem, glowing bulb, open fabric shade."""
+    return _lamp(seed, "floor_lamp", p["height"], p["shade_radius"], p["base_radius"])
+
+
+FACTORIES = (mug, bowl, plate, vase, bottle, book, table_lamp, floor_lamp)

@@ -1,0 +1,379 @@
+"""Closed mesh primitives in numpy (bpy-free).
+
+A ``Mesh`` holds polygons of mixed size as flat arrays, the way Blender stores them:
+
+    verts   Float[ndarray, "V 3"]   metres, Z up
+    corners Int[ndarray, "C"]       vertex index of each face corner
+    sizes   Int[ndarray, "F"]       corners per face (3 or 4, caps may be larger)
+    uvs     Float[ndarray, "C 2"]   one UV per face corner
+    mat     Int[ndarray, "F"]       material slot per face
+    smooth  Bool[ndarray, "F"]      shade smooth per face
+
+Every primitive here is a closed 2-manifold shell with outward (counter-clockwise seen from outside) winding;
+``_orient`` checks the signed volume and flips a shell whose winding came out inward, so callers never have to.
+"""
+from __future__ import annotations
+
+import hashlib
+import zlib
+
+import numpy as np
+
+
+class Mesh:
+    __slots__ = ("verts", "corners", "sizes", "uvs", "mat", "smooth")
+
+    def __init__(self, verts, corners, sizes, uvs, mat=None, smooth=False):
+        self.verts = np.asarray(verts, dtype=np.float64).reshape(-1, 3)
+        self.corners = np.asarray(corners, dtype=np.int64).ravel()
+        self.sizes = np.asarray(sizes, dtype=np.int64).ravel()
+        self.uvs = np.asarray(uvs, dtype=np.float64).reshape(-1, 2)
+        nf = len(self.sizes)
+        self.mat = np.zeros(nf, np.int64) if mat is None else np.broadcast_to(np.asarray(mat, np.int64), (nf,)).copy()
+        self.smooth = np.broadcast_to(np.asarray(smooth, bool), (nf,)).copy()
+
+    # ----------------------------------------------------------------- transforms
+    def copy(self) -> "Mesh":
+        return Mesh(self.verts.copy(), self.corners.copy(), self.sizes.copy(), self.uvs.copy(),
+                    self.mat.copy(), self.smooth.copy())
+
+    def transformed(self, rot=None, offset=(0.0, 0.0, 0.0), scale=None) -> "Mesh":
+        """Scale (per axis, positive), then rotate (3x3, proper), then translate."""
+        m = self.copy()
+        v = m.verts
+        if scale is not None:
+            v = v * np.asarray(scale, np.float64)
+        if rot is not None:
+            v = v @ np.asarray(rot, np.float64).T
+        m.verts = v + np.asarray(offset, np.float64)
+        return m
+
+    def with_material(self, slot: int) -> "Mesh":
+        m = self.copy()
+        m.mat[:] = slot
+        return m
+
+    def bounds(self):
+        return self.verts.min(axis=0), self.verts.max(axis=0)
+
+    def digest(self) -> str:
+        h = hashlib.sha256()
+        for a in (self.verts, self.corners, self.sizes, self.uvs, self.mat, self.smooth):
+            h.update(np.ascontiguousarray(a).tobytes())
+        return h.hexdigest()
+
+
+def merge(meshes) -> Mesh:
+    meshes = list(meshes)
+    offs = np.cumsum([0] + [len(m.verts) for m in meshes[:-1]])
+    return Mesh(np.concatenate([m.verts for m in meshes]),
+                np.concatenate([m.corners + o for m, o in zip(meshes, offs)]),
+                np.concatenate([m.sizes for m in meshes]),
+                np.concatenate([m.uvs for m in meshes]),
+                np.concatenate([m.mat for m in meshes]),
+                np.concatenate([m.smooth for m in meshes]))
+
+
+# --------------------------------------------------------------------- measures
+def face_starts(m: Mesh):
+    return np.concatenate([[0], np.cumsum(m.sizes)[:-1]])
+
+
+def fan_triangles(m: Mesh):
+    """Int[ndarray, "T 3"] triangles fanned from each face's first corner."""
+    starts = face_starts(m)
+    tris = []
+    for k in range(1, int(m.sizes.max()) - 1 if len(m.sizes) else 0):
+        sel = m.sizes > k + 1
+        s = starts[sel]
+        tris.append(np.stack([m.corners[s], m.corners[s + k], m.corners[s + k + 1]], axis=1))
+    return np.concatenate(tris) if tris else np.zeros((0, 3), np.int64)
+
+
+def signed_volume(m: Mesh) -> float:
+    t = fan_triangles(m)
+    a, b, c = m.verts[t[:, 0]], m.verts[t[:, 1]], m.verts[t[:, 2]]
+    return float(np.einsum("ij,ij->i", a, np.cross(b, c)).sum() / 6.0)
+
+
+def face_areas(m: Mesh):
+    t = fan_triangles(m)
+    a, b, c = m.verts[t[:, 0]], m.verts[t[:, 1]], m.verts[t[:, 2]]
+    tri_area = 0.5 * np.linalg.norm(np.cross(b - a, c - a), axis=1)
+    owner = np.repeat(np.arange(len(m.sizes)), np.maximum(m.sizes - 2, 0))
+    return np.bincount(owner, weights=tri_area, minlength=len(m.sizes))
+
+
+def edge_use_counts(m: Mesh):
+    """Dict-free count of how often each undirected edge is used; closed manifold => all 2,
+    and each directed edge appears once (consistent winding)."""
+    starts = face_starts(m)
+    nxt = np.arange(len(m.corners)) + 1
+    ends = starts + m.sizes
+    wrap = np.zeros(len(m.corners), bool)
+    wrap[ends - 1] = True
+    nxt[wrap] = starts
+    a, b = m.corners, m.corners[nxt]
+    directed = a * (len(m.verts) + 1) + b
+    und = np.minimum(a, b) * (len(m.verts) + 1) + np.maximum(a, b)
+    _, und_counts = np.unique(und, return_counts=True)
+    _, dir_counts = np.unique(directed, return_counts=True)
+    return und_counts, dir_counts
+
+
+def _orient(m: Mesh) -> Mesh:
+    """Flip the winding of a closed shell whose signed volume is negative."""
+    if signed_volume(m) >= 0:
+        return m
+    starts = face_starts(m)
+    corners = m.corners.copy()
+    uvs = m.uvs.copy()
+    for s, n in zip(starts, m.sizes):
+        corners[s:s + n] = corners[s:s + n][::-1]
+        uvs[s:s + n] = uvs[s:s + n][::-1]
+    return Mesh(m.verts, corners, m.sizes, uvs, m.mat, m.smooth)
+
+
+# --------------------------------------------------------------------- rotations
+def rot_z(a: float):
+    c, s = np.cos(a), np.sin(a)
+    return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+
+
+def rot_x(a: float):
+    c, s = np.cos(a), np.sin(a)
+    return np.array([[1.0, 0.0, 0.0], [0.0, c, -s], [0.0, s, c]])
+
+
+def rot_y(a: float):
+    c, s = np.cos(a), np.sin(a)
+    return np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
+
+
+def rot_align_z(d):
+    """Proper rotation taking +Z onto unit direction ``d``."""
+    d = np.asarray(d, np.float64)
+    d = d / np.linalg.norm(d)
+    z = np.array([0.0, 0.0, 1.0])
+    v = np.cross(z, d)
+    c = float(d @ z)
+    if np.linalg.norm(v) < 1e-12:
+        return np.eye(3) if c > 0 else np.diag([1.0, -1.0, -1.0])
+    vx = np.array([[0, -v[2], v[1]], [v[2], 0, -v[0]], [-v[1], v[0], 0]])
+    return np.eye(3) + vx + vx @ vx * (1.0 / (1.0 + c))
+
+
+# --------------------------------------------------------------------- primitives
+_BOX_FACES = np.array([[0, 2, 3, 1], [4, 5, 7, 6], [0, 1, 5, 4], [2, 6, 7, 3], [0, 4, 6, 2], [1, 3, 7, 5]])
+_BOX_UV_AXES = np.array([[0, 1], [0, 1], [0, 2], [0, 2], [1, 2], [1, 2]])
+
+
+def box(lo, hi, mat: int = 0) -> Mesh:
+    """Axis-aligned closed box from corner ``lo`` to ``hi``; UVs are metric planar projections per face."""
+    lo, hi = np.asarray(lo, np.float64), np.asarray(hi, np.float64)
+    idx = np.arange(8)
+    bits = np.stack([(idx >> 0) & 1, (idx >> 1) & 1, (idx >> 2) & 1], axis=1)
+    verts = lo + bits * (hi - lo)
+    corners = _BOX_FACES.ravel()
+    uvs = np.concatenate([verts[f][:, ax] for f, ax in zip(_BOX_FACES, _BOX_UV_AXES)])
+    return _orient(Mesh(verts, corners, np.full(6, 4), uvs, mat, False))
+
+
+def box_c(cx, cy, z0, sx, sy, sz, mat: int = 0) -> Mesh:
+    """Box centred on (cx, cy) in XY, resting on z0."""
+    return box((cx - sx / 2, cy - sy / 2, z0), (cx + sx / 2, cy + sy / 2, z0 + sz), mat)
+
+
+def lathe(profile, segments: int = 24, mat: int = 0, loop: bool = False, smooth: bool = True) -> Mesh:
+    """Revolve a 2D profile [(r, z), ...] about Z.
+
+    An open profile must start and end on the axis (r == 0) so the result is closed; a ``loop`` profile is a
+    closed polygon with r > 0 everywhere (a ring such as a lamp shade or a tyre)."""
+    p = np.asarray(profile, np.float64)
+    n = segments
+    on_axis = p[:, 0] <= 1e-12
+    if not loop and not (on_axis[0] and on_axis[-1]):
+        raise ValueError("open lathe profile must start and end on the axis")
+    theta = np.linspace(0.0, 2 * np.pi, n + 1)[:-1]
+    vid = np.zeros((len(p), n), np.int64)
+    verts = []
+    for i, (r, z) in enumerate(p):
+        if on_axis[i] and not loop:
+            vid[i, :] = len(verts)
+            verts.append((0.0, 0.0, z))
+        else:
+            vid[i, :] = len(verts) + np.arange(n)
+            verts.extend(np.stack([r * np.cos(theta), r * np.sin(theta), np.full(n, z)], axis=1).tolist())
+    seg = np.linalg.norm(np.diff(np.vstack([p, p[:1]]) if loop else p, axis=0), axis=1)
+    vcoord = np.concatenate([[0.0], np.cumsum(seg)])
+    rows = len(p) if loop else len(p) - 1
+    corners, sizes, uvs = [], [], []
+    for i in range(rows):
+        i2 = (i + 1) % len(p)
+        for j in range(n):
+            j2 = (j + 1) % n
+            quad = [(i, j), (i, j + 1), (i2, j + 1), (i2, j)]
+            ids = [vid[a, b % n] for a, b in quad]
+            uv = [(b / n, vcoord[a if k < 2 else i + 1]) for k, (a, b) in enumerate(quad)]
+            keep = [k for k in range(4) if not (k > 0 and ids[k] == ids[k - 1]) and not (k == 3 and ids[3] == ids[0])]
+            corners.extend(ids[k] for k in keep)
+            uvs.extend(uv[k] for k in keep)
+            sizes.append(len(keep))
+    m = Mesh(verts, corners, sizes, uvs, mat, smooth)
+    return _orient(m)
+
+
+def cylinder(r: float, h: float, z0: float = 0.0, segments: int = 16, mat: int = 0, r_top=None) -> Mesh:
+    rt = r if r_top is None else r_top
+    m = lathe([(0.0, z0), (r, z0), (rt, z0 + h), (0.0, z0 + h)], segments, mat)
+    m.smooth[:] = False
+    return m
+
+
+def rod(p0, p1, r: float, segments: int = 10, mat: int = 0, r1=None) -> Mesh:
+    """Closed (tapered) cylinder from point p0 to point p1."""
+    p0, p1 = np.asarray(p0, np.float64), np.asarray(p1, np.float64)
+    d = p1 - p0
+    h = float(np.linalg.norm(d))
+    m = lathe([(0.0, 0.0), (r, 0.0), (r if r1 is None else r1, h), (0.0, h)], segments, mat)
+    return m.transformed(rot_align_z(d), p0)
+
+
+def _icosahedron():
+    t = (1.0 + 5 ** 0.5) / 2.0
+    v = np.array([[-1, t, 0], [1, t, 0], [-1, -t, 0], [1, -t, 0], [0, -1, t], [0, 1, t], [0, -1, -t], [0, 1, -t],
+                  [t, 0, -1], [t, 0, 1], [-t, 0, -1], [-t, 0, 1]], np.float64)
+    f = np.array([[0, 11, 5], [0, 5, 1], [0, 1, 7], [0, 7, 10], [0, 10, 11], [1, 5, 9], [5, 11, 4], [11, 10, 2],
+                  [10, 7, 6], [7, 1, 8], [3, 9, 4], [3, 4, 2], [3, 2, 6], [3, 6, 8], [3, 8, 9], [4, 9, 5],
+                  [2, 4, 11], [6, 2, 10], [8, 6, 7], [9, 8, 1]])
+    return v / np.linalg.norm(v, axis=1, keepdims=True), f
+
+
+_ICO_CACHE: dict = {}
+
+
+def unit_icosphere(subdiv: int):
+    """(verts, faces) of a unit icosphere; cached, callers must not mutate."""
+    if subdiv in _ICO_CACHE:
+        return _ICO_CACHE[subdiv]
+    v, f = _icosahedron()
+    verts = [tuple(x) for x in v]
+    for _ in range(subdiv):
+        mid: dict = {}
+        nf = []
+
+        def midpoint(a, b):
+            key = (a, b) if a < b else (b, a)
+            if key not in mid:
+                p = (np.asarray(verts[a]) + np.asarray(verts[b])) / 2
+                verts.append(tuple(p / np.linalg.norm(p)))
+                mid[key] = len(verts) - 1
+            return mid[key]
+
+        for a, b, c in f:
+            ab, bc, ca = midpoint(a, b), midpoint(b, c), midpoint(c, a)
+            nf += [[a, ab, ca], [b, bc, ab], [c, ca, bc], [ab, bc, ca]]
+        f = np.array(nf)
+    out = (np.array(verts, np.float64), np.asarray(f, np.int64))
+    _ICO_CACHE[subdiv] = out
+    return out
+
+
+def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat: int = 0,
+         flat_bottom: float | None = None) -> Mesh:
+    """Icosphere scaled to ``radii`` and displaced radially by seeded smooth noise (a sum of random plane waves).
+    ``flat_bottom`` (fraction of the z radius, e.g. -0.4) clamps the underside flat, like a rock resting on ground.
+    Origin stays at the blob's centre; callers move it."""
+    unit, faces = unit_icosphere(subdiv)
+    disp = np.zeros(len(unit))
+    for k in range(octaves):
+        d = rng.normal(size=3)
+        d /= np.linalg.norm(d)
+        freq = 1.5 * (1.7 ** k)
+        disp += (rough / (1.6 ** k)) * np.sin(freq * (unit @ d) + rng.uniform(0, 2 * np.pi))
+    v = unit * np.clip(1.0 + disp, 0.35, None)[:, None] * np.asarray(radii, np.float64)
+    if flat_bottom is not None:
+        v[:, 2] = np.maximum(v[:, 2], flat_bottom * radii[2])
+    # spherical UVs with the seam fixed per face
+    u = 0.5 + np.arctan2(unit[:, 1], unit[:, 0]) / (2 * np.pi)
+    w = 0.5 + np.arcsin(np.clip(unit[:, 2], -1, 1)) / np.pi
+    fu = u[faces]
+    span = fu.max(axis=1) - fu.min(axis=1)
+    fu = np.where((span[:, None] > 0.5) & (fu < 0.5), fu + 1.0, fu)
+    uvs = np.stack([fu.ravel(), w[faces].ravel()], axis=1)
+    return _orient(Mesh(v, faces.ravel(), np.full(len(faces), 3), uvs, mat, True))
+
+
+def tube(path, radii, segments: int = 8, mat: int = 0) -> Mesh:
+    """Closed tube swept along a polyline ``path`` (P x 3) with per-point ``radii``, capped by fans at both ends."""
+    path = np.asarray(path, np.float64)
+    radii = np.broadcast_to(np.asarray(radii, np.float64), (len(path),))
+    tang = np.gradient(path, axis=0)
+    tang /= np.linalg.norm(tang, axis=1, keepdims=True)
+    ref = np.array([0.0, 0.0, 1.0]) if abs(tang[0][2]) < 0.9 else np.array([1.0, 0.0, 0.0])
+    n_prev = np.cross(tang[0], ref)
+    n_prev /= np.linalg.norm(n_prev)
+    theta = np.linspace(0, 2 * np.pi, segments + 1)[:-1]
+    rings = []
+    for t, p, r in zip(tang, path, radii):
+        n = n_prev - t * (n_prev @ t)  # parallel transport of the ring frame
+        n /= np.linalg.norm(n)
+        b = np.cross(t, n)
+        rings.append(p + r * (np.cos(theta)[:, None] * n + np.sin(theta)[:, None] * b))
+        n_prev = n
+    verts = np.concatenate(rings + [path[:1], path[-1:]])
+    P, S = len(path), segments
+    c0, c1 = P * S, P * S + 1
+    corners, sizes, uvs = [], [], []
+    for i in range(P - 1):
+        for j in range(S):
+            j2 = (j + 1) % S
+            corners += [i * S + j, i * S + j2, (i + 1) * S + j2, (i + 1) * S + j]
+            uvs += [(j / S, i), ((j + 1) / S, i), ((j + 1) / S, i + 1), (j / S, i + 1)]
+            sizes.append(4)
+    for j in range(S):
+        j2 = (j + 1) % S
+        corners += [c0, j2, j, c1, (P - 1) * S + j, (P - 1) * S + j2]
+        uvs += [(0.5, 0.5), (0.5 + 0.5 * np.cos(theta[j2]), 0.5 + 0.5 * np.sin(theta[j2])),
+                (0.5 + 0.5 * np.cos(theta[j]), 0.5 + 0.5 * np.sin(theta[j]))] * 2
+        sizes += [3, 3]
+    return _orient(Mesh(verts, corners, sizes, uvs, mat, True))
+
+
+def grid_heightfield(heights, size_x: float, size_y: float, base: float, mat: int = 0) -> Mesh:
+    """Closed terrain slab: a heightfield top (heights: Float[ndarray, "NY NX"]) centred on the origin,
+    vertical skirts and a flat bottom at z = ``base``."""
+    ny, nx = heights.shape
+    xs = np.linspace(-size_x / 2, size_x / 2, nx)
+    ys = np.linspace(-size_y / 2, size_y / 2, ny)
+    X, Y = np.meshgrid(xs, ys)
+    top = np.stack([X.ravel(), Y.ravel(), heights.ravel()], axis=1)
+    bottom = np.stack([X.ravel(), Y.ravel(), np.full(nx * ny, base)], axis=1)
+    verts = np.concatenate([top, bottom])
+    off = nx * ny
+    jj, ii = np.meshgrid(np.arange(nx - 1), np.arange(ny - 1))
+    a = (ii * nx + jj).ravel()
+    quads = np.stack([a, a + 1, a + nx + 1, a + nx], axis=1)
+    border = np.concatenate([np.arange(nx), (np.arange(1, ny) * nx + nx - 1), (ny - 1) * nx + np.arange(nx - 2, -1, -1),
+                             np.arange(ny - 2, 0, -1) * nx])
+    nb = len(border)
+    skirt = np.stack([border, border + off, np.roll(border, -1) + off, np.roll(border, -1)], axis=1)
+    inner = (np.arange(ny - 1)[:, None] * nx + np.arange(nx - 1)[None, :]).ravel()
+    bottom_q = np.stack([inner + off, inner + off + nx, inner + off + nx + 1, inner + off + 1], axis=1)
+    faces = np.concatenate([quads, skirt, bottom_q])
+    uvs = verts[faces.ravel()][:, :2] / 4.0
+    m = Mesh(verts, faces.ravel(), np.full(len(faces), 4), uvs, mat, False)
+    m.smooth[:len(quads)] = True
+    del nb
+    return _orient(m)
+
+
+# --------------------------------------------------------------------- seeds
+def stable_key(*parts) -> int:
+    """Process-independent 32-bit key from strings/ints (never Python's hash())."""
+    return zlib.crc32("/".join(str(p) for p in parts).encode("utf-8"))
+
+
+def rng_for(seed: int, *parts) -> np.random.Generator:
+    """An independent generator for one sub-part of one seeded asset."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), stable_key(*parts)])))
