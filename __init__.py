@@ -5,7 +5,6 @@ order of ``_modules()`` and unregistered in reverse. The one root PropertyGroup 
 """
 import bpy
 
-from . import operators, panels
 from .operators import generate as _op_generate, session as _session, worker as _op_worker
 from .panels import generate as _pt_generate, preferences as _preferences, props as _props
 

@@ -188,6 +188,8 @@ class ImplicitShapeParams:
     """marching-cubes grid cells along the longest side (8..256)"""
     texture_size: int = 512
     """baked texture width and height in pixels (16..4096)"""
+    face_budget: int = 10000
+    """most triangles in the result; finer meshes are decimated (100..2,000,000)"""
     color_noise: float = 0.05
     """amplitude of seeded colour variation (0..1)"""
     roughness: float = 0.6
@@ -220,6 +222,8 @@ class ImplicitShapeParams:
         object.__setattr__(self, "resolution", int(self.resolution))
         check_number("texture_size", self.texture_size, MIN_TEXTURE_SIZE, MAX_TEXTURE_SIZE, integer=True)
         object.__setattr__(self, "texture_size", int(self.texture_size))
+        check_number("face_budget", self.face_budget, 100, 2_000_000, integer=True)
+        object.__setattr__(self, "face_budget", int(self.face_budget))
         object.__setattr__(self, "color_noise", float(check_number("color_noise", self.color_noise, 0.0, 1.0)))
         object.__setattr__(self, "roughness", float(check_number("roughness", self.roughness, 0.0, 1.0)))
 
@@ -323,7 +327,9 @@ def load_spec_file(path: str, overrides: dict | None = None) -> JobSpec:
 
 
 # --------------------------------------------------------------------------- events
-EVENT_KINDS = ("accepted", "progress", "log", "result", "error", "cancelled", "status", "hello")
+EVENT_KINDS = ("accepted", "progress", "log", "result", "error", "cancelled", "status", "hello", "released",
+               "disconnected")
+FINAL_EVENTS = ("result", "error", "cancelled")
 
 
 def event(kind: str, job_id: str | None = None, **fields) -> dict:

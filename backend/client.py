@@ -1,0 +1,267 @@
+"""WorkerClient: start or connect to a worker, submit jobs, stream events, cancel, restart.
+
+bpy-free and torch-free: Blender's Python, the CLI and the dataset orchestrator all use it. A reader
+thread turns the worker's lines into event dicts on a ``queue.Queue``; the owner drains it on its own
+thread (in Blender: a ``bpy.app.timers`` callback on the main thread).
+"""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+from .jobs import FINAL_EVENTS, JobSpec
+
+READY = "CONJURE_WORKER_READY"
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # folder holding backend/
+
+
+class WorkerError(RuntimeError):
+    """The worker could not be started, reached, or it refused us."""
+
+
+def default_log_dir() -> str:
+    return os.path.join(tempfile.gettempdir(), f"conjure-{os.getuid() if hasattr(os, 'getuid') else 'user'}")
+
+
+def _describe_exit(code: int | None, log_path: str | None) -> str:
+    if code is None:
+        return "the connection to the worker was lost"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        why = f"the worker was killed ({name})"
+        if -code == signal.SIGKILL:
+            why += "; the system may have run out of memory"
+    else:
+        why = f"the worker exited with code {code}"
+    if log_path and os.path.exists(log_path):
+        with open(log_path, "rb") as f:
+            f.seek(max(0, os.path.getsize(log_path) - 2000))
+            tail = f.read().decode("utf-8", "replace").strip().splitlines()
+        if tail:
+            why += f": {tail[-1]}"
+    return why
+
+
+class WorkerClient:
+    """One connection to one worker (a process we started, or a running one we connected to)."""
+
+    def __init__(self, sock: socket.socket, token: str, proc: subprocess.Popen | None = None,
+                 log_path: str | None = None):
+        self.sock = sock
+        self.token = token
+        self.proc = proc
+        self.log_path = log_path
+        self.events: "queue.Queue[dict]" = queue.Queue()
+        self._send_lock = threading.Lock()
+        self._rfile = sock.makefile("rb")
+        self.connected = True
+        self.info = self._handshake()
+        self._reader = threading.Thread(target=self._read_loop, name="conjure-client-reader", daemon=True)
+        self._reader.start()
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def start_local(cls, python: str | None = None, *, device: str = "auto", env: dict | None = None,
+                    log_dir: str | None = None, timeout: float = 60.0) -> "WorkerClient":
+        """Start ``python -m backend.worker serve`` on loopback with a fresh token and connect to it."""
+        python = os.path.abspath(os.path.expanduser(python or sys.executable))
+        if not os.path.isfile(python) or not os.access(python, os.X_OK):
+            raise WorkerError(f"worker Python interpreter not found or not executable: {python}")
+        token = secrets.token_urlsafe(24)
+        log_dir = log_dir or default_log_dir()
+        os.makedirs(log_dir, exist_ok=True)
+        log_path = os.path.join(log_dir, f"worker-{os.getpid()}-{uuid.uuid4().hex[:6]}.log")
+        full_env = dict(os.environ, **(env or {}))
+        full_env.update(CONJURE_WORKER_TOKEN=token, PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1",
+                        PYTHONPATH=os.pathsep.join(p for p in (PACKAGE_ROOT, full_env.get("PYTHONPATH")) if p))
+        log = open(log_path, "ab")
+        try:
+            proc = subprocess.Popen(
+                [python, "-m", "backend.worker", "serve", "--host", "127.0.0.1", "--port", "0",
+                 "--device", device, "--parent-pid", str(os.getpid())],
+                cwd=log_dir, env=full_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
+        except OSError as e:
+            raise WorkerError(f"cannot start the worker with {python}: {e.strerror}") from None
+        finally:
+            log.close()
+        port = cls._wait_ready(proc, timeout, log_path)
+        try:
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            sock.settimeout(None)
+            return cls(sock, token, proc, log_path)
+        except (OSError, WorkerError):
+            proc.kill()
+            proc.wait()
+            raise
+
+    @staticmethod
+    def _wait_ready(proc: subprocess.Popen, timeout: float, log_path: str) -> int:
+        result: dict = {}
+
+        def read():
+            for raw in proc.stdout:
+                line = raw.decode("utf-8", "replace").strip()
+                if line.startswith(READY):
+                    result["info"] = json.loads(line[len(READY):])
+                    return
+
+        t = threading.Thread(target=read, daemon=True)
+        t.start()
+        t.join(timeout)
+        if "info" not in result:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+                raise WorkerError(f"the worker did not start within {timeout:.0f} s (log: {log_path})")
+            raise WorkerError(f"the worker failed to start: {_describe_exit(proc.returncode, log_path)}")
+        return int(result["info"]["port"])
+
+    @classmethod
+    def connect(cls, host: str, port: int, token: str, timeout: float = 10.0) -> "WorkerClient":
+        """Connect to a worker someone else started (``python -m backend.worker serve``)."""
+        try:
+            sock = socket.create_connection((host, int(port)), timeout=timeout)
+        except OSError as e:
+            raise WorkerError(f"cannot reach the worker at {host}:{port}: {e.strerror or e}") from None
+        sock.settimeout(None)
+        return cls(sock, token)
+
+    # ------------------------------------------------------------------ protocol
+    def _send(self, msg: dict) -> None:
+        data = (json.dumps(msg, separators=(",", ":")) + "\n").encode("utf-8")
+        with self._send_lock:
+            try:
+                self.sock.sendall(data)
+            except OSError as e:
+                raise WorkerError(f"lost the connection to the worker: {e}") from None
+
+    def _handshake(self) -> dict:
+        self.sock.settimeout(10)
+        try:
+            self._send({"op": "hello", "token": self.token})
+            line = self._rfile.readline()
+        except (OSError, socket.timeout) as e:
+            raise WorkerError(f"the worker did not answer: {e}") from None
+        finally:
+            self.sock.settimeout(None)
+        if not line:
+            raise WorkerError("the worker closed the connection")
+        ev = json.loads(line)
+        if ev.get("event") != "hello":
+            self.close()
+            raise WorkerError(f"the worker refused the connection: {ev.get('message', ev)}")
+        return ev
+
+    def _read_loop(self) -> None:
+        try:
+            for line in self._rfile:
+                try:
+                    ev = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(ev, dict):
+                    self.events.put(ev)
+        except (OSError, ValueError):
+            pass
+        self.connected = False
+        code = None
+        if self.proc is not None:
+            try:
+                code = self.proc.wait(timeout=2.0)
+            except subprocess.TimeoutExpired:
+                code = None
+        self.events.put({"event": "disconnected", "job_id": None, "message": _describe_exit(code, self.log_path),
+                         "exit_code": code})
+
+    def submit(self, spec: JobSpec | dict, job_id: str | None = None) -> str:
+        """Send a job; returns its id at once (events follow on ``events``)."""
+        job_id = job_id or uuid.uuid4().hex
+        payload = spec.to_json() if isinstance(spec, JobSpec) else spec
+        self._send({"op": "submit", "job_id": job_id, "spec": payload})
+        return job_id
+
+    def cancel(self, job_id: str) -> None:
+        self._send({"op": "cancel", "job_id": job_id})
+
+    def request_status(self) -> None:
+        self._send({"op": "status"})
+
+    def release(self) -> None:
+        self._send({"op": "release"})
+
+    def send_raw(self, data: bytes) -> None:
+        """Send bytes as they are (tests of the worker's input checks)."""
+        with self._send_lock:
+            self.sock.sendall(data)
+
+    def poll(self, limit: int | None = None) -> list[dict]:
+        """Events received so far (at most ``limit``), without blocking."""
+        out = []
+        while limit is None or len(out) < limit:
+            try:
+                out.append(self.events.get_nowait())
+            except queue.Empty:
+                break
+        return out
+
+    def wait_for(self, job_id: str, timeout: float | None = None, on_event=None) -> dict:
+        """Block until the job's final event (result / error / cancelled) or a disconnect; returns it."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise TimeoutError(f"job {job_id} did not finish within {timeout} s")
+            try:
+                ev = self.events.get(timeout=left)
+            except queue.Empty:
+                continue
+            if on_event:
+                on_event(ev)
+            if ev.get("event") == "disconnected":
+                return ev
+            if ev.get("job_id") == job_id and ev.get("event") in FINAL_EVENTS:
+                return ev
+            if ev.get("job_id") == job_id and ev.get("event") == "error":
+                return ev
+
+    # ------------------------------------------------------------------ lifetime
+    def alive(self) -> bool:
+        return self.connected and (self.proc is None or self.proc.poll() is None)
+
+    def close(self) -> None:
+        self.connected = False
+        for f in (self._rfile, self.sock):
+            try:
+                f.close()
+            except OSError:
+                pass
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask the worker to shut down (frees its memory); kill it if it does not exit in time."""
+        if self.connected:
+            try:
+                self._send({"op": "shutdown"})
+            except WorkerError:
+                pass
+        if self.proc is not None:
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            if self.proc.stdout:
+                self.proc.stdout.close()
+        self.close()

@@ -1,0 +1,67 @@
+"""Field (SDF + colour) -> a textured asset on disk: the stages every shape job shares.
+
+1. sample the SDF on a grid   2. marching cubes   3. decimate to the face budget
+4. UV unwrap (xatlas)         5. bake the colour field into a texture   6. write PNG + GLB
+"""
+from __future__ import annotations
+
+import io
+import os
+from typing import Callable
+
+import numpy as np
+
+from . import bake, extract, glb, unwrap
+
+
+def decimate(verts: np.ndarray, faces: np.ndarray, face_budget: int) -> tuple[np.ndarray, np.ndarray]:
+    """Quadric decimation (Fast-Quadric-Mesh-Simplification) down to at most ``face_budget`` faces."""
+    if len(faces) <= face_budget:
+        return verts, faces
+    import fast_simplification
+
+    v, f = fast_simplification.simplify(verts.astype(np.float32), faces.astype(np.int32), target_count=face_budget)
+    v, f = v.astype(np.float64), f.astype(np.int64)
+    f = extract.remove_degenerate(v, f)
+    return extract.compact(v, f)
+
+
+def png_bytes(image: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(image).save(buf, format="PNG", optimize=False)
+    return buf.getvalue()
+
+
+def field_to_asset(ctx, *, sdf: Callable, color: Callable, lo: np.ndarray, hi: np.ndarray, resolution: int,
+                   face_budget: int, texture_size: int, roughness: float, out_dir: str, name: str,
+                   extras: dict) -> dict:
+    """Run the six stages under ``ctx`` (progress, cancel, timings). Returns the result event's fields."""
+    total = 6
+    with ctx.stage("sample", 1, total):
+        grid, origin, h = extract.sample_grid(sdf, lo, hi, resolution, tick=ctx.check)
+    with ctx.stage("mesh", 2, total):
+        verts, faces = extract.marching_cubes(grid, origin, h, tick=ctx.check)
+        del grid
+        if len(faces) == 0:
+            raise ValueError("the shape has no surface inside its bounds (is every primitive subtracted away?)")
+    with ctx.stage("decimate", 3, total):
+        verts, faces = decimate(verts, faces, face_budget)
+    with ctx.stage("unwrap", 4, total):
+        vmap, faces, uvs = unwrap.unwrap(verts, faces, cancelled=ctx.cancelled)
+        verts = verts[vmap]
+        normals = extract.field_normals(sdf, verts, h)
+    with ctx.stage("bake", 5, total):
+        image = bake.bake_texture(verts, faces, uvs, texture_size, color, tick=ctx.check)
+    with ctx.stage("export", 6, total):
+        os.makedirs(out_dir, exist_ok=True)
+        png = png_bytes(image)
+        tex_path = os.path.join(out_dir, f"{name}.png")
+        glb_path = os.path.join(out_dir, f"{name}.glb")
+        glb.atomic_write(tex_path, png)
+        metadata = dict(extras, faces=int(len(faces)), vertices=int(len(verts)),
+                        bounds=[verts.min(axis=0).tolist(), verts.max(axis=0).tolist()])
+        glb.write_glb(glb_path, verts, normals, uvs, faces, png, name=name, roughness=roughness, extras=metadata)
+    metadata["timings"] = dict(ctx.timings)
+    return {"paths": {"glb": glb_path, "texture": tex_path}, "metadata": metadata}

@@ -1,0 +1,54 @@
+"""``python -m backend.worker serve [--host H] [--port P] [--device D]``
+
+The token comes from the environment variable CONJURE_WORKER_TOKEN, or --token-file; with neither, a
+fresh one is made and printed. When ready the worker prints one line to stdout:
+``CONJURE_WORKER_READY {"host": ..., "port": ..., "pid": ...}``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import sys
+
+from ..jobs import DEVICES
+from .server import WorkerServer
+
+READY = "CONJURE_WORKER_READY"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m backend.worker", description="Conjure's worker process")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("serve", help="serve jobs over TCP (newline-delimited JSON)")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    s.add_argument("--port", type=int, default=0, help="port (default: any free port)")
+    s.add_argument("--device", choices=DEVICES, default="auto")
+    s.add_argument("--token-file", help="file holding the token clients must present")
+    s.add_argument("--parent-pid", type=int, help="exit when this process is gone")
+    args = ap.parse_args(argv)
+    token = os.environ.get("CONJURE_WORKER_TOKEN", "")
+    if args.token_file:
+        try:
+            with open(args.token_file) as f:
+                token = f.read().strip()
+        except OSError as e:
+            print(f"error: cannot read token file: {e}", file=sys.stderr)
+            return 2
+    if not token:
+        token = secrets.token_urlsafe(24)
+        print(f"token: {token}", file=sys.stderr, flush=True)
+    try:
+        server = WorkerServer(args.host, args.port, token, device=args.device, parent_pid=args.parent_pid)
+    except OSError as e:
+        print(f"error: cannot listen on {args.host}:{args.port}: {e.strerror}", file=sys.stderr)
+        return 2
+    host, port = server.address
+    print(READY, json.dumps({"host": host, "port": port, "pid": os.getpid()}), flush=True)
+    server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Runs one job at a time: the job context (progress, cancel, timings) and the job-type handlers."""
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+import traceback
+from typing import Callable
+
+from ..jobs import JobSpec, event, to_dict
+from ..mesh.unwrap import Cancelled as UnwrapCancelled
+
+
+class JobCancelled(Exception):
+    """Raised inside a job when its cancel was requested."""
+
+
+class JobContext:
+    """What a running job sees: progress reporting, cancellation checks and stage timings."""
+
+    def __init__(self, job_id: str, spec: JobSpec, emit: Callable[[dict], None]):
+        self.job_id = job_id
+        self.spec = spec
+        self._emit = emit
+        self.cancel_event = threading.Event()
+        self.timings: dict[str, float] = {}
+
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    def check(self) -> None:
+        """Raise JobCancelled if a cancel was requested. Jobs call this often (well under a second apart)."""
+        if self.cancel_event.is_set():
+            raise JobCancelled()
+
+    def progress(self, step: int, total: int, message: str, preview: str | None = None) -> None:
+        self._emit(event("progress", self.job_id, step=step, total=total, message=message, preview=preview))
+
+    def log(self, message: str, level: str = "info") -> None:
+        self._emit(event("log", self.job_id, level=level, message=message))
+
+    @contextlib.contextmanager
+    def stage(self, name: str, step: int, total: int):
+        """Report the stage as progress, time it, and honour cancels before and after it."""
+        self.check()
+        self.progress(step - 1, total, name)
+        t0 = time.perf_counter()
+        try:
+            yield
+        except UnwrapCancelled:
+            raise JobCancelled() from None
+        self.timings[name] = round(time.perf_counter() - t0, 4)
+        self.check()
+        self.progress(step, total, name)
+
+
+# --------------------------------------------------------------------------- job handlers
+def run_noop(ctx: JobContext) -> dict:
+    ctx.check()
+    return {"paths": {}, "metadata": {"echo": ctx.spec.params.echo}}
+
+
+def run_implicit_shape(ctx: JobContext) -> dict:
+    from ..mesh.asset import field_to_asset
+    from ..mesh.sdf import ImplicitShape
+
+    spec, params = ctx.spec, ctx.spec.params
+    shape = ImplicitShape(params, spec.seed)
+    lo, hi = shape.bounds()
+    return field_to_asset(
+        ctx, sdf=shape.sdf, color=shape.color, lo=lo, hi=hi, resolution=params.resolution,
+        face_budget=params.face_budget, texture_size=params.texture_size, roughness=params.roughness,
+        out_dir=spec.output_dir, name=spec.name, extras={"conjure_spec": spec.to_json()})
+
+
+HANDLERS: dict[str, Callable[[JobContext], dict]] = {
+    "noop": run_noop,
+    "implicit_shape": run_implicit_shape,
+}
+
+
+def register_handler(job_type: str, fn: Callable[[JobContext], dict]) -> None:
+    if job_type in HANDLERS and HANDLERS[job_type] is not fn:
+        raise ValueError(f"a handler for {job_type!r} is already registered")
+    HANDLERS[job_type] = fn
+
+
+def run_job(ctx: JobContext) -> None:
+    """Run a job to its end and emit exactly one of result / cancelled / error."""
+    try:
+        handler = HANDLERS[ctx.spec.type]
+        out = handler(ctx)
+        ctx.check()
+    except JobCancelled:
+        ctx._emit(event("cancelled", ctx.job_id))
+        return
+    except MemoryError:
+        ctx._emit(event("error", ctx.job_id, kind="out_of_memory", message="the worker ran out of memory"))
+        return
+    except Exception as e:  # a job failing must never take the worker down
+        ctx._emit(event("error", ctx.job_id, kind="failed", message=f"{type(e).__name__}: {e}",
+                        traceback=traceback.format_exc(limit=8)))
+        return
+    ctx._emit(event("result", ctx.job_id, spec=to_dict(ctx.spec), **out))

@@ -1,0 +1,34 @@
+"""Start and stop the worker process."""
+import bpy
+
+from ..backend.client import WorkerError
+from . import session
+
+
+class CONJURE_OT_worker_start(bpy.types.Operator):
+    """Start the worker process now (it also starts by itself with the first job)"""
+    bl_idname = "conjure.worker_start"
+    bl_label = "Start Worker"
+
+    def execute(self, context):
+        try:
+            session.ensure_worker(context)
+        except (WorkerError, OSError) as e:
+            context.scene.conjure.last_error = str(e)
+            self.report({'ERROR'}, f"Conjure worker: {e}")
+            return {'CANCELLED'}
+        self.report({'INFO'}, f"Conjure worker: {session.worker_status()}")
+        return {'FINISHED'}
+
+
+class CONJURE_OT_worker_stop(bpy.types.Operator):
+    """Stop the worker process and free its memory (running jobs are cancelled)"""
+    bl_idname = "conjure.worker_stop"
+    bl_label = "Stop Worker"
+
+    def execute(self, context):
+        session.stop_worker()
+        return {'FINISHED'}
+
+
+CLASSES = (CONJURE_OT_worker_start, CONJURE_OT_worker_stop)

@@ -1,0 +1,51 @@
+"""Add-on preferences: where the worker runs, where models live, which device, whether to download."""
+import bpy
+from bpy.props import BoolProperty, EnumProperty, IntProperty, StringProperty
+
+ADDON_ID = __package__.rpartition(".")[0]
+
+
+class ConjurePreferences(bpy.types.AddonPreferences):
+    bl_idname = ADDON_ID
+
+    worker_mode: EnumProperty(name="Worker", items=[
+        ("LOCAL", "Local", "Start a worker process on this computer when needed"),
+        ("REMOTE", "Remote", "Connect to a running worker (e.g. on a GPU box)"),
+    ], default="LOCAL")
+    worker_python: StringProperty(
+        name="Worker Python", subtype="FILE_PATH",
+        description="Python interpreter with Conjure's worker packages (torch, numpy, scikit-image, xatlas). "
+                    "Empty: $CONJURE_WORKER_PYTHON")
+    remote_host: StringProperty(name="Host", default="127.0.0.1")
+    remote_port: IntProperty(name="Port", default=8765, min=1, max=65535)
+    remote_token: StringProperty(name="Token", subtype="PASSWORD")
+    model_cache_dir: StringProperty(
+        name="Model folder", subtype="DIR_PATH",
+        description="Where downloaded models are kept (empty: the Hugging Face hub cache)")
+    device: EnumProperty(name="Device", items=[
+        ("auto", "Auto", "CUDA if present, then Apple MPS, else CPU"),
+        ("cuda", "CUDA", "NVIDIA GPU"), ("mps", "MPS", "Apple GPU"), ("cpu", "CPU", "Processor only"),
+    ], default="auto")
+    allow_downloads: BoolProperty(
+        name="Allow model downloads", default=True,
+        description="Download missing models (also needs Blender's 'Allow Online Access')")
+
+    def draw(self, context):
+        layout = self.layout
+        layout.prop(self, "worker_mode", expand=True)
+        if self.worker_mode == "LOCAL":
+            layout.prop(self, "worker_python")
+        else:
+            row = layout.row()
+            row.prop(self, "remote_host")
+            row.prop(self, "remote_port")
+            layout.prop(self, "remote_token")
+        layout.prop(self, "model_cache_dir")
+        layout.prop(self, "device")
+        row = layout.row()
+        row.prop(self, "allow_downloads")
+        if not bpy.app.online_access:
+            row.label(text="Blender's online access is off: offline mode", icon="INFO")
+
+
+CLASSES = (ConjurePreferences,)
