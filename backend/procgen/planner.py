@@ -1,0 +1,251 @@
+"""Scene planner (bpy-free): (scene type, seed, params) -> scene graph (a JSON-ready dict).
+
+Placement is constraint-based on axis-aligned boxes computed from each factory's real geometry, so the
+constraints hold by construction for every seed:
+
+* large objects stand on the floor/ground with full-height footprints that never overlap each other,
+  the walls, the door clearance zone or the camera zone;
+* small objects stand on a support surface (table top, shelf, cabinet top) at z = surface + CONTACT_GAP,
+  inside the surface, below the free height above it, and never overlap each other;
+* the camera sits in a reserved zone that nothing may enter.
+
+Graph layout::
+
+    {"version": 1, "type": "room", "seed": 3, "params": {...},
+     "objects": [{"id", "category", "seed", "params", "location", "rotation_z", "materials", "semantic",
+                  "support": {"object": id, "surface": k} | "floor" | "ground", "bounds": {"lo", "hi"}}],
+     "structure": [{"id", "category", "semantic", "geometry": {"type": "boxes" | "terrain", ...}, "materials"}],
+     "lights": [...], "cameras": [...], "world": {...}}
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..jobs import SpecError, check_choice, check_number, check_seed
+from .factories import build_registry
+from .geometry import rng_for
+from .materials import material
+from .registry import generate, resolve_params
+
+GRAPH_VERSION = 1
+SCENE_TYPES = ("room", "tabletop", "outdoor")
+CONTACT_GAP = 0.0005
+"""Objects rest this far (m) above their support so touching faces never count as interpenetration."""
+MAX_OBJECTS = 400
+
+_REGISTRY = None
+
+
+def registry():
+    global _REGISTRY
+    if _REGISTRY is None:
+        _REGISTRY = build_registry()
+    return _REGISTRY
+
+
+# scene params: name -> (lo, hi, integer, doc); None default = drawn from the seed
+SCENE_PARAMS = {
+    "room": {"density": (0.2, 2.0, False, "How full the room is (1 = typical)"),
+             "width": (3.5, 8.0, False, "Room width, m"), "depth": (3.0, 7.0, False, "Room depth, m"),
+             "height": (2.5, 3.2, False, "Ceiling height, m")},
+    "tabletop": {"density": (0.2, 2.0, False, "How full the table is (1 = typical)"),
+                 "objects": (1, 40, True, "Number of small objects to try to place")},
+    "outdoor": {"density": (0.2, 2.0, False, "Amount of trees, rocks and ground cover (1 = typical)"),
+                "size": (10.0, 60.0, False, "Side of the square terrain patch, m")},
+}
+
+
+_FIXED_DEFAULTS = {"density": 1.0, "size": 24.0, "objects": 12}
+
+
+def resolve_scene_params(scene_type: str, seed: int, params) -> dict:
+    params = {} if params is None else params
+    if not isinstance(params, dict):
+        raise SpecError("params", "must be an object of name: number")
+    spec = SCENE_PARAMS[scene_type]
+    for key in params:
+        if key not in spec:
+            raise SpecError(f"params.{key}", f"unknown parameter for {scene_type} scenes (allowed: {', '.join(spec)})")
+    out = {}
+    for name, (lo, hi, integer, _doc) in spec.items():
+        if name in params:
+            v = check_number(f"params.{name}", params[name], lo, hi, integer=integer)
+        elif name in _FIXED_DEFAULTS:
+            v = _FIXED_DEFAULTS[name]
+        else:
+            g = rng_for(seed, "scene", scene_type, name)
+            v = int(g.integers(lo, hi + 1)) if integer else round(float(g.uniform(lo, hi)), 3)
+        out[name] = int(v) if integer else float(v)
+    return out
+
+
+# --------------------------------------------------------------------- boxes
+def _overlap(a, b, gap=0.0) -> bool:
+    """3D AABBs (lo, hi) overlap (closer than ``gap``)?"""
+    return all(a[0][i] < b[1][i] + gap and b[0][i] < a[1][i] + gap for i in range(3))
+
+
+def _world_aabb(lo, hi, loc, yaw):
+    c, s = math.cos(yaw), math.sin(yaw)
+    xs, ys = [], []
+    for x in (lo[0], hi[0]):
+        for y in (lo[1], hi[1]):
+            xs.append(loc[0] + c * x - s * y)
+            ys.append(loc[1] + s * x + c * y)
+    return ([min(xs), min(ys), loc[2] + lo[2]], [max(xs), max(ys), loc[2] + hi[2]])
+
+
+class Scene:
+    """Accumulates objects and keep-out zones while planning one scene."""
+
+    def __init__(self, scene_type, seed, params):
+        self.graph = {"version": GRAPH_VERSION, "type": scene_type, "seed": seed, "params": params,
+                      "objects": [], "structure": [], "lights": [], "cameras": [], "world": {}}
+        self.blockers = []  # AABBs large objects must avoid
+        self.inside = None  # (lo, hi) every large object must stay inside
+        self.counts: dict = {}
+        self.seed = seed
+        self.next_seed = rng_for(seed, "scene", "object-seeds")
+
+    def make(self, category, params=None):
+        """Generate (asset, full params, seed) for a new object of ``category``."""
+        s = int(self.next_seed.integers(0, 2**31 - 1))
+        spec = registry().get(category)
+        full = resolve_params(spec, s, params or {})
+        asset, full = generate(registry(), category, s, full)
+        return asset, full, s, spec
+
+    def add(self, category, asset, full, s, spec, loc, yaw, support, aabb):
+        n = self.counts.get(category, 0)
+        self.counts[category] = n + 1
+        obj = {"id": f"{category}_{n}", "category": category, "seed": s, "params": full,
+               "location": [round(float(v), 6) for v in loc], "rotation_z": round(float(yaw), 6),
+               "materials": list(asset.materials), "semantic": list(spec.semantic), "support": support,
+               "bounds": {"lo": [float(v) for v in aabb[0]], "hi": [float(v) for v in aabb[1]]}}
+        self.graph["objects"].append(obj)
+        if len(self.graph["objects"]) > MAX_OBJECTS:
+            raise SpecError("params.density", f"scene would exceed {MAX_OBJECTS} objects")
+        return obj
+
+    def free(self, aabb, gap=0.02) -> bool:
+        return not any(_overlap(aabb, b, gap) for b in self.blockers)
+
+    def try_floor(self, category, rng, pick_pose, tries=30, params=None, support="floor"):
+        """Place one floor-standing object; ``pick_pose(lo, hi) -> (loc, yaw)`` proposes poses."""
+        asset, full, s, spec = self.make(category, params)
+        lo, hi = asset.mesh.bounds()
+        for _ in range(tries):
+            pose = pick_pose(lo, hi)
+            if pose is None:
+                continue
+            loc, yaw = pose
+            loc = (loc[0], loc[1], loc[2] + CONTACT_GAP)
+            aabb = _world_aabb(lo, hi, loc, yaw)
+            if self.inside is not None and not all(
+                    self.inside[0][i] <= aabb[0][i] and aabb[1][i] <= self.inside[1][i] for i in range(3)):
+                continue
+            if self.free(aabb):
+                self.blockers.append(aabb)
+                obj = self.add(category, asset, full, s, spec, loc, yaw, support, aabb)
+                obj["_asset"] = asset
+                return obj
+        return None
+
+    def fill_surfaces(self, support_obj, cats, count, rng, ceiling=None, yaw_jitter=True):
+        """Put up to ``count`` small objects on the support surfaces of ``support_obj``."""
+        asset = support_obj["_asset"]
+        yaw0 = support_obj["rotation_z"]
+        loc = support_obj["location"]
+        placed = []
+        for k in range(count):
+            if not asset.surfaces:
+                return placed
+            si = int(rng.integers(0, len(asset.surfaces)))
+            surf = asset.surfaces[si]
+            rect = _world_aabb([surf["lo"][0], surf["lo"][1], 0], [surf["hi"][0], surf["hi"][1], 0], loc, yaw0)
+            z = loc[2] + surf["z"] + CONTACT_GAP
+            cat = cats[int(rng.integers(0, len(cats)))]
+            params = {"standing": 1} if cat == "book" and surf["clear"] < 0.6 else None
+            a, full, s, spec = self.make(cat, params)
+            lo, hi = a.mesh.bounds()
+            limit = min(surf["clear"] - 0.01, (ceiling - z - 0.05) if ceiling else 9.0)
+            if hi[2] > limit:
+                continue
+            for _ in range(12):
+                yaw = yaw0 + (rng.uniform(-0.4, 0.4) if cat == "book" else rng.uniform(-math.pi, math.pi)) if yaw_jitter else yaw0
+                ext = _world_aabb(lo, hi, (0, 0, 0), yaw)
+                x0, x1 = rect[0][0] - ext[0][0], rect[1][0] - ext[1][0]
+                y0, y1 = rect[0][1] - ext[0][1], rect[1][1] - ext[1][1]
+                if x0 >= x1 or y0 >= y1:
+                    continue
+                p = (rng.uniform(x0, x1), rng.uniform(y0, y1), z)
+                aabb = _world_aabb(lo, hi, p, yaw)
+                if any(_overlap(aabb, b, 0.01) for b in placed):
+                    continue
+                placed.append(aabb)
+                self.add(cat, a, full, s, spec, p, yaw, {"object": support_obj["id"], "surface": si}, aabb)
+                break
+        return placed
+
+    def finish(self):
+        for o in self.graph["objects"]:
+            o.pop("_asset", None)
+        return self.graph
+
+
+def plan(scene_type, seed, params=None) -> dict:
+    """Plan one scene. Raises SpecError naming the bad field on bad input."""
+    # 1. Check inputs
+    check_choice("type", scene_type, SCENE_TYPES)
+    seed = check_seed("seed", seed)
+    full = resolve_scene_params(scene_type, seed, params)
+    # 2. Plan
+    from . import planner_outdoor, planner_room
+    fn = {"room": planner_room.plan_room, "tabletop": planner_outdoor.plan_tabletop,
+          "outdoor": planner_outdoor.plan_outdoor}[scene_type]
+    return fn(Scene(scene_type, seed, full), rng_for(seed, "scene", scene_type, "layout"))
+
+
+# --------------------------------------------------------------------- cameras
+def look_at_camera(name, loc, target, lens, sensor=36.0):
+    return {"name": name, "location": [round(float(v), 6) for v in loc], "target": [round(float(v), 6) for v in target],
+            "lens": lens, "sensor": sensor}
+
+
+def aim_camera(graph, name, loc, lens, yaw0, z_targets=(0.3, 0.6, 0.9), spread=0.6, dist=3.0):
+    """Camera at ``loc`` aimed (around heading ``yaw0``) so that it sees the most object centres."""
+    best = None
+    for dyaw in np.linspace(-spread, spread, 7):
+        for zt in z_targets:
+            tgt = (loc[0] + dist * math.cos(yaw0 + dyaw), loc[1] + dist * math.sin(yaw0 + dyaw), zt)
+            cam = look_at_camera(name, loc, tgt, lens)
+            f = frustum_fraction(graph, cam)
+            if best is None or f > best[0] + 1e-9:
+                best = (f, cam)
+    return best[1]
+
+
+def frustum_fraction(graph, cam, aspect=1.0) -> float:
+    """Fraction of the graph's objects whose bounding-box centre lies inside ``cam``'s view frustum."""
+    objs = graph["objects"]
+    if not objs:
+        return 1.0
+    loc, tgt = np.asarray(cam["location"]), np.asarray(cam["target"])
+    f = (tgt - loc) / np.linalg.norm(tgt - loc)
+    r = np.cross(f, [0, 0, 1.0])
+    r /= np.linalg.norm(r)
+    u = np.cross(r, f)
+    half = cam["sensor"] / 2 / cam["lens"]  # tan of the half field of view (sensor fit: width, square image)
+    seen = 0
+    for o in objs:
+        c = (np.asarray(o["bounds"]["lo"]) + np.asarray(o["bounds"]["hi"])) / 2 - loc
+        depth = c @ f
+        if depth > 0.05 and abs(c @ r) <= half * depth and abs(c @ u) <= half * depth / aspect:
+            seen += 1
+    return seen / len(objs)
+
+
+def mat(kind, seed, *parts, palette=None):
+    return material(kind, rng_for(seed, "scene", *parts), palette)
