@@ -162,7 +162,7 @@ def plan_room(scene, rng):
         {"name": "sun", "type": "SUN", "direction": sun_dir, "energy": round(rng.uniform(3.0, 5.0), 3),
          "color": [1.0, 0.95, 0.88], "angle": 0.02},
         {"name": "ceiling_light", "type": "AREA", "location": [W / 2, D / 2, H - 0.02], "direction": [0, 0, -1],
-         "size": [W * 0.5, D * 0.5], "energy": round(35.0 * W * D, 2), "color": [1.0, 0.97, 0.92]},
+         "size": [W * 0.5, D * 0.5], "energy": round(8.0 * W * D, 2), "color": [1.0, 0.97, 0.92]},
     ]
     g["world"] = {"color": [0.55, 0.7, 1.0], "strength": 0.6}
     return scene.finish()
