@@ -122,6 +122,11 @@ class WorkerClient:
         t.start()
         t.join(timeout)
         if "info" not in result:
+            if not t.is_alive():  # stdout closed: the process is ending; collect its exit code
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    pass
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()

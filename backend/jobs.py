@@ -25,6 +25,7 @@ import json
 import math
 import os
 import re
+import tempfile
 import typing
 from dataclasses import dataclass, field
 
@@ -95,8 +96,11 @@ def check_output_dir(name: str, value) -> str:
         probe = parent
     if not os.path.isdir(probe):
         raise SpecError(name, f"{probe} is not a folder")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise SpecError(name, f"folder {probe} is not writable")
+    try:  # a real probe: os.access() says yes to root even on read-only file systems
+        with tempfile.TemporaryFile(dir=probe):
+            pass
+    except OSError as e:
+        raise SpecError(name, f"folder {probe} is not writable ({e.strerror})") from None
     return path
 
 
@@ -260,10 +264,10 @@ class JobSpec:
 
     type: str
     """registered job type: implicit_shape | noop | ..."""
-    params: typing.Any
-    """type-specific parameters (a dataclass from JOB_TYPES)"""
     output_dir: str
     """folder the results are written to (created if missing; never the extension's folder)"""
+    params: typing.Any = None
+    """type-specific parameters (a dataclass from JOB_TYPES; omitted = all defaults)"""
     name: str = "conjure"
     """base name of the output files and of the Blender object (letters, digits, _ . -)"""
     seed: int = 0
@@ -332,7 +336,7 @@ EVENT_KINDS = ("accepted", "progress", "log", "result", "error", "cancelled", "s
 FINAL_EVENTS = ("result", "error", "cancelled")
 
 
-def event(kind: str, job_id: str | None = None, **fields) -> dict:
+def event(name: str, job_id: str | None = None, /, **fields) -> dict:
     """Build an event dict (the wire form is this dict as one JSON line)."""
-    assert kind in EVENT_KINDS, kind
-    return {"event": kind, "job_id": job_id, **fields}
+    assert name in EVENT_KINDS, name
+    return {"event": name, "job_id": job_id, **fields}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import struct
-import tempfile
+import uuid
 
 import numpy as np
 
@@ -74,11 +74,12 @@ def write_glb(path: str, positions: np.ndarray, normals: np.ndarray, uvs: np.nda
 
 
 def atomic_write(path: str, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path`` (mode from the umask), then rename it over ``path``."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    tmp = os.path.join(folder, f".{os.path.basename(path)}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
+        with open(tmp, "xb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())

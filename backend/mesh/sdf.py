@@ -94,7 +94,7 @@ class ImplicitShape:
         added = [p for p in self.params.primitives if not p.subtract]
         dists = np.stack([primitive_sdf(p, pts) for p in added], axis=1)  # N x P
         # Softmin weights with a width tied to the blend radius, so colours mix where shapes merge.
-        width = max(self.params.blend, 0.02)
+        width = max(0.5 * self.params.blend, 0.01)
         w = np.exp(-(dists - dists.min(axis=1, keepdims=True)) / width)
         w /= w.sum(axis=1, keepdims=True)
         rgb = w @ np.asarray([p.color for p in added])

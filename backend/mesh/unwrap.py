@@ -2,7 +2,7 @@
 
 xatlas is one long C++ call that cannot be interrupted from Python; running it in its own process
 (arrays passed as .npz files, never pickles) lets ``unwrap`` kill it within a poll interval.
-Run as ``python -m <package>.mesh.unwrap IN.npz OUT.npz``.
+Run as ``python -m <package>.mesh.unwrap IN.npz OUT.npz PARENT_PID``.
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def unwrap(verts: np.ndarray, faces: np.ndarray, cancelled: Callable[[], bool] =
         package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1",
                    PYTHONPATH=os.pathsep.join([package_root, os.environ.get("PYTHONPATH", "")]))
-        proc = subprocess.Popen([sys.executable, "-m", __name__, src, dst], env=env, cwd=tmp,
+        proc = subprocess.Popen([sys.executable, "-m", __name__, src, dst, str(os.getpid())], env=env, cwd=tmp,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             while proc.poll() is None:
@@ -62,8 +62,21 @@ def unwrap(verts: np.ndarray, faces: np.ndarray, cancelled: Callable[[], bool] =
             return out["vmapping"], out["faces"], out["uvs"]
 
 
+def _die_with_parent(parent: int) -> None:
+    """Linux: get SIGKILL when the worker that started us dies, so no orphan keeps computing."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def _main(argv: list[str]) -> int:
-    src, dst = argv
+    src, dst, parent = argv
+    _die_with_parent(int(parent))
     with np.load(src, allow_pickle=False) as data:
         vmapping, faces, uvs = _xatlas(data["verts"], data["faces"])
     np.savez(dst, vmapping=vmapping, faces=faces, uvs=uvs)

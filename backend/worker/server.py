@@ -199,7 +199,10 @@ class WorkerServer:
                     conn.authenticated = True
                     conn.send(event("hello", None, pid=os.getpid(), protocol=PROTOCOL, device=self.device))
                     continue
-                self.dispatch(conn, msg)
+                try:
+                    self.dispatch(conn, msg)
+                except Exception as e:  # a bad message must never take the connection or worker down
+                    conn.send(event("error", None, kind="internal", message=f"{type(e).__name__}: {e}"))
         finally:
             conn.close()
 

@@ -1,0 +1,39 @@
+# Quick start: `make demo` (set up, then run the main job headless) and `make test` (set up, then test).
+PYTHON ?= python3
+VENV := .venv
+VENV50 := .venv-bpy50
+PIP_FLAGS := -q --disable-pip-version-check
+STAMP := $(VENV)/.conjure-requirements
+STAMP50 := $(VENV50)/.conjure-requirements
+
+.PHONY: setup demo test test-fast bench extension clean
+
+setup: $(STAMP) $(STAMP50)
+
+$(STAMP): requirements/worker.txt requirements/dev.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements/worker.txt -r requirements/dev.txt
+	touch $@
+
+$(STAMP50): requirements/bpy50.txt
+	test -x $(VENV50)/bin/python || $(PYTHON) -m venv $(VENV50)
+	$(VENV50)/bin/pip install $(PIP_FLAGS) -r requirements/bpy50.txt
+	touch $@
+
+demo: $(STAMP)
+	$(VENV)/bin/python -m backend.cli demo --out out
+
+test: setup
+	CONJURE_BPY50_PYTHON=$(CURDIR)/$(VENV50)/bin/python $(VENV)/bin/python -m pytest -p no:cacheprovider tests
+
+test-fast: $(STAMP)
+	$(VENV)/bin/python -m pytest -p no:cacheprovider -x -q tests -k "not extension"
+
+bench: $(STAMP)
+	for f in benchmarks/*.py; do echo "== $$f"; $(VENV)/bin/python $$f || exit 1; done
+
+extension: $(STAMP)
+	$(VENV)/bin/python -m backend.tools.build_extension --out build
+
+clean:
+	rm -rf out build

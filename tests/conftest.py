@@ -1,0 +1,79 @@
+"""Shared test set-up: real bpy (Blender as a module) with Conjure loaded as an extension, real worker processes.
+
+Blender's user folders point at a temporary directory (set before bpy is imported), so tests never touch
+the machine's Blender config. The repository is linked into the ``user_default`` extension repository
+and enabled as ``bl_ext.user_default.conjure``, exactly as Blender loads an installed extension.
+"""
+import os
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VENV_PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
+_USER = tempfile.mkdtemp(prefix="conjure-test-user-")
+os.environ.setdefault("BLENDER_USER_RESOURCES", _USER)
+os.environ.setdefault("CONJURE_WORKER_PYTHON", VENV_PYTHON if os.path.exists(VENV_PYTHON) else sys.executable)
+os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+sys.dont_write_bytecode = True
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+import pytest  # noqa: E402
+
+ADDON = "bl_ext.user_default.conjure"
+
+# Tiny but real implicit-shape params: fast enough for many tests on 2 cores.
+SMALL_PARAMS = {
+    "primitives": [
+        {"kind": "sphere", "center": [0, 0, 0.3], "size": [0.3, 0, 0], "color": [0.9, 0.2, 0.2]},
+        {"kind": "box", "center": [0, 0, 0.65], "size": [0.15, 0.15, 0.15], "color": [0.2, 0.2, 0.9]},
+    ],
+    "blend": 0.05, "resolution": 24, "texture_size": 64, "face_budget": 1500,
+}
+
+# A job slow enough (tens of seconds) to be cancelled or killed in the middle.
+SLOW_PARAMS = {
+    "primitives": [{"kind": "torus", "center": [0, 0, 0], "size": [0.5, 0.2, 0], "color": [0.5, 0.5, 0.5]},
+                   {"kind": "sphere", "center": [0.3, 0.3, 0.3], "size": [0.3, 0, 0]}],
+    "blend": 0.1, "resolution": 256, "texture_size": 4096, "face_budget": 400000,
+}
+
+
+def small_spec(out_dir, **kw):
+    spec = {"type": "implicit_shape", "name": "small", "seed": 0, "output_dir": str(out_dir),
+            "params": dict(SMALL_PARAMS)}
+    spec.update(kw)
+    return spec
+
+
+@pytest.fixture(scope="session")
+def bpy_module():
+    import bpy
+    return bpy
+
+
+@pytest.fixture(scope="session")
+def addon(bpy_module):
+    """Conjure enabled in real Blender the way an installed extension is (symlinked into user_default)."""
+    bpy = bpy_module
+    repo = next(r for r in bpy.context.preferences.extensions.repos if r.module == "user_default")
+    os.makedirs(repo.directory, exist_ok=True)
+    link = os.path.join(repo.directory, "conjure")
+    if not os.path.exists(link):
+        os.symlink(ROOT, link)
+    bpy.ops.preferences.addon_enable(module=ADDON)
+    assert hasattr(bpy.types.Scene, "conjure"), "Conjure did not register"
+    yield sys.modules[ADDON]
+    bpy.ops.preferences.addon_disable(module=ADDON)
+
+
+@pytest.fixture
+def fresh_scene(addon, bpy_module):
+    """An empty scene with Conjure enabled; the worker is stopped afterwards."""
+    bpy_module.ops.wm.read_factory_settings(use_empty=True)
+    # read_factory_settings disables add-ons that are not in the saved preferences: enable again.
+    if not hasattr(bpy_module.types.Scene, "conjure"):
+        bpy_module.ops.preferences.addon_enable(module=ADDON)
+    yield bpy_module.context.scene
+    session = sys.modules[ADDON + ".operators.session"]
+    session.stop_worker()
