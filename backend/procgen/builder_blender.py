@@ -115,6 +115,8 @@ def add_asset(scene, category, seed, params=None, location=(0.0, 0.0, 0.0)):
         coll = asset_collection(scene, created)
         obj = _asset_object(created, coll, category, category, seed, params)
         obj.location = location
+        for vl in scene.view_layers:
+            vl.update()
         return obj
     except BaseException:
         created.rollback()
@@ -137,6 +139,9 @@ def rebuild_asset(obj, params=None, seed=None):
     set_asset_props(obj, category, seed, full, registry().get(category).semantic)
     if old.users == 0:
         bpy.data.meshes.remove(old)
+    for sc in obj.users_scene:
+        for vl in sc.view_layers:
+            vl.update()
     return obj
 
 
@@ -210,6 +215,8 @@ def build_scene(scene, graph, collection_name=None):
             if not out.inputs["Surface"].is_linked:
                 world.node_tree.links.new(bg.outputs["Background"], out.inputs["Surface"])
             scene.world = world
+        for vl in scene.view_layers:
+            vl.update()
         return coll
     except BaseException:
         scene.camera, scene.world = old_camera, old_world

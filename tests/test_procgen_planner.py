@@ -1,0 +1,80 @@
+"""Scene planner: constraints for 50 seeds per scene type, graph shape, bad input (bpy-free)."""
+import json
+
+import pytest
+
+from backend.jobs import SpecError
+from backend.procgen.constraints import violations
+from backend.procgen.planner import SCENE_TYPES, frustum_fraction, plan
+
+SEEDS = range(50)
+
+
+@pytest.mark.parametrize("scene_type", SCENE_TYPES)
+def test_constraints_hold_for_50_seeds(scene_type):
+    problems = {}
+    for seed in SEEDS:
+        g = plan(scene_type, seed)
+        v = violations(g)
+        if v:
+            problems[seed] = v[:3]
+        assert json.loads(json.dumps(g)) == g  # pure JSON
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_room_is_furnished_with_openings(seed):
+    g = plan("room", seed)
+    cats = [o["category"] for o in g["objects"]]
+    assert len(cats) >= 20, cats
+    kinds = sorted(o["kind"] for o in g["openings"])
+    assert kinds == ["door", "window"]
+    assert {"floor", "ceiling"} <= {s["id"] for s in g["structure"]}
+    assert sum(s["category"] == "wall" for s in g["structure"]) == 4
+    assert any(isinstance(o["support"], dict) for o in g["objects"]), "no small object on a support"
+    assert {li["type"] for li in g["lights"]} == {"SUN", "AREA"}
+    assert frustum_fraction(g, g["cameras"][0]) >= 0.8
+
+
+def test_scene_graph_fields():
+    for t in SCENE_TYPES:
+        g = plan(t, 1)
+        assert g["type"] == t and g["seed"] == 1 and g["version"] == 1
+        for o in g["objects"]:
+            assert {"id", "category", "seed", "params", "location", "rotation_z", "materials", "semantic", "support",
+                    "bounds"} <= set(o)
+        assert g["cameras"] and g["lights"] and g["world"]
+
+
+def test_plan_is_deterministic_and_seed_dependent():
+    assert plan("room", 4) == plan("room", 4)
+    assert plan("room", 4) != plan("room", 5)
+
+
+def test_density_changes_count():
+    few = len(plan("outdoor", 3, {"density": 0.3})["objects"])
+    many = len(plan("outdoor", 3, {"density": 1.5})["objects"])
+    assert few < many
+
+
+@pytest.mark.parametrize("scene_type, seed, params, field", [
+    ("castle", 0, None, "type"),
+    ("room", -3, None, "seed"),
+    ("room", 2.5, None, "seed"),
+    ("room", None, None, "seed"),
+    ("room", 0, {"density": 50}, "params.density"),
+    ("room", 0, {"density": -1}, "params.density"),
+    ("room", 0, {"width": 100}, "params.width"),
+    ("tabletop", 0, {"objects": 10**6}, "params.objects"),
+    ("tabletop", 0, {"objects": -5}, "params.objects"),
+    ("tabletop", 0, {"objects": 3.5}, "params.objects"),
+    ("outdoor", 0, {"size": 1e9}, "params.size"),
+    ("outdoor", 0, {"trees": 3}, "params.trees"),
+    ("outdoor", 0, "dense", "params"),
+])
+def test_bad_input_names_the_field(scene_type, seed, params, field):
+    with pytest.raises(SpecError) as e:
+        plan(scene_type, seed, params)
+    assert e.value.field == field
+    if field not in ("params", "params.trees"):
+        assert "must" in str(e.value)
