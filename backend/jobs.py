@@ -126,7 +126,12 @@ def from_dict(cls, data, name: str = ""):
     _reject_unknown(name, data, cls)
     _require(name, data, cls)
     hook = getattr(cls, "_from_json", None)
-    return hook(data, name) if hook else cls(**data)
+    try:
+        return hook(data, name) if hook else cls(**data)
+    except SpecError as e:  # checks in __post_init__ know only their own field: add where it sits
+        if not name or e.field.startswith(name + ".") or e.field.startswith(name + "["):
+            raise
+        raise SpecError(f"{name}.{e.field}", e.problem) from None
 
 
 def to_dict(obj) -> dict:
@@ -204,15 +209,8 @@ class ImplicitShapeParams:
         prims = data.get("primitives")
         if not isinstance(prims, (list, tuple)):
             raise SpecError(f"{name}.primitives", "must be a list of primitives")
-        built = []
-        for i, p in enumerate(prims):
-            try:
-                built.append(from_dict(Primitive, p, f"{name}.primitives[{i}]"))
-            except SpecError as e:
-                if e.field.startswith(f"{name}.primitives[{i}]"):
-                    raise
-                raise SpecError(f"{name}.primitives[{i}].{e.field}", e.problem) from None
-        return cls(**{**data, "primitives": tuple(built)})
+        built = tuple(from_dict(Primitive, p, f"primitives[{i}]") for i, p in enumerate(prims))
+        return cls(**{**data, "primitives": built})
 
     def __post_init__(self):
         if not isinstance(self.primitives, tuple) or not self.primitives:
