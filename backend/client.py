@@ -61,6 +61,7 @@ class WorkerClient:
     def __init__(self, sock: socket.socket, token: str, proc: subprocess.Popen | None = None,
                  log_path: str | None = None):
         self.sock = sock
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # small messages: no Nagle delay
         self.token = token
         self.proc = proc
         self.log_path = log_path

@@ -256,6 +256,7 @@ class WorkerServer:
             except OSError:
                 break
             sock.settimeout(None)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             conn = Connection(sock, self)
             threading.Thread(target=self.handle, args=(conn,), daemon=True).start()
         # Give a running job a moment to see its cancel and report it.
