@@ -1,0 +1,25 @@
+"""Infinigen-like procedural assets and scenes.
+
+bpy-free public API (a batch script reads as plain steps)::
+
+    from backend.procgen import categories, generate_asset, plan_scene
+    asset, params = generate_asset("chair", seed=7, params={"seat_height": 0.45})   # numpy mesh + materials
+    graph = plan_scene("room", seed=3, params={"density": 1.2})                     # JSON scene graph
+
+Blender side (imports bpy): ``backend.procgen.builder_blender.build_scene(scene, graph)`` and ``add_asset(...)``.
+"""
+from .planner import SCENE_TYPES, plan as plan_scene, registry
+
+
+def categories() -> tuple:
+    """Names of every registered asset factory."""
+    return registry().names()
+
+
+def generate_asset(category, seed, params=None):
+    """(Asset, full params) for one category + seed + optional parameter overrides (SpecError on bad input)."""
+    from .registry import generate
+    return generate(registry(), category, seed, params)
+
+
+__all__ = ("SCENE_TYPES", "categories", "generate_asset", "plan_scene")

@@ -214,7 +214,7 @@ def look_at_camera(name, loc, target, lens, sensor=36.0):
             "lens": lens, "sensor": sensor}
 
 
-def aim_camera(graph, name, loc, lens, yaw0, z_targets=(0.3, 0.6, 0.9), spread=0.6, dist=3.0):
+def aim_camera(graph, name, loc, lens, yaw0, z_targets=(0.0, 0.3, 0.6), spread=0.6, dist=3.0):
     """Camera at ``loc`` aimed (around heading ``yaw0``) so that it sees the most object centres."""
     best = None
     for dyaw in np.linspace(-spread, spread, 7):
