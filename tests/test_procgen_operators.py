@@ -22,6 +22,8 @@ def registered():
     if hasattr(bpy.types.Scene, "conjure") and hasattr(bpy.ops.conjure, "add_asset"):
         yield None
         return
+    if hasattr(bpy.types.Scene, "conjure"):
+        pytest.skip("Scene.conjure is registered by the add-on but without the procgen operators")
     pkg = types.ModuleType(PKG)
     pkg.__path__ = [ROOT]
     sys.modules[PKG] = pkg
