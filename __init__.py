@@ -5,17 +5,21 @@ order of ``_modules()`` and unregistered in reverse. The one root PropertyGroup 
 """
 import bpy
 
-from .operators import generate as _op_generate, session as _session, worker as _op_worker
-from .panels import generate as _pt_generate, preferences as _preferences, props as _props
+from .operators import generate as _op_generate, procgen as _op_procgen, session as _session, worker as _op_worker
+from .panels import generate as _pt_generate, preferences as _preferences, procgen as _pt_procgen
+from .panels import procgen_props as _procgen_props, props as _props
 
 
 def _modules():
     return (
         _preferences,
+        _procgen_props,
         _props,
         _op_worker,
         _op_generate,
+        _op_procgen,
         _pt_generate,
+        _pt_procgen,
     )
 
 

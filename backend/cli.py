@@ -200,6 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check a job spec file and print it normalised")
     v.add_argument("spec")
     v.set_defaults(func=cmd_validate)
+    from .procgen.cli import add_subcommands as procgen_subcommands
+
+    procgen_subcommands(sub)
     return ap
 
 

@@ -5,6 +5,7 @@ from bpy.props import (BoolProperty, CollectionProperty, EnumProperty, FloatProp
 
 from ..backend.jobs import MAX_RESOLUTION, MAX_TEXTURE_SIZE, MIN_RESOLUTION, MIN_TEXTURE_SIZE
 from ..backend.presets import DEFAULT_PRESET, PRESETS
+from .procgen_props import ConjureProcgenProps
 
 JOB_STATES = [
     ("QUEUED", "Queued", "Waiting for the worker"),
@@ -65,6 +66,8 @@ class ConjureSceneProps(bpy.types.PropertyGroup):
     jobs: CollectionProperty(type=ConjureJob)
     active_job: IntProperty(name="Active job")
     last_error: StringProperty(name="Last error")
+    # Procedural assets and scenes
+    procgen: PointerProperty(type=ConjureProcgenProps)
 
 
 CLASSES = (ConjurePrimitive, ConjureJob, ConjureSceneProps)
