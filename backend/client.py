@@ -202,8 +202,8 @@ class WorkerClient:
     def cancel(self, job_id: str) -> None:
         self._send({"op": "cancel", "job_id": job_id})
 
-    def request_status(self) -> None:
-        self._send({"op": "status"})
+    def request_status(self, probe_device: bool = False) -> None:
+        self._send({"op": "status", "probe_device": probe_device})
 
     def release(self) -> None:
         self._send({"op": "release"})

@@ -14,7 +14,6 @@ JOB_STATES = [
     ("FAILED", "Failed", "Stopped with an error"),
     ("CANCELLED", "Cancelled", "Cancelled by the user"),
 ]
-ACTIVE_STATES = {"QUEUED", "RUNNING"}
 
 
 class ConjurePrimitive(bpy.types.PropertyGroup):

@@ -199,3 +199,23 @@ def test_interpreter_without_packages_fails_clearly(tmp_path):
     # /bin/false exits at once: the worker "failed to start" with the exit code.
     with pytest.raises(WorkerError, match="failed to start"):
         WorkerClient.start_local("/bin/false")
+
+
+def test_device_choice(tmp_path):
+    from backend.worker.device import DeviceError, resolve_device
+    import torch
+    assert resolve_device("cpu") == "cpu"
+    assert resolve_device("auto") == ("cuda" if torch.cuda.is_available() else "cpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(DeviceError, match="no CUDA GPU"):
+            resolve_device("cuda")
+    c = WorkerClient.start_local(VENV_PYTHON, device="cuda" if not torch.cuda.is_available() else "cpu")
+    try:
+        c.request_status(probe_device=True)
+        ev = next_event(c, "status")
+        if torch.cuda.is_available():
+            assert ev["device_info"]["device"] == "cpu"
+        else:
+            assert "no CUDA GPU" in ev["device_error"]
+    finally:
+        c.stop()

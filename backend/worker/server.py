@@ -27,6 +27,7 @@ import time
 import uuid
 
 from ..jobs import FINAL_EVENTS, JobSpec, SpecError, event
+from .device import DeviceError, describe, resolve_device
 from .runner import JobContext, run_job
 
 PROTOCOL = 1
@@ -213,7 +214,13 @@ class WorkerServer:
         elif op == "cancel":
             self.cancel(conn, msg.get("job_id"))
         elif op == "status":
-            conn.send(self.status())
+            ev = self.status()
+            if msg.get("probe_device"):  # imports torch: only when asked
+                try:
+                    ev["device_info"] = describe(resolve_device(self.device))
+                except DeviceError as e:
+                    ev["device_error"] = str(e)
+            conn.send(ev)
         elif op == "release":
             gc.collect()
             release_models()
