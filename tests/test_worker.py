@@ -219,3 +219,25 @@ def test_device_choice(tmp_path):
             assert "no CUDA GPU" in ev["device_error"]
     finally:
         c.stop()
+
+
+def test_worker_exits_when_its_parent_dies():
+    """Blender crashing must not leave a worker behind."""
+    import subprocess
+    import sys
+    from conftest import ROOT
+    parent = subprocess.Popen([sys.executable, "-c", f"""
+import sys, time
+sys.path.insert(0, {ROOT!r})
+from backend.client import WorkerClient
+c = WorkerClient.start_local({VENV_PYTHON!r})
+print(c.proc.pid, flush=True)
+time.sleep(60)
+"""], stdout=subprocess.PIPE, text=True)
+    worker_pid = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and os.path.exists(f"/proc/{worker_pid}") and not _is_zombie(worker_pid):
+        time.sleep(0.1)
+    assert not os.path.exists(f"/proc/{worker_pid}") or _is_zombie(worker_pid), "worker outlived its parent"
