@@ -30,10 +30,11 @@ test-fast: $(STAMP)
 	$(VENV)/bin/python -m pytest -p no:cacheprovider -x -q tests -k "not extension"
 
 bench: $(STAMP)
-	for f in benchmarks/*.py; do echo "== $$f"; $(VENV)/bin/python $$f || exit 1; done
+	for f in benchmarks/[a-z]*.py; do echo "== $$f"; $(VENV)/bin/python $$f || exit 1; done
 
 extension: $(STAMP)
-	$(VENV)/bin/python -m backend.tools.build_extension --out build
+	mkdir -p build
+	$(VENV)/bin/python $$($(VENV)/bin/python -c "import bpy, glob, os; print(glob.glob(os.path.join(os.path.dirname(bpy.__file__), '..', '..', 'addons_core', 'bl_pkg', 'cli', 'blender_ext.py'))[0])") build --source-dir . --output-dir build
 
 clean:
 	rm -rf out build
