@@ -23,6 +23,17 @@ def _param_overrides(props) -> dict:
     return {p.name: (round(p.value) if p.integer else p.value) for p in props.params if p.override}
 
 
+def _can_add(cls, context, action: str) -> bool:
+    """Poll shared by the operators that add to the scene; says why when they can't run."""
+    if context.scene is None or not hasattr(context.scene, "conjure"):
+        cls.poll_message_set("Conjure settings are not registered on this scene")
+        return False
+    if context.mode != "OBJECT":
+        cls.poll_message_set(f"Switch to Object Mode to {action}")
+        return False
+    return True
+
+
 def _select_only(context, obj):
     for o in context.selected_objects:
         o.select_set(False)
@@ -39,13 +50,7 @@ class CONJURE_OT_add_asset(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        if context.scene is None or not hasattr(context.scene, "conjure"):
-            cls.poll_message_set("Conjure settings are not registered on this scene")
-            return False
-        if context.mode != "OBJECT":
-            cls.poll_message_set("Switch to Object Mode to add an asset")
-            return False
-        return True
+        return _can_add(cls, context, "add an asset")
 
     def execute(self, context):
         props = context.scene.conjure.procgen
@@ -132,13 +137,7 @@ class CONJURE_OT_generate_scene(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        if context.scene is None or not hasattr(context.scene, "conjure"):
-            cls.poll_message_set("Conjure settings are not registered on this scene")
-            return False
-        if context.mode != "OBJECT":
-            cls.poll_message_set("Switch to Object Mode to generate a scene")
-            return False
-        return True
+        return _can_add(cls, context, "generate a scene")
 
     def execute(self, context):
         props = context.scene.conjure.procgen
