@@ -150,7 +150,7 @@ def cmd_run(args) -> int:
 
 def cmd_demo(args) -> int:
     out = os.path.abspath(args.out)
-    args.spec, args.preset, args.name, args.seed = None, DEFAULT_PRESET, "demo", args.seed
+    args.spec, args.preset, args.name = None, DEFAULT_PRESET, "demo"
     args.out = out
     args.blend = os.path.join(out, "demo.blend")
     args.render = os.path.join(out, "demo_render.png")

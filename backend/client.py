@@ -240,8 +240,6 @@ class WorkerClient:
                 return ev
             if ev.get("job_id") == job_id and ev.get("event") in FINAL_EVENTS:
                 return ev
-            if ev.get("job_id") == job_id and ev.get("event") == "error":
-                return ev
 
     # ------------------------------------------------------------------ lifetime
     def alive(self) -> bool:

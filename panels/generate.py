@@ -23,13 +23,13 @@ class CONJURE_UL_jobs(bpy.types.UIList):
         row.label(text=item.error or item.message)
 
 
-class _ConjurePanel:
+class ConjurePanel:
     bl_space_type = "VIEW_3D"
     bl_region_type = "UI"
     bl_category = "Conjure"
 
 
-class CONJURE_PT_generate(_ConjurePanel, bpy.types.Panel):
+class CONJURE_PT_generate(ConjurePanel, bpy.types.Panel):
     bl_label = "Generate"
 
     def draw(self, context):
@@ -71,7 +71,7 @@ class CONJURE_PT_generate(_ConjurePanel, bpy.types.Panel):
             layout.operator("conjure.regenerate", icon="FILE_REFRESH")
 
 
-class CONJURE_PT_jobs(_ConjurePanel, bpy.types.Panel):
+class CONJURE_PT_jobs(ConjurePanel, bpy.types.Panel):
     bl_label = "Jobs"
     bl_options = {"DEFAULT_CLOSED"}
 
@@ -81,7 +81,7 @@ class CONJURE_PT_jobs(_ConjurePanel, bpy.types.Panel):
         self.layout.operator("conjure.clear_jobs", icon="TRASH")
 
 
-class CONJURE_PT_worker(_ConjurePanel, bpy.types.Panel):
+class CONJURE_PT_worker(ConjurePanel, bpy.types.Panel):
     bl_label = "Worker"
     bl_options = {"DEFAULT_CLOSED"}
 

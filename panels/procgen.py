@@ -4,12 +4,7 @@ import json
 import bpy
 
 from ..backend.procgen.planner import registry
-
-
-class _ConjurePanel:
-    bl_space_type = "VIEW_3D"
-    bl_region_type = "UI"
-    bl_category = "Conjure"
+from .generate import ConjurePanel as _ConjurePanel
 
 
 class CONJURE_PT_procgen_asset(_ConjurePanel, bpy.types.Panel):

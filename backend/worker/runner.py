@@ -21,7 +21,7 @@ class JobContext:
     def __init__(self, job_id: str, spec: JobSpec, emit: Callable[[dict], None]):
         self.job_id = job_id
         self.spec = spec
-        self._emit = emit
+        self.emit = emit
         self.cancel_event = threading.Event()
         self.timings: dict[str, float] = {}
 
@@ -34,10 +34,10 @@ class JobContext:
             raise JobCancelled()
 
     def progress(self, step: int, total: int, message: str, preview: str | None = None) -> None:
-        self._emit(event("progress", self.job_id, step=step, total=total, message=message, preview=preview))
+        self.emit(event("progress", self.job_id, step=step, total=total, message=message, preview=preview))
 
     def log(self, message: str, level: str = "info") -> None:
-        self._emit(event("log", self.job_id, level=level, message=message))
+        self.emit(event("log", self.job_id, level=level, message=message))
 
     @contextlib.contextmanager
     def stage(self, name: str, step: int, total: int):
@@ -92,13 +92,13 @@ def run_job(ctx: JobContext) -> None:
         out = handler(ctx)
         ctx.check()
     except JobCancelled:
-        ctx._emit(event("cancelled", ctx.job_id))
+        ctx.emit(event("cancelled", ctx.job_id))
         return
     except MemoryError:
-        ctx._emit(event("error", ctx.job_id, kind="out_of_memory", message="the worker ran out of memory"))
+        ctx.emit(event("error", ctx.job_id, kind="out_of_memory", message="the worker ran out of memory"))
         return
     except Exception as e:  # a job failing must never take the worker down
-        ctx._emit(event("error", ctx.job_id, kind="failed", message=f"{type(e).__name__}: {e}",
+        ctx.emit(event("error", ctx.job_id, kind="failed", message=f"{type(e).__name__}: {e}",
                         traceback=traceback.format_exc(limit=8)))
         return
-    ctx._emit(event("result", ctx.job_id, spec=to_dict(ctx.spec), **out))
+    ctx.emit(event("result", ctx.job_id, spec=to_dict(ctx.spec), **out))
