@@ -53,26 +53,34 @@ def bpy_module():
 
 
 @pytest.fixture(scope="session")
-def addon(bpy_module):
-    """Conjure enabled in real Blender the way an installed extension is (symlinked into user_default)."""
+def _addon_linked(bpy_module):
+    """The repository linked into the ``user_default`` extension repository, as an installed extension is."""
     bpy = bpy_module
     repo = next(r for r in bpy.context.preferences.extensions.repos if r.module == "user_default")
     os.makedirs(repo.directory, exist_ok=True)
     link = os.path.join(repo.directory, "conjure")
     if not os.path.exists(link):
         os.symlink(ROOT, link)
-    bpy.ops.preferences.addon_enable(module=ADDON)
-    assert hasattr(bpy.types.Scene, "conjure"), "Conjure did not register"
-    yield sys.modules[ADDON]
-    bpy.ops.preferences.addon_disable(module=ADDON)
+    yield
+    if hasattr(bpy.types.Scene, "conjure"):
+        bpy.ops.preferences.addon_disable(module=ADDON)
+
+
+@pytest.fixture
+def addon(_addon_linked, bpy_module):
+    """Conjure enabled in real Blender. Enabled again when needed: reading factory settings (which other
+    tests do) disables add-ons that are not in the saved preferences."""
+    if not hasattr(bpy_module.types.Scene, "conjure"):
+        bpy_module.ops.preferences.addon_enable(module=ADDON)
+    assert hasattr(bpy_module.types.Scene, "conjure"), "Conjure did not register"
+    return sys.modules[ADDON]
 
 
 @pytest.fixture
 def fresh_scene(addon, bpy_module):
     """An empty scene with Conjure enabled; the worker is stopped afterwards."""
     bpy_module.ops.wm.read_factory_settings(use_empty=True)
-    # read_factory_settings disables add-ons that are not in the saved preferences: enable again.
-    if not hasattr(bpy_module.types.Scene, "conjure"):
+    if not hasattr(bpy_module.types.Scene, "conjure"):  # the reset disabled it: enable again
         bpy_module.ops.preferences.addon_enable(module=ADDON)
     yield bpy_module.context.scene
     session = sys.modules[ADDON + ".operators.session"]

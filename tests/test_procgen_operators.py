@@ -1,56 +1,15 @@
 """Operators through bpy.ops in real bpy: add, re-roll, rebuild, generate scene; errors leave the scene unchanged.
 
-The operator/panel modules are imported as part of a package rooted at the repository (as Blender does for the
-extension) and registered here with a minimal root PropertyGroup, so this test does not depend on the add-on's
-root __init__; if the add-on is already registered, its registration is used as is.
+Uses the real add-on, enabled as an installed extension (conftest's ``fresh_scene``).
 """
-import importlib
-import os
-import sys
-import types
-
 import pytest
 
 bpy = pytest.importorskip("bpy")
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PKG = "conjure_procgen_under_test"
-
-
-@pytest.fixture(scope="module")
-def registered():
-    if hasattr(bpy.types.Scene, "conjure") and hasattr(bpy.ops.conjure, "add_asset"):
-        yield None
-        return
-    if hasattr(bpy.types.Scene, "conjure"):
-        pytest.skip("Scene.conjure is registered by the add-on but without the procgen operators")
-    pkg = types.ModuleType(PKG)
-    pkg.__path__ = [ROOT]
-    sys.modules[PKG] = pkg
-    props = importlib.import_module(PKG + ".panels.procgen_props")
-    ops = importlib.import_module(PKG + ".operators.procgen")
-    panels = importlib.import_module(PKG + ".panels.procgen")
-
-    class ConjureProcgenTestRoot(bpy.types.PropertyGroup):
-        procgen: bpy.props.PointerProperty(type=props.ConjureProcgenProps)
-
-    classes = props.CLASSES + (ConjureProcgenTestRoot,) + ops.CLASSES + panels.CLASSES
-    for cls in classes:
-        bpy.utils.register_class(cls)
-    bpy.types.Scene.conjure = bpy.props.PointerProperty(type=ConjureProcgenTestRoot)
-    yield classes
-    del bpy.types.Scene.conjure
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)
-    for name in [m for m in sys.modules if m == PKG or m.startswith(PKG + ".")]:
-        del sys.modules[name]
-
 
 @pytest.fixture
-def ctx(registered):
-    bpy.ops.wm.read_factory_settings(use_empty=True)
+def ctx(fresh_scene):
     yield bpy.context
-    bpy.ops.wm.read_factory_settings(use_empty=True)
 
 
 def _state():

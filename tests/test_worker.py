@@ -99,7 +99,12 @@ def test_wrong_token_is_refused(worker):
 
 
 def test_worker_binds_loopback_only(worker):
-    assert worker.sock.getpeername()[0] == "127.0.0.1"
+    """The listening socket's local address (from the kernel's table) is 127.0.0.1, not 0.0.0.0."""
+    port = worker.sock.getpeername()[1]
+    with open("/proc/net/tcp") as f:
+        rows = [line.split() for line in f.readlines()[1:]]
+    listening = [r[1] for r in rows if r[3] == "0A" and int(r[1].split(":")[1], 16) == port]
+    assert listening == ["0100007F:%04X" % port], listening
 
 
 def test_status_lists_jobs(worker, tmp_path):
@@ -195,7 +200,7 @@ def test_missing_interpreter_is_a_clear_error():
         WorkerClient.start_local("/nonexistent/python")
 
 
-def test_interpreter_without_packages_fails_clearly(tmp_path):
+def test_interpreter_that_exits_at_once_fails_clearly(tmp_path):
     # /bin/false exits at once: the worker "failed to start" with the exit code.
     with pytest.raises(WorkerError, match="failed to start"):
         WorkerClient.start_local("/bin/false")
