@@ -5,9 +5,10 @@ order of ``_modules()`` and unregistered in reverse. The one root PropertyGroup 
 """
 import bpy
 
-from .operators import generate as _op_generate, procgen as _op_procgen, session as _session, worker as _op_worker
+from .operators import generate as _op_generate, procgen as _op_procgen, prop as _op_prop, session as _session
+from .operators import worker as _op_worker
 from .panels import generate as _pt_generate, preferences as _preferences, procgen as _pt_procgen
-from .panels import procgen_props as _procgen_props, props as _props
+from .panels import procgen_props as _procgen_props, prop as _pt_prop, props as _props
 
 
 def _modules():
@@ -18,6 +19,8 @@ def _modules():
         _op_worker,
         _op_generate,
         _op_procgen,
+        _op_prop,
+        _pt_prop,
         _pt_generate,
         _pt_procgen,
     )
@@ -32,6 +35,7 @@ def register():
 
 def unregister():
     _session.shutdown()
+    _pt_prop.free_previews()
     del bpy.types.Scene.conjure
     for module in reversed(_modules()):
         for cls in reversed(module.CLASSES):

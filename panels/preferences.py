@@ -26,6 +26,10 @@ class ConjurePreferences(bpy.types.AddonPreferences):
         ("auto", "Auto", "CUDA if present, then Apple MPS, else CPU"),
         ("cuda", "CUDA", "NVIDIA GPU"), ("mps", "MPS", "Apple GPU"), ("cpu", "CPU", "Processor only"),
     ], default="auto")
+    text_encoder: StringProperty(
+        name="Point-E text encoder",
+        description="CLIP model Point-E uses to read prompts and pictures: hub id (owner/name) or a local folder. "
+                    "Empty: openai/clip-vit-large-patch14")
     allow_downloads: BoolProperty(
         name="Allow model downloads", default=True,
         description="Download missing models (also needs Blender's 'Allow Online Access')")
@@ -42,6 +46,7 @@ class ConjurePreferences(bpy.types.AddonPreferences):
             layout.prop(self, "remote_token")
         layout.prop(self, "model_cache_dir")
         layout.prop(self, "device")
+        layout.prop(self, "text_encoder")
         row = layout.row()
         row.prop(self, "allow_downloads")
         if not bpy.app.online_access:

@@ -3,7 +3,8 @@ import bpy
 from bpy.props import (BoolProperty, CollectionProperty, EnumProperty, FloatProperty, FloatVectorProperty,
                        IntProperty, PointerProperty, StringProperty)
 
-from ..backend.jobs import MAX_RESOLUTION, MAX_TEXTURE_SIZE, MIN_RESOLUTION, MIN_TEXTURE_SIZE
+from ..backend.jobs import (MAX_CANDIDATES, MAX_PROMPT_CHARS, MAX_RESOLUTION, MAX_TEXTURE_SIZE, MIN_RESOLUTION,
+                            MIN_TEXTURE_SIZE)
 from ..backend.presets import DEFAULT_PRESET, PRESETS
 from .procgen_props import ConjureProcgenProps
 
@@ -38,6 +39,81 @@ class ConjureJob(bpy.types.PropertyGroup):
     message: StringProperty(name="Message")
     error: StringProperty(name="Error")
     object_name: StringProperty(name="Object", description="The object this job made")
+    kind: StringProperty(name="Kind", description="The job type (implicit_shape, generate, cutout, ...)")
+    collection_name: StringProperty(name="Collection", description="The collection holding this job's candidates")
+    preview: StringProperty(name="Preview", subtype="FILE_PATH", description="The latest preview image")
+    download: StringProperty(name="Download", description="What is being downloaded, and how much")
+    download_progress: FloatProperty(name="Download", min=0.0, max=1.0, subtype="FACTOR")
+
+
+def _on_pipeline(self, _context):
+    if self.pipeline != "point-e":
+        self.output = "mesh"
+
+
+class ConjurePropProps(bpy.types.PropertyGroup):
+    """Settings of "Prop from Text / Image" (``scene.conjure.prop``); the job's checks are in GenerateParams."""
+
+    pipeline: EnumProperty(name="Pipeline", update=_on_pipeline, items=[
+        ("shap-e", "Shap-E", "Latent diffusion to an implicit surface: clean meshes (OpenAI Shap-E)"),
+        ("point-e", "Point-E", "Diffusion of a coloured point cloud, meshed afterwards (OpenAI Point-E)"),
+    ], default="shap-e")
+    input_mode: EnumProperty(name="Input", items=[
+        ("TEXT", "Text", "Describe the object in words"),
+        ("IMAGE", "Image", "Make the object shown in a picture"),
+    ], default="TEXT")
+    prompt: StringProperty(name="Prompt", maxlen=MAX_PROMPT_CHARS,
+                           description="What to make, e.g. 'a red wooden chair'")
+    image_path: StringProperty(name="Picture", subtype="FILE_PATH",
+                               description="A picture of one object (PNG or JPEG), ideally on a plain background")
+    mask_method: EnumProperty(name="Cut Out", items=[
+        ("auto", "Auto", "Alpha channel if the picture has one, else Segment Anything if downloaded, else classic"),
+        ("alpha", "Alpha", "The picture's own transparency"),
+        ("sam", "Segment Anything", "Meta's Segment Anything model"),
+        ("classic", "Classic", "Background colour from the border, no model needed"),
+    ], default="auto")
+    mask_image: PointerProperty(name="Mask", type=bpy.types.Image,
+                                description="Foreground mask for the picture (white = keep); paint on it to fix it")
+    steps: IntProperty(name="Steps", default=64, min=1, max=1000, soft_max=256,
+                       description="Diffusion steps: more is slower and usually cleaner")
+    use_default_guidance: BoolProperty(name="Model Default", default=True,
+                                       description="Use the guidance the model's authors use "
+                                                   "(Shap-E 15 for text, 3 for pictures; Point-E 3)")
+    guidance: FloatProperty(name="Guidance", default=15.0, min=0.0, max=100.0, soft_max=30.0,
+                            description="Classifier-free guidance: higher follows the prompt more closely, "
+                                        "at the cost of variety")
+    seed: IntProperty(name="Seed", default=0, min=0, description="Same seed and settings, same result")
+    candidates: IntProperty(name="Candidates", default=1, min=1, max=MAX_CANDIDATES,
+                            description="Variants to make from consecutive seeds; keep the one you like")
+    resolution: IntProperty(name="Resolution", default=128, min=16, max=MAX_RESOLUTION,
+                            description="Marching-cubes cells along the longest side")
+    face_budget: IntProperty(name="Face Budget", default=20000, min=100, max=2_000_000,
+                             description="Most triangles in each result; finer meshes are decimated")
+    texture_size: IntProperty(name="Texture Size", default=1024, min=MIN_TEXTURE_SIZE, max=MAX_TEXTURE_SIZE,
+                              description="Baked texture width and height in pixels")
+    size: FloatProperty(name="Size", default=1.0, min=0.01, max=100.0, unit="LENGTH",
+                        description="The result's largest dimension; it stands on the ground at its origin")
+    output: EnumProperty(name="Output", items=[
+        ("mesh", "Mesh", "A textured mesh"),
+        ("points", "Points", "The coloured point cloud only"),
+        ("both", "Both", "The mesh and the point cloud"),
+    ], default="mesh")
+    device: EnumProperty(name="Device", items=[
+        ("PREFS", "From Preferences", "The device chosen in the add-on preferences"),
+        ("auto", "Auto", "CUDA if present, then Apple MPS, else CPU"),
+        ("cuda", "CUDA", "NVIDIA GPU"), ("mps", "MPS", "Apple GPU"), ("cpu", "CPU", "Processor only"),
+    ], default="PREFS")
+    fp16: BoolProperty(name="Half Precision", default=False,
+                       description="fp16 on a GPU: faster, half the memory (ignored on the CPU)")
+    cpu_offload: BoolProperty(name="CPU Offload", default=False,
+                              description="Keep models in CPU memory and move each to the GPU only while it runs")
+    preview_every: IntProperty(name="Preview Every", default=8, min=0, max=1000,
+                               description="Show a preview every N diffusion steps (0 = none)")
+    model: StringProperty(name="Model", description="Hub model id (owner/name) or a local model folder; "
+                                                    "empty: the pipeline's default model")
+    roughness: FloatProperty(name="Roughness", default=0.6, min=0.0, max=1.0, subtype="FACTOR")
+    name: StringProperty(name="Name", description="Base name of the objects and files "
+                                                  "(empty: made from the prompt or the picture's name)")
 
 
 def _preset_items(_self, _context):
@@ -67,6 +143,8 @@ class ConjureSceneProps(bpy.types.PropertyGroup):
     last_error: StringProperty(name="Last error")
     # Procedural assets and scenes
     procgen: PointerProperty(type=ConjureProcgenProps)
+    # Prop from text or image
+    prop: PointerProperty(type=ConjurePropProps)
 
 
-CLASSES = (ConjurePrimitive, ConjureJob, ConjureSceneProps)
+CLASSES = (ConjurePrimitive, ConjureJob, ConjurePropProps, ConjureSceneProps)
