@@ -34,27 +34,53 @@ def png_bytes(image: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
+def fit_transform(verts: np.ndarray, size: float) -> tuple[float, np.ndarray]:
+    """Uniform scale and offset that make the largest dimension ``size`` and stand the mesh on Z=0 with its
+    origin at the centre of its base: ``new = (v - offset) * scale``."""
+    lo, hi = verts.min(axis=0), verts.max(axis=0)
+    scale = size / max(float(np.max(hi - lo)), 1e-12)
+    offset = np.array([(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, lo[2]])
+    return scale, offset
+
+
 def field_to_asset(ctx, *, sdf: Callable, color: Callable, lo: np.ndarray, hi: np.ndarray, resolution: int,
                    face_budget: int, texture_size: int, roughness: float, out_dir: str, name: str,
-                   extras: dict) -> dict:
-    """Run the six stages under ``ctx`` (progress, cancel, timings). Returns the result event's fields."""
-    total = 6
-    with ctx.stage("sample", 1, total):
+                   extras: dict, clean: bool = False, fit_size: float | None = None,
+                   grid_stage: str = "sample") -> dict:
+    """Run the stages under ``ctx`` (progress, cancel, timings). Returns the result event's fields.
+
+    ``clean`` keeps the largest connected part(s) of the raw surface (model outputs have floaters);
+    ``fit_size`` rescales so the largest dimension is that many metres, standing on Z=0 (origin at the base).
+    """
+    names = [grid_stage, "mesh"] + (["clean"] if clean else []) + ["decimate", "unwrap", "bake", "export"]
+    step = {n: i + 1 for i, n in enumerate(names)}
+    total = len(names)
+    with ctx.stage(grid_stage, step[grid_stage], total):
         grid, origin, h = extract.sample_grid(sdf, lo, hi, resolution, tick=ctx.check)
-    with ctx.stage("mesh", 2, total):
+    with ctx.stage("mesh", step["mesh"], total):
         verts, faces = extract.marching_cubes(grid, origin, h, tick=ctx.check)
         del grid
         if len(faces) == 0:
-            raise ValueError("the shape has no surface inside its bounds (is every primitive subtracted away?)")
-    with ctx.stage("decimate", 3, total):
+            raise ValueError("the shape has no surface inside its bounds (is every primitive subtracted away?)"
+                             if not clean else "the model produced no surface (try another seed or prompt)")
+    if clean:
+        with ctx.stage("clean", step["clean"], total):
+            from .points import keep_largest_components
+
+            faces = extract.remove_degenerate(verts, faces)
+            verts, faces = keep_largest_components(verts, faces)
+    with ctx.stage("decimate", step["decimate"], total):
         verts, faces = decimate(verts, faces, face_budget)
-    with ctx.stage("unwrap", 4, total):
+    with ctx.stage("unwrap", step["unwrap"], total):
         vmap, faces, uvs = unwrap.unwrap(verts, faces, cancelled=ctx.cancelled)
         verts = verts[vmap]
         normals = extract.field_normals(sdf, verts, h)
-    with ctx.stage("bake", 5, total):
+    with ctx.stage("bake", step["bake"], total):
         image = bake.bake_texture(verts, faces, uvs, texture_size, color, tick=ctx.check)
-    with ctx.stage("export", 6, total):
+    with ctx.stage("export", step["export"], total):
+        if fit_size is not None:
+            scale, offset = fit_transform(verts, fit_size)
+            verts = (verts - offset) * scale
         os.makedirs(out_dir, exist_ok=True)
         png = png_bytes(image)
         tex_path = os.path.join(out_dir, f"{name}.png")

@@ -24,6 +24,7 @@ class JobContext:
         self.emit = emit
         self.cancel_event = threading.Event()
         self.timings: dict[str, float] = {}
+        self._span: tuple[float, float] | None = None
 
     def cancelled(self) -> bool:
         return self.cancel_event.is_set()
@@ -33,25 +34,42 @@ class JobContext:
         if self.cancel_event.is_set():
             raise JobCancelled()
 
-    def progress(self, step: int, total: int, message: str, preview: str | None = None) -> None:
-        self.emit(event("progress", self.job_id, step=step, total=total, message=message, preview=preview))
+    def progress(self, step: int, total: int, message: str, preview: str | None = None, **extra) -> None:
+        """Report ``step`` of ``total``. Inside ``span(lo, hi)`` that maps onto [lo, hi] of the whole job
+        (sent as thousandths), so a job made of phases shows one bar that never runs backwards."""
+        if self._span is not None:
+            lo, hi = self._span
+            step, total = round(1000 * (lo + (hi - lo) * min(max(step / max(total, 1), 0.0), 1.0))), 1000
+        self.emit(event("progress", self.job_id, step=step, total=total, message=message, preview=preview, **extra))
+
+    @contextlib.contextmanager
+    def span(self, lo: float, hi: float):
+        """Progress reported inside this block covers the fraction [lo, hi] of the job."""
+        outer, self._span = self._span, (lo, hi)
+        try:
+            yield
+        finally:
+            self._span = outer
 
     def log(self, message: str, level: str = "info") -> None:
         self.emit(event("log", self.job_id, level=level, message=message))
 
     @contextlib.contextmanager
-    def stage(self, name: str, step: int, total: int):
-        """Report the stage as progress, time it, and honour cancels before and after it."""
+    def stage(self, name: str, step: int | None = None, total: int | None = None):
+        """Time the stage (times add up when a stage repeats) and honour cancels before and after it.
+        With ``step``/``total`` it is also reported as progress (as step-1 on entry, step on exit)."""
         self.check()
-        self.progress(step - 1, total, name)
+        if step is not None:
+            self.progress(step - 1, total, name)
         t0 = time.perf_counter()
         try:
             yield
         except UnwrapCancelled:
             raise JobCancelled() from None
-        self.timings[name] = round(time.perf_counter() - t0, 4)
+        self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 4)
         self.check()
-        self.progress(step, total, name)
+        if step is not None:
+            self.progress(step, total, name)
 
 
 # --------------------------------------------------------------------------- job handlers
@@ -73,9 +91,21 @@ def run_implicit_shape(ctx: JobContext) -> dict:
         out_dir=spec.output_dir, name=spec.name, extras={"conjure_spec": spec.to_json()})
 
 
+def run_generate(ctx: JobContext) -> dict:
+    from ..generate.run import run_generate as run
+    return run(ctx)
+
+
+def run_cutout(ctx: JobContext) -> dict:
+    from ..generate.run import run_cutout as run
+    return run(ctx)
+
+
 HANDLERS: dict[str, Callable[[JobContext], dict]] = {
     "noop": run_noop,
     "implicit_shape": run_implicit_shape,
+    "generate": run_generate,
+    "cutout": run_cutout,
 }
 
 

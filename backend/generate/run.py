@@ -1,0 +1,170 @@
+"""The worker's ``generate`` and ``cutout`` jobs: models in, textured props (and point clouds) out.
+
+A generate job runs in phases, each a slice of one progress bar:
+
+    load (resolve / download / load the models; fails here, before any work, if a model is missing)
+    encode (prompt or picture -> embedding)
+    per candidate: sample (diffusion steps, preview every N) -> decode -> mesh -> clean -> decimate
+                   -> unwrap -> bake -> export
+
+Candidate k uses seed ``seed + k``, so candidate k of a batch is the same as a single run with that seed.
+"""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ..jobs import MAX_SEED
+from ..mesh import glb
+from ..mesh.asset import field_to_asset, png_bytes
+from . import preview
+
+LOAD_SHARE = 0.05       # of the progress bar: loading and encoding
+SAMPLE_SHARE = 0.6      # of each candidate's slice: the diffusion steps (the rest: meshing to export)
+
+
+def _pipeline(name: str):
+    if name == "shap-e":
+        from . import shap_e
+        return shap_e
+    from . import point_e_pipeline
+    return point_e_pipeline
+
+
+def _candidate_name(name: str, k: int, n: int) -> str:
+    return name if n == 1 else f"{name}_{k + 1}"
+
+
+def _condition(ctx, params):
+    """The prompt, or the picture with its background removed and composed on white (what the encoders expect)."""
+    if params.mode == "text":
+        return params.prompt
+    from . import foreground
+
+    image = foreground.load_image(params.image)
+    mask = foreground.load_image(params.mask) if params.mask else None
+    rgba, _mask, method = foreground.cut_foreground(image, method="auto", mask=mask, check=ctx.check,
+                                                    sam_model_dir=_local_sam())
+    ctx.log(f"foreground cut out with the {method} method")
+    return foreground.compose_on_background(rgba)
+
+
+def _local_sam() -> str | None:
+    """Segment-Anything's folder if it is already downloaded (auto mode never downloads it)."""
+    from . import store
+
+    try:
+        return store.resolve("facebook/sam-vit-base", local_only=True)
+    except store.ModelMissing:
+        return None
+
+
+def run_generate(ctx) -> dict:
+    from ..worker.device import resolve_device
+
+    spec, p = ctx.spec, ctx.spec.params
+    device = resolve_device(spec.device)
+    pipe = _pipeline(p.pipeline)
+    guidance = p.guidance_scale
+
+    def download(info: dict) -> None:
+        done, total = info["done"], info["total"]
+        ctx.progress(done, max(total, 1), f"downloading {info['repo']}", download=info)
+
+    with ctx.span(0.0, LOAD_SHARE):
+        with ctx.stage("load", 1, 2):
+            model = pipe.load(p, device, report=download)
+        with ctx.stage("encode", 2, 2):
+            if p.mode == "text":
+                model.check_prompt(p.prompt)
+            emb = model.encode(_condition(ctx, p), guided=guidance > 1.0)
+
+    share = (1.0 - LOAD_SHARE) / p.candidates
+    candidates = []
+    for k in range(p.candidates):
+        seed = (spec.seed + k) % (MAX_SEED + 1)
+        name = _candidate_name(spec.name, k, p.candidates)
+        lo = LOAD_SHARE + k * share
+        extras = {"conjure_spec": spec.to_json(), "prompt": p.prompt, "image": p.image, "pipeline": p.pipeline,
+                  "model": model.ref, "seed": seed, "steps": p.steps, "guidance": guidance, "candidate": k,
+                  "device": device}
+        with ctx.span(lo, lo + share * SAMPLE_SHARE):
+            out = _sample(ctx, model, emb, seed, name)
+        with ctx.span(lo + share * SAMPLE_SHARE, lo + share):
+            candidates.append(_finish(ctx, model, out, name, seed, extras))
+    first = candidates[0]
+    metadata = dict(first["metadata"], candidates=len(candidates), timings=dict(ctx.timings))
+    return {"paths": first["paths"], "candidates": [dict(c["paths"], seed=c["seed"]) for c in candidates],
+            "metadata": metadata}
+
+
+def _sample(ctx, model, emb, seed: int, name: str):
+    p = ctx.spec.params
+    every = p.preview_every
+
+    def on_step(i: int, total: int, x0) -> None:
+        shot = None
+        if every and (i % every == 0 or i == total):
+            shot = preview.write_preview(ctx.spec.output_dir, name, i, model.preview(x0))
+        ctx.progress(i, total, f"{name}: sampling step {i}/{total}", preview=shot)
+
+    with ctx.stage("sample"):
+        return model.sample(emb, seed=seed, steps=p.steps, guidance=p.guidance_scale, on_step=on_step,
+                            check=ctx.check)
+
+
+def _finish(ctx, model, out, name: str, seed: int, extras: dict) -> dict:
+    """Sampled output -> files: the mesh (GLB + texture) and/or the point cloud (PLY)."""
+    p, out_dir = ctx.spec.params, ctx.spec.output_dir
+    paths, metadata = {}, dict(extras)
+    if p.output in ("points", "both"):
+        from ..mesh.points import write_ply
+
+        xyz, rgb = model.points(out)
+        with ctx.stage("points"):
+            os.makedirs(out_dir, exist_ok=True)
+            if p.output == "points":   # the cloud alone is the result: normalise it like a mesh would be
+                from ..mesh.asset import fit_transform
+                scale, offset = fit_transform(xyz, p.size)
+                xyz = (xyz - offset) * scale
+            paths["ply"] = os.path.join(out_dir, f"{name}.ply")
+            write_ply(paths["ply"], xyz, rgb)
+            metadata["points"] = int(len(xyz))
+    if p.output in ("mesh", "both"):
+        with ctx.stage("decode"):
+            sdf, color, lo, hi = model.field(out)
+        asset = field_to_asset(
+            ctx, sdf=sdf, color=color, lo=lo, hi=hi, resolution=p.resolution, face_budget=p.face_budget,
+            texture_size=p.texture_size, roughness=p.roughness, out_dir=out_dir, name=name, extras=extras,
+            clean=True, fit_size=p.size, grid_stage="mesh_grid")
+        paths.update(asset["paths"])
+        metadata.update(asset["metadata"])
+    return {"paths": paths, "metadata": metadata, "seed": seed}
+
+
+# --------------------------------------------------------------------------- cutout
+def run_cutout(ctx) -> dict:
+    from . import foreground, store
+
+    p, spec = ctx.spec.params, ctx.spec
+    sam_dir = None
+    with ctx.stage("load", 1, 3):
+        image = foreground.load_image(p.image)
+        mask = foreground.load_image(p.mask) if p.mask else None
+        if p.method == "sam":
+            sam_dir = store.resolve(p.sam_model or "facebook/sam-vit-base")
+        elif p.method == "auto":
+            sam_dir = store.resolve(p.sam_model, local_only=True) if p.sam_model else _local_sam()
+    with ctx.stage("cut", 2, 3):
+        method = "auto" if p.method == "auto" else p.method
+        rgba, fg, used = foreground.cut_foreground(image, method=method, sam_model_dir=sam_dir, mask=mask,
+                                                   check=ctx.check)
+    with ctx.stage("export", 3, 3):
+        os.makedirs(spec.output_dir, exist_ok=True)
+        mask_path = os.path.join(spec.output_dir, f"{spec.name}_mask.png")
+        cut_path = os.path.join(spec.output_dir, f"{spec.name}_cutout.png")
+        foreground.save_mask(mask_path, fg)
+        glb.atomic_write(cut_path, png_bytes(np.asarray(rgba)))
+    return {"paths": {"mask": mask_path, "cutout": cut_path},
+            "metadata": {"method": used, "coverage": float(fg.mean()), "timings": dict(ctx.timings)}}
