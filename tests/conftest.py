@@ -85,3 +85,10 @@ def fresh_scene(addon, bpy_module):
     yield bpy_module.context.scene
     session = sys.modules[ADDON + ".operators.session"]
     session.stop_worker()
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory):
+    """A model folder (hub cache layout) with every tiny model Conjure knows: use as CONJURE_MODEL_DIR."""
+    from backend.generate.tiny import build_model_dir
+    return build_model_dir(str(tmp_path_factory.mktemp("models")))

@@ -45,7 +45,7 @@ class ShapE:
         self.mode, self.device = mode, device
         self.dtype = torch.float16 if fp16 and device == "cuda" else torch.float32
         cls = ShapEPipeline if mode == "text" else ShapEImg2ImgPipeline
-        self.pipe = cls.from_pretrained(folder, torch_dtype=self.dtype, local_files_only=True)
+        self.pipe = cls.from_pretrained(folder, dtype=self.dtype, local_files_only=True)
         self.pipe.set_progress_bar_config(disable=True)
         if cpu_offload and device == "cuda":
             self.pipe.enable_model_cpu_offload(device=device)
