@@ -4,6 +4,9 @@
     python -m backend.cli run --preset snowman --seed 3 --out out/
     python -m backend.cli demo                      # the README's `make demo`
     python -m backend.cli validate spec.toml
+    python -m backend.cli generate "a red armchair" --steps 64 --candidates 2 --out out/ --blend out/chair.blend
+    python -m backend.cli generate --image photo.png --pipeline shap-e --out out/
+    python -m backend.cli cutout photo.png --out out/        # the foreground mask, to check or paint over
     blender -b --python batch.py -- run spec.json   # the same, inside Blender
 
 Progress goes to stderr, the result (one JSON object) to stdout. Exit codes: 0 done, 1 the job failed,
@@ -91,6 +94,8 @@ def _client(args):
         return WorkerClient.connect(host, int(port), token)
     python = args.worker_python or os.environ.get("CONJURE_WORKER_PYTHON") or _default_python()
     env = {"HF_HUB_OFFLINE": "1", "CONJURE_OFFLINE": "1"} if args.offline else {}
+    if getattr(args, "model_dir", None):
+        env["CONJURE_MODEL_DIR"] = os.path.abspath(os.path.expanduser(args.model_dir))
     return WorkerClient.start_local(python, device=args.device or "auto", env=env)
 
 
@@ -119,7 +124,10 @@ def run_job(args, spec: JobSpec) -> dict:
 
 
 def cmd_run(args) -> int:
-    spec = _spec_from_args(args)
+    return _run_spec(args, _spec_from_args(args))
+
+
+def _run_spec(args, spec: JobSpec) -> int:
     for path in (args.blend, args.render):
         if path:
             folder = os.path.dirname(os.path.abspath(path))
@@ -139,6 +147,8 @@ def cmd_run(args) -> int:
         print(f"error: job {kind}: {msg}", file=sys.stderr)
         return 130 if kind == "cancelled" else 1
     out = {"paths": ev["paths"], "metadata": {k: v for k, v in ev["metadata"].items() if k != "conjure_spec"}}
+    if "candidates" in ev:
+        out["candidates"] = ev["candidates"]
     if args.blend or args.render:
         from .scene_blender import import_and_save
 
@@ -146,6 +156,33 @@ def cmd_run(args) -> int:
                                             samples=args.samples, size=args.size))
     print(json.dumps(out))
     return 0
+
+
+# Flags of `generate`: the panel's fields, named as in the spec (GenerateParams); --prop-size is params.size
+# (--size is the render's pixel size, as for `run`).
+GENERATE_FLAGS = (("pipeline", str), ("model", str), ("text_encoder", str), ("steps", int), ("guidance", float),
+                  ("candidates", int), ("resolution", int), ("face_budget", int), ("texture_size", int),
+                  ("prop_size", float), ("output", str), ("preview_every", int), ("roughness", float))
+
+
+def cmd_generate(args) -> int:
+    params = {"prompt": args.prompt or "", "image": args.image or "", "mask": args.mask or ""}
+    for name, _ in GENERATE_FLAGS:
+        value = getattr(args, name)
+        if value is not None:
+            params["size" if name == "prop_size" else name] = value
+    params.update(fp16=args.fp16, cpu_offload=args.cpu_offload)
+    data = {"type": "generate", "name": args.name or "prop", "output_dir": args.out or "out",
+            "seed": args.seed or 0, "device": args.device or "auto", "params": params}
+    args.spec = None
+    return _run_spec(args, JobSpec.from_json(data))
+
+
+def cmd_cutout(args) -> int:
+    data = {"type": "cutout", "name": args.name or "cutout", "output_dir": args.out or "out",
+            "params": {"image": args.image, "mask": args.mask or "", "method": args.method}}
+    args.blend = args.render = None
+    return _run_spec(args, JobSpec.from_json(data))
 
 
 def cmd_demo(args) -> int:
@@ -197,6 +234,36 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"))
     _add_worker_flags(d)
     d.set_defaults(func=cmd_demo)
+    g = sub.add_parser("generate", help="a prompt or a picture -> textured prop(s) (Shap-E or Point-E)")
+    g.add_argument("prompt", nargs="?", help="what to make, in words")
+    g.add_argument("--image", help="a picture of one object (instead of a prompt)")
+    g.add_argument("--mask", help="foreground mask for --image (white = keep; default: cut out automatically)")
+    for name, kind in GENERATE_FLAGS:
+        g.add_argument("--" + name.replace("_", "-"), type=kind, dest=name)
+    g.add_argument("--fp16", action="store_true", help="half precision on a GPU")
+    g.add_argument("--cpu-offload", action="store_true", help="keep models in CPU memory between uses (GPU)")
+    g.add_argument("--model-dir", help="model folder (hub cache layout; default: $CONJURE_MODEL_DIR or the "
+                                       "hub's own cache)")
+    g.add_argument("--out", help="output folder (default out/)")
+    g.add_argument("--name", help="base name of outputs (default prop)")
+    g.add_argument("--seed", type=int)
+    g.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"))
+    g.add_argument("--blend", help="also import into Blender and save this .blend")
+    g.add_argument("--render", help="also render a preview PNG (Cycles, CPU)")
+    _add_worker_flags(g)
+    g.set_defaults(func=cmd_generate)
+
+    c = sub.add_parser("cutout", help="cut the foreground out of a picture: writes <name>_mask.png and _cutout.png")
+    c.add_argument("image")
+    c.add_argument("--mask", help="a mask you edited, to clean and apply")
+    c.add_argument("--method", default="auto", choices=("auto", "alpha", "sam", "classic"))
+    c.add_argument("--model-dir", help="model folder (for Segment-Anything)")
+    c.add_argument("--out")
+    c.add_argument("--name")
+    c.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"))
+    _add_worker_flags(c)
+    c.set_defaults(func=cmd_cutout)
+
     v = sub.add_parser("validate", help="check a job spec file and print it normalised")
     v.add_argument("spec")
     v.set_defaults(func=cmd_validate)

@@ -11,8 +11,11 @@ from .mesh.import_blender import import_result
 
 
 def frame_and_light(scene, obj, size: int = 256, samples: int = 16) -> None:
-    """Add a camera that frames ``obj``, a sun and a soft world, and set Cycles (CPU) for a quick render."""
-    corners = [obj.matrix_world @ Vector(c) for c in obj.bound_box]
+    """Add a camera that frames ``obj`` (or a list of objects), a sun and a soft world, and set Cycles (CPU)
+    for a quick render."""
+    objects = obj if isinstance(obj, (list, tuple)) else [obj]
+    bpy.context.view_layer.update()
+    corners = [o.matrix_world @ Vector(c) for o in objects for c in o.bound_box]
     lo = Vector(min(c[i] for c in corners) for i in range(3))
     hi = Vector(max(c[i] for c in corners) for i in range(3))
     center, radius = (lo + hi) / 2, max((hi - lo).length / 2, 1e-3)
@@ -47,14 +50,32 @@ def frame_and_light(scene, obj, size: int = 256, samples: int = 16) -> None:
     scene.render.image_settings.file_format = "PNG"
 
 
+def _import_generated(scene, result: dict, spec) -> list:
+    """Every candidate of a generate result, side by side in one collection (as the panel does)."""
+    from .mesh.import_blender import JobImport
+
+    job = JobImport(result, name=spec.name, job_id=str(result.get("job_id") or spec.name))
+    try:
+        while not job.step(scene):
+            pass
+        return job.finish(scene)
+    except Exception:
+        job.rollback()
+        raise
+
+
 def import_and_save(result: dict, spec, *, blend: str | None, render: str | None, samples: int = 16,
                     size: int = 256) -> dict:
-    """Import the job's GLB into a fresh scene, then render and/or save. Returns the written paths."""
+    """Import the job's result into a fresh scene, then render and/or save. Returns the written paths."""
     bpy.ops.wm.read_factory_settings(use_empty=True)
     scene = bpy.context.scene
-    obj = import_result(scene, result["paths"]["glb"], name=spec.name, texture_path=result["paths"].get("texture"),
-                        custom_props={"conjure_spec": spec.to_json()})
-    frame_and_light(scene, obj, size=size, samples=samples)
+    if spec.type == "generate":
+        frame_and_light(scene, _import_generated(scene, result, spec), size=size, samples=samples)
+    else:
+        obj = import_result(scene, result["paths"]["glb"], name=spec.name,
+                            texture_path=result["paths"].get("texture"),
+                            custom_props={"conjure_spec": spec.to_json()})
+        frame_and_light(scene, obj, size=size, samples=samples)
     written = {}
     if render:
         scene.render.filepath = os.path.abspath(render)

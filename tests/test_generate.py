@@ -232,3 +232,25 @@ def test_generate_through_a_real_worker(tiny_model_dir, tmp_path):
         assert c.wait_for(job, timeout=60, on_event=cancel_at_step_2)["event"] == "cancelled"
     finally:
         c.stop()
+
+
+def test_cli_generate_saves_a_blend_with_every_candidate(tiny_model_dir, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "backend.cli", "generate", "a blue teapot", "--steps", "2", "--candidates", "2",
+         "--resolution", "24", "--face-budget", "500", "--texture-size", "32", "--prop-size", "0.5",
+         "--out", str(out), "--model-dir", tiny_model_dir, "--offline", "--quiet", "--blend", str(out / "t.blend")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout)
+    assert [c["seed"] for c in result["candidates"]] == [0, 1]
+    assert os.path.isfile(out / "t.blend")
+    bad = subprocess.run([sys.executable, "-m", "backend.cli", "generate", "--steps", "0", "x", "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "params.steps" in bad.stderr
