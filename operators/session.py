@@ -223,7 +223,7 @@ def _start_import(job_id: str, scene, item, ev: dict) -> None:
         return
     _rt.imports[job_id] = imp
     if item is not None:
-        item.message = f"importing 0/{imp.total}"
+        item.state, item.message = "RUNNING", f"importing 0/{imp.total}"
 
 
 def _step_import(job_id: str) -> None:

@@ -30,14 +30,13 @@ def preview_image(path: str):
     for old in [k for k in _previews if k != path]:  # only the latest preview is shown: free the others
         del _previews[old]
         _stamps.pop(old, None)
-    if path not in _previews:
-        preview = _previews.load(path, path, "IMAGE")
-    else:
-        preview = _previews[path]
-        if _stamps.get(path) != stamp:
-            preview.reload()
+    if path in _previews and _stamps.get(path) == stamp:
+        return _previews[path]
+    changed = path in _previews  # the worker rewrote the file: read it again
+    if changed:
+        del _previews[path]
     _stamps[path] = stamp
-    return preview
+    return _previews.load(path, path, "IMAGE", force_reload=changed)
 
 
 def free_previews() -> None:

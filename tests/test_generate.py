@@ -248,7 +248,7 @@ def test_cli_generate_saves_a_blend_with_every_candidate(tiny_model_dir, tmp_pat
          "--out", str(out), "--model-dir", tiny_model_dir, "--offline", "--quiet", "--blend", str(out / "t.blend")],
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    result = json.loads(proc.stdout)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])  # bpy may print lines of its own first
     assert [c["seed"] for c in result["candidates"]] == [0, 1]
     assert os.path.isfile(out / "t.blend")
     bad = subprocess.run([sys.executable, "-m", "backend.cli", "generate", "--steps", "0", "x", "--out", str(out)],

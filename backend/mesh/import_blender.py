@@ -115,7 +115,8 @@ def _build_mesh(name: str, data: dict):
 
 def _build_material(name: str, image, roughness: float, metallic: float):
     mat = bpy.data.materials.new(name)
-    mat.use_nodes = True
+    if mat.node_tree is None:  # Blender < 5.0 makes materials without nodes
+        mat.use_nodes = True
     nodes, links = mat.node_tree.nodes, mat.node_tree.links
     bsdf = next(n for n in nodes if n.type == "BSDF_PRINCIPLED")
     bsdf.inputs["Roughness"].default_value = roughness
