@@ -60,14 +60,14 @@ class CONJURE_PT_generate(ConjurePanel, bpy.types.Panel):
         row.scale_y = 1.4
         row.operator("conjure.generate", icon="PLAY")
         row.operator("conjure.cancel", icon="CANCEL")
-        running = [j for j in p.jobs if j.state in ("QUEUED", "RUNNING")]
+        running = [j for j in p.jobs if j.state in ("QUEUED", "RUNNING") and j.kind not in ("generate", "cutout")]
         if running:
             job = running[-1]
             layout.progress(factor=job.progress, type="BAR", text=f"{job.label}: {job.message}")
         if p.last_error:
             layout.label(text=p.last_error, icon="ERROR")
         obj = context.active_object
-        if obj is not None and "conjure_spec" in obj:
+        if obj is not None and "conjure_spec" in obj and "conjure_pipeline" not in obj:  # props: their own panel
             layout.operator("conjure.regenerate", icon="FILE_REFRESH")
 
 

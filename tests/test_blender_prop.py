@@ -574,3 +574,90 @@ def test_end_to_end_point_e_mesh_and_points(tiny_models, fresh_scene, tmp_path):
     assert len(mesh.data.polygons) > 0 and len(cloud.data.polygons) == 0 and len(cloud.data.vertices) > 0
     assert cloud.modifiers[0].node_group is not None and cloud["conjure_pipeline"] == "point-e"
     assert cloud.location.y > mesh.location.y
+
+
+# --------------------------------------------------------------------------- drawing
+class _Layout:
+    """Stands in for the UILayout Blender gives a panel in a window (headless bpy draws no panels): each call
+    is checked against the real UILayout function's parameters, each property and operator must exist."""
+
+    def __init__(self, log):
+        object.__setattr__(self, "log", log)
+
+    def __setattr__(self, name, value):  # use_property_split, scale_y, enabled, ...
+        import bpy
+        assert name in bpy.types.UILayout.bl_rna.properties.keys(), name
+
+    def __getattr__(self, name):
+        import bpy
+        fn = bpy.types.UILayout.bl_rna.functions.get(name)
+        assert fn is not None, f"UILayout has no {name}()"
+
+        def call(*args, **kwargs):
+            params = fn.parameters.keys()
+            assert set(kwargs) <= set(params), (name, set(kwargs) - set(params))
+            self.log.append((name, args, kwargs))
+            if name in ("prop", "template_ID"):
+                assert args[1] in args[0].bl_rna.properties.keys(), args[1]
+            if name == "operator":
+                group, op = args[0].split(".", 1)
+                return _OpProps(getattr(getattr(bpy.ops, group), op).get_rna_type())
+            if name == "icon":
+                return 1
+            return _Layout(self.log)
+
+        return call
+
+
+class _OpProps:
+    def __init__(self, rna):
+        object.__setattr__(self, "rna", rna)
+
+    def __setattr__(self, name, value):
+        assert name in self.rna.properties.keys(), name
+
+
+def _draw(panel_cls, context):
+    from types import SimpleNamespace
+    log = []
+    me = SimpleNamespace(layout=_Layout(log), **{k: getattr(panel_cls, k) for k in dir(panel_cls)
+                                                 if k.startswith("_draw")})
+    panel_cls.draw(me, context)
+    return log
+
+
+def test_panels_draw_in_every_state(fresh_scene, tmp_path):
+    import bpy
+    panels = mod("panels.prop")
+    p = set_text(fresh_scene, tmp_path)
+    log = _draw(panels.CONJURE_PT_prop, bpy.context)
+    assert ("operator", ("conjure.prop_generate",), {"icon": "SHADERFX"}) in log
+    p.pipeline = "point-e"
+    assert any(c[0] == "prop" and c[1][1] == "output" for c in _draw(panels.CONJURE_PT_prop_advanced, bpy.context))
+    # Image mode with a painted mask of another picture, a running job with a download and a preview.
+    picture = write_png(tmp_path / "chair.png", 8, 8)
+    p.input_mode, p.image_path = "IMAGE", write_png(tmp_path / "other.png", 8, 8)
+    p.mask_image = mod("backend.mesh.import_blender").load_mask_image(picture, source=picture)
+    p.mask_image.pixels[0] = 0.0
+    job = fake_job(fresh_scene, generate_spec(tmp_path))
+    session()._apply({"event": "progress", "job_id": job, "step": 3, "total": 9, "message": "sampling",
+                      "preview": write_png(tmp_path / "pv.png", 8, 8),
+                      "download": {"repo": "openai/shap-e", "done": 1, "total": 2}})
+    fresh_scene.conjure.last_error = "Prompt: is empty: describe the object, or give an image " * 3
+    log = _draw(panels.CONJURE_PT_prop, bpy.context)
+    texts = [c[2].get("text", "") for c in log]
+    assert "This mask is for another picture: cut out again" in texts
+    assert "Downloading openai/shap-e: 0.0 / 0.0 MB" in texts
+    assert sum(1 for c in log if c[0] == "template_icon") == 2  # the mask and the preview
+    assert sum(1 for c in log if c[0] == "label" and c[2].get("icon") in ("ERROR", "BLANK1")) >= 3
+    # A candidate selected: its summary, Keep and Regenerate.
+    session().stop_worker()
+    _three_candidates(fresh_scene, tmp_path)
+    session().run_until_idle(10)
+    bpy.context.view_layer.objects.active = bpy.data.objects["chair_c2"]
+    log = _draw(panels.CONJURE_PT_prop, bpy.context)
+    ops = [c[1][0] for c in log if c[0] == "operator"]
+    assert "conjure.prop_keep_candidate" in ops and ops.count("conjure.prop_regenerate") == 2
+    # The implicit-shape Generate panel leaves props to their own panel.
+    ops = [c[1][0] for c in _draw(mod("panels.generate").CONJURE_PT_generate, bpy.context) if c[0] == "operator"]
+    assert "conjure.regenerate" not in ops
