@@ -254,3 +254,22 @@ def test_cli_generate_saves_a_blend_with_every_candidate(tiny_model_dir, tmp_pat
     bad = subprocess.run([sys.executable, "-m", "backend.cli", "generate", "--steps", "0", "x", "--out", str(out)],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "params.steps" in bad.stderr
+
+
+def test_cutout_job_writes_mask_and_cutout(tmp_path):
+    from PIL import Image
+
+    image = _disc_image(tmp_path / "disc.png")
+    for method in ("auto", "classic"):
+        s = JobSpec.from_json({"type": "cutout", "output_dir": str(tmp_path / method), "name": "disc", "device": "cpu",
+                               "params": {"image": image, "method": method}})
+        final, _ = run(s)
+        assert final["event"] == "result", final.get("message")
+        assert final["metadata"]["method"] == "classical"
+        mask = np.asarray(Image.open(final["paths"]["mask"])) > 127
+        assert 0.15 < mask.mean() < 0.25  # the disc covers pi/16 of the picture
+        assert Image.open(final["paths"]["cutout"]).mode == "RGBA"
+    s = JobSpec.from_json({"type": "cutout", "output_dir": str(tmp_path / "a"), "device": "cpu",
+                           "params": {"image": image, "method": "alpha"}})
+    final, _ = run(s)
+    assert final["event"] == "error" and "alpha" in final["message"]

@@ -109,7 +109,7 @@ class PointE:
 
         xyz, rgb = self.points(out)
         xyz, rgb = remove_outliers(xyz, rgb)
-        f = cloud_field(xyz, rgb)
+        f = cloud_field(xyz, rgb, srgb=False)  # self.points() made the colours linear already
         lo, hi = f.bounds()
         return f.sdf, f.color, lo, hi
 

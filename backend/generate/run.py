@@ -45,9 +45,14 @@ def _condition(ctx, params):
     image = foreground.load_image(params.image)
     mask = foreground.load_image(params.mask) if params.mask else None
     rgba, _mask, method = foreground.cut_foreground(image, method="auto", mask=mask, check=ctx.check,
-                                                    sam_model_dir=_local_sam())
+                                                    sam_model_dir=_local_sam(), device=_torch_device(ctx.spec.device))
     ctx.log(f"foreground cut out with the {method} method")
     return foreground.compose_on_background(rgba)
+
+
+def _torch_device(preference: str) -> str:
+    from ..worker.device import resolve_device
+    return resolve_device(preference)
 
 
 def _local_sam() -> str | None:
@@ -157,9 +162,12 @@ def run_cutout(ctx) -> dict:
         elif p.method == "auto":
             sam_dir = store.resolve(p.sam_model, local_only=True) if p.sam_model else _local_sam()
     with ctx.stage("cut", 2, 3):
-        method = "auto" if p.method == "auto" else p.method
+        method = {"classic": "classical", "alpha": "classical"}.get(p.method, p.method)
         rgba, fg, used = foreground.cut_foreground(image, method=method, sam_model_dir=sam_dir, mask=mask,
-                                                   check=ctx.check)
+                                                   check=ctx.check, device=_torch_device(spec.device))
+        if p.method == "alpha" and used not in ("alpha", "mask"):
+            raise ValueError("the picture has no usable alpha channel (no transparent background); "
+                             "use another method")
     with ctx.stage("export", 3, 3):
         os.makedirs(spec.output_dir, exist_ok=True)
         mask_path = os.path.join(spec.output_dir, f"{spec.name}_mask.png")
