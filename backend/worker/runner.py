@@ -128,6 +128,11 @@ def run_job(ctx: JobContext) -> None:
         ctx.emit(event("error", ctx.job_id, kind="out_of_memory", message="the worker ran out of memory"))
         return
     except Exception as e:  # a job failing must never take the worker down
+        if type(e).__name__ == "OutOfMemoryError":  # torch.cuda.OutOfMemoryError, without importing torch here
+            ctx.emit(event("error", ctx.job_id, kind="out_of_memory",
+                           message="the GPU ran out of memory: try fp16, CPU offload, fewer candidates or a lower "
+                                   f"resolution ({e})"))
+            return
         ctx.emit(event("error", ctx.job_id, kind="failed", message=f"{type(e).__name__}: {e}",
                         traceback=traceback.format_exc(limit=8)))
         return
