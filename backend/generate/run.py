@@ -80,9 +80,7 @@ def run_generate(ctx) -> dict:
     with ctx.span(0.0, LOAD_SHARE):
         with ctx.stage("load", 1, 2):
             model = pipe.load(p, device, report=download)
-        with ctx.stage("encode", 2, 2):
-            if p.mode == "text":
-                model.check_prompt(p.prompt)
+        with ctx.stage("encode", 2, 2):  # encode() refuses a prompt longer than the tokenizer reads
             emb = model.encode(_condition(ctx, p), guided=guidance > 1.0)
 
     share = (1.0 - LOAD_SHARE) / p.candidates
