@@ -1,28 +1,32 @@
 """Conjure: text/image to 3D props, procedural scenes and synthetic datasets.
 
 register()/unregister() only. Each UI module lists its classes in ``CLASSES``; they are registered in the
-order of ``_modules()`` and unregistered in reverse. The one root PropertyGroup hangs on ``Scene.conjure``.
+order of ``_modules()`` (which is also the order of the panels in the N-panel tab) and unregistered in reverse.
+The one root PropertyGroup hangs on ``Scene.conjure``.
 """
 import bpy
 
-from .operators import generate as _op_generate, procgen as _op_procgen, prop as _op_prop, session as _session
+from .backend.blender import session as _session
+from .operators import jobs as _op_jobs, procgen as _op_procgen, prop as _op_prop, shape as _op_shape
 from .operators import worker as _op_worker
-from .panels import generate as _pt_generate, preferences as _preferences, procgen as _pt_procgen
-from .panels import procgen_props as _procgen_props, prop as _pt_prop, props as _props
+from .panels import jobs as _pt_jobs, procgen as _pt_procgen, prop as _pt_prop, shape as _pt_shape
+from .properties import preferences as _preferences, procgen as _procgen_props, scene as _scene_props
 
 
 def _modules():
     return (
         _preferences,
         _procgen_props,
-        _props,
+        _scene_props,
+        _op_jobs,
         _op_worker,
-        _op_generate,
-        _op_procgen,
         _op_prop,
+        _op_shape,
+        _op_procgen,
         _pt_prop,
-        _pt_generate,
         _pt_procgen,
+        _pt_shape,
+        _pt_jobs,
     )
 
 
@@ -30,7 +34,7 @@ def register():
     for module in _modules():
         for cls in module.CLASSES:
             bpy.utils.register_class(cls)
-    bpy.types.Scene.conjure = bpy.props.PointerProperty(type=_props.ConjureSceneProps)
+    bpy.types.Scene.conjure = bpy.props.PointerProperty(type=_scene_props.ConjureSceneProps)
 
 
 def unregister():

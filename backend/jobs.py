@@ -30,15 +30,14 @@ import typing
 from dataclasses import dataclass, field
 
 # Limits a user can reach from the panel or a spec file. Documented in README.
-MAX_RESOLUTION = 256
-MIN_RESOLUTION = 8
 MAX_TEXTURE_SIZE = 4096
 MIN_TEXTURE_SIZE = 16
-MAX_PRIMITIVES = 64
-MAX_COORD = 1000.0
 MAX_SEED = 2**32 - 1
-DEVICES = ("auto", "cuda", "mps", "cpu")
+# Device choices, in one place: name -> (label, description)
+DEVICES = {"auto": ("Auto", "CUDA if present, then Apple MPS, else CPU"), "cuda": ("CUDA", "NVIDIA GPU"),
+           "mps": ("MPS", "Apple GPU"), "cpu": ("CPU", "Processor only")}
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_MODEL_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$")
 
 
 class SpecError(ValueError):
@@ -104,6 +103,34 @@ def check_output_dir(name: str, value) -> str:
     return path
 
 
+def check_model_ref(name: str, value) -> str:
+    """'' (the pipeline's default), a hub repo id ``owner/name``, or an absolute path to a folder or file."""
+    if not isinstance(value, str):
+        raise SpecError(name, f"must be a string, got {type(value).__name__}")
+    if value == "" or _MODEL_ID_RE.match(value):
+        return value
+    path = os.path.expanduser(value)
+    if os.path.isabs(path):
+        return os.path.normpath(path)
+    raise SpecError(name, f"{value!r} is neither a hub model id (owner/name) nor an absolute path")
+
+
+def check_file(name: str, value, *, required: bool = False) -> str:
+    """'' (unless required) or an absolute path to an existing, readable file."""
+    if not isinstance(value, str):
+        raise SpecError(name, f"must be a file path, got {type(value).__name__}")
+    if value == "":
+        if required:
+            raise SpecError(name, "is required")
+        return value
+    path = os.path.abspath(os.path.expanduser(value))
+    if not os.path.isfile(path):
+        raise SpecError(name, f"{path} is not a file")
+    if not os.access(path, os.R_OK):
+        raise SpecError(name, f"{path} is not readable")
+    return path
+
+
 def _reject_unknown(name: str, data: dict, cls) -> None:
     known = {f.name for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - known)
@@ -147,89 +174,7 @@ def to_dict(obj) -> dict:
     return conv(obj)
 
 
-# --------------------------------------------------------------------------- implicit shapes
-PRIMITIVE_KINDS = ("sphere", "torus", "box", "capsule")
-
-
-@dataclass(frozen=True)
-class Primitive:
-    """One signed-distance primitive. Sizes are in metres; the shape is in object space (Z up)."""
-
-    kind: str
-    """sphere | torus | box | capsule"""
-    center: tuple = (0.0, 0.0, 0.0)
-    """centre (sphere, torus, box) or first end point (capsule)"""
-    size: tuple = (0.5, 0.5, 0.5)
-    """sphere: (radius, -, -); torus: (major radius, minor radius, -); box: half extents; capsule: (radius, -, -)"""
-    end: tuple = (0.0, 0.0, 1.0)
-    """capsule: second end point (ignored by other kinds)"""
-    color: tuple = (0.8, 0.8, 0.8)
-    """linear RGB in [0, 1]"""
-    subtract: bool = False
-    """carve this primitive out of the shape instead of adding it"""
-
-    def __post_init__(self):
-        check_choice("kind", self.kind, PRIMITIVE_KINDS)
-        object.__setattr__(self, "center", check_vec("center", self.center, 3, -MAX_COORD, MAX_COORD))
-        object.__setattr__(self, "end", check_vec("end", self.end, 3, -MAX_COORD, MAX_COORD))
-        size = check_vec("size", self.size, 3, 0.0, MAX_COORD)
-        needed = {"sphere": 1, "capsule": 1, "torus": 2, "box": 3}[self.kind]
-        for i in range(needed):
-            if size[i] <= 0.0:
-                raise SpecError(f"size[{i}]", f"must be positive for a {self.kind}, got {size[i]!r}")
-        if self.kind == "torus" and size[1] >= size[0]:
-            raise SpecError("size[1]", "a torus' minor radius must be smaller than its major radius")
-        object.__setattr__(self, "size", size)
-        object.__setattr__(self, "color", check_vec("color", self.color, 3, 0.0, 1.0))
-        if not isinstance(self.subtract, bool):
-            raise SpecError("subtract", f"must be true or false, got {self.subtract!r}")
-
-
-@dataclass(frozen=True)
-class ImplicitShapeParams:
-    """A smooth union of SDF primitives with a colour field, meshed and textured."""
-
-    primitives: tuple
-    """the primitives (1..64)"""
-    blend: float = 0.1
-    """smooth-union radius in metres (0 = hard union)"""
-    resolution: int = 96
-    """marching-cubes grid cells along the longest side (8..256)"""
-    texture_size: int = 512
-    """baked texture width and height in pixels (16..4096)"""
-    face_budget: int = 10000
-    """most triangles in the result; finer meshes are decimated (100..2,000,000)"""
-    color_noise: float = 0.05
-    """amplitude of seeded colour variation (0..1)"""
-    roughness: float = 0.6
-    """material roughness (0..1)"""
-
-    @classmethod
-    def _from_json(cls, data: dict, name: str):
-        prims = data.get("primitives")
-        if not isinstance(prims, (list, tuple)):
-            raise SpecError(f"{name}.primitives", "must be a list of primitives")
-        built = tuple(from_dict(Primitive, p, f"primitives[{i}]") for i, p in enumerate(prims))
-        return cls(**{**data, "primitives": built})
-
-    def __post_init__(self):
-        if not isinstance(self.primitives, tuple) or not self.primitives:
-            raise SpecError("primitives", "needs at least one primitive")
-        if len(self.primitives) > MAX_PRIMITIVES:
-            raise SpecError("primitives", f"at most {MAX_PRIMITIVES} primitives, got {len(self.primitives)}")
-        if all(p.subtract for p in self.primitives):
-            raise SpecError("primitives", "at least one primitive must add material (subtract: false)")
-        object.__setattr__(self, "blend", float(check_number("blend", self.blend, 0.0, 10.0)))
-        check_number("resolution", self.resolution, MIN_RESOLUTION, MAX_RESOLUTION, integer=True)
-        object.__setattr__(self, "resolution", int(self.resolution))
-        check_number("texture_size", self.texture_size, MIN_TEXTURE_SIZE, MAX_TEXTURE_SIZE, integer=True)
-        object.__setattr__(self, "texture_size", int(self.texture_size))
-        check_number("face_budget", self.face_budget, 100, 2_000_000, integer=True)
-        object.__setattr__(self, "face_budget", int(self.face_budget))
-        object.__setattr__(self, "color_noise", float(check_number("color_noise", self.color_noise, 0.0, 1.0)))
-        object.__setattr__(self, "roughness", float(check_number("roughness", self.roughness, 0.0, 1.0)))
-
-
+# --------------------------------------------------------------------------- built-in params
 @dataclass(frozen=True)
 class NoopParams:
     """Does nothing and returns at once: health checks and latency measurements."""
@@ -242,173 +187,58 @@ class NoopParams:
             raise SpecError("echo", "must be a string of at most 1000 characters")
 
 
-# --------------------------------------------------------------------------- text / image -> 3D
-PIPELINES = ("shap-e", "point-e")
-GENERATE_OUTPUTS = ("mesh", "points", "both")
-MAX_PROMPT_CHARS = 2000
-MAX_CANDIDATES = 8
-_MODEL_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$")
-# Guidance when the spec leaves it out (null): what each model's authors use.
-DEFAULT_GUIDANCE = {("shap-e", "text"): 15.0, ("shap-e", "image"): 3.0,
-                    ("point-e", "text"): 3.0, ("point-e", "image"): 3.0}
-
-
-def check_model_ref(name: str, value) -> str:
-    """'' (the pipeline's default), a hub repo id ``owner/name``, or an absolute path to a folder or file."""
-    if not isinstance(value, str):
-        raise SpecError(name, f"must be a string, got {type(value).__name__}")
-    if value == "" or _MODEL_ID_RE.match(value):
-        return value
-    path = os.path.expanduser(value)
-    if os.path.isabs(path):
-        return os.path.normpath(path)
-    raise SpecError(name, f"{value!r} is neither a hub model id (owner/name) nor an absolute path")
-
-
-def check_file(name: str, value, *, required: bool = False) -> str:
-    """'' (unless required) or an absolute path to an existing, readable file."""
-    if not isinstance(value, str):
-        raise SpecError(name, f"must be a file path, got {type(value).__name__}")
-    if value == "":
-        if required:
-            raise SpecError(name, "is required")
-        return value
-    path = os.path.abspath(os.path.expanduser(value))
-    if not os.path.isfile(path):
-        raise SpecError(name, f"{path} is not a file")
-    if not os.access(path, os.R_OK):
-        raise SpecError(name, f"{path} is not readable")
-    return path
-
-
+# --------------------------------------------------------------------------- job types
 @dataclass(frozen=True)
-class GenerateParams:
-    """A prompt or a picture -> a textured prop, through a named diffusion pipeline."""
+class JobType:
+    """One kind of job, declared in one place (``backend/job_types.py``).
 
-    pipeline: str = "shap-e"
-    """shap-e (latent diffusion to an implicit function) | point-e (point-cloud diffusion)"""
-    prompt: str = ""
-    """what to make, in words (needed unless ``image`` is given)"""
-    image: str = ""
-    """path to a picture of one object, for image-to-3D ('' = text-to-3D)"""
-    mask: str = ""
-    """optional path to a foreground mask for ``image`` (white = keep); '' = cut out automatically"""
-    model: str = ""
-    """hub repo id, absolute path of a local model folder/file, or '' for the pipeline's default"""
-    text_encoder: str = ""
-    """point-e only: the CLIP model that embeds prompts and images ('' = openai/clip-vit-large-patch14)"""
-    steps: int = 64
-    """diffusion steps (1..1000)"""
-    guidance: typing.Optional[float] = None
-    """classifier-free guidance scale (0..100); null = the model's usual value (Shap-E 15 text / 3 image, Point-E 3)"""
-    candidates: int = 1
-    """how many variants to make from consecutive seeds (1..8); the user keeps one"""
-    resolution: int = 128
-    """marching-cubes grid cells along the longest side (16..256)"""
-    face_budget: int = 20000
-    """most triangles in each result; finer meshes are decimated (100..2,000,000)"""
-    texture_size: int = 1024
-    """baked texture width and height in pixels (16..4096)"""
-    size: float = 1.0
-    """the result's largest dimension in metres (0.01..100); it stands on Z=0 with its origin at the base"""
-    output: str = "mesh"
-    """mesh | points (point-e: the coloured cloud only) | both"""
-    fp16: bool = False
-    """half precision on a GPU (ignored on the CPU)"""
-    cpu_offload: bool = False
-    """keep models in CPU memory and move each to the GPU only while it runs (saves GPU memory)"""
-    preview_every: int = 8
-    """write a preview image every N diffusion steps (0 = none)"""
-    roughness: float = 0.6
-    """material roughness (0..1)"""
+    ``handler`` and ``importer`` are ``"module:function"`` paths relative to the ``backend`` package, imported
+    only where they run: the handler in the worker (it may need torch), the importer in Blender (it needs bpy).
+    """
 
-    @property
-    def mode(self) -> str:
-        return "image" if self.image else "text"
-
-    @property
-    def guidance_scale(self) -> float:
-        return DEFAULT_GUIDANCE[(self.pipeline, self.mode)] if self.guidance is None else self.guidance
-
-    def __post_init__(self):
-        check_choice("pipeline", self.pipeline, PIPELINES)
-        if not isinstance(self.prompt, str):
-            raise SpecError("prompt", f"must be text, got {type(self.prompt).__name__}")
-        object.__setattr__(self, "prompt", self.prompt.strip())
-        if len(self.prompt) > MAX_PROMPT_CHARS:
-            raise SpecError("prompt", f"is {len(self.prompt)} characters long; at most {MAX_PROMPT_CHARS}")
-        object.__setattr__(self, "image", check_file("image", self.image))
-        object.__setattr__(self, "mask", check_file("mask", self.mask))
-        if not self.prompt and not self.image:
-            raise SpecError("prompt", "is empty: describe the object, or give an image")
-        if self.prompt and self.image:
-            raise SpecError("image", "give a prompt or an image, not both")
-        if self.mask and not self.image:
-            raise SpecError("mask", "a mask needs an image")
-        object.__setattr__(self, "model", check_model_ref("model", self.model))
-        object.__setattr__(self, "text_encoder", check_model_ref("text_encoder", self.text_encoder))
-        if self.text_encoder and self.pipeline != "point-e":
-            raise SpecError("text_encoder", "only the point-e pipeline takes a separate text encoder")
-        object.__setattr__(self, "steps", int(check_number("steps", self.steps, 1, 1000, integer=True)))
-        if self.guidance is not None:
-            object.__setattr__(self, "guidance", float(check_number("guidance", self.guidance, 0.0, 100.0)))
-        object.__setattr__(self, "candidates",
-                           int(check_number("candidates", self.candidates, 1, MAX_CANDIDATES, integer=True)))
-        object.__setattr__(self, "resolution", int(check_number("resolution", self.resolution, 16,
-                                                                MAX_RESOLUTION, integer=True)))
-        object.__setattr__(self, "face_budget",
-                           int(check_number("face_budget", self.face_budget, 100, 2_000_000, integer=True)))
-        object.__setattr__(self, "texture_size", int(check_number("texture_size", self.texture_size,
-                                                                  MIN_TEXTURE_SIZE, MAX_TEXTURE_SIZE, integer=True)))
-        object.__setattr__(self, "size", float(check_number("size", self.size, 0.01, 100.0)))
-        check_choice("output", self.output, GENERATE_OUTPUTS)
-        if self.output != "mesh" and self.pipeline != "point-e":
-            raise SpecError("output", f"{self.output!r} needs the point-e pipeline (shap-e makes meshes only)")
-        for flag in ("fp16", "cpu_offload"):
-            if not isinstance(getattr(self, flag), bool):
-                raise SpecError(flag, f"must be true or false, got {getattr(self, flag)!r}")
-        object.__setattr__(self, "preview_every",
-                           int(check_number("preview_every", self.preview_every, 0, 1000, integer=True)))
-        object.__setattr__(self, "roughness", float(check_number("roughness", self.roughness, 0.0, 1.0)))
+    name: str
+    """the spec's ``type``"""
+    params: type
+    """the params dataclass (checked on construction; unknown fields are errors)"""
+    handler: str
+    """worker side: ``fn(ctx: JobContext) -> {"paths": ..., "metadata": ...}``"""
+    importer: str = ""
+    """Blender side: makes the result into scene data (see ``backend/blender/importers.py``); '' = nothing to import"""
+    panel: str = ""
+    """which panel section shows the job's progress: prop | shape | '' (the Jobs list only)"""
+    label: str = ""
+    """what the job makes, in a few words (CLI help, job lists)"""
 
 
-CUTOUT_METHODS = ("auto", "alpha", "sam", "classic")
+_JOB_TYPES: dict[str, JobType] = {}
 
 
-@dataclass(frozen=True)
-class CutoutParams:
-    """Cut the foreground out of a picture, so the user can check (and paint over) the mask before generating."""
-
-    image: str = ""
-    """path to the picture"""
-    mask: str = ""
-    """optional user-edited mask (white = keep); when given it is cleaned and applied as is"""
-    method: str = "auto"
-    """auto (alpha channel, else Segment-Anything if downloaded, else classic) | alpha | sam | classic"""
-    sam_model: str = ""
-    """Segment-Anything model: hub id, absolute folder, or '' for facebook/sam-vit-base"""
-
-    def __post_init__(self):
-        object.__setattr__(self, "image", check_file("image", self.image, required=True))
-        object.__setattr__(self, "mask", check_file("mask", self.mask))
-        check_choice("method", self.method, CUTOUT_METHODS)
-        object.__setattr__(self, "sam_model", check_model_ref("sam_model", self.sam_model))
+def register_job_type(job_type: JobType) -> None:
+    """Add a job type. Registering a different one under a taken name is an error."""
+    old = _JOB_TYPES.get(job_type.name)
+    if old is not None and old != job_type:
+        raise ValueError(f"job type {job_type.name!r} is already registered")
+    _JOB_TYPES[job_type.name] = job_type
 
 
-# Registry of job types: name -> params dataclass. Pipelines register their own in backend.generate.
-JOB_TYPES: dict[str, type] = {}
+def job_types() -> dict[str, JobType]:
+    """Every registered job type by name (the built-in ones are registered in ``backend/job_types.py``)."""
+    if not _JOB_TYPES:
+        from . import job_types as _builtin
+        _builtin.register_all()
+    return _JOB_TYPES
 
 
-def register_job_type(name: str, params_cls: type) -> None:
-    if name in JOB_TYPES and JOB_TYPES[name] is not params_cls:
-        raise ValueError(f"job type {name!r} is already registered")
-    JOB_TYPES[name] = params_cls
+def job_type(name: str) -> JobType:
+    return job_types()[check_choice("type", name, tuple(job_types()))]
 
 
-register_job_type("implicit_shape", ImplicitShapeParams)
-register_job_type("noop", NoopParams)
-register_job_type("generate", GenerateParams)
-register_job_type("cutout", CutoutParams)
+def resolve(path: str, package: str = __package__):
+    """The function named by a ``"module:function"`` path relative to ``package``."""
+    import importlib
+
+    module, _, fn = path.partition(":")
+    return getattr(importlib.import_module(module, package), fn)
 
 
 @dataclass(frozen=True)
@@ -429,9 +259,9 @@ class JobSpec:
     """auto | cuda | mps | cpu"""
 
     def __post_init__(self):
-        check_choice("type", self.type, tuple(JOB_TYPES))
-        if not isinstance(self.params, JOB_TYPES[self.type]):
-            raise SpecError("params", f"must be {JOB_TYPES[self.type].__name__} for a {self.type} job")
+        params_cls = job_type(self.type).params
+        if not isinstance(self.params, params_cls):
+            raise SpecError("params", f"must be {params_cls.__name__} for a {self.type} job")
         if not isinstance(self.name, str) or not _NAME_RE.match(self.name):
             raise SpecError("name", "must be 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit")
         object.__setattr__(self, "seed", check_seed("seed", self.seed))
@@ -440,9 +270,7 @@ class JobSpec:
 
     @classmethod
     def _from_json(cls, data: dict, name: str):
-        jtype = data.get("type")
-        check_choice("type", jtype, tuple(JOB_TYPES))
-        params = from_dict(JOB_TYPES[jtype], data.get("params", {}), "params")
+        params = from_dict(job_type(data.get("type")).params, data.get("params", {}), "params")
         return cls(**{**data, "params": params})
 
     @classmethod

@@ -6,7 +6,7 @@ import time
 from _util import WORKER_PYTHON, emit
 from backend.client import WorkerClient
 from backend.jobs import JobSpec
-from backend.presets import preset_params
+from backend.shapes.presets import preset_params
 
 out = tempfile.mkdtemp()
 t_all = time.perf_counter()
@@ -24,8 +24,8 @@ stages["job_overhead"] = job_wall - sum(ev["metadata"]["timings"].values())
 c.stop()
 
 import bpy  # noqa: E402
-from backend.mesh.import_blender import import_result  # noqa: E402
-from backend.scene_blender import frame_and_light  # noqa: E402
+from backend.blender.importers import import_glb  # noqa: E402
+from backend.blender.render import frame_and_light  # noqa: E402
 
 bpy.ops.wm.read_factory_settings(use_empty=True)
 t0 = time.perf_counter()

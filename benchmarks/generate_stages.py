@@ -132,7 +132,7 @@ def main() -> None:
     build_s = time.perf_counter() - t0
     os.environ.update(CONJURE_MODEL_DIR=models, HF_HUB_OFFLINE="1")
 
-    from backend.generate import registry
+    from backend.generate import model_cache as registry
     from backend.jobs import JobSpec
     from backend.worker.device import resolve_device
 
@@ -155,7 +155,7 @@ def main() -> None:
     ctx, final, wall = runs[1]
 
     import bpy  # noqa: F401  (Blender as a module, as the tests use it)
-    from backend.mesh.import_blender import JobImport
+    from backend.blender.importers import CandidatesImport as JobImport
 
     scene = bpy.context.scene
     before = rss_bytes()

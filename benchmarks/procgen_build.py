@@ -16,9 +16,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import bpy  # noqa: E402
 
-from backend.procgen.builder_blender import add_asset, build_scene  # noqa: E402
+from backend.blender.procgen import add_asset, build_scene  # noqa: E402
 from backend.procgen.constraints import violations  # noqa: E402
-from backend.procgen.planner import SCENE_TYPES, plan, registry  # noqa: E402
+from backend.procgen import registry
+from backend.procgen.plan import SCENE_TYPES, plan  # noqa: E402
 from backend.procgen.registry import generate  # noqa: E402
 
 

@@ -13,8 +13,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import bpy  # noqa: E402
 
-from backend.procgen.builder_blender import build_scene  # noqa: E402
-from backend.procgen.planner import plan  # noqa: E402
+from backend.blender.procgen import build_scene  # noqa: E402
+from backend.procgen.plan import plan  # noqa: E402
 
 
 def main():

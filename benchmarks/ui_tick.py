@@ -18,14 +18,14 @@ repo = next(r for r in bpy.context.preferences.extensions.repos if r.module == "
 os.makedirs(repo.directory, exist_ok=True)
 os.symlink(ROOT, os.path.join(repo.directory, "conjure"))
 bpy.ops.preferences.addon_enable(module="bl_ext.user_default.conjure")
-session = sys.modules["bl_ext.user_default.conjure.operators.session"]
+session = sys.modules["bl_ext.user_default.conjure.backend.blender.session"]
 
 bpy.ops.conjure.load_preset(preset="snowman")
 bpy.context.scene.conjure.output_dir = tempfile.mkdtemp()
 bpy.ops.conjure.worker_start()
 ticks, import_tick = [], None
 for run in range(3):
-    bpy.ops.conjure.generate()
+    bpy.ops.conjure.shape_generate()
     job = bpy.context.scene.conjure.jobs[-1]
     while job.state in ("QUEUED", "RUNNING"):
         time.sleep(session.INTERVAL)

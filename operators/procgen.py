@@ -3,14 +3,18 @@
 Every builder call is atomic: on an error nothing is added and the scene is left as it was.
 """
 import json
-import random
 
 import bpy
 
-from ..backend.jobs import SpecError
-from ..backend.procgen import builder_blender
-from ..backend.procgen.planner import plan, registry
-from ..panels.procgen_props import fill_params
+
+import uuid
+
+from ..backend.blender import procgen as builder, session
+from ..backend.jobs import SpecError, check_choice, check_seed
+from ..backend.procgen import registry
+from ..backend.procgen.plan import SCENE_TYPES, plan, resolve_scene_params
+from ..properties.procgen import fill_params
+from .common import new_seed
 
 
 def _conjure_asset(obj):
@@ -55,7 +59,7 @@ class CONJURE_OT_add_asset(bpy.types.Operator):
     def execute(self, context):
         props = context.scene.conjure.procgen
         try:
-            obj = builder_blender.add_asset(context.scene, props.category, props.seed, _param_overrides(props),
+            obj = builder.add_asset(context.scene, props.category, props.seed, _param_overrides(props),
                                             tuple(context.scene.cursor.location))
         except SpecError as e:
             self.report({"ERROR"}, str(e))
@@ -82,10 +86,10 @@ class CONJURE_OT_reroll_asset(bpy.types.Operator):
     def execute(self, context):
         obj = context.active_object
         props = context.scene.conjure.procgen if hasattr(context.scene, "conjure") else None
-        seed = random.SystemRandom().randrange(0, 2**31 - 1)
+        seed = new_seed()
         overrides = _param_overrides(props) if props and props.category == obj["conjure_category"] else {}
         try:
-            builder_blender.rebuild_asset(obj, overrides, seed=seed)
+            builder.rebuild_asset(obj, overrides, seed=seed)
         except SpecError as e:
             self.report({"ERROR"}, str(e))
             return {"CANCELLED"}
@@ -120,7 +124,7 @@ class CONJURE_OT_rebuild_asset(bpy.types.Operator):
             else:
                 params[p.name] = json.loads(obj["conjure_params"])[p.name]
         try:
-            builder_blender.rebuild_asset(obj, params)
+            builder.rebuild_asset(obj, params)
         except SpecError as e:
             self.report({"ERROR"}, str(e))
             return {"CANCELLED"}
@@ -141,13 +145,17 @@ class CONJURE_OT_generate_scene(bpy.types.Operator):
 
     def execute(self, context):
         props = context.scene.conjure.procgen
-        try:
-            graph = plan(props.scene_type, props.scene_seed, {"density": props.density})
-            coll = builder_blender.build_scene(context.scene, graph)
+        kind, seed, params = props.scene_type, props.scene_seed, {"density": props.density}
+        try:  # 1. check the inputs now, so a bad one is reported before any work
+            check_choice("type", kind, SCENE_TYPES)
+            resolve_scene_params(kind, check_seed("seed", seed), params)
         except SpecError as e:
             self.report({"ERROR"}, str(e))
             return {"CANCELLED"}
-        self.report({"INFO"}, f"Built {coll.name}: {len(graph['objects'])} objects")
+        # 2. plan on a background thread, build a few objects per timer tick: Blender never stalls
+        work = builder.SceneBuild(lambda: plan(kind, seed, params), tag=uuid.uuid4().hex)
+        session.start_local_work(context.scene, work.tx.tag, f"{kind} {seed}", "scene_build", work)
+        self.report({"INFO"}, f"Building a {kind} scene (seed {seed}); see Jobs")
         return {"FINISHED"}
 
 

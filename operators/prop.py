@@ -1,43 +1,21 @@
-"""Prop from text or image: generate, cancel, cut out the picture, edit the mask, keep a candidate, regenerate.
+"""Prop from text or image: generate, cut out the picture, edit the mask, keep a candidate, regenerate.
 
 Thin: read ``scene.conjure.prop``, build a ``generate`` or ``cutout`` JobSpec (its checks are the contract;
 errors name the panel field), hand it to ``session``. Results are imported by ``session`` on the main thread.
 """
 import json
 import os
-import random
 import re
 
 import bpy
 from bpy.props import BoolProperty
 
-from ..backend.client import WorkerError
-from ..backend.jobs import MAX_SEED, JobSpec, SpecError
-from ..backend.mesh.import_blender import datablocks_of, remove_datablocks
-from . import session
-
-PROP_JOBS = ("generate", "cutout")
-
-# Spec field -> the label the user sees in the panel (or where else to fix it).
-LABELS = {
-    "prompt": "Prompt", "image": "Picture", "mask": "Mask", "model": "Model", "pipeline": "Pipeline",
-    "text_encoder": "Point-E text encoder (Preferences > Add-ons > Conjure)", "steps": "Steps",
-    "guidance": "Guidance", "candidates": "Candidates", "resolution": "Resolution", "face_budget": "Face Budget",
-    "texture_size": "Texture Size", "size": "Size", "output": "Output", "fp16": "Half Precision",
-    "cpu_offload": "CPU Offload", "preview_every": "Preview Every", "roughness": "Roughness", "method": "Cut Out",
-    "sam_model": "Segment Anything model", "name": "Name", "seed": "Seed", "output_dir": "Output Folder",
-    "device": "Device", "type": "Job type", "spec": "Recorded settings", "conjure_spec": "Recorded settings",
-}
-
-
-class InputError(ValueError):
-    """A user input is wrong; the message starts with the panel label of the field."""
-
-
-def describe(e: SpecError) -> InputError:
-    """A SpecError as the panel says it: 'Face Budget: must be between 100 and 2e+06, got 10'."""
-    key = re.sub(r"\[\d+\]$", "", e.field.rsplit(".", 1)[-1])
-    return InputError(f"{LABELS.get(key, e.field)}: {e.problem}")
+from ..backend.blender import session
+from ..backend.blender.transaction import datablocks_of, remove_datablocks
+from ..backend.generate.pipelines import pipelines
+from ..backend.jobs import JobSpec, SpecError
+from .common import (LABELS, InputError, describe, has_conjure, output_dir, regenerate_spec, submit,
+                     unique_name)
 
 
 # --------------------------------------------------------------------------- building specs
@@ -45,20 +23,6 @@ def slug(text: str, fallback: str = "prop") -> str:
     """A file- and object-safe name from free text: 'A red chair!' -> 'A_red_chair'."""
     out = re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_.-")[:40].rstrip("_.-")
     return out or fallback
-
-
-def unique_base(base: str, candidates: int = 1) -> str:
-    """``base``, or ``base_NNN`` if the objects or the collection a job of that name makes exist already."""
-    def taken(b):
-        names = [b, f"{b}_points"] + [f"{b}_c{i + 1}{s}" for i in range(candidates) for s in ("", "_points")]
-        return bpy.data.collections.get(b) is not None or any(bpy.data.objects.get(n) for n in names)
-
-    if not taken(base):
-        return base
-    n = 1
-    while taken(f"{base}_{n:03d}"):
-        n += 1
-    return f"{base}_{n:03d}"
 
 
 def resolve_model(value: str, field: str) -> str:
@@ -80,15 +44,6 @@ def _picture(p) -> str:
     if not p.image_path.strip():
         raise InputError("Picture: choose a picture of the object (or switch the input to Text)")
     return os.path.abspath(bpy.path.abspath(p.image_path))
-
-
-def mask_for(p, picture: str):
-    """The mask image that applies to ``picture``: one cut out from it, or one the user chose (untagged)."""
-    img = p.mask_image
-    if img is None:
-        return None
-    source = img.get("conjure_source")
-    return img if source is None or source == picture else None
 
 
 def save_mask(img, out_dir: str, name: str) -> str:
@@ -120,18 +75,15 @@ def spec_from_props(context) -> JobSpec:
     image = _picture(p) if p.input_mode == "IMAGE" else ""
     prompt = p.prompt if p.input_mode == "TEXT" else ""
     base = p.name.strip() or slug(prompt or os.path.splitext(os.path.basename(image))[0])
-    name = unique_base(base, p.candidates)
-    try:
-        out_dir = session.output_folder(context, context.scene.conjure.output_dir)
-    except ValueError as e:
-        raise InputError(f"Output Folder: {e}") from None
+    name = unique_name(base, p.candidates)
+    out_dir = output_dir(context)
     params = {
         "pipeline": p.pipeline, "prompt": prompt, "image": image, "model": resolve_model(p.model, "model"),
-        "text_encoder": resolve_model(prefs.text_encoder, "text_encoder") if prefs and p.pipeline == "point-e"
-        else "",
+        "text_encoder": resolve_model(prefs.text_encoder, "text_encoder")
+        if prefs and pipelines()[p.pipeline].text_encoder else "",
         "steps": p.steps, "guidance": None if p.use_default_guidance else p.guidance,
         "candidates": p.candidates, "resolution": p.resolution, "face_budget": p.face_budget,
-        "texture_size": p.texture_size, "size": p.size, "output": p.output if p.pipeline == "point-e" else "mesh",
+        "texture_size": p.texture_size, "size": p.size, "output": p.output if p.output in pipelines()[p.pipeline].outputs else "mesh",
         "fp16": p.fp16, "cpu_offload": p.cpu_offload, "preview_every": p.preview_every, "roughness": p.roughness,
     }
     device = session.worker_config(context)["device"] if p.device == "PREFS" else p.device
@@ -139,7 +91,7 @@ def spec_from_props(context) -> JobSpec:
             "params": params}
     try:
         spec = JobSpec.from_json(data)
-        mask = mask_for(p, image) if image else None
+        mask = p.mask_for(image) if image else None
         if mask is not None:
             params["mask"] = save_mask(mask, spec.output_dir, name)
             spec = JobSpec.from_json(data)
@@ -152,46 +104,13 @@ def cutout_spec(context) -> JobSpec:
     p = context.scene.conjure.prop
     picture = _picture(p)
     name = slug(os.path.splitext(os.path.basename(picture))[0]) + "_cutout"
-    try:
-        out_dir = session.output_folder(context, context.scene.conjure.output_dir)
-    except ValueError as e:
-        raise InputError(f"Output Folder: {e}") from None
+    out_dir = output_dir(context)
     try:
         return JobSpec.from_json({"type": "cutout", "name": name[:64], "output_dir": out_dir,
                                   "device": session.worker_config(context)["device"],
                                   "params": {"image": picture, "method": p.mask_method}})
     except SpecError as e:
         raise describe(e) from None
-
-
-def _submit(op, context, make_spec, label) -> set:
-    """Build the spec (errors reported with the field's panel label; nothing submitted) and submit it."""
-    try:
-        spec = make_spec()
-    except InputError as e:
-        context.scene.conjure.last_error = str(e)
-        op.report({'ERROR'}, f"Conjure: {e}")
-        return {'CANCELLED'}
-    try:
-        session.submit(context, spec, label(spec) if callable(label) else label)
-    except (WorkerError, OSError) as e:
-        context.scene.conjure.last_error = str(e)
-        op.report({'ERROR'}, f"Conjure worker: {e}")
-        return {'CANCELLED'}
-    op.report({'INFO'}, f"Conjure: queued {spec.name}")
-    return {'FINISHED'}
-
-
-def prop_jobs(scene, states=("QUEUED", "RUNNING")) -> list:
-    """This scene's generate/cutout job rows in the given states, oldest first."""
-    return [j for j in scene.conjure.jobs if j.kind in PROP_JOBS and j.state in states]
-
-
-def _has_conjure(cls, context) -> bool:
-    if context.scene is None or not hasattr(context.scene, "conjure"):
-        cls.poll_message_set("Conjure settings are not registered on this scene")
-        return False
-    return True
 
 
 # --------------------------------------------------------------------------- operators
@@ -202,31 +121,10 @@ class CONJURE_OT_prop_generate(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        return _has_conjure(cls, context)
+        return has_conjure(cls, context)
 
     def execute(self, context):
-        return _submit(self, context, lambda: spec_from_props(context), lambda spec: spec.name)
-
-
-class CONJURE_OT_prop_cancel(bpy.types.Operator):
-    """Cancel the newest prop or cut-out job (a result being imported is removed again)"""
-    bl_idname = "conjure.prop_cancel"
-    bl_label = "Cancel"
-
-    @classmethod
-    def poll(cls, context):
-        if not _has_conjure(cls, context):
-            return False
-        if not any(j.job_id in session.active_jobs() for j in prop_jobs(context.scene)):
-            cls.poll_message_set("No prop job is queued or running")
-            return False
-        return True
-
-    def execute(self, context):
-        active = session.active_jobs()
-        job = [j for j in prop_jobs(context.scene) if j.job_id in active][-1]
-        session.cancel(job.job_id)
-        return {'FINISHED'}
+        return submit(self, context, lambda: spec_from_props(context), lambda spec: spec.name)
 
 
 class CONJURE_OT_prop_cutout(bpy.types.Operator):
@@ -236,7 +134,7 @@ class CONJURE_OT_prop_cutout(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        if not _has_conjure(cls, context):
+        if not has_conjure(cls, context):
             return False
         p = context.scene.conjure.prop
         if p.input_mode != "IMAGE":
@@ -248,7 +146,7 @@ class CONJURE_OT_prop_cutout(bpy.types.Operator):
         return True
 
     def execute(self, context):
-        return _submit(self, context, lambda: cutout_spec(context), lambda spec: spec.name)
+        return submit(self, context, lambda: cutout_spec(context), lambda spec: spec.name)
 
 
 class CONJURE_OT_prop_edit_mask(bpy.types.Operator):
@@ -258,7 +156,7 @@ class CONJURE_OT_prop_edit_mask(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        if not _has_conjure(cls, context):
+        if not has_conjure(cls, context):
             return False
         if context.scene.conjure.prop.mask_image is None:
             cls.poll_message_set("Cut out the picture first (or choose a mask image)")
@@ -302,7 +200,7 @@ class CONJURE_OT_prop_keep_candidate(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        if not _has_conjure(cls, context):
+        if not has_conjure(cls, context):
             return False
         cand = _candidate(context.active_object)
         if cand is None:
@@ -354,7 +252,7 @@ class CONJURE_OT_prop_regenerate(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
-        if not _has_conjure(cls, context):
+        if not has_conjure(cls, context):
             return False
         obj = context.active_object
         if obj is None or "conjure_spec" not in obj or "conjure_pipeline" not in obj:
@@ -364,30 +262,9 @@ class CONJURE_OT_prop_regenerate(bpy.types.Operator):
 
     def execute(self, context):
         obj = context.active_object
-
-        def make_spec():
-            try:
-                data = json.loads(obj["conjure_spec"])
-            except (TypeError, ValueError):
-                raise InputError("Recorded settings: the object's conjure_spec is unreadable") from None
-            if not isinstance(data, dict):
-                raise InputError("Recorded settings: the object's conjure_spec is not a job spec")
-            params = data.get("params") if isinstance(data.get("params"), dict) else {}
-            base = data.get("name") if isinstance(data.get("name"), str) and data.get("name") else slug(obj.name)
-            data["name"] = unique_base(base, int(params.get("candidates", 1) or 1))
-            if self.new_seed:
-                data["seed"] = random.randint(0, MAX_SEED)
-            try:
-                data["output_dir"] = session.output_folder(context, context.scene.conjure.output_dir)
-            except ValueError as e:
-                raise InputError(f"Output Folder: {e}") from None
-            try:
-                return JobSpec.from_json(data)
-            except SpecError as e:
-                raise describe(e) from None
-
-        return _submit(self, context, make_spec, lambda spec: f"{spec.name} (seed {spec.seed})")
+        return submit(self, context, lambda: regenerate_spec(context, obj, new=self.new_seed, unique=unique_name),
+                      lambda spec: f"{spec.name} (seed {spec.seed})")
 
 
-CLASSES = (CONJURE_OT_prop_generate, CONJURE_OT_prop_cancel, CONJURE_OT_prop_cutout, CONJURE_OT_prop_edit_mask,
+CLASSES = (CONJURE_OT_prop_generate, CONJURE_OT_prop_cutout, CONJURE_OT_prop_edit_mask,
            CONJURE_OT_prop_keep_candidate, CONJURE_OT_prop_regenerate)

@@ -1,8 +1,8 @@
-"""Start and stop the worker process."""
+"""Start and stop the worker process (both return at once; the work happens on background threads)."""
 import bpy
 
+from ..backend.blender import session
 from ..backend.client import WorkerError
-from . import session
 
 
 class CONJURE_OT_worker_start(bpy.types.Operator):
@@ -14,7 +14,8 @@ class CONJURE_OT_worker_start(bpy.types.Operator):
         try:
             session.ensure_worker(context)
         except (WorkerError, OSError) as e:
-            context.scene.conjure.last_error = str(e)
+            if hasattr(context.scene, "conjure"):
+                context.scene.conjure.last_error = str(e)
             self.report({'ERROR'}, f"Conjure worker: {e}")
             return {'CANCELLED'}
         self.report({'INFO'}, f"Conjure worker: {session.worker_status()}")
@@ -22,7 +23,8 @@ class CONJURE_OT_worker_start(bpy.types.Operator):
 
 
 class CONJURE_OT_worker_stop(bpy.types.Operator):
-    """Stop the worker process and free its memory (running jobs are cancelled)"""
+    """Stop the local worker and free its memory, or disconnect from a remote one (which keeps running).
+    Queued and running jobs are cancelled"""
     bl_idname = "conjure.worker_stop"
     bl_label = "Stop Worker"
 

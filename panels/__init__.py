@@ -1,0 +1,1 @@
+"""bpy Panels of the N-panel tab "Conjure". Drawing only."""

@@ -3,8 +3,8 @@ import json
 
 import bpy
 
-from ..backend.procgen.planner import registry
-from .generate import ConjurePanel as _ConjurePanel
+from ..backend.procgen import registry
+from .base import ConjurePanel as _ConjurePanel
 
 
 class CONJURE_PT_procgen_asset(_ConjurePanel, bpy.types.Panel):

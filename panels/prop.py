@@ -9,8 +9,9 @@ import textwrap
 import bpy
 import bpy.utils.previews
 
-from ..operators import prop as prop_ops
-from .generate import ConjurePanel
+from ..backend.blender import session
+from ..backend.generate.pipelines import pipelines
+from .base import ConjurePanel
 
 # Hint text in empty fields (not in every Blender this extension supports)
 _HINT = "placeholder" in bpy.types.UILayout.bl_rna.functions["prop"].parameters.keys()
@@ -60,7 +61,7 @@ def _wrapped(layout, text: str, icon: str = "NONE", width: int = 48) -> None:
 
 
 def _latest_prop_job(scene):
-    jobs = [j for j in scene.conjure.jobs if j.kind in prop_ops.PROP_JOBS]
+    jobs = session.jobs_for_panel(scene, "prop", states=("QUEUED", "RUNNING", "DONE", "FAILED", "CANCELLED"))
     return jobs[-1] if jobs else None
 
 
@@ -89,7 +90,7 @@ class CONJURE_PT_prop(ConjurePanel, bpy.types.Panel):
         row = layout.row(align=True)
         row.scale_y = 1.6
         row.operator("conjure.prop_generate", icon="SHADERFX")
-        row.operator("conjure.prop_cancel", text="", icon="CANCEL")
+        row.operator("conjure.cancel", text="", icon="CANCEL").panel = "prop"
         self._draw_job(layout, scene)
         if scene.conjure.last_error:
             _wrapped(layout.box(), scene.conjure.last_error, icon="ERROR")
@@ -106,7 +107,7 @@ class CONJURE_PT_prop(ConjurePanel, bpy.types.Panel):
         if img is None:
             return
         picture = os.path.abspath(bpy.path.abspath(p.image_path)) if p.image_path else ""
-        if prop_ops.mask_for(p, picture) is None:
+        if p.mask_for(picture) is None:
             layout.label(text="This mask is for another picture: cut out again", icon="ERROR")
         row = layout.row()
         row.template_icon(icon_value=layout.icon(img), scale=6.0)
@@ -170,7 +171,7 @@ class CONJURE_PT_prop_advanced(ConjurePanel, bpy.types.Panel):
         col.prop(p, "texture_size")
         col.prop(p, "size")
         col.prop(p, "roughness")
-        if p.pipeline == "point-e":
+        if len(pipelines()[p.pipeline].outputs) > 1:
             layout.prop(p, "output")
         col = layout.column(align=True)
         col.prop(p, "device")

@@ -83,7 +83,7 @@ def fresh_scene(addon, bpy_module):
     if not hasattr(bpy_module.types.Scene, "conjure"):  # the reset disabled it: enable again
         bpy_module.ops.preferences.addon_enable(module=ADDON)
     yield bpy_module.context.scene
-    session = sys.modules[ADDON + ".operators.session"]
+    session = sys.modules[ADDON + ".backend.blender.session"]
     session.stop_worker()
 
 

@@ -37,20 +37,20 @@ def main(zip_path, worker_python, out_dir):
     assert "blender_manifest.toml" in before and "backend/worker/server.py" in before
     assert not any(p.startswith("tests/") for p in before), "tests must not ship in the zip"
 
-    session = sys.modules[ADDON + ".operators.session"]
+    session = sys.modules[ADDON + ".backend.blender.session"]
     prefs = bpy.context.preferences.addons[ADDON].preferences
     prefs.worker_python = worker_python
     scene = bpy.context.scene
     bpy.ops.conjure.load_preset(preset="ring")
     p = scene.conjure
     p.resolution, p.texture_size, p.face_budget, p.output_dir = 24, 64, 1000, out_dir
-    assert bpy.ops.conjure.generate() == {"FINISHED"}
+    assert bpy.ops.conjure.shape_generate() == {"FINISHED"}
     session.run_until_idle(120)
     job = p.jobs[-1]
     assert job.state == "DONE", (job.state, job.error)
     obj = bpy.data.objects[job.object_name]
     assert obj.data.uv_layers and obj.active_material and "conjure_spec" in obj
-    worker_proc = session._rt.client.proc
+    worker_proc = session._rt.link.client.proc
 
     # The headless CLI works from the installed extension's folder too.
     spec = os.path.join(out_dir, "spec.json")

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.timeout(180)
 
 
 def session():
-    return sys.modules[ADDON + ".operators.session"]
+    return sys.modules[ADDON + ".backend.blender.session"]
 
 
 def set_shape(scene, params, out_dir, name="thing"):
@@ -44,7 +44,8 @@ def pump_until(pred, timeout=60):
 
 
 def test_registered(addon, bpy_module):
-    for name in ("CONJURE_PT_generate", "CONJURE_PT_jobs", "CONJURE_PT_worker", "CONJURE_OT_generate"):
+    for name in ("CONJURE_PT_prop", "CONJURE_PT_shape", "CONJURE_PT_jobs", "CONJURE_PT_worker",
+                 "CONJURE_OT_shape_generate", "CONJURE_OT_prop_generate"):
         assert hasattr(bpy_module.types, name), name
     prefs = bpy_module.context.preferences.addons[ADDON].preferences
     assert prefs.device == "auto" and prefs.allow_downloads
@@ -53,7 +54,7 @@ def test_registered(addon, bpy_module):
 def test_generate_round_trip(fresh_scene, tmp_path):
     import bpy
     set_shape(fresh_scene, SMALL_PARAMS, tmp_path)
-    assert bpy.ops.conjure.generate() == {"FINISHED"}
+    assert bpy.ops.conjure.shape_generate() == {"FINISHED"}
     job = fresh_scene.conjure.jobs[-1]
     assert job.state == "QUEUED"
     session().run_until_idle(120)
@@ -71,7 +72,7 @@ def test_generate_round_trip(fresh_scene, tmp_path):
     assert os.path.isfile(obj["conjure_glb"]) and obj["conjure_glb"].startswith(str(tmp_path))
     # Regenerate makes a second object from the recorded settings.
     bpy.context.view_layer.objects.active = obj
-    assert bpy.ops.conjure.regenerate() == {"FINISHED"}
+    assert bpy.ops.conjure.shape_regenerate() == {"FINISHED"}
     session().run_until_idle(120)
     assert fresh_scene.conjure.jobs[-1].state == "DONE"
     assert fresh_scene.conjure.jobs[-1].object_name == "thing_001"
@@ -81,7 +82,7 @@ def test_cancel_mid_job_leaves_scene_unchanged(fresh_scene, tmp_path):
     import bpy
     set_shape(fresh_scene, SLOW_PARAMS, tmp_path)
     before = datablock_counts()
-    bpy.ops.conjure.generate()
+    bpy.ops.conjure.shape_generate()
     job = fresh_scene.conjure.jobs[-1]
     pump_until(lambda: fresh_scene.conjure.jobs[-1].message == "unwrap")
     t0 = time.monotonic()
@@ -97,9 +98,9 @@ def test_killed_worker_fails_job_then_restarts(fresh_scene, tmp_path):
     import bpy
     set_shape(fresh_scene, SLOW_PARAMS, tmp_path)
     before = datablock_counts()
-    bpy.ops.conjure.generate()
+    bpy.ops.conjure.shape_generate()
     pump_until(lambda: fresh_scene.conjure.jobs[-1].state == "RUNNING")
-    pid = session()._rt.client.proc.pid
+    pid = session()._rt.link.client.proc.pid
     os.kill(pid, signal.SIGKILL)
     session().run_until_idle(15)
     job = fresh_scene.conjure.jobs[-1]
@@ -109,17 +110,17 @@ def test_killed_worker_fails_job_then_restarts(fresh_scene, tmp_path):
     assert session().worker_status().startswith("Stopped")
     # The next job starts a new worker.
     set_shape(fresh_scene, SMALL_PARAMS, tmp_path)
-    bpy.ops.conjure.generate()
+    bpy.ops.conjure.shape_generate()
     session().run_until_idle(120)
     assert fresh_scene.conjure.jobs[-1].state == "DONE"
-    assert session()._rt.client.proc.pid != pid
+    assert session()._rt.link.client.proc.pid != pid
 
 
 @pytest.mark.parametrize("mutate, words", [
-    (lambda p, d: setattr(p.primitives[0], "size", (0, 0, 0)), "size[0]"),
-    (lambda p, d: setattr(p, "output_dir", "/proc/conjure"), "output_dir"),
-    (lambda p, d: setattr(p, "name", "bad/name"), "name"),
-    (lambda p, d: setattr(p.primitives[0], "center", (1e9, 0, 0)), "center[0]"),
+    (lambda p, d: setattr(p.primitives[0], "size", (0, 0, 0)), "Primitive 1 Size: must be positive"),
+    (lambda p, d: setattr(p, "output_dir", "/proc/conjure"), "Output Folder: "),
+    (lambda p, d: setattr(p, "name", "bad/name"), "Name: must be 1-64 letters"),
+    (lambda p, d: setattr(p.primitives[0], "center", (1e9, 0, 0)), "Primitive 1 Center: must be between"),
 ])
 def test_bad_input_is_reported_and_scene_unchanged(fresh_scene, tmp_path, mutate, words):
     import bpy
@@ -127,7 +128,7 @@ def test_bad_input_is_reported_and_scene_unchanged(fresh_scene, tmp_path, mutate
     mutate(fresh_scene.conjure, tmp_path)
     before = datablock_counts()
     with pytest.raises(RuntimeError, match=r"Error: Conjure: .*" + words.replace("[", r"\[").replace("]", r"\]")):
-        bpy.ops.conjure.generate()  # bpy raises the operator's ERROR report
+        bpy.ops.conjure.shape_generate()  # bpy raises the operator's ERROR report
     assert words in fresh_scene.conjure.last_error
     assert len(fresh_scene.conjure.jobs) == 0
     assert datablock_counts() == before
@@ -137,7 +138,7 @@ def test_no_primitives_poll_explains(fresh_scene):
     import bpy
     fresh_scene.conjure.primitives.clear()
     with pytest.raises(RuntimeError, match="Add a primitive"):
-        bpy.ops.conjure.generate()
+        bpy.ops.conjure.shape_generate()
 
 
 def test_bad_worker_python_is_reported(fresh_scene, tmp_path, monkeypatch):
@@ -145,7 +146,7 @@ def test_bad_worker_python_is_reported(fresh_scene, tmp_path, monkeypatch):
     set_shape(fresh_scene, SMALL_PARAMS, tmp_path)
     monkeypatch.setenv("CONJURE_WORKER_PYTHON", "/nowhere/python3")
     with pytest.raises(RuntimeError, match="worker Python interpreter not found"):
-        bpy.ops.conjure.generate()
+        bpy.ops.conjure.shape_generate()
     assert "not found" in fresh_scene.conjure.last_error
 
 
@@ -155,7 +156,7 @@ def test_scene_deleted_while_job_runs(fresh_scene, tmp_path):
     bpy.context.window_manager  # noqa: B018
     set_shape(other, SMALL_PARAMS, tmp_path)
     with bpy.context.temp_override(scene=other):
-        assert bpy.ops.conjure.generate() == {"FINISHED"}
+        assert bpy.ops.conjure.shape_generate() == {"FINISHED"}
     objects = len(bpy.data.objects)
     bpy.data.scenes.remove(other)
     session().run_until_idle(120)  # must not raise
@@ -164,9 +165,15 @@ def test_scene_deleted_while_job_runs(fresh_scene, tmp_path):
 
 def test_worker_start_stop_operators(fresh_scene):
     import bpy
+    t0 = time.perf_counter()
     assert bpy.ops.conjure.worker_start() == {"FINISHED"}
-    proc = session()._rt.client.proc
+    assert time.perf_counter() - t0 < 0.05  # the start runs on a background thread: the UI never waits
+    assert session().worker_status() == "Starting worker…"
+    session().wait_for_worker()
+    proc = session()._rt.link.client.proc
     assert session().worker_status().startswith("Running")
+    t0 = time.perf_counter()
     assert bpy.ops.conjure.worker_stop() == {"FINISHED"}
-    assert proc.poll() is not None
+    assert time.perf_counter() - t0 < 0.05
     assert session().worker_status() == "Stopped"
+    proc.wait(timeout=10)  # stopped on a background thread

@@ -26,7 +26,7 @@ def mod(name):
 
 
 def session():
-    return mod("operators.session")
+    return mod("backend.blender.session")
 
 
 def counts():
@@ -158,7 +158,7 @@ def test_bad_input_is_reported_by_field_and_nothing_changes(fresh_scene, tmp_pat
     finally:
         _set_prefs_encoder("")
     assert fresh_scene.conjure.last_error.startswith(label)
-    assert len(fresh_scene.conjure.jobs) == 0 and session()._rt.client is None  # nothing was submitted
+    assert len(fresh_scene.conjure.jobs) == 0 and session()._rt.link.client is None  # nothing was submitted
     assert counts() == before
     assert not os.listdir(tmp_path)
 
@@ -179,7 +179,7 @@ def test_regenerate_with_out_of_range_spec_names_the_field(fresh_scene, tmp_path
 
 def test_polls_explain(fresh_scene):
     import bpy
-    for op, words in ((bpy.ops.conjure.prop_cancel, "No prop job"),
+    for op, words in ((bpy.ops.conjure.cancel, "No job is queued or running"),
                       (bpy.ops.conjure.prop_cutout, "Switch the input to Image"),
                       (bpy.ops.conjure.prop_keep_candidate, "Select one of the candidates"),
                       (bpy.ops.conjure.prop_regenerate, "Select a prop"),
@@ -343,7 +343,7 @@ def test_cancel_during_import_rolls_back(fresh_scene, tmp_path, monkeypatch):
     _three_candidates(fresh_scene, tmp_path)
     session().tick()
     assert counts() != before
-    assert bpy.ops.conjure.prop_cancel() == {"FINISHED"}
+    assert bpy.ops.conjure.cancel(panel="prop") == {"FINISHED"}
     assert fresh_scene.conjure.jobs[-1].state == "CANCELLED"
     assert counts() == before and not session().active_jobs()
 
@@ -417,6 +417,7 @@ def test_cutout_result_becomes_the_mask_image(fresh_scene, tmp_path):
         job = fake_job(fresh_scene, spec, job_id=f"cut{n}")
         session()._apply({"event": "result", "job_id": job, "paths": {"mask": mask, "cutout": picture},
                           "metadata": {"method": "classic", "coverage": 0.42}, "spec": spec.to_json()})
+        session().run_until_idle(5)  # the importer runs on the next timer tick
         item = fresh_scene.conjure.jobs[-1]
         assert item.state == "DONE" and item.message == "42% of the picture kept (classic)"
     img = fresh_scene.conjure.prop.mask_image
@@ -435,7 +436,7 @@ def test_painted_mask_is_saved_to_the_output_folder(fresh_scene, tmp_path):
     fresh_scene.conjure.output_dir = str(out)
     ops = mod("operators.prop")
     assert ops.spec_from_props(bpy.context).params.mask == ""  # no mask yet: the worker cuts out itself
-    img = mod("backend.mesh.import_blender").load_mask_image(mask_file, source=picture)
+    img = mod("backend.blender.importers").load_mask_image(mask_file, source=picture)
     p.mask_image = img
     assert ops.spec_from_props(bpy.context).params.mask == mask_file  # unchanged: its own file
     px = np.ones(32 * 32 * 4, dtype=np.float32)
@@ -459,18 +460,6 @@ def test_painted_mask_is_saved_to_the_output_folder(fresh_scene, tmp_path):
 
 
 # --------------------------------------------------------------------------- end to end with tiny real models
-def _backend_ready():
-    if not os.path.exists(os.path.join(ROOT, "tests", "tiny_models.py")):
-        return False
-    runner = open(os.path.join(ROOT, "backend", "worker", "runner.py")).read()
-    return '"generate"' in runner or "register_handler" in open(
-        os.path.join(ROOT, "backend", "generate", "__init__.py")).read()
-
-
-needs_backend = pytest.mark.skipif(not _backend_ready(), reason="the generate backend and tests/tiny_models.py "
-                                                                 "are not in yet")
-
-
 @pytest.fixture(scope="session")
 def tiny_model_dir(tmp_path_factory):
     """Tiny Shap-E / CLIP / Point-E models in hub layout, built by the worker's Python (Blender's has no torch)."""
@@ -501,7 +490,6 @@ def _tiny_text(scene, out_dir):
     return p
 
 
-@needs_backend
 def test_end_to_end_text_to_two_candidates(tiny_models, fresh_scene, tmp_path):
     import bpy
     _tiny_text(fresh_scene, tmp_path)
@@ -527,7 +515,6 @@ def test_end_to_end_text_to_two_candidates(tiny_models, fresh_scene, tmp_path):
     assert list(coll.objects) == [b] and tuple(b.location) == (0.0, 0.0, 0.0)
 
 
-@needs_backend
 def test_end_to_end_cancel_leaves_nothing(tiny_models, fresh_scene, tmp_path):
     import bpy
     p = _tiny_text(fresh_scene, tmp_path)
@@ -539,13 +526,12 @@ def test_end_to_end_cancel_leaves_nothing(tiny_models, fresh_scene, tmp_path):
         assert time.monotonic() < deadline
         session().tick()
         time.sleep(0.01)
-    assert bpy.ops.conjure.prop_cancel() == {"FINISHED"}
+    assert bpy.ops.conjure.cancel(panel="prop") == {"FINISHED"}
     session().run_until_idle(30)
     assert fresh_scene.conjure.jobs[-1].state == "CANCELLED"
     assert counts() == before
 
 
-@needs_backend
 def test_end_to_end_unknown_model_offline_fails_cleanly(tiny_models, fresh_scene, tmp_path):
     import bpy
     p = _tiny_text(fresh_scene, tmp_path)
@@ -559,7 +545,6 @@ def test_end_to_end_unknown_model_offline_fails_cleanly(tiny_models, fresh_scene
     assert counts() == before
 
 
-@needs_backend
 def test_end_to_end_point_e_mesh_and_points(tiny_models, fresh_scene, tmp_path):
     import bpy
     p = _tiny_text(fresh_scene, tmp_path)
@@ -637,7 +622,7 @@ def test_panels_draw_in_every_state(fresh_scene, tmp_path):
     # Image mode with a painted mask of another picture, a running job with a download and a preview.
     picture = write_png(tmp_path / "chair.png", 8, 8)
     p.input_mode, p.image_path = "IMAGE", write_png(tmp_path / "other.png", 8, 8)
-    p.mask_image = mod("backend.mesh.import_blender").load_mask_image(picture, source=picture)
+    p.mask_image = mod("backend.blender.importers").load_mask_image(picture, source=picture)
     p.mask_image.pixels[0] = 0.0
     job = fake_job(fresh_scene, generate_spec(tmp_path))
     session()._apply({"event": "progress", "job_id": job, "step": 3, "total": 9, "message": "sampling",
@@ -658,6 +643,6 @@ def test_panels_draw_in_every_state(fresh_scene, tmp_path):
     log = _draw(panels.CONJURE_PT_prop, bpy.context)
     ops = [c[1][0] for c in log if c[0] == "operator"]
     assert "conjure.prop_keep_candidate" in ops and ops.count("conjure.prop_regenerate") == 2
-    # The implicit-shape Generate panel leaves props to their own panel.
-    ops = [c[1][0] for c in _draw(mod("panels.generate").CONJURE_PT_generate, bpy.context) if c[0] == "operator"]
-    assert "conjure.regenerate" not in ops
+    # The Shape from Primitives panel leaves props to their own panel.
+    ops = [c[1][0] for c in _draw(mod("panels.shape").CONJURE_PT_shape, bpy.context) if c[0] == "operator"]
+    assert "conjure.shape_regenerate" not in ops

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from backend.generate import registry
+from backend.generate import model_cache as registry
 from backend.generate.foreground import (classical_mask, compose_on_background, cut_foreground, load_image,
                                          save_mask, segment_with_sam)
 

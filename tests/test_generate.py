@@ -10,7 +10,7 @@ import os
 import numpy as np
 import pytest
 
-from backend.generate import registry, store
+from backend.generate import model_cache as registry, store
 from backend.jobs import JobSpec, SpecError
 from backend.mesh import extract, glb
 from backend.worker.runner import JobContext, run_job
@@ -184,7 +184,7 @@ def test_image_with_no_foreground_is_an_error(models, tmp_path):
 
 
 def test_point_e_prompt_to_points_and_mesh(models, tmp_path):
-    from backend.mesh.points import read_ply
+    from backend.mesh.ply import read_ply
 
     final, events = run(spec(tmp_path, pipeline="point-e", prompt="a chair", output="both", resolution=32))
     assert final["event"] == "result", final.get("message")

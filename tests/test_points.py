@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from backend.mesh import extract
-from backend.mesh.points import cloud_field, keep_largest_components, read_ply, remove_outliers, write_ply
+from backend.mesh.ply import read_ply, write_ply
+from backend.mesh.points import cloud_field, keep_largest_components, remove_outliers
 
 RED, BLUE = (0.9, 0.1, 0.1), (0.1, 0.2, 0.9)
 

@@ -102,7 +102,7 @@ _DIGEST = """
 import hashlib, json
 from backend.procgen.factories import build_registry
 from backend.procgen.registry import generate
-from backend.procgen.planner import plan
+from backend.procgen.plan import plan
 R = build_registry(); h = hashlib.sha256()
 for c in R.names():
     for s in (0, 7, 123456789):

@@ -10,8 +10,8 @@ from mathutils import Vector  # noqa: E402
 from mathutils.bvhtree import BVHTree  # noqa: E402
 
 from backend.jobs import SpecError  # noqa: E402
-from backend.procgen.builder_blender import add_asset, build_scene, rebuild_asset  # noqa: E402
-from backend.procgen.planner import plan  # noqa: E402
+from backend.blender.procgen import add_asset, build_scene, rebuild_asset  # noqa: E402
+from backend.procgen.plan import plan  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -138,7 +138,7 @@ def test_builds_in_blender_5():
     py = os.path.join(ROOT, ".venv-bpy50", "bin", "python")
     if not os.path.exists(py):
         pytest.skip("no .venv-bpy50")
-    code = ("import bpy, json\nfrom backend.procgen.planner import plan\nfrom backend.procgen.builder_blender import build_scene\n"
+    code = ("import bpy, json\nfrom backend.procgen.plan import plan\nfrom backend.blender.procgen import build_scene\n"
             "bpy.ops.wm.read_factory_settings(use_empty=True)\nc = build_scene(bpy.context.scene, plan('tabletop', 1))\n"
             "mats = {m['conjure_material'] for m in bpy.data.materials if 'conjure_material' in m}\n"
             "print(json.dumps([len(c.objects), len(mats)]))\n")

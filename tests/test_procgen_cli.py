@@ -10,7 +10,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "backend.procgen.cli", *args], cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "backend.cli", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=120)
 
 
@@ -44,3 +44,40 @@ def test_bad_input_exits_2(tmp_path, args, needle):
     assert out.returncode == 2
     assert needle in out.stderr and len(out.stderr.strip().splitlines()) == 1
     assert not any(name.endswith(".blend") for name in os.listdir(tmp_path))
+
+
+def test_full_seed_range_and_render(tmp_path):
+    """Seeds up to 2**32-1 are allowed everywhere (a seed past 2**31 used to raise OverflowError in Blender), and
+    --render writes a PNG while stdout keeps only the JSON result (Blender's render noise goes to stderr)."""
+    out = _cli("asset", "mug", "4000000000", "--out", str(tmp_path), "--render", str(tmp_path / "mug.png"),
+               "--samples", "2", "--size", "32")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert len(lines) == 1, out.stdout  # nothing but the result on stdout
+    info = json.loads(lines[0])
+    assert os.path.getsize(info["render"]) > 100 and os.path.exists(info["blend"])
+    import bpy  # the object keeps its full seed (as text: Blender's integer properties are 32-bit)
+    bpy.ops.wm.open_mainfile(filepath=info["blend"])
+    assert int(bpy.data.objects["mug"]["conjure_seed"]) == 4000000000
+
+
+def test_scene_render_uses_scene_camera(tmp_path):
+    out = _cli("scene", "--type", "tabletop", "--seed", "2", "--out", str(tmp_path), "--render",
+               str(tmp_path / "t.png"), "--samples", "1", "--size", "32")
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout.strip().splitlines()[-1])
+    assert len(out.stdout.strip().splitlines()) == 1 and os.path.getsize(info["render"]) > 100
+
+
+def test_every_flag_has_help():
+    from backend.cli import build_parser
+
+    def walk(parser):
+        for action in parser._actions:
+            if hasattr(action, "choices") and isinstance(action.choices, dict):  # subcommands
+                for sub in action.choices.values():
+                    yield from walk(sub)
+            elif action.dest != "help":
+                yield parser.prog, action
+    missing = [f"{prog} {a.option_strings or a.dest}" for prog, a in walk(build_parser()) if not a.help]
+    assert not missing, missing

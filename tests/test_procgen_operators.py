@@ -2,6 +2,9 @@
 
 Uses the real add-on, enabled as an installed extension (conftest's ``fresh_scene``).
 """
+import sys
+import time
+
 import pytest
 
 bpy = pytest.importorskip("bpy")
@@ -73,7 +76,33 @@ def test_generate_scene(ctx):
     props.scene_type = "tabletop"
     props.scene_seed = 4
     props.density = 0.5
+    t0 = time.perf_counter()
     assert bpy.ops.conjure.generate_scene() == {"FINISHED"}
+    assert time.perf_counter() - t0 < 0.05  # planned on a thread, built over timer ticks: the UI never waits
+    assert not [c for c in ctx.scene.collection.children if c.name.startswith("Conjure tabletop")]
+    session = sys.modules["bl_ext.user_default.conjure.backend.blender.session"]
+    longest = 0.0
+    while session.active_jobs():
+        t0 = time.perf_counter()
+        session.tick()
+        longest = max(longest, time.perf_counter() - t0)
+        time.sleep(0.005)
+    assert ctx.scene.conjure.jobs[-1].state == "DONE", ctx.scene.conjure.jobs[-1].error
     colls = [c for c in ctx.scene.collection.children if c.name.startswith("Conjure tabletop 4")]
     assert len(colls) == 1 and len(colls[0].objects) > 4
-    assert ctx.scene.camera is not None
+    assert ctx.scene.camera is not None and ctx.scene.camera.name in colls[0].objects
+    assert longest < 0.25, longest  # one tick; the budget is 20 ms plus one object (the benchmark measures it)
+
+
+def test_generate_scene_cancel_leaves_nothing(ctx):
+    props = ctx.scene.conjure.procgen
+    props.scene_type, props.scene_seed = "room", 1
+    before = {k: len(getattr(bpy.data, k)) for k in ("objects", "meshes", "materials", "collections")}
+    assert bpy.ops.conjure.generate_scene() == {"FINISHED"}
+    session = sys.modules["bl_ext.user_default.conjure.backend.blender.session"]
+    for _ in range(5):  # some objects are built
+        session.tick()
+        time.sleep(0.05)
+    assert bpy.ops.conjure.cancel() == {"FINISHED"}
+    assert ctx.scene.conjure.jobs[-1].state == "CANCELLED"
+    assert {k: len(getattr(bpy.data, k)) for k in before} == before

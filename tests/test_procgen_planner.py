@@ -5,7 +5,8 @@ import pytest
 
 from backend.jobs import SpecError
 from backend.procgen.constraints import violations
-from backend.procgen.planner import SCENE_TYPES, frustum_fraction, plan
+from backend.procgen.layout import frustum_fraction
+from backend.procgen.plan import SCENE_TYPES, plan
 
 SEEDS = range(50)
 

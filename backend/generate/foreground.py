@@ -25,7 +25,7 @@ from typing import Callable
 import numpy as np
 from PIL import Image, ImageOps
 
-from ..mesh.glb import atomic_write
+from ..files import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -209,12 +209,12 @@ def segment_with_sam(image: Image.Image, model_dir: str, *, device: str = "cpu")
     """Bool[H, W]: Segment Anything's best mask for the object in the middle of an RGB ``image``.
 
     Prompted with a box inset 2% from the edges plus a foreground point at the centre; of the three masks SAM
-    proposes, the one with the highest predicted IoU wins. The model stays loaded (``registry.cached``).
+    proposes, the one with the highest predicted IoU wins. The model stays loaded (``model_cache.cached``).
     transformers' Pillow-backed SAM image processor is used where torchvision is absent."""
     import torch
     from transformers import SamModel, SamProcessor
 
-    from .registry import cached
+    from .model_cache import cached
 
     def load():
         model = SamModel.from_pretrained(model_dir, local_files_only=True).to(device).eval()

@@ -92,14 +92,15 @@ class PointE:
 
     def preview(self, x0) -> np.ndarray:
         """Front view of the current clean estimate ``[1, 6, N]`` (xyz, then colour in 0..255)."""
-        from .preview import points_view, srgb_to_linear
+        from ..color import srgb_to_linear
+        from .preview import points_view
 
         pts = x0[0].float().cpu().numpy()
         return points_view(pts[:3].T, srgb_to_linear(pts[3:6].T / 255.0))
 
     def points(self, out) -> tuple[np.ndarray, np.ndarray]:
         """The cloud: xyz (Z up) and linear RGB in 0..1."""
-        from .preview import srgb_to_linear
+        from ..color import srgb_to_linear
 
         xyz, rgb = out
         return xyz, srgb_to_linear(rgb)
@@ -116,10 +117,10 @@ class PointE:
 
 def load(params, device: str, report=None) -> PointE:
     """Resolve the checkpoint and CLIP encoder (download CLIP if allowed) and load them; cached until release."""
-    from . import registry, store
+    from . import model_cache, store
 
     name = "base40M-textvec" if params.mode == "text" else "base40M-imagevec"
     path = store.resolve_point_e(params.model, name)
     encoder = store.resolve(params.text_encoder or DEFAULT_ENCODER, report=report)
     key = f"point-e|{path}|{encoder}|{params.mode}|{device}|{params.fp16}"
-    return registry.cached(key, lambda: PointE(path, encoder, params.mode, device, params.fp16))
+    return model_cache.cached(key, lambda: PointE(path, encoder, params.mode, device, params.fp16))

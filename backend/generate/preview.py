@@ -9,21 +9,11 @@ import os
 
 import numpy as np
 
-from ..mesh import glb
+from ..color import linear_to_srgb8
+from ..files import atomic_write
 from ..mesh.asset import png_bytes
 
 BACKGROUND = np.array([0.16, 0.16, 0.16])
-
-
-def srgb_to_linear(srgb: np.ndarray) -> np.ndarray:
-    srgb = np.clip(srgb, 0.0, 1.0)
-    return np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
-
-
-def _to_srgb8(rgb: np.ndarray) -> np.ndarray:
-    rgb = np.clip(rgb, 0.0, 1.0)
-    srgb = np.where(rgb <= 0.0031308, rgb * 12.92, 1.055 * np.power(rgb, 1 / 2.4) - 0.055)
-    return (srgb * 255.0 + 0.5).astype(np.uint8)
 
 
 def field_view(sdf, color, lo: np.ndarray, hi: np.ndarray, n: int = 40) -> np.ndarray:
@@ -40,7 +30,7 @@ def field_view(sdf, color, lo: np.ndarray, hi: np.ndarray, n: int = 40) -> np.nd
         surf = np.stack([axes[0][xi], axes[1][first[xi, zi]], axes[2][zi]], axis=1)
         shade = 1.0 - 0.6 * first[xi, zi] / max(n - 1, 1)
         image[xi, zi] = color(surf) * shade[:, None]
-    return _to_srgb8(np.flip(image.transpose(1, 0, 2), axis=0))   # rows = -z, columns = x
+    return linear_to_srgb8(np.flip(image.transpose(1, 0, 2), axis=0))   # rows = -z, columns = x
 
 
 def points_view(xyz: np.ndarray, rgb: np.ndarray, n: int = 96) -> np.ndarray:
@@ -50,7 +40,7 @@ def points_view(xyz: np.ndarray, rgb: np.ndarray, n: int = 96) -> np.ndarray:
     ok = np.isfinite(xyz).all(axis=1)
     xyz, rgb = xyz[ok], np.asarray(rgb, dtype=np.float64)[ok]
     if len(xyz) == 0:
-        return _to_srgb8(image)
+        return linear_to_srgb8(image)
     lo, hi = xyz.min(axis=0), xyz.max(axis=0)
     span = max(float(np.max(hi - lo)), 1e-6) * 1.1
     mid = (lo + hi) / 2
@@ -58,7 +48,7 @@ def points_view(xyz: np.ndarray, rgb: np.ndarray, n: int = 96) -> np.ndarray:
     row = np.clip((0.5 - (xyz[:, 2] - mid[2]) / span) * n, 0, n - 1).astype(int)
     order = np.argsort(-xyz[:, 1], kind="stable")   # far first, so nearer points overwrite
     image[row[order], col[order]] = np.clip(rgb[order], 0, 1)
-    return _to_srgb8(image)
+    return linear_to_srgb8(image)
 
 
 def write_preview(out_dir: str, name: str, step: int, image: np.ndarray, scale: int = 2) -> str:
@@ -68,5 +58,5 @@ def write_preview(out_dir: str, name: str, step: int, image: np.ndarray, scale: 
     if scale > 1:
         image = np.repeat(np.repeat(image, scale, axis=0), scale, axis=1)
     path = os.path.join(folder, f"{name}_{step:04d}.png")
-    glb.atomic_write(path, png_bytes(image))
+    atomic_write(path, png_bytes(image))
     return path

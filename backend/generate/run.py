@@ -16,20 +16,13 @@ import os
 import numpy as np
 
 from ..jobs import MAX_SEED
-from ..mesh import glb
+from ..files import atomic_write
 from ..mesh.asset import field_to_asset, png_bytes
 from . import preview
+from .pipelines import load_module
 
 LOAD_SHARE = 0.05       # of the progress bar: loading and encoding
 SAMPLE_SHARE = 0.6      # of each candidate's slice: the diffusion steps (the rest: meshing to export)
-
-
-def _pipeline(name: str):
-    if name == "shap-e":
-        from . import shap_e
-        return shap_e
-    from . import point_e_pipeline
-    return point_e_pipeline
 
 
 def _candidate_name(name: str, k: int, n: int) -> str:
@@ -70,7 +63,7 @@ def run_generate(ctx) -> dict:
 
     spec, p = ctx.spec, ctx.spec.params
     device = resolve_device(spec.device)
-    pipe = _pipeline(p.pipeline)
+    pipe = load_module(p.pipeline)
     guidance = p.guidance_scale
 
     def download(info: dict) -> None:
@@ -122,7 +115,8 @@ def _finish(ctx, model, out, name: str, seed: int, extras: dict) -> dict:
     p, out_dir = ctx.spec.params, ctx.spec.output_dir
     paths, metadata = {}, dict(extras)
     if p.output in ("points", "both"):
-        from ..mesh.points import write_ply
+        from ..color import linear_to_srgb
+        from ..mesh.ply import write_ply
 
         xyz, rgb = model.points(out)
         with ctx.stage("points"):
@@ -132,7 +126,7 @@ def _finish(ctx, model, out, name: str, seed: int, extras: dict) -> dict:
                 scale, offset = fit_transform(xyz, p.size)
                 xyz = (xyz - offset) * scale
             paths["ply"] = os.path.join(out_dir, f"{name}.ply")
-            write_ply(paths["ply"], xyz, rgb)
+            write_ply(paths["ply"], xyz, linear_to_srgb(rgb))  # model colours are linear; PLY holds sRGB
             metadata["points"] = int(len(xyz))
     if p.output in ("mesh", "both"):
         with ctx.stage("decode"):
@@ -171,6 +165,6 @@ def run_cutout(ctx) -> dict:
         mask_path = os.path.join(spec.output_dir, f"{spec.name}_mask.png")
         cut_path = os.path.join(spec.output_dir, f"{spec.name}_cutout.png")
         foreground.save_mask(mask_path, fg)
-        glb.atomic_write(cut_path, png_bytes(np.asarray(rgba)))
+        atomic_write(cut_path, png_bytes(np.asarray(rgba)))
     return {"paths": {"mask": mask_path, "cutout": cut_path},
             "metadata": {"method": used, "coverage": float(fg.mean()), "timings": dict(ctx.timings)}}

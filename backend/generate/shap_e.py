@@ -21,7 +21,7 @@ import os
 import numpy as np
 
 from .. import jobs
-from .preview import srgb_to_linear
+from ..color import srgb_to_linear
 
 QUERY_BATCH = 65536
 
@@ -170,11 +170,11 @@ class ShapE:
 
 def load(params: "jobs.GenerateParams", device: str, report=None) -> ShapE:
     """Resolve (download if allowed) and load the Shap-E model a spec asks for; cached until ``release``."""
-    from . import registry, store
+    from . import model_cache, store
 
     ref = params.model or ("openai/shap-e" if params.mode == "text" else "openai/shap-e-img2img")
     folder = store.resolve(ref, report=report)
     key = f"shap-e|{folder}|{params.mode}|{device}|{params.fp16}|{params.cpu_offload}"
-    model = registry.cached(key, lambda: ShapE(folder, params.mode, device, params.fp16, params.cpu_offload))
+    model = model_cache.cached(key, lambda: ShapE(folder, params.mode, device, params.fp16, params.cpu_offload))
     model.ref = ref
     return model

@@ -11,6 +11,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..files import atomic_write
 from . import bake, extract, glb, unwrap
 
 
@@ -91,7 +92,7 @@ def field_to_asset(ctx, *, sdf: Callable, color: Callable, lo: np.ndarray, hi: n
         png = png_bytes(image)
         tex_path = os.path.join(out_dir, f"{name}.png")
         glb_path = os.path.join(out_dir, f"{name}.glb")
-        glb.atomic_write(tex_path, png)
+        atomic_write(tex_path, png)
         metadata = dict(extras, faces=int(len(faces)), vertices=int(len(verts)),
                         bounds=[verts.min(axis=0).tolist(), verts.max(axis=0).tolist()])
         glb.write_glb(glb_path, verts, normals, uvs, faces, png, name=name, roughness=roughness, extras=metadata)

@@ -8,6 +8,8 @@ from typing import Callable
 
 import numpy as np
 
+from ..color import linear_to_srgb8
+
 _CANDIDATES_PER_CHUNK = 2_000_000
 
 
@@ -72,10 +74,6 @@ def dilate(image: np.ndarray, mask: np.ndarray, passes: int) -> tuple[np.ndarray
     return img, m
 
 
-def linear_to_srgb(rgb: np.ndarray) -> np.ndarray:
-    return np.where(rgb <= 0.0031308, rgb * 12.92, 1.055 * np.power(np.clip(rgb, 0, 1), 1 / 2.4) - 0.055)
-
-
 def bake_texture(verts: np.ndarray, faces: np.ndarray, uvs: np.ndarray, size: int,
                  color: Callable[[np.ndarray], np.ndarray], padding: int = 4,
                  tick: Callable[[], None] = lambda: None) -> np.ndarray:
@@ -95,4 +93,4 @@ def bake_texture(verts: np.ndarray, faces: np.ndarray, uvs: np.ndarray, size: in
     img, grown = dilate(img.reshape(size, size, 3), mask, padding)
     # Texels no chart reaches get the mean colour, so mip-maps and filtering stay clean.
     img[~grown] = img[mask].mean(axis=0) if mask.any() else 0.5
-    return np.round(linear_to_srgb(img) * 255.0).astype(np.uint8)
+    return linear_to_srgb8(img)

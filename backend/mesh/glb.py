@@ -7,11 +7,11 @@ Files are written atomically (temporary file + rename), so a reader never sees h
 from __future__ import annotations
 
 import json
-import os
 import struct
-import uuid
 
 import numpy as np
+
+from ..files import atomic_write
 
 _MAGIC, _JSON, _BIN = 0x46546C67, 0x4E4F534A, 0x004E4942
 _FLOAT, _UINT = 5126, 5125
@@ -71,23 +71,6 @@ def write_glb(path: str, positions: np.ndarray, normals: np.ndarray, uvs: np.nda
     data = (struct.pack("<III", _MAGIC, 2, total) + struct.pack("<II", len(js), _JSON) + js
             + struct.pack("<II", len(binary), _BIN) + binary)
     atomic_write(path, data)
-
-
-def atomic_write(path: str, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path`` (mode from the umask), then rename it over ``path``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "xb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 class GLBError(ValueError):

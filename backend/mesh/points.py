@@ -18,15 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..color import srgb_to_linear
 from .extract import compact
-from .glb import atomic_write
 
 _QUERY_CHUNK = 65_536  # query points per KD-tree call: bounds memory at about 100 MB whatever the caller passes
-
-
-def srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
-    """The inverse of ``bake.linear_to_srgb`` (IEC 61966-2-1)."""
-    return np.where(rgb <= 0.04045, rgb / 12.92, np.power((np.clip(rgb, 0, 1) + 0.055) / 1.055, 2.4))
 
 
 def _check_cloud(xyz, rgb) -> tuple[np.ndarray, np.ndarray]:
@@ -338,66 +333,3 @@ def keep_largest_components(verts: np.ndarray, faces: np.ndarray,
     counts = np.bincount(face_label)
     keep = counts >= min_fraction * counts.max()
     return compact(verts, faces[keep[face_label]])
-
-
-_PLY_TYPES = {"char": "i1", "int8": "i1", "uchar": "u1", "uint8": "u1", "short": "i2", "int16": "i2",
-              "ushort": "u2", "uint16": "u2", "int": "i4", "int32": "i4", "uint": "u4", "uint32": "u4",
-              "float": "f4", "float32": "f4", "double": "f8", "float64": "f8"}
-
-
-def write_ply(path: str, xyz, rgb) -> None:
-    """A binary little-endian PLY of the cloud (float x, y, z; uchar red, green, blue), written atomically."""
-    xyz, rgb = _check_cloud(xyz, rgb)
-    data = np.empty(len(xyz), dtype=[("x", "<f4"), ("y", "<f4"), ("z", "<f4"),
-                                     ("red", "u1"), ("green", "u1"), ("blue", "u1")])
-    for i, name in enumerate("xyz"):
-        data[name] = xyz[:, i]
-    for i, name in enumerate(("red", "green", "blue")):
-        data[name] = np.round(rgb[:, i] * 255.0).astype(np.uint8)
-    header = ("ply\nformat binary_little_endian 1.0\ncomment written by Conjure\n"
-              f"element vertex {len(xyz)}\n"
-              "property float x\nproperty float y\nproperty float z\n"
-              "property uchar red\nproperty uchar green\nproperty uchar blue\nend_header\n")
-    atomic_write(path, header.encode("ascii") + data.tobytes())
-
-
-def read_ply(path: str) -> tuple[np.ndarray, np.ndarray]:
-    """(Float64[N, 3] xyz, Float64[N, 3] rgb in 0..1) from a binary little-endian PLY whose first element
-    is the vertices with scalar x, y, z and uchar red, green, blue properties (as ``write_ply`` writes)."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    end = raw.find(b"end_header\n")
-    if not raw.startswith(b"ply\n") or end < 0:
-        raise ValueError(f"{path} is not a PLY file")
-    count, fields = None, []
-    for line in raw[:end].decode("ascii", errors="replace").splitlines()[1:]:
-        words = line.split()
-        if not words or words[0] in ("comment", "obj_info"):
-            continue
-        if words[0] == "format" and words[1:2] != ["binary_little_endian"]:
-            raise ValueError(f"{path}: only binary little-endian PLY is read here, not {' '.join(words[1:])}")
-        if words[0] == "element":
-            if count is not None:
-                break  # only the first element (the vertices) is read
-            if words[1] != "vertex":
-                raise ValueError(f"{path}: the first element must be 'vertex', got {words[1]!r}")
-            count = int(words[2])
-        if words[0] == "property":
-            if words[1] == "list" or words[1] not in _PLY_TYPES:
-                raise ValueError(f"{path}: unsupported vertex property {' '.join(words[1:])!r}")
-            fields.append((words[2], "<" + _PLY_TYPES[words[1]]))
-    names = [n for n, _ in fields]
-    missing = [n for n in ("x", "y", "z", "red", "green", "blue") if n not in names]
-    if count is None or missing:
-        raise ValueError(f"{path}: no vertex element with {', '.join(missing or ['x, y, z'])}")
-    dtype = np.dtype(fields)
-    body = raw[end + len(b"end_header\n"):]
-    if len(body) < count * dtype.itemsize:
-        raise ValueError(f"{path} is truncated: {count} vertices need {count * dtype.itemsize} bytes")
-    data = np.frombuffer(body, dtype=dtype, count=count)
-    if any(dtype[n] != np.uint8 for n in ("red", "green", "blue")):
-        raise ValueError(f"{path}: red, green and blue must be uchar")
-    xyz = np.stack([data[n].astype(np.float64) for n in "xyz"], axis=1)
-    rgb = np.stack([data[n].astype(np.float64) for n in ("red", "green", "blue")], axis=1)
-    return xyz, rgb / 255.0
-

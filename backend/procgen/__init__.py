@@ -6,9 +6,10 @@ bpy-free public API (a batch script reads as plain steps)::
     asset, params = generate_asset("chair", seed=7, params={"seat_height": 0.45})   # numpy mesh + materials
     graph = plan_scene("room", seed=3, params={"density": 1.2})                     # JSON scene graph
 
-Blender side (imports bpy): ``backend.procgen.builder_blender.build_scene(scene, graph)`` and ``add_asset(...)``.
+Blender side (imports bpy): ``backend.blender.procgen.build_scene(scene, graph)`` and ``add_asset(...)``.
 """
-from .planner import SCENE_TYPES, plan as plan_scene, registry
+from .factories import registry
+from .plan import SCENE_TYPES, plan as plan_scene
 
 
 def categories() -> tuple:

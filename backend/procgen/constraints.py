@@ -5,7 +5,8 @@ over many seeds; the Blender-side test additionally checks real triangles with a
 """
 from __future__ import annotations
 
-from .planner import CONTACT_GAP, _overlap, _world_aabb, frustum_fraction, registry
+from .factories import registry
+from .layout import CONTACT_GAP, frustum_fraction, overlap, world_aabb
 from .registry import generate
 
 TOL = 1e-6
@@ -29,7 +30,7 @@ def violations(graph, min_seen: float = 0.8) -> list:
         return (isinstance(sa, dict) and sa["object"] == b["id"]) or (isinstance(sb, dict) and sb["object"] == a["id"])
     for i, a in enumerate(objs):
         for b in objs[i + 1:]:
-            if not related(a, b) and _overlap(_box(a), _box(b), -1e-9):
+            if not related(a, b) and overlap(_box(a), _box(b), -1e-9):
                 out.append(f"{a['id']} overlaps {b['id']}")
     # 2. Inside the room / patch
     if graph["type"] == "room":
@@ -41,7 +42,7 @@ def violations(graph, min_seen: float = 0.8) -> list:
                 out.append(f"{o['id']} is outside the room")
         for z in graph["zones"]:
             for o in objs:
-                if _overlap(_box(o), (z["lo"], z["hi"]), -1e-9):
+                if overlap(_box(o), (z["lo"], z["hi"]), -1e-9):
                     out.append(f"{o['id']} is inside the {z['kind']} zone")
     if graph["type"] == "outdoor":
         S = graph["params"]["size"] / 2
@@ -59,7 +60,7 @@ def violations(graph, min_seen: float = 0.8) -> list:
                 continue
             asset, _ = generate(registry(), sup["category"], sup["seed"], sup["params"])
             surf = asset.surfaces[s["surface"]]
-            rect = _world_aabb([*surf["lo"], 0], [*surf["hi"], 0], sup["location"], sup["rotation_z"])
+            rect = world_aabb([*surf["lo"], 0], [*surf["hi"], 0], sup["location"], sup["rotation_z"])
             lo, hi = _box(o)
             z = sup["location"][2] + surf["z"]
             if abs(lo[2] - z - CONTACT_GAP) > 1e-6:

@@ -24,7 +24,7 @@ def main(argv=None) -> int:
     s = sub.add_parser("serve", help="serve jobs over TCP (newline-delimited JSON)")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     s.add_argument("--port", type=int, default=0, help="port (default: any free port)")
-    s.add_argument("--device", choices=DEVICES, default="auto")
+    s.add_argument("--device", choices=tuple(DEVICES), default="auto")
     s.add_argument("--token-file", help="file holding the token clients must present")
     s.add_argument("--parent-pid", type=int, help="exit when this process is gone")
     args = ap.parse_args(argv)

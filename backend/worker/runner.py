@@ -7,7 +7,7 @@ import time
 import traceback
 from typing import Callable
 
-from ..jobs import JobSpec, event, to_dict
+from ..jobs import JobSpec, event, job_type, resolve, to_dict
 from ..mesh.unwrap import Cancelled as UnwrapCancelled
 
 
@@ -78,48 +78,10 @@ def run_noop(ctx: JobContext) -> dict:
     return {"paths": {}, "metadata": {"echo": ctx.spec.params.echo}}
 
 
-def run_implicit_shape(ctx: JobContext) -> dict:
-    from ..mesh.asset import field_to_asset
-    from ..mesh.sdf import ImplicitShape
-
-    spec, params = ctx.spec, ctx.spec.params
-    shape = ImplicitShape(params, spec.seed)
-    lo, hi = shape.bounds()
-    return field_to_asset(
-        ctx, sdf=shape.sdf, color=shape.color, lo=lo, hi=hi, resolution=params.resolution,
-        face_budget=params.face_budget, texture_size=params.texture_size, roughness=params.roughness,
-        out_dir=spec.output_dir, name=spec.name, extras={"conjure_spec": spec.to_json()})
-
-
-def run_generate(ctx: JobContext) -> dict:
-    from ..generate.run import run_generate as run
-    return run(ctx)
-
-
-def run_cutout(ctx: JobContext) -> dict:
-    from ..generate.run import run_cutout as run
-    return run(ctx)
-
-
-HANDLERS: dict[str, Callable[[JobContext], dict]] = {
-    "noop": run_noop,
-    "implicit_shape": run_implicit_shape,
-    "generate": run_generate,
-    "cutout": run_cutout,
-}
-
-
-def register_handler(job_type: str, fn: Callable[[JobContext], dict]) -> None:
-    if job_type in HANDLERS and HANDLERS[job_type] is not fn:
-        raise ValueError(f"a handler for {job_type!r} is already registered")
-    HANDLERS[job_type] = fn
-
-
 def run_job(ctx: JobContext) -> None:
     """Run a job to its end and emit exactly one of result / cancelled / error."""
     try:
-        handler = HANDLERS[ctx.spec.type]
-        out = handler(ctx)
+        out = resolve(job_type(ctx.spec.type).handler)(ctx)
         ctx.check()
     except JobCancelled:
         ctx.emit(event("cancelled", ctx.job_id))

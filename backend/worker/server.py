@@ -274,9 +274,9 @@ class WorkerServer:
 
 def release_models() -> None:
     """Free cached models and accelerator memory (models live in backend.generate's cache)."""
-    from ..generate import registry
+    from ..generate import model_cache
 
-    registry.clear_cache()
+    model_cache.clear_cache()
     torch = sys.modules.get("torch")
     if torch is not None and torch.cuda.is_available():
         torch.cuda.empty_cache()

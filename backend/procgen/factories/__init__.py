@@ -2,9 +2,19 @@
 from ..registry import Registry
 from . import furniture, nature, small
 
+_REGISTRY = None
+
 
 def build_registry() -> Registry:
     registry = Registry()
     for fn in furniture.FACTORIES + small.FACTORIES + nature.FACTORIES:
         registry.register(fn)
     return registry
+
+
+def registry() -> Registry:
+    """The registry of every built-in factory (built once)."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        _REGISTRY = build_registry()
+    return _REGISTRY

@@ -1,4 +1,4 @@
-"""Pipelines registered by name, and the cache of loaded models they share."""
+"""The cache of loaded models the pipelines share (cleared by the worker's `release`)."""
 from __future__ import annotations
 
 _CACHE: dict[str, object] = {}

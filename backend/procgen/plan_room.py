@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from .planner import CONTACT_GAP, aim_camera, frustum_fraction, mat
+from .layout import CONTACT_GAP, aim_camera, frustum_fraction, mat
 
 WALL_T = 0.12
 DOOR_W, DOOR_H = 0.9, 2.1

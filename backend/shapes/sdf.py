@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..jobs import ImplicitShapeParams, Primitive
+from .params import ImplicitShapeParams, Primitive
 
 
 def primitive_sdf(p: Primitive, pts: np.ndarray) -> np.ndarray:

@@ -2,7 +2,8 @@
 import bpy
 from bpy.props import BoolProperty, CollectionProperty, EnumProperty, FloatProperty, IntProperty, StringProperty
 
-from ..backend.procgen.planner import SCENE_PARAMS, SCENE_TYPES, registry
+from ..backend.procgen import registry
+from ..backend.procgen.plan import SCENE_PARAMS, SCENE_TYPES
 
 CATEGORY_ITEMS = tuple((name, name.replace("_", " ").title(), registry().get(name).doc.split("\n")[0])
                        for name in registry().names())

@@ -2,6 +2,8 @@
 import bpy
 from bpy.props import BoolProperty, EnumProperty, IntProperty, StringProperty
 
+from ..backend.jobs import DEVICES
+
 ADDON_ID = __package__.rpartition(".")[0]
 
 
@@ -22,10 +24,7 @@ class ConjurePreferences(bpy.types.AddonPreferences):
     model_cache_dir: StringProperty(
         name="Model folder", subtype="DIR_PATH",
         description="Where downloaded models are kept (empty: the Hugging Face hub cache)")
-    device: EnumProperty(name="Device", items=[
-        ("auto", "Auto", "CUDA if present, then Apple MPS, else CPU"),
-        ("cuda", "CUDA", "NVIDIA GPU"), ("mps", "MPS", "Apple GPU"), ("cpu", "CPU", "Processor only"),
-    ], default="auto")
+    device: EnumProperty(name="Device", items=[(d, *DEVICES[d]) for d in DEVICES], default="auto")
     text_encoder: StringProperty(
         name="Point-E text encoder",
         description="CLIP model Point-E uses to read prompts and pictures: hub id (owner/name) or a local folder. "

@@ -1,4 +1,5 @@
-"""Scene planner (bpy-free): (scene type, seed, params) -> scene graph (a JSON-ready dict).
+"""What every scene planner shares (bpy-free): the ``Scene`` being planned (placement on the floor and on
+support surfaces under box constraints), bounding-box helpers, cameras and seeded materials.
 
 Placement is constraint-based on axis-aligned boxes computed from each factory's real geometry, so the
 constraints hold by construction for every seed:
@@ -23,71 +24,23 @@ import math
 
 import numpy as np
 
-from ..jobs import SpecError, check_choice, check_number, check_seed
-from .factories import build_registry
+from .factories import registry
 from .geometry import rng_for
 from .materials import material
 from .registry import generate, resolve_params
 
 GRAPH_VERSION = 1
-SCENE_TYPES = ("room", "tabletop", "outdoor")
 CONTACT_GAP = 0.0005
 """Objects rest this far (m) above their support so touching faces never count as interpenetration."""
 MAX_OBJECTS = 400
 
-_REGISTRY = None
-
-
-def registry():
-    global _REGISTRY
-    if _REGISTRY is None:
-        _REGISTRY = build_registry()
-    return _REGISTRY
-
-
-# scene params: name -> (lo, hi, integer, doc); None default = drawn from the seed
-SCENE_PARAMS = {
-    "room": {"density": (0.2, 2.0, False, "How full the room is (1 = typical)"),
-             "width": (3.5, 8.0, False, "Room width, m"), "depth": (3.0, 7.0, False, "Room depth, m"),
-             "height": (2.5, 3.2, False, "Ceiling height, m")},
-    "tabletop": {"density": (0.2, 2.0, False, "How full the table is (1 = typical)"),
-                 "objects": (1, 40, True, "Number of small objects to try to place")},
-    "outdoor": {"density": (0.2, 2.0, False, "Amount of trees, rocks and ground cover (1 = typical)"),
-                "size": (10.0, 60.0, False, "Side of the square terrain patch, m")},
-}
-
-
-_FIXED_DEFAULTS = {"density": 1.0, "size": 24.0, "objects": 12}
-
-
-def resolve_scene_params(scene_type: str, seed: int, params) -> dict:
-    params = {} if params is None else params
-    if not isinstance(params, dict):
-        raise SpecError("params", "must be an object of name: number")
-    spec = SCENE_PARAMS[scene_type]
-    for key in params:
-        if key not in spec:
-            raise SpecError(f"params.{key}", f"unknown parameter for {scene_type} scenes (allowed: {', '.join(spec)})")
-    out = {}
-    for name, (lo, hi, integer, _doc) in spec.items():
-        if name in params:
-            v = check_number(f"params.{name}", params[name], lo, hi, integer=integer)
-        elif name in _FIXED_DEFAULTS:
-            v = _FIXED_DEFAULTS[name]
-        else:
-            g = rng_for(seed, "scene", scene_type, name)
-            v = int(g.integers(lo, hi + 1)) if integer else round(float(g.uniform(lo, hi)), 3)
-        out[name] = int(v) if integer else float(v)
-    return out
-
-
 # --------------------------------------------------------------------- boxes
-def _overlap(a, b, gap=0.0) -> bool:
+def overlap(a, b, gap=0.0) -> bool:
     """3D AABBs (lo, hi) overlap (closer than ``gap``)?"""
     return all(a[0][i] < b[1][i] + gap and b[0][i] < a[1][i] + gap for i in range(3))
 
 
-def _world_aabb(lo, hi, loc, yaw):
+def world_aabb(lo, hi, loc, yaw):
     c, s = math.cos(yaw), math.sin(yaw)
     xs, ys = [], []
     for x in (lo[0], hi[0]):
@@ -130,7 +83,7 @@ class Scene:
         return obj
 
     def free(self, aabb, gap=0.02) -> bool:
-        return not any(_overlap(aabb, b, gap) for b in self.blockers)
+        return not any(overlap(aabb, b, gap) for b in self.blockers)
 
     def try_floor(self, category, rng, pick_pose, tries=30, params=None, support="floor"):
         """Place one floor-standing object; ``pick_pose(lo, hi) -> (loc, yaw)`` proposes poses."""
@@ -142,7 +95,7 @@ class Scene:
                 continue
             loc, yaw = pose
             loc = (loc[0], loc[1], loc[2] + CONTACT_GAP)
-            aabb = _world_aabb(lo, hi, loc, yaw)
+            aabb = world_aabb(lo, hi, loc, yaw)
             if self.inside is not None and not all(
                     self.inside[0][i] <= aabb[0][i] and aabb[1][i] <= self.inside[1][i] for i in range(3)):
                 continue
@@ -164,7 +117,7 @@ class Scene:
                 return placed
             si = int(rng.integers(0, len(asset.surfaces)))
             surf = asset.surfaces[si]
-            rect = _world_aabb([surf["lo"][0], surf["lo"][1], 0], [surf["hi"][0], surf["hi"][1], 0], loc, yaw0)
+            rect = world_aabb([surf["lo"][0], surf["lo"][1], 0], [surf["hi"][0], surf["hi"][1], 0], loc, yaw0)
             z = loc[2] + surf["z"] + CONTACT_GAP
             cat = cats[int(rng.integers(0, len(cats)))]
             params = {"standing": 1} if cat == "book" and surf["clear"] < 0.6 else None
@@ -175,14 +128,14 @@ class Scene:
                 continue
             for _ in range(12):
                 yaw = yaw0 + (rng.uniform(-0.4, 0.4) if cat == "book" else rng.uniform(-math.pi, math.pi)) if yaw_jitter else yaw0
-                ext = _world_aabb(lo, hi, (0, 0, 0), yaw)
+                ext = world_aabb(lo, hi, (0, 0, 0), yaw)
                 x0, x1 = rect[0][0] - ext[0][0], rect[1][0] - ext[1][0]
                 y0, y1 = rect[0][1] - ext[0][1], rect[1][1] - ext[1][1]
                 if x0 >= x1 or y0 >= y1:
                     continue
                 p = (rng.uniform(x0, x1), rng.uniform(y0, y1), z)
-                aabb = _world_aabb(lo, hi, p, yaw)
-                if any(_overlap(aabb, b, 0.01) for b in placed):
+                aabb = world_aabb(lo, hi, p, yaw)
+                if any(overlap(aabb, b, 0.01) for b in placed):
                     continue
                 placed.append(aabb)
                 self.add(cat, a, full, s, spec, p, yaw, {"object": support_obj["id"], "surface": si}, aabb)
@@ -193,19 +146,6 @@ class Scene:
         for o in self.graph["objects"]:
             o.pop("_asset", None)
         return self.graph
-
-
-def plan(scene_type, seed, params=None) -> dict:
-    """Plan one scene. Raises SpecError naming the bad field on bad input."""
-    # 1. Check inputs
-    check_choice("type", scene_type, SCENE_TYPES)
-    seed = check_seed("seed", seed)
-    full = resolve_scene_params(scene_type, seed, params)
-    # 2. Plan
-    from . import planner_outdoor, planner_room
-    fn = {"room": planner_room.plan_room, "tabletop": planner_outdoor.plan_tabletop,
-          "outdoor": planner_outdoor.plan_outdoor}[scene_type]
-    return fn(Scene(scene_type, seed, full), rng_for(seed, "scene", scene_type, "layout"))
 
 
 # --------------------------------------------------------------------- cameras

@@ -3,10 +3,14 @@ import bpy
 from bpy.props import (BoolProperty, CollectionProperty, EnumProperty, FloatProperty, FloatVectorProperty,
                        IntProperty, PointerProperty, StringProperty)
 
-from ..backend.jobs import (MAX_CANDIDATES, MAX_PROMPT_CHARS, MAX_RESOLUTION, MAX_TEXTURE_SIZE, MIN_RESOLUTION,
-                            MIN_TEXTURE_SIZE)
-from ..backend.presets import DEFAULT_PRESET, PRESETS
-from .procgen_props import ConjureProcgenProps
+from ..backend.generate.params import MAX_CANDIDATES, MAX_PROMPT_CHARS, MAX_RESOLUTION as MAX_PROP_RESOLUTION
+from ..backend.generate.pipelines import DEFAULT_PIPELINE, pipelines
+from ..backend.jobs import DEVICES, MAX_TEXTURE_SIZE, MIN_TEXTURE_SIZE
+from ..backend.shapes.params import MAX_RESOLUTION, MIN_RESOLUTION
+from ..backend.shapes.presets import DEFAULT_PRESET, PRESETS
+from .procgen import ConjureProcgenProps
+
+DEVICE_ITEMS = [(d, *DEVICES[d]) for d in DEVICES]
 
 JOB_STATES = [
     ("QUEUED", "Queued", "Waiting for the worker"),
@@ -47,17 +51,15 @@ class ConjureJob(bpy.types.PropertyGroup):
 
 
 def _on_pipeline(self, _context):
-    if self.pipeline != "point-e":
+    if self.output not in pipelines()[self.pipeline].outputs:
         self.output = "mesh"
 
 
 class ConjurePropProps(bpy.types.PropertyGroup):
     """Settings of "Prop from Text / Image" (``scene.conjure.prop``); the job's checks are in GenerateParams."""
 
-    pipeline: EnumProperty(name="Pipeline", update=_on_pipeline, items=[
-        ("shap-e", "Shap-E", "Latent diffusion to an implicit surface: clean meshes (OpenAI Shap-E)"),
-        ("point-e", "Point-E", "Diffusion of a coloured point cloud, meshed afterwards (OpenAI Point-E)"),
-    ], default="shap-e")
+    pipeline: EnumProperty(name="Pipeline", update=_on_pipeline, default=DEFAULT_PIPELINE,
+                           items=[(p.name, p.label, p.description) for p in pipelines().values()])
     input_mode: EnumProperty(name="Input", items=[
         ("TEXT", "Text", "Describe the object in words"),
         ("IMAGE", "Image", "Make the object shown in a picture"),
@@ -85,7 +87,7 @@ class ConjurePropProps(bpy.types.PropertyGroup):
     seed: IntProperty(name="Seed", default=0, min=0, description="Same seed and settings, same result")
     candidates: IntProperty(name="Candidates", default=1, min=1, max=MAX_CANDIDATES,
                             description="Variants to make from consecutive seeds; keep the one you like")
-    resolution: IntProperty(name="Resolution", default=128, min=16, max=MAX_RESOLUTION,
+    resolution: IntProperty(name="Resolution", default=128, min=16, max=MAX_PROP_RESOLUTION,
                             description="Marching-cubes cells along the longest side")
     face_budget: IntProperty(name="Face Budget", default=20000, min=100, max=2_000_000,
                              description="Most triangles in each result; finer meshes are decimated")
@@ -98,11 +100,9 @@ class ConjurePropProps(bpy.types.PropertyGroup):
         ("points", "Points", "The coloured point cloud only"),
         ("both", "Both", "The mesh and the point cloud"),
     ], default="mesh")
-    device: EnumProperty(name="Device", items=[
-        ("PREFS", "From Preferences", "The device chosen in the add-on preferences"),
-        ("auto", "Auto", "CUDA if present, then Apple MPS, else CPU"),
-        ("cuda", "CUDA", "NVIDIA GPU"), ("mps", "MPS", "Apple GPU"), ("cpu", "CPU", "Processor only"),
-    ], default="PREFS")
+    device: EnumProperty(name="Device", items=[("PREFS", "From Preferences", "The device chosen in the add-on "
+                                                                             "preferences")] + DEVICE_ITEMS,
+                         default="PREFS")
     fp16: BoolProperty(name="Half Precision", default=False,
                        description="fp16 on a GPU: faster, half the memory (ignored on the CPU)")
     cpu_offload: BoolProperty(name="CPU Offload", default=False,
@@ -115,13 +115,21 @@ class ConjurePropProps(bpy.types.PropertyGroup):
     name: StringProperty(name="Name", description="Base name of the objects and files "
                                                   "(empty: made from the prompt or the picture's name)")
 
+    def mask_for(self, picture: str):
+        """The mask image that applies to ``picture``: one cut out from it, or one the user chose (untagged)."""
+        img = self.mask_image
+        if img is None:
+            return None
+        source = img.get("conjure_source")
+        return img if source is None or source == picture else None
+
 
 def _preset_items(_self, _context):
     return [(k, v["label"], f"Load the {v['label']} preset") for k, v in PRESETS.items()]
 
 
 class ConjureSceneProps(bpy.types.PropertyGroup):
-    # Generate: implicit shape
+    # Shape from Primitives
     primitives: CollectionProperty(type=ConjurePrimitive)
     active_primitive: IntProperty(name="Active primitive")
     preset: EnumProperty(name="Preset", items=_preset_items)

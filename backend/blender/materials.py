@@ -1,16 +1,75 @@
-"""Material descriptions (materials.py) -> Blender shader node trees. Imports bpy; Blender-facing only.
+"""Materials: Principled BSDF from baked textures, point-cloud materials, and the procedural node trees.
 
 Principled BSDF input names differ across versions (4.0 renamed 'Transmission' -> 'Transmission Weight' etc.);
-every input is set through ``_set`` which skips inputs this Blender does not have.
+procedural inputs are set through ``_set``, which skips inputs this Blender does not have.
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 
 import bpy
 
+from .mesh import COLOR_ATTRIBUTE
 
+
+def new_material(name: str):
+    """A material with a node tree holding a Principled BSDF (on every supported Blender)."""
+    mat = bpy.data.materials.new(name)
+    if mat.node_tree is None:  # Blender < 5.0 makes materials without nodes
+        mat.use_nodes = True
+    return mat
+
+
+def _principled(mat):
+    return next(n for n in mat.node_tree.nodes if n.type == "BSDF_PRINCIPLED")
+
+
+def textured_material(name: str, image, roughness: float, metallic: float):
+    """Principled BSDF whose base colour is ``image`` (the baked texture; None = plain grey)."""
+    mat = new_material(name)
+    nodes, links = mat.node_tree.nodes, mat.node_tree.links
+    bsdf = _principled(mat)
+    bsdf.inputs["Roughness"].default_value = roughness
+    bsdf.inputs["Metallic"].default_value = metallic
+    if image is not None:
+        tex = nodes.new("ShaderNodeTexImage")
+        tex.image = image
+        tex.location = (bsdf.location.x - 320, bsdf.location.y)
+        links.new(tex.outputs["Color"], bsdf.inputs["Base Color"])
+    return mat
+
+
+def points_material(name: str, roughness: float):
+    """Principled BSDF whose base colour is the mesh's ``Col`` attribute (point clouds)."""
+    mat = new_material(name)
+    nodes, links = mat.node_tree.nodes, mat.node_tree.links
+    bsdf = _principled(mat)
+    bsdf.inputs["Roughness"].default_value = roughness
+    attr = nodes.new("ShaderNodeAttribute")
+    attr.attribute_type, attr.attribute_name = "GEOMETRY", COLOR_ATTRIBUTE
+    attr.location = (bsdf.location.x - 320, bsdf.location.y)
+    links.new(attr.outputs["Color"], bsdf.inputs["Base Color"])
+    return mat
+
+
+def texture_image(name: str, texture_path: str | None, png: bytes | None):
+    """The texture as a packed image: from the PNG file if there is one, else from PNG bytes. None if neither."""
+    if texture_path and os.path.isfile(texture_path):
+        img = bpy.data.images.load(texture_path, check_existing=False)
+        img.name = name
+        img.pack()
+        return img
+    if png:
+        img = bpy.data.images.new(name, 8, 8)
+        img.pack(data=png, data_len=len(png))
+        img.source = "FILE"
+        return img
+    return None
+
+
+# --------------------------------------------------------------------------- procedural (procgen descriptions)
 def description_key(desc: dict) -> str:
     return hashlib.sha256(json.dumps(desc, sort_keys=True).encode()).hexdigest()[:10]
 
@@ -33,13 +92,11 @@ def _ramp(nt, c1, c2, x, y):
     return ramp
 
 
-def build_material(desc: dict, name: str | None = None):
+def procedural_material(desc: dict, name: str | None = None):
     """New bpy.types.Material for one description; the description is kept in mat['conjure_material']."""
     kind, p = desc["kind"], desc["params"]
-    mat = bpy.data.materials.new(name or f"Conjure_{kind}_{description_key(desc)}")
+    mat = new_material(name or f"Conjure_{kind}_{description_key(desc)}")
     try:
-        if bpy.app.version < (5, 0, 0) or mat.node_tree is None:
-            mat.use_nodes = True
         _fill(mat, kind, p)
     except Exception:
         bpy.data.materials.remove(mat)

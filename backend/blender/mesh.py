@@ -1,0 +1,54 @@
+"""numpy arrays -> ``bpy.types.Mesh``: the one mesh builder, used by GLB imports, point clouds and procedural builds."""
+from __future__ import annotations
+
+import bpy
+import numpy as np
+
+COLOR_ATTRIBUTE = "Col"
+
+
+def build_mesh(name: str, positions, faces=None, *, sizes=None, uvs=None, normals=None, colors=None,
+               material_indices=None, smooth=True):
+    """A new mesh datablock.
+
+    positions: Float[V, 3] (metres, Z up). faces: Int[F, 3] triangles, or with ``sizes`` Int[L] corner vertex
+    indices of polygons of ``sizes`` Int[F] corners each; None = vertices only (point clouds).
+    uvs: Float[L, 2] per corner (Blender's convention, v up). normals: Float[V, 3] per vertex (set as custom
+    split normals). colors: Float[V, 3|4] linear RGB(A) per vertex, as the ``Col`` point attribute.
+    material_indices: Int[F]. smooth: bool or Bool[F].
+    """
+    verts = np.ascontiguousarray(positions, dtype=np.float32).reshape(-1, 3)
+    me = bpy.data.meshes.new(name)
+    try:
+        me.vertices.add(len(verts))
+        me.vertices.foreach_set("co", verts.ravel())
+        if faces is not None:
+            corners = np.ascontiguousarray(faces, dtype=np.int32).ravel()
+            sizes = np.full(len(corners) // 3, 3, dtype=np.int32) if sizes is None else np.asarray(sizes, np.int32)
+            me.loops.add(len(corners))
+            me.loops.foreach_set("vertex_index", corners)
+            me.polygons.add(len(sizes))
+            starts = np.zeros(len(sizes), dtype=np.int32)
+            np.cumsum(sizes[:-1], out=starts[1:])
+            me.polygons.foreach_set("loop_start", starts)
+            if material_indices is not None:
+                me.polygons.foreach_set("material_index", np.asarray(material_indices, dtype=np.int32))
+            if uvs is not None:
+                me.uv_layers.new(name="UVMap").data.foreach_set(
+                    "uv", np.ascontiguousarray(uvs, dtype=np.float32).ravel())
+        me.update(calc_edges=True)
+        if faces is not None:
+            flags = np.broadcast_to(np.asarray(smooth, dtype=bool), (len(me.polygons),))
+            me.polygons.foreach_set("use_smooth", np.ascontiguousarray(flags))
+            if normals is not None:
+                me.normals_split_custom_set_from_vertices(np.asarray(normals, dtype=np.float32).tolist())
+        if colors is not None:
+            rgba = np.ones((len(verts), 4), dtype=np.float32)
+            c = np.asarray(colors, dtype=np.float32)
+            rgba[:, :c.shape[1]] = c
+            attr = me.color_attributes.new(COLOR_ATTRIBUTE, "FLOAT_COLOR", "POINT")
+            attr.data.foreach_set("color", rgba.ravel())
+    except BaseException:
+        bpy.data.meshes.remove(me)
+        raise
+    return me

@@ -1,0 +1,272 @@
+"""Procedural scene graphs and assets -> Blender objects.
+
+Builds are atomic: every datablock created is recorded, and on any error they are all removed again, so a failed
+build adds nothing to the file. Objects carry ``conjure_category``, ``conjure_seed``, ``conjure_params`` (JSON),
+``conjure_semantic`` (JSON list) and one ``conjure_param_<name>`` per parameter (with its range) for editing.
+"""
+from __future__ import annotations
+
+import json
+
+import bpy
+import numpy as np
+from mathutils import Vector
+
+from ..procgen.factories import registry
+from ..procgen.geometry import box, merge
+from ..procgen.registry import generate
+from ..procgen.terrain import terrain_mesh
+from .idprops import id_int, read_int
+from .materials import description_key, procedural_material
+from .mesh import build_mesh
+from .transaction import COLLECTION, Transaction, ensure_collection
+
+ASSET_COLLECTION = COLLECTION
+
+
+class Build(Transaction):
+    """A transaction that also shares one Blender material per material description within the build."""
+
+    def __init__(self, tag: str | None = None):
+        super().__init__(tag)
+        self.materials: dict = {}  # description key -> material name (looked up again: builds span ticks)
+
+    def material(self, desc):
+        key = description_key(desc)
+        if key not in self.materials:
+            self.materials[key] = self.add(procedural_material(desc)).name
+        return self.get("materials", self.materials[key])
+
+
+def mesh_to_blender(name: str, m, build: Build, materials=()):
+    """A procgen ``Mesh`` (polygons, per-corner UVs, material slots) -> a recorded Blender mesh."""
+    me = build.add(build_mesh(name, m.verts, m.corners, sizes=m.sizes, uvs=m.uvs, material_indices=m.mat,
+                              smooth=m.smooth))
+    for desc in materials:
+        me.materials.append(build.material(desc))
+    return me
+
+
+def set_asset_props(obj, category, seed, params, semantic):
+    obj["conjure_category"] = category
+    obj["conjure_seed"] = id_int(seed)
+    obj["conjure_params"] = json.dumps(params, sort_keys=True)
+    obj["conjure_semantic"] = json.dumps(list(semantic))
+    spec = registry().get(category)
+    for p in spec.params:
+        key = f"conjure_param_{p.name}"
+        obj[key] = int(params[p.name]) if p.integer else float(params[p.name])
+        ui = obj.id_properties_ui(key)
+        if p.integer:
+            ui.update(min=int(p.lo), max=int(p.hi), description=p.doc)
+        else:
+            ui.update(min=p.lo, max=p.hi, soft_min=p.lo, soft_max=p.hi, description=p.doc)
+
+
+def _asset_object(created: Build, collection, name, category, seed, params, materials=None):
+    asset, full = generate(registry(), category, seed, params)
+    me = mesh_to_blender(name, asset.mesh, created, materials if materials is not None else asset.materials)
+    obj = created.add(bpy.data.objects.new(name, me))
+    collection.objects.link(obj)
+    set_asset_props(obj, category, seed, full, registry().get(category).semantic)
+    return obj
+
+
+def add_asset(scene, category, seed, params=None, location=(0.0, 0.0, 0.0)):
+    """Add one asset object to the 'Conjure' collection of ``scene``. Raises SpecError on bad input."""
+    generate(registry(), category, seed, params)  # 1. validate before touching the file
+    created = Build()
+    try:
+        coll = ensure_collection(scene, ASSET_COLLECTION, created)
+        obj = _asset_object(created, coll, category, category, seed, params)
+        obj.location = location
+        for vl in scene.view_layers:
+            vl.update()
+        return obj
+    except BaseException:
+        created.rollback()
+        raise
+
+
+def rebuild_asset(obj, params=None, seed=None):
+    """Regenerate ``obj``'s mesh in place from new params/seed (validated first); transform is kept."""
+    category = obj["conjure_category"]
+    seed = read_int(obj, "conjure_seed") if seed is None else seed
+    asset, full = generate(registry(), category, seed, params)
+    created = Build()
+    try:
+        me = mesh_to_blender(obj.data.name, asset.mesh, created, asset.materials)
+    except BaseException:
+        created.rollback()
+        raise
+    old = obj.data
+    obj.data = me
+    set_asset_props(obj, category, seed, full, registry().get(category).semantic)
+    if old.users == 0:
+        bpy.data.meshes.remove(old)
+    for sc in obj.users_scene:
+        for vl in sc.view_layers:
+            vl.update()
+    return obj
+
+
+def _look(obj, direction):
+    obj.rotation_euler = Vector(direction).to_track_quat("-Z", "Y").to_euler()
+
+
+class SceneBuild:
+    """A scene graph built into a new collection a few objects per ``step`` (the event pump spreads steps over
+    timer ticks so Blender never stalls), linked into the scene by ``finish``, or removed by ``rollback``.
+
+    ``graph`` may also be a callable that plans it: it then runs on a background thread (planning is bpy-free)
+    while ``step`` reports ``waiting``.
+    """
+
+    def __init__(self, graph, *, collection_name: str | None = None, tag: str = "scene-build"):
+        self.tx = Build(tag=tag)
+        self.collection_name = None
+        self._wanted_name = collection_name
+        self.graph, self.error, self.waiting = None, None, False
+        self._thread = None
+        if callable(graph):
+            import threading
+
+            def plan():
+                try:
+                    self.graph = graph()
+                except BaseException as e:  # reported on the main thread by step()
+                    self.error = e
+            self._thread = threading.Thread(target=plan, name="conjure-plan", daemon=True)
+            self._thread.start()
+        else:
+            self.graph = graph
+        self._queue = None
+        self.done, self.total = 0, 1
+        self.camera_name = None
+        self.world_name = None
+
+    def _plan_steps(self):
+        g = self.graph
+        steps = [("structure", s) for s in g["structure"]] + [("object", o) for o in g["objects"]]
+        steps += [("light", li) for li in g["lights"]] + [("camera", c) for c in g["cameras"]]
+        if g.get("world"):
+            steps.append(("world", g["world"]))
+        return steps
+
+    def step(self, scene) -> bool:
+        """Build the next piece; True when everything is built (then call ``finish``)."""
+        if self._thread is not None and self._thread.is_alive():
+            self._thread.join(0.005)
+            self.waiting = True
+            return False
+        self.waiting = False
+        if self.error is not None:
+            raise self.error
+        g = self.graph
+        if self._queue is None:
+            coll = self.tx.add(bpy.data.collections.new(self._wanted_name or f"Conjure {g['type']} {g['seed']}"))
+            coll.use_fake_user = True  # linked nowhere until finish
+            coll["conjure_scene_graph"] = json.dumps({k: g[k] for k in ("type", "seed", "params")})
+            self.collection_name = coll.name
+            self._queue = self._plan_steps()
+            self.total = len(self._queue) + 1
+            self.done = 1
+            return not self._queue
+        self.tx.check()
+        coll = self.tx.get("collections", self.collection_name)
+        kind, item = self._queue[self.done - 1]
+        getattr(self, f"_add_{kind}")(coll, item)
+        self.done += 1
+        return self.done == self.total
+
+    def _add_structure(self, coll, s):
+        geo = s["geometry"]
+        if geo["type"] == "boxes":
+            m = merge([box(lo, hi) for lo, hi in geo["boxes"]])
+        elif geo["type"] == "terrain":
+            m = terrain_mesh(geo)
+        else:
+            raise ValueError(f"unknown structure geometry {geo['type']!r}")
+        obj = self.tx.add(bpy.data.objects.new(s["id"], mesh_to_blender(s["id"], m, self.tx, s["materials"])))
+        coll.objects.link(obj)
+        obj["conjure_category"] = s["category"]
+        obj["conjure_semantic"] = json.dumps(s["semantic"])
+        obj["conjure_id"] = s["id"]
+
+    def _add_object(self, coll, o):
+        obj = _asset_object(self.tx, coll, o["id"], o["category"], o["seed"], o["params"], o["materials"])
+        obj.location = o["location"]
+        obj.rotation_euler = (0.0, 0.0, o["rotation_z"])
+        obj["conjure_id"] = o["id"]
+        obj["conjure_support"] = json.dumps(o["support"])
+
+    def _add_light(self, coll, li):
+        data = self.tx.add(bpy.data.lights.new(li["name"], li["type"]))
+        data.energy = li["energy"]
+        data.color = li["color"]
+        if li["type"] == "SUN":
+            data.angle = li.get("angle", 0.02)
+        if li["type"] == "AREA":
+            data.shape = "RECTANGLE"
+            data.size, data.size_y = li["size"]
+        obj = self.tx.add(bpy.data.objects.new(li["name"], data))
+        coll.objects.link(obj)
+        if "location" in li:
+            obj.location = li["location"]
+        _look(obj, li["direction"])
+
+    def _add_camera(self, coll, c):
+        data = self.tx.add(bpy.data.cameras.new(c["name"]))
+        data.lens, data.sensor_width, data.sensor_fit = c["lens"], c["sensor"], "HORIZONTAL"
+        data.clip_start = 0.05
+        data.clip_end = 500.0
+        obj = self.tx.add(bpy.data.objects.new(c["name"], data))
+        coll.objects.link(obj)
+        obj.location = c["location"]
+        _look(obj, Vector(c["target"]) - Vector(c["location"]))
+        if self.camera_name is None:
+            self.camera_name = obj.name
+
+    def _add_world(self, coll, w):
+        world = self.tx.add(bpy.data.worlds.new(f"Conjure {self.graph['type']} sky"))
+        if world.node_tree is None:
+            world.use_nodes = True
+        bg = world.node_tree.nodes.get("Background") or world.node_tree.nodes.new("ShaderNodeBackground")
+        bg.inputs["Color"].default_value = (*w["color"], 1.0)
+        bg.inputs["Strength"].default_value = w["strength"]
+        out = world.node_tree.nodes.get("World Output") or world.node_tree.nodes.new("ShaderNodeOutputWorld")
+        if not out.inputs["Surface"].is_linked:
+            world.node_tree.links.new(bg.outputs["Background"], out.inputs["Surface"])
+        self.world_name = world.name
+
+    def finish(self, scene) -> dict:
+        """Link the built collection into ``scene``; its first camera and its sky become the scene's."""
+        coll = self.tx.get("collections", self.collection_name)
+        scene.collection.children.link(coll)
+        coll.use_fake_user = False
+        if self.camera_name:
+            scene.camera = self.tx.get("objects", self.camera_name)
+        if self.world_name:
+            scene.world = self.tx.get("worlds", self.world_name)
+        self.tx.commit()
+        for vl in scene.view_layers:
+            vl.update()
+        return {"message": f"built {coll.name}: {len(self.graph['objects'])} objects", "object_name": "",
+                "collection_name": coll.name}
+
+    def rollback(self) -> None:
+        self.tx.rollback()
+
+
+def build_scene(scene, graph, collection_name=None):
+    """Materialize a scene graph in a new collection of ``scene`` in one go (scripts, CLI); returns the
+    collection. All or nothing."""
+    build = SceneBuild(graph, collection_name=collection_name)
+    try:
+        while not build.step(scene):
+            pass
+        build.finish(scene)
+    except BaseException:
+        build.rollback()
+        raise
+    return bpy.data.collections[build.collection_name]

@@ -1,0 +1,62 @@
+"""The registry of text/image -> 3D pipelines: one entry per model family, chosen by name in the job spec.
+
+A pipeline module exposes ``load(params, device, report) -> model`` where the model has ``ref``,
+``encode(condition, guided)``, ``sample(emb, seed, steps, guidance, on_step, check)``, ``preview(x0)``,
+``field(out) -> (sdf, color, lo, hi)`` and, if it makes clouds, ``points(out)``. Modules are imported only when a
+job runs (they import torch), so this file stays importable in Blender.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    name: str
+    """the spec's ``params.pipeline``"""
+    module: str
+    """module path relative to ``backend.generate``"""
+    label: str
+    """what the panel shows"""
+    description: str
+    guidance: dict = field(default_factory=dict)
+    """default classifier-free guidance per input mode ("text", "image"): what the model's authors use"""
+    outputs: tuple = ("mesh",)
+    """which ``params.output`` values it can make"""
+    text_encoder: bool = False
+    """takes a separate text/image encoder (``params.text_encoder``)"""
+
+
+_PIPELINES: dict[str, Pipeline] = {}
+
+
+def register_pipeline(p: Pipeline) -> None:
+    old = _PIPELINES.get(p.name)
+    if old is not None and old != p:
+        raise ValueError(f"pipeline {p.name!r} is already registered")
+    _PIPELINES[p.name] = p
+
+
+register_pipeline(Pipeline(
+    "shap-e", ".shap_e", "Shap-E", "Latent diffusion to an implicit surface: clean meshes (OpenAI Shap-E)",
+    guidance={"text": 15.0, "image": 3.0}))
+register_pipeline(Pipeline(
+    "point-e", ".point_e_pipeline", "Point-E", "Diffusion of a coloured point cloud, meshed afterwards (OpenAI Point-E)",
+    guidance={"text": 3.0, "image": 3.0}, outputs=("mesh", "points", "both"), text_encoder=True))
+
+PIPELINES = tuple(_PIPELINES)
+DEFAULT_PIPELINE = "shap-e"
+
+
+def pipeline(name: str) -> Pipeline:
+    return _PIPELINES[name]
+
+
+def pipelines() -> dict[str, Pipeline]:
+    return dict(_PIPELINES)
+
+
+def load_module(name: str):
+    """The pipeline's module (imports torch and the model libraries)."""
+    return importlib.import_module(_PIPELINES[name].module, __package__)
