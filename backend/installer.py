@@ -381,7 +381,8 @@ class WorkerInstaller:
                 detail = "ensurepip is not available to install pip into it (e.g. python3-venv is missing)"
             raise _Failed("python", f"{self.python} could not create a virtual environment: {detail}")
         if out.network and (out.last_error is None or _UNREACHABLE.search(out.last_error)):
-            raise _Failed("network", f"could not reach the package index: {out.network}")
+            where = f" {out.index}" if out.index else ""
+            raise _Failed("network", f"could not reach the package index{where}: {out.network}")
         if what == "verify":
             raise _Failed("pip", f"the new environment is broken: {out.last_line or f'exit code {code}'}")
         if code < 0:

@@ -55,6 +55,7 @@ class PipOutput:
         self.finished = False
         self.message = ""
         self.network: str | None = None
+        self.index: str | None = None  # the index pip named, when it is not PyPI
         self.disk: str | None = None
         self.last_error: str | None = None
         self.last_line: str | None = None
@@ -89,13 +90,20 @@ class PipOutput:
         self.last_line = line.strip()
         self.network = self.network or network_problem(line)
         self.disk = self.disk or disk_full(line)
+        if line.startswith("Looking in indexes: "):
+            self.index = line.split(": ", 1)[1].split(",")[0].strip()
         if line.startswith("ERROR: "):
             self.last_error = line[len("ERROR: "):].strip()
         m = _COLLECTING.match(line)
         if m:
             self._end_download()
             self.collected += 1
-            self.message = f"Collecting {os.path.basename(m.group(2)) if m.group(1) == 'Processing' else m.group(2)}"
+            if m.group(1) == "Processing":
+                self.message = f"Collecting {os.path.basename(m.group(2))}"
+            elif m.group(1) == "Collecting":
+                self.message = f"Collecting {m.group(2)}"
+            else:
+                self.message = f"Already installed: {m.group(2)}"
             return True
         m = _DOWNLOADING.match(line)
         if m:

@@ -132,7 +132,8 @@ def test_unreachable_index_is_a_network_error(installed, tmp_path):
                                ("--index-url", f"http://127.0.0.1:{port}/simple", "--retries", "0", "--timeout", "2"))
     err = events[-1]
     assert err["reason"] == "network", err
-    assert err["message"].startswith("could not reach the package index: ") and "Connection refused" in err["message"]
+    assert err["message"].startswith(f"could not reach the package index http://127.0.0.1:{port}/simple: "
+                                     "[Errno 111] Connection refused")
     assert_previous_env_intact(target)
 
 
