@@ -19,6 +19,7 @@ log goes to ``<target>.install.log``.
 """
 from __future__ import annotations
 
+import atexit
 import errno
 import glob
 import json
@@ -146,6 +147,7 @@ class WorkerInstaller:
     def start(self) -> None:
         if self._thread is not None:
             raise InstallerError("this installer was already started; make a new one")
+        atexit.register(self.cancel)  # Blender quitting mid-install must not leave pip running on its own
         self._thread = threading.Thread(target=self._run, name="conjure-installer", daemon=True)
         self._thread.start()
 
@@ -159,7 +161,8 @@ class WorkerInstaller:
                 return out
 
     def cancel(self) -> None:
-        """Stop now: kill the running step's process group; the thread then removes the partial environment."""
+        """Stop now: kill the running step's process group; the thread then removes the partial environment.
+        Too late once the new environment is being swapped into place (the install then ends as done)."""
         with self._lock:
             self._cancelled = True
             if self._proc is not None:
@@ -196,8 +199,9 @@ class WorkerInstaller:
         self._events.put({"kind": "log", "message": message})
 
     def _finish(self, event: dict) -> None:
-        self.result = event
         self._events.put(event)
+        self.result = event  # after the put: whoever sees ``done`` finds the final event in ``poll()``
+        atexit.unregister(self.cancel)
 
     # ------------------------------------------------------------------ the recipe
     def _run(self) -> None:
@@ -229,11 +233,11 @@ class WorkerInstaller:
             spans[s] = (at / total, (at + STEP_WEIGHTS[s]) / total)
             at += STEP_WEIGHTS[s]
 
-        # 1. Check the Python and clean what an earlier, interrupted install left behind.
+        # 1. Clean what an earlier, interrupted install left behind; check the Python.
         self._progress(0.0, "Checking Python", force=True)
-        self._check_python()
         self._recover_interrupted_swap()
         self._cleanup_new()
+        self._check_python()
         os.makedirs(os.path.dirname(self.target_dir), exist_ok=True)
         with open(self.log_path, "w", encoding="utf-8"):
             pass  # pip appends with --log: start each install with an empty log

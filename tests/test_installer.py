@@ -209,7 +209,11 @@ def test_refuses_target_in_or_around_the_extension(tmp_path):
 
 
 def test_python_without_ensurepip(tmp_path):
-    """A Python whose ensurepip is missing (as on Debian without python3-venv) is reported, not half-used."""
+    """A Python whose ensurepip is missing (as on Debian without python3-venv) is reported, not half-used.
+    Before that, what an install killed between its two renames left (only ``env.old``) is put back."""
+    (tmp_path / "env.old").mkdir()
+    (tmp_path / "env.old" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (tmp_path / "env.new").mkdir()
     shadow = tmp_path / "shadow" / "ensurepip"
     shadow.mkdir(parents=True)
     (shadow / "__init__.py").write_text("raise ImportError('ensurepip is disabled', name='ensurepip')\n")
@@ -221,7 +225,8 @@ def test_python_without_ensurepip(tmp_path):
     assert inst.wait(20)
     assert inst.result["reason"] == "python", inst.result
     assert "ensurepip module is missing" in inst.result["message"]
-    assert not os.path.exists(str(tmp_path / "env.new"))
+    assert not os.path.exists(str(tmp_path / "env.new")) and not os.path.exists(str(tmp_path / "env.old"))
+    assert (tmp_path / "env" / "pyvenv.cfg").exists()
 
 
 def test_pip_output_causes_and_progress():
