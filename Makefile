@@ -10,7 +10,7 @@ STAMP50 := $(VENV50)/.conjure-requirements
 
 setup: $(STAMP) $(STAMP50)
 
-$(STAMP): requirements/worker.txt requirements/dev.txt
+$(STAMP): requirements/worker.txt backend/worker/requirements.txt requirements/dev.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install $(PIP_FLAGS) -r requirements/worker.txt -r requirements/dev.txt
 	touch $@
