@@ -6,7 +6,7 @@ The one root PropertyGroup hangs on ``Scene.conjure``.
 """
 import bpy
 
-from .backend.blender import session as _session
+from .backend.blender import install as _install, session as _session
 from .operators import jobs as _op_jobs, procgen as _op_procgen, prop as _op_prop, shape as _op_shape
 from .operators import worker as _op_worker
 from .panels import jobs as _pt_jobs, procgen as _pt_procgen, prop as _pt_prop, shape as _pt_shape
@@ -39,6 +39,7 @@ def register():
 
 def unregister():
     _session.shutdown()
+    _install.shutdown()
     _pt_prop.free_previews()
     del bpy.types.Scene.conjure
     for module in reversed(_modules()):

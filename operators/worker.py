@@ -1,8 +1,9 @@
-"""Start and stop the worker process (both return at once; the work happens on background threads)."""
+"""Start, stop and install the worker (all return at once; the work happens on background threads)."""
 import bpy
 
-from ..backend.blender import session
+from ..backend.blender import install, session
 from ..backend.client import WorkerError
+from ..backend.installer import InstallerError
 
 
 class CONJURE_OT_worker_start(bpy.types.Operator):
@@ -34,3 +35,60 @@ class CONJURE_OT_worker_stop(bpy.types.Operator):
 
 
 CLASSES = (CONJURE_OT_worker_start, CONJURE_OT_worker_stop)
+
+
+class CONJURE_OT_install_worker(bpy.types.Operator):
+    """Make the worker's Python environment in Conjure's user folder (Blender's own Python, torch and the
+    worker's packages, several GB for CUDA) and use it; runs in the background and can be cancelled"""
+    bl_idname = "conjure.install_worker"
+    bl_label = "Install Worker"
+
+    torch: bpy.props.EnumProperty(name="PyTorch", items=[
+        ("cpu", "CPU", "PyTorch for the processor only (smaller download)"),
+        ("cuda", "CUDA", "PyTorch with NVIDIA GPU support (Linux and Windows)"),
+        ("none", "None", "Skip PyTorch (only for testing an install)")], default="cpu")
+    requirements: bpy.props.StringProperty(options={'SKIP_SAVE', 'HIDDEN'},
+                                           description="Another requirements file (testing)")
+    pip_args: bpy.props.StringProperty(options={'SKIP_SAVE', 'HIDDEN'},
+                                       description="Extra pip arguments, space-separated (testing)")
+
+    @classmethod
+    def poll(cls, context):
+        if install.running():
+            cls.poll_message_set("An install is already running")
+            return False
+        return True
+
+    def execute(self, context):
+        if not bpy.app.online_access and not self.pip_args:
+            self.report({'ERROR'}, "Conjure: installing needs Blender's online access "
+                                   "(Preferences > System > Network)")
+            return {'CANCELLED'}
+        try:
+            install.start(context, torch=self.torch, requirements=self.requirements or None,
+                          extra_pip_args=self.pip_args.split())
+        except (InstallerError, OSError) as e:
+            self.report({'ERROR'}, f"Conjure: {e}")
+            return {'CANCELLED'}
+        self.report({'INFO'}, f"Conjure: installing the worker into {install.env_folder()}")
+        return {'FINISHED'}
+
+
+class CONJURE_OT_install_worker_cancel(bpy.types.Operator):
+    """Stop the running install; the previous environment stays as it was"""
+    bl_idname = "conjure.install_worker_cancel"
+    bl_label = "Cancel Install"
+
+    @classmethod
+    def poll(cls, context):
+        if not install.running():
+            cls.poll_message_set("No install is running")
+            return False
+        return True
+
+    def execute(self, context):
+        install.cancel()
+        return {'FINISHED'}
+
+
+CLASSES = CLASSES + (CONJURE_OT_install_worker, CONJURE_OT_install_worker_cancel)

@@ -16,8 +16,11 @@ class ConjurePreferences(bpy.types.AddonPreferences):
     ], default="LOCAL")
     worker_python: StringProperty(
         name="Worker Python", subtype="FILE_PATH",
-        description="Python interpreter with Conjure's worker packages (torch, numpy, scikit-image, xatlas). "
-                    "Empty: $CONJURE_WORKER_PYTHON")
+        description="Python interpreter with Conjure's worker packages (torch, diffusers, numpy, ...); "
+                    "Install Worker sets it. Empty: $CONJURE_WORKER_PYTHON")
+    install_torch: EnumProperty(name="PyTorch", items=[
+        ("cpu", "CPU", "PyTorch for the processor only (smaller download)"),
+        ("cuda", "CUDA", "PyTorch with NVIDIA GPU support")], default="cpu")
     remote_host: StringProperty(name="Host", default="127.0.0.1")
     remote_port: IntProperty(name="Port", default=8765, min=1, max=65535)
     remote_token: StringProperty(name="Token", subtype="PASSWORD")
@@ -38,6 +41,7 @@ class ConjurePreferences(bpy.types.AddonPreferences):
         layout.prop(self, "worker_mode", expand=True)
         if self.worker_mode == "LOCAL":
             layout.prop(self, "worker_python")
+            self._draw_install(layout)
         else:
             row = layout.row()
             row.prop(self, "remote_host")
@@ -50,6 +54,27 @@ class ConjurePreferences(bpy.types.AddonPreferences):
         row.prop(self, "allow_downloads")
         if not bpy.app.online_access:
             row.label(text="Blender's online access is off: offline mode", icon="INFO")
+
+    def _draw_install(self, layout):
+        from ..backend.blender import install
+
+        st = install.status()
+        box = layout.box()
+        if st["running"]:
+            box.progress(factor=st["fraction"], type="BAR", text=f"Installing: {st['message']}"[:90])
+            box.operator("conjure.install_worker_cancel", icon="CANCEL")
+            return
+        row = box.row(align=True)
+        row.prop(self, "install_torch", expand=True)
+        row.operator("conjure.install_worker", icon="IMPORT").torch = self.install_torch
+        info = st["installed"]
+        if info:
+            box.label(text=f"Installed: torch {info.get('torch_version', '?')} ({info.get('torch', '?')}) in "
+                           f"{st['folder']}", icon="CHECKMARK")
+        else:
+            box.label(text=f"Makes a Python environment in {st['folder']}", icon="INFO")
+        if st["error"]:
+            box.label(text=st["error"][:200], icon="ERROR")
 
 
 CLASSES = (ConjurePreferences,)
