@@ -42,11 +42,28 @@ def test_build_validate_install_run_uninstall(python, tmp_path):
                        capture_output=True, text=True)
     assert b.returncode == 0, b.stdout + b.stderr
     (zip_path,) = build.glob("conjure-*.zip")
+    check_shipped(zip_path)
     out = tmp_path / "out"
     out.mkdir()
     r = subprocess.run([python, os.path.join(ROOT, "tests", "extension_roundtrip.py"), str(zip_path), VENV_PYTHON,
                         str(out)], capture_output=True, text=True, timeout=280)
     assert "EXTENSION_ROUNDTRIP_OK" in r.stdout, (r.stdout[-3000:] + r.stderr[-3000:])
+
+
+def check_shipped(zip_path):
+    """The zip holds what the add-on runs and nothing else: no tests, benchmarks or dev files, no empty
+    packages; the worker's requirements ship (Install Worker needs them)."""
+    import zipfile
+
+    names = zipfile.ZipFile(zip_path).namelist()
+    assert "backend/worker/requirements.txt" in names and "__init__.py" in names
+    bad = [n for n in names if n.split("/")[0] in ("tests", "benchmarks", "requirements", "docs", "build", "out")
+           or n in ("Makefile", "BENCHMARKS.md", "ARCHITECTURE.md") or n.startswith(".") or "__pycache__" in n]
+    assert not bad, bad
+    packages = {n.rsplit("/", 1)[0] for n in names if n.endswith("/__init__.py")}
+    empty = [p for p in packages if not any(n.startswith(p + "/") and not n.endswith("/__init__.py")
+                                            for n in names)]
+    assert not empty, f"empty packages shipped: {empty}"
 
 
 def test_manifest_rejects_bad_permissions(tmp_path):

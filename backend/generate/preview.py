@@ -6,6 +6,7 @@ can show them. Views look along +Y at the X/Z plane (Z up), like Blender's front
 from __future__ import annotations
 
 import os
+import shutil
 
 import numpy as np
 
@@ -51,9 +52,22 @@ def points_view(xyz: np.ndarray, rgb: np.ndarray, n: int = 96) -> np.ndarray:
     return linear_to_srgb8(image)
 
 
-def write_preview(out_dir: str, name: str, step: int, image: np.ndarray, scale: int = 2) -> str:
-    """Write ``image`` (upscaled ``scale`` x, nearest) as ``<out_dir>/.preview/<name>_<step>.png``; return the path."""
-    folder = os.path.join(out_dir, ".preview")
+def preview_folder(out_dir: str, job_id: str) -> str:
+    """The job's own preview folder, ``<out_dir>/.preview/<job id>`` (removed by ``clean`` when the job ends)."""
+    return os.path.join(out_dir, ".preview", job_id)
+
+
+def clean(out_dir: str, job_id: str) -> None:
+    """Remove the job's previews (and ``.preview`` itself once no job uses it)."""
+    shutil.rmtree(preview_folder(out_dir, job_id), ignore_errors=True)
+    try:
+        os.rmdir(os.path.join(out_dir, ".preview"))
+    except OSError:  # other jobs' previews are still there, or it is gone already
+        pass
+
+
+def write_preview(folder: str, name: str, step: int, image: np.ndarray, scale: int = 2) -> str:
+    """Write ``image`` (upscaled ``scale`` x, nearest) as ``<folder>/<name>_<step>.png``; return the path."""
     os.makedirs(folder, exist_ok=True)
     if scale > 1:
         image = np.repeat(np.repeat(image, scale, axis=0), scale, axis=1)

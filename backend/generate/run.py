@@ -59,6 +59,14 @@ def _local_sam() -> str | None:
 
 
 def run_generate(ctx) -> dict:
+    """The job, then its previews removed whatever the outcome (the panel shows them only while it runs)."""
+    try:
+        return _run_generate(ctx)
+    finally:
+        preview.clean(ctx.spec.output_dir, ctx.job_id)
+
+
+def _run_generate(ctx) -> dict:
     from ..worker.device import resolve_device
 
     spec, p = ctx.spec, ctx.spec.params
@@ -102,7 +110,8 @@ def _sample(ctx, model, emb, seed: int, name: str):
     def on_step(i: int, total: int, x0) -> None:
         shot = None
         if every and (i % every == 0 or i == total):
-            shot = preview.write_preview(ctx.spec.output_dir, name, i, model.preview(x0))
+            shot = preview.write_preview(preview.preview_folder(ctx.spec.output_dir, ctx.job_id), name, i,
+                                         model.preview(x0))
         ctx.progress(i, total, f"{name}: sampling step {i}/{total}", preview=shot)
 
     with ctx.stage("sample"):
