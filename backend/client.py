@@ -246,7 +246,12 @@ class WorkerClient:
         return self.connected and (self.proc is None or self.proc.poll() is None)
 
     def close(self) -> None:
+        """Drop the connection (the worker keeps running if someone else started it)."""
         self.connected = False
+        try:  # wakes the reader thread first: closing its buffered file while it reads would block
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         for f in (self._rfile, self.sock):
             try:
                 f.close()
