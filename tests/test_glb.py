@@ -203,3 +203,20 @@ def test_legacy_file_with_node_rotation_is_read_z_up(tmp_path):
     g = glb.read_glb(str(path))
     np.testing.assert_array_equal(g["positions"], pos)
     assert g["name"] == "old" and g["extras"] == {"x": 1} and g["texture_png"] is None
+
+
+def test_blenders_own_gltf_importer_stands_it_upright(bpy_module, tmp_path):
+    """Another glTF reader (Blender's io_scene_gltf2) sees the same object: Z up, on Z=0, textured."""
+    bpy = bpy_module
+    pos, nrm, uv, idx, png = box()
+    path = tmp_path / "tall.glb"
+    glb.write_glb(str(path), pos * [1.0, 2.0, 3.0], nrm, uv, idx, png, name="tall")
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    assert bpy.ops.import_scene.gltf(filepath=str(path)) == {"FINISHED"}
+    (obj,) = bpy.context.scene.objects
+    co = np.array([v.co[:] for v in obj.data.vertices])
+    np.testing.assert_allclose(obj.matrix_world, np.eye(4), atol=1e-6)
+    np.testing.assert_allclose([co.min(axis=0), co.max(axis=0)], [[-0.5, -1.0, 0.0], [0.5, 1.0, 3.0]], atol=1e-6)
+    images = [n.image for n in obj.data.materials[0].node_tree.nodes if n.type == "TEX_IMAGE"]
+    assert len(images) == 1 and tuple(images[0].size) == (4, 4)
+    bpy.ops.wm.read_factory_settings(use_empty=True)
