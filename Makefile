@@ -5,10 +5,14 @@ VENV50 := .venv-bpy50
 PIP_FLAGS := -q --disable-pip-version-check
 STAMP := $(VENV)/.conjure-requirements
 STAMP50 := $(VENV50)/.conjure-requirements
+# The Khronos glTF Validator (npm; needs Node.js), run by tests/test_glb.py on every kind of GLB Conjure writes.
+GLTF_VALIDATOR := gltf-validator@2.0.0-dev.3.10
+TOOLS := .tools
+STAMP_NODE := $(TOOLS)/.$(GLTF_VALIDATOR)
 
 .PHONY: setup demo test test-fast bench extension clean
 
-setup: $(STAMP) $(STAMP50)
+setup: $(STAMP) $(STAMP50) $(STAMP_NODE)
 
 $(STAMP): requirements/worker.txt backend/worker/requirements.txt requirements/dev.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -20,13 +24,17 @@ $(STAMP50): requirements/bpy50.txt
 	$(VENV50)/bin/pip install $(PIP_FLAGS) -r requirements/bpy50.txt
 	touch $@
 
+$(STAMP_NODE):
+	npm install --prefix $(TOOLS) --no-save --no-package-lock --no-audit --no-fund --loglevel=error $(GLTF_VALIDATOR)
+	touch $@
+
 demo: $(STAMP)
 	$(VENV)/bin/python -m backend.cli demo --out out
 
 test: setup
 	CONJURE_BPY50_PYTHON=$(CURDIR)/$(VENV50)/bin/python $(VENV)/bin/python -m pytest -p no:cacheprovider tests
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(STAMP_NODE)
 	$(VENV)/bin/python -m pytest -p no:cacheprovider -x -q tests -k "not extension"
 
 bench: $(STAMP)

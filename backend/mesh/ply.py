@@ -14,6 +14,7 @@ _PLY_TYPES = {"char": "i1", "int8": "i1", "uchar": "u1", "uint8": "u1", "short":
               "float": "f4", "float32": "f4", "double": "f8", "float64": "f8"}
 
 
+# Not trimesh's PLY export: it always adds an alpha property and its own comment line.
 def write_ply(path: str, xyz, rgb) -> None:
     """A binary little-endian PLY of the cloud (float x, y, z; uchar red, green, blue), written atomically.
     ``rgb`` is Float[N, 3] in 0..1 as it should appear in the file (sRGB, the PLY convention); see backend/color.py."""
