@@ -24,12 +24,13 @@ stages["job_overhead"] = job_wall - sum(ev["metadata"]["timings"].values())
 c.stop()
 
 import bpy  # noqa: E402
-from backend.blender.importers import import_glb  # noqa: E402
+from backend.blender.importers import import_now  # noqa: E402
 from backend.blender.render import frame_and_light  # noqa: E402
 
 bpy.ops.wm.read_factory_settings(use_empty=True)
 t0 = time.perf_counter()
-obj = import_result(bpy.context.scene, ev["paths"]["glb"], name="demo", texture_path=ev["paths"]["texture"])
+import_now(ev, spec.to_json(), bpy.context.scene, name="demo", job_id="demo")
+obj = bpy.data.objects["demo"]
 stages["import"] = time.perf_counter() - t0
 frame_and_light(bpy.context.scene, obj)
 bpy.context.scene.render.filepath = os.path.join(out, "render.png")

@@ -160,7 +160,7 @@ def main() -> None:
     scene = bpy.context.scene
     before = rss_bytes()
     t0 = time.perf_counter()
-    job = JobImport(final, name="bench", job_id="bench")
+    job = JobImport(final, name="bench", job_id="bench", spec=spec.to_json())
     while not job.step(scene):
         pass
     job.finish(scene)

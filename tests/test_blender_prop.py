@@ -104,7 +104,7 @@ def result_event(job_id, spec, candidates, **meta):
     metadata = {"prompt": spec.params.prompt, "pipeline": spec.params.pipeline, "model": "openai/shap-e",
                 "seed": spec.seed, "steps": spec.params.steps, "guidance": 15.0, **meta}
     return {"event": "result", "job_id": job_id, "paths": dict(candidates[0]), "candidates": candidates,
-            "metadata": metadata, "spec": spec.to_json()}
+            "metadata": metadata}
 
 
 def set_text(scene, out_dir, prompt="a red chair"):
@@ -416,7 +416,7 @@ def test_cutout_result_becomes_the_mask_image(fresh_scene, tmp_path):
                                        "params": {"image": picture}})
         job = fake_job(fresh_scene, spec, job_id=f"cut{n}")
         session()._apply({"event": "result", "job_id": job, "paths": {"mask": mask, "cutout": picture},
-                          "metadata": {"method": "classic", "coverage": 0.42}, "spec": spec.to_json()})
+                          "metadata": {"method": "classic", "coverage": 0.42}})
         session().run_until_idle(5)  # the importer runs on the next timer tick
         item = fresh_scene.conjure.jobs[-1]
         assert item.state == "DONE" and item.message == "42% of the picture kept (classic)"

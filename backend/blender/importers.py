@@ -4,7 +4,7 @@ An importer is made from the worker's result event and brings the result in over
 (the event pump spreads steps over timer ticks so the UI never waits), then ``finish`` links it into the scene,
 or ``rollback`` removes all of it. Until ``finish``, nothing shows in the scene.
 
-    imp = CandidatesImport(result_event, name="chair", job_id="...")
+    imp = CandidatesImport(result_event, name="chair", job_id="...", spec=submitted_spec_json)
     while not imp.step(scene): pass
     summary = imp.finish(scene)      # {"message", "object_name", "collection_name"}
 """
@@ -46,10 +46,7 @@ def import_glb(tx: Transaction, glb_path: str, *, name: str | None = None, textu
                                    float(pbr.get("metallicFactor", 0.0))))
     me.materials.append(mat)
     obj = tx.add(bpy.data.objects.new(name, me))
-    props = dict(custom_props or {})
-    if "conjure_spec" in data["extras"] and "conjure_spec" not in props:
-        props["conjure_spec"] = data["extras"]["conjure_spec"]
-    set_props(obj, props)
+    set_props(obj, dict(custom_props or {}))
     obj["conjure_glb"] = os.path.abspath(glb_path)
     return obj
 
@@ -128,9 +125,9 @@ class _Import:
 
     total = 1
 
-    def __init__(self, ev: dict, *, name: str, job_id: str):
+    def __init__(self, ev: dict, *, name: str, job_id: str, spec: dict):
         self.ev, self.name, self.job_id = ev, name, job_id
-        self.spec = ev.get("spec") or {}
+        self.spec = spec  # the client's copy of what it submitted (the worker does not send it back)
         self.meta = ev.get("metadata") or {}
         self.tx = Transaction(tag=job_id)
         self.done = 0
@@ -143,8 +140,8 @@ class _Import:
 class MeshImport(_Import):
     """``implicit_shape``: one GLB -> one object in the "Conjure" collection."""
 
-    def __init__(self, ev: dict, *, name: str, job_id: str):
-        super().__init__(ev, name=name, job_id=job_id)
+    def __init__(self, ev: dict, *, name: str, job_id: str, spec: dict):
+        super().__init__(ev, name=name, job_id=job_id, spec=spec)
         paths = ev.get("paths") or {}
         if not paths.get("glb"):
             raise ValueError("the result has no GLB file")
@@ -174,8 +171,8 @@ class CandidatesImport(_Import):
 
     GAP = 0.25  # gap between candidates, as a fraction of the requested size
 
-    def __init__(self, ev: dict, *, name: str, job_id: str):
-        super().__init__(ev, name=name, job_id=job_id)
+    def __init__(self, ev: dict, *, name: str, job_id: str, spec: dict):
+        super().__init__(ev, name=name, job_id=job_id, spec=spec)
         self.params = self.spec.get("params") or {}
         cands = ev.get("candidates") or [dict(ev.get("paths") or {},
                                               seed=self.meta.get("seed", self.spec.get("seed", 0)))]
@@ -282,8 +279,8 @@ def load_mask_image(path: str, name: str = MASK_IMAGE, *, source: str, cutout: s
 class MaskImport(_Import):
     """``cutout``: the mask becomes the image the prop panel uses (and the user may paint on)."""
 
-    def __init__(self, ev: dict, *, name: str, job_id: str):
-        super().__init__(ev, name=name, job_id=job_id)
+    def __init__(self, ev: dict, *, name: str, job_id: str, spec: dict):
+        super().__init__(ev, name=name, job_id=job_id, spec=spec)
         paths = ev.get("paths") or {}
         if not paths.get("mask"):
             raise ValueError("the result has no mask file")
@@ -304,16 +301,17 @@ class MaskImport(_Import):
                 "collection_name": ""}
 
 
-def importer_for(ev: dict, job_type_name: str, *, name: str, job_id: str):
-    """The importer of ``job_type_name`` for the result event ``ev``, or None if the job type imports nothing."""
+def importer_for(ev: dict, spec: dict, *, name: str, job_id: str):
+    """The importer of the job type of ``spec`` (the submitted spec, JSON) for the result event ``ev``, or None if
+    that job type imports nothing."""
     from ..jobs import job_type, resolve
-    path = job_type(job_type_name).importer
-    return resolve(path, __package__.rpartition(".")[0])(ev, name=name, job_id=job_id) if path else None
+    path = job_type(spec["type"]).importer
+    return resolve(path, __package__.rpartition(".")[0])(ev, name=name, job_id=job_id, spec=spec) if path else None
 
 
-def import_now(ev: dict, job_type_name: str, scene, *, name: str, job_id: str) -> dict:
+def import_now(ev: dict, spec: dict, scene, *, name: str, job_id: str) -> dict:
     """Import a whole result in one go (headless scripts and the CLI): all or nothing."""
-    imp = importer_for(ev, job_type_name, name=name, job_id=job_id)
+    imp = importer_for(ev, spec, name=name, job_id=job_id)
     if imp is None:
         return {}
     try:

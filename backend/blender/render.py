@@ -129,7 +129,8 @@ def import_and_save(result: dict, spec, *, blend: str | None, render: str | None
     with stdout_to_stderr():
         bpy.ops.wm.read_factory_settings(use_empty=True)
     scene = bpy.context.scene
-    done = import_now(result, spec.type, scene, name=spec.name, job_id=str(result.get("job_id") or spec.name))
+    done = import_now(result, spec.to_json(), scene, name=spec.name,
+                      job_id=str(result.get("job_id") or spec.name))
     objects = [o for o in scene.objects if o.type == "MESH"] if done else []
     written = {}
     if objects:

@@ -336,7 +336,7 @@ def _step_import(job_id: str) -> None:
 def _on_result(job_id: str, item, ev: dict) -> None:
     meta = _rt.jobs[job_id]
     try:
-        imp = importer_for(ev, meta["type"], name=meta["name"], job_id=job_id)
+        imp = importer_for(ev, meta["spec"], name=meta["name"], job_id=job_id)
     except (KeyError, TypeError, ValueError) as e:
         _finish(job_id, "FAILED", error=f"Import failed: the result is malformed ({e})")
         return

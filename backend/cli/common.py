@@ -152,7 +152,7 @@ def run_spec(args, spec: JobSpec) -> int:
         msg = ev.get("message") or kind
         print(f"error: job {kind}: {msg}", file=sys.stderr)
         return 130 if kind == "cancelled" else 1
-    out = {"paths": ev["paths"], "metadata": {k: v for k, v in ev["metadata"].items() if k != "conjure_spec"}}
+    out = {"paths": ev["paths"], "metadata": ev["metadata"]}
     if "candidates" in ev:
         out["candidates"] = ev["candidates"]
     if getattr(args, "blend", None) or getattr(args, "render", None):

@@ -122,7 +122,8 @@ def _sample(ctx, model, emb, seed: int, name: str):
 def _finish(ctx, model, out, name: str, seed: int, extras: dict) -> dict:
     """Sampled output -> files: the mesh (GLB + texture) and/or the point cloud (PLY)."""
     p, out_dir = ctx.spec.params, ctx.spec.output_dir
-    paths, metadata = {}, dict(extras)
+    paths = {}
+    metadata = {k: v for k, v in extras.items() if k != "conjure_spec"}  # the spec goes into the GLB only
     if p.output in ("points", "both"):
         from ..color import linear_to_srgb
         from ..mesh.ply import write_ply

@@ -95,6 +95,8 @@ def field_to_asset(ctx, *, sdf: Callable, color: Callable, lo: np.ndarray, hi: n
         atomic_write(tex_path, png)
         metadata = dict(extras, faces=int(len(faces)), vertices=int(len(verts)),
                         bounds=[verts.min(axis=0).tolist(), verts.max(axis=0).tolist()])
+        # The GLB records how it was made (the spec included); the result event does not repeat the spec.
         glb.write_glb(glb_path, verts, normals, uvs, faces, png, name=name, roughness=roughness, extras=metadata)
+        metadata.pop("conjure_spec", None)
     metadata["timings"] = dict(ctx.timings)
     return {"paths": {"glb": glb_path, "texture": tex_path}, "metadata": metadata}

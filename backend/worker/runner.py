@@ -7,7 +7,7 @@ import time
 import traceback
 from typing import Callable
 
-from ..jobs import JobSpec, event, job_type, resolve, to_dict
+from ..jobs import JobSpec, event, job_type, resolve
 from ..mesh.unwrap import Cancelled as UnwrapCancelled
 
 
@@ -98,4 +98,4 @@ def run_job(ctx: JobContext) -> None:
         ctx.emit(event("error", ctx.job_id, kind="failed", message=f"{type(e).__name__}: {e}",
                         traceback=traceback.format_exc(limit=8)))
         return
-    ctx.emit(event("result", ctx.job_id, spec=to_dict(ctx.spec), **out))
+    ctx.emit(event("result", ctx.job_id, **out))  # the client has the spec: it does not travel back
