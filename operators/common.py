@@ -103,7 +103,7 @@ def regenerate_spec(context, obj, *, new: bool, unique) -> JobSpec:
 
 def unique_name(base: str, candidates: int = 1) -> str:
     """``base``, or ``base_NNN`` if the objects or the collection a job of that name makes exist already."""
-    from ..backend.blender.importers import candidate_name
+    from ..backend.generate.params import candidate_name
 
     def taken(b):
         names = [b, f"{b}_points"] + [f"{candidate_name(b, i, candidates)}{s}" for i in range(candidates)

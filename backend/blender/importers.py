@@ -17,6 +17,7 @@ import bpy
 import numpy as np
 
 from ..color import srgb_to_linear
+from ..generate.params import candidate_name
 from ..mesh.glb import read_glb
 from ..mesh.ply import read_ply
 from .idprops import id_int, set_props
@@ -98,11 +99,6 @@ def import_points(tx: Transaction, ply_path: str, *, name: str, custom_props: di
     set_props(obj, dict(custom_props or {}))
     obj["conjure_ply"] = os.path.abspath(ply_path)
     return obj
-
-
-def candidate_name(base: str, index: int, total: int) -> str:
-    """The object name of candidate ``index`` (0-based) of ``total``: the one naming rule, used everywhere."""
-    return base if total == 1 else f"{base}_c{index + 1}"
 
 
 def _x_extent(objects) -> tuple[float, float, float, float]:

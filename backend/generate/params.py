@@ -14,6 +14,11 @@ MAX_CANDIDATES = 8
 MAX_RESOLUTION = 256
 
 
+def candidate_name(base: str, index: int, total: int) -> str:
+    """The name of candidate ``index`` (0-based) of ``total``: its files and its Blender object. The one rule."""
+    return base if total == 1 else f"{base}_c{index + 1}"
+
+
 @dataclass(frozen=True)
 class GenerateParams:
     """A prompt or a picture -> a textured prop, through a named diffusion pipeline."""

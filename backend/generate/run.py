@@ -15,18 +15,15 @@ import os
 
 import numpy as np
 
-from ..jobs import MAX_SEED
 from ..files import atomic_write
+from ..jobs import MAX_SEED
 from ..mesh.asset import field_to_asset, png_bytes
 from . import preview
+from .params import candidate_name
 from .pipelines import load_module
 
 LOAD_SHARE = 0.05       # of the progress bar: loading and encoding
 SAMPLE_SHARE = 0.6      # of each candidate's slice: the diffusion steps (the rest: meshing to export)
-
-
-def _candidate_name(name: str, k: int, n: int) -> str:
-    return name if n == 1 else f"{name}_{k + 1}"
 
 
 def _condition(ctx, params):
@@ -88,7 +85,7 @@ def _run_generate(ctx) -> dict:
     candidates = []
     for k in range(p.candidates):
         seed = (spec.seed + k) % (MAX_SEED + 1)
-        name = _candidate_name(spec.name, k, p.candidates)
+        name = candidate_name(spec.name, k, p.candidates)
         lo = LOAD_SHARE + k * share
         extras = {"conjure_spec": spec.to_json(), "prompt": p.prompt, "image": p.image, "pipeline": p.pipeline,
                   "model": model.ref, "seed": seed, "steps": p.steps, "guidance": guidance, "candidate": k,
