@@ -123,3 +123,30 @@ def has_conjure(cls, context) -> bool:
         cls.poll_message_set("Conjure settings are not registered on this scene")
         return False
     return True
+
+
+class RegenerateOperator:
+    """Mixin of the Regenerate buttons: make the selected object again from its recorded spec, with the same seed
+    or a new one. Subclasses say which objects they take (``accepts``) and what to select otherwise."""
+
+    new_seed: bpy.props.BoolProperty(name="New Seed", description="Use a new random seed instead of the recorded one")
+    select_hint = "Select an object made by Conjure"
+
+    @staticmethod
+    def accepts(obj) -> bool:
+        return "conjure_spec" in obj
+
+    @classmethod
+    def poll(cls, context):
+        if not has_conjure(cls, context):
+            return False
+        obj = context.active_object
+        if obj is None or not cls.accepts(obj):
+            cls.poll_message_set(cls.select_hint)
+            return False
+        return True
+
+    def execute(self, context):
+        obj = context.active_object
+        return submit(self, context, lambda: regenerate_spec(context, obj, new=self.new_seed, unique=unique_name),
+                      lambda spec: f"{spec.name} (seed {spec.seed})")

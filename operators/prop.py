@@ -8,13 +8,12 @@ import os
 import re
 
 import bpy
-from bpy.props import BoolProperty
 
 from ..backend.blender import session
 from ..backend.blender.transaction import datablocks_of, remove_datablocks
 from ..backend.generate.pipelines import pipelines
 from ..backend.jobs import JobSpec, SpecError
-from .common import (LABELS, InputError, describe, has_conjure, output_dir, regenerate_spec, submit,
+from .common import (LABELS, InputError, RegenerateOperator, describe, has_conjure, output_dir, submit,
                      unique_name)
 
 
@@ -243,27 +242,15 @@ class CONJURE_OT_prop_keep_candidate(bpy.types.Operator):
         return {'FINISHED'}
 
 
-class CONJURE_OT_prop_regenerate(bpy.types.Operator):
+class CONJURE_OT_prop_regenerate(RegenerateOperator, bpy.types.Operator):
     """Make the selected prop again from its recorded settings, with the same seed or a new one"""
     bl_idname = "conjure.prop_regenerate"
     bl_label = "Regenerate"
+    select_hint = "Select a prop made from text or a picture"
 
-    new_seed: BoolProperty(name="New Seed", description="Use a new random seed instead of the recorded one")
-
-    @classmethod
-    def poll(cls, context):
-        if not has_conjure(cls, context):
-            return False
-        obj = context.active_object
-        if obj is None or "conjure_spec" not in obj or "conjure_pipeline" not in obj:
-            cls.poll_message_set("Select a prop made from text or a picture")
-            return False
-        return True
-
-    def execute(self, context):
-        obj = context.active_object
-        return submit(self, context, lambda: regenerate_spec(context, obj, new=self.new_seed, unique=unique_name),
-                      lambda spec: f"{spec.name} (seed {spec.seed})")
+    @staticmethod
+    def accepts(obj) -> bool:
+        return "conjure_spec" in obj and "conjure_pipeline" in obj
 
 
 CLASSES = (CONJURE_OT_prop_generate, CONJURE_OT_prop_cutout, CONJURE_OT_prop_edit_mask,

@@ -1,11 +1,11 @@
 """Shape from Primitives: generate, regenerate, and edit the list of signed-distance primitives."""
 import bpy
-from bpy.props import BoolProperty, EnumProperty
+from bpy.props import EnumProperty
 
 from ..backend.blender import session
 from ..backend.jobs import JobSpec
 from ..backend.shapes.presets import PRESETS, preset_params
-from .common import has_conjure, output_dir, regenerate_spec, submit, unique_name
+from .common import RegenerateOperator, has_conjure, output_dir, submit, unique_name
 
 
 def spec_from_props(context) -> JobSpec:
@@ -40,27 +40,15 @@ class CONJURE_OT_shape_generate(bpy.types.Operator):
         return submit(self, context, lambda: spec_from_props(context), context.scene.conjure.name)
 
 
-class CONJURE_OT_shape_regenerate(bpy.types.Operator):
+class CONJURE_OT_shape_regenerate(RegenerateOperator, bpy.types.Operator):
     """Make the selected shape again from its recorded settings, with the same seed or a new one"""
     bl_idname = "conjure.shape_regenerate"
     bl_label = "Regenerate"
+    select_hint = "Select an object made by Shape from Primitives"
 
-    new_seed: BoolProperty(name="New Seed", description="Use a new random seed instead of the recorded one")
-
-    @classmethod
-    def poll(cls, context):
-        if not has_conjure(cls, context):
-            return False
-        obj = context.active_object
-        if obj is None or "conjure_spec" not in obj or "conjure_pipeline" in obj:
-            cls.poll_message_set("Select an object made by Shape from Primitives")
-            return False
-        return True
-
-    def execute(self, context):
-        obj = context.active_object
-        return submit(self, context, lambda: regenerate_spec(context, obj, new=self.new_seed, unique=unique_name),
-                      lambda spec: f"{spec.name} (seed {spec.seed})")
+    @staticmethod
+    def accepts(obj) -> bool:
+        return "conjure_spec" in obj and "conjure_pipeline" not in obj
 
 
 class CONJURE_OT_primitive_add(bpy.types.Operator):
