@@ -276,3 +276,34 @@ def test_cutout_job_writes_mask_and_cutout(tmp_path):
                            "params": {"image": image, "method": "alpha"}})
     final, _ = run(s)
     assert final["event"] == "error" and "alpha" in final["message"]
+
+
+def test_point_colours_reach_blender_once_converted(models, tmp_path, monkeypatch):
+    """The colours the Point-E pipeline makes (linear) go through the worker's PLY and Blender's importer and come
+    back equal (up to 8-bit sRGB rounding). They used to be converted sRGB -> linear twice: mid-grey 0.214 -> 0.038."""
+    bpy = pytest.importorskip("bpy")
+    from backend.blender.importers import import_points
+    from backend.blender.transaction import Transaction
+    from backend.generate import point_e_pipeline
+
+    made = []
+    original = point_e_pipeline.PointE.points
+
+    def recording(self, out):
+        xyz, rgb = original(self, out)
+        made.append(rgb.copy())
+        return xyz, rgb
+
+    monkeypatch.setattr(point_e_pipeline.PointE, "points", recording)
+    final, _ = run(spec(tmp_path, pipeline="point-e", prompt="a grey mug", output="points"))
+    assert final["event"] == "result", final.get("message")
+    linear = made[0]
+    assert linear.std() > 0.01  # a real spread of colours, not one value
+    with Transaction() as tx:
+        obj = import_points(tx, final["paths"]["ply"], name="colours")
+    col = np.empty(len(obj.data.vertices) * 4, dtype=np.float32)
+    obj.data.color_attributes["Col"].data.foreach_get("color", col)
+    back = col.reshape(-1, 4)[:, :3]
+    assert back.shape == linear.shape
+    assert np.abs(back - linear).max() < 0.01, np.abs(back - linear).max()  # 8-bit sRGB steps are < 0.01 linear
+    tx.rollback()
