@@ -75,3 +75,21 @@ assert img, 'texture not packed'
 print('OK')
 """], capture_output=True, text=True, timeout=120)
     assert check.stdout.strip().endswith("OK"), check.stderr[-2000:]
+
+
+def test_selftest_passes_here_and_names_what_is_wrong(tmp_path):
+    ok = cli("selftest", "--device", "cpu")
+    assert ok.returncode == 0, ok.stderr
+    report = json.loads(ok.stdout.strip().splitlines()[-1])
+    assert report == {"ok": True, "problems": []}
+    assert "tiny text-to-3D job" in ok.stderr and "torch 2.13.0" in ok.stderr
+    # A Python without the worker's packages: each missing package is named with the command that fixes it.
+    bare = tmp_path / "bare"
+    subprocess.run([os.path.realpath("/usr/bin/python3") if os.path.exists("/usr/bin/python3") else "python3",
+                    "-m", "venv", "--without-pip", str(bare)], check=True, timeout=60)
+    r = subprocess.run([str(bare / "bin" / "python"), "-m", "backend.cli", "selftest"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=60, env=dict(os.environ, PYTHONPATH=ROOT))
+    assert r.returncode == 1
+    report = json.loads(r.stdout.strip().splitlines()[-1])
+    (problem,) = report["problems"]
+    assert "torch (ModuleNotFoundError" in problem and "pip install -r" in problem and "requirements.txt" in problem

@@ -88,10 +88,14 @@ def run_scene(args) -> int:
 
 
 def add_subcommands(subparsers) -> None:
-    from ..procgen import categories
-    from ..procgen.plan import SCENE_PARAMS, SCENE_TYPES
+    try:  # the help lists the categories; a Python without numpy still gets a parser (selftest says what is missing)
+        from ..procgen import categories
+        from ..procgen.plan import SCENE_PARAMS, SCENE_TYPES
+        names = " | ".join(categories())
+    except ImportError:
+        SCENE_PARAMS, SCENE_TYPES, names = {}, (), "(needs numpy: see `selftest`)"
     a = subparsers.add_parser("asset", help="build one procedural asset and save a .blend")
-    a.add_argument("category", help=f"asset category: {' | '.join(categories())}")
+    a.add_argument("category", help=f"asset category: {names}")
     a.add_argument("seed", help="integer seed, 0..4294967295")
     a.add_argument("--param", action="append", metavar="NAME=VALUE",
                    help="override one high-level parameter (repeatable; names and ranges: README 'Procedural')")

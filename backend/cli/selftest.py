@@ -12,23 +12,24 @@ import os
 import sys
 import tempfile
 
-# module -> pip requirement that provides it
-PACKAGES = {"numpy": "numpy", "torch": "torch==2.13.0 (CPU) or a CUDA build", "skimage": "scikit-image",
-            "xatlas": "xatlas", "fast_simplification": "fast-simplification", "PIL": "pillow", "scipy": "scipy",
-            "diffusers": "diffusers", "transformers": "transformers", "huggingface_hub": "huggingface_hub",
-            "safetensors": "safetensors", "tqdm": "tqdm"}
+# The modules the worker imports (from backend/worker/requirements.txt)
+MODULES = ("numpy", "torch", "skimage", "xatlas", "fast_simplification", "PIL", "scipy", "trimesh", "diffusers",
+           "transformers", "huggingface_hub", "safetensors", "tqdm")
+REQUIREMENTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "worker", "requirements.txt")
 
 
 def check_imports() -> list[str]:
-    problems = []
-    for module, req in PACKAGES.items():
+    missing = []
+    for module in MODULES:
         try:
             mod = importlib.import_module(module)
             print(f"  ok   {module} {getattr(mod, '__version__', '')}", file=sys.stderr)
         except Exception as e:  # any import failure is a finding, reported with its fix
-            problems.append(f"{module} does not import ({type(e).__name__}: {e}); fix: "
-                            f"{sys.executable} -m pip install '{req}' (or press Install Worker in Blender)")
-    return problems
+            missing.append(f"{module} ({type(e).__name__}: {e})")
+    if not missing:
+        return []
+    return [f"{len(missing)} worker package(s) do not import: {'; '.join(missing)}. Fix: {sys.executable} -m pip "
+            f"install -r {REQUIREMENTS} (or press Install Worker in Blender's preferences)"]
 
 
 def check_torch(device: str) -> list[str]:
