@@ -140,8 +140,7 @@ class PointE:
         the upsampler are conditioned on (the samplers pair them with zeros themselves when guided)."""
         from .point_e.sampler import encode_image_clip, encode_image_clip_grid, encode_text_clip
 
-        if self.mode == "text":
-            self.check_prompt(cond)
+        if self.mode == "text":  # encode_text_clip refuses an over-long prompt (check_prompt's message)
             return {"base": encode_text_clip(self.encoder, self.tokenizer, [cond]), "grid": None}
         grid = None
         if self.grid or self.upsampler is not None:
