@@ -82,9 +82,6 @@ def to_point_cloud(points: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
             rgb.float().cpu().numpy().astype(np.float32, copy=False))
 
 
-_to_xyz_rgb = to_point_cloud  # the old name
-
-
 def _model_device(model: torch.nn.Module) -> torch.device:
     return next(model.parameters()).device
 
