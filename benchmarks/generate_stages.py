@@ -233,9 +233,10 @@ def main() -> None:
     meta = final["metadata"]
     out = {"bench": "generate_stages", "pipeline": args.pipeline, "input": "image" if args.image else "text",
            "components": "full-size random" if args.full else "tiny random", "device": device, "steps": args.steps,
-           **{k: meta[k] for k in ("point_e_base", "upsample", "mesher", "schedule", "points") if k in meta}, "resolution": args.resolution,
-           "face_budget": args.face_budget, "texture_size": args.texture_size, "build_models_s": round(build_s, 2),
-           "cold_job_s": round(runs[0][2], 3), "warm_job_s": round(wall, 3) if len(runs) > 1 else None, "stage_s": timings,
+           **{k: meta[k] for k in ("point_e_base", "upsample", "mesher", "schedule", "points") if k in meta},
+           "resolution": args.resolution, "face_budget": args.face_budget, "texture_size": args.texture_size,
+           "build_models_s": round(build_s, 2), "cold_job_s": round(runs[0][2], 3),
+           "warm_job_s": round(wall, 3) if len(runs) > 1 else None, "stage_s": timings,
            "stage_peak_rss_mib": peaks, "faces": final["metadata"]["faces"]}
     if ctx.peak_cuda:
         out["stage_peak_cuda_mib"] = {k: round(v / 2**20, 1) for k, v in ctx.peak_cuda.items()}
