@@ -277,6 +277,10 @@ def test_point_e_learned_mesher_without_sdf_checkpoint_says_where_it_goes(tiny_m
         final, _ = run(spec(tmp_path / "b", pipeline="point-e", prompt="a chair", resolution=32, upsample=False))
         assert final["event"] == "result", final.get("message")
         assert final["metadata"]["mesher"] == "conjure fitted SDF"  # auto falls back to Conjure's fit
+        os.remove(models / "point-e" / "upsample.pt")
+        final, _ = run(spec(tmp_path / "c", pipeline="point-e", prompt="a chair", output="points"))
+        assert final["event"] == "error" and "upsample_40m.pt" in final["message"]
+        assert "turn Upsample off" in final["message"]
     finally:
         registry.clear_cache()
 

@@ -270,7 +270,12 @@ def resolve_paths(params) -> dict:
     base = store.resolve_point_e(params.model, name)
     # a checkpoint given as a file: its companions are looked for in the same folder
     folder = os.path.dirname(params.model) if params.model and os.path.isfile(params.model) else params.model
-    upsample = store.resolve_point_e(folder, "upsample") if params.upsample else None
+    upsample = None
+    if params.upsample:
+        try:
+            upsample = store.resolve_point_e(folder, "upsample")
+        except store.ModelMissing as e:
+            raise store.ModelMissing(f"{e} (or turn Upsample off: upsample false, 1,024 points)") from None
     sdf = None
     if params.output in ("mesh", "both") and params.mesher != "fit":
         try:
