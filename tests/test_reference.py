@@ -244,5 +244,7 @@ def test_shap_e_field_decode_matches_the_reference(ref, renderer):
     verts, faces = extract.marching_cubes(padded, np.full(3, -1 - 2 / 31), 2 / 31)
     from scipy.spatial import cKDTree
 
-    assert cKDTree(want).query(verts)[0].max() < 6e-5 and cKDTree(verts).query(want)[0].max() < 6e-5
+    tol = 5e-5 * 33 / 31  # the README's vertex tolerance, in field units
+    assert len(verts) == len(want)  # the same edge crossings (faces differ: another marching-cubes table)
+    assert cKDTree(want).query(verts)[0].max() < tol and cKDTree(verts).query(want)[0].max() < tol
     assert_close(color(ref[f"{g}__mesh_verts"]), ref[f"{g}__mesh_vertex_colors_linear"], atol=2e-5)
