@@ -63,7 +63,7 @@ GENERATE_FLAGS = {
     "pipeline": (str, f"model family: {' | '.join(PIPELINES)} (default {DEFAULT_PIPELINE})"),
     "model": (str, "hub model id (owner/name) or an absolute path to a model folder (default: the pipeline's own)"),
     "text_encoder": (str, "point-e: CLIP model for prompts and pictures (default openai/clip-vit-large-patch14)"),
-    "steps": (int, "diffusion steps, 1..1000 (default 64)"),
+    "steps": (int, "diffusion steps, 1..1000, for each Point-E stage (default 64)"),
     "guidance": (float, "classifier-free guidance, 0..100 (default: the model's own: Shap-E 15 text / 3 image, "
                         "Point-E 3)"),
     "candidates": (int, f"variants from consecutive seeds, 1..{MAX_CANDIDATES} (default 1)"),

@@ -35,7 +35,7 @@ class GenerateParams:
     text_encoder: str = ""
     """point-e only: the CLIP model that embeds prompts and images ('' = openai/clip-vit-large-patch14)"""
     steps: int = 64
-    """diffusion steps (1..1000)"""
+    """diffusion steps (1..1000); Point-E's upsampler runs as many (the reference: 64 and 64)"""
     guidance: typing.Optional[float] = None
     """classifier-free guidance scale (0..100); null = the model's usual value (Shap-E 15 text / 3 image, Point-E 3).
     As in OpenAI's code, every scale but 0 and 1 guides (0 and 1: the conditional prediction alone)"""
