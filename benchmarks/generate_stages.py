@@ -5,7 +5,13 @@ initialised components from ``backend.generate.tiny`` (real classes, hub layout,
 then imports the result into Blender. With ``--full`` (meant for a GPU machine) the components are built at their
 published sizes, still randomly initialised: that measures Conjure's overhead honestly without weights.
 
-    python benchmarks/generate_stages.py [--pipeline shap-e|point-e] [--steps 16] [--full] [--device auto]
+    python benchmarks/generate_stages.py [--pipeline shap-e|point-e] [--image] [--steps 16] [--full] [--device auto]
+                                         [--runs 2] [--mesher fit] [--no-upsample]
+
+Point-E runs as the reference does: the base model, then the upsampler (1,024 -> 4,096 points; ``--no-upsample``
+to skip it); ``--image`` conditions on a generated picture (grid model ``base40M``) instead of a prompt.
+With ``--full`` Point-E's published configs (base40M-textvec, base40M, upsample, sdf) and CLIP ViT-L/14 (text and
+vision towers) are built at their published sizes with random weights.
 
 Overhead: the same prompt, seed and steps through diffusers' own ``ShapEPipeline(..., output_type="latent")``
 (encode + sample, the model calls) against Conjure's encode + sample stages; and the rest of Conjure's stages
@@ -67,11 +73,47 @@ class MeasuredContext(JobContext):
         return measured()
 
 
-def build_models(root: str, full: bool) -> None:
+def build_point_e_full(root: str) -> None:
+    """Point-E's published configs and CLIP ViT-L/14 at full size, random weights (no download)."""
+    import torch
+    from transformers import CLIPConfig, CLIPImageProcessor, CLIPModel, CLIPTextConfig, CLIPVisionConfig
+
+    from backend.generate import tiny
+    from backend.generate.point_e import checkpoint, transformer
+    from backend.generate.point_e.sdf import SDF_CONFIG
+
+    folder = os.path.join(root, "point-e")
+    os.makedirs(folder, exist_ok=True)
+    configs = {"base40M-textvec": transformer.MODEL_CONFIGS["base40M-textvec"],
+               "base40M": transformer.MODEL_CONFIGS["base40M"], "upsample": transformer.MODEL_CONFIGS["upsample"],
+               "sdf": SDF_CONFIG}
+    for i, (name, config) in enumerate(configs.items()):
+        torch.manual_seed(10 + i)
+        model = checkpoint.build_model(config)
+        if name != "sdf":  # Point-E zero-initialises the output layer; random weights make the outputs vary
+            torch.nn.init.normal_(model.output_proj.weight, std=0.02)
+        checkpoint.save_model(model, os.path.join(folder, f"{name}.pt"))
+    torch.manual_seed(2)
+    text = CLIPTextConfig(hidden_size=768, intermediate_size=3072, projection_dim=768, num_attention_heads=12,
+                          num_hidden_layers=12, vocab_size=49408, max_position_embeddings=77,
+                          bos_token_id=0, eos_token_id=1, pad_token_id=1)
+    vision = CLIPVisionConfig(hidden_size=1024, intermediate_size=4096, projection_dim=768, num_attention_heads=16,
+                              num_hidden_layers=24, image_size=224, patch_size=14)
+    snap = tiny.snapshot_dir(root, "openai/clip-vit-large-patch14")
+    CLIPModel(CLIPConfig(text_config=text.to_dict(), vision_config=vision.to_dict(), projection_dim=768)
+              ).save_pretrained(snap)
+    tiny.tiny_tokenizer().save_pretrained(snap)
+    CLIPImageProcessor(size={"shortest_edge": 224}, crop_size={"height": 224, "width": 224}).save_pretrained(snap)
+
+
+def build_models(root: str, full: bool, pipeline: str = "shap-e") -> None:
     from backend.generate import tiny
 
     if not full:
         tiny.build_model_dir(root)
+        return
+    if pipeline == "point-e":
+        build_point_e_full(root)
         return
     import torch
     from diffusers import HeunDiscreteScheduler, PriorTransformer, ShapEPipeline
@@ -115,6 +157,17 @@ def raw_diffusers_seconds(root: str, prompt: str, steps: int, device: str, reps:
     return best
 
 
+def picture(work: str) -> str:
+    """A red disc on grey: one object on a plain background."""
+    from PIL import Image, ImageDraw
+
+    path = os.path.join(work, "disc.png")
+    img = Image.new("RGB", (256, 256), (128, 128, 128))
+    ImageDraw.Draw(img).ellipse([64, 64, 192, 192], fill=(200, 30, 30))
+    img.save(path)
+    return path
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pipeline", default="shap-e", choices=("shap-e", "point-e"))
@@ -124,11 +177,15 @@ def main() -> None:
     ap.add_argument("--texture-size", type=int, default=512)
     ap.add_argument("--full", action="store_true", help="published-size random components (use a GPU)")
     ap.add_argument("--device", default="auto")
+    ap.add_argument("--image", action="store_true", help="a picture instead of a prompt")
+    ap.add_argument("--runs", type=int, default=2, help="job runs: the first loads the models, the last is reported")
+    ap.add_argument("--mesher", default="fit", choices=("auto", "learned", "fit"), help="point-e only")
+    ap.add_argument("--no-upsample", action="store_true", help="point-e: skip the upsampler")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="conjure-bench-gen-")
     models = os.path.join(work, "models")
     t0 = time.perf_counter()
-    build_models(models, args.full)
+    build_models(models, args.full, args.pipeline)
     build_s = time.perf_counter() - t0
     os.environ.update(CONJURE_MODEL_DIR=models, HF_HUB_OFFLINE="1")
 
@@ -137,13 +194,16 @@ def main() -> None:
     from backend.worker.device import resolve_device
 
     device = resolve_device(args.device)
+    condition = {"image": picture(work)} if args.image else {"prompt": "a red armchair"}
+    extra = {"output": "both", "mesher": args.mesher, "upsample": not args.no_upsample} \
+        if args.pipeline == "point-e" else {}
     spec = JobSpec.from_json({
         "type": "generate", "name": "bench", "seed": 0, "device": device, "output_dir": os.path.join(work, "out"),
-        "params": {"pipeline": args.pipeline, "prompt": "a red armchair", "steps": args.steps,
-                   "resolution": args.resolution, "face_budget": args.face_budget, "texture_size": args.texture_size,
-                   "preview_every": 0, "output": "both" if args.pipeline == "point-e" else "mesh"}})
+        "params": {"pipeline": args.pipeline, **condition, "steps": args.steps, "resolution": args.resolution,
+                   "face_budget": args.face_budget, "texture_size": args.texture_size, "preview_every": 0,
+                   **extra}})
     runs = []
-    for rep in range(2):  # the first run loads the models; the second is warm (what a user's next click costs)
+    for rep in range(args.runs):  # the first run loads the models; later ones are warm (a user's next click)
         events = []
         ctx = MeasuredContext(f"bench{rep}", spec, events.append)
         t0 = time.perf_counter()
@@ -152,7 +212,7 @@ def main() -> None:
         final = events[-1]
         assert final["event"] == "result", final
         runs.append((ctx, final, wall))
-    ctx, final, wall = runs[1]
+    ctx, final, wall = runs[-1]
 
     import bpy  # noqa: F401  (Blender as a module, as the tests use it)
     from backend.blender.importers import CandidatesImport as JobImport
@@ -170,14 +230,17 @@ def main() -> None:
     peaks["import_"] = round(max(before, rss_bytes()) / 2**20, 1)
     model_s = timings["encode"] + timings["sample"]
     rest_s = sum(v for k, v in timings.items() if k not in ("load", "encode", "sample"))
-    out = {"bench": "generate_stages", "pipeline": args.pipeline, "components": "full-size random" if args.full
-           else "tiny random", "device": device, "steps": args.steps, "resolution": args.resolution,
-           "face_budget": args.face_budget, "texture_size": args.texture_size, "build_models_s": round(build_s, 2),
-           "cold_job_s": round(runs[0][2], 3), "warm_job_s": round(wall, 3), "stage_s": timings,
+    meta = final["metadata"]
+    out = {"bench": "generate_stages", "pipeline": args.pipeline, "input": "image" if args.image else "text",
+           "components": "full-size random" if args.full else "tiny random", "device": device, "steps": args.steps,
+           **{k: meta[k] for k in ("point_e_base", "upsample", "mesher", "schedule", "points") if k in meta},
+           "resolution": args.resolution, "face_budget": args.face_budget, "texture_size": args.texture_size,
+           "build_models_s": round(build_s, 2), "cold_job_s": round(runs[0][2], 3),
+           "warm_job_s": round(wall, 3) if len(runs) > 1 else None, "stage_s": timings,
            "stage_peak_rss_mib": peaks, "faces": final["metadata"]["faces"]}
     if ctx.peak_cuda:
         out["stage_peak_cuda_mib"] = {k: round(v / 2**20, 1) for k, v in ctx.peak_cuda.items()}
-    if args.pipeline == "shap-e":
+    if args.pipeline == "shap-e" and not args.image:
         raw = raw_diffusers_seconds(models, "a red armchair", args.steps, device)
         out.update(raw_diffusers_latent_s=round(raw, 4), conjure_encode_sample_s=round(model_s, 4),
                    sampling_loop_overhead_pct=round(100 * (model_s - raw) / raw, 1),

@@ -84,6 +84,8 @@ def spec_from_props(context) -> JobSpec:
         "candidates": p.candidates, "resolution": p.resolution, "face_budget": p.face_budget,
         "texture_size": p.texture_size, "size": p.size, "output": p.output if p.output in pipelines()[p.pipeline].outputs else "mesh",
         "fp16": p.fp16, "cpu_offload": p.cpu_offload, "preview_every": p.preview_every, "roughness": p.roughness,
+        "schedule": p.schedule, "upsample": p.upsample, "mesher": p.mesher,
+        "point_e_base": p.point_e_base if p.pipeline == "point-e" and image and p.point_e_base != "DEFAULT" else "",
     }
     device = session.worker_config(context)["device"] if p.device == "PREFS" else p.device
     data = {"type": "generate", "name": name, "seed": p.seed, "output_dir": out_dir, "device": device,

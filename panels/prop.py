@@ -174,6 +174,14 @@ class CONJURE_PT_prop_advanced(ConjurePanel, bpy.types.Panel):
         if len(pipelines()[p.pipeline].outputs) > 1:
             layout.prop(p, "output")
         col = layout.column(align=True)
+        if p.pipeline == "shap-e":
+            col.prop(p, "schedule")
+        if p.pipeline == "point-e":
+            col.prop(p, "upsample")
+            if p.input_mode == "IMAGE":
+                col.prop(p, "point_e_base")
+            col.prop(p, "mesher")
+        col = layout.column(align=True)
         col.prop(p, "device")
         col.prop(p, "fp16")
         col.prop(p, "cpu_offload")

@@ -112,6 +112,25 @@ class ConjurePropProps(bpy.types.PropertyGroup):
     model: StringProperty(name="Model", description="Hub model id (owner/name) or a local model folder; "
                                                     "empty: the pipeline's default model")
     roughness: FloatProperty(name="Roughness", default=0.6, min=0.0, max=1.0, subtype="FACTOR")
+    schedule: EnumProperty(name="Schedule", items=[
+        ("reference", "Reference", "OpenAI's noise levels: sigma 160 down to 0.001, integer timesteps"),
+        ("diffusers", "Diffusers", "diffusers' scheduler config: sigma 403.4 down to 0.109, fractional timesteps"),
+    ], default="reference", description="Shap-E: the noise levels the prior is sampled over")
+    upsample: BoolProperty(name="Upsample", default=True,
+                           description="Point-E: run the upsampler after the base model (1,024 -> 4,096 points), "
+                                       "as the reference does")
+    point_e_base: EnumProperty(name="Picture Model", items=[
+        ("DEFAULT", "Reference Default", "base40M (CLIP image grid), as the reference's image example"),
+        ("base40M", "base40M", "40M parameters, CLIP image grid"),
+        ("base300M", "base300M", "300M parameters, CLIP image grid (slower, better)"),
+        ("base1B", "base1B", "1B parameters, CLIP image grid (slowest, best)"),
+        ("base40M-imagevec", "base40M-imagevec", "40M parameters, one CLIP image vector"),
+    ], default="DEFAULT", description="Point-E: the base model for pictures (prompts use base40M-textvec)")
+    mesher: EnumProperty(name="Mesher", items=[
+        ("auto", "Auto", "Point-E's learned SDF model if sdf.pt is downloaded, else Conjure's fit"),
+        ("learned", "Learned SDF", "Point-E's learned SDF model (needs sdf.pt)"),
+        ("fit", "Conjure Fit", "Conjure's own SDF fitted to the cloud"),
+    ], default="auto", description="Point-E: how the cloud becomes a mesh")
     name: StringProperty(name="Name", description="Base name of the objects and files "
                                                   "(empty: made from the prompt or the picture's name)")
 

@@ -206,6 +206,22 @@ def test_name_comes_from_the_prompt_and_is_unique(fresh_scene, tmp_path):
     assert spec.params.guidance == 7.5 and spec.device == "cpu" and spec.params.candidates == 3
 
 
+def test_fidelity_settings_reach_the_spec(fresh_scene, tmp_path):
+    """Shap-E's schedule and Point-E's upsampler, picture model and mesher (issue 15), defaults as the reference."""
+    import bpy
+    ops = mod("operators.prop")
+    p = set_text(fresh_scene, tmp_path)
+    assert (p.schedule, p.upsample, p.point_e_base, p.mesher) == ("reference", True, "DEFAULT", "auto")
+    params = ops.spec_from_props(bpy.context).params
+    assert (params.schedule, params.upsample, params.point_e_base, params.mesher) == ("reference", True, "", "auto")
+    p.pipeline, p.schedule, p.upsample, p.mesher, p.point_e_base = "point-e", "diffusers", False, "fit", "base1B"
+    params = ops.spec_from_props(bpy.context).params
+    assert (params.schedule, params.upsample, params.mesher) == ("diffusers", False, "fit")
+    assert params.point_e_base == ""  # a prompt: the picture model does not apply
+    p.input_mode, p.image_path = "IMAGE", write_png(tmp_path / "chair.png", 8, 8)
+    assert ops.spec_from_props(bpy.context).params.point_e_base == "base1B"
+
+
 # --------------------------------------------------------------------------- point clouds
 def test_point_cloud_import_from_ply(fresh_scene, tmp_path):
     import bpy
@@ -617,8 +633,10 @@ def test_panels_draw_in_every_state(fresh_scene, tmp_path):
     p = set_text(fresh_scene, tmp_path)
     log = _draw(panels.CONJURE_PT_prop, bpy.context)
     assert ("operator", ("conjure.prop_generate",), {"icon": "SHADERFX"}) in log
+    assert any(c[0] == "prop" and c[1][1] == "schedule" for c in _draw(panels.CONJURE_PT_prop_advanced, bpy.context))
     p.pipeline = "point-e"
-    assert any(c[0] == "prop" and c[1][1] == "output" for c in _draw(panels.CONJURE_PT_prop_advanced, bpy.context))
+    drawn = [c[1][1] for c in _draw(panels.CONJURE_PT_prop_advanced, bpy.context) if c[0] == "prop"]
+    assert {"output", "upsample", "mesher"} <= set(drawn) and "schedule" not in drawn
     # Image mode with a painted mask of another picture, a running job with a download and a preview.
     picture = write_png(tmp_path / "chair.png", 8, 8)
     p.input_mode, p.image_path = "IMAGE", write_png(tmp_path / "other.png", 8, 8)

@@ -62,6 +62,7 @@ def test_shap_e_prompt_to_textured_glb(models, tmp_path):
     assert np.isclose(np.max(hi - lo), 2.0) and np.isclose(lo[2], 0.0)
     m = final["metadata"]
     assert (m["prompt"], m["seed"], m["steps"], m["guidance"], m["pipeline"]) == ("a red chair", 0, 3, 15.0, "shap-e")
+    assert (m["schedule"], m["sigma_max"], m["sigma_min"]) == ("reference", 160.0, 0.001)
     for stage in ("load", "encode", "sample", "decode", "mesh", "clean", "decimate", "unwrap", "bake", "export"):
         assert stage in m["timings"], stage
     progress = [e for e in events if e["event"] == "progress"]
@@ -71,6 +72,27 @@ def test_shap_e_prompt_to_textured_glb(models, tmp_path):
     previews = [e for e in steps if e["preview"]]
     assert previews and all(e["preview_existed"] for e in previews)
     assert not os.path.exists(os.path.join(tmp_path, ".preview")), "previews must be cleaned when the job ends"
+
+
+def test_shap_e_diffusers_schedule_is_selectable_and_recorded(models, tmp_path):
+    final, _ = run(spec(tmp_path, prompt="a red chair", schedule="diffusers"))
+    assert final["event"] == "result", final.get("message")
+    m = final["metadata"]
+    assert m["schedule"] == "diffusers"
+    assert m["sigma_max"] == pytest.approx(403.4, abs=0.1) and m["sigma_min"] == pytest.approx(0.1086, abs=1e-4)
+
+
+def test_shap_e_guidance_between_0_and_1_guides_as_the_reference_does(models):
+    """The reference guides for every scale but 0 and 1 (diffusers only above 1): 0.5 mixes the pair."""
+    from backend.generate import shap_e
+
+    model = shap_e.load(spec("/tmp", prompt="x").params, "cpu")
+    emb = model.encode("a lamp", guided=True)
+    half = model.sample(emb, seed=1, steps=2, guidance=0.5)
+    one = model.sample(emb, seed=1, steps=2, guidance=1.0)  # 1 and 0: the conditional prediction alone
+    zero = model.sample(emb, seed=1, steps=2, guidance=0.0)
+    np.testing.assert_array_equal(one.numpy(), zero.numpy())
+    assert not np.allclose(half.numpy(), one.numpy())
 
 
 def test_renderer_from_config_has_empty_mc_tables_but_our_decode_meshes(models):
@@ -119,7 +141,9 @@ def test_cancel_between_sampling_steps_writes_nothing(models, tmp_path):
 def test_prompt_longer_than_the_tokenizer_limit_fails_before_sampling(models, tmp_path):
     final, events = run(spec(tmp_path, prompt="chair " * 80))
     assert final["event"] == "error"
-    assert "tokens long" in final["message"] and "at most 77" in final["message"]
+    msg = final["message"]
+    assert "402 tokens long" in msg and "at most 77" in msg and "325 tokens over" in msg  # 5 tokens a word
+    assert 'would silently cut it after "...' in msg and "shorten it" in msg
     assert not any("sampling" in e.get("message", "") for e in events)
 
 
@@ -151,6 +175,11 @@ def test_wrong_kind_of_model_folder_is_named(models, tmp_path):
     ({"prompt": "x", "output": "points"}, "params.output"),
     ({"prompt": "x", "pipeline": "dreamfusion"}, "params.pipeline"),
     ({"image": "/nonexistent.png"}, "params.image"),
+    ({"prompt": "x", "schedule": "karras"}, "params.schedule"),
+    ({"prompt": "x", "pipeline": "point-e", "upsample": "yes"}, "params.upsample"),
+    ({"prompt": "x", "pipeline": "point-e", "mesher": "poisson"}, "params.mesher"),
+    ({"prompt": "x", "pipeline": "point-e", "point_e_base": "base40M"}, "params.point_e_base"),
+    ({"prompt": "x", "point_e_base": "base40M-textvec"}, "params.point_e_base"),
     ({"prompt": "x", "mask": "/nonexistent.png"}, "params.mask"),
 ])
 def test_bad_inputs_are_refused_with_the_field_named(params, field, tmp_path):
@@ -187,15 +216,76 @@ def test_image_with_no_foreground_is_an_error(models, tmp_path):
 
 
 def test_point_e_prompt_to_points_and_mesh(models, tmp_path):
+    """The reference's text recipe: base40M-textvec, then the upsampler (4x the points), meshed with the
+    learned SDF model when sdf.pt is there."""
     from backend.mesh.ply import read_ply
 
     final, events = run(spec(tmp_path, pipeline="point-e", prompt="a chair", output="both", resolution=32))
     assert final["event"] == "result", final.get("message")
     xyz, rgb = read_ply(final["paths"]["ply"])
-    assert xyz.shape == (256, 3) and rgb.shape == (256, 3)
+    assert xyz.shape == (1024, 3) and rgb.shape == (1024, 3)  # 256 base points + 768 from the upsampler
     assert len(glb.read_glb(final["paths"]["glb"])["indices"]) > 0
-    assert final["metadata"]["pipeline"] == "point-e" and final["metadata"]["guidance"] == 3.0
+    m = final["metadata"]
+    assert m["pipeline"] == "point-e" and m["guidance"] == 3.0
+    assert (m["point_e_base"], m["upsample"], m["upsample_guidance"]) == ("base40M-textvec", True, 0.0)
+    assert m["mesher"] == "point-e learned SDF (sdf.pt)"
+    assert "sample" in m["timings"] and "upsample" in m["timings"]
+    messages = [e["message"] for e in events if e["event"] == "progress"]
+    assert any(msg.endswith(": sampling step 3/3") for msg in messages)
+    assert any(msg.endswith(": upsampling step 3/3") for msg in messages)
+    assert [e["step"] for e in events if e["event"] == "progress"] == \
+        sorted(e["step"] for e in events if e["event"] == "progress"), "progress ran backwards"
     assert any(e.get("preview") for e in events)
+
+
+def test_point_e_upsampler_off_and_conjure_fit(models, tmp_path):
+    from backend.mesh.ply import read_ply
+
+    final, _ = run(spec(tmp_path, pipeline="point-e", prompt="a chair", output="both", resolution=32,
+                        upsample=False, mesher="fit"))
+    assert final["event"] == "result", final.get("message")
+    assert read_ply(final["paths"]["ply"])[0].shape == (256, 3)
+    m = final["metadata"]
+    assert m["upsample"] is False and "upsample" not in m["timings"]
+    assert m["mesher"] == "conjure fitted SDF"
+
+
+def test_point_e_image_uses_the_grid_model_and_the_guided_upsampler(models, tmp_path):
+    from backend.mesh.ply import read_ply
+
+    image = _disc_image(tmp_path / "disc.png")
+    final, _ = run(spec(tmp_path / "out", pipeline="point-e", image=image, output="points"))
+    assert final["event"] == "result", final.get("message")
+    m = final["metadata"]
+    assert (m["point_e_base"], m["upsample"], m["upsample_guidance"]) == ("base40M", True, 3.0)
+    assert read_ply(final["paths"]["ply"])[0].shape == (1024, 3)
+    final, _ = run(spec(tmp_path / "vec", pipeline="point-e", image=image, output="points",
+                        point_e_base="base40M-imagevec"))
+    assert final["event"] == "result", final.get("message")
+    assert final["metadata"]["point_e_base"] == "base40M-imagevec"
+
+
+def test_point_e_learned_mesher_without_sdf_checkpoint_says_where_it_goes(tiny_model_dir, tmp_path, monkeypatch):
+    import shutil
+
+    models = tmp_path / "models"
+    shutil.copytree(tiny_model_dir, models)
+    os.remove(models / "point-e" / "sdf.pt")
+    monkeypatch.setenv("CONJURE_MODEL_DIR", str(models))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    try:
+        final, _ = run(spec(tmp_path / "a", pipeline="point-e", prompt="a chair", resolution=32, mesher="learned"))
+        assert final["event"] == "error" and "sdf.pt" in final["message"]
+        assert os.path.join(str(models), "point-e", "sdf.pt") in final["message"]
+        final, _ = run(spec(tmp_path / "b", pipeline="point-e", prompt="a chair", resolution=32, upsample=False))
+        assert final["event"] == "result", final.get("message")
+        assert final["metadata"]["mesher"] == "conjure fitted SDF"  # auto falls back to Conjure's fit
+        os.remove(models / "point-e" / "upsample.pt")
+        final, _ = run(spec(tmp_path / "c", pipeline="point-e", prompt="a chair", output="points"))
+        assert final["event"] == "error" and "upsample_40m.pt" in final["message"]
+        assert "turn Upsample off" in final["message"]
+    finally:
+        registry.clear_cache()
 
 
 def test_point_e_missing_checkpoint_says_where_to_put_it(tmp_path, monkeypatch):
@@ -279,8 +369,9 @@ def test_cutout_job_writes_mask_and_cutout(tmp_path):
 
 
 def test_point_colours_reach_blender_once_converted(models, tmp_path, monkeypatch):
-    """The colours the Point-E pipeline makes (linear) go through the worker's PLY and Blender's importer and come
-    back equal (up to 8-bit sRGB rounding). They used to be converted sRGB -> linear twice: mid-grey 0.214 -> 0.038."""
+    """The colours the Point-E pipeline makes (sRGB, as the reference writes them) go through the worker's PLY and
+    Blender's importer and come back as the same colours in linear RGB (Blender's space), converted exactly once.
+    They used to be converted sRGB -> linear twice: a colour meant as 0.214 arrived as 0.038."""
     bpy = pytest.importorskip("bpy")
     from backend.blender.importers import import_points
     from backend.blender.transaction import Transaction
@@ -297,7 +388,8 @@ def test_point_colours_reach_blender_once_converted(models, tmp_path, monkeypatc
     monkeypatch.setattr(point_e_pipeline.PointE, "points", recording)
     final, _ = run(spec(tmp_path, pipeline="point-e", prompt="a grey mug", output="points"))
     assert final["event"] == "result", final.get("message")
-    linear = made[0]
+    from backend.color import srgb_to_linear
+    linear = srgb_to_linear(made[0])
     assert linear.std() > 0.01  # a real spread of colours, not one value
     with Transaction() as tx:
         obj = import_points(tx, final["paths"]["ply"], name="colours")

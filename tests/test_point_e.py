@@ -335,3 +335,85 @@ def test_image_encoders_vector_and_grid():
                             | {"name": "CLIPImageGridPointDiffusionTransformer", "n_ctx": 16})
     xyz, rgb = sample(grid_model, embedding=grid)
     assert xyz.shape == (2, 16, 3) and np.isfinite(xyz).all()
+
+
+def test_upsampler_conditions_on_the_raw_base_sample():
+    """Point-E feeds the upsampler the base stage's unrounded sample; the output starts with it unchanged."""
+    raw = sampler.sample_points(tiny_model(), tiny_embedding(), generator=torch.Generator().manual_seed(0), steps=3)
+    assert raw.shape == (2, 6, 16) and not torch.equal(raw[:, 3:], raw[:, 3:].round())  # colours not yet rounded
+    up = tiny_model(TINY_UPSAMPLE)
+    big = sampler.upsample_points(up, raw, generator=torch.Generator().manual_seed(0), steps=3)
+    assert big.shape == (2, 6, 28)
+    assert torch.equal(big[:, :, :16], raw)
+    with pytest.raises(ValueError, match=r"low_res of shape \[B, 6, 16\]"):
+        sampler.upsample_points(up, raw[:, :, :8], generator=torch.Generator(), steps=1)
+
+
+# --------------------------------------------------------------------------- the learned SDF model (sdf.pt)
+# Point-E's CrossAttentionPointCloudSDFModel (point_e/models/sdf.py, perceiver.py) with the published "sdf" config:
+# width 256, 8 encoder layers (self-attention), 4 decoder layers (cross-attention), written out.
+SDF_TOP_KEYS = {"encoder_input_proj.weight": (256, 3), "encoder_input_proj.bias": (256,),
+                "decoder_input_proj.weight": (256, 3), "decoder_input_proj.bias": (256,),
+                "ln_post.weight": (256,), "ln_post.bias": (256,),
+                "output_proj.weight": (1, 256), "output_proj.bias": (1,)}
+SDF_DECODER_KEYS = {"attn.c_q.weight": (256, 256), "attn.c_q.bias": (256,),
+                    "attn.c_kv.weight": (512, 256), "attn.c_kv.bias": (512,),
+                    "attn.c_proj.weight": (256, 256), "attn.c_proj.bias": (256,),
+                    "ln_1.weight": (256,), "ln_1.bias": (256,), "ln_2.weight": (256,), "ln_2.bias": (256,),
+                    "mlp.c_fc.weight": (1024, 256), "mlp.c_fc.bias": (1024,),
+                    "mlp.c_proj.weight": (256, 1024), "mlp.c_proj.bias": (256,),
+                    "ln_3.weight": (256,), "ln_3.bias": (256,)}
+
+
+def test_sdf_model_state_dict_matches_point_e():
+    from backend.generate.point_e.sdf import SDF_CONFIG
+
+    model = checkpoint.build_model(SDF_CONFIG, device="meta")
+    want = dict(SDF_TOP_KEYS)
+    encoder_block = {"attn.c_qkv.weight": (768, 256), "attn.c_qkv.bias": (768,),
+                     "attn.c_proj.weight": (256, 256), "attn.c_proj.bias": (256,),
+                     "ln_1.weight": (256,), "ln_1.bias": (256,),
+                     "mlp.c_fc.weight": (1024, 256), "mlp.c_fc.bias": (1024,),
+                     "mlp.c_proj.weight": (256, 1024), "mlp.c_proj.bias": (256,),
+                     "ln_2.weight": (256,), "ln_2.bias": (256,)}
+    for i in range(8):
+        want.update({f"encoder.resblocks.{i}.{k}": v for k, v in encoder_block.items()})
+    for i in range(4):
+        want.update({f"decoder.resblocks.{i}.{k}": v for k, v in SDF_DECODER_KEYS.items()})
+    assert shapes(model) == want
+
+
+def test_sdf_model_cross_attention_matches_point_e_einsum():
+    """Point-E's QKVMultiheadCrossAttention: kv laid out per head as [k_h | v_h], q and k scaled by d^-1/4."""
+    from backend.generate.point_e.sdf import MultiheadCrossAttention
+
+    torch.manual_seed(0)
+    attn = MultiheadCrossAttention(width=16, heads=4, data_width=16, init_std=0.5)
+    x, data = torch.randn(2, 5, 16), torch.randn(2, 7, 16)
+    q = attn.c_q(x).view(2, 5, 4, -1)
+    k, v = torch.split(attn.c_kv(data).view(2, 7, 4, -1), 4, dim=-1)
+    scale = 1 / math.sqrt(math.sqrt(4))
+    w = torch.softmax(torch.einsum("bthc,bshc->bhts", q * scale, k * scale), dim=-1)
+    want = attn.c_proj(torch.einsum("bhts,bshc->bthc", w, v).reshape(2, 5, -1))
+    torch.testing.assert_close(attn(x, data), want, rtol=1e-5, atol=1e-6)
+
+
+def test_sdf_model_round_trip_and_shapes(tmp_path):
+    from backend.generate.tiny import tiny_point_e_configs
+
+    config = tiny_point_e_configs()["sdf"]
+    torch.manual_seed(0)
+    model = checkpoint.build_model(config).eval()
+    path = tmp_path / "sdf.pt"
+    checkpoint.save_model(model, path)
+    loaded = checkpoint.load_model(path, config)
+    cloud, query = torch.randn(1, 3, 100), torch.randn(1, 3, 30)
+    with torch.no_grad():
+        assert loaded(query, cloud).shape == (1, 30)
+        assert torch.equal(loaded(query, cloud), model(query, cloud))
+        latents = loaded.encode(cloud)  # encoded once, queried in batches
+        torch.testing.assert_close(torch.cat([loaded.predict(query[:, :, :10], latents),
+                                              loaded.predict(query[:, :, 10:], latents)], dim=1),
+                                   loaded.predict(query, latents))
+    with pytest.raises(ValueError, match="does not fit CrossAttentionPointCloudSDFModel"):
+        checkpoint.load_model(tiny_model().state_dict(), config)

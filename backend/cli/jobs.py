@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import os
 
-from ..generate.params import GENERATE_OUTPUTS, MAX_CANDIDATES
+from ..generate.params import GENERATE_OUTPUTS, MAX_CANDIDATES, POINT_E_BASES, POINT_E_MESHERS, SHAP_E_SCHEDULES
 from ..generate.pipelines import DEFAULT_PIPELINE, PIPELINES
 from ..jobs import JobSpec, load_spec_file
 from ..shapes.presets import DEFAULT_PRESET, PRESETS, preset_params
@@ -45,13 +45,25 @@ def cmd_run(args) -> int:
     return run_spec(args, _spec_from_args(args))
 
 
+def on_off(text: str) -> bool:
+    """``--flag on`` / ``--flag off`` (also yes/no, true/false, 1/0)."""
+    value = text.strip().lower()
+    if value in ("on", "yes", "true", "1"):
+        return True
+    if value in ("off", "no", "false", "0"):
+        return False
+    import argparse
+
+    raise argparse.ArgumentTypeError(f"expected on or off, got {text!r}")
+
+
 # Flags of `generate`: the panel's fields, named as in the spec (GenerateParams); --prop-size is params.size
 # (--size is the render's pixel size, as for every subcommand). name -> (type, help)
 GENERATE_FLAGS = {
     "pipeline": (str, f"model family: {' | '.join(PIPELINES)} (default {DEFAULT_PIPELINE})"),
     "model": (str, "hub model id (owner/name) or an absolute path to a model folder (default: the pipeline's own)"),
     "text_encoder": (str, "point-e: CLIP model for prompts and pictures (default openai/clip-vit-large-patch14)"),
-    "steps": (int, "diffusion steps, 1..1000 (default 64)"),
+    "steps": (int, "diffusion steps, 1..1000, for each Point-E stage (default 64)"),
     "guidance": (float, "classifier-free guidance, 0..100 (default: the model's own: Shap-E 15 text / 3 image, "
                         "Point-E 3)"),
     "candidates": (int, f"variants from consecutive seeds, 1..{MAX_CANDIDATES} (default 1)"),
@@ -62,6 +74,14 @@ GENERATE_FLAGS = {
     "output": (str, f"{' | '.join(GENERATE_OUTPUTS)} (points and both: point-e only; default mesh)"),
     "preview_every": (int, "write a preview PNG every N steps, 0 = none (default 8)"),
     "roughness": (float, "material roughness, 0..1 (default 0.6)"),
+    "schedule": (str, f"shap-e: noise schedule, {' | '.join(SHAP_E_SCHEDULES)} (default reference: OpenAI's, sigma "
+                      f"160..0.001 with integer timesteps; diffusers: the hub scheduler's, 403.4..0.109)"),
+    "upsample": (on_off, "point-e: run Point-E's upsampler after the base model (1,024 -> 4,096 points), on | off "
+                         "(default on, as the reference does)"),
+    "point_e_base": (str, f"point-e: base model; prompts: {' | '.join(POINT_E_BASES['text'])}, pictures: "
+                          f"{' | '.join(POINT_E_BASES['image'])} (default: the first of each)"),
+    "mesher": (str, f"point-e: cloud -> mesh, {' | '.join(POINT_E_MESHERS)} (default auto: Point-E's learned SDF "
+                    f"model if sdf.pt is on disk, else Conjure's fit)"),
 }
 
 

@@ -9,6 +9,10 @@ from ..jobs import (MAX_TEXTURE_SIZE, MIN_TEXTURE_SIZE, SpecError, check_choice,
 from .pipelines import DEFAULT_PIPELINE, PIPELINES, pipeline
 
 GENERATE_OUTPUTS = ("mesh", "points", "both")
+SHAP_E_SCHEDULES = ("reference", "diffusers")
+POINT_E_MESHERS = ("auto", "learned", "fit")
+# Point-E base models per input (the first is the reference's default); kept here so the spec stays torch-free.
+POINT_E_BASES = {"text": ("base40M-textvec",), "image": ("base40M", "base300M", "base1B", "base40M-imagevec")}
 MAX_PROMPT_CHARS = 2000
 MAX_CANDIDATES = 8
 MAX_RESOLUTION = 256
@@ -36,9 +40,10 @@ class GenerateParams:
     text_encoder: str = ""
     """point-e only: the CLIP model that embeds prompts and images ('' = openai/clip-vit-large-patch14)"""
     steps: int = 64
-    """diffusion steps (1..1000)"""
+    """diffusion steps (1..1000); Point-E's upsampler runs as many (the reference: 64 and 64)"""
     guidance: typing.Optional[float] = None
-    """classifier-free guidance scale (0..100); null = the model's usual value (Shap-E 15 text / 3 image, Point-E 3)"""
+    """classifier-free guidance scale (0..100); null = the model's usual value (Shap-E 15 text / 3 image, Point-E 3).
+    As in OpenAI's code, every scale but 0 and 1 guides (0 and 1: the conditional prediction alone)"""
     candidates: int = 1
     """how many variants to make from consecutive seeds (1..8); the user keeps one"""
     resolution: int = 128
@@ -59,6 +64,18 @@ class GenerateParams:
     """write a preview image every N diffusion steps (0 = none)"""
     roughness: float = 0.6
     """material roughness (0..1)"""
+    schedule: str = "reference"
+    """shap-e: the noise levels sampled. reference: OpenAI's (sigma 160 down to 0.001, integer timesteps, x0
+    clipped per guidance branch); diffusers: diffusers' scheduler config (sigma 403.4 down to 0.109, fractional
+    timesteps)"""
+    upsample: bool = True
+    """point-e: run Point-E's upsampler after the base model (1,024 -> 4,096 points), as the reference does"""
+    point_e_base: str = ""
+    """point-e: the base model. '' = the reference's (text: base40M-textvec; image: base40M). Pictures may also
+    use base300M, base1B (the reference's recommendation, image grid) or base40M-imagevec (CLIP image vector)"""
+    mesher: str = "auto"
+    """point-e: how the cloud becomes a mesh. auto: Point-E's learned SDF model (sdf.pt) if it is on disk, else
+    Conjure's fit; learned: the SDF model (an error if sdf.pt is missing); fit: Conjure's fitted SDF"""
 
     @property
     def mode(self) -> str:
@@ -109,6 +126,19 @@ class GenerateParams:
         object.__setattr__(self, "preview_every",
                            int(check_number("preview_every", self.preview_every, 0, 1000, integer=True)))
         object.__setattr__(self, "roughness", float(check_number("roughness", self.roughness, 0.0, 1.0)))
+        check_choice("schedule", self.schedule, SHAP_E_SCHEDULES)
+        if not isinstance(self.upsample, bool):
+            raise SpecError("upsample", f"must be true or false, got {self.upsample!r}")
+        check_choice("mesher", self.mesher, POINT_E_MESHERS)
+        if not isinstance(self.point_e_base, str):
+            raise SpecError("point_e_base", f"must be a string, got {type(self.point_e_base).__name__}")
+        if self.point_e_base:
+            if self.pipeline != "point-e":
+                raise SpecError("point_e_base", f"only the point-e pipeline has base models (this is {self.pipeline})")
+            allowed = POINT_E_BASES[self.mode]
+            if self.point_e_base not in allowed:
+                what = "a prompt" if self.mode == "text" else "a picture"
+                raise SpecError("point_e_base", f"{what} needs one of {', '.join(allowed)}; got {self.point_e_base!r}")
 
 
 CUTOUT_METHODS = ("auto", "alpha", "sam", "classic")

@@ -1,9 +1,13 @@
 """The registry of text/image -> 3D pipelines: one entry per model family, chosen by name in the job spec.
 
-A pipeline module exposes ``load(params, device, report) -> model`` where the model has ``ref``,
-``encode(condition, guided)``, ``sample(emb, seed, steps, guidance, on_step, check)``, ``preview(x0)``,
-``field(out) -> (sdf, color, lo, hi)`` and, if it makes clouds, ``points(out)``. Modules are imported only when a
-job runs (they import torch), so this file stays importable in Blender.
+A pipeline module exposes ``load(params, device, report) -> model``, ``sample_options(params) -> dict`` (extra
+keyword arguments of ``sample``, e.g. Shap-E's ``schedule``) and ``describe(model, params) -> dict`` (what ran, for
+the result's metadata). The model has ``ref``, ``encode(condition, guided)``,
+``sample(emb, seed, steps, guidance, on_step, check, **options)``, ``preview(x0)``,
+``field(out) -> (sdf, color, lo, hi)`` and, if it makes clouds, ``points(out)`` (sRGB colours, as PLY stores them);
+a model with a second diffusion stage has ``upsampler`` (not None when loaded) and ``upsample(out, steps, on_step,
+check)``. Guidance follows OpenAI's rule: every scale but 0 and 1 guides. Modules are imported only when a job runs
+(they import torch), so this file stays importable in Blender.
 """
 from __future__ import annotations
 
@@ -42,7 +46,7 @@ register_pipeline(Pipeline(
     "shap-e", ".shap_e", "Shap-E", "Latent diffusion to an implicit surface: clean meshes (OpenAI Shap-E)",
     guidance={"text": 15.0, "image": 3.0}))
 register_pipeline(Pipeline(
-    "point-e", ".point_e_pipeline", "Point-E", "Diffusion of a coloured point cloud, meshed afterwards (OpenAI Point-E)",
+    "point-e", ".point_e_pipeline", "Point-E", "Diffusion of a coloured point cloud, upsampled, meshed afterwards (OpenAI Point-E)",
     guidance={"text": 3.0, "image": 3.0}, outputs=("mesh", "points", "both"), text_encoder=True))
 
 PIPELINES = tuple(_PIPELINES)

@@ -4,8 +4,8 @@ A generate job runs in phases, each a slice of one progress bar:
 
     load (resolve / download / load the models; fails here, before any work, if a model is missing)
     encode (prompt or picture -> embedding)
-    per candidate: sample (diffusion steps, preview every N) -> decode -> mesh -> clean -> decimate
-                   -> unwrap -> bake -> export
+    per candidate: sample (diffusion steps, preview every N) -> upsample (Point-E's second stage, unless
+                   ``upsample`` is off) -> decode -> mesh -> clean -> decimate -> unwrap -> bake -> export
 
 Candidate k uses seed ``seed + k``, so candidate k of a batch is the same as a single run with that seed.
 """
@@ -24,6 +24,7 @@ from .pipelines import load_module
 
 LOAD_SHARE = 0.05       # of the progress bar: loading and encoding
 SAMPLE_SHARE = 0.6      # of each candidate's slice: the diffusion steps (the rest: meshing to export)
+UPSAMPLE_SHARE = 0.7    # of the diffusion steps' slice, when Point-E's upsampler runs (3,072 points, 4,353 tokens)
 
 
 def _condition(ctx, params):
@@ -70,6 +71,7 @@ def _run_generate(ctx) -> dict:
     device = resolve_device(spec.device)
     pipe = load_module(p.pipeline)
     guidance = p.guidance_scale
+    guided = guidance not in (0, 1)  # the reference's rule (Point-E and Shap-E): 0 and 1 both mean unguided
 
     def download(info: dict) -> None:
         done, total = info["done"], info["total"]
@@ -79,7 +81,7 @@ def _run_generate(ctx) -> dict:
         with ctx.stage("load", 1, 2):
             model = pipe.load(p, device, report=download)
         with ctx.stage("encode", 2, 2):  # encode() refuses a prompt longer than the tokenizer reads
-            emb = model.encode(_condition(ctx, p), guided=guidance > 1.0)
+            emb = model.encode(_condition(ctx, p), guided=guided)
 
     share = (1.0 - LOAD_SHARE) / p.candidates
     candidates = []
@@ -89,9 +91,8 @@ def _run_generate(ctx) -> dict:
         lo = LOAD_SHARE + k * share
         extras = {"conjure_spec": spec.to_json(), "prompt": p.prompt, "image": p.image, "pipeline": p.pipeline,
                   "model": model.ref, "seed": seed, "steps": p.steps, "guidance": guidance, "candidate": k,
-                  "device": device}
-        with ctx.span(lo, lo + share * SAMPLE_SHARE):
-            out = _sample(ctx, model, emb, seed, name)
+                  "device": device, **pipe.describe(model, p)}
+        out = _sample(ctx, pipe, model, emb, seed, name, lo, lo + share * SAMPLE_SHARE)
         with ctx.span(lo + share * SAMPLE_SHARE, lo + share):
             candidates.append(_finish(ctx, model, out, name, seed, extras))
     first = candidates[0]
@@ -100,20 +101,30 @@ def _run_generate(ctx) -> dict:
             "metadata": metadata}
 
 
-def _sample(ctx, model, emb, seed: int, name: str):
+def _sample(ctx, pipe, model, emb, seed: int, name: str, lo: float, hi: float):
+    """The diffusion stages, over the fraction [lo, hi] of the job's progress: ``sample``, then Point-E's
+    ``upsample`` when that model is loaded."""
     p = ctx.spec.params
     every = p.preview_every
 
-    def on_step(i: int, total: int, x0) -> None:
-        shot = None
-        if every and (i % every == 0 or i == total):
-            shot = preview.write_preview(preview.preview_folder(ctx.spec.output_dir, ctx.job_id), name, i,
-                                         model.preview(x0))
-        ctx.progress(i, total, f"{name}: sampling step {i}/{total}", preview=shot)
+    def on_step(what: str):
+        def report(i: int, total: int, x0) -> None:
+            shot = None
+            if every and (i % every == 0 or i == total):
+                shot = preview.write_preview(preview.preview_folder(ctx.spec.output_dir, ctx.job_id), name, i,
+                                             model.preview(x0))
+            ctx.progress(i, total, f"{name}: {what} step {i}/{total}", preview=shot)
+        return report
 
-    with ctx.stage("sample"):
-        return model.sample(emb, seed=seed, steps=p.steps, guidance=p.guidance_scale, on_step=on_step,
-                            check=ctx.check)
+    upsampler = getattr(model, "upsampler", None)
+    mid = hi - UPSAMPLE_SHARE * (hi - lo) if upsampler is not None else hi
+    with ctx.span(lo, mid), ctx.stage("sample"):
+        out = model.sample(emb, seed=seed, steps=p.steps, guidance=p.guidance_scale, on_step=on_step("sampling"),
+                           check=ctx.check, **pipe.sample_options(p))
+    if upsampler is not None:
+        with ctx.span(mid, hi), ctx.stage("upsample"):
+            out = model.upsample(out, steps=p.steps, on_step=on_step("upsampling"), check=ctx.check)
+    return out
 
 
 def _finish(ctx, model, out, name: str, seed: int, extras: dict) -> dict:
@@ -122,10 +133,9 @@ def _finish(ctx, model, out, name: str, seed: int, extras: dict) -> dict:
     paths = {}
     metadata = {k: v for k, v in extras.items() if k != "conjure_spec"}  # the spec goes into the GLB only
     if p.output in ("points", "both"):
-        from ..color import linear_to_srgb
         from ..mesh.ply import write_ply
 
-        xyz, rgb = model.points(out)
+        xyz, rgb = model.points(out)  # sRGB colours, as the reference writes them
         with ctx.stage("points"):
             os.makedirs(out_dir, exist_ok=True)
             if p.output == "points":   # the cloud alone is the result: normalise it like a mesh would be
@@ -133,11 +143,11 @@ def _finish(ctx, model, out, name: str, seed: int, extras: dict) -> dict:
                 scale, offset = fit_transform(xyz, p.size)
                 xyz = (xyz - offset) * scale
             paths["ply"] = os.path.join(out_dir, f"{name}.ply")
-            write_ply(paths["ply"], xyz, linear_to_srgb(rgb))  # model colours are linear; PLY holds sRGB
+            write_ply(paths["ply"], xyz, rgb)  # PLY holds sRGB; Blender converts to linear once, on import
             metadata["points"] = int(len(xyz))
     if p.output in ("mesh", "both"):
         with ctx.stage("decode"):
-            sdf, color, lo, hi = model.field(out)
+            sdf, color, lo, hi = model.field(out, p.mesher) if p.pipeline == "point-e" else model.field(out)
         asset = field_to_asset(
             ctx, sdf=sdf, color=color, lo=lo, hi=hi, resolution=p.resolution, face_budget=p.face_budget,
             texture_size=p.texture_size, roughness=p.roughness, out_dir=out_dir, name=name, extras=extras,

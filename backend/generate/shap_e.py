@@ -2,9 +2,12 @@
 
 We load diffusers' ``ShapEPipeline`` / ``ShapEImg2ImgPipeline`` (so the hub layouts ``openai/shap-e`` and
 ``openai/shap-e-img2img`` load as published) but run the sampling loop ourselves, because the pipeline's own loop has
-no hook for progress, previews or cancelling between steps. The loop is the pipeline's: CLIP embedding (text:
+no hook for progress, previews or cancelling between steps. Conditioning is the pipeline's: CLIP embedding (text:
 normalised ``text_embeds``; image: the patch tokens), classifier-free guidance against a zero embedding, the
-PriorTransformer predicting the clean latent, and the Heun scheduler.
+PriorTransformer predicting the clean latent. Sampling follows OpenAI's reference by default
+(``shap_e_sampling``: sigma 160 down to 0.001, integer timesteps, x0 clipped per branch, guidance for every scale
+but 0 and 1); ``schedule="diffusers"`` runs diffusers' Heun scheduler as its hub config sets it (403.4 down to 0.109,
+fractional timesteps) instead.
 
 Decoding does not use ``ShapERenderer.decode_to_mesh``: that writes the latent's weights into the renderer in place
 and meshes with marching-cubes tables stored as buffers, which are all zeros when a renderer is built from a config
@@ -13,7 +16,6 @@ passed functionally, and mesh it with Conjure's own marching cubes, so any rende
 """
 from __future__ import annotations
 
-import copy
 import json
 import math
 import os
@@ -58,16 +60,15 @@ class ShapE:
 
     # ------------------------------------------------------------------ conditioning
     def check_prompt(self, prompt: str) -> None:
-        """Raise ValueError if ``prompt`` is longer than the text encoder reads (it is never silently cut)."""
-        tok = self.pipe.tokenizer
-        n = len(tok(prompt).input_ids)
-        if n > tok.model_max_length:
-            raise ValueError(f"prompt is {n} tokens long; this model reads at most {tok.model_max_length} "
-                             f"(about {tok.model_max_length - 2} words or word pieces): shorten it")
+        """Raise ValueError if ``prompt`` is longer than the text encoder reads (it is never silently cut; the
+        message says how many tokens are over and where the reference would have cut it)."""
+        from .prompts import check_prompt_length
+
+        check_prompt_length(self.pipe.tokenizer, prompt)
 
     def encode(self, cond, guided: bool):
         """Conditioning for the prior: a prompt (str) or a picture (PIL RGB). With ``guided`` the zero
-        (unconditional) embedding comes first, as the sampler's batch expects."""
+        (unconditional) embedding follows the conditional one, the reference's order."""
         import torch
 
         with torch.no_grad():
@@ -83,42 +84,41 @@ class ShapE:
                 enc = self.pipe.image_encoder
                 emb = enc(pixels.to(self.pipe._execution_device, dtype=enc.dtype))["last_hidden_state"][:, 1:, :]
             if guided:
-                emb = torch.cat([torch.zeros_like(emb), emb])
+                emb = torch.cat([emb, torch.zeros_like(emb)])
             if self.mode == "text":
                 emb = math.sqrt(emb.shape[1]) * emb
         return emb
 
     # ------------------------------------------------------------------ sampling
-    def sample(self, emb, *, seed: int, steps: int, guidance: float, on_step=None, check=None):
-        """Run the prior for ``steps`` scheduler steps from seeded noise. ``on_step(i, total, x0)`` gets the
-        current clean-latent estimate; ``check()`` may raise to cancel. Returns latents [1, tokens, width]."""
+    def sample(self, emb, *, seed: int, steps: int, guidance: float, on_step=None, check=None,
+               schedule: str = "reference"):
+        """Run the prior from seeded noise. ``on_step(i, total, x0)`` gets the current clean-latent estimate
+        after each model call; ``check()`` may raise to cancel. ``emb`` is ``encode``'s (guided when it has two
+        rows: conditional, then zeros). Guidance follows the reference's rule: any scale but 0 and 1 guides, pairing
+        a one-row embedding with zeros if need be; 0 and 1 use the conditional row alone.
+        Returns latents [1, tokens, width]."""
         import torch
 
-        prior = self.pipe.prior
-        sched = copy.deepcopy(self.pipe.scheduler)  # schedulers keep per-run state; from_config costs 25 ms
-        device = self.pipe._execution_device
-        sched.set_timesteps(steps, device=device)
+        from . import shap_e_sampling as sampling
+
+        if sampling.is_guided(guidance) and emb.shape[0] == 1:
+            emb = torch.cat([emb, torch.zeros_like(emb)])
+        elif not sampling.is_guided(guidance):
+            emb = emb[:1]
+
+        prior, dtype = self.pipe.prior, self.dtype
         n, width = prior.config.num_embeddings, prior.config.embedding_dim
         gen = torch.Generator(device="cpu").manual_seed(int(seed))
-        noise = torch.randn((1, n * width), generator=gen, dtype=torch.float32)
-        latents = (noise.to(device) * sched.init_noise_sigma).to(self.dtype).reshape(1, n, width)
-        guided = emb.shape[0] == 2
-        timesteps = sched.timesteps
+        noise = torch.randn((1, n * width), generator=gen, dtype=torch.float32)  # the reference's one draw
+        noise = noise.to(self.pipe._execution_device).reshape(1, n, width)  # the loop runs in float32
+
+        def model_fn(x_in, t):
+            pred = prior(x_in.to(dtype), timestep=t, proj_embedding=emb.to(dtype)).predicted_image_embedding
+            return pred.split(x_in.shape[2], dim=2)[0].float()
+
         with torch.no_grad():
-            for i, t in enumerate(timesteps):
-                if check is not None:
-                    check()
-                x = torch.cat([latents] * 2) if guided else latents
-                x = sched.scale_model_input(x, t)
-                pred = prior(x, timestep=t, proj_embedding=emb.to(self.dtype)).predicted_image_embedding
-                pred = pred.split(x.shape[2], dim=2)[0]
-                if guided:
-                    uncond, cond = pred.chunk(2)
-                    pred = uncond + guidance * (cond - uncond)
-                latents = sched.step(pred, timestep=t, sample=latents).prev_sample
-                if on_step is not None:
-                    on_step(i + 1, len(timesteps), pred)
-        return latents
+            return sampling.sample(schedule, model_fn, noise, scheduler=self.pipe.scheduler, steps=steps,
+                                   guidance_scale=guidance, callback=on_step, check=check).to(dtype)
 
     def preview(self, latent) -> np.ndarray:
         """A small front view of a (partly denoised) latent's shape."""
@@ -131,41 +131,71 @@ class ShapE:
     def field(self, latent):
         """The latent's implicit function as numpy callables (Conjure's convention: SDF < 0 inside, Z up,
         linear RGB), plus its bounds. The renderer is not modified."""
-        import torch
-        from torch.func import functional_call
+        return stf_field(self.renderer, latent)
 
-        r = self.renderer
-        dev = next(r.mlp.parameters()).device
-        dtype = next(r.mlp.parameters()).dtype
+
+def stf_query(renderer, latent):
+    """``query(points Float[N, 3]) -> (signed_distance [N], channels [N, 3])``: the renderer's STF field for
+    ``latent`` ([1, tokens, d_latent], or flat [1, tokens * d_latent]) as the reference computes it (signed
+    distance positive inside, sRGB channels in 0..1), float64 numpy. The latent's weights are passed
+    functionally: the renderer is not modified."""
+    import torch
+    from torch.func import functional_call
+
+    r = renderer
+    dev = next(r.mlp.parameters()).device
+    dtype = next(r.mlp.parameters()).dtype
+    if latent.ndim == 2:
+        latent = latent.reshape(latent.shape[0], -1, r.config.d_latent)
+    with torch.no_grad():
+        projected = r.params_proj(latent.to(dev, dtype))
+    params = {k: v.detach() for k, v in r.mlp.named_parameters()}
+    for name, value in projected.items():
+        if name.startswith("nerstf.") and name[len("nerstf."):] in params:
+            params[name[len("nerstf."):]] = value.squeeze(0)
+
+    def query(pts: np.ndarray):
+        sd, rgb = [], []
         with torch.no_grad():
-            projected = r.params_proj(latent.to(dev, dtype))
-        params = {k: v.detach() for k, v in r.mlp.named_parameters()}
-        for name, value in projected.items():
-            if name.startswith("nerstf.") and name[len("nerstf."):] in params:
-                params[name[len("nerstf."):]] = value.squeeze(0)
-        lo = r.volume.bbox_min.detach().cpu().numpy().astype(np.float64)
-        hi = r.volume.bbox_max.detach().cpu().numpy().astype(np.float64)
+            for i in range(0, len(pts), QUERY_BATCH):
+                p = torch.from_numpy(np.ascontiguousarray(pts[i:i + QUERY_BATCH])).to(dev, dtype)[None]
+                out = functional_call(r.mlp, params, args=(), kwargs=dict(
+                    position=p, direction=None, ts=None, nerf_level="fine", rendering_mode="stf"))
+                sd.append(out.signed_distance[0, :, 0].float().cpu().numpy())
+                rgb.append(out.channels[0].float().cpu().numpy())
+        return np.concatenate(sd).astype(np.float64), np.concatenate(rgb).astype(np.float64)
 
-        def query(pts: np.ndarray):
-            sd, rgb = [], []
-            with torch.no_grad():
-                for i in range(0, len(pts), QUERY_BATCH):
-                    p = torch.from_numpy(np.ascontiguousarray(pts[i:i + QUERY_BATCH])).to(dev, dtype)[None]
-                    out = functional_call(r.mlp, params, args=(), kwargs=dict(
-                        position=p, direction=None, ts=None, nerf_level="fine", rendering_mode="stf"))
-                    sd.append(out.signed_distance[0, :, 0].float().cpu().numpy())
-                    rgb.append(out.channels[0].float().cpu().numpy())
-            return np.concatenate(sd).astype(np.float64), np.concatenate(rgb).astype(np.float64)
+    return query
 
-        def sdf(pts: np.ndarray) -> np.ndarray:
-            # Shap-E's field is positive inside; outside its box it is forced to "outside" so the mesh closes.
-            box = np.max(np.abs(pts - (lo + hi) / 2) - (hi - lo) / 2, axis=1)
-            return np.maximum(-query(pts)[0], box)
 
-        def color(pts: np.ndarray) -> np.ndarray:
-            return srgb_to_linear(query(pts)[1])
+def stf_field(renderer, latent):
+    """``(sdf, color, lo, hi)`` of a latent (Conjure's convention: SDF < 0 inside, linear RGB) from ``stf_query``."""
+    query = stf_query(renderer, latent)
+    lo = renderer.volume.bbox_min.detach().cpu().numpy().astype(np.float64)
+    hi = renderer.volume.bbox_max.detach().cpu().numpy().astype(np.float64)
 
-        return sdf, color, lo, hi
+    def sdf(pts: np.ndarray) -> np.ndarray:
+        # Shap-E's field is positive inside; outside its box it is forced to "outside" so the mesh closes.
+        box = np.max(np.abs(pts - (lo + hi) / 2) - (hi - lo) / 2, axis=1)
+        return np.maximum(-query(pts)[0], box)
+
+    def color(pts: np.ndarray) -> np.ndarray:
+        return srgb_to_linear(query(pts)[1])
+
+    return sdf, color, lo, hi
+
+
+def sample_options(params) -> dict:
+    """What ``ShapE.sample`` takes from a job's params beyond the common arguments."""
+    return {"schedule": params.schedule}
+
+
+def describe(model, params) -> dict:
+    """Result metadata: which noise schedule ran, and its range."""
+    from .shap_e_sampling import sigma_range
+
+    sigma_max, sigma_min = sigma_range(params.schedule, model.pipe.scheduler, params.steps)
+    return {"schedule": params.schedule, "sigma_max": round(sigma_max, 3), "sigma_min": round(sigma_min, 4)}
 
 
 def load(params: "jobs.GenerateParams", device: str, report=None) -> ShapE:

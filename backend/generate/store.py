@@ -16,7 +16,9 @@ from typing import Callable
 
 POINT_E_URL = "https://openaipublic.azureedge.net/main/point-e/"
 # Point-E's published checkpoints (not on the hub): file name -> what it is.
-POINT_E_CHECKPOINTS = {"base40M-textvec": "base_40m_textvec.pt"}
+POINT_E_CHECKPOINTS = {"base40M-textvec": "base_40m_textvec.pt", "base40M-imagevec": "base_40m_imagevec.pt",
+                       "base40M": "base_40m.pt", "base300M": "base_300m.pt", "base1B": "base_1b.pt",
+                       "upsample": "upsample_40m.pt", "sdf": "sdf.pt"}
 
 
 class ModelMissing(RuntimeError):

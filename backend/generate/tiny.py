@@ -161,22 +161,63 @@ def build_clip(root: str, repo_id: str = "openai/clip-vit-large-patch14") -> str
     return snap
 
 
-def build_point_e(root: str, names=("base40M-textvec", "base40M-imagevec"), points: int = 256) -> list[str]:
-    """Tiny Point-E vector models as ``<root>/point-e/<name>.pt``, each with its ``<name>.json`` config
-    (``points`` per cloud; the published models make 1024)."""
-    import torch
-    from .point_e import checkpoint, transformer
+POINT_E_NAMES = ("base40M-textvec", "base40M-imagevec", "base40M", "upsample", "sdf")
 
-    config = dict(transformer.TINY_CONFIG, feature_dim=TEXT_WIDTH, n_ctx=points)
+
+def tiny_point_e_configs(points: int = 256) -> dict[str, dict]:
+    """Tiny configs of every Point-E model Conjure runs, sized to the tiny CLIP (vectors of ``TEXT_WIDTH``; grids
+    of the vision tower's ``TEXT_WIDTH`` channels over (32 / 8)^2 = 16 patches). The upsampler adds 3 points per
+    base point, as the published one does (1,024 -> 4,096)."""
+    from .point_e import transformer
+    from .point_e.sdf import SDF_CONFIG
+
+    vec = dict(transformer.TINY_CONFIG, feature_dim=TEXT_WIDTH, n_ctx=points)
+    grid_keys = {"grid_feature_dim": TEXT_WIDTH, "grid_size": 4}
+    trunk = {k: v for k, v in vec.items() if k not in ("name", "token_cond", "feature_dim")}
+    published_up = transformer.MODEL_CONFIGS["upsample"]
+    return {
+        "base40M-textvec": vec,
+        "base40M-imagevec": vec,
+        "base40M": {**trunk, **grid_keys, "name": "CLIPImageGridPointDiffusionTransformer"},
+        "upsample": {**trunk, **grid_keys, "name": published_up["name"], "n_ctx": 3 * points, "cond_ctx": points,
+                     "channel_scales": published_up["channel_scales"],
+                     "channel_biases": published_up["channel_biases"]},
+        "sdf": {**SDF_CONFIG, "width": 16, "encoder_layers": 1, "decoder_layers": 1, "encoder_heads": 2,
+                "decoder_heads": 2, "n_ctx": 4 * points},
+    }
+
+
+def calibrate_sdf(model, seed: int = 1234) -> None:
+    """Shift a random SDF model's output so a ball-shaped cloud gives a surface: zero at the median over Point-E's
+    meshing cube (a random model's value is otherwise about constant, and there is no surface to mesh)."""
+    import torch
+
+    gen = torch.Generator().manual_seed(seed)
+    cloud = torch.nn.functional.normalize(torch.randn(1, 3, 256, generator=gen), dim=1) * 0.3
+    query = torch.rand(1, 3, 2048, generator=gen) * 1.02 - 0.51
+    with torch.no_grad():
+        model.output_proj.bias -= model(query, cloud).median()
+
+
+def build_point_e(root: str, names=POINT_E_NAMES, points: int = 256) -> list[str]:
+    """Tiny Point-E models as ``<root>/point-e/<name>.pt``, each with its ``<name>.json`` config
+    (``points`` per base cloud; the published models make 1024)."""
+    import torch
+    from .point_e import checkpoint
+
+    configs = tiny_point_e_configs(points)
     folder = os.path.join(root, "point-e")
     os.makedirs(folder, exist_ok=True)
     paths = []
     for i, name in enumerate(names):
         torch.manual_seed(3 + i)
+        model = checkpoint.build_model(configs[name])
+        if name == "sdf":
+            calibrate_sdf(model)
         path = os.path.join(folder, f"{name}.pt")
-        checkpoint.save_model(transformer.build_model(config), path)
+        checkpoint.save_model(model, path)
         with open(os.path.join(folder, f"{name}.json"), "w") as f:
-            json.dump(config, f, indent=1)
+            json.dump(configs[name], f, indent=1)
         paths.append(path)
     return paths
 

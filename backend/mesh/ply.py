@@ -15,11 +15,13 @@ _PLY_TYPES = {"char": "i1", "int8": "i1", "uchar": "u1", "uint8": "u1", "short":
 
 
 # Not trimesh's PLY export: it always adds an alpha property and its own comment line.
-def write_ply(path: str, xyz, rgb) -> None:
-    """A binary little-endian PLY of the cloud (float x, y, z; uchar red, green, blue), written atomically.
+def ply_bytes(xyz, rgb) -> bytes:
+    """The bytes of a binary little-endian PLY of the cloud (float x, y, z; uchar red, green, blue), exactly as
+    Point-E's ``write_ply`` writes them: the same header, and colour bytes ``round_half_even(rgb * 255.499)``
+    computed in float32 (so a colour k/255 gives back k, and 0.998 gives 255).
     ``rgb`` is Float[N, 3] in 0..1 as it should appear in the file (sRGB, the PLY convention); see backend/color.py."""
     xyz = np.asarray(xyz, dtype=np.float64)
-    rgb = np.asarray(rgb, dtype=np.float64)
+    rgb = np.asarray(rgb, dtype=np.float32)
     if xyz.ndim != 2 or xyz.shape[1] != 3 or rgb.shape != xyz.shape:
         raise ValueError(f"rgb must be [N, 3] like xyz, got positions {xyz.shape} and colours {rgb.shape}")
     if not (np.isfinite(xyz).all() and np.isfinite(rgb).all()):
@@ -31,12 +33,18 @@ def write_ply(path: str, xyz, rgb) -> None:
     for i, name in enumerate("xyz"):
         data[name] = xyz[:, i]
     for i, name in enumerate(("red", "green", "blue")):
-        data[name] = np.round(rgb[:, i] * 255.0).astype(np.uint8)
-    header = ("ply\nformat binary_little_endian 1.0\ncomment written by Conjure\n"
+        # Point-E (point_e/util/ply_util.py): float32 product with 255.499, numpy's round (half to even)
+        data[name] = np.round(rgb[:, i] * np.float32(255.499)).astype(np.uint8)
+    header = ("ply\nformat binary_little_endian 1.0\n"
               f"element vertex {len(xyz)}\n"
               "property float x\nproperty float y\nproperty float z\n"
               "property uchar red\nproperty uchar green\nproperty uchar blue\nend_header\n")
-    atomic_write(path, header.encode("ascii") + data.tobytes())
+    return header.encode("ascii") + data.tobytes()
+
+
+def write_ply(path: str, xyz, rgb) -> None:
+    """``ply_bytes(xyz, rgb)`` written atomically to ``path``."""
+    atomic_write(path, ply_bytes(xyz, rgb))
 
 
 def read_ply(path: str) -> tuple[np.ndarray, np.ndarray]:

@@ -11,7 +11,15 @@ from typing import Mapping
 
 import torch
 
-from .transformer import PointDiffusionTransformer, build_model
+from .sdf import CrossAttentionPointCloudSDFModel, build_sdf_model
+from .transformer import PointDiffusionTransformer, build_model as build_transformer
+
+
+def build_model(config: dict, device=None, dtype=None) -> torch.nn.Module:
+    """Any Point-E model from its config: a point diffusion transformer, or the SDF model (``sdf.pt``)."""
+    if config.get("name") == "CrossAttentionPointCloudSDFModel":
+        return build_sdf_model(config, device=device, dtype=dtype)
+    return build_transformer(config, device=device, dtype=dtype)
 
 
 def read_state_dict(path: str) -> dict[str, torch.Tensor]:
@@ -56,7 +64,7 @@ def check_state_dict(model: torch.nn.Module, state: Mapping[str, torch.Tensor], 
 
 
 def load_model(source: str | os.PathLike | Mapping[str, torch.Tensor], config: dict, device="cpu",
-               dtype: torch.dtype = torch.float32) -> PointDiffusionTransformer:
+               dtype: torch.dtype = torch.float32) -> PointDiffusionTransformer | CrossAttentionPointCloudSDFModel:
     """A Point-E model built from ``config`` with the weights of ``source`` (a file path or a state dict),
     on ``device`` in ``dtype``, in eval mode.
 

@@ -37,7 +37,11 @@ UPSAMPLE_SAMPLING = {"steps": 64, "sigma_min": 1e-3, "sigma_max": 160.0, "s_chur
 
 # --------------------------------------------------------------------------- schedules
 def beta_schedule(name: str, timesteps: int) -> np.ndarray:
-    """Betas (float64) of the "cosine" (Nichol & Dhariwal) or "linear" (Ho et al., rescaled to T steps) schedule."""
+    """Betas (float64) of the "cosine" (Nichol & Dhariwal), "linear" (Ho et al., rescaled to T steps) or "exp"
+    (Shap-E: ``alpha_bar(s) = exp(-12 s)``) schedule."""
+    if name == "exp":
+        return np.array([min(1 - math.exp(-12 * (i + 1) / timesteps) / math.exp(-12 * i / timesteps), 0.999)
+                         for i in range(timesteps)], dtype=np.float64)
     if name == "linear":
         scale = 1000.0 / timesteps
         return np.linspace(scale * 1e-4, scale * 0.02, timesteps, dtype=np.float64)
@@ -47,7 +51,7 @@ def beta_schedule(name: str, timesteps: int) -> np.ndarray:
 
         return np.array([min(1 - alpha_bar((i + 1) / timesteps) / alpha_bar(i / timesteps), 0.999)
                          for i in range(timesteps)], dtype=np.float64)
-    raise ValueError(f"unknown beta schedule {name!r}; known: cosine, linear")
+    raise ValueError(f"unknown beta schedule {name!r}; known: cosine, linear, exp")
 
 
 def _at(values: np.ndarray, t: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
@@ -87,16 +91,19 @@ class GaussianDiffusion:
         """The noise level ``sqrt(1 / alpha_bar - 1)`` of each timestep (the Karras view of the DDPM)."""
         return self.sqrt_recipm1_alphas_cumprod
 
-    def sigma_to_t(self, sigma: float) -> int:
-        """The timestep with ``alpha_bar = 1 / (sigma^2 + 1)``, linearly interpolated and floored (Point-E)."""
-        alpha_bar = 1.0 / (sigma ** 2 + 1)
+    def sigma_to_t_float(self, sigma: float) -> float:
+        """The (fractional) timestep with ``alpha_bar = 1 / (sigma^2 + 1)``, linearly interpolated in float64."""
+        alpha_bar = 1.0 / (float(sigma) ** 2 + 1)
         if alpha_bar > self.alphas_cumprod[0]:
-            return 0
+            return 0.0
         if alpha_bar <= self.alphas_cumprod[-1]:
-            return self.num_timesteps - 1
+            return float(self.num_timesteps - 1)
         # alphas_cumprod decreases with t; np.interp wants increasing x
-        t = np.interp(alpha_bar, self.alphas_cumprod[::-1], np.arange(self.num_timesteps - 1, -1, -1))
-        return int(t)
+        return float(np.interp(alpha_bar, self.alphas_cumprod[::-1], np.arange(self.num_timesteps - 1, -1, -1)))
+
+    def sigma_to_t(self, sigma: float) -> int:
+        """The timestep the model is given for ``sigma``: ``sigma_to_t_float`` truncated (Point-E, Shap-E)."""
+        return int(self.sigma_to_t_float(sigma))
 
     def q_sample(self, x_start: torch.Tensor, t: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
         """x_t ~ q(x_t | x_0) for the given noise."""
@@ -200,13 +207,15 @@ def karras_sample(model: Callable, diffusion: GaussianDiffusion, shape: tuple[in
                   rho: float = 7.0, s_churn: float = 3.0, s_tmin: float = 0.0, s_tmax: float = float("inf"),
                   s_noise: float = 1.0, clip_denoised: bool = True, device=None,
                   callback: Callable[[int, int, torch.Tensor], None] | None = None,
-                  check: Callable[[], None] | None = None) -> torch.Tensor:
+                  check: Callable[[], None] | None = None,
+                  noise: Callable[[tuple], torch.Tensor] | None = None) -> torch.Tensor:
     """Sample ``shape = (B, C, N)`` with Heun steps and churn (Karras et al. Algorithm 2, as Point-E runs it).
 
     ``model(x, t, **model_kwargs)`` is a Point-E model. With guidance (``guidance_scale`` not 0 or 1) every
     tensor in ``model_kwargs`` gets a zero unconditional twin and the x0 predictions mix as
     ``uncond + scale * (cond - uncond)``. All noise comes from ``generator`` (the same seed gives the same
-    bytes on a given device). ``check()`` runs before every model call (raise in it to cancel);
+    bytes on a given device); ``noise(shape)``, when given, supplies the draws instead (x_T first, then one per
+    churned step: Point-E's order). ``check()`` runs before every model call (raise in it to cancel);
     ``callback(step, steps, x0)`` after every step with the current x0 prediction in data units.
     Returns the final sample ``[B, C, N]`` in data units (float32).
     """
@@ -217,10 +226,12 @@ def karras_sample(model: Callable, diffusion: GaussianDiffusion, shape: tuple[in
         raise ValueError(f"need 0 < sigma_min < sigma_max, got {sigma_min}, {sigma_max}")
     device = torch.device(device) if device is not None else _device_of(model)
     denoise = _make_denoiser(model, diffusion, model_kwargs or {}, guidance_scale, clip_denoised, check)
+    draw = (lambda: noise(shape).to(device=device, dtype=torch.float32)) if noise is not None \
+        else (lambda: _randn(shape, generator, device))
 
     # 2. Start from pure noise at sigma_max
     sigmas = karras_sigmas(steps, sigma_min, sigma_max, rho).tolist()
-    x = _randn(shape, generator, device) * sigmas[0]
+    x = draw() * sigmas[0]
 
     # 3. Heun steps with churn: raise the noise to sigma_hat, step to the next sigma, correct with a 2nd slope
     x0 = x
@@ -229,7 +240,7 @@ def karras_sample(model: Callable, diffusion: GaussianDiffusion, shape: tuple[in
         gamma = min(s_churn / steps, math.sqrt(2) - 1) if s_tmin <= sigma <= s_tmax else 0.0
         sigma_hat = sigma * (gamma + 1)
         if gamma > 0:
-            x = x + _randn(shape, generator, device) * s_noise * math.sqrt(sigma_hat ** 2 - sigma ** 2)
+            x = x + draw() * s_noise * math.sqrt(sigma_hat ** 2 - sigma ** 2)
         x0 = denoise(x, sigma_hat)
         d = (x - x0) / sigma_hat
         if sigma_next == 0:  # last step: Euler (lands on x0)

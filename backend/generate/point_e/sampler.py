@@ -5,7 +5,8 @@ CLIP comes from transformers (``CLIPTextModelWithProjection`` / ``CLIPVisionMode
 Point-E's ``FrozenImageCLIP``; an all-zero embedding is the unconditional input of classifier-free guidance.
 
 Point clouds leave this module as float32 numpy arrays: ``xyz [B, N, 3]`` (Point-E's objects fit roughly in
-[-0.5, 0.5]^3, z up) and ``rgb [B, N, 3]`` in 0..1 (quantised to 8 bits, as Point-E does).
+[-0.5, 0.5]^3, z up) and ``rgb [B, N, 3]`` in 0..1 (quantised to 8 bits, as Point-E does). The raw samples
+(``sample_points``, ``upsample_points``) are ``[B, 6, N]`` tensors in data units: xyz, then RGB in 0..255, unrounded.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from .transformer import (CLIPGridPointDiffusionTransformer, CLIPGridUpsamplePoi
                           UpsamplePointDiffusionTransformer)
 
 Callback = Callable[[int, int, torch.Tensor], None]
+Noise = Callable[[tuple], torch.Tensor]
 
 
 # --------------------------------------------------------------------------- CLIP embeddings
@@ -35,11 +37,10 @@ def encode_text_clip(text_model, tokenizer, prompts: Sequence[str]) -> torch.Ten
     prompts = [prompts] if isinstance(prompts, str) else list(prompts)
     if not prompts:
         raise ValueError("no prompts to encode")
-    limit = tokenizer.model_max_length
-    for i, ids in enumerate(tokenizer(prompts, truncation=False, verbose=False)["input_ids"]):
-        if len(ids) > limit:
-            raise ValueError(f"prompt {i} is {len(ids)} tokens long; the CLIP text encoder takes at most {limit} "
-                             f"(start and end tokens included). Shorten it.")
+    from ..prompts import check_prompt_length
+
+    for i, prompt in enumerate(prompts):
+        check_prompt_length(tokenizer, prompt, what=f"prompt {i}")
     enc = tokenizer(prompts, padding=True, return_tensors="pt").to(text_model.device)
     emb = text_model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).text_embeds
     return F.normalize(emb.float(), dim=-1)
@@ -69,10 +70,14 @@ def encode_image_clip_grid(vision_model, processor, images: Sequence) -> torch.T
 
 
 # --------------------------------------------------------------------------- sampling
-def _to_xyz_rgb(points: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
-    """``[B, 6, N]`` in data units -> xyz ``[B, N, 3]`` and rgb ``[B, N, 3]`` in 0..1 (8-bit quantised)."""
+def to_point_cloud(points: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+    """A raw sample ``[B, 6, N]`` in data units -> xyz ``[B, N, 3]`` and rgb ``[B, N, 3]`` in 0..1, float32.
+
+    Exactly Point-E's ``PointCloudSampler.output_to_point_clouds``: colours ``clamp(0, 255).round() / 255`` in
+    float32 (``torch.round`` rounds half to even). The colours are sRGB-encoded, as Point-E's data is.
+    """
     xyz = points[:, :3].permute(0, 2, 1)
-    rgb = points[:, 3:6].clamp(0, 255).round().permute(0, 2, 1) / 255.0
+    rgb = points[:, 3:6].float().clamp(0, 255).round().permute(0, 2, 1) / 255.0
     return (xyz.float().cpu().numpy().astype(np.float32, copy=False),
             rgb.float().cpu().numpy().astype(np.float32, copy=False))
 
@@ -81,36 +86,43 @@ def _model_device(model: torch.nn.Module) -> torch.device:
     return next(model.parameters()).device
 
 
-def sample_point_cloud(model: PointDiffusionTransformer, embedding: torch.Tensor | None, *,
-                       generator: torch.Generator, num_points: int | None = None,
-                       steps: int = BASE_SAMPLING["steps"], guidance_scale: float = 3.0,
-                       batch_size: int | None = None, diffusion: GaussianDiffusion | None = None,
-                       sigma_min: float = BASE_SAMPLING["sigma_min"], sigma_max: float = BASE_SAMPLING["sigma_max"],
-                       s_churn: float = BASE_SAMPLING["s_churn"], callback: Callback | None = None,
-                       check: Callable[[], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def sample_point_cloud(model: PointDiffusionTransformer, embedding: torch.Tensor | None, **kwargs
+                       ) -> tuple[np.ndarray, np.ndarray]:
     """Sample a base Point-E model: xyz ``[B, N, 3]`` and rgb ``[B, N, 3]`` (0..1), float32.
+    The arguments are ``sample_points``'s."""
+    return to_point_cloud(sample_points(model, embedding, **kwargs))
+
+
+def sample_points(model: PointDiffusionTransformer, embedding: torch.Tensor | None, *,
+                  generator: torch.Generator, num_points: int | None = None,
+                  steps: int = BASE_SAMPLING["steps"], guidance_scale: float = 3.0,
+                  batch_size: int | None = None, diffusion: GaussianDiffusion | None = None,
+                  sigma_min: float = BASE_SAMPLING["sigma_min"], sigma_max: float = BASE_SAMPLING["sigma_max"],
+                  s_churn: float = BASE_SAMPLING["s_churn"], callback: Callback | None = None,
+                  check: Callable[[], None] | None = None, noise: Noise | None = None) -> torch.Tensor:
+    """Sample a base Point-E model: the raw sample ``[B, 6, N]`` in data units (xyz, RGB 0..255, unrounded),
+    as Point-E's ``PointCloudSampler.sample_batch`` returns it (the last x0 prediction).
 
     ``embedding``: ``[B, D]`` unit CLIP vectors for a CLIPVec model, ``[B, C, L]`` CLIP grids for a CLIPGrid
     model, ``None`` (with ``batch_size``) for the unconditional model. ``num_points`` must be the model's
     ``n_ctx`` (1024 for the published models; it defaults to that). Defaults are Point-E's: 64 Heun steps,
     sigma 1e-3..120, churn 3, guidance 3 (0 or 1: no guidance). ``callback(step, steps, x0 [B, 6, N])`` reports
-    every step in data units; ``check()`` runs before every model call and may raise to cancel.
+    every step in data units; ``check()`` runs before every model call and may raise to cancel. ``noise(shape)``
+    replaces ``generator`` as the source of the normal draws (tests replay Point-E's stored draws with it).
     """
     # 1. Check inputs
     if isinstance(model, UpsamplePointDiffusionTransformer):
-        raise ValueError("this is an upsampler; use upsample_point_cloud")
+        raise ValueError("this is an upsampler; use upsample_points")
     n = model.n_ctx if num_points is None else num_points
     if n != model.n_ctx:
         raise ValueError(f"this model samples exactly {model.n_ctx} points (its n_ctx), not {n}")
     model_kwargs, batch = _base_conditioning(model, embedding, batch_size, guidance_scale)
     # 2. Sample in the diffusion's units, get data units back
     diffusion = diffusion or diffusion_from_config(BASE_DIFFUSION_CONFIG)
-    points = karras_sample(model, diffusion, (batch, model.input_channels, n), generator=generator,
-                           model_kwargs=model_kwargs, steps=steps, guidance_scale=guidance_scale,
-                           sigma_min=sigma_min, sigma_max=sigma_max, s_churn=s_churn,
-                           callback=callback, check=check)
-    # 3. Split into positions and colours
-    return _to_xyz_rgb(points)
+    return karras_sample(model, diffusion, (batch, model.input_channels, n), generator=generator,
+                         model_kwargs=model_kwargs, steps=steps, guidance_scale=guidance_scale,
+                         sigma_min=sigma_min, sigma_max=sigma_max, s_churn=s_churn,
+                         callback=callback, check=check, noise=noise)
 
 
 def _base_conditioning(model, embedding, batch_size, guidance_scale) -> tuple[dict, int]:
@@ -135,28 +147,44 @@ def _base_conditioning(model, embedding, batch_size, guidance_scale) -> tuple[di
     return {}, batch_size or 1
 
 
-def upsample_point_cloud(model: UpsamplePointDiffusionTransformer, xyz, rgb, *, generator: torch.Generator,
-                         embedding: torch.Tensor | None = None, steps: int = UPSAMPLE_SAMPLING["steps"],
-                         guidance_scale: float = 1.0, diffusion: GaussianDiffusion | None = None,
-                         sigma_min: float = UPSAMPLE_SAMPLING["sigma_min"],
-                         sigma_max: float = UPSAMPLE_SAMPLING["sigma_max"],
-                         s_churn: float = UPSAMPLE_SAMPLING["s_churn"], callback: Callback | None = None,
-                         check: Callable[[], None] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Densify a base sample (xyz, rgb ``[B, cond_ctx, 3]``, rgb 0..1) with Point-E's upsampler.
-
-    Returns the ``cond_ctx`` input points followed by ``n_ctx`` new ones (1024 + 3072 = 4096), as Point-E does.
-    ``embedding`` is an optional CLIP grid ``[B, C, L]`` (image-to-3D); without one the grid is zero, which is
-    how Point-E's text pipeline runs it (there with no guidance; its image pipeline uses guidance 3).
-    Defaults: 64 Heun steps, sigma 1e-3..160, no churn, linear-schedule diffusion.
-    """
-    # 1. Check inputs and build the low-res conditioning in data units [B, 6, M]
-    device = _model_device(model)
+def upsample_point_cloud(model: UpsamplePointDiffusionTransformer, xyz, rgb, **kwargs
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Densify an already quantised cloud (xyz, rgb ``[B, cond_ctx, 3]``, rgb 0..1). Prefer ``upsample_points``
+    on the base stage's raw sample: that is what Point-E conditions on (its colours are not yet rounded)."""
     xyz = torch.as_tensor(np.asarray(xyz), dtype=torch.float32)
     rgb = torch.as_tensor(np.asarray(rgb), dtype=torch.float32)
     if xyz.shape != rgb.shape or xyz.ndim != 3 or xyz.shape[1:] != (model.cond_ctx, 3):
         raise ValueError(f"expected xyz and rgb of shape [B, {model.cond_ctx}, 3], "
                          f"got {list(xyz.shape)} and {list(rgb.shape)}")
-    low_res = torch.cat([xyz, rgb * 255.0], dim=-1).permute(0, 2, 1).contiguous().to(device)
+    low_res = torch.cat([xyz, rgb * 255.0], dim=-1).permute(0, 2, 1).contiguous()
+    return to_point_cloud(upsample_points(model, low_res, **kwargs))
+
+
+def upsample_points(model: UpsamplePointDiffusionTransformer, low_res: torch.Tensor, *,
+                    generator: torch.Generator, embedding: torch.Tensor | None = None,
+                    steps: int = UPSAMPLE_SAMPLING["steps"], guidance_scale: float = 1.0,
+                    diffusion: GaussianDiffusion | None = None,
+                    sigma_min: float = UPSAMPLE_SAMPLING["sigma_min"],
+                    sigma_max: float = UPSAMPLE_SAMPLING["sigma_max"],
+                    s_churn: float = UPSAMPLE_SAMPLING["s_churn"], callback: Callback | None = None,
+                    check: Callable[[], None] | None = None, noise: Noise | None = None) -> torch.Tensor:
+    """Densify a base stage's raw sample ``low_res [B, 6, cond_ctx]`` (data units, unrounded, as
+    ``sample_points`` returns it) with Point-E's upsampler: ``[B, 6, cond_ctx + n_ctx]`` (1024 + 3072 = 4096),
+    the input points first, as Point-E's ``PointCloudSampler`` returns them.
+
+    ``embedding`` is an optional CLIP grid ``[B, C, L]`` (image-to-3D); without one the grid is zero, which is
+    how Point-E's text pipeline runs it (there with guidance 0, i.e. none; its image pipeline uses guidance 3).
+    With guidance, the unconditional half gets zeros for every condition, ``low_res`` included (Point-E).
+    Defaults: 64 Heun steps, sigma 1e-3..160, no churn, linear-schedule diffusion. ``callback`` gets the new
+    points' x0 ``[B, 6, n_ctx]``.
+    """
+    # 1. Check inputs
+    device = _model_device(model)
+    low_res = torch.as_tensor(low_res, dtype=torch.float32)
+    if low_res.ndim != 3 or tuple(low_res.shape[1:]) != (model.cond_input_channels, model.cond_ctx):
+        raise ValueError(f"expected low_res of shape [B, {model.cond_input_channels}, {model.cond_ctx}], "
+                         f"got {list(low_res.shape)}")
+    low_res = low_res.to(device)
     model_kwargs = {"low_res": low_res}
     if embedding is not None:
         if not isinstance(model, CLIPGridUpsamplePointDiffusionTransformer):
@@ -166,6 +194,7 @@ def upsample_point_cloud(model: UpsamplePointDiffusionTransformer, xyz, rgb, *, 
     diffusion = diffusion or diffusion_from_config(UPSAMPLE_DIFFUSION_CONFIG)
     new = karras_sample(model, diffusion, (len(low_res), model.input_channels, model.n_ctx), generator=generator,
                         model_kwargs=model_kwargs, steps=steps, guidance_scale=guidance_scale,
-                        sigma_min=sigma_min, sigma_max=sigma_max, s_churn=s_churn, callback=callback, check=check)
+                        sigma_min=sigma_min, sigma_max=sigma_max, s_churn=s_churn, callback=callback, check=check,
+                        noise=noise)
     # 3. Old points first, then the new ones
-    return _to_xyz_rgb(torch.cat([low_res, new.to(device)], dim=-1))
+    return torch.cat([low_res.float(), new.to(device).float()], dim=-1)

@@ -54,11 +54,17 @@ CLIP_VIT_L14_GRID_FEATURE_DIM = 1024  # ViT-L/14 hidden size (the grid's channel
 CLIP_VIT_L14_GRID_SIZE = 16  # 224 px / 14 px patches
 
 
-def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10000.0) -> torch.Tensor:
-    """Sinusoidal embedding ``[B] -> [B, dim]``: cosines then sines of ``t * max_period^(-i / half)`` (GLIDE)."""
+def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10000.0,
+                       dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    """Sinusoidal embedding ``[B] -> [B, dim]``: cosines then sines of ``t * max_period^(-i / half)`` (GLIDE).
+
+    Computed in float32 as Point-E does, or in float64 when ``dtype`` is float64 (a float64 model then gives
+    the exact maths; Point-E keeps float32 frequencies there).
+    """
     half = dim // 2
-    freqs = torch.exp(-math.log(max_period) * torch.arange(half, dtype=torch.float32, device=t.device) / half)
-    args = t.float()[:, None] * freqs[None]
+    work = torch.float64 if dtype == torch.float64 else torch.float32
+    freqs = torch.exp(-math.log(max_period) * torch.arange(half, dtype=work, device=t.device) / half)
+    args = t.to(work)[:, None] * freqs[None]
     emb = torch.cat([torch.cos(args), torch.sin(args)], dim=-1)
     if dim % 2:
         emb = torch.cat([emb, torch.zeros_like(emb[:, :1])], dim=-1)
@@ -178,7 +184,8 @@ class PointDiffusionTransformer(nn.Module):
                              f"got {list(x.shape)}")
 
     def _embed_time(self, t: torch.Tensor) -> torch.Tensor:
-        return self.time_embed(timestep_embedding(t, self.width).to(self.ln_pre.weight.dtype))
+        dtype = self.ln_pre.weight.dtype
+        return self.time_embed(timestep_embedding(t, self.width, dtype=dtype).to(dtype))
 
     def _forward_with_cond(self, x: torch.Tensor, conds: list[tuple[torch.Tensor, bool]]) -> torch.Tensor:
         """Run the trunk. Each cond ``[B, W]`` or ``[B, L, W]`` is prepended as tokens, or (a ``[B, W]`` with
