@@ -56,7 +56,7 @@ def spec_from_args(args):
 
 
 def run_dataset(args) -> int:
-    from ..dataset.orchestrator import DatasetError, run
+    from ..dataset.orchestrator import DatasetError, make_executor, run
     from ..dataset.spec import RunOptions
     try:
         spec = spec_from_args(args)
@@ -80,9 +80,11 @@ def run_dataset(args) -> int:
                            dynamic_ncols=True)
             bar.n = done
             bar.refresh()
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    executor = make_executor(options)
+    for sig in (signal.SIGTERM, signal.SIGINT):  # cancel: kill the shard processes; finished frames stay
+        signal.signal(sig, lambda *_: executor.cancel())
     try:
-        summary = run(spec, options, progress=progress)
+        summary = run(spec, options, progress=progress, executor=executor)
     except SpecError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -92,6 +94,9 @@ def run_dataset(args) -> int:
     finally:
         if bar is not None:
             bar.close()
+    if summary.get("cancelled"):
+        print("cancelled: complete shards are kept; run the same command to resume", file=sys.stderr)
+        return 130
     print(json.dumps({"event": "result", **summary}) if args.progress_json else json.dumps(summary), flush=True)
     return 0
 

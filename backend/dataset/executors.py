@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import threading
@@ -39,8 +38,7 @@ def run_shard_process(cmd: list[str], on_frame=lambda f: None, procs=None, lock=
     """Run one shard command to the end; (exit code, stderr tail). ``on_frame(i)`` per frame event."""
     import tempfile
     with tempfile.TemporaryFile() as err:
-        p = subprocess.Popen(cmd, cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=err, text=True,
-                             start_new_session=True)
+        p = subprocess.Popen(cmd, cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=err, text=True)
         if procs is not None:
             with lock:
                 procs.add(p)
@@ -75,10 +73,7 @@ class LocalExecutor:
         self.cancelled.set()
         with self._lock:
             for p in list(self._procs):
-                try:
-                    os.killpg(p.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+                p.kill()
 
     def run(self, jobs, on_frame, on_done, on_failed) -> None:
         """``jobs``: [(shard, command)]. Calls back from worker threads."""

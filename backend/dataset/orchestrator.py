@@ -62,6 +62,12 @@ def prepare(spec: DatasetSpec, options: RunOptions):
     return spec_path, python
 
 
+def make_executor(options: RunOptions):
+    if options.executor == "ray":
+        return RayExecutor(options.ray_address, options.workers, options.retries)
+    return LocalExecutor(options.workers, options.retries)
+
+
 def run(spec: DatasetSpec, options: RunOptions = RunOptions(), *, progress=None, executor=None) -> dict:
     """Render every missing shard. ``progress(done_frames, total_frames)`` is called from executor threads.
     Returns a summary; raises DatasetError if shards still fail after their retries."""
@@ -72,9 +78,7 @@ def run(spec: DatasetSpec, options: RunOptions = RunOptions(), *, progress=None,
     done_frames = sum(sh.frames for sh in spec.shards() if sh.id in records)
     writers.write_manifest(spec, records)
     # 2. Run the missing shards
-    if executor is None:
-        executor = (RayExecutor(options.ray_address, options.workers, options.retries) if options.executor == "ray"
-                    else LocalExecutor(options.workers, options.retries))
+    executor = executor or make_executor(options)
     lock = threading.Lock()
     state = {"frames": done_frames, "seen": set()}
     failures: list = []
