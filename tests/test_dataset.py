@@ -195,7 +195,10 @@ def test_flow_matches_geometry_and_warps_the_next_frame(dataset):
         expect = uv_next.reshape(h, w, 2) - np.stack([u, v], -1)
         hit = depth > 0
         err = np.linalg.norm(flow - expect, axis=-1)[hit]
-        assert np.median(err) < 0.05 and np.mean(np.abs(expect[hit])) > 0.5, (np.median(err), np.abs(expect).mean())
+        size = np.linalg.norm(expect, axis=-1)[hit]
+        # depth and flow come from jittered samples inside the pixel, the reprojection from its centre
+        assert size.mean() > 2 and np.median(err) < 0.01 * size.mean() + 0.05, (np.median(err), size.mean())
+        assert np.percentile(err, 90) < 0.05 * size.mean() + 0.5
         # 2. photometric: frame t+1 sampled at x + flow(x) looks like frame t on unoccluded pixels
         rgb_a = _load(spec, va["files"]["rgb"]).astype(float)
         rgb_b = _load(spec, vb["files"]["rgb"]).astype(float)
