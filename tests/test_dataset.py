@@ -348,3 +348,20 @@ def test_trajectories_are_valid_and_smooth():
             if kind != "random":
                 steps = [np.linalg.norm(a[:3, 3] - b[:3, 3]) for a, b in zip(poses, poses[1:])]
                 assert max(steps) < 0.25 * max(np.linalg.norm(poses[0][:3, 3] - poses[-1][:3, 3]), 1.0) + 1.0
+
+
+def test_preview_stereo_quilt_and_exports(tmp_path):
+    spec = _spec(tmp_path, frames=1, quality="preview", render=None, width=32, height=32, stereo_baseline=0.06,
+                 quilt_views=2, export=["gltf", "usd"])
+    assert spec.render.engine == "WORKBENCH"
+    run(spec, RunOptions())
+    fr = _frames(spec)[0]
+    assert [v["view"] for v in fr["views"]] == ["main", "right", "quilt_00", "quilt_01"]
+    main, right = fr["views"][0]["camera"]["c2w"], fr["views"][1]["camera"]["c2w"]
+    assert np.allclose(np.array(right)[:3, 3] - np.array(main)[:3, 3], np.array(main)[:3, 0] * 0.06, atol=1e-5)
+    for v in fr["views"]:
+        assert _load(spec, v["files"]["rgb"]).shape == (32, 32, 3)
+        assert (_load(spec, v["files"]["depth"]) > 0).mean() > 0.5  # ground truth from the Cycles pass render
+    scene_dir = tmp_path / "scenes" / "tabletop_3"
+    assert (scene_dir / "tabletop_3.glb").read_bytes()[:4] == b"glTF"
+    assert (scene_dir / "tabletop_3.usdc").read_bytes()[:8] == b"PXR-USDC"

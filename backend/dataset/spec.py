@@ -23,9 +23,10 @@ PASSES = ("rgb", "depth", "normal", "instance", "semantic", "flow", "boxes")
 TRAJECTORIES = ("orbit", "walk", "random")
 EXECUTORS = ("local", "ray")
 QUALITY = {
-    # name -> render settings. "fast" is the default: 16 adaptive samples, 3 bounces, OpenImageDenoise.
+    # name -> render settings. "fast" is the default: 8 adaptive samples, 2 bounces, OpenImageDenoise (about 13 s
+    # of CPU time for a 512x512 room frame here; 16 samples and 3 bounces took 25 s: BENCHMARKS.md).
     "preview": {"engine": "WORKBENCH", "samples": 1, "denoise": False, "max_bounces": 0, "adaptive_threshold": 0.0},
-    "fast": {"engine": "CYCLES", "samples": 16, "denoise": True, "max_bounces": 3, "adaptive_threshold": 0.05},
+    "fast": {"engine": "CYCLES", "samples": 8, "denoise": True, "max_bounces": 2, "adaptive_threshold": 0.1},
     "final": {"engine": "CYCLES", "samples": 128, "denoise": True, "max_bounces": 8, "adaptive_threshold": 0.01},
 }
 MAX_SIDE = 8192
@@ -41,13 +42,13 @@ class RenderSettings:
     engine: str = "CYCLES"
     """CYCLES (RGB and ground truth from one render) or WORKBENCH (fast preview: RGB from Workbench, ground
     truth from a 1-sample, 0-bounce Cycles pass render)"""
-    samples: int = 16
+    samples: int = 8
     """Cycles samples per pixel (the adaptive sampler may stop earlier)"""
     denoise: bool = True
     """OpenImageDenoise on the RGB (ground-truth passes are never denoised)"""
-    max_bounces: int = 3
+    max_bounces: int = 2
     """Cycles light bounces"""
-    adaptive_threshold: float = 0.05
+    adaptive_threshold: float = 0.1
     """Cycles adaptive sampling noise threshold (0 = Blender's automatic choice)"""
     seed: int = 0
     """Cycles sampling seed (fixed: the same spec renders the same bytes)"""
