@@ -28,7 +28,6 @@ import bpy
 import numpy as np
 from mathutils import Matrix
 
-from ..color import linear_to_srgb8
 from ..dataset.camera import intrinsics, trajectory, visible_fraction
 from ..dataset.spec import DatasetSpec, Shard, label_map
 from ..files import atomic_write
@@ -56,7 +55,7 @@ def setup_render(scene, spec: DatasetSpec, *, engine: str | None = None) -> None
     scene.render.resolution_percentage = 100
     scene.render.use_motion_blur = False
     scene.render.threads_mode = "AUTO"
-    scene.view_settings.view_transform = "Standard"  # RGB = sRGB(linear Combined), as backend/color.py writes it
+    scene.view_settings.view_transform = "AgX"  # the RGB PNG is Blender's own display transform of Combined
     scene.view_settings.look = "None"
     scene.render.image_settings.file_format = "OPEN_EXR_MULTILAYER"
     scene.render.image_settings.color_depth = "32"
@@ -170,6 +169,25 @@ def render_exr(scene, path: str) -> dict:
             for p in order if p in out}
 
 
+def display_rgb(scene, tmp: str) -> np.ndarray:
+    """The last render's Combined through the scene's view transform (AgX), as UInt8[H, W, 3]: Blender's
+    ``save_render``, read back with PIL (the PNG is then written again without Blender's metadata, whose date
+    and render time would change the bytes)."""
+    from PIL import Image
+    s = scene.render.image_settings
+    saved = (s.file_format, s.color_depth)
+    path = os.path.join(tmp, "rgb.png")
+    try:
+        s.file_format = "PNG"
+        s.color_mode, s.color_depth = "RGB", "8"
+        bpy.data.images["Render Result"].save_render(path, scene=scene)
+    finally:
+        s.file_format = saved[0]
+        s.color_depth = saved[1]
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGB"))
+
+
 def ground_truth(passes: dict, c2w: np.ndarray, lut: np.ndarray) -> dict:
     """Render passes -> ground-truth arrays (conventions in the module docstring)."""
     z = passes["Depth"]
@@ -257,18 +275,19 @@ def render_view(scene, spec, writer, name, frame, cam_name, view, instances, lut
     with tempfile.TemporaryDirectory(prefix="conjure-exr-") as tmp:
         if spec.render.engine == "WORKBENCH":
             setup_render(scene, spec, engine="WORKBENCH")
-            rgb_lin = render_exr(scene, os.path.join(tmp, "rgb.exr"))["Combined"]
+            render_exr(scene, os.path.join(tmp, "rgb.exr"))
+            rgb = display_rgb(scene, tmp)
             setup_render(scene, spec, engine="CYCLES")
             _data_only(scene)
             passes = render_exr(scene, os.path.join(tmp, "gt.exr"))
             setup_render(scene, spec)
         else:
             passes = render_exr(scene, os.path.join(tmp, "frame.exr"))
-            rgb_lin = passes["Combined"]
+            rgb = display_rgb(scene, tmp)
     gt = ground_truth(passes, c2w, lut)
     files = {}
     if "rgb" in spec.passes:
-        files["rgb"] = writer.write(f"{prefix}rgb/{stem}.png", _png(linear_to_srgb8(rgb_lin[..., :3])))
+        files["rgb"] = writer.write(f"{prefix}rgb/{stem}.png", _png(rgb))
     for p, ext in (("depth", "npy"), ("normal", "npy"), ("instance", "npy"), ("flow", "npy"), ("semantic", "png")):
         if p in spec.passes:
             files[p] = writer.write(f"{prefix}{p}/{stem}.{ext}", _npy(gt[p]) if ext == "npy" else _png(gt[p]))
