@@ -164,7 +164,7 @@ def render_exr(scene, path: str) -> dict:
             _layer, pas, comp = name.split(".")
             out.setdefault(pas, {})[comp] = np.array(c.pixels, np.float32)
     os.unlink(path)
-    order = {"Combined": "RGBA", "Normal": "XYZ", "Vector": "XYZW", "Depth": "Z", "IndexOB": "X"}
+    order = {"Combined": "RGB", "Normal": "XYZ", "Vector": "XYZW", "Depth": "Z", "IndexOB": "X"}
     return {p: np.stack([out[p][c] for c in order[p]], -1) if len(order[p]) > 1 else out[p][order[p]]
             for p in order if p in out}
 
@@ -175,7 +175,7 @@ def display_rgb(scene, tmp: str) -> np.ndarray:
     and render time would change the bytes)."""
     from PIL import Image
     s = scene.render.image_settings
-    saved = (s.file_format, s.color_depth)
+    saved = (s.file_format, s.color_depth, s.color_mode)
     path = os.path.join(tmp, "rgb.png")
     try:
         s.file_format = "PNG"
@@ -183,7 +183,7 @@ def display_rgb(scene, tmp: str) -> np.ndarray:
         bpy.data.images["Render Result"].save_render(path, scene=scene)
     finally:
         s.file_format = saved[0]
-        s.color_depth = saved[1]
+        s.color_depth, s.color_mode = saved[1], saved[2]
     with Image.open(path) as im:
         return np.asarray(im.convert("RGB"))
 
