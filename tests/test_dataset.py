@@ -110,6 +110,34 @@ def test_ids_semantics_and_reprojection_of_a_known_point(known_scene):
     assert abs(gt["depth"][int(v), int(u)] - z[0]) < 0.05
 
 
+def test_flow_includes_object_motion(tmp_path):
+    """A cube moving 0.3 m along +x between frames under a still camera: flow on the cube is its projected
+    motion, the floor's is zero."""
+    from backend.blender import dataset as bds
+    bds.new_scene()
+    scene = bpy.context.scene
+    bpy.ops.mesh.primitive_plane_add(size=40, location=(0, 0, 0))
+    bpy.context.object.pass_index = 1
+    bpy.ops.mesh.primitive_cube_add(size=1, location=(0, 0, 0.5))
+    cube = bpy.context.object
+    cube.pass_index = 2
+    for frame, x in ((1, 0.0), (2, 0.3)):
+        cube.location.x = x
+        cube.keyframe_insert("location", frame=frame)
+    c2w = look_at((0, 0, 6), (0, 0, 0), up=(0, 1, 0))
+    scene.camera = bpy.data.objects[bds._camera(scene, "Cam", 35.0, [c2w, c2w])]
+    bds.setup_render(scene, _spec(tmp_path, width=48, height=48))
+    scene.frame_set(1)
+    gt = bds.ground_truth(bds.render_exr(scene, str(tmp_path / "f.exr")), c2w, np.array([0, 1, 2]))
+    K = intrinsics(35.0, bds.SENSOR_MM, 48, 48)
+    (a, b), _ = project(K, c2w, [[0, 0, 1.0], [0.3, 0, 1.0]])
+    on_cube = _eroded(gt["instance"] == 2)
+    assert on_cube.sum() > 20
+    assert np.allclose(np.median(gt["flow"][on_cube], axis=0), b - a, atol=0.05)
+    assert np.abs(gt["flow"][_eroded(gt["instance"] == 1)]).max() < 1e-3
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+
+
 # --------------------------------------------------------------------- one real dataset, checked
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory):
