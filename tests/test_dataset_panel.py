@@ -1,6 +1,5 @@
 """The dataset panel: Start runs a separate process followed by a timer (state, not timing), Cancel stops it,
 bad settings are reported before anything starts."""
-import os
 import sys
 import time
 

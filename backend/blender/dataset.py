@@ -122,8 +122,8 @@ def build(spec: DatasetSpec, seed: int):
 
 def _quilt(poses, graph, k, n, spread_deg=30.0):
     """View k of n on a horizontal arc (``spread_deg`` wide) around the point the main camera looks at."""
-    from ..dataset.camera import _centre
-    c = _centre(graph)
+    from ..dataset.camera import scene_centre
+    c = scene_centre(graph)
     out = []
     a = np.radians(spread_deg) * (k / (n - 1) - 0.5)
     rot = np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1]])
@@ -261,7 +261,8 @@ def box_3d(obj):
     """Object-to-world matrix and the mesh's local extents (lo, hi): the 3D box is lo..hi in object space."""
     bb = np.array([list(c) for c in obj.bound_box])
     return {"matrix_world": [[round(float(v), 6) for v in row] for row in obj.matrix_world],
-            "extents_lo": [round(float(v), 6) for v in bb.min(0)], "extents_hi": [round(float(v), 6) for v in bb.max(0)]}
+            "extents_lo": [round(float(v), 6) for v in bb.min(0)],
+            "extents_hi": [round(float(v), 6) for v in bb.max(0)]}
 
 
 def render_view(scene, spec, writer, name, frame, cam_name, view, instances, lut, lens, objects):

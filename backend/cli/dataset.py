@@ -10,7 +10,6 @@ command again skips complete shards; an interrupted run resumes where it stopped
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sys
 

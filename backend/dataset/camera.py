@@ -4,7 +4,8 @@ Conventions (written into every frame's ``camera`` record and into transforms.js
 
 * ``c2w`` — camera-to-world 4x4 in the Blender / OpenGL / NeRF convention: camera +X right, +Y up, looks along -Z.
 * ``K`` — 3x3 intrinsics in the OpenCV convention (+X right, +Y down, looks along +Z; pixel centres at
-  integer + 0.5): a world point p projects with ``x = K @ (diag(1, -1, -1) @ (inv(c2w) @ p)[:3])``, ``uv = x[:2] / x[2]``.
+  integer + 0.5): a world point p projects with ``x = K @ (diag(1, -1, -1) @ (inv(c2w) @ p)[:3])``,
+  ``uv = x[:2] / x[2]``.
 * World units are metres, Z up.
 """
 from __future__ import annotations
@@ -72,7 +73,7 @@ def valid_location(graph, loc) -> bool:
     return not any(np.all((lo - CLEARANCE <= loc) & (loc <= hi + CLEARANCE)) for lo, hi in _boxes(graph))
 
 
-def _centre(graph):
+def scene_centre(graph):
     room = _inside_room(graph)
     if room is not None:
         return np.array([room[1][0] / 2, room[1][1] / 2, 0.8])
@@ -86,7 +87,7 @@ def _centre(graph):
 
 def _orbit(graph, n, arc, shrink):
     main = graph["cameras"][0]
-    c = _centre(graph)
+    c = scene_centre(graph)
     start = np.asarray(main["location"], float)
     d = start[:2] - c[:2]
     radius, a0 = float(np.linalg.norm(d)) * shrink, math.atan2(d[1], d[0])
@@ -101,7 +102,7 @@ def _orbit(graph, n, arc, shrink):
 def _walk(graph, n, shrink):
     cams = graph["cameras"]
     a = np.asarray(cams[0]["location"], float)
-    c = _centre(graph)
+    c = scene_centre(graph)
     b = np.asarray(cams[1]["location"], float) if graph["type"] == "room" and len(cams) > 1 else a + 0.4 * (c - a)
     b = a + shrink * (b - a)
     t = np.arange(n) / max(n - 2, 1)
@@ -111,7 +112,7 @@ def _walk(graph, n, shrink):
 
 def _random(graph, n, seed):
     rng = rng_for(seed, "dataset", "random-viewpoints")
-    c = _centre(graph)
+    c = scene_centre(graph)
     main = np.asarray(graph["cameras"][0]["location"], float)
     r0 = float(np.linalg.norm(main - c))
     lens = graph["cameras"][0]["lens"]

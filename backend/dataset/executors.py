@@ -27,7 +27,7 @@ class ShardFailed(Exception):
         self.shard_id, self.attempts, self.stderr = shard_id, attempts, stderr
 
 
-def _env():
+def shard_env():
     env = dict(os.environ)
     env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
@@ -38,7 +38,7 @@ def run_shard_process(cmd: list[str], on_frame=lambda f: None, procs=None, lock=
     """Run one shard command to the end; (exit code, stderr tail). ``on_frame(i)`` per frame event."""
     import tempfile
     with tempfile.TemporaryFile() as err:
-        p = subprocess.Popen(cmd, cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=err, text=True)
+        p = subprocess.Popen(cmd, cwd=ROOT, env=shard_env(), stdout=subprocess.PIPE, stderr=err, text=True)
         if procs is not None:
             with lock:
                 procs.add(p)

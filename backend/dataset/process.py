@@ -16,7 +16,7 @@ import threading
 import time
 
 from ..files import atomic_write
-from .executors import ROOT, _env
+from .executors import ROOT, shard_env
 from .spec import DatasetSpec, RunOptions
 
 
@@ -29,8 +29,8 @@ class DatasetProcess:
         if options.ray_address:
             cmd += ["--ray-address", options.ray_address]
         self._err = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=self._err, text=True,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=shard_env(), stdout=subprocess.PIPE, stderr=self._err,
+                                     text=True, start_new_session=True)
         self.state = {"state": "RUNNING", "done": 0, "total": spec.total_frames, "rate": 0.0, "eta": None,
                       "error": "", "result": None}
         self._t0, self._done0 = time.monotonic(), None

@@ -11,7 +11,6 @@ The dataset's identity (what the manifest records and what resuming compares) is
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -203,10 +202,6 @@ class RunOptions:
             raise SpecError("ray_address", "must be a string")
         if self.ray_address and self.executor != "ray":
             raise SpecError("ray_address", "is only used with executor 'ray'")
-
-
-def replace(spec: DatasetSpec, **kw) -> DatasetSpec:
-    return dataclasses.replace(spec, **kw)
 
 
 STRUCTURE_CATEGORIES = ("floor", "wall", "ceiling", "terrain")
