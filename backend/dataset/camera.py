@@ -86,17 +86,21 @@ def scene_centre(graph):
 
 
 def _orbit(graph, n, arc, shrink):
+    """An arc around the scene's centre starting at the main camera's bearing. Rooms: an ellipse just inside
+    the walls (the camera looks across the room, so most of it is in view)."""
     main = graph["cameras"][0]
     c = scene_centre(graph)
     start = np.asarray(main["location"], float)
     d = start[:2] - c[:2]
-    radius, a0 = float(np.linalg.norm(d)) * shrink, math.atan2(d[1], d[0])
+    a0 = math.atan2(d[1], d[0])
+    rx = ry = float(np.linalg.norm(d)) * shrink
     room = _inside_room(graph)
     if room is not None:
-        radius = min(radius, min(room[1][0], room[1][1]) / 2 - CLEARANCE - 0.05)
+        margin = CLEARANCE + 0.05
+        rx, ry = (room[1][0] / 2 - margin) * shrink, (room[1][1] / 2 - margin) * shrink
         start[2] = min(start[2], 1.6)
     angles = a0 + np.radians(arc) * (np.arange(n) / max(n - 2, 1) - 0.5)
-    return [(np.array([c[0] + radius * math.cos(a), c[1] + radius * math.sin(a), start[2]]), c) for a in angles]
+    return [(np.array([c[0] + rx * math.cos(a), c[1] + ry * math.sin(a), start[2]]), c) for a in angles]
 
 
 def _walk(graph, n, shrink):
