@@ -304,7 +304,11 @@ def test_kill_and_resume_gives_the_same_dataset(tmp_path):
     time.sleep(0.7)  # somewhere inside the next shard
     p.send_signal(signal.SIGKILL)
     p.wait()
+    time.sleep(0.5)
     assert len(os.listdir(killed / "shards")) < 4
+    shards_then = sorted(os.listdir(killed / "shards"))
+    time.sleep(2.0)  # the shard processes died with the orchestrator: nothing more is written
+    assert sorted(os.listdir(killed / "shards")) == shards_then
     subprocess.run(_cli(killed), cwd=ROOT, check=True, capture_output=True)
     (a, ma), (b, mb) = _checksums(full), _checksums(killed)
     assert a == b and len(a) > 20 and ma == mb

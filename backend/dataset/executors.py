@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -34,11 +35,22 @@ def shard_env():
     return env
 
 
+if sys.platform.startswith("linux"):
+    import ctypes
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here: the child may only call it (no imports)
+
+    def _die_with_parent():  # in the child before exec: a killed orchestrator takes its shard processes along
+        _prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+else:
+    _die_with_parent = None
+
+
 def run_shard_process(cmd: list[str], on_frame=lambda f: None, procs=None, lock=None) -> tuple[int, str]:
     """Run one shard command to the end; (exit code, stderr tail). ``on_frame(i)`` per frame event."""
     import tempfile
     with tempfile.TemporaryFile() as err:
-        p = subprocess.Popen(cmd, cwd=ROOT, env=shard_env(), stdout=subprocess.PIPE, stderr=err, text=True)
+        p = subprocess.Popen(cmd, cwd=ROOT, env=shard_env(), stdout=subprocess.PIPE, stderr=err, text=True,
+                             preexec_fn=_die_with_parent)
         if procs is not None:
             with lock:
                 procs.add(p)
