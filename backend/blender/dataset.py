@@ -99,8 +99,8 @@ def instance_table(graph) -> list[dict]:
 
 
 def build(spec: DatasetSpec, seed: int):
-    """Fresh file, the scene built, instance ids set, the camera flown along the trajectory. Returns
-    (scene, graph, instances, poses, camera object name)."""
+    """Fresh file, the scene built, instance ids set, the cameras flown along the trajectory. Returns
+    (scene, graph, instances, main camera poses, {view name: camera object name})."""
     scene = new_scene()
     graph = plan(spec.scene_type, seed, spec.scene_params)
     coll = build_scene(scene, graph)
@@ -121,7 +121,8 @@ def build(spec: DatasetSpec, seed: int):
 
 
 def _quilt(poses, graph, k, n, spread_deg=30.0):
-    """View k of n on a horizontal arc (``spread_deg`` wide) around the point the main camera looks at."""
+    """View k of n: the main camera turned about the vertical axis through the scene's centre (the point the
+    orbit and walk paths look at), on an arc ``spread_deg`` wide."""
     from ..dataset.camera import scene_centre
     c = scene_centre(graph)
     out = []
