@@ -17,7 +17,8 @@ def spec_from_props(context):
         "output_dir": bpy.path.abspath(p.output_dir), "scene_type": p.scene_type,
         "seeds": list(range(p.seed_start, p.seed_start + p.scenes)), "frames": p.frames,
         "width": p.resolution, "height": p.resolution, "passes": p.passes(), "trajectory": p.trajectory,
-        "quality": p.quality})
+        "quality": p.quality, "stereo_baseline": p.stereo_baseline, "quilt_views": p.quilt_views,
+        "export": [e for e in ("usd", "gltf") if getattr(p, f"export_{e}")]})
     options = RunOptions(executor=p.executor, workers=p.workers, ray_address=p.ray_address.strip())
     return spec, options
 

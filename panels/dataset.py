@@ -20,6 +20,11 @@ class CONJURE_PT_dataset(_ConjurePanel, bpy.types.Panel):
         grid = col.grid_flow(columns=2, align=True)
         for name in PASSES:
             grid.prop(p, f"pass_{name}")
+        col.prop(p, "stereo_baseline")
+        col.prop(p, "quilt_views")
+        row = col.row(heading="Export Scenes")
+        row.prop(p, "export_usd")
+        row.prop(p, "export_gltf")
         col.prop(p, "output_dir")
         col.prop(p, "executor")
         col.prop(p, "workers")

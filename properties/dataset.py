@@ -38,6 +38,12 @@ class ConjureDatasetProps(bpy.types.PropertyGroup):
     python: StringProperty(name="Python", subtype="FILE_PATH",
                            description="A Python with the bpy module and Conjure's dataset packages "
                                        "(empty: the Worker Python from the preferences)")
+    stereo_baseline: FloatProperty(name="Stereo Baseline", min=0.0, max=10.0, default=0.0, unit="LENGTH",
+                                   description="Also render a right eye this far to the right (0 = off)")
+    quilt_views: IntProperty(name="Quilt Views", min=0, max=64, default=0,
+                             description="Also render this many views on a horizontal arc (0 = off, else 2 or more)")
+    export_usd: BoolProperty(name="USD", description="Also export each scene as USD (Blender's exporter)")
+    export_gltf: BoolProperty(name="glTF", description="Also export each scene as binary glTF (Blender's exporter)")
     pass_rgb: _pass_prop("rgb")
     pass_depth: _pass_prop("depth")
     pass_normal: _pass_prop("normal")

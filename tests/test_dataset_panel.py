@@ -55,3 +55,13 @@ def test_bad_settings_are_reported_before_starting(fresh_scene, runs, tmp_path):
     with pytest.raises(RuntimeError, match="not writable"):
         bpy.ops.conjure.dataset_start()
     assert fresh_scene.conjure.dataset.state == "IDLE"
+
+
+def test_panel_draws_and_its_settings_make_the_spec(fresh_scene, addon, tmp_path):
+    ops = sys.modules[addon.__name__ + ".operators.dataset"]
+    _setup(fresh_scene, tmp_path / "ds", quilt_views=3, stereo_baseline=0.065, export_gltf=True, pass_flow=False)
+    spec, options = ops.spec_from_props(bpy.context)
+    assert spec.quilt_views == 3 and spec.stereo_baseline == pytest.approx(0.065) and spec.export == ("gltf",)
+    assert "flow" not in spec.passes and spec.seeds == (4,) and options.executor == "local"
+    panel = sys.modules[addon.__name__ + ".panels.dataset"].CONJURE_PT_dataset
+    assert panel.poll(bpy.context)
