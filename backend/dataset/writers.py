@@ -19,7 +19,7 @@ import tomllib
 import numpy as np
 
 from ..files import atomic_write
-from .spec import DatasetSpec, label_map
+from .spec import STRUCTURE_CATEGORIES, DatasetSpec, label_map
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -103,7 +103,7 @@ def write_coco(spec: DatasetSpec, frames: list[dict]) -> dict:
     labels = label_map()
     coco = {"info": {"description": f"Conjure {spec.scene_type} dataset", "version": conjure_version()},
             "licenses": [], "images": [], "annotations": [],
-            "categories": [{"id": i, "name": n, "supercategory": "structure" if i <= 4 else "object"}
+            "categories": [{"id": i, "name": n, "supercategory": "structure" if n in STRUCTURE_CATEGORIES else "object"}
                            for i, n in enumerate(labels) if i > 0]}
     for fr in frames:
         for view in fr["views"]:
