@@ -209,24 +209,46 @@ def test_boxes_contain_their_pixels(dataset):
                     assert uv[:, 0].min() <= x0 + 1 and uv[:, 0].max() >= x1 - 1
 
 
-def test_flow_matches_geometry_and_warps_the_next_frame(dataset):
-    spec, _ = dataset
-    frames = _frames(spec)
+def _expected_flow(va, vb, depth, inst):
+    """Where each pixel's surface point is in the next frame: into its object's space with this frame's
+    matrix_world, out with the next frame's, projected by the next camera; minus the pixel centre."""
+    h, w = depth.shape
+    world = _unproject(va["camera"]["K"], va["camera"]["c2w"], depth)
+    mats_a = {o["instance_id"]: np.array(o["matrix_world"]) for o in va["objects"]}
+    mats_b = {o["instance_id"]: np.array(o["matrix_world"]) for o in vb["objects"]}
+    moved = world.copy()
+    for iid in np.unique(inst):
+        if iid:
+            m = mats_b[iid] @ np.linalg.inv(mats_a[iid])
+            moved[inst == iid] = world[inst == iid] @ m[:3, :3].T + m[:3, 3]
+    uv_next, _ = project(vb["camera"]["K"], vb["camera"]["c2w"], moved.reshape(-1, 3))
+    u, v = np.meshgrid(np.arange(w) + 0.5, np.arange(h) + 0.5)
+    return uv_next.reshape(h, w, 2) - np.stack([u, v], -1), u, v
+
+
+def _check_geometric_flow(spec, frames):
     for a, b in zip(frames, frames[1:]):
         va, vb = a["views"][0], b["views"][0]
         flow, depth, inst = (_load(spec, va["files"][k]) for k in ("flow", "depth", "instance"))
-        h, w = depth.shape
-        # 1. geometric: static scene, so flow = reprojection of each pixel's 3D point into the next camera
-        world = _unproject(va["camera"]["K"], va["camera"]["c2w"], depth)
-        uv_next, _ = project(vb["camera"]["K"], vb["camera"]["c2w"], world.reshape(-1, 3))
-        u, v = np.meshgrid(np.arange(w) + 0.5, np.arange(h) + 0.5)
-        expect = uv_next.reshape(h, w, 2) - np.stack([u, v], -1)
+        expect, u, v = _expected_flow(va, vb, depth, inst)
         hit = depth > 0
         err = np.linalg.norm(flow - expect, axis=-1)[hit]
         size = np.linalg.norm(expect, axis=-1)[hit]
         # depth and flow come from jittered samples inside the pixel, the reprojection from its centre
         assert size.mean() > 2 and np.median(err) < 0.01 * size.mean() + 0.05, (np.median(err), size.mean())
         assert np.percentile(err, 90) < 0.05 * size.mean() + 0.5
+    return flow, depth, inst, u, v
+
+
+def test_flow_matches_geometry_and_warps_the_next_frame(dataset):
+    spec, _ = dataset
+    frames = _frames(spec)
+    for a, b in zip(frames, frames[1:]):
+        va, vb = a["views"][0], b["views"][0]
+        # 1. geometric: flow = each pixel's 3D point reprojected into the next camera
+        flow, depth, inst, u, v = _check_geometric_flow(spec, [a, b])
+        h, w = depth.shape
+        hit = depth > 0
         # 2. photometric: frame t+1 sampled at x + flow(x) looks like frame t on unoccluded pixels
         rgb_a = _load(spec, va["files"]["rgb"]).astype(float)
         rgb_b = _load(spec, vb["files"]["rgb"]).astype(float)
@@ -238,6 +260,17 @@ def test_flow_matches_geometry_and_warps_the_next_frame(dataset):
         warped = np.abs(rgb_b[ys, xs] - rgb_a).mean(-1)[ok].mean()
         unwarped = np.abs(rgb_b - rgb_a).mean(-1)[ok].mean()
         assert ok.mean() > 0.5 and warped < 0.5 * unwarped and warped < 12, (warped, unwarped)
+
+
+def test_flow_includes_spinning_objects(tmp_path):
+    spec = _spec(tmp_path, frames=2, frames_per_shard=2, object_spin=20.0, passes=["depth", "instance", "flow",
+                                                                                   "boxes"])
+    run(spec, RunOptions())
+    a, b = _frames(spec)
+    spinning = [o for o in a["views"][0]["objects"] if o["pixels"] > 10 and o["matrix_world"] != next(
+        q for q in b["views"][0]["objects"] if q["id"] == o["id"])["matrix_world"]]
+    assert len(spinning) >= 2
+    _check_geometric_flow(spec, [a, b])
 
 
 def test_coco_reads_back_with_pycocotools(dataset):

@@ -108,6 +108,8 @@ def build(spec: DatasetSpec, seed: int):
     by_id = {o.get("conjure_id"): o for o in coll.all_objects}
     for inst in instances:
         by_id[inst["id"]].pass_index = inst["instance_id"]
+    if spec.object_spin:
+        _spin(graph, by_id, spec.frames + 1, np.radians(spec.object_spin))
     poses = trajectory(graph, spec.frames, spec.trajectory, seed, spec.arc_degrees)
     lens = graph["cameras"][0]["lens"]
     cams = {"main": _camera(scene, "DatasetCamera", lens, poses)}
@@ -118,6 +120,20 @@ def build(spec: DatasetSpec, seed: int):
         cams[f"quilt_{k:02d}"] = _camera(scene, f"DatasetQuilt{k}", lens, _quilt(poses, graph, k, spec.quilt_views))
     setup_render(scene, spec)
     return scene, graph, instances, poses, cams
+
+
+def _spin(graph, by_id, frames, step):
+    """Small objects (standing on another object) turn ``step`` radians per frame about their vertical axis."""
+    for o in graph["objects"]:
+        if not isinstance(o["support"], dict):
+            continue
+        obj = by_id[o["id"]]
+        for i in range(frames):
+            obj.rotation_euler.z = o["rotation_z"] + step * i
+            obj.keyframe_insert("rotation_euler", index=2, frame=i + 1)
+        for fc in obj.animation_data.action.fcurves:
+            for kp in fc.keyframe_points:
+                kp.interpolation = "LINEAR"
 
 
 def _quilt(poses, graph, k, n, spread_deg=30.0):

@@ -37,7 +37,8 @@ def spec_from_args(args):
             data = json.load(f)
     flags = {"output_dir": args.out, "scene_type": args.type, "frames": args.frames,
              "frames_per_shard": args.frames_per_shard, "trajectory": args.trajectory, "quality": args.quality,
-             "stereo_baseline": args.stereo, "quilt_views": args.quilt}
+             "stereo_baseline": args.stereo, "quilt_views": args.quilt,
+             "object_spin": args.spin}
     data.update({k: v for k, v in flags.items() if v is not None})
     if args.seeds is not None:
         data["seeds"] = _seeds(args.seeds)
@@ -118,6 +119,7 @@ def add_subcommands(subparsers) -> None:
     d.add_argument("--samples", type=int, help="Cycles samples (overrides the preset's)")
     d.add_argument("--stereo", type=float, help="also render a right eye this far to the right, m")
     d.add_argument("--quilt", type=int, help="also render this many views on a horizontal arc")
+    d.add_argument("--spin", type=float, help="degrees per frame that small objects turn (object motion; default 0)")
     d.add_argument("--export", help="per-scene exports: usd, gltf (comma list)")
     d.add_argument("--executor", default="local", choices=EXECUTORS, help="local processes or a Ray cluster")
     d.add_argument("--workers", type=int, default=1, help="processes (local) or tasks in flight (ray); default 1")

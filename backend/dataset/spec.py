@@ -96,6 +96,9 @@ class DatasetSpec:
     """> 0: also render a right-eye view this far (m) along the camera's x axis"""
     quilt_views: int = 0
     """> 1: also render this many views on a horizontal arc around each frame's target (multi-view quilt)"""
+    object_spin: float = 0.0
+    """degrees per frame that small objects (those standing on a table, shelf or cabinet) turn about their
+    vertical axis: object motion for the flow pass (0 = a static scene)"""
     export: tuple = ()
     """per-scene exports for other tools: usd, gltf"""
 
@@ -131,6 +134,7 @@ class DatasetSpec:
         check_number("quilt_views", self.quilt_views, 0, 64, integer=True)
         if self.quilt_views == 1:
             raise SpecError("quilt_views", "must be 0 (off) or at least 2")
+        check_number("object_spin", self.object_spin, -45.0, 45.0)
         for e in self.export:
             check_choice(f"export ({e!r})", e, ("usd", "gltf"))
         set_("export", tuple(self.export))
