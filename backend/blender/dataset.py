@@ -69,6 +69,8 @@ def setup_render(scene, spec: DatasetSpec, *, engine: str | None = None) -> None
         c.adaptive_threshold = r.adaptive_threshold
         c.use_denoising = r.denoise
         c.denoiser = "OPENIMAGEDENOISE"
+        c.denoising_prefilter = r.denoise_prefilter
+        c.use_light_tree = r.light_tree
         c.max_bounces = r.max_bounces
         c.diffuse_bounces = c.glossy_bounces = min(r.max_bounces, c.diffuse_bounces)
         c.transmission_bounces = c.volume_bounces = min(r.max_bounces, 4)

@@ -22,11 +22,14 @@ PASSES = ("rgb", "depth", "normal", "instance", "semantic", "flow", "boxes")
 TRAJECTORIES = ("orbit", "walk", "random")
 EXECUTORS = ("local", "ray")
 QUALITY = {
-    # name -> render settings. "fast" is the default: 8 adaptive samples, 2 bounces, OpenImageDenoise (about 13 s
-    # of CPU time for a 512x512 room frame here; 16 samples and 3 bounces took 25 s: BENCHMARKS.md).
+    # name -> render settings. "fast" is the default: 8 adaptive samples, 2 bounces, OpenImageDenoise with fast
+    # prefiltering, no light tree (a 512x512 room render: 6.8 s of CPU time here; 12 s with the light tree and
+    # accurate prefiltering, 25 s at 16 samples and 3 bounces: BENCHMARKS.md).
     "preview": {"engine": "WORKBENCH", "samples": 1, "denoise": False, "max_bounces": 0, "adaptive_threshold": 0.0},
-    "fast": {"engine": "CYCLES", "samples": 8, "denoise": True, "max_bounces": 2, "adaptive_threshold": 0.1},
-    "final": {"engine": "CYCLES", "samples": 128, "denoise": True, "max_bounces": 8, "adaptive_threshold": 0.01},
+    "fast": {"engine": "CYCLES", "samples": 8, "denoise": True, "max_bounces": 2, "adaptive_threshold": 0.1,
+             "light_tree": False, "denoise_prefilter": "FAST"},
+    "final": {"engine": "CYCLES", "samples": 128, "denoise": True, "max_bounces": 8, "adaptive_threshold": 0.01,
+              "light_tree": True, "denoise_prefilter": "ACCURATE"},
 }
 MAX_SIDE = 8192
 MIN_SIDE = 16
@@ -51,6 +54,10 @@ class RenderSettings:
     """Cycles adaptive sampling noise threshold (0 = Blender's automatic choice)"""
     seed: int = 0
     """Cycles sampling seed (fixed: the same spec renders the same bytes)"""
+    light_tree: bool = False
+    """Cycles' light tree (helps scenes with many lights; costs time with the few lights procedural scenes have)"""
+    denoise_prefilter: str = "FAST"
+    """OpenImageDenoise guide prefiltering: NONE | FAST | ACCURATE"""
 
     def __post_init__(self):
         check_choice("render.engine", self.engine, ("CYCLES", "WORKBENCH"))
@@ -60,6 +67,9 @@ class RenderSettings:
         check_number("render.max_bounces", self.max_bounces, 0, 64, integer=True)
         check_number("render.adaptive_threshold", self.adaptive_threshold, 0.0, 1.0)
         check_seed("render.seed", self.seed)
+        if not isinstance(self.light_tree, bool):
+            raise SpecError("render.light_tree", "must be true or false")
+        check_choice("render.denoise_prefilter", self.denoise_prefilter, ("NONE", "FAST", "ACCURATE"))
 
 
 @dataclass(frozen=True)
@@ -89,7 +99,7 @@ class DatasetSpec:
     quality: str = "fast"
     """render preset: preview (Workbench) | fast | final; see QUALITY"""
     render: RenderSettings | None = None
-    """explicit render settings (overrides the quality preset)"""
+    """render settings: the fields given override the quality preset's (all of them when ``engine`` is given)"""
     scene_params: dict = field(default_factory=dict)
     """scene parameters passed to the planner (e.g. {"density": 1.2})"""
     stereo_baseline: float = 0.0
@@ -127,8 +137,9 @@ class DatasetSpec:
         check_choice("quality", self.quality, tuple(QUALITY))
         if self.render is None:
             set_("render", RenderSettings(**QUALITY[self.quality]))
-        elif isinstance(self.render, dict):
-            set_("render", from_dict(RenderSettings, self.render, "render"))
+        elif isinstance(self.render, dict):  # fields given override the preset's
+            render = self.render if "engine" in self.render else {**QUALITY[self.quality], **self.render}
+            set_("render", from_dict(RenderSettings, render, "render"))
         resolve_scene_params(self.scene_type, seeds[0], self.scene_params)  # SpecError names a bad parameter
         check_number("stereo_baseline", self.stereo_baseline, 0.0, 10.0)
         check_number("quilt_views", self.quilt_views, 0, 64, integer=True)
