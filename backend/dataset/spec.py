@@ -99,7 +99,7 @@ class DatasetSpec:
     quality: str = "fast"
     """render preset: preview (Workbench) | fast | final; see QUALITY"""
     render: RenderSettings | None = None
-    """render settings: the fields given override the quality preset's (all of them when ``engine`` is given)"""
+    """render settings: the fields given override the quality preset's"""
     scene_params: dict = field(default_factory=dict)
     """scene parameters passed to the planner (e.g. {"density": 1.2})"""
     stereo_baseline: float = 0.0
@@ -138,8 +138,7 @@ class DatasetSpec:
         if self.render is None:
             set_("render", RenderSettings(**QUALITY[self.quality]))
         elif isinstance(self.render, dict):  # fields given override the preset's
-            render = self.render if "engine" in self.render else {**QUALITY[self.quality], **self.render}
-            set_("render", from_dict(RenderSettings, render, "render"))
+            set_("render", from_dict(RenderSettings, {**QUALITY[self.quality], **self.render}, "render"))
         resolve_scene_params(self.scene_type, seeds[0], self.scene_params)  # SpecError names a bad parameter
         check_number("stereo_baseline", self.stereo_baseline, 0.0, 10.0)
         check_number("quilt_views", self.quilt_views, 0, 64, integer=True)
