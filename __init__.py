@@ -6,26 +6,31 @@ The one root PropertyGroup hangs on ``Scene.conjure``.
 """
 import bpy
 
-from .backend.blender import install as _install, session as _session
-from .operators import jobs as _op_jobs, procgen as _op_procgen, prop as _op_prop, shape as _op_shape
-from .operators import worker as _op_worker
-from .panels import jobs as _pt_jobs, procgen as _pt_procgen, prop as _pt_prop, shape as _pt_shape
-from .properties import preferences as _preferences, procgen as _procgen_props, scene as _scene_props
+from .backend.blender import dataset_runs as _dataset_runs, install as _install, session as _session
+from .operators import dataset as _op_dataset, jobs as _op_jobs, procgen as _op_procgen, prop as _op_prop
+from .operators import shape as _op_shape, worker as _op_worker
+from .panels import dataset as _pt_dataset, jobs as _pt_jobs, procgen as _pt_procgen, prop as _pt_prop
+from .panels import shape as _pt_shape
+from .properties import dataset as _dataset_props, preferences as _preferences, procgen as _procgen_props
+from .properties import scene as _scene_props
 
 
 def _modules():
     return (
         _preferences,
         _procgen_props,
+        _dataset_props,
         _scene_props,
         _op_jobs,
         _op_worker,
         _op_prop,
         _op_shape,
         _op_procgen,
+        _op_dataset,
         _pt_prop,
         _pt_procgen,
         _pt_shape,
+        _pt_dataset,
         _pt_jobs,
     )
 
@@ -40,6 +45,7 @@ def register():
 def unregister():
     _session.shutdown()
     _install.shutdown()
+    _dataset_runs.shutdown()
     _pt_prop.free_previews()
     del bpy.types.Scene.conjure
     for module in reversed(_modules()):

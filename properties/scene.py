@@ -8,6 +8,7 @@ from ..backend.generate.pipelines import DEFAULT_PIPELINE, pipelines
 from ..backend.jobs import DEVICES, MAX_TEXTURE_SIZE, MIN_TEXTURE_SIZE
 from ..backend.shapes.params import MAX_RESOLUTION, MIN_RESOLUTION
 from ..backend.shapes.presets import DEFAULT_PRESET, PRESETS
+from .dataset import ConjureDatasetProps
 from .procgen import ConjureProcgenProps
 
 DEVICE_ITEMS = [(d, *DEVICES[d]) for d in DEVICES]
@@ -172,6 +173,8 @@ class ConjureSceneProps(bpy.types.PropertyGroup):
     procgen: PointerProperty(type=ConjureProcgenProps)
     # Prop from text or image
     prop: PointerProperty(type=ConjurePropProps)
+    # Synthetic datasets
+    dataset: PointerProperty(type=ConjureDatasetProps)
 
 
 CLASSES = (ConjurePrimitive, ConjureJob, ConjurePropProps, ConjureSceneProps)

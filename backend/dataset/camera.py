@@ -1,0 +1,165 @@
+"""Camera math (bpy-free): look-at poses, intrinsics, projection, and the trajectories a scene's frames follow.
+
+Conventions (written into every frame's ``camera`` record and into transforms.json):
+
+* ``c2w`` — camera-to-world 4x4 in the Blender / OpenGL / NeRF convention: camera +X right, +Y up, looks along -Z.
+* ``K`` — 3x3 intrinsics in the OpenCV convention (+X right, +Y down, looks along +Z; pixel centres at
+  integer + 0.5): a world point p projects with ``x = K @ (diag(1, -1, -1) @ (inv(c2w) @ p)[:3])``,
+  ``uv = x[:2] / x[2]``.
+* World units are metres, Z up.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..procgen.geometry import rng_for
+from ..procgen.layout import frustum_fraction
+
+CLEARANCE = 0.25
+"""Cameras stay this far (m) outside every object's bounding box and inside the room's walls."""
+GL_TO_CV = np.diag([1.0, -1.0, -1.0])
+
+
+def look_at(loc, target, up=(0.0, 0.0, 1.0)) -> np.ndarray:
+    """Float[4, 4] camera-to-world (OpenGL convention) at ``loc`` looking at ``target``."""
+    loc, target = np.asarray(loc, float), np.asarray(target, float)
+    f = target - loc
+    f /= np.linalg.norm(f)
+    r = np.cross(f, up)
+    if np.linalg.norm(r) < 1e-6:  # looking straight up or down
+        r = np.cross(f, (0.0, 1.0, 0.0))
+    r /= np.linalg.norm(r)
+    u = np.cross(r, f)
+    m = np.eye(4)
+    m[:3, 0], m[:3, 1], m[:3, 2], m[:3, 3] = r, u, -f, loc
+    return m
+
+
+def intrinsics(lens_mm: float, sensor_mm: float, width: int, height: int) -> np.ndarray:
+    """Float[3, 3] K for a Blender camera with horizontal sensor fit and square pixels."""
+    f = lens_mm / sensor_mm * width
+    return np.array([[f, 0.0, width / 2], [0.0, f, height / 2], [0.0, 0.0, 1.0]])
+
+
+def project(K, c2w, points) -> tuple[np.ndarray, np.ndarray]:
+    """World Float[N, 3] -> (pixel coordinates Float[N, 2], z-depth Float[N])."""
+    p = np.asarray(points, float).reshape(-1, 3)
+    cam = (np.linalg.inv(c2w) @ np.c_[p, np.ones(len(p))].T)[:3]
+    cv = GL_TO_CV @ cam
+    x = np.asarray(K) @ cv
+    return (x[:2] / x[2]).T, cv[2]
+
+
+# --------------------------------------------------------------------- trajectories
+def _boxes(graph):
+    return [(np.asarray(o["bounds"]["lo"]), np.asarray(o["bounds"]["hi"])) for o in graph["objects"]]
+
+
+def _inside_room(graph):
+    if graph["type"] != "room":
+        return None
+    p = graph["params"]
+    return np.zeros(3), np.array([p["width"], p["depth"], p["height"]])
+
+
+def valid_location(graph, loc) -> bool:
+    """Not within CLEARANCE of any object's box, and inside the room (rooms) with CLEARANCE to spare."""
+    loc = np.asarray(loc, float)
+    room = _inside_room(graph)
+    if room is not None and not np.all((room[0] + CLEARANCE <= loc) & (loc <= room[1] - CLEARANCE)):
+        return False
+    return not any(np.all((lo - CLEARANCE <= loc) & (loc <= hi + CLEARANCE)) for lo, hi in _boxes(graph))
+
+
+def scene_centre(graph):
+    room = _inside_room(graph)
+    if room is not None:
+        return np.array([room[1][0] / 2, room[1][1] / 2, 0.8])
+    if graph["objects"]:
+        lo = np.min([b[0] for b in _boxes(graph)], axis=0)
+        hi = np.max([b[1] for b in _boxes(graph)], axis=0)
+        c = (lo + hi) / 2
+        return np.array([c[0], c[1], lo[2] + 0.35 * (hi[2] - lo[2])])
+    return np.asarray(graph["cameras"][0]["target"], float)
+
+
+def _orbit(graph, n, arc, shrink):
+    """An arc around the scene's centre starting at the main camera's bearing. Rooms: an ellipse just inside
+    the walls (the camera looks across the room, so most of it is in view)."""
+    main = graph["cameras"][0]
+    c = scene_centre(graph)
+    start = np.asarray(main["location"], float)
+    d = start[:2] - c[:2]
+    a0 = math.atan2(d[1], d[0])
+    rx = ry = float(np.linalg.norm(d)) * shrink
+    room = _inside_room(graph)
+    if room is not None:
+        margin = CLEARANCE + 0.05
+        rx, ry = (room[1][0] / 2 - margin) * shrink, (room[1][1] / 2 - margin) * shrink
+        start[2] = min(start[2], 1.6)
+    angles = a0 + np.radians(arc) * (np.arange(n) / max(n - 2, 1) - 0.5)
+    return [(np.array([c[0] + rx * math.cos(a), c[1] + ry * math.sin(a), start[2]]), c) for a in angles]
+
+
+def _walk(graph, n, shrink):
+    cams = graph["cameras"]
+    a = np.asarray(cams[0]["location"], float)
+    c = scene_centre(graph)
+    b = np.asarray(cams[1]["location"], float) if graph["type"] == "room" and len(cams) > 1 else a + 0.4 * (c - a)
+    b = a + shrink * (b - a)
+    t = np.arange(n) / max(n - 2, 1)
+    s = t * t * (3 - 2 * np.clip(t, 0, 1))  # smoothstep: starts and stops gently
+    return [(a + si * (b - a), c) for si in s]
+
+
+def _random(graph, n, seed):
+    rng = rng_for(seed, "dataset", "random-viewpoints")
+    c = scene_centre(graph)
+    main = np.asarray(graph["cameras"][0]["location"], float)
+    r0 = float(np.linalg.norm(main - c))
+    lens = graph["cameras"][0]["lens"]
+    out = []
+    for _ in range(n):
+        best = None
+        for _ in range(64):
+            if _inside_room(graph) is not None:
+                hi = _inside_room(graph)[1]
+                loc = np.array([rng.uniform(0, hi[0]), rng.uniform(0, hi[1]), rng.uniform(1.0, min(1.9, hi[2]))])
+            else:
+                az, el = rng.uniform(-math.pi, math.pi), rng.uniform(0.25, 0.9)
+                r = r0 * rng.uniform(0.7, 1.1)
+                loc = c + r * np.array([math.cos(el) * math.cos(az), math.cos(el) * math.sin(az), math.sin(el)])
+            if not valid_location(graph, loc):
+                continue
+            tgt = c + rng.normal(0, 0.3, 3)
+            score = frustum_fraction(graph, {"location": loc, "target": tgt, "lens": lens, "sensor": 36.0})
+            if best is None or score > best[0]:
+                best = (score, loc, tgt)
+        if best is None:
+            raise ValueError(f"no valid random viewpoint found in {graph['type']} scene {graph['seed']}")
+        out.append((best[1], best[2]))
+    return out
+
+
+def trajectory(graph, frames: int, kind: str, seed: int, arc_degrees: float = 60.0) -> list[np.ndarray]:
+    """``frames + 1`` camera-to-world matrices (the extra one is where the camera goes next: forward flow of the
+    last frame). Smooth paths (orbit, walk) are shrunk towards the scene until no pose is inside an object."""
+    n = frames + 1
+    if kind == "random":
+        poses = _random(graph, n, seed)
+    else:
+        for shrink in (1.0, 0.85, 0.7, 0.55, 0.4, 0.25):
+            poses = _orbit(graph, n, arc_degrees, shrink) if kind == "orbit" else _walk(graph, n, shrink)
+            if all(valid_location(graph, p) for p, _ in poses):
+                break
+        else:
+            raise ValueError(f"no valid {kind} path in {graph['type']} scene {graph['seed']}")
+    return [look_at(p, t) for p, t in poses]
+
+
+def visible_fraction(graph, c2w, lens, sensor=36.0) -> float:
+    """Fraction of the graph's objects whose box centre is in the camera's frustum (square image)."""
+    loc = c2w[:3, 3]
+    return frustum_fraction(graph, {"location": loc, "target": loc - c2w[:3, 2], "lens": lens, "sensor": sensor})
