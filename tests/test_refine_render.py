@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from backend.refine import camera, geometry, render
+from backend.refine import camera, geometry, meshio, render
 from backend.refine.shading import render_mesh
 
 pytestmark = pytest.mark.timeout(120)
@@ -142,9 +142,9 @@ def test_fit_a_texture_to_a_target_image():
 
 def test_manifold_checks():
     _, f = _cube()
-    assert geometry.manifold_problems(f.numpy()) == []
+    assert meshio.manifold_problems(f.numpy()) == []
     bad = np.concatenate([f.numpy(), f.numpy()[:1]])
-    assert geometry.manifold_problems(bad)
+    assert meshio.manifold_problems(bad)
     flipped = f.numpy().copy()
     flipped[0] = flipped[0, ::-1]
-    assert any("winding" in p for p in geometry.manifold_problems(flipped))
+    assert any("winding" in p for p in meshio.manifold_problems(flipped))

@@ -1,37 +1,11 @@
-"""Geometry helpers of refinement: input checks (manifold, size), regularisers, and the flipped-face check.
+"""Geometry terms of refinement (torch): Laplacian and normal-consistency regularisers, the flipped-face check.
 
 The mesh being refined is welded (one vertex per position); UV seams live in separate ``uv_faces``.
+Input checks (manifold, size) are torch-free, in ``meshio``.
 """
 from __future__ import annotations
 
-import numpy as np
 import torch
-
-
-def edge_faces(faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Unique undirected edges Int[E, 2] and how many faces use each Int[E]."""
-    e = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
-    e = np.sort(e, axis=1)
-    uniq, counts = np.unique(e, axis=0, return_counts=True)
-    return uniq, counts
-
-
-def manifold_problems(faces: np.ndarray) -> list[str]:
-    """What keeps a triangle mesh from being edge-manifold with consistent winding ([] = nothing).
-    Boundary edges (open meshes) are allowed."""
-    faces = np.asarray(faces, dtype=np.int64)
-    problems = []
-    _, counts = edge_faces(faces)
-    if (counts > 2).any():
-        problems.append(f"{int((counts > 2).sum())} edges are shared by more than two faces")
-    directed = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
-    _, dcounts = np.unique(directed, axis=0, return_counts=True)
-    if (dcounts > 1).any():
-        problems.append(f"{int((dcounts > 1).sum())} edges have inconsistent face winding (flipped neighbours)")
-    degenerate = (faces[:, 0] == faces[:, 1]) | (faces[:, 1] == faces[:, 2]) | (faces[:, 0] == faces[:, 2])
-    if degenerate.any():
-        problems.append(f"{int(degenerate.sum())} faces repeat a vertex")
-    return problems
 
 
 def laplacian_matrix(faces: torch.Tensor, n_verts: int) -> torch.Tensor:

@@ -1,0 +1,202 @@
+"""Refinement by score distillation: the oracle (a denoiser that knows the answer) and the job end to end with a
+tiny real Stable Diffusion (UNet2DConditionModel, AutoencoderKL, CLIPTextModel, tokenizer, DDPMScheduler built
+from small configs under torch.manual_seed(0), saved in the hub's cache layout, loaded through the model store
+with downloads off). Tiny-model outputs are noise: those tests check plumbing, files, events, cancel, errors."""
+import json
+import os
+
+import numpy as np
+import pytest
+import torch
+
+from backend.generate import model_cache
+from backend.jobs import JobSpec, SpecError
+from backend.mesh import glb
+from backend.refine import guidance as sds, meshio, optimise
+from backend.refine.camera import OrbitView
+from backend.worker.runner import JobContext, run_job
+
+pytestmark = pytest.mark.timeout(240)
+
+
+def _sphere(subdiv=1):
+    import trimesh
+
+    m = trimesh.creation.icosphere(subdivisions=subdiv, radius=0.5)
+    return np.asarray(m.vertices), np.asarray(m.faces)
+
+
+def _quad_uvs():
+    v = np.array([[-0.5, 0, -0.5], [0.5, 0, -0.5], [0.5, 0, 0.5], [-0.5, 0, 0.5]], dtype=np.float64)
+    f = np.array([[0, 1, 2], [0, 2, 3]])
+    uv = np.array([[0, 1], [1, 1], [1, 0], [0, 0]], dtype=np.float64)
+    return v, f, uv
+
+
+def test_oracle_denoiser_drives_renders_to_the_target():
+    """SDS with a denoiser whose clean estimate is a fixed target image: the render error must fall by a large
+    factor. Exercises the loop, the timestep schedule, w(t), the renderer's gradients and the optimiser."""
+    v, f, uv = _quad_uvs()
+    views = [OrbitView(0.0, 0.0, 1.6)]
+    yy, xx = np.mgrid[0:16, 0:16]
+    target_tex = np.where(((yy // 4 + xx // 4) % 2)[..., None] == 1, [0.9, 0.2, 0.1], [0.1, 0.3, 0.9])
+    settings = optimise.Settings(steps=150, resolution=32, texture_size=16, lr_texture=0.03, views=views, seed=0)
+    with torch.no_grad():
+        target = optimise.Refiner(v, f, uv, f, target_tex, settings).render(views)["rgb"][0]
+    refiner = optimise.Refiner(v, f, uv, f, np.full((16, 16, 3), 0.5), settings)
+
+    def error():
+        with torch.no_grad():
+            return float(((refiner.render(views)["rgb"][0] - target) ** 2).mean())
+
+    before = error()
+    guide = sds.guidance_for_oracle(target, guidance=1.0, schedule=sds.Schedule(0.02, 0.98, 0.5), seed=0)
+    result = optimise.refine(refiner, guide)
+    after = error()
+    assert after < before / 20, (before, after)
+    assert result.steps_done == 150 and len(result.losses) == 150
+
+
+def test_oracle_moves_geometry_toward_a_target_silhouette():
+    """Texture + geometry mode with the oracle: a sphere's vertices move so its renders match a wider one."""
+    v, f = _sphere(2)
+    import trimesh
+
+    uv = np.zeros((len(v), 2)) + 0.5
+    views = [OrbitView(a, 10.0, 2.0) for a in (0.0, 90.0)]
+    settings = optimise.Settings(steps=60, resolution=32, texture_size=8, views=views, geometry=True,
+                                 lr_geometry=0.004, lr_texture=1e-9, laplacian_weight=20.0, normal_weight=2.0,
+                                 seed=0)
+    tex = np.full((8, 8, 3), 0.8)
+    wide = v * np.array([1.4, 1.4, 1.0])
+    with torch.no_grad():
+        targets = optimise.Refiner(wide, f, uv, f, tex, settings).render(views)["rgb"]
+    refiner = optimise.Refiner(v, f, uv, f, tex, settings)
+
+    def error():
+        with torch.no_grad():
+            return float(((refiner.render(views)["rgb"] - targets) ** 2).mean())
+
+    before = error()
+    guide = sds.guidance_for_oracle(targets[0], guidance=1.0, seed=0)
+    guide_side = sds.guidance_for_oracle(targets[1], guidance=1.0, seed=1)
+
+    class PerView:  # the oracle is one image: use the target of the view being rendered
+        def loss(self, rgb, labels, step, total):
+            return (guide if labels[0] == "front" else guide_side).loss(rgb, labels, step, total)
+
+    result = optimise.refine(refiner, PerView())
+    assert error() < before / 3, (before, error())
+    assert result.flipped == 0
+    assert trimesh.Trimesh(result.verts, f).is_watertight
+
+
+# --------------------------------------------------------------------------- the job
+@pytest.fixture(scope="module")
+def sd_dir(tmp_path_factory):
+    from backend.generate.tiny import build_stable_diffusion
+
+    root = str(tmp_path_factory.mktemp("sd"))
+    build_stable_diffusion(root)
+    return root
+
+
+@pytest.fixture
+def models(sd_dir, monkeypatch):
+    monkeypatch.setenv("CONJURE_MODEL_DIR", sd_dir)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    yield sd_dir
+    model_cache.clear_cache()
+
+
+def _mesh_file(folder, uvs=True, subdiv=1):
+    v, f = _sphere(subdiv)
+    data = {"verts": v + np.array([3.0, 0.0, 1.0]), "faces": f}
+    if uvs:
+        corner = v[f.reshape(-1)]
+        data["uvs"] = np.stack([0.5 + np.arctan2(corner[:, 1], corner[:, 0]) / (2 * np.pi),
+                                0.5 + corner[:, 2]], 1)
+    path = os.path.join(str(folder), "input.npz")
+    np.savez(path, **data)
+    return path
+
+
+FAST = {"steps": 4, "resolution": 32, "texture_size": 64, "preview_every": 2}
+
+
+def spec(out, mesh, **params):
+    return JobSpec.from_json({"type": "refine", "output_dir": str(out), "name": "refined", "seed": 1,
+                              "device": "cpu", "params": {"mesh": mesh, "prompt": "a stone", **FAST, **params}})
+
+
+def run(s, cancel_after=None):
+    events = []
+
+    def emit(ev):
+        events.append(ev)
+        if ev.get("preview"):
+            ev["preview_existed"] = os.path.isfile(ev["preview"])
+        if cancel_after and ev["event"] == "progress" and ev["message"].startswith(f"step {cancel_after}/"):
+            ctx.cancel_event.set()
+
+    ctx = JobContext("job", s, emit)
+    run_job(ctx)
+    return events[-1], events
+
+
+@pytest.mark.parametrize("mode,method", [("texture", "sds"), ("geometry", "vsd")])
+def test_refine_job_end_to_end(models, tmp_path, mode, method):
+    mesh = _mesh_file(tmp_path, uvs=(mode == "texture"))
+    final, events = run(spec(tmp_path, mesh, mode=mode, method=method))
+    assert final["event"] == "result", final
+    paths, meta = final["paths"], final["metadata"]
+    g = glb.read_glb(paths["glb"])
+    assert g["texture_png"][:8] == b"\x89PNG\r\n\x1a\n" and os.path.isfile(paths["loss_curve"])
+    # in the input's own coordinates (the sphere sits at x = 3, z = 1)
+    assert abs(g["positions"][:, 0].mean() - 3.0) < 0.05 and abs(g["positions"][:, 2].mean() - 1.0) < 0.05
+    assert meta["flipped_faces"] == 0 and meta["manifold"] and meta["steps"] == 4
+    assert json.loads(json.dumps(g["extras"]["conjure_spec"]))["params"]["mode"] == mode
+    steps = [e for e in events if e["event"] == "progress" and e["message"].startswith("step ")]
+    assert len(steps) == 4  # progress every step
+    shots = [e for e in steps if e.get("preview")]
+    assert len(shots) == 2 and all(e["preview_existed"] for e in shots) and shots[-1]["loss_curve"]
+    assert not os.path.exists(os.path.join(tmp_path, ".preview"))  # previews are removed at the end
+    if method == "vsd":  # the cached UNet got its LoRA removed again
+        unet = next(v for v in model_cache._CACHE.values()) if model_cache._CACHE else None
+        assert unet is None or not any("lora" in n for n, _ in unet.unet.named_parameters())
+
+
+def test_refine_job_is_deterministic_and_cancels(models, tmp_path):
+    mesh = _mesh_file(tmp_path)
+    a, _ = run(spec(tmp_path / "a", mesh, steps=2, preview_every=0))
+    b, _ = run(spec(tmp_path / "b", mesh, steps=2, preview_every=0))
+    assert open(a["paths"]["texture"], "rb").read() == open(b["paths"]["texture"], "rb").read()
+    final, events = run(spec(tmp_path / "c", mesh, steps=50, preview_every=0), cancel_after=2)
+    assert final["event"] == "cancelled"
+    assert sum(1 for e in events if e["event"] == "progress" and e["message"].startswith("step ")) == 2
+
+
+def test_bad_inputs_fail_before_any_work(models, tmp_path):
+    mesh = _mesh_file(tmp_path)
+    with pytest.raises(SpecError, match="prompt"):
+        spec(tmp_path, mesh, prompt="  ")
+    with pytest.raises(SpecError, match="resolution"):
+        spec(tmp_path, mesh, resolution=30)
+    with pytest.raises(SpecError, match="mode"):
+        spec(tmp_path, mesh, mode="paint")
+    with pytest.raises(SpecError, match="mesh"):
+        spec(tmp_path, "", prompt="x")
+    with pytest.raises(SpecError, match="steps"):
+        spec(tmp_path, mesh, steps=0)
+    v, f = _sphere(1)
+    bad = os.path.join(str(tmp_path), "bad.npz")
+    np.savez(bad, verts=v, faces=np.concatenate([f, f[:1]]))
+    final, events = run(spec(tmp_path, bad))
+    assert final["event"] == "error" and "not manifold" in final["message"]
+    assert not any(e["event"] == "progress" and e["message"] == "load" for e in events)
+    empty = os.path.join(str(tmp_path), "empty.npz")
+    np.savez(empty, verts=v, faces=np.zeros((0, 3), dtype=np.int64))
+    with pytest.raises(meshio.MeshProblem, match="no faces"):
+        meshio.load_mesh(empty)
+    with pytest.raises(meshio.MeshProblem, match="at most 10"):
+        meshio.check_mesh(v, f, max_faces=10)
