@@ -8,24 +8,29 @@ import bpy
 
 from .backend.blender import install as _install, session as _session
 from .operators import jobs as _op_jobs, procgen as _op_procgen, prop as _op_prop, shape as _op_shape
-from .operators import worker as _op_worker
-from .panels import jobs as _pt_jobs, procgen as _pt_procgen, prop as _pt_prop, shape as _pt_shape
-from .properties import preferences as _preferences, procgen as _procgen_props, scene as _scene_props
+from .operators import refine as _op_refine, worker as _op_worker
+from .panels import jobs as _pt_jobs, procgen as _pt_procgen, prop as _pt_prop, refine as _pt_refine
+from .panels import shape as _pt_shape
+from .properties import preferences as _preferences, procgen as _procgen_props, refine as _refine_props
+from .properties import scene as _scene_props
 
 
 def _modules():
     return (
         _preferences,
         _procgen_props,
+        _refine_props,
         _scene_props,
         _op_jobs,
         _op_worker,
         _op_prop,
         _op_shape,
         _op_procgen,
+        _op_refine,
         _pt_prop,
         _pt_procgen,
         _pt_shape,
+        _pt_refine,
         _pt_jobs,
     )
 
@@ -41,6 +46,7 @@ def unregister():
     _session.shutdown()
     _install.shutdown()
     _pt_prop.free_previews()
+    _pt_refine.free_previews()
     del bpy.types.Scene.conjure
     for module in reversed(_modules()):
         for cls in reversed(module.CLASSES):

@@ -9,6 +9,7 @@ from ..backend.jobs import DEVICES, MAX_TEXTURE_SIZE, MIN_TEXTURE_SIZE
 from ..backend.shapes.params import MAX_RESOLUTION, MIN_RESOLUTION
 from ..backend.shapes.presets import DEFAULT_PRESET, PRESETS
 from .procgen import ConjureProcgenProps
+from .refine import ConjureRefineProps
 
 DEVICE_ITEMS = [(d, *DEVICES[d]) for d in DEVICES]
 
@@ -48,6 +49,7 @@ class ConjureJob(bpy.types.PropertyGroup):
     preview: StringProperty(name="Preview", subtype="FILE_PATH", description="The latest preview image")
     download: StringProperty(name="Download", description="What is being downloaded, and how much")
     download_progress: FloatProperty(name="Download", min=0.0, max=1.0, subtype="FACTOR")
+    loss_curve: StringProperty(name="Loss Curve", subtype="FILE_PATH", description="The latest loss curve image")
 
 
 def _on_pipeline(self, _context):
@@ -153,6 +155,8 @@ class ConjureSceneProps(bpy.types.PropertyGroup):
     procgen: PointerProperty(type=ConjureProcgenProps)
     # Prop from text or image
     prop: PointerProperty(type=ConjurePropProps)
+    # Refine a mesh by score distillation
+    refine: PointerProperty(type=ConjureRefineProps)
 
 
 CLASSES = (ConjurePrimitive, ConjureJob, ConjurePropProps, ConjureSceneProps)

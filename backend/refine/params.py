@@ -29,6 +29,8 @@ class RefineParams:
     mesh: str = ""
     """the mesh to refine: an absolute path to a .npz (verts Float[V, 3], faces Int[F, 3], optional uvs
     Float[3F, 2] per corner with v up as in Blender) or a Conjure .glb; written by Blender for a selected object"""
+    source: str = ""
+    """the Blender object the mesh came from ('' = none): the result is placed next to it"""
     prompt: str = ""
     """what the object should look like"""
     negative_prompt: str = "blurry, low quality, oversaturated, multiple faces"
@@ -84,6 +86,8 @@ class RefineParams:
         object.__setattr__(self, "mesh", check_file("mesh", self.mesh, required=True))
         if not self.mesh.lower().endswith(MESH_SUFFIXES):
             raise SpecError("mesh", f"must be a {' or '.join(MESH_SUFFIXES)} file, got {self.mesh}")
+        if not isinstance(self.source, str) or len(self.source) > 256:
+            raise SpecError("source", "must be an object name of at most 256 characters")
         for name in ("prompt", "negative_prompt"):
             value = getattr(self, name)
             if not isinstance(value, str):
