@@ -200,3 +200,41 @@ def test_bad_inputs_fail_before_any_work(models, tmp_path):
         meshio.load_mesh(empty)
     with pytest.raises(meshio.MeshProblem, match="at most 10"):
         meshio.check_mesh(v, f, max_faces=10)
+
+
+# --------------------------------------------------------------------------- the CLI
+def _cli(*args):
+    import subprocess
+    import sys
+
+    from conftest import ROOT, VENV_PYTHON
+
+    python = VENV_PYTHON if os.path.exists(VENV_PYTHON) else sys.executable
+    return subprocess.run([python, "-m", "backend.cli", "refine", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=200)
+
+
+def test_cli_refines_an_obj_file(sd_dir, tmp_path):
+    import trimesh
+
+    obj = tmp_path / "rock.obj"
+    trimesh.creation.icosphere(subdivisions=1).export(str(obj))
+    r = _cli(str(obj), "a rock", "--steps", "2", "--resolution", "32", "--texture-size", "64", "--mode", "geometry",
+             "--model-dir", sd_dir, "--offline", "--device", "cpu", "--out", str(tmp_path / "out"), "--quiet")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert os.path.isfile(out["paths"]["glb"]) and os.path.isfile(out["paths"]["loss_curve"])
+    assert out["metadata"]["flipped_faces"] == 0
+
+
+@pytest.mark.parametrize("args, words", [
+    (("--steps", "0"), "steps: must be between 1 and 20000"),
+    (("--mode", "paint"), "mode: must be one of texture, geometry"),
+    (("--resolution", "100"), "resolution: must be a multiple of 8"),
+])
+def test_cli_bad_flags_fail_before_any_work(tmp_path, args, words):
+    mesh = _mesh_file(tmp_path)
+    r = _cli(mesh, "a rock", *args, "--out", str(tmp_path / "out"))
+    assert r.returncode == 2 and words in r.stderr, r.stderr
+    r = _cli(mesh, "  ", "--out", str(tmp_path / "out"))
+    assert r.returncode == 2 and "prompt: is empty" in r.stderr

@@ -9,13 +9,14 @@ from .common import CLIError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import jobs, procgen, selftest
+    from . import jobs, procgen, refine, selftest
 
     ap = argparse.ArgumentParser(prog="python -m backend.cli", description="Conjure, headless: the same jobs as "
                                  "the Blender panel. Progress on stderr, the result as one JSON line on stdout.")
     sub = ap.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
     jobs.add_subcommands(sub)
     procgen.add_subcommands(sub)
+    refine.add_subcommand(sub)
     selftest.add_subcommand(sub)
     return ap
 
