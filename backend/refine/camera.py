@@ -80,7 +80,7 @@ def to_clip(verts: torch.Tensor, mvp: torch.Tensor) -> torch.Tensor:
     if mvp.dim() == 2:
         mvp = mvp[None]
     hom = torch.cat([verts, torch.ones_like(verts[:, :1])], dim=1)
-    return torch.einsum("bij,vj->bvi", mvp.to(verts), hom)
+    return torch.matmul(hom[None], mvp.to(verts).transpose(1, 2))
 
 
 def view_direction_label(azimuth: float) -> str:

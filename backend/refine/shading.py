@@ -42,8 +42,8 @@ def render_mesh(verts: torch.Tensor, faces: torch.Tensor, mvp: torch.Tensor, siz
         albedo = verts.new_tensor(color).expand(b, *size, 3)
     rgb = albedo
     if lit:
-        normal = render.interpolate(vertex_normals(verts, faces), rast)
-        pos = render.interpolate(verts, rast)
+        both = render.interpolate(torch.cat([vertex_normals(verts, faces), verts], dim=1), rast)
+        normal, pos = both[..., :3], both[..., 3:]
         to_light = eye.to(verts)[:, None, None, :] - pos
         to_light = to_light / to_light.norm(dim=-1, keepdim=True).clamp_min(1e-9)
         n = normal / normal.norm(dim=-1, keepdim=True).clamp_min(1e-9)
