@@ -238,3 +238,49 @@ def test_cli_bad_flags_fail_before_any_work(tmp_path, args, words):
     assert r.returncode == 2 and words in r.stderr, r.stderr
     r = _cli(mesh, "  ", "--out", str(tmp_path / "out"))
     assert r.returncode == 2 and "prompt: is empty" in r.stderr
+
+
+def test_vsd_trains_the_lora_and_leaves_the_unet_alone():
+    from backend.generate.tiny import tiny_sd_parts
+    from backend.refine import models
+
+    torch.manual_seed(0)
+    parts = tiny_sd_parts()
+    unet = parts["unet"].requires_grad_(False)
+    base = {n: p.detach().clone() for n, p in unet.named_parameters()}
+    lora = models.add_lora(unet, rank=2)
+    assert lora  # (peft switches requires_grad with the adapters: on only while the LoRA runs)
+    before = [p.detach().clone() for p in lora]
+    emb = {k: torch.randn(2, 77, 16) for k in ("front", "side", "back")}
+    guide = sds.ScoreDistillation(encoder=sds.VAEEncoder(parts["vae"], 32), denoiser=sds.UNetDenoiser(unet),
+                                  alphas_cumprod=parts["scheduler"].alphas_cumprod, embeddings=emb, guidance=7.5,
+                                  mode="vsd", lora_params=lora, lora_lr=1e-2, seed=0)
+    rgb = torch.rand(2, 32, 32, 3, requires_grad=True)
+    for step in range(2):
+        loss, info = guide.loss(rgb, ["front", "back"], step, 2)
+        loss.backward()
+    assert rgb.grad is not None and torch.isfinite(rgb.grad).all() and rgb.grad.abs().sum() > 0
+    assert "lora_loss" in info and np.isfinite(info["lora_loss"])
+    assert any(not torch.equal(a, b.detach()) for a, b in zip(before, lora))  # the LoRA learned
+    for n, p in unet.named_parameters():  # the pretrained weights did not move
+        if n in base:
+            assert torch.equal(base[n], p.detach()), n
+    # with the adapters on, the prediction differs from the pretrained one; off, it is the pretrained one
+    x, t, c = torch.randn(1, 4, 16, 16), torch.tensor([500]), emb["front"][1:]
+    den = sds.UNetDenoiser(unet)
+    with torch.no_grad():
+        assert not torch.allclose(den(x, t, c, adapters=True), den(x, t, c, adapters=False))
+        unet.delete_adapters("vsd")
+        assert torch.allclose(den(x, t, c), den(x, t, c, adapters=False))
+
+
+def test_view_prompts_and_schedule():
+    pairs = sds.view_prompts("a fox", "blurry")
+    assert pairs["front"] == ("a fox, front view", "blurry")
+    assert pairs["back"] == ("a fox, back view", "blurry, front view, face")
+    s = sds.Schedule(0.02, 0.98, 0.5)
+    g = torch.Generator().manual_seed(0)
+    early = torch.cat([s.draw(0, 100, 1000, 64, g) for _ in range(4)])
+    late = torch.cat([s.draw(99, 100, 1000, 64, g) for _ in range(4)])
+    assert early.min() >= 20 and early.max() > 800 and late.max() < 500  # annealed
+    assert torch.allclose(sds.weight("sds", torch.tensor(0.25)), torch.tensor(0.75))

@@ -118,11 +118,16 @@ class UNetDenoiser:
         self.unet = unet
 
     def __call__(self, noisy, t, emb, *, adapters: bool = False):
-        with self._adapters(adapters):
-            out = self.unet(noisy.to(self.unet.dtype), t.to(noisy.device), encoder_hidden_states=emb).sample
-        return out.float()
+        with self.adapters(adapters):
+            return self.predict(noisy, t, emb)
 
-    def _adapters(self, on: bool):
+    def predict(self, noisy, t, emb):
+        """The UNet as it is switched now."""
+        return self.unet(noisy.to(self.unet.dtype), t.to(noisy.device), encoder_hidden_states=emb).sample.float()
+
+    def adapters(self, on: bool):
+        """Run a block with the LoRA on or off (off again afterwards). peft makes the LoRA's parameters trainable
+        only while it is on, so a LoRA training step must also run its backward inside this block."""
         import contextlib
 
         unet = self.unet
@@ -204,11 +209,11 @@ class ScoreDistillation:
         noise = torch.randn(z.shape, generator=self.gen).to(z)
         a = self.alphas_cumprod.to(z.device)[t].view(-1, 1, 1, 1)
         noisy = a.sqrt() * z + (1.0 - a).sqrt() * noise
-        pred = self._eps(noisy, t, cond, adapters=True)
-        loss = F.mse_loss(pred, noise)
-        self.lora_opt.zero_grad()
-        loss.backward()
-        self.lora_opt.step()
+        with self.denoiser.adapters(True):
+            loss = F.mse_loss(self.denoiser.predict(noisy, t, cond), noise)
+            self.lora_opt.zero_grad()
+            loss.backward()
+            self.lora_opt.step()
         return float(loss.detach())
 
 
