@@ -109,7 +109,14 @@ def bench(target_faces, res, repeats, brute_chunks=None):
 
 
 if __name__ == "__main__":
-    torch.set_num_threads(2)
+    import argparse
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, default=1,
+                    help="torch intra-op threads (default 1: on a shared 2-core machine, 2 threads mostly wait on "
+                         "each other for these small ops)")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
     rows = [bench(4000, 128, repeats=11), bench(50000, 512, repeats=3, brute_chunks=4)]
     emit({"figure": "refine renderer forward+backward (textured, lit, antialiased)", "torch": torch.__version__,
-          "rows": rows})
+          "threads": args.threads, "rows": rows})

@@ -56,14 +56,13 @@ def load(ref: str, device: str, *, fp16: bool = False, cpu_offload: bool = False
         m.requires_grad_(False)
         m.eval()
     if device != "cpu":
-        if cpu_offload:  # each model moves to the GPU when it runs and the previous one moves back
-            from accelerate import cpu_offload_with_hook
+        vae.to(device)  # small (84M parameters), and called through encode(), which offload hooks do not see
+        if cpu_offload:  # the UNet's layers stay in CPU memory and visit the GPU one at a time (slow, small)
+            from accelerate import cpu_offload as sequential_offload
 
-            vae, hook = cpu_offload_with_hook(vae, device)
-            unet, _ = cpu_offload_with_hook(unet, device, prev_module_hook=hook)
+            sequential_offload(unet, execution_device=torch.device(device))
         else:
             unet.to(device)
-            vae.to(device)
     return StableDiffusionParts(ref=ref or DEFAULT_MODEL, folder=folder, unet=unet, vae=vae,
                                 text_encoder=text_encoder, tokenizer=tokenizer,
                                 alphas_cumprod=scheduler.alphas_cumprod.float(), device=device, dtype=dtype)
