@@ -52,5 +52,5 @@ def curve_png(series: dict[str, list[float]], title: str, *, log: bool = False, 
             pts = [xy(i, x) for i, x in enumerate(v)]
         if len(pts) > 1:
             d.line(pts, fill=col, width=2)
-        d.text((w - right - 150, top + 6 + 14 * k), name, fill=col)
+        d.text((left + 200, top + 6 + 14 * k), name, fill=col)
     return png_bytes(np.asarray(img))
