@@ -284,3 +284,21 @@ def test_view_prompts_and_schedule():
     late = torch.cat([s.draw(99, 100, 1000, 64, g) for _ in range(4)])
     assert early.min() >= 20 and early.max() > 800 and late.max() < 500  # annealed
     assert torch.allclose(sds.weight("sds", torch.tensor(0.25)), torch.tensor(0.75))
+
+
+def test_a_conjure_glb_keeps_its_texture_as_the_start(models, tmp_path):
+    from backend.mesh.asset import png_bytes
+
+    v, f = _sphere(1)
+    uv = np.stack([0.5 + np.arctan2(v[:, 1], v[:, 0]) / (2 * np.pi), 0.5 + v[:, 2]], 1).clip(0, 1)
+    red = np.zeros((16, 16, 3), np.uint8)
+    red[..., 0] = 200
+    path = str(tmp_path / "prop.glb")
+    glb.write_glb(path, v, v / np.linalg.norm(v, axis=1, keepdims=True), uv, f, png_bytes(red))
+    final, _ = run(spec(tmp_path / "out", path, steps=1, lr_texture=1e-5, preview_every=0))
+    assert final["event"] == "result", final
+    from PIL import Image
+
+    tex = np.asarray(Image.open(final["paths"]["texture"]))
+    assert abs(float(tex[..., 0].mean()) - 200) < 3 and float(tex[..., 1:].mean()) < 3
+    assert len(glb.read_glb(final["paths"]["glb"])["indices"]) == len(f)
