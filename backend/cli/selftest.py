@@ -16,7 +16,7 @@ import tempfile
 PACKAGES = {"numpy": "numpy", "torch": "torch==2.13.0 (CPU) or a CUDA build", "skimage": "scikit-image",
             "xatlas": "xatlas", "fast_simplification": "fast-simplification", "PIL": "pillow", "scipy": "scipy",
             "diffusers": "diffusers", "transformers": "transformers", "huggingface_hub": "huggingface_hub",
-            "safetensors": "safetensors", "tqdm": "tqdm"}
+            "safetensors": "safetensors", "tqdm": "tqdm", "peft": "peft (Refine Mesh, VSD)"}
 
 
 def check_imports() -> list[str]:
