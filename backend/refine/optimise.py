@@ -97,15 +97,18 @@ class Refiner:
                            tex=self.texture.clamp(0.0, 1.0), lit=self.s.geometry, eye=eye, background=background,
                            adjacency=self.adjacency)
 
-    def step(self, i: int, guidance) -> tuple[float, float, dict]:
-        """One iteration. Returns (guidance loss, regulariser loss, guidance info)."""
+    def step(self, i: int, guidance, check: Callable[[], None] = lambda: None) -> tuple[float, float, dict]:
+        """One iteration. Returns (guidance loss, regulariser loss, guidance info). ``check`` (cancel) runs between
+        its phases too: with a full-size model on a CPU one step takes many seconds."""
         s = self.s
         if s.views:
             views = [s.views[(i * s.views_per_step + k) % len(s.views)] for k in range(s.views_per_step)]
         else:
             views = random_views(self.gen, s.views_per_step)
         out = self.render(views)
+        check()
         loss, info = guidance.loss(out["rgb"], [view_direction_label(v.azimuth) for v in views], i, s.steps)
+        check()
         reg = torch.zeros((), device=loss.device)
         if self.offset is not None:
             verts = self.verts
@@ -140,7 +143,7 @@ def refine(refiner: Refiner, guidance, *, check: Callable[[], None] = lambda: No
     total = refiner.s.steps
     for i in range(total):
         check()
-        loss, reg, info = refiner.step(i, guidance)
+        loss, reg, info = refiner.step(i, guidance, check)
         if not math.isfinite(loss):
             raise FloatingPointError(f"the loss became {loss} at step {i + 1} (lower the learning rates)")
         losses.append(loss)
