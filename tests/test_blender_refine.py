@@ -6,7 +6,6 @@ import os
 import numpy as np
 import pytest
 
-from conftest import ADDON  # noqa: F401
 from test_blender_prop import _draw, counts, fake_job, mod, session, write_box_glb
 
 pytestmark = pytest.mark.timeout(180)
