@@ -8,10 +8,11 @@ import bpy
 
 from .backend.blender import dataset_runs as _dataset_runs, install as _install, session as _session
 from .operators import dataset as _op_dataset, jobs as _op_jobs, procgen as _op_procgen, prop as _op_prop
-from .operators import shape as _op_shape, worker as _op_worker
+from .operators import refine as _op_refine, shape as _op_shape, worker as _op_worker
 from .panels import dataset as _pt_dataset, jobs as _pt_jobs, procgen as _pt_procgen, prop as _pt_prop
-from .panels import shape as _pt_shape
+from .panels import refine as _pt_refine, shape as _pt_shape
 from .properties import dataset as _dataset_props, preferences as _preferences, procgen as _procgen_props
+from .properties import refine as _refine_props
 from .properties import scene as _scene_props
 
 
@@ -20,6 +21,7 @@ def _modules():
         _preferences,
         _procgen_props,
         _dataset_props,
+        _refine_props,
         _scene_props,
         _op_jobs,
         _op_worker,
@@ -27,7 +29,9 @@ def _modules():
         _op_shape,
         _op_procgen,
         _op_dataset,
+        _op_refine,
         _pt_prop,
+        _pt_refine,
         _pt_procgen,
         _pt_shape,
         _pt_dataset,
@@ -47,6 +51,7 @@ def unregister():
     _install.shutdown()
     _dataset_runs.shutdown()
     _pt_prop.free_previews()
+    _pt_refine.free_previews()
     del bpy.types.Scene.conjure
     for module in reversed(_modules()):
         for cls in reversed(module.CLASSES):

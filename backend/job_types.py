@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .generate.params import CutoutParams, GenerateParams
 from .jobs import JobType, NoopParams, register_job_type
+from .refine.params import RefineParams
 from .shapes.params import ImplicitShapeParams
 
 BUILTIN = (
@@ -21,6 +22,9 @@ BUILTIN = (
     JobType("cutout", CutoutParams, handler=".generate.run:run_cutout",
             importer=".blender.importers:MaskImport", panel="prop",
             label="the foreground mask of a picture"),
+    JobType("refine", RefineParams, handler=".refine.run:run_refine",
+            importer=".blender.importers:RefineImport", panel="refine",
+            label="a mesh re-textured (and reshaped) toward a prompt by score distillation"),
 )
 
 

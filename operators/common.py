@@ -25,6 +25,12 @@ LABELS = {
     "device": "Device", "type": "Job type", "spec": "Recorded settings", "conjure_spec": "Recorded settings",
     "primitives": "Primitives", "blend": "Blend", "kind": "Kind", "center": "Center", "end": "End",
     "color": "Color", "color_noise": "Color Noise",
+    # Refine Mesh
+    "mesh": "Mesh", "source": "Mesh", "negative_prompt": "Negative Prompt", "mode": "Mode", "method": "Method",
+    "views_per_step": "Views per Step", "lr_texture": "Texture LR", "lr_geometry": "Geometry LR",
+    "lr_lora": "LoRA LR", "lora_rank": "LoRA Rank", "laplacian_weight": "Smoothness",
+    "normal_weight": "Normal Consistency", "t_min": "Min Timestep", "t_max": "Max Timestep",
+    "t_max_end": "Max Timestep at End", "weighting": "Weighting",
 }
 
 

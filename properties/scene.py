@@ -10,6 +10,7 @@ from ..backend.shapes.params import MAX_RESOLUTION, MIN_RESOLUTION
 from ..backend.shapes.presets import DEFAULT_PRESET, PRESETS
 from .dataset import ConjureDatasetProps
 from .procgen import ConjureProcgenProps
+from .refine import ConjureRefineProps
 
 DEVICE_ITEMS = [(d, *DEVICES[d]) for d in DEVICES]
 
@@ -49,6 +50,7 @@ class ConjureJob(bpy.types.PropertyGroup):
     preview: StringProperty(name="Preview", subtype="FILE_PATH", description="The latest preview image")
     download: StringProperty(name="Download", description="What is being downloaded, and how much")
     download_progress: FloatProperty(name="Download", min=0.0, max=1.0, subtype="FACTOR")
+    loss_curve: StringProperty(name="Loss Curve", subtype="FILE_PATH", description="The latest loss curve image")
 
 
 def _on_pipeline(self, _context):
@@ -175,6 +177,8 @@ class ConjureSceneProps(bpy.types.PropertyGroup):
     prop: PointerProperty(type=ConjurePropProps)
     # Synthetic datasets
     dataset: PointerProperty(type=ConjureDatasetProps)
+    # Refine a mesh by score distillation
+    refine: PointerProperty(type=ConjureRefineProps)
 
 
 CLASSES = (ConjurePrimitive, ConjureJob, ConjurePropProps, ConjureSceneProps)

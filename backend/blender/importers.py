@@ -157,6 +157,35 @@ class MeshImport(_Import):
         return {"message": f"created {obj.name}", "object_name": obj.name, "collection_name": ""}
 
 
+class RefineImport(MeshImport):
+    """``refine``: the refined GLB -> a new object beside the original (which is never changed), with the same
+    transform, shifted along world X by the original's width and a gap. No original (deleted, or the CLI):
+    it stays where the GLB puts it."""
+
+    GAP = 0.2  # fraction of the original's width
+
+    def step(self, scene) -> bool:
+        params = self.spec.get("params") or {}
+        props = {"conjure_spec": self.spec, "conjure_job_id": self.job_id,
+                 "conjure_refined_from": str(params.get("source") or ""),
+                 "conjure_prompt": str(params.get("prompt") or ""),
+                 "conjure_flipped_faces": int(self.meta.get("flipped_faces") or 0)}
+        if self.paths.get("loss_curve"):
+            props["conjure_loss_curve"] = os.path.abspath(self.paths["loss_curve"])
+        obj = import_glb(self.tx, self.paths["glb"], name=self.name, texture_path=self.paths.get("texture"),
+                         custom_props=props)
+        source = bpy.data.objects.get(str(params.get("source") or ""))
+        if source is not None:
+            from mathutils import Vector
+
+            corners = [source.matrix_world @ Vector(c) for c in source.bound_box]
+            width = max(c.x for c in corners) - min(c.x for c in corners)
+            obj.matrix_world = source.matrix_world.copy()
+            obj.location.x += width * (1.0 + self.GAP)
+        self.object_name, self.done = obj.name, 1
+        return True
+
+
 class CandidatesImport(_Import):
     """``generate``: every candidate into one new collection, one candidate per ``step``.
 

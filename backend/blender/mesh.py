@@ -52,3 +52,29 @@ def build_mesh(name: str, positions, faces=None, *, sizes=None, uvs=None, normal
         bpy.data.meshes.remove(me)
         raise
     return me
+
+
+def mesh_arrays(obj, depsgraph=None) -> dict:
+    """The object's mesh (modifiers applied when ``depsgraph`` is given) as triangles in its own space:
+    verts Float[V, 3], faces Int[F, 3], and uvs Float[3F, 2] per triangle corner (Blender's convention, v up)
+    when it has an active UV map. The inverse of ``build_mesh`` for what refinement needs."""
+    src = obj.evaluated_get(depsgraph) if depsgraph is not None else obj
+    me = src.to_mesh()
+    try:
+        me.calc_loop_triangles()
+        verts = np.empty(len(me.vertices) * 3, dtype=np.float32)
+        me.vertices.foreach_get("co", verts)
+        tris = me.loop_triangles
+        faces = np.empty(len(tris) * 3, dtype=np.int32)
+        tris.foreach_get("vertices", faces)
+        out = {"verts": verts.reshape(-1, 3).astype(np.float64), "faces": faces.reshape(-1, 3).astype(np.int64)}
+        uv_layer = me.uv_layers.active
+        if uv_layer is not None and len(tris):
+            loops = np.empty(len(tris) * 3, dtype=np.int32)
+            tris.foreach_get("loops", loops)
+            uv = np.empty(len(me.loops) * 2, dtype=np.float32)
+            uv_layer.data.foreach_get("uv", uv)
+            out["uvs"] = uv.reshape(-1, 2)[loops].astype(np.float64)
+        return out
+    finally:
+        src.to_mesh_clear()

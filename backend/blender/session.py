@@ -296,6 +296,9 @@ def _progress(item, ev: dict) -> None:
     preview = ev.get("preview")
     if isinstance(preview, str) and preview:
         item.preview = preview
+    curve = ev.get("loss_curve")
+    if isinstance(curve, str) and curve:
+        item.loss_curve = curve
 
 
 def start_local_work(scene, job_id: str, label: str, kind: str, work) -> None:

@@ -8,16 +8,23 @@ from ..jobs import SpecError
 from .common import CLIError
 
 
+# Subcommand modules, each with ``add_subcommands(sub)``; imported here so the parser is one place to read.
+SUBCOMMANDS = ("jobs", "procgen", "dataset", "refine", "selftest")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from . import dataset, jobs, procgen, selftest
+    import importlib
 
     ap = argparse.ArgumentParser(prog="python -m backend.cli", description="Conjure, headless: the same jobs as "
                                  "the Blender panel. Progress on stderr, the result as one JSON line on stdout.")
     sub = ap.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
-    jobs.add_subcommands(sub)
-    procgen.add_subcommands(sub)
-    dataset.add_subcommands(sub)
-    selftest.add_subcommand(sub)
+    for name in SUBCOMMANDS:
+        try:
+            importlib.import_module(f".{name}", __package__).add_subcommands(sub)
+        except ImportError as e:  # a Python without the worker's packages still gets `selftest`, which says why
+            if name == "selftest":
+                raise
+            print(f"warning: the {name} subcommands are unavailable ({e}); run `selftest`", file=sys.stderr)
     return ap
 
 

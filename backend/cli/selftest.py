@@ -14,7 +14,7 @@ import tempfile
 
 # The modules the worker imports (from backend/worker/requirements.txt)
 MODULES = ("numpy", "torch", "skimage", "xatlas", "fast_simplification", "PIL", "scipy", "trimesh", "diffusers",
-           "transformers", "huggingface_hub", "safetensors", "tqdm")
+           "transformers", "huggingface_hub", "safetensors", "tqdm", "peft")
 REQUIREMENTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "worker", "requirements.txt")
 
 
@@ -92,7 +92,7 @@ def run_selftest(args) -> int:
     return 0 if not problems else 1
 
 
-def add_subcommand(sub) -> None:
+def add_subcommands(sub) -> None:
     s = sub.add_parser("selftest", help="check this worker environment (imports, torch, a tiny-model job)")
     s.add_argument("--worker-python", metavar="PATH", help="the worker's Python (default: this Python)")
     s.add_argument("--device", default="auto", choices=("auto", "cuda", "mps", "cpu"),

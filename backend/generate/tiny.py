@@ -222,9 +222,53 @@ def build_point_e(root: str, names=POINT_E_NAMES, points: int = 256) -> list[str
     return paths
 
 
+def tiny_sd_parts(latent_size: int = 16, published: bool = False) -> dict:
+    """Stable Diffusion's parts for score distillation: UNet2DConditionModel, AutoencoderKL, CLIPTextModel,
+    tokenizer, DDPMScheduler. Tiny by default (a 2x VAE, ``latent_size`` latents); ``published``: SD 1.5's own
+    sizes (860M UNet, 8x VAE, 123M CLIP text encoder, 64 x 64 latents), for the benchmarks. Random weights."""
+    from diffusers import AutoencoderKL, DDPMScheduler, UNet2DConditionModel
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    scheduler = DDPMScheduler(num_train_timesteps=1000, beta_schedule="scaled_linear", beta_start=0.00085,
+                              beta_end=0.012, prediction_type="epsilon", clip_sample=False, steps_offset=1)
+    if published:
+        unet = UNet2DConditionModel(sample_size=64, cross_attention_dim=768)
+        vae = AutoencoderKL(block_out_channels=(128, 256, 512, 512), latent_channels=4, sample_size=512,
+                            down_block_types=("DownEncoderBlock2D",) * 4, up_block_types=("UpDecoderBlock2D",) * 4,
+                            layers_per_block=2)
+        text = CLIPTextModel(CLIPTextConfig(bos_token_id=0, eos_token_id=1, pad_token_id=1, vocab_size=600,
+                                            hidden_size=768, intermediate_size=3072, num_attention_heads=12,
+                                            num_hidden_layers=12, max_position_embeddings=77))
+        return {"unet": unet, "vae": vae, "text_encoder": text, "tokenizer": tiny_tokenizer(), "scheduler": scheduler}
+    unet = UNet2DConditionModel(
+        sample_size=latent_size, in_channels=4, out_channels=4, layers_per_block=1, block_out_channels=(8, 16),
+        down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"), up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"),
+        cross_attention_dim=TEXT_WIDTH, attention_head_dim=4, norm_num_groups=4)
+    vae = AutoencoderKL(block_out_channels=(8, 16), in_channels=3, out_channels=3, latent_channels=4,
+                        down_block_types=("DownEncoderBlock2D",) * 2, up_block_types=("UpDecoderBlock2D",) * 2,
+                        layers_per_block=1, norm_num_groups=4, sample_size=latent_size * 2)
+    text = CLIPTextModel(tiny_text_encoder().config)
+    return {"unet": unet, "vae": vae, "text_encoder": text, "tokenizer": tiny_tokenizer(), "scheduler": scheduler}
+
+
+def build_stable_diffusion(root: str, repo_id: str = "stable-diffusion-v1-5/stable-diffusion-v1-5",
+                           published: bool = False) -> str:
+    """Stable Diffusion's parts (see ``tiny_sd_parts``) as a StableDiffusionPipeline snapshot in hub layout."""
+    import torch
+    from diffusers import StableDiffusionPipeline
+
+    torch.manual_seed(0)
+    pipe = StableDiffusionPipeline(**tiny_sd_parts(published=published), safety_checker=None,
+                                   feature_extractor=None, requires_safety_checker=False)
+    snap = snapshot_dir(root, repo_id)
+    pipe.save_pretrained(snap)
+    return snap
+
+
 def build_model_dir(root: str, point_e: bool = True) -> str:
     """Every tiny model Conjure knows, in hub layout under ``root``. Returns ``root``."""
     os.makedirs(root, exist_ok=True)
+    build_stable_diffusion(root)
     build_shap_e(root)
     build_shap_e_img2img(root)
     build_clip(root)
