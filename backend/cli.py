@@ -7,6 +7,7 @@
     python -m backend.cli generate "a red armchair" --steps 64 --candidates 2 --out out/ --blend out/chair.blend
     python -m backend.cli generate --image photo.png --pipeline shap-e --out out/
     python -m backend.cli cutout photo.png --out out/        # the foreground mask, to check or paint over
+    python -m backend.cli train --data my_meshes/ --out my_model/   # fine-tune the embedded model on your meshes
     blender -b --python batch.py -- run spec.json   # the same, inside Blender
 
 Progress goes to stderr, the result (one JSON object) to stdout. Exit codes: 0 done, 1 the job failed,
@@ -201,6 +202,12 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def cmd_train(args) -> int:
+    from .generate.embedded.cli import cmd_train as train
+
+    return train(args)
+
+
 def _add_worker_flags(p):
     p.add_argument("--worker-python", help="Python to run the worker with (default: this one)")
     p.add_argument("--connect", metavar="HOST:PORT", help="use a running worker instead of starting one")
@@ -263,6 +270,15 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--device", choices=("auto", "cuda", "mps", "cpu"))
     _add_worker_flags(c)
     c.set_defaults(func=cmd_cutout)
+
+    t = sub.add_parser("train", help="fine-tune the embedded model on your meshes: a folder of GLB/OBJ + captions.csv")
+    t.add_argument("--data", required=True, help="folder of .glb/.obj files and captions.csv (rows: file,caption)")
+    t.add_argument("--out", help="model folder to write (default: <model dir>/embedded/<folder name>)")
+    t.add_argument("--steps", type=int, default=300, help="training steps for each stage (default 300)")
+    t.add_argument("--init", help="model folder to start from (default: the shipped embedded weights)")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--quiet", action="store_true", help="no progress log")
+    t.set_defaults(func=cmd_train)
 
     v = sub.add_parser("validate", help="check a job spec file and print it normalised")
     v.add_argument("spec")

@@ -243,13 +243,13 @@ class NoopParams:
 
 
 # --------------------------------------------------------------------------- text / image -> 3D
-PIPELINES = ("shap-e", "point-e")
+PIPELINES = ("embedded", "shap-e", "point-e")
 GENERATE_OUTPUTS = ("mesh", "points", "both")
 MAX_PROMPT_CHARS = 2000
 MAX_CANDIDATES = 8
 _MODEL_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$")
 # Guidance when the spec leaves it out (null): what each model's authors use.
-DEFAULT_GUIDANCE = {("shap-e", "text"): 15.0, ("shap-e", "image"): 3.0,
+DEFAULT_GUIDANCE = {("embedded", "text"): 3.0, ("shap-e", "text"): 15.0, ("shap-e", "image"): 3.0,
                     ("point-e", "text"): 3.0, ("point-e", "image"): 3.0}
 
 
@@ -285,8 +285,9 @@ def check_file(name: str, value, *, required: bool = False) -> str:
 class GenerateParams:
     """A prompt or a picture -> a textured prop, through a named diffusion pipeline."""
 
-    pipeline: str = "shap-e"
-    """shap-e (latent diffusion to an implicit function) | point-e (point-cloud diffusion)"""
+    pipeline: str = "embedded"
+    """embedded (Conjure's own small model, shipped, offline, text only) | shap-e (latent diffusion to an implicit
+    function) | point-e (point-cloud diffusion)"""
     prompt: str = ""
     """what to make, in words (needed unless ``image`` is given)"""
     image: str = ""
@@ -345,6 +346,9 @@ class GenerateParams:
             raise SpecError("image", "give a prompt or an image, not both")
         if self.mask and not self.image:
             raise SpecError("mask", "a mask needs an image")
+        if self.image and self.pipeline == "embedded":
+            raise SpecError("pipeline", "the embedded model makes objects from a prompt; for a picture choose "
+                                        "shap-e or point-e")
         object.__setattr__(self, "model", check_model_ref("model", self.model))
         object.__setattr__(self, "text_encoder", check_model_ref("text_encoder", self.text_encoder))
         if self.text_encoder and self.pipeline != "point-e":

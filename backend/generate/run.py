@@ -25,6 +25,9 @@ SAMPLE_SHARE = 0.6      # of each candidate's slice: the diffusion steps (the re
 
 
 def _pipeline(name: str):
+    if name == "embedded":
+        from .embedded import pipeline
+        return pipeline
     if name == "shap-e":
         from . import shap_e
         return shap_e
