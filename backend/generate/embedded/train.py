@@ -16,12 +16,14 @@ import time
 import numpy as np
 
 from . import captions as cap
+from .corpus import N_NEAR
 from .model import SDF_CLAMP, SDF_OFFSET, EmbeddedModel, build_scheduler, load_model
 
 CAPTIONS_PER_ITEM = 6
 COND_DROPOUT = 0.1     # classifier-free guidance: the prompt is replaced by zeros this often (Ho & Salimans 2022)
 ENCODER_POINTS = 256   # surface points the encoder sees (a random subset of the stored ones, each step)
 COLOR_POINTS = 128
+NEAR_POINTS, UNIFORM_POINTS = 256, 128   # SDF samples per item and step (random subsets of the stored ones)
 
 
 def item_captions(meta: list, ranges: dict, seed: int, per_item: int = CAPTIONS_PER_ITEM) -> list:
@@ -58,7 +60,9 @@ def train_autoencoder(model: EmbeddedModel, surface: np.ndarray, sdf: np.ndarray
             g["lr"] = _lr(step, steps, lr)
         idx = np.sort(gen.choice(len(surface), size=min(batch, len(surface)), replace=False))
         surf = torch.from_numpy(np.asarray(surface[idx], np.float32)).to(device)
-        q = torch.from_numpy(np.asarray(sdf[idx], np.float32)).to(device)
+        qi = np.concatenate([gen.choice(N_NEAR, NEAR_POINTS, replace=False),
+                             N_NEAR + gen.choice(sdf.shape[1] - N_NEAR, UNIFORM_POINTS, replace=False)])
+        q = torch.from_numpy(np.asarray(sdf[idx][:, np.sort(qi)], np.float32)).to(device)
         perm = torch.from_numpy(gen.permutation(surf.shape[1])).to(device)
         enc_in = surf[:, perm[:ENCODER_POINTS]]
         col = surf[:, perm[ENCODER_POINTS:ENCODER_POINTS + COLOR_POINTS]]
@@ -69,7 +73,7 @@ def train_autoencoder(model: EmbeddedModel, surface: np.ndarray, sdf: np.ndarray
         pred_sdf, pred_rgb = ae.decoder(latent, pos)
         n = q.shape[1]
         target = (q[..., 3] - SDF_OFFSET).clamp(-SDF_CLAMP, SDF_CLAMP)
-        loss_sdf = (pred_sdf[:, :n].clamp(-SDF_CLAMP, SDF_CLAMP) - target).abs().mean() / SDF_CLAMP
+        loss_sdf = (pred_sdf[:, :n] - target).abs().mean() / SDF_CLAMP  # unclamped prediction: gradients always flow
         loss_rgb = (pred_rgb[:, n:] - col[..., 3:]).abs().mean()
         loss_reg = 1e-4 * latent.pow(2).mean()
         loss = loss_sdf + loss_rgb + loss_reg
@@ -79,8 +83,8 @@ def train_autoencoder(model: EmbeddedModel, surface: np.ndarray, sdf: np.ndarray
         opt.step()
         history.append({"step": step, "loss": loss.item(), "sdf": loss_sdf.item(), "rgb": loss_rgb.item()})
         if step % 50 == 0 or step == steps - 1:
-            log(f"autoencoder step {step}/{steps}: loss {float(loss):.4f} (sdf {float(loss_sdf):.4f}, "
-                f"rgb {float(loss_rgb):.4f})")
+            h = history[-1]
+            log(f"autoencoder step {step}/{steps}: loss {h['loss']:.4f} (sdf {h['sdf']:.4f}, rgb {h['rgb']:.4f})")
     ae.eval()
     return history
 
@@ -128,14 +132,18 @@ def train_prior(model: EmbeddedModel, latents, item_emb: list, steps: int, batch
         opt.step()
         history.append({"step": step, "loss": loss.item()})
         if step % 100 == 0 or step == steps - 1:
-            log(f"prior step {step}/{steps}: loss {float(loss):.4f}")
+            log(f"prior step {step}/{steps}: loss {history[-1]['loss']:.4f}")
     prior.eval()
     return history
 
 
+def _stamped(message: str) -> None:
+    print(time.strftime("%H:%M:%S"), message, flush=True)
+
+
 def train(out: str, *, corpus_folder: str, ae_steps: int, prior_steps: int, batch: int = 32,
           prior_batch: int = 128, seed: int = 0, device: str | None = None, init: str | None = None,
-          threads: int = 2, log=print) -> dict:
+          threads: int = 2, log=_stamped) -> dict:
     """Train (or fine-tune ``init``) on a built corpus folder and save the model folder ``out``."""
     import torch
 
@@ -191,8 +199,10 @@ def main(argv=None) -> None:
     ap.add_argument("--cache", default=default_cache(), help="corpus cache folder")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--per-category", type=int, default=1100)
-    ap.add_argument("--ae-steps", type=int, default=3000)
-    ap.add_argument("--prior-steps", type=int, default=3000)
+    ap.add_argument("--ae-steps", type=int, default=10000)
+    ap.add_argument("--batch", type=int, default=64, help="autoencoder batch (shapes)")
+    ap.add_argument("--prior-steps", type=int, default=12000)
+    ap.add_argument("--prior-batch", type=int, default=128)
     ap.add_argument("--steps", type=int, help="with --data: steps for each stage (default 300)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device")
@@ -206,7 +216,7 @@ def main(argv=None) -> None:
     folder = build(os.path.join(a.cache, f"procgen-s{a.seed}-n{a.per_category}-v{VERSION}"), a.seed,
                    a.per_category, workers=a.threads)
     report = train(a.out, corpus_folder=folder, ae_steps=a.ae_steps, prior_steps=a.prior_steps, seed=a.seed,
-                   init=a.init, threads=a.threads, device=a.device)
+                   batch=a.batch, prior_batch=a.prior_batch, init=a.init, threads=a.threads, device=a.device)
     print(json.dumps({"out": report["out"], "seconds": round(report["seconds"], 1)}))
 
 
