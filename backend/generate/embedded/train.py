@@ -66,7 +66,7 @@ def train_autoencoder(model: EmbeddedModel, surface: np.ndarray, sdf: np.ndarray
         perm = torch.from_numpy(gen.permutation(surf.shape[1])).to(device)
         enc_in = surf[:, perm[:ENCODER_POINTS]]
         col = surf[:, perm[ENCODER_POINTS:ENCODER_POINTS + COLOR_POINTS]]
-        col_pos = col[..., :3] + torch.from_numpy(gen.normal(0, 0.01, col[..., :3].shape).astype(np.float32)).to(device)
+        col_pos = col[..., :3] + torch.from_numpy(gen.normal(0, 0.02, col[..., :3].shape).astype(np.float32)).to(device)
         latent = ae.encoder(enc_in)
         latent = latent + 0.05 * torch.from_numpy(gen.normal(size=latent.shape).astype(np.float32)).to(device)
         pos = torch.cat([q[..., :3], col_pos], dim=1)
@@ -199,9 +199,9 @@ def main(argv=None) -> None:
     ap.add_argument("--cache", default=default_cache(), help="corpus cache folder")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--per-category", type=int, default=1100)
-    ap.add_argument("--ae-steps", type=int, default=10000)
+    ap.add_argument("--ae-steps", type=int, default=6000)
     ap.add_argument("--batch", type=int, default=64, help="autoencoder batch (shapes)")
-    ap.add_argument("--prior-steps", type=int, default=12000)
+    ap.add_argument("--prior-steps", type=int, default=10000)
     ap.add_argument("--prior-batch", type=int, default=128)
     ap.add_argument("--steps", type=int, help="with --data: steps for each stage (default 300)")
     ap.add_argument("--threads", type=int, default=2)
