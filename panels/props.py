@@ -55,6 +55,7 @@ class ConjurePropProps(bpy.types.PropertyGroup):
     """Settings of "Prop from Text / Image" (``scene.conjure.prop``); the job's checks are in GenerateParams."""
 
     pipeline: EnumProperty(name="Pipeline", update=_on_pipeline, items=[
+        ("embedded", "Embedded", "Conjure's own small model, shipped: works offline on a CPU in seconds (prompts only)"),
         ("shap-e", "Shap-E", "Latent diffusion to an implicit surface: clean meshes (OpenAI Shap-E)"),
         ("point-e", "Point-E", "Diffusion of a coloured point cloud, meshed afterwards (OpenAI Point-E)"),
     ], default="shap-e")
