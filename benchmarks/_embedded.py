@@ -9,7 +9,7 @@ from _util import ROOT  # noqa: F401  (sets sys.path)
 from backend.generate.embedded import captions, colors, corpus  # noqa: E402
 from backend.generate.embedded.geometry import normalise  # noqa: E402
 
-FAST = {"resolution": 48, "texture_size": 256, "face_budget": 4000, "steps": 16, "preview_every": 0}
+FAST = {"resolution": 64, "texture_size": 256, "face_budget": 4000, "steps": 16, "preview_every": 0}
 EVAL_SEED, CLASSIFIER_SEED = 202, 101
 BENCH_CACHE = os.path.join(corpus.default_cache(), "..", "bench")
 

@@ -16,8 +16,9 @@ import numpy as np
 
 WEIGHTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "weights")
 BOX = 1.0            # the field lives in [-BOX, BOX]^3 (corpus items are scaled into [-0.8, 0.8])
-DECODE_GRID = 48     # decoder evaluations per side for the final field; the preview uses PREVIEW_GRID
-PREVIEW_GRID = 24
+DECODE_GRID = 64     # grid points per side for the final field (at most; the job's resolution if smaller)
+PREVIEW_GRID = 24    # ... for previews
+COARSE_FROM = 32     # grids this fine are decoded coarse to fine
 
 
 class Embedded:
@@ -81,31 +82,58 @@ class Embedded:
         return latents
 
     # ------------------------------------------------------------------ decoding
-    def _decode_grid(self, z, n: int):
-        """Decode a standardised latent on an n^3 grid over the box: (sdf Float32[n, n, n], rgb Float32[n, n, n, 3])."""
+    def _decode_points(self, latent, mod, pos):
+        """Decoder outputs at Float[1, P, 3] positions, in chunks: (Float[P] sdf, Float[P, 3] rgb)."""
         import torch
+
+        sdf, rgb = [], []
+        with torch.no_grad():
+            for i in range(0, pos.shape[1], 65536):
+                s, c = self.model.autoencoder.decoder(latent, pos[:, i:i + 65536], mod)
+                sdf.append(s[0])
+                rgb.append(c[0])
+        return torch.cat(sdf), torch.cat(rgb)
+
+    def _decode_grid(self, z, n: int):
+        """Decode a standardised latent on a regular grid over the box: (sdf Float32[g, g, g], rgb Float32[g, g, g, 3])
+        with g = n (small n) or the odd size 2 * ceil((n + 1) / 2) - 1 >= n. Coarse to fine: every other grid point
+        first, then the decoder again only where the interpolated distance is under one coarse cell; elsewhere the
+        coarse grid, interpolated. A thin part cannot hide between coarse points: every surface point is within half
+        a coarse cell diagonal (< one cell) of one, whose distance is then under a cell."""
+        import torch
+        import torch.nn.functional as F
 
         ae = self.model.autoencoder
         latent = ae.destandardise(z.to(self.device).float().reshape(1, *ae.latent_mean.shape))
-        axis = torch.linspace(-BOX, BOX, n)
-        pos = torch.stack(torch.meshgrid(axis, axis, axis, indexing="ij"), dim=-1).reshape(1, -1, 3).to(self.device)
         with torch.no_grad():
             mod = ae.decoder.modulation(latent)
-            sdf, rgb = [], []
-            for i in range(0, pos.shape[1], 65536):
-                s, c = ae.decoder(latent, pos[:, i:i + 65536], mod)
-                sdf.append(s[0])
-                rgb.append(c[0])
-        sdf = torch.cat(sdf).reshape(n, n, n).cpu().numpy()
-        rgb = torch.cat(rgb).reshape(n, n, n, 3).cpu().numpy()
-        return sdf, rgb
+
+        def grid_points(g):
+            axis = torch.linspace(-BOX, BOX, g)
+            return torch.stack(torch.meshgrid(axis, axis, axis, indexing="ij"), dim=-1).reshape(1, -1, 3).to(self.device)
+
+        if n < COARSE_FROM:
+            sdf, rgb = self._decode_points(latent, mod, grid_points(n))
+            return sdf.reshape(n, n, n).cpu().numpy(), rgb.reshape(n, n, n, 3).cpu().numpy()
+        m = (n + 2) // 2
+        g = 2 * m - 1
+        cs, cr = self._decode_points(latent, mod, grid_points(m))
+        coarse = torch.cat([cs.reshape(1, m, m, m), cr.reshape(m, m, m, 3).permute(3, 0, 1, 2)])[None]
+        fine = F.interpolate(coarse, size=(g, g, g), mode="trilinear", align_corners=True)[0]
+        sdf, rgb = fine[0].reshape(-1), fine[1:].reshape(3, -1).T.contiguous()
+        band = torch.nonzero(sdf.abs() < 2 * BOX / (m - 1)).squeeze(1)
+        if len(band):
+            pos = grid_points(g)[:, band]
+            s, c = self._decode_points(latent, mod, pos)
+            sdf[band], rgb[band] = s, c
+        return sdf.reshape(g, g, g).cpu().numpy(), rgb.reshape(g, g, g, 3).cpu().numpy()
 
     def field(self, out, n: int | None = None):
         """The latent's implicit function as numpy callables (SDF < 0 inside, Z up, linear RGB) and its bounds."""
         from scipy.ndimage import map_coordinates
 
-        n = n or self.decode_grid
-        grid, rgb = self._decode_grid(out, n)
+        grid, rgb = self._decode_grid(out, n or self.decode_grid)
+        n = grid.shape[0]
         lo, hi = np.full(3, -BOX), np.full(3, BOX)
 
         def coords(pts: np.ndarray) -> np.ndarray:
@@ -134,7 +162,7 @@ class Embedded:
         """A coloured cloud on the surface: grid points within half a cell of the zero level set, as xyz (Z up)
         and linear RGB in 0..1."""
         grid, rgb = self._decode_grid(out, self.decode_grid)
-        h = 2 * BOX / (self.decode_grid - 1)
+        h = 2 * BOX / (grid.shape[0] - 1)
         near = np.argwhere(np.abs(grid) < h)
         pts = -BOX + near * h
         return pts[:n].astype(np.float64), rgb[tuple(near[:n].T)].astype(np.float64)
