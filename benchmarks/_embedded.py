@@ -36,8 +36,7 @@ def glb_points(path: str, n: int = 1024, seed: int = 0):
     from backend.mesh import glb
 
     g = glb.read_glb(path)
-    v = np.asarray(g["positions"], np.float64)
-    v = np.stack([v[:, 0], -v[:, 2], v[:, 1]], axis=1)           # glTF Y-up -> Z-up
+    v = np.asarray(g["positions"], np.float64)                    # read_glb returns Z-up already
     f = np.asarray(g["indices"]).reshape(-1, 3)
     uv = np.asarray(g["uvs"], np.float64)
     tex = np.asarray(Image.open(io.BytesIO(g["texture_png"])).convert("RGB"), np.float64) / 255.0
@@ -104,9 +103,9 @@ def classifier_model(n_classes: int):
     class PointNet(nn.Module):
         def __init__(self):
             super().__init__()
-            self.point = nn.Sequential(nn.Linear(3, 64), nn.ReLU(), nn.Linear(64, 128), nn.ReLU(),
-                                       nn.Linear(128, 256))
-            self.head = nn.Sequential(nn.Linear(512, 256), nn.ReLU(), nn.Dropout(0.2), nn.Linear(256, n_classes))
+            self.point = nn.Sequential(nn.Linear(3, 32), nn.ReLU(), nn.Linear(32, 64), nn.ReLU(),
+                                       nn.Linear(64, 128))
+            self.head = nn.Sequential(nn.Linear(256, 128), nn.ReLU(), nn.Dropout(0.2), nn.Linear(128, n_classes))
 
         def forward(self, x):
             f = self.point(x)

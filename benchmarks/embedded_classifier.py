@@ -5,7 +5,7 @@ It learns on a corpus built from its own seed (never used to train the generator
 smoothed: points are jittered and pushed out along a random small offset, and scaled per axis). Its own accuracy
 is measured on a part of that corpus it did not train on. Weights go to the benchmark cache, outside the repo.
 
-    python benchmarks/embedded_classifier.py [--per-category 80] [--steps 1500]
+    python benchmarks/embedded_classifier.py [--per-category 80] [--steps 800]
 """
 import argparse
 import os
@@ -24,7 +24,7 @@ def main():
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--per-category", type=int, default=80)
-    ap.add_argument("--steps", type=int, default=1500)
+    ap.add_argument("--steps", type=int, default=800)
     a = ap.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(0)
@@ -42,7 +42,7 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
     for step in range(a.steps):
         b = rng.choice(train, 64)
-        sub = rng.integers(0, pts.shape[1], size=512)
+        sub = rng.integers(0, pts.shape[1], size=256)
         x = pts[b][:, sub]
         x = x * rng.uniform(0.85, 1.15, size=(len(b), 1, 3)) + rng.normal(0, 0.015, size=x.shape)
         x = x + rng.uniform(0, 0.03, size=(len(b), 1, 1)) * x / (np.linalg.norm(x, axis=2, keepdims=True) + 1e-6)
@@ -53,7 +53,7 @@ def main():
         opt.step()
     model.eval()
     with torch.no_grad():
-        pred = model(torch.from_numpy(pts[test])).argmax(dim=1).numpy()
+        pred = model(torch.from_numpy(pts[test][:, :256])).argmax(dim=1).numpy()
     acc = float((pred == y[test]).mean())
     os.makedirs(os.path.dirname(classifier_path()), exist_ok=True)
     torch.save({"weights": model.state_dict(), "classes": classes}, classifier_path())
