@@ -301,7 +301,8 @@ class GenerateParams:
     steps: int = 64
     """diffusion steps (1..1000)"""
     guidance: typing.Optional[float] = None
-    """classifier-free guidance scale (0..100); null = the model's usual value (Shap-E 15 text / 3 image, Point-E 3)"""
+    """classifier-free guidance scale (0..100); null = the model's usual value (Shap-E 15 text / 3 image, Point-E 3,
+    embedded 3)"""
     candidates: int = 1
     """how many variants to make from consecutive seeds (1..8); the user keeps one"""
     resolution: int = 128
