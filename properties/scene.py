@@ -53,9 +53,25 @@ class ConjureJob(bpy.types.PropertyGroup):
     loss_curve: StringProperty(name="Loss Curve", subtype="FILE_PATH", description="The latest loss curve image")
 
 
+_DEFAULTS = pipelines()[DEFAULT_PIPELINE].defaults
+
+
 def _on_pipeline(self, _context):
+    """A pipeline brings its own steps, resolution, face budget and texture size (the embedded model's are small)."""
+    for key, value in pipelines()[self.pipeline].defaults.items():
+        setattr(self, key, value)
     if self.output not in pipelines()[self.pipeline].outputs:
         self.output = "mesh"
+    mode = "image" if self.input_mode == "IMAGE" else "text"
+    if mode not in pipelines()[self.pipeline].modes:  # e.g. the embedded model with a picture: back to text
+        self.input_mode = "TEXT" if "text" in pipelines()[self.pipeline].modes else "IMAGE"
+
+
+def _on_input_mode(self, _context):
+    """A picture needs a pipeline that takes pictures: switch to the first that does (the embedded model is text only)."""
+    mode = "image" if self.input_mode == "IMAGE" else "text"
+    if mode not in pipelines()[self.pipeline].modes:
+        self.pipeline = next(p.name for p in pipelines().values() if mode in p.modes)
 
 
 class ConjurePropProps(bpy.types.PropertyGroup):
@@ -63,7 +79,7 @@ class ConjurePropProps(bpy.types.PropertyGroup):
 
     pipeline: EnumProperty(name="Pipeline", update=_on_pipeline, default=DEFAULT_PIPELINE,
                            items=[(p.name, p.label, p.description) for p in pipelines().values()])
-    input_mode: EnumProperty(name="Input", items=[
+    input_mode: EnumProperty(name="Input", update=_on_input_mode, items=[
         ("TEXT", "Text", "Describe the object in words"),
         ("IMAGE", "Image", "Make the object shown in a picture"),
     ], default="TEXT")
@@ -79,7 +95,7 @@ class ConjurePropProps(bpy.types.PropertyGroup):
     ], default="auto")
     mask_image: PointerProperty(name="Mask", type=bpy.types.Image,
                                 description="Foreground mask for the picture (white = keep); paint on it to fix it")
-    steps: IntProperty(name="Steps", default=64, min=1, max=1000, soft_max=256,
+    steps: IntProperty(name="Steps", default=_DEFAULTS["steps"], min=1, max=1000, soft_max=256,
                        description="Diffusion steps: more is slower and usually cleaner")
     use_default_guidance: BoolProperty(name="Model Default", default=True,
                                        description="Use the guidance the model's authors use "
@@ -90,11 +106,11 @@ class ConjurePropProps(bpy.types.PropertyGroup):
     seed: IntProperty(name="Seed", default=0, min=0, description="Same seed and settings, same result")
     candidates: IntProperty(name="Candidates", default=1, min=1, max=MAX_CANDIDATES,
                             description="Variants to make from consecutive seeds; keep the one you like")
-    resolution: IntProperty(name="Resolution", default=128, min=16, max=MAX_PROP_RESOLUTION,
+    resolution: IntProperty(name="Resolution", default=_DEFAULTS["resolution"], min=16, max=MAX_PROP_RESOLUTION,
                             description="Marching-cubes cells along the longest side")
-    face_budget: IntProperty(name="Face Budget", default=20000, min=100, max=2_000_000,
+    face_budget: IntProperty(name="Face Budget", default=_DEFAULTS["face_budget"], min=100, max=2_000_000,
                              description="Most triangles in each result; finer meshes are decimated")
-    texture_size: IntProperty(name="Texture Size", default=1024, min=MIN_TEXTURE_SIZE, max=MAX_TEXTURE_SIZE,
+    texture_size: IntProperty(name="Texture Size", default=_DEFAULTS["texture_size"], min=MIN_TEXTURE_SIZE, max=MAX_TEXTURE_SIZE,
                               description="Baked texture width and height in pixels")
     size: FloatProperty(name="Size", default=1.0, min=0.01, max=100.0, unit="LENGTH",
                         description="The result's largest dimension; it stands on the ground at its origin")

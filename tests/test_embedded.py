@@ -1,0 +1,189 @@
+"""The embedded text-to-3D model: corpus, captions, training, the shipped weights through the worker's generate job,
+and ``train --data`` on a user's folder. Real components throughout (procedural factories, MiniLM, diffusers'
+PriorTransformer and schedulers, trimesh); sizes kept small so the file runs in about a minute on a 2-core CPU."""
+import json
+import os
+import re
+
+import numpy as np
+import pytest
+
+from backend.generate import model_cache as registry
+from backend.generate.embedded import captions, colors, corpus
+from backend.jobs import JobSpec
+from backend.mesh import glb
+from backend.worker.runner import JobContext, run_job
+
+CATS = ["mug", "chair", "bookshelf", "bush"]
+
+
+@pytest.fixture(scope="module")
+def tiny_corpus(tmp_path_factory):
+    folder = str(tmp_path_factory.mktemp("corpus") / "c")
+    return corpus.build(folder, seed=5, per_category=6, categories=CATS, workers=1, log=lambda s: None)
+
+
+def test_corpus_build_is_deterministic(tiny_corpus, tmp_path):
+    again = corpus.build(str(tmp_path / "again"), seed=5, per_category=6, categories=CATS, workers=1, log=lambda s: None)
+    for name in ("surface.npy", "sdf.npy", "meta.jsonl", "corpus.json"):
+        with open(os.path.join(tiny_corpus, name), "rb") as a, open(os.path.join(again, name), "rb") as b:
+            assert a.read() == b.read(), name
+    other = corpus.build(str(tmp_path / "other"), seed=6, per_category=6, categories=CATS, workers=1,
+                         log=lambda s: None)
+    assert not np.array_equal(np.load(os.path.join(other, "sdf.npy")), np.load(os.path.join(tiny_corpus, "sdf.npy")))
+    c = corpus.Corpus(tiny_corpus)
+    assert c.surface.shape == (24, corpus.N_SURFACE, 6) and c.sdf.shape == (24, corpus.N_NEAR + corpus.N_UNIFORM, 4)
+    # near samples straddle the surface; uniform ones are mostly outside
+    near = np.asarray(c.sdf[:, :corpus.N_NEAR, 3], np.float32)
+    assert 0.1 < (near < 0).mean() < 0.6
+    assert np.abs(c.surface[..., :3]).max() <= 0.81
+
+
+def test_captions_say_true_colour_words(tiny_corpus):
+    c = corpus.Corpus(tiny_corpus)
+    ranges = corpus.param_ranges()
+    rng = np.random.default_rng(0)
+    coloured = 0
+    for i, m in enumerate(c.meta):
+        rgb = np.median(np.asarray(c.surface[i, :, 3:], np.float64), axis=0)
+        if m["color"]:
+            coloured += 1
+            assert colors.name_of(rgb) == m["color"], (m, rgb)   # the data is the colour the caption says
+        texts = [captions.caption(m, ranges[m["category"]], rng, heldout=h) for h in (False, True) for _ in range(8)]
+        for t in texts:
+            said = [w for w in re.findall(r"[a-z]+", t) if w in colors.NAMES]
+            assert said in ([], [m["color"]]), (t, m["color"])
+        if m["color"]:
+            assert any(m["color"] in t for t in texts)
+        if m["category"] == "bookshelf":
+            assert any(f"with {captions.NUMBERS[m['params']['shelves']]} shelves" in t for t in texts)
+    assert coloured >= 12
+
+
+def test_caption_splits_do_not_overlap():
+    assert not set(captions.TRAIN_TEMPLATES) & set(captions.HELDOUT_TEMPLATES)
+    held = [(c, n) for c in captions.NOUNS for n in colors.NAMES if captions.heldout_pair(c, n)]
+    assert len(held) == len(captions.NOUNS)   # one held-out colour per category
+
+
+def test_training_loss_falls_and_the_saved_model_loads(tiny_corpus, tmp_path):
+    from backend.generate.embedded import train
+    from backend.generate.embedded.pipeline import load
+    from backend.generate.params import GenerateParams
+
+    out = str(tmp_path / "model")
+    report = train.train(out, corpus_folder=tiny_corpus, ae_steps=80, prior_steps=80, batch=8, prior_batch=16,
+                         threads=2, log=lambda s: None)
+    for stage in ("autoencoder", "prior"):
+        losses = [h["loss"] for h in report[stage]]
+        assert np.mean(losses[-10:]) < 0.8 * np.mean(losses[:10]), stage
+    assert sorted(os.listdir(out)) == ["config.json", "model.safetensors"]
+    try:
+        model = load(GenerateParams(prompt="a red mug", model=out), "cpu")
+        assert model.ref == out and model.model.config["info"]["ae_steps"] == 80
+        emb = model.encode("a red mug", guided=True)
+        z = model.sample(emb, seed=1, steps=3, guidance=3.0)
+        assert z.shape == (1, 8, 32) and bool(z.isfinite().all())
+    finally:
+        registry.clear_cache()
+
+
+def _run(tmp_path, seed=0, **params):
+    events = []
+    spec = JobSpec.from_json({"type": "generate", "output_dir": str(tmp_path), "name": "prop", "seed": seed,
+                              "device": "cpu", "params": dict({"resolution": 48, "texture_size": 64,
+                                                               "face_budget": 3000, "steps": 12}, **params)})
+    ctx = JobContext("job", spec, events.append)
+    run_job(ctx)
+    return events[-1], events
+
+
+def test_shipped_weights_make_a_closed_textured_mesh(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    try:
+        final, events = _run(tmp_path / "a", prompt="a blue ceramic mug with a handle")
+        assert final["event"] == "result", final.get("message")
+        m = final["metadata"]
+        assert (m["pipeline"], m["model"], m["guidance"]) == ("embedded", "conjure/embedded", 3.0)
+        g = glb.read_glb(final["paths"]["glb"])
+        faces = g["indices"].reshape(-1, 3)
+        assert 100 < len(faces) <= 3000
+        # watertight-ish: after welding the unwrap's seam duplicates, nearly every edge has two faces
+        _, inverse = np.unique(np.round(g["positions"], 6), axis=0, return_inverse=True)
+        f = inverse.ravel()[faces]
+        edges = np.sort(np.concatenate([f[:, [0, 1]], f[:, [1, 2]], f[:, [2, 0]]]), axis=1)
+        _, counts = np.unique(edges, axis=0, return_counts=True)
+        assert (counts == 2).mean() > 0.97
+        previews = [e["preview"] for e in events if e["event"] == "progress" and e.get("preview")]
+        assert previews and not os.path.exists(os.path.join(tmp_path / "a", ".preview"))  # cleaned at the end
+        # the texture is mostly blue, as asked
+        from PIL import Image
+        tex = np.asarray(Image.open(final["paths"]["texture"]).convert("RGB"), np.float64) / 255.0
+        lin = np.where(tex <= 0.04045, tex / 12.92, ((tex + 0.055) / 1.055) ** 2.4).reshape(-1, 3)
+        names = [colors.name_of(c) for c in lin[:: max(len(lin) // 400, 1)]]
+        assert max(set(names), key=names.count) == "blue"
+        # same seed, same result
+        again, _ = _run(tmp_path / "b", prompt="a blue ceramic mug with a handle")
+        assert np.array_equal(glb.read_glb(again["paths"]["glb"])["positions"], g["positions"])
+    finally:
+        registry.clear_cache()
+
+
+def test_embedded_refuses_pictures(tmp_path):
+    from backend.jobs import SpecError
+
+    img = tmp_path / "x.png"
+    img.write_bytes(b"\x89PNG\r\n\x1a\n")
+    with pytest.raises(SpecError, match="pipeline"):
+        JobSpec.from_json({"type": "generate", "output_dir": str(tmp_path),
+                           "params": {"image": str(img), "pipeline": "embedded"}})
+
+
+def _cli(args, capsys):
+    from backend.cli import main
+
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_train_data_bad_inputs_are_reported(tmp_path, capsys, monkeypatch):
+    import trimesh
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))   # the converted corpus goes here
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = _cli(["train", "--data", str(empty), "--out", str(tmp_path / "m")], capsys)
+    assert code == 2 and "no GLB or OBJ files" in err
+    code, _, err = _cli(["train", "--data", str(tmp_path / "missing"), "--out", str(tmp_path / "m")], capsys)
+    assert code == 2 and "is not a folder" in err
+
+    data = tmp_path / "data"
+    data.mkdir()
+    box = trimesh.creation.box(extents=(1.0, 0.5, 0.3))
+    box.visual.vertex_colors = np.tile([200, 30, 30, 255], (len(box.vertices), 1))
+    box.export(data / "crate.glb")
+    code, _, err = _cli(["train", "--data", str(data), "--out", str(tmp_path / "m")], capsys)
+    assert code == 2 and "no captions file" in err
+
+    open_box = trimesh.Trimesh(box.vertices, box.faces[:-2])   # two triangles missing: open edges
+    open_box.export(data / "open.obj")
+    (data / "broken.glb").write_bytes(b"glTF this is not a real file")
+    trimesh.creation.icosphere(subdivisions=2).export(data / "ball.obj")
+    (data / "captions.csv").write_text("file,caption\ncrate.glb,a red crate\nopen.obj,an open box\n"
+                                       "broken.glb,a broken file\ngone.glb,a missing file\n")
+    out = tmp_path / "model"
+    code, stdout, err = _cli(["train", "--data", str(data), "--out", str(out), "--steps", "3", "--quiet"], capsys)
+    assert code == 0, err
+    result = json.loads(stdout.strip().splitlines()[-1])
+    skipped = {s["file"]: s["reason"] for s in result["skipped"]}
+    assert "watertight" in skipped["open.obj"]
+    assert "cannot read" in skipped["broken.glb"]
+    assert "not in the folder" in skipped["gone.glb"]
+    assert "no caption" in skipped["ball.obj"]
+    assert result["model"] == str(out) and sorted(os.listdir(out)) == ["config.json", "model.safetensors"]
+
+    (data / "crate.glb").unlink()
+    code, _, err = _cli(["train", "--data", str(data), "--out", str(tmp_path / "m2")], capsys)
+    assert code == 2 and "none of the" in err
