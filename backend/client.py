@@ -246,7 +246,12 @@ class WorkerClient:
         return self.connected and (self.proc is None or self.proc.poll() is None)
 
     def close(self) -> None:
+        """Disconnect. A worker we connected to keeps running (``shutdown`` stops one on purpose)."""
         self.connected = False
+        try:  # wake the reader thread first: closing its file while it reads would wait for the next line
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         for f in (self._rfile, self.sock):
             try:
                 f.close()

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import secrets
 import sys
 
 from ..jobs import DEVICES
-from .server import WorkerServer
+from .server import HISTORY, WorkerServer
 
 READY = "CONJURE_WORKER_READY"
 
@@ -27,7 +28,13 @@ def main(argv=None) -> int:
     s.add_argument("--device", choices=tuple(DEVICES), default="auto")
     s.add_argument("--token-file", help="file holding the token clients must present")
     s.add_argument("--parent-pid", type=int, help="exit when this process is gone")
+    s.add_argument("--history", type=int, default=HISTORY,
+                   help=f"finished jobs remembered for status (default {HISTORY})")
     args = ap.parse_args(argv)
+    # The log (stderr; a file when Blender or the CLI started us) holds what clients are not sent: tracebacks,
+    # dropped connections, accept errors.
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
+                        format="%(asctime)s %(levelname)s conjure.worker[%(process)d]: %(message)s")
     token = os.environ.get("CONJURE_WORKER_TOKEN", "")
     if args.token_file:
         try:
@@ -40,7 +47,8 @@ def main(argv=None) -> int:
         token = secrets.token_urlsafe(24)
         print(f"token: {token}", file=sys.stderr, flush=True)
     try:
-        server = WorkerServer(args.host, args.port, token, device=args.device, parent_pid=args.parent_pid)
+        server = WorkerServer(args.host, args.port, token, device=args.device, parent_pid=args.parent_pid,
+                              history=args.history)
     except OSError as e:
         print(f"error: cannot listen on {args.host}:{args.port}: {e.strerror}", file=sys.stderr)
         return 2

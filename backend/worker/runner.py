@@ -2,13 +2,21 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
-import traceback
 from typing import Callable
 
 from ..jobs import JobSpec, event, job_type, resolve, to_dict
 from ..mesh.unwrap import Cancelled as UnwrapCancelled
+
+log = logging.getLogger("conjure.worker")
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """``text`` on one line, at most ``limit`` characters (what a client sees of an error)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 class JobCancelled(Exception):
@@ -93,9 +101,9 @@ def run_job(ctx: JobContext) -> None:
         if type(e).__name__ == "OutOfMemoryError":  # torch.cuda.OutOfMemoryError, without importing torch here
             ctx.emit(event("error", ctx.job_id, kind="out_of_memory",
                            message="the GPU ran out of memory: try fp16, CPU offload, fewer candidates or a lower "
-                                   f"resolution ({e})"))
+                                   f"resolution ({one_line(str(e), 200)})"))
             return
-        ctx.emit(event("error", ctx.job_id, kind="failed", message=f"{type(e).__name__}: {e}",
-                        traceback=traceback.format_exc(limit=8)))
+        log.exception("job %s (%s) failed", ctx.job_id, ctx.spec.type)  # the traceback stays in the log
+        ctx.emit(event("error", ctx.job_id, kind="failed", message=one_line(f"{type(e).__name__}: {e}")))
         return
     ctx.emit(event("result", ctx.job_id, spec=to_dict(ctx.spec), **out))

@@ -1,0 +1,199 @@
+"""Issue #10: what an adversarial run found, each reproduced against a real worker process on loopback."""
+import json
+import os
+import resource
+import socket
+import subprocess
+import time
+
+import pytest
+
+from backend.client import WorkerClient
+from backend.worker.server import HELLO_TIMEOUT, MAX_DEPTH
+from conftest import ROOT, SMALL_PARAMS, VENV_PYTHON, small_spec
+from worker_util import Raw, Served, wait_until
+
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.fixture
+def served(tmp_path):
+    s = Served(tmp_path)
+    yield s
+    s.stop()
+
+
+def noop(tmp_path, echo=""):
+    return {"type": "noop", "output_dir": str(tmp_path), "params": {"echo": echo}}
+
+
+# --------------------------------------------------------------------------- 2. connection floods
+def test_unauthenticated_connection_is_dropped_after_the_handshake_timeout(served):
+    idle = served.raw(hello=False)
+    t0 = time.monotonic()
+    assert idle.closed(timeout=HELLO_TIMEOUT + 3)
+    assert time.monotonic() - t0 < HELLO_TIMEOUT + 2
+
+
+def test_large_line_before_hello_is_refused_early(served):
+    r = served.raw(hello=False)
+    sent = 0
+    with pytest.raises(OSError):  # the worker hangs up long before 50 MiB are through
+        for _ in range(800):
+            r.send_bytes(b"x" * 65536)
+            sent += 65536
+    assert sent < 16 << 20
+    assert served.alive()
+
+
+def test_flood_of_idle_connections_does_not_lock_out_a_client(served, tmp_path):
+    hostile = [Raw(served.port) for _ in range(400)]
+    try:
+        t0 = time.monotonic()
+        c = WorkerClient.connect("127.0.0.1", served.port, served.token)
+        job = c.submit(noop(tmp_path))
+        assert c.wait_for(job, 5)["event"] == "result"
+        assert time.monotonic() - t0 < 2.0
+        c.close()
+    finally:
+        for h in hostile:
+            h.close()
+    assert served.alive()
+
+
+def _low_fd_limit():
+    resource.setrlimit(resource.RLIMIT_NOFILE, (48, 48))
+
+
+def test_running_out_of_descriptors_is_survived_and_logged(tmp_path):
+    """Before: accept() failed with EMFILE and the server loop exited 0 without a word."""
+    s = Served(tmp_path, preexec_fn=_low_fd_limit)
+    hostile = []
+    try:
+        for _ in range(150):
+            try:
+                hostile.append(Raw(s.port, timeout=2))
+            except OSError:
+                break
+        time.sleep(0.5)
+        assert s.alive()
+        for h in hostile:
+            h.close()
+        c = None
+        assert wait_until(lambda: s.alive() and _try_connect(s), timeout=HELLO_TIMEOUT + 10)
+        assert "accept failed" in s.log() or "Too many open files" in s.log()
+    finally:
+        s.stop()
+
+
+def _try_connect(s):
+    try:
+        WorkerClient.connect("127.0.0.1", s.port, s.token, timeout=2).close()
+        return True
+    except Exception:
+        return False
+
+
+# --------------------------------------------------------------------------- 3. errors without tracebacks
+def test_failed_job_sends_one_line_and_logs_the_traceback(tmp_path):
+    c = WorkerClient.start_local(VENV_PYTHON)
+    try:
+        spec = small_spec(tmp_path, params=dict(SMALL_PARAMS, primitives=[
+            {"kind": "sphere", "size": [0.3, 0, 0]}, {"kind": "sphere", "size": [2.0, 0, 0], "subtract": True}]))
+        ev = c.wait_for(c.submit(spec), 60)
+        assert ev["event"] == "error" and ev["kind"] == "failed", ev
+        assert "traceback" not in ev and "\n" not in ev["message"] and ROOT not in json.dumps(ev)
+        assert ev["message"].startswith("ValueError: ")
+        c.request_status()
+        assert wait_until(lambda: "Traceback" in open(c.log_path).read(), 5)
+    finally:
+        c.stop()
+
+
+# --------------------------------------------------------------------------- 5. a client that stops reading
+def test_client_that_stops_reading_is_dropped_and_others_keep_going(served, tmp_path):
+    lazy = served.raw()
+    lazy.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    lazy.send({"op": "submit", "job_id": "lazyjob", "spec": small_spec(tmp_path / "lazy")})
+    status = json.dumps({"op": "status"}).encode() + b"\n"
+    dropped = False
+    for _ in range(200):  # bounded: at most 200 x 500 status requests, never read
+        try:
+            lazy.send_bytes(status * 500)
+        except OSError:
+            dropped = True
+            break
+    busy = WorkerClient.connect("127.0.0.1", served.port, served.token)
+    t0 = time.monotonic()
+    job = busy.submit(noop(tmp_path, "still here"))
+    ev = busy.wait_for(job, 20)
+    assert ev["event"] == "result", ev
+    assert time.monotonic() - t0 < 15
+    assert dropped or lazy.closed(timeout=10)
+    assert "stopped reading" in served.log()
+    busy.close()
+
+
+# --------------------------------------------------------------------------- 6. malformed input
+def test_deep_nesting_gets_an_error_for_its_job(served):
+    r = served.raw()
+    for depth in (MAX_DEPTH + 5, 1000, 100_000):
+        r.send_bytes(b'{"op": "submit", "job_id": "deep%d", "spec": ' % depth + b"[" * depth + b"]" * depth + b"}\n")
+        ev = r.read()
+        assert ev["event"] == "error" and ev["kind"] == "bad_request" and ev["job_id"] == f"deep{depth}", ev
+        assert "nested" in ev["message"] or "JSON" in ev["message"]
+    r.send({"op": "status"})
+    assert r.read()["event"] == "status"
+
+
+def test_lone_surrogate_is_answered(served):
+    r = served.raw(hello=False)
+    r.send_bytes(b'{"op": "hello", "token": "\\ud800"}\n')
+    ev = r.read()
+    assert ev["event"] == "error" and ev["kind"] in ("bad_request", "unauthorized")
+    assert r.closed()
+    r = served.raw()
+    r.send_bytes(b'{"op": "submit", "job_id": "sur", "spec": {"type": "noop", "name": "\\udc00x"}}\n')
+    ev = r.read()
+    assert ev["event"] == "error" and ev["kind"] == "bad_request" and ev["job_id"] == "sur"
+
+
+def test_huge_integer_is_a_bad_spec_for_its_job(served, tmp_path):
+    c = WorkerClient.connect("127.0.0.1", served.port, served.token)
+    for field in ("blend", "resolution"):
+        c.send_raw(b'{"op": "submit", "job_id": "big_%s", "spec": {"type": "implicit_shape", "output_dir": %s, '
+                   b'"params": {"primitives": [{"kind": "sphere", "size": [1, 0, 0]}], "%s": 1%s}}}\n'
+                   % (field.encode(), json.dumps(str(tmp_path)).encode(), field.encode(), b"0" * 400))
+        ev = c.wait_for(f"big_{field}", 5)
+        assert ev["event"] == "error" and ev["kind"] == "bad_spec" and ev["field"] == f"params.{field}", ev
+    c.close()
+
+
+def test_validate_exits_2_with_one_line(tmp_path):
+    spec = tmp_path / "big.json"
+    spec.write_text('{"type": "implicit_shape", "output_dir": "%s", "params": {"primitives": '
+                    '[{"kind": "sphere", "size": [1, 0, 0]}], "blend": 1%s}}' % (tmp_path, "0" * 400))
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"type": ' + "[" * 5000 + "]" * 5000 + "}")
+    for path, words in ((spec, "params.blend"), (deep, "nested")):
+        r = subprocess.run([VENV_PYTHON, "-m", "backend.cli", "validate", str(path)], cwd=ROOT,
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 2, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1 and words in r.stderr, r.stderr
+
+
+# --------------------------------------------------------------------------- 8. bounded job history
+def test_job_history_is_bounded(tmp_path):
+    s = Served(tmp_path, "--history", "50")
+    try:
+        c = WorkerClient.connect("127.0.0.1", s.port, s.token)
+        ids = [c.submit(noop(tmp_path), f"n{i}") for i in range(300)]
+        assert c.wait_for(ids[-1], 60)["event"] == "result"
+        c.request_status()
+        ev = c.wait_for_event("status", 10) if hasattr(c, "wait_for_event") else None
+        if ev is None:
+            ev = next(e for e in iter(lambda: c.events.get(timeout=10), None) if e["event"] == "status")
+        assert len(ev["jobs"]) == 50 and ids[-1] in ev["jobs"] and ids[0] not in ev["jobs"]
+        c.close()
+    finally:
+        s.stop()
