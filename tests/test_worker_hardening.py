@@ -197,3 +197,33 @@ def test_job_history_is_bounded(tmp_path):
         c.close()
     finally:
         s.stop()
+
+
+# --------------------------------------------------------------------------- 1. planted code
+def test_code_planted_in_the_worker_folder_does_not_run(tmp_path):
+    """Another user creates the worker's folder first and plants a ``backend`` package in it."""
+    planted = tmp_path / "conjure-shared"
+    marker = tmp_path / "pwned"
+    for sub in ("backend", "backend/worker"):
+        (planted / sub).mkdir(parents=True)
+        (planted / sub / "__init__.py").write_text(f"open({str(marker)!r}, 'w').write('ran')\n")
+    (planted / "backend/worker/__main__.py").write_text(f"open({str(marker)!r}, 'w').write('ran')\n")
+    planted.chmod(0o777)
+    c = WorkerClient.start_local(VENV_PYTHON, log_dir=str(planted))
+    try:
+        job = c.submit(noop(tmp_path))
+        assert c.wait_for(job, 10)["event"] == "result"
+    finally:
+        c.stop()
+    assert not marker.exists(), "planted code ran"
+    assert planted.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give a folder to another user")
+def test_worker_folder_owned_by_someone_else_is_refused(tmp_path):
+    from backend.client import WorkerError
+    foreign = tmp_path / "conjure-foreign"
+    foreign.mkdir(mode=0o700)
+    os.chown(foreign, 12345, 12345)
+    with pytest.raises(WorkerError, match="another user"):
+        WorkerClient.start_local(VENV_PYTHON, log_dir=str(foreign))
