@@ -266,8 +266,16 @@ class WorkerClient:
             except OSError:
                 pass
 
+    def shutdown(self) -> None:
+        """Ask the worker to exit, whoever started it (the one way to stop a remote worker on purpose)."""
+        self._send({"op": "shutdown"})
+
     def stop(self, timeout: float = 5.0) -> None:
-        """Ask the worker to shut down (frees its memory); kill it if it does not exit in time."""
+        """Stop a worker we started (frees its memory; killed if it does not exit in time). A worker we only
+        connected to keeps running: this just disconnects (``shutdown`` stops it on purpose)."""
+        if self.proc is None:
+            self.close()
+            return
         if self.connected:
             try:
                 self._send({"op": "shutdown"})

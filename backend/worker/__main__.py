@@ -13,6 +13,7 @@ import os
 import secrets
 import sys
 
+from ..files import read_token_file
 from ..jobs import DEVICES
 from .server import HISTORY, WorkerServer
 
@@ -38,11 +39,12 @@ def main(argv=None) -> int:
     token = os.environ.get("CONJURE_WORKER_TOKEN", "")
     if args.token_file:
         try:
-            with open(args.token_file) as f:
-                token = f.read().strip()
-        except OSError as e:
+            token, warning = read_token_file(args.token_file)
+        except (OSError, ValueError) as e:
             print(f"error: cannot read token file: {e}", file=sys.stderr)
             return 2
+        if warning:
+            print(f"warning: {warning}", file=sys.stderr, flush=True)
     if not token:
         token = secrets.token_urlsafe(24)
         print(f"token: {token}", file=sys.stderr, flush=True)
