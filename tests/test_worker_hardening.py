@@ -227,3 +227,88 @@ def test_worker_folder_owned_by_someone_else_is_refused(tmp_path):
     os.chown(foreign, 12345, 12345)
     with pytest.raises(WorkerError, match="another user"):
         WorkerClient.start_local(VENV_PYTHON, log_dir=str(foreign))
+
+
+# --------------------------------------------------------------------------- 10/11. files left behind
+def _stage_reached(c, job, stage, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for ev in c.poll():
+            if ev.get("job_id") == job and ev["event"] == "progress" and ev["message"] == stage:
+                return
+            assert ev["event"] not in ("result", "error", "disconnected"), ev
+        time.sleep(0.01)
+    raise AssertionError(f"stage {stage} not reached")
+
+
+def _leftovers(out_dir):
+    return sorted(p.name for p in out_dir.iterdir() if p.name not in (".preview",))
+
+
+def test_cancelled_or_failed_rerun_keeps_the_old_pair_and_leaves_nothing(tmp_path):
+    from backend.mesh.glb import read_glb
+    from conftest import SLOW_PARAMS
+    out = tmp_path / "out"
+    c = WorkerClient.start_local(VENV_PYTHON)
+    try:
+        ev = c.wait_for(c.submit(small_spec(out, seed=1)), 60)
+        assert ev["event"] == "result" and ev["paths"]["glb"] == str(out / "small.glb")
+        before = {n: (out / n).read_bytes() for n in ("small.glb", "small.png")}
+        slow = dict(SLOW_PARAMS, resolution=128, texture_size=2048, face_budget=50000)
+        job = c.submit(small_spec(out, seed=2, params=slow))
+        _stage_reached(c, job, "bake")
+        assert any(p.name.startswith(".conjure-staging-") for p in out.iterdir())
+        c.cancel(job)
+        assert c.wait_for(job, 10)["event"] == "cancelled"
+        failing = dict(SMALL_PARAMS, primitives=[{"kind": "sphere", "size": [0.3, 0, 0]},
+                                                 {"kind": "sphere", "size": [2.0, 0, 0], "subtract": True}])
+        assert c.wait_for(c.submit(small_spec(out, seed=3, params=failing)), 60)["event"] == "error"
+    finally:
+        c.stop()
+    assert _leftovers(out) == ["small.glb", "small.png"]
+    assert {n: (out / n).read_bytes() for n in before} == before
+    assert read_glb(str(out / "small.glb"))["texture_png"] == before["small.png"]
+
+
+def test_kill_9_leftovers_are_cleaned_at_the_next_start(tmp_path):
+    from conftest import SLOW_PARAMS
+    from backend.worker import scratch
+    out = tmp_path / "out"
+    c = WorkerClient.start_local(VENV_PYTHON)
+    pid = c.proc.pid
+    job = c.submit(small_spec(out, params=SLOW_PARAMS))
+    _stage_reached(c, job, "unwrap")
+    mine = os.path.join(scratch.worker_root(), f"worker-{pid}")
+    assert wait_until(lambda: any(n.startswith("conjure-unwrap-") for n in os.listdir(os.path.join(mine, "tmp"))))
+    os.kill(pid, 9)
+    c.wait_for(job, 10)
+    c.stop()
+    assert any(p.name.startswith(".conjure-staging-") for p in out.iterdir())
+    c = WorkerClient.start_local(VENV_PYTHON)
+    c.stop()
+    assert not os.path.exists(mine)
+    assert _leftovers(out) == []
+
+
+def test_commit_interrupted_by_a_kill_is_rolled_forward(tmp_path, monkeypatch):
+    from backend.worker import scratch
+    root = tmp_path / "root"
+    root.mkdir(mode=0o700)
+    dead = root / "worker-999999999"
+    dead.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.glb").write_bytes(b"old glb")
+    (out / "a.png").write_bytes(b"old png")
+    monkeypatch.setattr(scratch, "_journal", str(dead / "staging.txt"))
+    st = scratch.Staging(str(out), "job1")
+    for name in ("a.glb", "a.png"):
+        (tmp_path / "out" / os.path.basename(st.path) / name).write_bytes(b"new " + name.encode())
+    with open(os.path.join(st.path, scratch.COMMIT), "w") as f:
+        f.write("a.glb\na.png\n")
+    os.replace(os.path.join(st.path, "a.png"), out / "a.png")  # killed after moving the first file
+    (out / ".a.glb.0123abcd.tmp").write_bytes(b"half")
+    monkeypatch.setattr(scratch, "_journal", None)
+    assert scratch.clean_stale(str(root)) >= 2
+    assert (out / "a.glb").read_bytes() == b"new a.glb" and (out / "a.png").read_bytes() == b"new a.png"
+    assert _leftovers(out) == ["a.glb", "a.png"] and not dead.exists()

@@ -36,12 +36,15 @@ def _xatlas(verts: np.ndarray, faces: np.ndarray) -> tuple[np.ndarray, np.ndarra
 def unwrap(verts: np.ndarray, faces: np.ndarray, cancelled: Callable[[], bool] = lambda: False,
            poll: float = 0.05) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Unwrap a triangle mesh. Returns (Int[V'] original vertex of each new vertex, Int[F, 3] faces
-    over the new vertices, Float[V', 2] UVs in [0, 1], glTF orientation). Raises ``Cancelled``."""
+    over the new vertices, Float[V', 2] UVs in [0, 1], glTF orientation). Raises ``Cancelled``.
+
+    The exchange folder is made by ``tempfile``: inside a worker that is the worker's private folder, which the
+    next worker removes if this one is killed (``backend.worker.scratch``)."""
     with tempfile.TemporaryDirectory(prefix="conjure-unwrap-") as tmp:
         src, dst = os.path.join(tmp, "in.npz"), os.path.join(tmp, "out.npz")
         np.savez(src, verts=verts, faces=faces)
         package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1",
+        env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONSAFEPATH="1",
                    PYTHONPATH=os.pathsep.join([package_root, os.environ.get("PYTHONPATH", "")]))
         proc = subprocess.Popen([sys.executable, "-m", __name__, src, dst, str(os.getpid())], env=env, cwd=tmp,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -15,6 +15,7 @@ import sys
 
 from ..files import read_token_file
 from ..jobs import DEVICES
+from . import scratch
 from .server import HISTORY, WorkerServer
 
 READY = "CONJURE_WORKER_READY"
@@ -54,9 +55,17 @@ def main(argv=None) -> int:
     except OSError as e:
         print(f"error: cannot listen on {args.host}:{args.port}: {e.strerror}", file=sys.stderr)
         return 2
+    try:  # clean after killed workers; our temporary files go to a private folder removed at exit
+        scratch.init()
+    except OSError as e:
+        print(f"error: cannot use the worker's folder: {e}", file=sys.stderr)
+        return 2
     host, port = server.address
     print(READY, json.dumps({"host": host, "port": port, "pid": os.getpid()}), flush=True)
-    server.serve_forever()
+    try:
+        server.serve_forever()
+    finally:
+        scratch.finish()
     return 0
 
 

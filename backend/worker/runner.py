@@ -9,6 +9,7 @@ from typing import Callable
 
 from ..jobs import JobSpec, event, job_type, resolve, to_dict
 from ..mesh.unwrap import Cancelled as UnwrapCancelled
+from .scratch import Staging, rewrite_paths
 
 log = logging.getLogger("conjure.worker")
 
@@ -33,6 +34,15 @@ class JobContext:
         self.cancel_event = threading.Event()
         self.timings: dict[str, float] = {}
         self._span: tuple[float, float] | None = None
+        self.staging: Staging | None = None
+
+    @property
+    def out_dir(self) -> str:
+        """Where the job writes its outputs: a private staging folder inside ``spec.output_dir`` (made on first
+        use), moved into place when the job succeeds and removed otherwise (see ``scratch``)."""
+        if self.staging is None:
+            self.staging = Staging(self.spec.output_dir, self.job_id)
+        return self.staging.path
 
     def cancelled(self) -> bool:
         return self.cancel_event.is_set()
@@ -87,10 +97,17 @@ def run_noop(ctx: JobContext) -> dict:
 
 
 def run_job(ctx: JobContext) -> None:
-    """Run a job to its end and emit exactly one of result / cancelled / error."""
+    """Run a job to its end and emit exactly one of result / cancelled / error. Its files appear in the output
+    folder all together when it succeeds, and not at all otherwise."""
     try:
-        out = resolve(job_type(ctx.spec.type).handler)(ctx)
-        ctx.check()
+        try:
+            out = resolve(job_type(ctx.spec.type).handler)(ctx)
+            ctx.check()
+            if ctx.staging is not None:
+                out = rewrite_paths(out, ctx.staging.commit())
+        finally:
+            if ctx.staging is not None:
+                ctx.staging.discard()
     except JobCancelled:
         ctx.emit(event("cancelled", ctx.job_id))
         return
