@@ -312,3 +312,22 @@ def test_commit_interrupted_by_a_kill_is_rolled_forward(tmp_path, monkeypatch):
     assert scratch.clean_stale(str(root)) >= 2
     assert (out / "a.glb").read_bytes() == b"new a.glb" and (out / "a.png").read_bytes() == b"new a.png"
     assert _leftovers(out) == ["a.glb", "a.png"] and not dead.exists()
+
+
+# --------------------------------------------------------------------------- 9. cancel while baking
+def test_cancel_during_a_4096_px_bake_within_a_second(tmp_path):
+    from conftest import SLOW_PARAMS
+    c = WorkerClient.start_local(VENV_PYTHON)
+    try:
+        job = c.submit(small_spec(tmp_path, params=dict(SLOW_PARAMS, resolution=64, face_budget=20000)))
+        _stage_reached(c, job, "bake")
+        time.sleep(0.8)
+        t0 = time.monotonic()
+        c.cancel(job)
+        ev = c.wait_for(job, 10)
+        elapsed = time.monotonic() - t0
+        assert ev["event"] == "cancelled", ev
+        assert elapsed < 1.0, f"cancel took {elapsed:.2f} s"
+    finally:
+        c.stop()
+    assert _leftovers(tmp_path) == []

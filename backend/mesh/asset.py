@@ -5,14 +5,13 @@
 """
 from __future__ import annotations
 
-import io
 import os
 from typing import Callable
 
 import numpy as np
 
 from ..files import atomic_write
-from . import bake, extract, glb, unwrap
+from . import bake, extract, glb, png, unwrap
 
 
 def decimate(verts: np.ndarray, faces: np.ndarray, face_budget: int) -> tuple[np.ndarray, np.ndarray]:
@@ -33,12 +32,9 @@ def decimate(verts: np.ndarray, faces: np.ndarray, face_budget: int) -> tuple[np
     return extract.compact(v, f)
 
 
-def png_bytes(image: np.ndarray) -> bytes:
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(image).save(buf, format="PNG", optimize=False)
-    return buf.getvalue()
+def png_bytes(image: np.ndarray, tick: Callable[[], None] = lambda: None) -> bytes:
+    """UInt8 image -> PNG bytes, encoded in bands with ``tick`` between them (cancel checks)."""
+    return png.encode(image, tick)
 
 
 def fit_transform(verts: np.ndarray, size: float) -> tuple[float, np.ndarray]:
@@ -89,12 +85,13 @@ def field_to_asset(ctx, *, sdf: Callable, color: Callable, lo: np.ndarray, hi: n
             scale, offset = fit_transform(verts, fit_size)
             verts = (verts - offset) * scale
         os.makedirs(out_dir, exist_ok=True)
-        png = png_bytes(image)
+        texture = png_bytes(image, tick=ctx.check)
+        ctx.check()
         tex_path = os.path.join(out_dir, f"{name}.png")
         glb_path = os.path.join(out_dir, f"{name}.glb")
-        atomic_write(tex_path, png)
+        atomic_write(tex_path, texture)
         metadata = dict(extras, faces=int(len(faces)), vertices=int(len(verts)),
                         bounds=[verts.min(axis=0).tolist(), verts.max(axis=0).tolist()])
-        glb.write_glb(glb_path, verts, normals, uvs, faces, png, name=name, roughness=roughness, extras=metadata)
+        glb.write_glb(glb_path, verts, normals, uvs, faces, texture, name=name, roughness=roughness, extras=metadata)
     metadata["timings"] = dict(ctx.timings)
     return {"paths": {"glb": glb_path, "texture": tex_path}, "metadata": metadata}
