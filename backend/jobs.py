@@ -99,6 +99,9 @@ def check_output_dir(name: str, value) -> str:
     """An absolute (or ~) folder that exists or can be created, and that we can write to."""
     if not isinstance(value, str) or not value.strip():
         raise SpecError(name, "must be a folder path")
+    if "\x00" in value or len(value) > 4096 or any(len(part.encode("utf-8", "surrogatepass")) > 255
+                                                    for part in value.split(os.sep)):
+        raise SpecError(name, "is not a usable path (a NUL character, or a name or path too long)")
     path = os.path.abspath(os.path.expanduser(value))
     probe = path
     while not os.path.exists(probe):

@@ -204,7 +204,12 @@ class WorkerServer:
             conn.send(event("error", None, kind="bad_request", message="job_id: must be 1-64 letters, digits, - or _"))
             return
         try:
-            spec = JobSpec.from_json(msg.get("spec"))
+            spec = msg.get("spec")
+            out = spec.get("output_dir") if isinstance(spec, dict) else None
+            if isinstance(out, str) and not os.path.isabs(os.path.expanduser(out)):
+                # Clients resolve relative folders against their own working folder; the worker has none to offer.
+                raise SpecError("output_dir", f"must be an absolute path on the worker's machine, got {out[:80]!r}")
+            spec = JobSpec.from_json(spec)
         except SpecError as e:
             conn.send(event("error", job_id, kind="bad_spec", field=e.field, message=one_line(f"bad job spec: {e}")))
             return
