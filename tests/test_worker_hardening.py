@@ -79,7 +79,6 @@ def test_running_out_of_descriptors_is_survived_and_logged(tmp_path):
         assert s.alive()
         for h in hostile:
             h.close()
-        c = None
         assert wait_until(lambda: s.alive() and _try_connect(s), timeout=HELLO_TIMEOUT + 10)
         assert "accept failed" in s.log() or "Too many open files" in s.log()
     finally:
@@ -190,9 +189,7 @@ def test_job_history_is_bounded(tmp_path):
         ids = [c.submit(noop(tmp_path), f"n{i}") for i in range(300)]
         assert c.wait_for(ids[-1], 60)["event"] == "result"
         c.request_status()
-        ev = c.wait_for_event("status", 10) if hasattr(c, "wait_for_event") else None
-        if ev is None:
-            ev = next(e for e in iter(lambda: c.events.get(timeout=10), None) if e["event"] == "status")
+        ev = next(e for e in iter(lambda: c.events.get(timeout=10), None) if e["event"] == "status")
         assert len(ev["jobs"]) == 50 and ids[-1] in ev["jobs"] and ids[0] not in ev["jobs"]
         c.close()
     finally:

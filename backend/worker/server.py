@@ -38,11 +38,9 @@ import collections
 import errno
 import gc
 import hmac
-import json
 import logging
 import os
 import queue
-import re
 import socket
 import sys
 import threading
@@ -51,89 +49,20 @@ import uuid
 
 from ..jobs import FINAL_EVENTS, JobSpec, SpecError, event
 from .connection import MAX_HELLO, MAX_MESSAGE, Connection, MessageTooLarge
+from .protocol import MAX_DEPTH, BadMessage, job_id_of, parse_message, valid_job_id
 from .device import DeviceError, describe, resolve_device
 from .runner import JobContext, one_line, run_job
 
 log = logging.getLogger("conjure.worker")
 
 PROTOCOL = 1
-MAX_DEPTH = 32            # nesting of objects/arrays in one message (a job spec needs about 6)
 MAX_PENDING = 64          # connections that have not said hello yet
 MAX_CLIENTS = 32          # authenticated connections
 HELLO_TIMEOUT = 3.0       # seconds a new connection has to authenticate
 SEND_STALL_TIMEOUT = 30.0  # seconds a send may block before the client is dropped
 MAX_QUEUED_JOBS = 1000
 HISTORY = 1000            # finished jobs remembered (status, duplicate ids)
-_JOB_ID_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 __all__ = ["WorkerServer", "MAX_MESSAGE", "MAX_HELLO", "MAX_DEPTH", "PROTOCOL"]
-
-
-_JOB_ID_RE = re.compile(rb'"job_id"\s*:\s*"([A-Za-z0-9_-]{1,64})"')
-
-
-class BadMessage(ValueError):
-    """The message is malformed (answered with a bad_request error for ``job_id`` when it named one)."""
-
-    def __init__(self, message: str, job_id: str | None = None):
-        super().__init__(message)
-        self.job_id = job_id
-
-
-def parse_message(line: bytes) -> dict:
-    """One line -> the message dict, or BadMessage saying (in one line) what is wrong with it."""
-    try:
-        msg = json.loads(line)
-    except RecursionError:
-        raise BadMessage(f"message is nested deeper than {MAX_DEPTH} levels", _job_id_in(line)) from None
-    except (ValueError, UnicodeDecodeError) as e:
-        raise BadMessage(f"message is not valid JSON: {one_line(str(e), 120)}", _job_id_in(line)) from None
-    try:
-        _check_tree(msg)
-    except BadMessage as e:
-        e.job_id = _job_id_of(msg)
-        raise
-    if not isinstance(msg, dict) or not isinstance(msg.get("op"), str):
-        raise BadMessage("message must be an object with an 'op'", _job_id_of(msg))
-    return msg
-
-
-def _job_id_in(line: bytes) -> str | None:
-    """The job a message that cannot be parsed was about, when it names exactly one (so its client hears back)."""
-    found = set(_JOB_ID_RE.findall(line[:MAX_MESSAGE]))
-    return found.pop().decode() if len(found) == 1 else None
-
-
-def _check_tree(value) -> None:
-    """Depth at most MAX_DEPTH, and every string (keys too) valid UTF-8 (no lone surrogates). Iterative."""
-    stack = [(value, 1)]
-    while stack:
-        v, depth = stack.pop()
-        if isinstance(v, (dict, list)):
-            if depth > MAX_DEPTH:
-                raise BadMessage(f"message is nested deeper than {MAX_DEPTH} levels")
-            items = v.items() if isinstance(v, dict) else ((None, x) for x in v)
-            for k, x in items:
-                if k is not None:
-                    _check_str(k)
-                stack.append((x, depth + 1))
-        elif isinstance(v, str):
-            _check_str(v)
-
-
-def _check_str(s: str) -> None:
-    try:
-        s.encode("utf-8")
-    except UnicodeEncodeError:
-        raise BadMessage("message holds a string that is not valid Unicode (a lone surrogate)") from None
-
-
-def _job_id_of(msg) -> str | None:
-    job_id = msg.get("job_id") if isinstance(msg, dict) else None
-    return job_id if _valid_job_id(job_id) else None
-
-
-def _valid_job_id(job_id) -> bool:
-    return isinstance(job_id, str) and 0 < len(job_id) <= 64 and set(job_id) <= _JOB_ID_CHARS
 
 
 class WorkerServer:
@@ -200,7 +129,7 @@ class WorkerServer:
 
     def submit(self, conn: Connection, msg: dict) -> None:
         job_id = msg.get("job_id") or uuid.uuid4().hex
-        if not _valid_job_id(job_id):
+        if not valid_job_id(job_id):
             conn.send(event("error", None, kind="bad_request", message="job_id: must be 1-64 letters, digits, - or _"))
             return
         try:
@@ -232,7 +161,7 @@ class WorkerServer:
         self.queue.put(job_id)
 
     def cancel(self, conn: Connection, job_id) -> None:
-        if not _valid_job_id(job_id):
+        if not valid_job_id(job_id):
             conn.send(event("error", None, kind="bad_request", message="cancel: job_id must be 1-64 letters, "
                                                                       "digits, - or _"))
             return
@@ -333,7 +262,7 @@ class WorkerServer:
                 self.dispatch(conn, msg)
             except Exception as e:  # a bad message must never take the connection or worker down
                 log.exception("message %s failed", msg.get("op"))
-                conn.send(event("error", _job_id_of(msg), kind="internal",
+                conn.send(event("error", job_id_of(msg), kind="internal",
                                 message=one_line(f"{type(e).__name__}: {e}")))
 
     def dispatch(self, conn: Connection, msg: dict) -> None:
@@ -360,7 +289,7 @@ class WorkerServer:
         elif op == "hello":
             conn.send(event("hello", None, pid=os.getpid(), protocol=PROTOCOL, device=self.device))
         else:
-            conn.send(event("error", _job_id_of(msg), kind="bad_request",
+            conn.send(event("error", job_id_of(msg), kind="bad_request",
                             message=f"unknown op {one_line(repr(op), 80)}"))
 
     def shutdown(self) -> None:
