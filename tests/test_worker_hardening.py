@@ -328,3 +328,19 @@ def test_cancel_during_a_4096_px_bake_within_a_second(tmp_path):
     finally:
         c.stop()
     assert _leftovers(tmp_path) == []
+
+
+def test_large_decimation_is_killed_on_cancel():
+    import numpy as np
+    from backend.mesh import asset, child, extract
+    axes = np.linspace(-1, 1, 140)
+    g = np.sqrt(sum(a ** 2 for a in np.meshgrid(axes, axes, axes, indexing="ij"))) - 0.8
+    verts, faces = extract.marching_cubes(g, np.array([-1.0, -1, -1]), axes[1] - axes[0])
+    assert len(faces) > asset.CHILD_FACES
+    t0 = time.monotonic()
+    with pytest.raises(child.Cancelled):
+        asset.decimate(verts, faces, 1000, cancelled=lambda: time.monotonic() - t0 > 0.3)
+    assert time.monotonic() - t0 < 1.0
+    v, f = asset.decimate(verts, faces, 1000, cancelled=lambda: False)
+    v2, f2 = asset.decimate(verts, faces, 1000)
+    assert len(f) <= 1000 and np.array_equal(f, f2) and np.array_equal(v, v2)  # same result in or out of a child

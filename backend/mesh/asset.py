@@ -11,13 +11,15 @@ from typing import Callable
 import numpy as np
 
 from ..files import atomic_write
-from . import bake, extract, glb, png, unwrap
+from . import bake, child, extract, glb, png, unwrap
 
 
-def decimate(verts: np.ndarray, faces: np.ndarray, face_budget: int) -> tuple[np.ndarray, np.ndarray]:
-    """Quadric decimation (Fast-Quadric-Mesh-Simplification) down to at most ``face_budget`` faces."""
-    if len(faces) <= face_budget:
-        return verts, faces
+CHILD_FACES = 100_000  # above this many faces, decimation runs in a killable child process (it takes > 0.2 s)
+
+
+def simplify(verts: np.ndarray, faces: np.ndarray, face_budget: int) -> tuple[np.ndarray, np.ndarray]:
+    """Quadric decimation (Fast-Quadric-Mesh-Simplification) down to at most ``face_budget`` faces (one long C
+    call per pass; see ``decimate`` for the cancellable form)."""
     import fast_simplification
 
     v, f = verts.astype(np.float32), faces.astype(np.int32)
@@ -27,6 +29,21 @@ def decimate(verts: np.ndarray, faces: np.ndarray, face_budget: int) -> tuple[np
         if len(f) <= face_budget:
             break
         target = max(int(target * face_budget / len(f) * 0.9), 4)
+    return v, f
+
+
+def decimate(verts: np.ndarray, faces: np.ndarray, face_budget: int,
+             cancelled: Callable[[], bool] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``face_budget`` faces. With ``cancelled``, a large mesh is decimated in a child process that is
+    killed when ``cancelled()`` turns true (raises ``child.Cancelled``)."""
+    if len(faces) <= face_budget:
+        return verts, faces
+    if cancelled is not None and len(faces) > CHILD_FACES:
+        out = child.run("decimate", {"verts": verts, "faces": faces, "face_budget": np.array(face_budget)},
+                        cancelled)
+        v, f = out["verts"], out["faces"]
+    else:
+        v, f = simplify(verts, faces, face_budget)
     v, f = v.astype(np.float64), f.astype(np.int64)
     f = extract.remove_degenerate(v, f)
     return extract.compact(v, f)
@@ -73,7 +90,7 @@ def field_to_asset(ctx, *, sdf: Callable, color: Callable, lo: np.ndarray, hi: n
             faces = extract.remove_degenerate(verts, faces)
             verts, faces = keep_largest_components(verts, faces)
     with ctx.stage("decimate", step["decimate"], total):
-        verts, faces = decimate(verts, faces, face_budget)
+        verts, faces = decimate(verts, faces, face_budget, cancelled=ctx.cancelled)
     with ctx.stage("unwrap", step["unwrap"], total):
         vmap, faces, uvs = unwrap.unwrap(verts, faces, cancelled=ctx.cancelled)
         verts = verts[vmap]
