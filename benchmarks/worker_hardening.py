@@ -53,15 +53,20 @@ def cancel_latency(n_per_stage: int, budget: float, rng: random.Random) -> dict:
     assert ev["event"] == "result", ev
     durations = ev["metadata"]["timings"]
     lat = {s: [] for s in STAGES}
+    failures = []
     deadline = time.monotonic() + budget
     while time.monotonic() < deadline and min(len(v) for v in lat.values()) < n_per_stage:
         target = min(STAGES, key=lambda s: len(lat[s]))
         job = c.submit(spec(out, CANCEL_PARAMS, seed=rng.randrange(1000)))
-        current = None
-        while current != target:
+        current, ended = None, False
+        while current != target and not ended:
             ev = c.events.get(timeout=900)
             if ev.get("job_id") == job and ev["event"] == "progress":
                 current = ev["message"]
+            ended = ev.get("job_id") == job and ev["event"] in ("result", "error", "cancelled")
+        if ended:
+            failures.append(ev.get("message", ev["event"]))
+            continue
         time.sleep(rng.uniform(0.0, 0.8) * durations.get(target, 0.5))
         for ev in c.poll():  # the stage the job is in now (events already received)
             if ev.get("job_id") == job and ev["event"] == "progress":
@@ -73,7 +78,7 @@ def cancel_latency(n_per_stage: int, budget: float, rng: random.Random) -> dict:
         if ev["event"] == "cancelled":
             lat[current if current in lat else target].append(took)
     c.stop()
-    return {"stage_seconds_uncancelled": durations,
+    return {"stage_seconds_uncancelled": durations, "jobs_that_ended_before_the_stage": failures,
             "latency_s": {s: (summary(v) if v else None) for s, v in lat.items()},
             "max_s": round(max((max(v) for v in lat.values() if v), default=0.0), 4)}
 
