@@ -273,3 +273,19 @@ def test_cutout_job_writes_mask_and_cutout(tmp_path):
                            "params": {"image": image, "method": "alpha"}})
     final, _ = run(s)
     assert final["event"] == "error" and "alpha" in final["message"]
+
+
+def test_cancelled_two_candidate_job_leaves_no_candidate_files(models, tmp_path):
+    """Issue #10: candidate 1 was written before candidate 2 was cancelled, and stayed."""
+    events = []
+
+    def emit(ev):
+        events.append(ev)
+        if ev["event"] == "progress" and ev["message"].startswith("prop_2: sampling step 1/"):
+            ctx.cancel_event.set()
+
+    ctx = JobContext("job", spec(tmp_path, prompt="a boat", candidates=2, steps=2), emit)
+    run_job(ctx)
+    assert events[-1]["event"] == "cancelled"
+    assert any(e["event"] == "progress" and e["message"].startswith("export") for e in events)  # candidate 1 done
+    assert [f for f in os.listdir(tmp_path) if f != ".preview"] == []

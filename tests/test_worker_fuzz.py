@@ -85,7 +85,7 @@ def check_error(ev, job_id):
     assert ev["event"] == "error", ev
     assert ev["kind"] in KINDS and ev["kind"] != "internal", ev
     assert ev["job_id"] == job_id, (ev, job_id)
-    assert isinstance(ev["message"], str) and "\n" not in ev["message"] and len(ev["message"]) < 1000, ev
+    assert isinstance(ev["message"], str) and "\n" not in ev["message"] and len(ev["message"]) <= 1000, ev
     assert "Traceback" not in json.dumps(ev)
 
 

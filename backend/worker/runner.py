@@ -14,7 +14,7 @@ from .scratch import Staging, rewrite_paths
 log = logging.getLogger("conjure.worker")
 
 
-def one_line(text: str, limit: int = 300) -> str:
+def one_line(text: str, limit: int = 1000) -> str:
     """``text`` on one line, at most ``limit`` characters (what a client sees of an error)."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[:limit - 3] + "..."
