@@ -19,6 +19,7 @@ import threading
 import time
 import uuid
 
+from .files import private_dir
 from .jobs import FINAL_EVENTS, JobSpec
 
 READY = "CONJURE_WORKER_READY"
@@ -82,18 +83,25 @@ class WorkerClient:
         if not os.path.isfile(python) or not os.access(python, os.X_OK):
             raise WorkerError(f"worker Python interpreter not found or not executable: {python}")
         token = secrets.token_urlsafe(24)
-        log_dir = log_dir or default_log_dir()
-        os.makedirs(log_dir, exist_ok=True)
+        log_dir = os.path.abspath(log_dir or default_log_dir())
+        try:  # under the shared temp folder: ours alone (0700), never one another user made first
+            os.makedirs(os.path.dirname(log_dir), exist_ok=True)
+            private_dir(log_dir)
+        except OSError as e:
+            raise WorkerError(f"cannot use the worker's folder: {e}") from None
         log_path = os.path.join(log_dir, f"worker-{os.getpid()}-{uuid.uuid4().hex[:6]}.log")
         full_env = dict(os.environ, **(env or {}))
+        # `python -m` puts the working folder first on sys.path: run from the package root (ours, not writable
+        # by others) and ask for safe paths too (Python 3.11+), so only PYTHONPATH's package root is searched.
         full_env.update(CONJURE_WORKER_TOKEN=token, PYTHONDONTWRITEBYTECODE="1", PYTHONUNBUFFERED="1",
+                        PYTHONSAFEPATH="1",
                         PYTHONPATH=os.pathsep.join(p for p in (PACKAGE_ROOT, full_env.get("PYTHONPATH")) if p))
-        log = open(log_path, "ab")
+        log = os.fdopen(os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o600), "ab")
         try:
             proc = subprocess.Popen(
                 [python, "-m", "backend.worker", "serve", "--host", "127.0.0.1", "--port", "0",
                  "--device", device, "--parent-pid", str(os.getpid())],
-                cwd=log_dir, env=full_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
+                cwd=PACKAGE_ROOT, env=full_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
         except OSError as e:
             raise WorkerError(f"cannot start the worker with {python}: {e.strerror}") from None
         finally:
@@ -246,9 +254,9 @@ class WorkerClient:
         return self.connected and (self.proc is None or self.proc.poll() is None)
 
     def close(self) -> None:
-        """Drop the connection (the worker keeps running if someone else started it)."""
+        """Disconnect. A worker we connected to keeps running (``shutdown`` stops one on purpose)."""
         self.connected = False
-        try:  # wakes the reader thread first: closing its buffered file while it reads would block
+        try:  # wake the reader thread first: closing its file while it reads would wait for the next line
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
@@ -258,8 +266,16 @@ class WorkerClient:
             except OSError:
                 pass
 
+    def shutdown(self) -> None:
+        """Ask the worker to exit, whoever started it (the one way to stop a remote worker on purpose)."""
+        self._send({"op": "shutdown"})
+
     def stop(self, timeout: float = 5.0) -> None:
-        """Ask the worker to shut down (frees its memory); kill it if it does not exit in time."""
+        """Stop a worker we started (frees its memory; killed if it does not exit in time). A worker we only
+        connected to keeps running: this just disconnects (``shutdown`` stops it on purpose)."""
+        if self.proc is None:
+            self.close()
+            return
         if self.connected:
             try:
                 self._send({"op": "shutdown"})

@@ -41,3 +41,20 @@ def private_dir(path: str) -> str:
     if st.st_mode & 0o022:
         os.chmod(path, 0o700)
     return path
+
+
+def read_token_file(path: str) -> tuple[str, str | None]:
+    """The token in ``path`` (surrounding whitespace removed) and a warning when others may read the file
+    (group or world permission bits set), else None. OSError when the file cannot be read; ValueError when
+    it is empty."""
+    path = os.path.abspath(os.path.expanduser(path))
+    with open(path, "rb") as f:
+        st = os.fstat(f.fileno())
+        token = f.read(4096).decode("utf-8", "replace").strip()
+    if not token:
+        raise ValueError(f"token file {path} is empty")
+    warning = None
+    if st.st_mode & 0o077:
+        warning = (f"token file {path} can be read by other users (mode {stat.S_IMODE(st.st_mode):o}); "
+                   f"run: chmod 600 {path}")
+    return token, warning

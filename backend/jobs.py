@@ -51,30 +51,43 @@ class SpecError(ValueError):
 
 # --------------------------------------------------------------------------- field checks
 def check_number(name: str, value, lo: float, hi: float, *, integer: bool = False):
-    """Return ``value`` if it is a finite number (an int if ``integer``) within [lo, hi]."""
+    """Return ``value`` if it is a finite number (an int if ``integer``) within [lo, hi].
+
+    The range is checked before any conversion: Python compares a huge int with a float exactly, whereas
+    ``float(10**400)`` raises OverflowError."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise SpecError(name, f"must be a number, got {type(value).__name__} {value!r}")
-    if integer:
-        if isinstance(value, float):
-            if not value.is_integer():
-                raise SpecError(name, f"must be a whole number, got {value!r}")
-            value = int(value)
-    elif not math.isfinite(value):
+        raise SpecError(name, f"must be a number, got {type(value).__name__} {_short(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
         raise SpecError(name, f"must be a finite number, got {value!r}")
     if not lo <= value <= hi:
-        raise SpecError(name, f"must be between {lo:g} and {hi:g}, got {value!r}")
+        raise SpecError(name, f"must be between {lo:g} and {hi:g}, got {_short(value)}")
+    if integer and isinstance(value, float):
+        if not value.is_integer():
+            raise SpecError(name, f"must be a whole number, got {value!r}")
+        value = int(value)
     return value
+
+
+def _short(value, limit: int = 60) -> str:
+    """``repr`` cut to ``limit`` characters (error messages stay one short line whatever was sent)."""
+    if isinstance(value, int) and value.bit_length() > 3 * limit:
+        return f"<{value.bit_length()}-bit integer>"
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def check_vec(name: str, value, n: int, lo: float, hi: float) -> tuple:
     if not isinstance(value, (list, tuple)) or len(value) != n:
-        raise SpecError(name, f"must be a list of {n} numbers, got {value!r}")
+        raise SpecError(name, f"must be a list of {n} numbers, got {_short(value)}")
     return tuple(float(check_number(f"{name}[{i}]", v, lo, hi)) for i, v in enumerate(value))
 
 
 def check_choice(name: str, value, choices) -> str:
     if value not in choices:
-        raise SpecError(name, f"must be one of {', '.join(map(str, choices))}; got {value!r}")
+        raise SpecError(name, f"must be one of {', '.join(map(str, choices))}; got {_short(value)}")
     return value
 
 
@@ -86,6 +99,9 @@ def check_output_dir(name: str, value) -> str:
     """An absolute (or ~) folder that exists or can be created, and that we can write to."""
     if not isinstance(value, str) or not value.strip():
         raise SpecError(name, "must be a folder path")
+    if "\x00" in value or len(value) > 4096 or any(len(part.encode("utf-8", "surrogatepass")) > 255
+                                                    for part in value.split(os.sep)):
+        raise SpecError(name, "is not a usable path (a NUL character, or a name or path too long)")
     path = os.path.abspath(os.path.expanduser(value))
     probe = path
     while not os.path.exists(probe):
@@ -112,7 +128,7 @@ def check_model_ref(name: str, value) -> str:
     path = os.path.expanduser(value)
     if os.path.isabs(path):
         return os.path.normpath(path)
-    raise SpecError(name, f"{value!r} is neither a hub model id (owner/name) nor an absolute path")
+    raise SpecError(name, f"{_short(value)} is neither a hub model id (owner/name) nor an absolute path")
 
 
 def check_file(name: str, value, *, required: bool = False) -> str:
@@ -279,6 +295,8 @@ class JobSpec:
         if isinstance(data, (str, bytes)):
             try:
                 data = json.loads(data)
+            except RecursionError:
+                raise SpecError("spec", "is nested too deeply") from None
             except ValueError as e:
                 raise SpecError("spec", f"is not valid JSON ({e})") from None
         return from_dict(cls, data)
@@ -298,11 +316,15 @@ def load_spec_file(path: str, overrides: dict | None = None) -> JobSpec:
         import tomllib
         try:
             data = tomllib.loads(raw.decode("utf-8"))
+        except RecursionError:
+            raise SpecError("spec", f"{path} is nested too deeply") from None
         except (ValueError, UnicodeDecodeError) as e:
             raise SpecError("spec", f"{path} is not valid TOML ({e})") from None
     else:
         try:
             data = json.loads(raw)
+        except RecursionError:
+            raise SpecError("spec", f"{path} is nested too deeply") from None
         except ValueError as e:
             raise SpecError("spec", f"{path} is not valid JSON ({e})") from None
     if not isinstance(data, dict):

@@ -82,7 +82,11 @@ from backend.client import WorkerClient  # noqa: E402
 
 other = WorkerClient.start_local(WORKER_PYTHON)
 port = other.info.get("port") or other.sock.getpeername()[1]
-prefs.worker_mode, prefs.remote_host, prefs.remote_port, prefs.remote_token = "REMOTE", "127.0.0.1", port, other.token
+token_file = os.path.join(tempfile.mkdtemp(), "token.txt")
+with open(os.open(token_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+    f.write(other.token)
+prefs.worker_mode, prefs.remote_host, prefs.remote_port = "REMOTE", "127.0.0.1", port
+prefs.remote_token_file = token_file
 dt, _ = timed(bpy.ops.conjure.worker_start)
 longest = pump(lambda: session._rt.link.state != "STARTING")
 results["remote_connect"] = {"operator_s": round(dt, 5), "longest_tick_s": round(longest, 5),

@@ -19,6 +19,8 @@ class CONJURE_OT_worker_start(bpy.types.Operator):
                 context.scene.conjure.last_error = str(e)
             self.report({'ERROR'}, f"Conjure worker: {e}")
             return {'CANCELLED'}
+        if session.token_warning():
+            self.report({'WARNING'}, f"Conjure worker: {session.token_warning()}")
         self.report({'INFO'}, f"Conjure worker: {session.worker_status()}")
         return {'FINISHED'}
 

@@ -23,7 +23,10 @@ class ConjurePreferences(bpy.types.AddonPreferences):
         ("cuda", "CUDA", "PyTorch with NVIDIA GPU support")], default="cpu")
     remote_host: StringProperty(name="Host", default="127.0.0.1")
     remote_port: IntProperty(name="Port", default=8765, min=1, max=65535)
-    remote_token: StringProperty(name="Token", subtype="PASSWORD")
+    remote_token_file: StringProperty(
+        name="Token file", subtype="FILE_PATH",
+        description="File holding the remote worker's token, readable by you alone (chmod 600). The token itself "
+                    "is never stored in Blender's preferences. Empty: $CONJURE_WORKER_TOKEN")
     model_cache_dir: StringProperty(
         name="Model folder", subtype="DIR_PATH",
         description="Where downloaded models are kept (empty: the Hugging Face hub cache)")
@@ -46,7 +49,7 @@ class ConjurePreferences(bpy.types.AddonPreferences):
             row = layout.row()
             row.prop(self, "remote_host")
             row.prop(self, "remote_port")
-            layout.prop(self, "remote_token")
+            layout.prop(self, "remote_token_file")
         layout.prop(self, "model_cache_dir")
         layout.prop(self, "device")
         layout.prop(self, "text_encoder")

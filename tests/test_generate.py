@@ -399,3 +399,19 @@ def test_point_colours_reach_blender_once_converted(models, tmp_path, monkeypatc
     assert back.shape == linear.shape
     assert np.abs(back - linear).max() < 0.01, np.abs(back - linear).max()  # 8-bit sRGB steps are < 0.01 linear
     tx.rollback()
+
+
+def test_cancelled_two_candidate_job_leaves_no_candidate_files(models, tmp_path):
+    """Issue #10: candidate 1 was written before candidate 2 was cancelled, and stayed."""
+    events = []
+
+    def emit(ev):
+        events.append(ev)
+        if ev["event"] == "progress" and ev["message"].startswith("prop_c2: sampling step 1/"):
+            ctx.cancel_event.set()
+
+    ctx = JobContext("job", spec(tmp_path, prompt="a boat", candidates=2, steps=2), emit)
+    run_job(ctx)
+    assert events[-1]["event"] == "cancelled"
+    assert any(e["event"] == "progress" and e["message"].startswith("export") for e in events)  # candidate 1 done
+    assert [f for f in os.listdir(tmp_path) if f != ".preview"] == []

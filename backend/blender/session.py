@@ -16,6 +16,7 @@ import time
 import bpy
 
 from ..client import WorkerClient, WorkerError
+from ..files import read_token_file
 from ..jobs import JobSpec, job_type
 from .importers import importer_for
 
@@ -58,6 +59,7 @@ class _Runtime:
     jobs: dict = {}  # job_id -> {"scene": scene name, "name": object name, "type": job type, "spec": JSON}
     imports: dict = {}  # job_id -> importer still bringing a result in (or a scene build)
     last_disconnect: str = ""
+    token_warning: str = ""  # the remote token file can be read by others
 
 
 _rt = _Runtime()
@@ -73,10 +75,11 @@ def worker_config(context) -> dict:
     """The worker settings from the add-on preferences (environment variables fill what is unset)."""
     prefs = preferences(context)
     cfg = {"mode": "LOCAL", "python": os.environ.get("CONJURE_WORKER_PYTHON", ""), "host": "127.0.0.1",
-           "port": 8765, "token": "", "device": "auto", "model_dir": "", "allow_downloads": True}
+           "port": 8765, "token_file": "", "device": "auto", "model_dir": "", "allow_downloads": True}
     if prefs is not None:
         cfg.update(mode=prefs.worker_mode, host=prefs.remote_host, port=prefs.remote_port,
-                   token=prefs.remote_token, device=prefs.device, allow_downloads=prefs.allow_downloads,
+                   token_file=bpy.path.abspath(prefs.remote_token_file) if prefs.remote_token_file else "",
+                   device=prefs.device, allow_downloads=prefs.allow_downloads,
                    model_dir=bpy.path.abspath(prefs.model_cache_dir) if prefs.model_cache_dir else "")
         if prefs.worker_python:
             cfg["python"] = bpy.path.abspath(prefs.worker_python)
@@ -116,6 +119,31 @@ def output_folder(context, configured: str) -> str:
     return path
 
 
+def remote_token(cfg: dict) -> str:
+    """The remote worker's token, read from the token file when connecting (it is never kept in the
+    preferences), else $CONJURE_WORKER_TOKEN. A file others can read is used, with a warning on the console
+    and in ``token_warning``."""
+    _rt.token_warning = ""
+    if cfg["token_file"]:
+        try:
+            token, warning = read_token_file(cfg["token_file"])
+        except (OSError, ValueError) as e:
+            raise WorkerError(f"cannot read the remote worker's token file: {e}") from None
+        if warning:
+            _rt.token_warning = warning
+            print(f"Conjure: warning: {warning}")
+        return token
+    token = os.environ.get("CONJURE_WORKER_TOKEN", "")
+    if not token:
+        raise WorkerError("set the remote worker's token file in the add-on preferences")
+    return token
+
+
+def token_warning() -> str:
+    """Why the remote token file is unsafe ('' when it is fine or unused)."""
+    return _rt.token_warning
+
+
 # --------------------------------------------------------------------------- worker
 def worker_status() -> str:
     link = _rt.link
@@ -140,8 +168,7 @@ def ensure_worker(context) -> None:
         link.client = None
     cfg = worker_config(context)
     if cfg["mode"] == "REMOTE":
-        if not cfg["token"]:
-            raise WorkerError("set the remote worker's token in the add-on preferences")
+        cfg["token"] = remote_token(cfg)
     elif not cfg["python"]:
         raise WorkerError("set the worker's Python in Preferences > Add-ons > Conjure, or press Install Worker")
     elif not os.path.isfile(cfg["python"]) or not os.access(cfg["python"], os.X_OK):

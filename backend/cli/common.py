@@ -5,6 +5,7 @@ import json
 import os
 import sys
 
+from ..files import read_token_file
 from ..jobs import DEVICES, JobSpec
 
 
@@ -19,8 +20,10 @@ def add_worker_flags(p, *, render: bool = True) -> None:
     g.add_argument("--connect", metavar="HOST:PORT",
                    help="use a worker someone started (`python -m backend.worker serve`) instead of starting one; "
                         "it keeps running afterwards")
-    g.add_argument("--token-file", metavar="PATH", help="file holding the token for --connect "
-                                                         "(default: $CONJURE_WORKER_TOKEN)")
+    g.add_argument("--token-file", metavar="PATH", help="file holding the token for --connect, readable by you "
+                                                         "alone (default: $CONJURE_WORKER_TOKEN)")
+    g.add_argument("--shutdown-after", action="store_true",
+                   help="with --connect: stop that worker when the job ends (by default it keeps running)")
     g.add_argument("--offline", action="store_true", help="never download models (default: download when missing)")
     g.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     g.add_argument("--device", choices=tuple(DEVICES), help="where models run (default: auto = CUDA, MPS, CPU)")
@@ -82,10 +85,13 @@ def client(args):
         token = os.environ.get("CONJURE_WORKER_TOKEN", "")
         if args.token_file:
             try:
-                with open(args.token_file) as f:
-                    token = f.read().strip()
+                token, warning = read_token_file(args.token_file)
             except OSError as e:
                 raise CLIError(f"--token-file: cannot read {args.token_file}: {e.strerror}") from None
+            except ValueError as e:
+                raise CLIError(f"--token-file: {e}") from None
+            if warning:
+                print(f"warning: {warning}", file=sys.stderr)
         if not token:
             raise CLIError("--connect needs a token (--token-file or $CONJURE_WORKER_TOKEN)")
         return WorkerClient.connect(host, int(port), token)
@@ -126,7 +132,9 @@ class Progress:
 
 def run_job(args, spec: JobSpec) -> dict:
     """Submit ``spec`` to a worker, show progress, return the final event. A worker this command started is
-    stopped afterwards; one it connected to (--connect) keeps running."""
+    stopped afterwards; one it connected to (--connect) keeps running unless --shutdown-after."""
+    if getattr(args, "shutdown_after", False) and not args.connect:
+        raise CLIError("--shutdown-after needs --connect (a worker this command starts is always stopped)")
     c = client(args)
     try:
         job_id = c.submit(spec)
@@ -137,10 +145,14 @@ def run_job(args, spec: JobSpec) -> dict:
             c.wait_for(job_id, timeout=3.0)
             raise
     finally:
-        if c.proc is not None:
-            c.stop()
-        else:
-            c.close()
+        if c.proc is None and getattr(args, "shutdown_after", False):
+            from ..client import WorkerError
+
+            try:
+                c.shutdown()
+            except WorkerError:
+                pass
+        c.stop()  # a worker we connected to keeps running: stop() only disconnects from it
 
 
 def run_spec(args, spec: JobSpec) -> int:

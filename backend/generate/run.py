@@ -129,7 +129,7 @@ def _sample(ctx, pipe, model, emb, seed: int, name: str, lo: float, hi: float):
 
 def _finish(ctx, model, out, name: str, seed: int, extras: dict) -> dict:
     """Sampled output -> files: the mesh (GLB + texture) and/or the point cloud (PLY)."""
-    p, out_dir = ctx.spec.params, ctx.spec.output_dir
+    p, out_dir = ctx.spec.params, ctx.out_dir  # staged: moved into place when the whole job succeeds
     paths = {}
     metadata = {k: v for k, v in extras.items() if k != "conjure_spec"}  # the spec goes into the GLB only
     if p.output in ("points", "both"):
@@ -178,9 +178,8 @@ def run_cutout(ctx) -> dict:
             raise ValueError("the picture has no usable alpha channel (no transparent background); "
                              "use another method")
     with ctx.stage("export", 3, 3):
-        os.makedirs(spec.output_dir, exist_ok=True)
-        mask_path = os.path.join(spec.output_dir, f"{spec.name}_mask.png")
-        cut_path = os.path.join(spec.output_dir, f"{spec.name}_cutout.png")
+        mask_path = os.path.join(ctx.out_dir, f"{spec.name}_mask.png")
+        cut_path = os.path.join(ctx.out_dir, f"{spec.name}_cutout.png")
         foreground.save_mask(mask_path, fg)
         atomic_write(cut_path, png_bytes(np.asarray(rgba)))
     return {"paths": {"mask": mask_path, "cutout": cut_path},

@@ -5,20 +5,21 @@
 """
 from __future__ import annotations
 
-import io
 import os
 from typing import Callable
 
 import numpy as np
 
 from ..files import atomic_write
-from . import bake, extract, glb, unwrap
+from . import bake, child, extract, glb, png, unwrap
 
 
-def decimate(verts: np.ndarray, faces: np.ndarray, face_budget: int) -> tuple[np.ndarray, np.ndarray]:
-    """Quadric decimation (Fast-Quadric-Mesh-Simplification) down to at most ``face_budget`` faces."""
-    if len(faces) <= face_budget:
-        return verts, faces
+CHILD_FACES = 100_000  # above this many faces, decimation runs in a killable child process (it takes > 0.2 s)
+
+
+def simplify(verts: np.ndarray, faces: np.ndarray, face_budget: int) -> tuple[np.ndarray, np.ndarray]:
+    """Quadric decimation (Fast-Quadric-Mesh-Simplification) down to at most ``face_budget`` faces (one long C
+    call per pass; see ``decimate`` for the cancellable form)."""
     import fast_simplification
 
     v, f = verts.astype(np.float32), faces.astype(np.int32)
@@ -28,17 +29,29 @@ def decimate(verts: np.ndarray, faces: np.ndarray, face_budget: int) -> tuple[np
         if len(f) <= face_budget:
             break
         target = max(int(target * face_budget / len(f) * 0.9), 4)
+    return v, f
+
+
+def decimate(verts: np.ndarray, faces: np.ndarray, face_budget: int,
+             cancelled: Callable[[], bool] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``face_budget`` faces. With ``cancelled``, a large mesh is decimated in a child process that is
+    killed when ``cancelled()`` turns true (raises ``child.Cancelled``)."""
+    if len(faces) <= face_budget:
+        return verts, faces
+    if cancelled is not None and len(faces) > CHILD_FACES:
+        out = child.run("decimate", {"verts": verts, "faces": faces, "face_budget": np.array(face_budget)},
+                        cancelled)
+        v, f = out["verts"], out["faces"]
+    else:
+        v, f = simplify(verts, faces, face_budget)
     v, f = v.astype(np.float64), f.astype(np.int64)
     f = extract.remove_degenerate(v, f)
     return extract.compact(v, f)
 
 
-def png_bytes(image: np.ndarray) -> bytes:
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(image).save(buf, format="PNG", optimize=False)
-    return buf.getvalue()
+def png_bytes(image: np.ndarray, tick: Callable[[], None] = lambda: None) -> bytes:
+    """UInt8 image -> PNG bytes, encoded in bands with ``tick`` between them (cancel checks)."""
+    return png.encode(image, tick)
 
 
 def fit_transform(verts: np.ndarray, size: float) -> tuple[float, np.ndarray]:
@@ -77,7 +90,7 @@ def field_to_asset(ctx, *, sdf: Callable, color: Callable, lo: np.ndarray, hi: n
             faces = extract.remove_degenerate(verts, faces)
             verts, faces = keep_largest_components(verts, faces)
     with ctx.stage("decimate", step["decimate"], total):
-        verts, faces = decimate(verts, faces, face_budget)
+        verts, faces = decimate(verts, faces, face_budget, cancelled=ctx.cancelled)
     with ctx.stage("unwrap", step["unwrap"], total):
         vmap, faces, uvs = unwrap.unwrap(verts, faces, cancelled=ctx.cancelled)
         verts = verts[vmap]
@@ -89,14 +102,15 @@ def field_to_asset(ctx, *, sdf: Callable, color: Callable, lo: np.ndarray, hi: n
             scale, offset = fit_transform(verts, fit_size)
             verts = (verts - offset) * scale
         os.makedirs(out_dir, exist_ok=True)
-        png = png_bytes(image)
+        texture = png_bytes(image, tick=ctx.check)
+        ctx.check()
         tex_path = os.path.join(out_dir, f"{name}.png")
         glb_path = os.path.join(out_dir, f"{name}.glb")
-        atomic_write(tex_path, png)
+        atomic_write(tex_path, texture)
         metadata = dict(extras, faces=int(len(faces)), vertices=int(len(verts)),
                         bounds=[verts.min(axis=0).tolist(), verts.max(axis=0).tolist()])
         # The GLB records how it was made (the spec included); the result event does not repeat the spec.
-        glb.write_glb(glb_path, verts, normals, uvs, faces, png, name=name, roughness=roughness, extras=metadata)
+        glb.write_glb(glb_path, verts, normals, uvs, faces, texture, name=name, roughness=roughness, extras=metadata)
         metadata.pop("conjure_spec", None)
     metadata["timings"] = dict(ctx.timings)
     return {"paths": {"glb": glb_path, "texture": tex_path}, "metadata": metadata}

@@ -12,4 +12,4 @@ def run_implicit_shape(ctx) -> dict:
     return field_to_asset(
         ctx, sdf=shape.sdf, color=shape.color, lo=lo, hi=hi, resolution=params.resolution,
         face_budget=params.face_budget, texture_size=params.texture_size, roughness=params.roughness,
-        out_dir=spec.output_dir, name=spec.name, extras={"conjure_spec": spec.to_json()})
+        out_dir=ctx.out_dir, name=spec.name, extras={"conjure_spec": spec.to_json()})

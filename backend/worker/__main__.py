@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import secrets
 import sys
 
+from ..files import read_token_file
 from ..jobs import DEVICES
-from .server import WorkerServer
+from . import scratch
+from .server import HISTORY, WorkerServer
 
 READY = "CONJURE_WORKER_READY"
 
@@ -27,26 +30,42 @@ def main(argv=None) -> int:
     s.add_argument("--device", choices=tuple(DEVICES), default="auto")
     s.add_argument("--token-file", help="file holding the token clients must present")
     s.add_argument("--parent-pid", type=int, help="exit when this process is gone")
+    s.add_argument("--history", type=int, default=HISTORY,
+                   help=f"finished jobs remembered for status (default {HISTORY})")
     args = ap.parse_args(argv)
+    # The log (stderr; a file when Blender or the CLI started us) holds what clients are not sent: tracebacks,
+    # dropped connections, accept errors.
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
+                        format="%(asctime)s %(levelname)s conjure.worker[%(process)d]: %(message)s")
     token = os.environ.get("CONJURE_WORKER_TOKEN", "")
     if args.token_file:
         try:
-            with open(args.token_file) as f:
-                token = f.read().strip()
-        except OSError as e:
+            token, warning = read_token_file(args.token_file)
+        except (OSError, ValueError) as e:
             print(f"error: cannot read token file: {e}", file=sys.stderr)
             return 2
+        if warning:
+            print(f"warning: {warning}", file=sys.stderr, flush=True)
     if not token:
         token = secrets.token_urlsafe(24)
         print(f"token: {token}", file=sys.stderr, flush=True)
     try:
-        server = WorkerServer(args.host, args.port, token, device=args.device, parent_pid=args.parent_pid)
+        server = WorkerServer(args.host, args.port, token, device=args.device, parent_pid=args.parent_pid,
+                              history=args.history)
     except OSError as e:
         print(f"error: cannot listen on {args.host}:{args.port}: {e.strerror}", file=sys.stderr)
         return 2
+    try:  # clean after killed workers; our temporary files go to a private folder removed at exit
+        scratch.init()
+    except OSError as e:
+        print(f"error: cannot use the worker's folder: {e}", file=sys.stderr)
+        return 2
     host, port = server.address
     print(READY, json.dumps({"host": host, "port": port, "pid": os.getpid()}), flush=True)
-    server.serve_forever()
+    try:
+        server.serve_forever()
+    finally:
+        scratch.finish()
     return 0
 
 

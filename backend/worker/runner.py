@@ -2,13 +2,22 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
-import traceback
 from typing import Callable
 
 from ..jobs import JobSpec, event, job_type, resolve
 from ..mesh.unwrap import Cancelled as UnwrapCancelled
+from .scratch import Staging, rewrite_paths
+
+log = logging.getLogger("conjure.worker")
+
+
+def one_line(text: str, limit: int = 1000) -> str:
+    """``text`` on one line, at most ``limit`` characters (what a client sees of an error)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 class JobCancelled(Exception):
@@ -25,6 +34,15 @@ class JobContext:
         self.cancel_event = threading.Event()
         self.timings: dict[str, float] = {}
         self._span: tuple[float, float] | None = None
+        self.staging: Staging | None = None
+
+    @property
+    def out_dir(self) -> str:
+        """Where the job writes its outputs: a private staging folder inside ``spec.output_dir`` (made on first
+        use), moved into place when the job succeeds and removed otherwise (see ``scratch``)."""
+        if self.staging is None:
+            self.staging = Staging(self.spec.output_dir, self.job_id)
+        return self.staging.path
 
     def cancelled(self) -> bool:
         return self.cancel_event.is_set()
@@ -79,10 +97,17 @@ def run_noop(ctx: JobContext) -> dict:
 
 
 def run_job(ctx: JobContext) -> None:
-    """Run a job to its end and emit exactly one of result / cancelled / error."""
+    """Run a job to its end and emit exactly one of result / cancelled / error. Its files appear in the output
+    folder all together when it succeeds, and not at all otherwise."""
     try:
-        out = resolve(job_type(ctx.spec.type).handler)(ctx)
-        ctx.check()
+        try:
+            out = resolve(job_type(ctx.spec.type).handler)(ctx)
+            ctx.check()
+            if ctx.staging is not None:
+                out = rewrite_paths(out, ctx.staging.commit())
+        finally:
+            if ctx.staging is not None:
+                ctx.staging.discard()
     except JobCancelled:
         ctx.emit(event("cancelled", ctx.job_id))
         return
@@ -93,9 +118,9 @@ def run_job(ctx: JobContext) -> None:
         if type(e).__name__ == "OutOfMemoryError":  # torch.cuda.OutOfMemoryError, without importing torch here
             ctx.emit(event("error", ctx.job_id, kind="out_of_memory",
                            message="the GPU ran out of memory: try fp16, CPU offload, fewer candidates or a lower "
-                                   f"resolution ({e})"))
+                                   f"resolution ({one_line(str(e), 200)})"))
             return
-        ctx.emit(event("error", ctx.job_id, kind="failed", message=f"{type(e).__name__}: {e}",
-                        traceback=traceback.format_exc(limit=8)))
+        log.exception("job %s (%s) failed", ctx.job_id, ctx.spec.type)  # the traceback stays in the log
+        ctx.emit(event("error", ctx.job_id, kind="failed", message=one_line(f"{type(e).__name__}: {e}")))
         return
     ctx.emit(event("result", ctx.job_id, **out))  # the client has the spec: it does not travel back

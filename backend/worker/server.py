@@ -10,14 +10,35 @@ Protocol (client -> worker; every connection starts with ``hello``)::
     {"op": "shutdown"}                          -> cancels everything and exits
 
 Nothing received is unpickled or evaluated: messages are parsed with ``json.loads`` and checked field by
-field. A line over ``MAX_MESSAGE`` bytes, invalid JSON or an unknown op gets an error event and the
-connection stays usable; a wrong token gets an error and the connection is closed.
+field. Every problem is answered with one error event, ``{"event": "error", "job_id": ..., "kind": ...,
+"message": "one line"}``; ``job_id`` is the job the message named when it named a well-formed one, else null.
+Error kinds:
+
+    unauthorized   the first message was not ``hello`` with the right token. The connection is closed.
+    bad_request    the message itself is wrong: not JSON, not an object, no ``op``, an unknown op, a line over
+                   ``MAX_MESSAGE`` bytes, nesting deeper than ``MAX_DEPTH``, a string with a lone surrogate,
+                   a malformed or reused job_id, cancelling an unknown or ended job. The connection stays usable.
+                   Before ``hello`` any bad message (or a line over ``MAX_HELLO`` bytes) closes the connection.
+    bad_spec       the job spec is invalid; ``field`` names the offending field (e.g. ``params.blend``).
+    busy           the worker is at a limit: too many clients (the connection is closed) or too many queued jobs.
+    failed         the job raised an error: the message is one line ``ExceptionType: what``; the traceback is
+                   only in the worker's log.
+    out_of_memory  the job ran out of (GPU) memory.
+    internal       a bug in the worker while handling a message; details in the worker's log.
+
+Limits that keep one client from starving the others (or stopping the worker): at most ``MAX_PENDING``
+connections that have not said ``hello`` (the oldest is dropped to admit a new one, and each gets
+``HELLO_TIMEOUT`` seconds), at most ``MAX_CLIENTS`` authenticated ones, a bounded send queue per connection (a
+client that stops reading is dropped), ``MAX_QUEUED_JOBS`` queued jobs and the last ``history`` finished jobs
+remembered for ``status``. A failing ``accept`` (out of file descriptors) is logged and retried, never fatal.
 """
 from __future__ import annotations
 
+import collections
+import errno
 import gc
 import hmac
-import json
+import logging
 import os
 import queue
 import socket
@@ -27,80 +48,67 @@ import time
 import uuid
 
 from ..jobs import FINAL_EVENTS, JobSpec, SpecError, event
+from .connection import MAX_HELLO, MAX_MESSAGE, Connection, MessageTooLarge
+from .protocol import MAX_DEPTH, BadMessage, job_id_of, parse_message, valid_job_id
 from .device import DeviceError, describe, resolve_device
-from .runner import JobContext, run_job
+from .runner import JobContext, one_line, run_job
+
+log = logging.getLogger("conjure.worker")
 
 PROTOCOL = 1
-MAX_MESSAGE = 1 << 20  # bytes per line
-_JOB_ID_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-
-
-class Connection:
-    def __init__(self, sock: socket.socket, server: "WorkerServer"):
-        self.sock = sock
-        self.server = server
-        self.rfile = sock.makefile("rb")
-        self.lock = threading.Lock()
-        self.open = True
-        self.authenticated = False
-
-    def send(self, ev: dict) -> None:
-        data = (json.dumps(ev, separators=(",", ":")) + "\n").encode("utf-8")
-        with self.lock:
-            if not self.open:
-                return
-            try:
-                self.sock.sendall(data)
-            except OSError:
-                self.open = False
-
-    def close(self) -> None:
-        with self.lock:
-            self.open = False
-        for f in (self.rfile, self.sock):
-            try:
-                f.close()
-            except OSError:
-                pass
-
-    def read_message(self):
-        """Next message as bytes, or ``b""`` at EOF. Oversize lines raise ValueError (already skipped)."""
-        line = self.rfile.readline(MAX_MESSAGE + 1)
-        if len(line) == MAX_MESSAGE + 1 and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):  # drop the rest of the oversize line
-                line = self.rfile.readline(MAX_MESSAGE)
-            raise ValueError(f"message larger than {MAX_MESSAGE} bytes")
-        return line
+MAX_PENDING = 64          # connections that have not said hello yet
+MAX_CLIENTS = 32          # authenticated connections
+HELLO_TIMEOUT = 3.0       # seconds a new connection has to authenticate
+SEND_STALL_TIMEOUT = 30.0  # seconds a send may block before the client is dropped
+MAX_QUEUED_JOBS = 1000
+HISTORY = 1000            # finished jobs remembered (status, duplicate ids)
+__all__ = ["WorkerServer", "MAX_MESSAGE", "MAX_HELLO", "MAX_DEPTH", "PROTOCOL"]
 
 
 class WorkerServer:
-    def __init__(self, host: str, port: int, token: str, device: str = "auto", parent_pid: int | None = None):
+    def __init__(self, host: str, port: int, token: str, device: str = "auto", parent_pid: int | None = None,
+                 history: int = HISTORY):
         if not token:
             raise ValueError("a token is required")
-        self.token = token
+        self.token = token.encode("utf-8", "surrogatepass")
         self.device = device
         self.parent_pid = parent_pid
-        self.listener = socket.create_server((host, port))
+        self.history = max(int(history), 1)
+        self.listener = socket.create_server((host, port), backlog=1024)
         self.address = self.listener.getsockname()[:2]
         self.jobs: dict[str, dict] = {}  # job_id -> {"state", "ctx", "conn", "final"}
+        self.finished: collections.deque[str] = collections.deque()  # ended job ids, oldest first
         self.queue: "queue.Queue[str | None]" = queue.Queue()
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.current: str | None = None
+        self.conns: set[Connection] = set()
+        self.conns_lock = threading.Lock()
+        self._reserve_fd: int | None = None
 
     # ------------------------------------------------------------------ jobs
     def _emit_for(self, job_id: str):
         def emit(ev: dict) -> None:
             with self.lock:
                 job = self.jobs.get(job_id)
-                if job is None:
+                if job is None or job["conn"] is None:
                     return
                 if ev["event"] in FINAL_EVENTS:
                     job["state"] = {"result": "done", "error": "failed", "cancelled": "cancelled"}[ev["event"]]
-                    job["final"] = ev
                 conn = job["conn"]
             conn.send(ev)
         return emit
+
+    def _retire(self, job_id: str) -> None:
+        """The job ended: forget its context and connection, and all but the last ``history`` ended jobs."""
+        with self.lock:
+            job = self.jobs.get(job_id)
+            if job is None:
+                return
+            job["ctx"] = job["conn"] = None
+            self.finished.append(job_id)
+            while len(self.finished) > self.history:
+                self.jobs.pop(self.finished.popleft(), None)
 
     def _runner(self) -> None:
         while not self.stopping.is_set():
@@ -113,44 +121,64 @@ class WorkerServer:
                     continue
                 job["state"] = "running"
                 self.current = job_id
-            run_job(job["ctx"])
+                ctx = job["ctx"]
+            run_job(ctx)
+            self._retire(job_id)
             with self.lock:
                 self.current = None
 
     def submit(self, conn: Connection, msg: dict) -> None:
         job_id = msg.get("job_id") or uuid.uuid4().hex
-        if not isinstance(job_id, str) or not 0 < len(job_id) <= 64 or not set(job_id) <= _JOB_ID_CHARS:
+        if not valid_job_id(job_id):
             conn.send(event("error", None, kind="bad_request", message="job_id: must be 1-64 letters, digits, - or _"))
             return
         try:
-            spec = JobSpec.from_json(msg.get("spec"))
+            spec = msg.get("spec")
+            out = spec.get("output_dir") if isinstance(spec, dict) else None
+            if isinstance(out, str) and not os.path.isabs(os.path.expanduser(out)):
+                # Clients resolve relative folders against their own working folder; the worker has none to offer.
+                raise SpecError("output_dir", f"must be an absolute path on the worker's machine, got {out[:80]!r}")
+            spec = JobSpec.from_json(spec)
         except SpecError as e:
-            conn.send(event("error", job_id, kind="bad_spec", field=e.field, message=f"bad job spec: {e}"))
+            conn.send(event("error", job_id, kind="bad_spec", field=e.field, message=one_line(f"bad job spec: {e}")))
+            return
+        except (ValueError, TypeError, OverflowError, RecursionError) as e:  # a check that missed a case
+            log.exception("job %s: spec check failed", job_id)
+            conn.send(event("error", job_id, kind="bad_spec", field="spec",
+                            message=one_line(f"bad job spec: {type(e).__name__}: {e}")))
             return
         with self.lock:
             if job_id in self.jobs:
                 conn.send(event("error", job_id, kind="bad_request", message=f"job_id {job_id} is already in use"))
                 return
+            if self.queue.qsize() >= MAX_QUEUED_JOBS:
+                conn.send(event("error", job_id, kind="busy",
+                                message=f"{MAX_QUEUED_JOBS} jobs are already queued; try again later"))
+                return
             ctx = JobContext(job_id, spec, self._emit_for(job_id))
-            self.jobs[job_id] = {"state": "queued", "ctx": ctx, "conn": conn, "final": None}
+            self.jobs[job_id] = {"state": "queued", "ctx": ctx, "conn": conn}
         conn.send(event("accepted", job_id, type=spec.type, position=self.queue.qsize()))
         self.queue.put(job_id)
 
     def cancel(self, conn: Connection, job_id) -> None:
+        if not valid_job_id(job_id):
+            conn.send(event("error", None, kind="bad_request", message="cancel: job_id must be 1-64 letters, "
+                                                                      "digits, - or _"))
+            return
         with self.lock:
-            job = self.jobs.get(job_id) if isinstance(job_id, str) else None
+            job = self.jobs.get(job_id)
             if job is None:
-                conn.send(event("error", job_id if isinstance(job_id, str) else None, kind="bad_request",
-                                message=f"no such job: {job_id!r}"))
+                conn.send(event("error", job_id, kind="bad_request", message=f"no such job: {job_id}"))
                 return
-            state = job["state"]
-            job["ctx"].cancel_event.set()
+            state, owner = job["state"], job["conn"]
+            if state in ("queued", "running"):
+                job["ctx"].cancel_event.set()
             if state == "queued":
                 job["state"] = "cancelled"
-                job["final"] = event("cancelled", job_id)
         if state == "queued":
-            job["conn"].send(event("cancelled", job_id))
-        elif state not in ("running",):
+            owner.send(event("cancelled", job_id))
+            self._retire(job_id)
+        elif state != "running":
             conn.send(event("error", job_id, kind="bad_request", message=f"job {job_id} already ended ({state})"))
 
     def status(self) -> dict:
@@ -165,47 +193,77 @@ class WorkerServer:
                         rss = int(line.split()[1]) * 1024
         except OSError:
             pass
+        with self.conns_lock:
+            clients = sum(1 for c in self.conns if c.authenticated)
         return event("status", None, pid=os.getpid(), running=self.current, queued=queued, jobs=states,
-                     device=self.device, rss_bytes=rss)
+                     device=self.device, rss_bytes=rss, clients=clients, history=self.history)
 
     # ------------------------------------------------------------------ connections
     def handle(self, conn: Connection) -> None:
         try:
-            while not self.stopping.is_set():
-                try:
-                    line = conn.read_message()
-                except ValueError as e:
-                    conn.send(event("error", None, kind="bad_request", message=str(e)))
-                    continue
-                except OSError:
-                    break
-                if not line:
-                    break
-                if not line.strip():
-                    continue
-                try:
-                    msg = json.loads(line)
-                except (ValueError, UnicodeDecodeError) as e:
-                    conn.send(event("error", None, kind="bad_request", message=f"message is not valid JSON: {e}"))
-                    continue
-                if not isinstance(msg, dict) or not isinstance(msg.get("op"), str):
-                    conn.send(event("error", None, kind="bad_request", message="message must be an object with an 'op'"))
-                    continue
-                if not conn.authenticated:
-                    token = msg.get("token")
-                    if msg["op"] != "hello" or not isinstance(token, str) or not hmac.compare_digest(
-                            token.encode(), self.token.encode()):
-                        conn.send(event("error", None, kind="unauthorized", message="wrong or missing token"))
-                        break
-                    conn.authenticated = True
-                    conn.send(event("hello", None, pid=os.getpid(), protocol=PROTOCOL, device=self.device))
-                    continue
-                try:
-                    self.dispatch(conn, msg)
-                except Exception as e:  # a bad message must never take the connection or worker down
-                    conn.send(event("error", None, kind="internal", message=f"{type(e).__name__}: {e}"))
+            if self._authenticate(conn):
+                self._serve(conn)
+        except Exception:  # a bug must cost one connection at most, and be in the log
+            log.exception("connection %s: unexpected error", conn.peer)
         finally:
+            with self.conns_lock:
+                self.conns.discard(conn)
             conn.close()
+
+    def _authenticate(self, conn: Connection) -> bool:
+        """Wait for ``hello`` with the token; anything else (or too long a wait) ends the connection."""
+        try:
+            line = conn.read_message(MAX_HELLO)
+            if not line:
+                return False
+            msg = parse_message(line)
+        except OSError:
+            return False
+        except (MessageTooLarge, BadMessage) as e:
+            conn.send(event("error", None, kind="bad_request", message=f"{e}; closing (say hello first)"))
+            return False
+        token = msg.get("token")
+        if msg["op"] != "hello" or not isinstance(token, str) or not hmac.compare_digest(
+                token.encode("utf-8", "surrogatepass"), self.token):
+            conn.send(event("error", None, kind="unauthorized", message="wrong or missing token"))
+            return False
+        with self.conns_lock:
+            clients = sum(1 for c in self.conns if c.authenticated)
+            if clients >= MAX_CLIENTS:
+                full = True
+            else:
+                full, conn.authenticated = False, True
+        if full:
+            conn.send(event("error", None, kind="busy", message=f"{MAX_CLIENTS} clients are already connected"))
+            return False
+        conn.send(event("hello", None, pid=os.getpid(), protocol=PROTOCOL, device=self.device))
+        return True
+
+    def _serve(self, conn: Connection) -> None:
+        while not self.stopping.is_set() and conn.open:
+            try:
+                line = conn.read_message(MAX_MESSAGE)
+            except MessageTooLarge as e:
+                conn.skip_line()
+                conn.send(event("error", None, kind="bad_request", message=str(e)))
+                continue
+            except OSError:
+                return
+            if not line:
+                return
+            if not line.strip():
+                continue
+            try:
+                msg = parse_message(line)
+            except BadMessage as e:
+                conn.send(event("error", e.job_id, kind="bad_request", message=str(e)))
+                continue
+            try:
+                self.dispatch(conn, msg)
+            except Exception as e:  # a bad message must never take the connection or worker down
+                log.exception("message %s failed", msg.get("op"))
+                conn.send(event("error", job_id_of(msg), kind="internal",
+                                message=one_line(f"{type(e).__name__}: {e}")))
 
     def dispatch(self, conn: Connection, msg: dict) -> None:
         op = msg["op"]
@@ -215,7 +273,7 @@ class WorkerServer:
             self.cancel(conn, msg.get("job_id"))
         elif op == "status":
             ev = self.status()
-            if msg.get("probe_device"):  # imports torch: only when asked
+            if msg.get("probe_device") is True:  # imports torch: only when asked
                 try:
                     ev["device_info"] = describe(resolve_device(self.device))
                 except DeviceError as e:
@@ -226,17 +284,20 @@ class WorkerServer:
             release_models()
             conn.send(event("released", None))
         elif op == "shutdown":
+            log.info("shutdown requested by %s", conn.peer)
             self.shutdown()
         elif op == "hello":
             conn.send(event("hello", None, pid=os.getpid(), protocol=PROTOCOL, device=self.device))
         else:
-            conn.send(event("error", None, kind="bad_request", message=f"unknown op {op!r}"))
+            conn.send(event("error", job_id_of(msg), kind="bad_request",
+                            message=f"unknown op {one_line(repr(op), 80)}"))
 
     def shutdown(self) -> None:
         self.stopping.set()
         with self.lock:
             for job in self.jobs.values():
-                job["ctx"].cancel_event.set()
+                if job["ctx"] is not None:
+                    job["ctx"].cancel_event.set()
         self.queue.put(None)
         try:
             self.listener.close()
@@ -247,25 +308,96 @@ class WorkerServer:
         """Exit when the process that started us (Blender) is gone, so no worker is left behind."""
         while not self.stopping.wait(1.0):
             if os.getppid() != self.parent_pid:
+                log.info("parent %s is gone: shutting down", self.parent_pid)
                 self.shutdown()
+
+    def _admit(self, sock: socket.socket, peer) -> None:
+        sock.settimeout(None)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        conn = Connection(sock, peer)
+        evict = None
+        with self.conns_lock:
+            pending = [c for c in self.conns if not c.authenticated]
+            if len(pending) >= MAX_PENDING:
+                evict = min(pending, key=lambda c: c.opened)
+                self.conns.discard(evict)
+            self.conns.add(conn)
+        if evict is not None:
+            evict.drop()
+        threading.Thread(target=self.handle, args=(conn,), name="conjure-conn", daemon=True).start()
+
+    def _sweep(self) -> None:
+        """Drop connections that did not say hello in time and clients whose sends are stuck."""
+        now = time.monotonic()
+        with self.conns_lock:
+            late = [c for c in self.conns
+                    if (not c.authenticated and now - c.opened > HELLO_TIMEOUT)
+                    or (c.stalled_since is not None and now - c.stalled_since > SEND_STALL_TIMEOUT)]
+            for c in late:
+                self.conns.discard(c)
+        for c in late:
+            c.drop()
+
+    def _accept_failed(self, e: OSError, last_log: float) -> float:
+        """Out of file descriptors (or a transient error): shed one waiting connection, log, go on."""
+        now = time.monotonic()
+        if now - last_log > 5.0:
+            log.warning("accept failed: %s (%d connections open); still serving", e, len(self.conns))
+            last_log = now
+        self._sweep()
+        if e.errno in (errno.EMFILE, errno.ENFILE):
+            with self.conns_lock:  # free a descriptor: the longest-waiting connection that has not said hello
+                pending = [c for c in self.conns if not c.authenticated]
+                oldest = min(pending, key=lambda c: c.opened) if pending else None
+                self.conns.discard(oldest)
+            if oldest is not None:
+                oldest.drop()
+                return last_log
+            if self._reserve_fd is not None:  # none to drop: accept with the spare descriptor and hang up
+                os.close(self._reserve_fd)
+                self._reserve_fd = None
+                try:
+                    sock, _ = self.listener.accept()
+                    sock.close()
+                except OSError:
+                    pass
+                self._open_reserve()
+        time.sleep(0.01)
+        return last_log
+
+    def _open_reserve(self) -> None:
+        try:
+            self._reserve_fd = os.open(os.devnull, os.O_RDONLY)
+        except OSError:
+            self._reserve_fd = None
 
     def serve_forever(self) -> None:
         runner = threading.Thread(target=self._runner, name="conjure-runner", daemon=True)
         runner.start()
         if self.parent_pid:
             threading.Thread(target=self._watch_parent, daemon=True).start()
-        self.listener.settimeout(0.5)
+        self._open_reserve()
+        self.listener.settimeout(0.25)
+        last_sweep = last_log = 0.0
         while not self.stopping.is_set():
+            if time.monotonic() - last_sweep > 0.25:
+                self._sweep()
+                last_sweep = time.monotonic()
             try:
-                sock, _ = self.listener.accept()
+                sock, peer = self.listener.accept()
             except socket.timeout:
                 continue
-            except OSError:
-                break
-            sock.settimeout(None)
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            conn = Connection(sock, self)
-            threading.Thread(target=self.handle, args=(conn,), daemon=True).start()
+            except OSError as e:
+                if self.stopping.is_set():
+                    break
+                last_log = self._accept_failed(e, last_log)
+                continue
+            try:
+                self._admit(sock, peer)
+            except (OSError, RuntimeError) as e:  # e.g. no thread could be started
+                log.warning("could not serve a connection from %s: %s", peer, e)
+                sock.close()
+        log.info("stopping")
         # Give a running job a moment to see its cancel and report it.
         deadline = time.monotonic() + 2.0
         while self.current is not None and time.monotonic() < deadline:
