@@ -59,12 +59,13 @@ def check_number(name: str, value, lo: float, hi: float, *, integer: bool = Fals
         raise SpecError(name, f"must be a number, got {type(value).__name__} {_short(value)}")
     if isinstance(value, float) and not math.isfinite(value):
         raise SpecError(name, f"must be a finite number, got {value!r}")
-    if not lo <= value <= hi:
-        raise SpecError(name, f"must be between {lo:g} and {hi:g}, got {_short(value)}")
     if integer and isinstance(value, float):
         if not value.is_integer():
             raise SpecError(name, f"must be a whole number, got {value!r}")
-        value = int(value)
+        if lo <= value <= hi:
+            value = int(value)
+    if not lo <= value <= hi:
+        raise SpecError(name, f"must be between {lo:g} and {hi:g}, got {_short(value)}")
     return value
 
 

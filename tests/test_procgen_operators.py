@@ -88,7 +88,7 @@ def test_generate_scene(ctx):
     colls = [c for c in ctx.scene.collection.children if c.name.startswith("Conjure tabletop 4")]
     assert len(colls) == 1 and len(colls[0].objects) > 4
     assert ctx.scene.camera is not None and ctx.scene.camera.name in colls[0].objects
-    assert ticks > 3  # spread over ticks (the longest stall is measured by benchmarks/ui_tick.py)
+    assert ticks >= 2  # spread over ticks (the longest stall is measured by benchmarks/ui_tick.py)
 
 
 def test_generate_scene_cancel_leaves_nothing(ctx):

@@ -338,8 +338,8 @@ def test_large_decimation_is_killed_on_cancel():
     verts, faces = extract.marching_cubes(g, np.array([-1.0, -1, -1]), axes[1] - axes[0])
     assert len(faces) > asset.CHILD_FACES
     t0 = time.monotonic()
-    with pytest.raises(child.Cancelled):
-        asset.decimate(verts, faces, 1000, cancelled=lambda: time.monotonic() - t0 > 0.3)
+    with pytest.raises(child.Cancelled):  # cancelled while the child runs (a fast machine may finish in 0.3 s)
+        asset.decimate(verts, faces, 1000, cancelled=lambda: time.monotonic() - t0 > 0.02)
     assert time.monotonic() - t0 < 1.0
     v, f = asset.decimate(verts, faces, 1000, cancelled=lambda: False)
     v2, f2 = asset.decimate(verts, faces, 1000)
