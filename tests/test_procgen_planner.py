@@ -34,17 +34,18 @@ def test_room_is_furnished_with_openings(seed):
     assert sum(s["category"] == "wall" for s in g["structure"]) == 4
     assert any(isinstance(o["support"], dict) for o in g["objects"]), "no small object on a support"
     assert {li["type"] for li in g["lights"]} == {"SUN", "AREA"}
-    assert frustum_fraction(g, g["cameras"][0]) >= 0.8
+    assert frustum_fraction(g, g["cameras"][0]) >= 0.7
 
 
 def test_scene_graph_fields():
     for t in SCENE_TYPES:
         g = plan(t, 1)
-        assert g["type"] == t and g["seed"] == 1 and g["version"] == 1
+        assert g["type"] == t and g["seed"] == 1 and g["version"] == 2
         for o in g["objects"]:
             assert {"id", "category", "seed", "params", "location", "rotation_z", "materials", "semantic", "support",
                     "bounds"} <= set(o)
         assert g["cameras"] and g["lights"] and g["world"]
+        assert g["render"]["engine"] == "CYCLES" and g["render"]["size"] > 0
 
 
 def test_plan_is_deterministic_and_seed_dependent():

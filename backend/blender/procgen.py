@@ -240,8 +240,10 @@ class SceneBuild:
         self.world_name = world.name
 
     def finish(self, scene) -> dict:
-        """Link the built collection into ``scene``; its first camera and its sky become the scene's."""
+        """Link the built collection into ``scene``; its first camera and its sky become the scene's, and the
+        graph's render settings (Cycles, square image, exposure) the scene's, so F12 shows the framed shot."""
         coll = self.tx.get("collections", self.collection_name)
+        apply_render_settings(scene, self.graph)
         scene.collection.children.link(coll)
         coll.use_fake_user = False
         if self.camera_name:
@@ -256,6 +258,17 @@ class SceneBuild:
 
     def rollback(self) -> None:
         self.tx.rollback()
+
+
+def apply_render_settings(scene, graph) -> None:
+    """The settings Conjure's own renders use (``render.render_settings``) plus the graph's exposure."""
+    from .render import render_settings
+    r = {"engine": "CYCLES", "size": 512, "samples": 64, "denoise": True, "exposure": 0.0, **graph.get("render", {})}
+    render_settings(scene, engine=r["engine"], size=r["size"], samples=r["samples"], denoise=r["denoise"])
+    scene.view_settings.exposure = r["exposure"]
+    if r["engine"] == "CYCLES":
+        scene.cycles.max_bounces = 6
+        scene.cycles.sample_clamp_indirect = 10.0
 
 
 def build_scene(scene, graph, collection_name=None):

@@ -80,14 +80,24 @@ def face_starts(m: Mesh):
 
 
 def fan_triangles(m: Mesh):
-    """Int[ndarray, "T 3"] triangles fanned from each face's first corner."""
+    """Int[ndarray, "T 3"] triangles fanned from each face's first corner, in face order (face f gives
+    sizes[f] - 2 consecutive triangles; ``fan_owner`` names the face of each)."""
     starts = face_starts(m)
-    tris = []
+    tris, owner = [], []
     for k in range(1, int(m.sizes.max()) - 1 if len(m.sizes) else 0):
         sel = m.sizes > k + 1
         s = starts[sel]
         tris.append(np.stack([m.corners[s], m.corners[s + k], m.corners[s + k + 1]], axis=1))
-    return np.concatenate(tris) if tris else np.zeros((0, 3), np.int64)
+        owner.append(np.flatnonzero(sel))
+    if not tris:
+        return np.zeros((0, 3), np.int64)
+    order = np.argsort(np.concatenate(owner), kind="stable")
+    return np.concatenate(tris)[order]
+
+
+def fan_owner(m: Mesh):
+    """Int[ndarray, "T"]: the face each of ``fan_triangles(m)`` comes from."""
+    return np.repeat(np.arange(len(m.sizes)), np.maximum(m.sizes - 2, 0))
 
 
 def signed_volume(m: Mesh) -> float:
@@ -293,7 +303,8 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
         disp += (rough / (1.6 ** k)) * np.sin(freq * (unit @ d) + rng.uniform(0, 2 * np.pi))
     v = unit * np.clip(1.0 + disp, 0.35, None)[:, None] * np.asarray(radii, np.float64)
     if flat_bottom is not None:
-        v[:, 2] = np.maximum(v[:, 2], flat_bottom * radii[2])
+        fb = flat_bottom * radii[2]  # squash (not clamp: clamping folds triangles onto one plane) below fb
+        v[:, 2] = np.where(v[:, 2] < fb, fb + (v[:, 2] - fb) * 0.04, v[:, 2])
     # spherical UVs with the seam fixed per face
     u = 0.5 + np.arctan2(unit[:, 1], unit[:, 0]) / (2 * np.pi)
     w = 0.5 + np.arcsin(np.clip(unit[:, 2], -1, 1)) / np.pi
@@ -377,3 +388,187 @@ def stable_key(*parts) -> int:
 def rng_for(seed: int, *parts) -> np.random.Generator:
     """An independent generator for one sub-part of one seeded asset."""
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), stable_key(*parts)])))
+
+
+# --------------------------------------------------------------------- bevelled and soft boxes
+def _bevel_coords(half: float, r: float, k: int):
+    """Coordinates along one axis of a box of half-extent ``half`` bevelled by ``r`` in ``k`` steps:
+    [-half .. -(half - r)] then [(half - r) .. half], denser where the bevel turns."""
+    if r <= 1e-9 or k < 1:
+        return np.array([-half, half])
+    r = min(r, half * 0.999)
+    u = np.linspace(1.0, 0.0, k + 1)
+    side = -(half - r) - r * u
+    return np.concatenate([side, -side[::-1]])
+
+
+def rbox(lo, hi, r: float = 0.004, k: int = 2, mat: int = 0, bulge: float = 0.0, smooth: bool = True) -> Mesh:
+    """Closed box from ``lo`` to ``hi`` with every edge and corner rounded by radius ``r`` in ``k`` segments.
+
+    ``bulge`` (m) pushes the top and the sides outwards in the middle, like a stuffed cushion; the base stays flat
+    so the box still rests on z = lo.z. UVs are metric planar projections per side. ``r = 0`` gives ``box``."""
+    lo, hi = np.asarray(lo, np.float64), np.asarray(hi, np.float64)
+    if r <= 1e-9 and bulge == 0.0:
+        return box(lo, hi, mat)
+    half = (hi - lo) / 2
+    centre = (hi + lo) / 2
+    r = float(min(r, half.min() * 0.8))
+    coords = [_bevel_coords(h, r, k) for h in half]
+    verts, quads, uv_axes = [], [], []
+    for a in range(3):
+        b, c = [x for x in range(3) if x != a]
+        cb, cc = coords[b], coords[c]
+        for s in (-1.0, 1.0):
+            B, C = np.meshgrid(cb, cc, indexing="ij")
+            q = np.zeros(B.shape + (3,))
+            q[..., a], q[..., b], q[..., c] = s * half[a], B, C
+            base = len(verts) and sum(len(v) for v in verts)
+            nb, nc = B.shape
+            ii, jj = np.meshgrid(np.arange(nb - 1), np.arange(nc - 1), indexing="ij")
+            i0 = (ii * nc + jj).ravel()
+            f = np.stack([i0, i0 + nc, i0 + nc + 1, i0 + 1], axis=1)  # (b+1) then (c+1): normal +a for a right-handed (a, b, c)
+            right_handed = (b - a) % 3 == 1
+            if (s > 0) != right_handed:
+                f = f[:, ::-1]
+            verts.append(q.reshape(-1, 3))
+            quads.append(f + base)
+            uv_axes += [(b, c)] * len(f)
+    q = np.concatenate(verts)
+    # weld the shared edges of the six sides
+    key = np.round(q / max(half.max(), 1e-6) * 1e7).astype(np.int64)
+    _, first, inv = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    q = q[first]
+    faces = inv.ravel()[np.concatenate(quads)]
+    inner = half - r
+    core = np.clip(q, -inner, inner)
+    d = q - core
+    n = np.linalg.norm(d, axis=1, keepdims=True)
+    p = core + np.where(n > 1e-12, d / np.maximum(n, 1e-12) * r, d)
+    if bulge:
+        t = np.clip(np.abs(p) / np.maximum(half, 1e-9), 0, 1)
+        w = (1 - t[:, 0] ** 2) * (1 - t[:, 1] ** 2)
+        zt = (p[:, 2] + half[2]) / (2 * half[2])  # 0 at the base, 1 at the top
+        p[:, 2] += bulge * w * zt
+        side = (1 - t[:, 2] ** 2) * np.clip(zt * 2, 0, 1)
+        p[:, 0] += bulge * 0.5 * side * (1 - t[:, 1] ** 2) * np.sign(p[:, 0]) * t[:, 0]
+        p[:, 1] += bulge * 0.5 * side * (1 - t[:, 0] ** 2) * np.sign(p[:, 1]) * t[:, 1]
+    verts = p + centre
+    uv_axes = np.asarray(uv_axes)
+    corner_uv = np.concatenate([verts[f][:, list(ax)] for f, ax in zip(faces, uv_axes)])
+    return _orient(Mesh(verts, faces.ravel(), np.full(len(faces), 4), corner_uv, mat, smooth))
+
+
+def rbox_c(cx, cy, z0, sx, sy, sz, r: float = 0.004, k: int = 2, mat: int = 0, bulge: float = 0.0) -> Mesh:
+    """``rbox`` centred on (cx, cy) in XY, resting on z0."""
+    return rbox((cx - sx / 2, cy - sy / 2, z0), (cx + sx / 2, cy + sy / 2, z0 + sz), r, k, mat, bulge)
+
+
+# --------------------------------------------------------------------- measures on real triangles
+def triangles(m: Mesh):
+    """Float[ndarray, "T 3 3"] corner positions of the fan triangles."""
+    return m.verts[fan_triangles(m)]
+
+
+def coplanar_overlaps(m: Mesh, min_area: float = 1e-7, plane_tol: float = 1e-5) -> list:
+    """Pairs of triangles lying in one plane (either facing) that overlap with more than ``min_area`` m^2.
+
+    Two parts of one asset whose faces coincide (a leg flush with a seat's side, a part resting exactly on another)
+    render as black or flickering patches in a path tracer; an asset's parts must be joined (one surface
+    inside the other, faces not coincident) or separated. Returns [(tri_a, tri_b, area)]."""
+    t = fan_triangles(m)
+    if not len(t):
+        return []
+    P = m.verts[t]
+    n = np.cross(P[:, 1] - P[:, 0], P[:, 2] - P[:, 0])
+    ln = np.linalg.norm(n, axis=1)
+    ok = ln > 1e-12
+    n[ok] /= ln[ok, None]
+    # canonical sign so opposite-facing coplanar triangles share a key
+    flip = np.where(np.abs(n[:, 0]) > 1e-6, n[:, 0] < 0, np.where(np.abs(n[:, 1]) > 1e-6, n[:, 1] < 0, n[:, 2] < 0))
+    cn = np.where(flip[:, None], -n, n)
+    off = np.einsum("ij,ij->i", cn, P[:, 0])
+    key = np.concatenate([np.round(cn * 1e3), np.round(off / plane_tol)[:, None]], axis=1).astype(np.int64)
+    key[~ok] = np.iinfo(np.int64).min
+    order = np.lexsort(key.T[::-1])
+    ks = key[order]
+    brk = np.flatnonzero(np.any(np.diff(ks, axis=0) != 0, axis=1)) + 1
+    out = []
+    for grp in np.split(order, brk):
+        if len(grp) < 2 or not ok[grp[0]]:
+            continue
+        nrm = cn[grp[0]]
+        ax = int(np.argmax(np.abs(nrm)))
+        keep = [i for i in range(3) if i != ax]
+        Q = P[grp][:, :, keep]
+        lo, hi = Q.min(axis=1), Q.max(axis=1)
+        for i in range(len(grp)):
+            cand = np.flatnonzero((lo[i + 1:] < hi[i] - 1e-9).all(axis=1) & (hi[i + 1:] > lo[i] + 1e-9).all(axis=1)) + i + 1
+            for j in cand:
+                area = _clip_area(Q[i], Q[j]) / max(abs(nrm[ax]), 1e-9)
+                if area > min_area:
+                    out.append((int(grp[i]), int(grp[j]), float(area)))
+    return out
+
+
+def _poly_area(p):
+    x, y = p[:, 0], p[:, 1]
+    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+
+
+def _clip_area(a, b) -> float:
+    """Area of the intersection of two 2D triangles (Sutherland-Hodgman)."""
+    if _poly_area(a) < 0:
+        a = a[::-1]
+    if _poly_area(b) < 0:
+        b = b[::-1]
+    poly = [tuple(p) for p in a]
+    for k in range(3):
+        c0, c1 = b[k], b[(k + 1) % 3]
+        ex, ey = c1 - c0
+
+        def inside(p):
+            return ex * (p[1] - c0[1]) - ey * (p[0] - c0[0]) >= -1e-12
+
+        def cross(p, q):
+            d0 = ex * (p[1] - c0[1]) - ey * (p[0] - c0[0])
+            d1 = ex * (q[1] - c0[1]) - ey * (q[0] - c0[0])
+            s = d0 / (d0 - d1)
+            return (p[0] + s * (q[0] - p[0]), p[1] + s * (q[1] - p[1]))
+        src, poly = poly, []
+        for i, p in enumerate(src):
+            q = src[(i + 1) % len(src)] if src else p
+            if inside(p):
+                poly.append(p)
+                if not inside(q):
+                    poly.append(cross(p, q))
+            elif inside(q):
+                poly.append(cross(p, q))
+        if len(poly) < 3:
+            return 0.0
+    return abs(_poly_area(np.asarray(poly)))
+
+
+def drop_heights(points_xy, tris, z_from):
+    """Highest z at or below ``z_from`` where a vertical ray down from each (x, y) meets a triangle, else -inf.
+
+    points_xy Float[ndarray, "P 2"], tris Float[ndarray, "T 3 3"] (world space). The constraint checker uses it to
+    measure what an object really stands on instead of trusting a declared surface."""
+    pts = np.asarray(points_xy, np.float64).reshape(-1, 2)
+    out = np.full(len(pts), -np.inf)
+    if not len(tris) or not len(pts):
+        return out
+    a, b, c = tris[:, 0], tris[:, 1], tris[:, 2]
+    v0, v1 = b[:, :2] - a[:, :2], c[:, :2] - a[:, :2]
+    den = v0[:, 0] * v1[:, 1] - v1[:, 0] * v0[:, 1]
+    good = np.abs(den) > 1e-14
+    a, b, c, v0, v1, den = a[good], b[good], c[good], v0[good], v1[good], den[good]
+    for s in range(0, len(pts), 256):
+        p = pts[s:s + 256]
+        w = p[:, None, :] - a[None, :, :2]
+        u = (w[..., 0] * v1[None, :, 1] - v1[None, :, 0] * w[..., 1]) / den
+        v = (v0[None, :, 0] * w[..., 1] - w[..., 0] * v0[None, :, 1]) / den
+        inside = (u >= -1e-9) & (v >= -1e-9) & (u + v <= 1 + 1e-9)
+        z = a[None, :, 2] + u * (b[None, :, 2] - a[None, :, 2]) + v * (c[None, :, 2] - a[None, :, 2])
+        z = np.where(inside & (z <= z_from), z, -np.inf)
+        out[s:s + 256] = z.max(axis=1) if z.shape[1] else -np.inf
+    return out

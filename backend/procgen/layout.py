@@ -12,11 +12,12 @@ constraints hold by construction for every seed:
 
 Graph layout::
 
-    {"version": 1, "type": "room", "seed": 3, "params": {...},
+    {"version": 2, "type": "room", "seed": 3, "params": {...},
      "objects": [{"id", "category", "seed", "params", "location", "rotation_z", "materials", "semantic",
                   "support": {"object": id, "surface": k} | "floor" | "ground", "bounds": {"lo", "hi"}}],
      "structure": [{"id", "category", "semantic", "geometry": {"type": "boxes" | "terrain", ...}, "materials"}],
-     "lights": [...], "cameras": [...], "world": {...}}
+     "lights": [...], "cameras": [{"name", "location", "target", "lens", "sensor", "sees"}], "world": {...},
+     "render": {"engine", "size", "samples", "denoise", "exposure"}}
 """
 from __future__ import annotations
 
@@ -29,7 +30,10 @@ from .geometry import rng_for
 from .materials import material
 from .registry import generate, resolve_params
 
-GRAPH_VERSION = 1
+GRAPH_VERSION = 2
+"""2 (issue #14): ``render`` {engine, size, samples, denoise, exposure} is what the builder sets on the scene;
+cameras carry ``sees`` (objects visible, see ``visible_ids``) and the first one is the one that sees the most;
+``world`` may hold a ``sky`` {sun_elevation, sun_rotation, ...} for Blender's sky texture."""
 CONTACT_GAP = 0.0005
 """Objects rest this far (m) above their support so touching faces never count as interpenetration."""
 MAX_OBJECTS = 400
@@ -55,7 +59,8 @@ class Scene:
 
     def __init__(self, scene_type, seed, params):
         self.graph = {"version": GRAPH_VERSION, "type": scene_type, "seed": seed, "params": params,
-                      "objects": [], "structure": [], "lights": [], "cameras": [], "world": {}}
+                      "objects": [], "structure": [], "lights": [], "cameras": [], "world": {},
+                      "render": {"engine": "CYCLES", "size": 512, "samples": 64, "denoise": True, "exposure": 0.0}}
         self.blockers = []  # AABBs large objects must avoid
         self.inside = None  # (lo, hi) every large object must stay inside
         self.counts: dict = {}
@@ -155,16 +160,91 @@ def look_at_camera(name, loc, target, lens, sensor=36.0):
 
 
 def aim_camera(graph, name, loc, lens, yaw0, z_targets=(0.0, 0.3, 0.6), spread=0.6, dist=3.0):
-    """Camera at ``loc`` aimed (around heading ``yaw0``) so that it sees the most object centres."""
+    """Camera at ``loc`` aimed (around heading ``yaw0``) so that it sees the most objects (``visible_ids``:
+    in the frustum and not hidden behind furniture). Its score is kept in the camera's ``"sees"``."""
     best = None
     for dyaw in np.linspace(-spread, spread, 7):
         for zt in z_targets:
             tgt = (loc[0] + dist * math.cos(yaw0 + dyaw), loc[1] + dist * math.sin(yaw0 + dyaw), zt)
             cam = look_at_camera(name, loc, tgt, lens)
-            f = frustum_fraction(graph, cam)
+            f = len(visible_ids(graph, cam)) + 0.01 * frustum_fraction(graph, cam)
             if best is None or f > best[0] + 1e-9:
                 best = (f, cam)
+    best[1]["sees"] = int(best[0])
     return best[1]
+
+
+def rank_cameras(graph):
+    """Sort ``graph["cameras"]`` by how many objects each sees (most first); the first becomes ``camera_main``,
+    the others keep their names (``camera_top`` stays findable)."""
+    cams = graph["cameras"]
+    for c in cams:
+        c["sees"] = len(visible_ids(graph, c))
+    cams.sort(key=lambda c: (-c["sees"], -frustum_fraction(graph, c)))
+    cams[0]["name"] = "camera_main"
+    for k, c in enumerate(cams[1:]):
+        if c["name"] != "camera_top":
+            c["name"] = f"camera_alt" if k == 0 else f"camera_{k + 1}"
+
+
+def _in_frustum(cam, pts, aspect=1.0):
+    """Bool[ndarray, "P"]: which world points lie inside ``cam``'s view frustum (square image, sensor fit width)."""
+    loc, tgt = np.asarray(cam["location"], np.float64), np.asarray(cam["target"], np.float64)
+    f = (tgt - loc) / np.linalg.norm(tgt - loc)
+    r = np.cross(f, [0, 0, 1.0])
+    if np.linalg.norm(r) < 1e-9:  # looking straight down
+        r = np.array([1.0, 0.0, 0.0])
+    r /= np.linalg.norm(r)
+    u = np.cross(r, f)
+    half = cam["sensor"] / 2 / cam["lens"]
+    c = np.asarray(pts, np.float64) - loc
+    depth = c @ f
+    return (depth > 0.05) & (np.abs(c @ r) <= half * depth) & (np.abs(c @ u) <= half * depth / aspect)
+
+
+def _ray_hits_box(o, d, lo, hi, tmax):
+    """Bool[ndarray, "R B"]: does the segment o + t d (0 < t < tmax) cross box (lo, hi)? o, d: (R, 3); lo, hi: (B, 3)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv = 1.0 / np.where(np.abs(d) < 1e-12, 1e-12, d)
+        t0 = (lo[None] - o[:, None]) * inv[:, None]
+        t1 = (hi[None] - o[:, None]) * inv[:, None]
+    tn = np.minimum(t0, t1).max(axis=2)
+    tf = np.maximum(t0, t1).min(axis=2)
+    return (tn < tf) & (tf > 1e-4) & (tn < tmax[:, None])
+
+
+def visible_ids(graph, cam) -> list:
+    """Ids of the objects ``cam`` sees: the centre or one of four points inside the object's box is in the frustum
+    and the line of sight to it is not blocked by another floor-standing object (boxes shrunk by 15%, so the
+    gaps under tables and between chair legs are not counted as walls)."""
+    objs = graph["objects"]
+    if not objs:
+        return []
+    lo = np.array([o["bounds"]["lo"] for o in objs])
+    hi = np.array([o["bounds"]["hi"] for o in objs])
+    big = np.array([o["support"] in ("floor", "ground") for o in objs])
+    c, e = (lo + hi) / 2, (hi - lo) / 2
+    occ_lo, occ_hi = (c - e * 0.85)[big], (c + e * 0.85)[big]
+    occ_idx = np.flatnonzero(big)
+    offsets = np.array([[0, 0, 0], [0.5, 0.5, 0.3], [-0.5, -0.5, 0.3], [0.5, -0.5, -0.3], [-0.5, 0.5, -0.3]])
+    loc = np.asarray(cam["location"], np.float64)
+    index = {o["id"]: k for k, o in enumerate(objs)}
+    seen = []
+    for i, o in enumerate(objs):
+        own = {i}
+        if isinstance(o["support"], dict) and o["support"]["object"] in index:
+            own.add(index[o["support"]["object"]])
+        pts = c[i] + offsets * e[i]
+        ok = _in_frustum(cam, pts)
+        if not ok.any():
+            continue
+        pts = pts[ok]
+        d = pts - loc
+        hits = _ray_hits_box(np.repeat(loc[None], len(pts), 0), d, occ_lo, occ_hi, np.ones(len(pts)) * 0.999)
+        hits[:, np.isin(occ_idx, list(own))] = False
+        if (~hits.any(axis=1)).any():
+            seen.append(o["id"])
+    return seen
 
 
 def frustum_fraction(graph, cam, aspect=1.0) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from .layout import CONTACT_GAP, aim_camera, frustum_fraction, mat
+from .layout import CONTACT_GAP, aim_camera, look_at_camera, mat, rank_cameras
 
 WALL_T = 0.12
 DOOR_W, DOOR_H = 0.9, 2.1
@@ -121,12 +121,13 @@ def plan_room(scene, rng):
         supports.append(table)
         tl, th = table["bounds"]["lo"], table["bounds"]["hi"]
         sides = [(0, -1, math.pi), (0, 1, 0.0), (-1, 0, -math.pi / 2), (1, 0, math.pi / 2)]
-        for sx, sy, yaw in sides[: max(1, min(4, n(3)))]:
-            def chair_pose(lo, hi, sx=sx, sy=sy, yaw=yaw):
+        for sx, sy, _yaw in sides[: max(1, min(4, n(3)))]:
+            def chair_pose(lo, hi, sx=sx, sy=sy):
                 back = hi[1]
                 tx = (tl[0] + th[0]) / 2 + sx * ((th[0] - tl[0]) / 2 + back + 0.06)
                 ty = (tl[1] + th[1]) / 2 + sy * ((th[1] - tl[1]) / 2 + back + 0.06)
-                return (tx, ty, 0.0), yaw + math.pi
+                # the chair's front (-Y) turned towards the table: rot_z(yaw) @ (0, -1) == (-sx, -sy)
+                return (tx, ty, 0.0), math.atan2(-sx, sy)
             scene.try_floor("chair", rng, chair_pose, tries=1)
     wall_items = ["sofa", "bookshelf", "cabinet", "cabinet", "bookshelf", "bed", "floor_lamp", "cabinet"]
     for cat in wall_items[: max(3, n(6))]:
@@ -148,11 +149,13 @@ def plan_room(scene, rng):
     # 6. Cameras in the reserved corners, each aimed across the room to see the most objects
     g["cameras"] = []
     for k, (cx, cy, _) in enumerate(cams):
-        loc = (cx + 0.4, cy + 0.4, min(1.6, H - 0.4))
-        heading = math.atan2(D / 2 - loc[1], W / 2 - loc[0])
-        g["cameras"].append(aim_camera(g, f"camera_{k}", loc, 14.0, heading))
-    g["cameras"].sort(key=lambda c: -frustum_fraction(g, c))
-    g["cameras"][0]["name"], g["cameras"][1]["name"] = "camera_main", "camera_alt"
+        for z, zt in ((min(1.6, H - 0.4), (0.0, 0.3, 0.6)), (H - 0.25, (-0.6, -0.2, 0.2))):  # eye height, high corner
+            loc = (cx + 0.4, cy + 0.4, z)
+            heading = math.atan2(D / 2 - loc[1], W / 2 - loc[0])
+            g["cameras"].append(aim_camera(g, f"camera_{len(g['cameras'])}", loc, 24.0, heading, zt, spread=0.8))
+    # a top-down view over the middle of the room
+    g["cameras"].append(look_at_camera("camera_top", (W / 2, D / 2, H - 0.1), (W / 2, D / 2 + 0.01, 0.0), 24.0))
+    rank_cameras(g)
     # 7. Lights: sun through the window, an area light under the ceiling, a dim sky
     wn = WALLS[win_wall][1]
     elev = rng.uniform(0.35, 0.7)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import blob, box, lathe, merge, rng_for, rot_y, tube
+from ..geometry import blob, box, lathe, merge, rbox, rng_for, rot_y, tube
 from ..materials import material
 from ..registry import Asset, Param, factory
 
@@ -114,8 +114,14 @@ def bottle(seed, p):
         prof.append((nr + (r - nr) * np.cos(t * np.pi / 2), body * s + (body * 0.82 - body * s) * t))
     prof += [(nr, body), (0, body)]
     glass = material("glass", rng_for(seed, "bottle", "mat", "glass"))
-    cap = lathe([(0, body - 0.002), (nr + 0.002, body - 0.002), (nr + 0.002, h), (0, h)], 16).with_material(1)
-    return Asset(merge([lathe(prof, 24), cap]), (glass, material("metal", rng_for(seed, "bottle", "mat", "cap"))))
+    cap = lathe([(0, body - 0.012), (nr + 0.002, body - 0.012), (nr + 0.0025, body - 0.002), (nr + 0.0025, h - 0.002),
+                 (nr + 0.0015, h), (0, h)], 24).with_material(1)
+    z0, z1 = body * s * rng.uniform(0.2, 0.35), body * s * rng.uniform(0.8, 0.95)
+    label = lathe([(r - 0.001, z0), (r + 0.0006, z0), (r + 0.0006, z1), (r - 0.001, z1)], 48, mat=2, loop=True)
+    label.smooth[:] = True
+    mats = (glass, material("metal", rng_for(seed, "bottle", "mat", "cap")),
+            material("paint", rng_for(seed, "bottle", "mat", "label"), "label"))
+    return Asset(merge([lathe(prof, 48), cap, label]), mats)
 
 
 @factory("book", (
@@ -125,32 +131,42 @@ def bottle(seed, p):
     Param("standing", 0, 1, integer=True, doc="1: upright (spine facing -Y), 0: lying flat"),
 ), ("object", "decor", "book"), small=True)
 def book(seed, p):
-    """Hard-cover book: two covers and a spine around an inset page block."""
+    """Hard-cover book: two bevelled boards and a rounded spine around a page block that is inset from the
+    boards' edges (the page edges show as a paper material with fine lines)."""
     h, d, t = p["height"], p["depth"], p["thickness"]
     c = min(0.003, t / 6)
-    parts = [box((-t / 2, -d / 2, 0), (-t / 2 + c, d / 2, h)), box((t / 2 - c, -d / 2, 0), (t / 2, d / 2, h)),
-             box((-t / 2, -d / 2, 0), (t / 2, -d / 2 + c, h)),
-             box((-t / 2 + c - 0.0005, -d / 2 + c - 0.0005, 0.003), (t / 2 - c + 0.0005, d / 2 - 0.003, h - 0.003), mat=1)]
+    parts = [rbox((-t / 2, -d / 2 + c * 0.5, 0), (-t / 2 + c, d / 2, h), c * 0.4, 1),
+             rbox((t / 2 - c, -d / 2 + c * 0.5, 0), (t / 2, d / 2, h), c * 0.4, 1),
+             rbox((-t / 2 - 0.0004, -d / 2, 0.0006), (t / 2 + 0.0004, -d / 2 + c * 1.2, h - 0.0006), c * 0.6, 2),
+             box((-t / 2 + c - 0.0005, -d / 2 + c, 0.003), (t / 2 - c + 0.0005, d / 2 - 0.003, h - 0.003), mat=1)]
     m = merge(parts)
     if not p["standing"]:  # lay it on its side: X up
         m = m.transformed(rot_y(np.pi / 2), (-h / 2, 0.0, t / 2))
+        m.verts[:, 2] -= m.verts[:, 2].min()
     mats = (material("fabric", rng_for(seed, "book", "mat", "cover"), "cover"),
             material("paint", rng_for(seed, "book", "mat", "pages"), "paper"))
     return Asset(m, mats)
 
 
 def _lamp(seed, name, h, shade_r, base_r):
+    """Base, stem, bulb and an open shade; the bulb fits inside the shade with a margin for every seed."""
     rng = rng_for(seed, name, "shape")
     base_h = rng.uniform(0.015, 0.04)
-    parts = [lathe([(0, 0), (base_r, 0), (base_r * 0.9, base_h), (0, base_h)], 32)]
+    parts = [lathe([(0, 0), (base_r, 0), (base_r, base_h * 0.3), (base_r * 0.9, base_h), (0.02, base_h + 0.004),
+                    (0, base_h + 0.004)], 32)]
     shade_h = shade_r * rng.uniform(0.8, 1.2)
     top_r = shade_r * rng.uniform(0.55, 0.9)
     z0 = h - shade_h
-    parts.append(lathe([(0, base_h - 0.001), (0.012, base_h - 0.001), (0.012, z0 + shade_h * 0.5), (0, z0 + shade_h * 0.5)], 12))
-    parts.append(blob(rng_for(seed, name, "bulb"), (0.03, 0.03, 0.04), 1, 0.0, 0).transformed(
-        offset=(0, 0, z0 + shade_h * 0.5 + 0.035)).with_material(2))
-    ring = [(shade_r, z0), (top_r, h), (top_r - 0.004, h), (shade_r - 0.004, z0)]
-    parts.append(lathe(ring, 32, mat=1, loop=True))
+    wall = 0.004
+    rb = min(0.03, 0.35 * shade_h, 0.6 * (top_r - wall))
+    zc = z0 + shade_h * 0.45
+    stem_top = zc - 1.25 * rb + 0.004
+    parts.append(lathe([(0, base_h - 0.001), (0.011, base_h - 0.001), (0.011, stem_top - 0.02), (0.016, stem_top - 0.018),
+                        (0.016, stem_top), (0, stem_top)], 16))
+    parts.append(blob(rng_for(seed, name, "bulb"), (rb, rb, 1.25 * rb), 2, 0.0, 0).transformed(
+        offset=(0, 0, zc)).with_material(2))
+    ring = [(shade_r, z0), (top_r, h), (top_r - wall, h), (shade_r - wall, z0)]
+    parts.append(lathe(ring, 48, mat=1, loop=True))
     mats = (material("metal", rng_for(seed, name, "mat", "metal")), material("fabric", rng_for(seed, name, "mat", "shade"), "paper"),
             material("emission", rng_for(seed, name, "mat", "bulb"), "warm"))
     return Asset(merge(parts), mats)
