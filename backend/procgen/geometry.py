@@ -404,6 +404,7 @@ def _bevel_coords(half: float, r: float, k: int):
 
 def rbox(lo, hi, r: float = 0.004, k: int = 2, mat: int = 0, bulge: float = 0.0, smooth: bool = True) -> Mesh:
     """Closed box from ``lo`` to ``hi`` with every edge and corner rounded by radius ``r`` in ``k`` segments.
+    UV u runs along the longer edge of each side (wood grain follows the board).
 
     ``bulge`` (m) pushes the top and the sides outwards in the middle, like a stuffed cushion; the base stays flat
     so the box still rests on z = lo.z. UVs are metric planar projections per side. ``r = 0`` gives ``box``."""
@@ -432,7 +433,7 @@ def rbox(lo, hi, r: float = 0.004, k: int = 2, mat: int = 0, bulge: float = 0.0,
                 f = f[:, ::-1]
             verts.append(q.reshape(-1, 3))
             quads.append(f + base)
-            uv_axes += [(b, c)] * len(f)
+            uv_axes += [(c, b) if half[c] > half[b] else (b, c)] * len(f)  # u along the side's longer edge
     q = np.concatenate(verts)
     # weld the shared edges of the six sides
     key = np.round(q / max(half.max(), 1e-6) * 1e7).astype(np.int64)

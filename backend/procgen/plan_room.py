@@ -72,13 +72,13 @@ def plan_room(scene, rng):
     g["openings"] = [{"kind": "door", "wall": WALLS[door_wall][0], "u": [du, du + DOOR_W], "z": [0.0, DOOR_H]},
                      {"kind": "window", "wall": WALLS[win_wall][0], "u": [wu, wu + ww], "z": [sill, wtop]}]
     # 2. Structure: floor, ceiling, walls
-    floor_kind = ("wood", "stone", "fabric")[int(rng.integers(0, 3))]
-    wall_mat = mat("paint", seed, "wall")
+    floor_kind = ("planks", "planks", "planks", "tile", "fabric")[int(rng.integers(0, 5))]
+    wall_mat = mat("plaster", seed, "wall")
     g["structure"] = [
         {"id": "floor", "category": "floor", "semantic": ["structure", "floor"],
-         "geometry": {"type": "boxes", "boxes": [[[0, 0, -0.1], [W, D, 0]]]}, "materials": [mat(floor_kind, seed, "floor")]},
+         "geometry": {"type": "boxes", "boxes": [[[0, 0, -0.1], [W, D, 0]]]}, "materials": [mat(floor_kind, seed, "floor", palette="rug" if floor_kind == "fabric" else None)]},
         {"id": "ceiling", "category": "ceiling", "semantic": ["structure", "ceiling"],
-         "geometry": {"type": "boxes", "boxes": [[[0, 0, H], [W, D, H + 0.1]]]}, "materials": [mat("paint", seed, "ceiling", palette="white")]},
+         "geometry": {"type": "boxes", "boxes": [[[0, 0, H], [W, D, H + 0.1]]]}, "materials": [mat("plaster", seed, "ceiling", palette="white")]},
     ] + [{"id": f"wall_{WALLS[w][0]}", "category": "wall", "semantic": ["structure", "wall"],
           "geometry": {"type": "boxes", "boxes": _wall_boxes(w, W, D, H, openings[w])}, "materials": [wall_mat]} for w in range(4)]
     # 3. Keep-out zones: door clearance (1 m deep), camera corner, tall things in front of the window
