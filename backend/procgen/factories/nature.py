@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import blob, lathe, merge, rng_for, rod, rot_y, rot_z
+from ..geometry import blob, lathe, merge, rng_for, rod, rot_y, rot_z, tube
 from ..materials import material
 from ..registry import Asset, Param, factory
 from .small import vessel
@@ -170,3 +170,71 @@ def grass_tuft(seed, p):
 
 
 FACTORIES = (potted_plant, rock, tree, bush, grass_tuft)
+
+
+@factory("stump", (
+    Param("radius", 0.15, 0.5, doc="Trunk radius, m"),
+    Param("height", 0.2, 0.8, doc="Height of the cut, m"),
+), ("nature", "wood", "stump"))
+def stump(seed, p):
+    """Tree stump: flared, bark-ridged trunk (radial noise in the lathe) cut flat, with roots."""
+    g = rng_for(seed, "stump", "shape")
+    r, h = p["radius"], p["height"]
+    prof = [(0, 0)] + [(r * (1 + 0.5 * np.exp(-z / (0.2 * h))), z) for z in np.linspace(0, h, 8)] + [(0, h)]
+    m = lathe(prof, 40)
+    v = m.verts
+    ang = np.arctan2(v[:, 1], v[:, 0])
+    rad = np.linalg.norm(v[:, :2], axis=1)
+    ridge = 1 + 0.04 * np.sin(ang * int(g.integers(14, 26)) + 3 * np.sin(v[:, 2] * 9)) * (rad > 1e-6)
+    v[:, :2] *= ridge[:, None]
+    top = v[:, 2] >= h - 1e-9
+    m.mat[:] = 0
+    cut = lathe([(0, h - 0.004), (r * 0.93, h - 0.004), (r * 0.93, h + 0.002), (0, h + 0.002)], 40, mat=1)
+    parts = [m, cut]
+    for k in range(int(g.integers(3, 6))):
+        a = g.uniform(0, 2 * np.pi)
+        path = np.array([[np.cos(a) * r * 0.8 * t, np.sin(a) * r * 0.8 * t, h * 0.25 * (1 - t)] for t in (0.2, 0.6, 1.0)])
+        path[:, :2] *= 1 + np.linspace(0, 1.0, 3)[:, None]
+        parts.append(tube(path + [0, 0, r * 0.12], [r * 0.22, r * 0.16, r * 0.06], 8))
+    del top
+    mm = merge(parts)
+    mm.verts[:, 2] -= mm.verts[:, 2].min()
+    return Asset(mm, (material("wood", rng_for(seed, "stump", "mat", "bark"), "bark"),
+                      material("wood", rng_for(seed, "stump", "mat", "rings"))))
+
+
+@factory("flower", (
+    Param("height", 0.15, 0.6, doc="Stem height, m"),
+    Param("petals", 5, 12, integer=True, doc="Petals per flower head"),
+    Param("heads", 1, 5, integer=True, doc="Flower heads"),
+), ("nature", "plant", "flower"))
+def flower(seed, p):
+    """Wild flowers: curved stems, a few leaves, heads with a centre disc and flattened petals."""
+    parts = []
+    for k in range(p["heads"]):
+        g = rng_for(seed, "flower", "head", k)
+        a, lean = g.uniform(0, 2 * np.pi), g.uniform(0.05, 0.35)
+        L = p["height"] * g.uniform(0.6, 1.0)
+        t = np.linspace(0, 1, 6)[:, None]
+        base = np.array([g.uniform(-0.02, 0.02), g.uniform(-0.02, 0.02), 0.0])
+        d = np.array([np.cos(a) * np.sin(lean), np.sin(a) * np.sin(lean), np.cos(lean)])
+        path = base + L * (t * np.array([0, 0, 1.0]) * (1 - t) + d * t ** 2 + np.array([0, 0, 1.0]) * t * 0.0)
+        path[:, 2] = L * t[:, 0] * (1 - 0.3 * lean)
+        parts.append(tube(path, np.linspace(0.0025, 0.0015, 6), 6))
+        head = path[-1]
+        hr = g.uniform(0.008, 0.015)
+        parts.append(blob(g, (hr, hr, hr * 0.6), 1, 0.05, 2).transformed(offset=head + [0, 0, 0.003]).with_material(2))
+        for j in range(p["petals"]):
+            b = 2 * np.pi * j / p["petals"]
+            pl = hr * g.uniform(1.8, 2.6)
+            petal = blob(g, (pl / 2, pl * 0.22, 0.0015), 1, 0.0, 0)
+            parts.append(petal.transformed(rot_z(b) @ rot_y(-0.25), head + [np.cos(b) * (pl / 2 + hr * 0.6), np.sin(b) * (pl / 2 + hr * 0.6), 0.002]).with_material(1))
+        leaf = blob(g, (L * 0.15, L * 0.04, 0.0015), 1, 0.0, 0)
+        parts.append(leaf.transformed(rot_z(a + 1.5) @ rot_y(-0.6), base + [0, 0, L * 0.3]))
+    m = _to_base(merge(parts))
+    return Asset(m, (material("foliage", rng_for(seed, "flower", "mat", "leaf")),
+                     material("paint", rng_for(seed, "flower", "mat", "petal"), "canvas"),
+                     material("paint", rng_for(seed, "flower", "mat", "centre"), "soil")))
+
+
+FACTORIES = FACTORIES + (stump, flower)
