@@ -25,6 +25,7 @@ import math
 
 import numpy as np
 
+from ..jobs import SpecError
 from .factories import registry
 from .geometry import rng_for
 from .materials import material
@@ -64,6 +65,7 @@ class Scene:
         self.blockers = []  # AABBs large objects must avoid
         self.inside = None  # (lo, hi) every large object must stay inside
         self.counts: dict = {}
+        self.on_surface: dict = {}  # support id -> AABBs of the objects already standing on it
         self.seed = seed
         self.next_seed = rng_for(seed, "scene", "object-seeds")
 
@@ -82,6 +84,7 @@ class Scene:
                "location": [round(float(v), 6) for v in loc], "rotation_z": round(float(yaw), 6),
                "materials": list(asset.materials), "semantic": list(spec.semantic), "support": support,
                "bounds": {"lo": [float(v) for v in aabb[0]], "hi": [float(v) for v in aabb[1]]}}
+        obj["_asset"] = asset  # dropped by finish(); planners use it for surfaces and lamp bulbs
         self.graph["objects"].append(obj)
         if len(self.graph["objects"]) > MAX_OBJECTS:
             raise SpecError("params.density", f"scene would exceed {MAX_OBJECTS} objects")
@@ -90,8 +93,9 @@ class Scene:
     def free(self, aabb, gap=0.02) -> bool:
         return not any(overlap(aabb, b, gap) for b in self.blockers)
 
-    def try_floor(self, category, rng, pick_pose, tries=30, params=None, support="floor"):
-        """Place one floor-standing object; ``pick_pose(lo, hi) -> (loc, yaw)`` proposes poses."""
+    def try_floor(self, category, rng, pick_pose, tries=30, params=None, support="floor", gap=0.02):
+        """Place one floor-standing (or, with ``support="wall"``/``"ceiling"``, mounted) object;
+        ``pick_pose(lo, hi) -> (loc, yaw)`` proposes poses (loc z is the object's base)."""
         asset, full, s, spec = self.make(category, params)
         lo, hi = asset.mesh.bounds()
         for _ in range(tries):
@@ -99,12 +103,12 @@ class Scene:
             if pose is None:
                 continue
             loc, yaw = pose
-            loc = (loc[0], loc[1], loc[2] + CONTACT_GAP)
+            loc = (loc[0], loc[1], loc[2] + (CONTACT_GAP if support == "floor" else 0.0))
             aabb = world_aabb(lo, hi, loc, yaw)
             if self.inside is not None and not all(
                     self.inside[0][i] <= aabb[0][i] and aabb[1][i] <= self.inside[1][i] for i in range(3)):
                 continue
-            if self.free(aabb):
+            if self.free(aabb, gap):
                 self.blockers.append(aabb)
                 obj = self.add(category, asset, full, s, spec, loc, yaw, support, aabb)
                 obj["_asset"] = asset
@@ -116,7 +120,7 @@ class Scene:
         asset = support_obj["_asset"]
         yaw0 = support_obj["rotation_z"]
         loc = support_obj["location"]
-        placed = []
+        placed = self.on_surface.setdefault(support_obj["id"], [])
         for k in range(count):
             if not asset.surfaces:
                 return placed
@@ -147,6 +151,63 @@ class Scene:
                 break
         return placed
 
+    def place_on(self, support_obj, si, category, local_xy, yaw_local=0.0, params=None):
+        """One object of ``category`` on surface ``si`` of ``support_obj`` at a surface-local (x, y): None when
+        it does not fit (outside the surface, too tall, or overlapping what already stands there)."""
+        surf = support_obj["_asset"].surfaces[si]
+        a, full, s, spec = self.make(category, params)
+        lo, hi = a.mesh.bounds()
+        if hi[2] > surf["clear"] - 0.01:
+            return None
+        yaw0 = support_obj["rotation_z"]
+        c, sn = math.cos(yaw0), math.sin(yaw0)
+        L = support_obj["location"]
+        p = (L[0] + c * local_xy[0] - sn * local_xy[1], L[1] + sn * local_xy[0] + c * local_xy[1], L[2] + surf["z"] + CONTACT_GAP)
+        yaw = yaw0 + yaw_local
+        aabb = world_aabb(lo, hi, p, yaw)
+        rect = world_aabb([surf["lo"][0], surf["lo"][1], 0], [surf["hi"][0], surf["hi"][1], 0], L, yaw0)
+        if any(aabb[0][i] < rect[0][i] - 1e-9 or aabb[1][i] > rect[1][i] + 1e-9 for i in range(2)):
+            return None
+        placed = self.on_surface.setdefault(support_obj["id"], [])
+        if any(overlap(aabb, b, 0.002) for b in placed):
+            return None
+        placed.append(aabb)
+        return self.add(category, a, full, s, spec, p, yaw, {"object": support_obj["id"], "surface": si}, aabb)
+
+    def fill_books(self, support_obj, si, rng, fill=0.7):
+        """A shelf's worth of upright books, spines to the front, in groups with gaps, sometimes a leaning
+        end or a small object between groups (grouped and spread, not scattered)."""
+        surf = support_obj["_asset"].surfaces[si]
+        x, x_end = surf["lo"][0] + 0.01, surf["hi"][0] - 0.01
+        depth = surf["hi"][1] - surf["lo"][1]
+        placed = []
+        while x < x_end - 0.02:
+            if rng.uniform() > fill:  # a gap, or a small object between groups
+                if rng.uniform() < 0.4:
+                    cat = ("vase", "storage_box", "potted_plant", "candle")[int(rng.integers(0, 4))]
+                    o = self.place_on(support_obj, si, cat, (x + 0.08, (surf["lo"][1] + surf["hi"][1]) / 2), rng.uniform(-0.5, 0.5))
+                    if o is not None:
+                        placed.append(o)
+                        x += 0.17
+                x += rng.uniform(0.04, 0.15)
+                continue
+            for _ in range(int(rng.integers(3, 12))):
+                hmax = min(0.30, surf["clear"] - 0.02)
+                if hmax < 0.19:
+                    return placed
+                t = round(float(rng.uniform(0.012, 0.05)), 4)
+                params = {"height": round(float(rng.uniform(0.18, hmax)), 4), "depth": round(float(min(0.21, depth - 0.01, rng.uniform(0.12, 0.21))), 4),
+                          "thickness": t, "standing": 1}
+                if params["depth"] < 0.12 or x + t > x_end:
+                    break
+                yl = surf["lo"][1] + params["depth"] / 2 + 0.005 + rng.uniform(0, 0.01)
+                o = self.place_on(support_obj, si, "book", (x + t / 2 + 0.0005, yl), 0.0, params)
+                if o is not None:
+                    placed.append(o)
+                x += t + 0.0015
+            x += rng.uniform(0.01, 0.05)
+        return placed
+
     def finish(self):
         for o in self.graph["objects"]:
             o.pop("_asset", None)
@@ -175,12 +236,13 @@ def aim_camera(graph, name, loc, lens, yaw0, z_targets=(0.0, 0.3, 0.6), spread=0
 
 
 def rank_cameras(graph):
-    """Sort ``graph["cameras"]`` by how many objects each sees (most first); the first becomes ``camera_main``,
-    the others keep their names (``camera_top`` stays findable)."""
+    """Sort ``graph["cameras"]`` by how many objects each sees (most first; ``camera_top`` last); the first becomes
+    ``camera_main``, the others ``camera_alt``, ``camera_2``... (``camera_top`` keeps its name)."""
     cams = graph["cameras"]
     for c in cams:
         c["sees"] = len(visible_ids(graph, c))
-    cams.sort(key=lambda c: (-c["sees"], -frustum_fraction(graph, c)))
+    # the top-down view is kept as an extra view: a dataset's main frame is a view from where a person stands
+    cams.sort(key=lambda c: (c["name"] == "camera_top", -c["sees"], -frustum_fraction(graph, c)))
     cams[0]["name"] = "camera_main"
     for k, c in enumerate(cams[1:]):
         if c["name"] != "camera_top":

@@ -106,10 +106,12 @@ def rug(seed, p):
                              0.0015, 4, mat=2))
     m = merge(parts)
     m.verts[:, 2] -= m.verts[:, 2].min()
+    top = float(m.verts[:, 2].max())
+    surf = ({"lo": [-w / 2 + 0.1, -d / 2 + 0.1], "hi": [w / 2 - 0.1, d / 2 - 0.1], "z": top, "clear": 2.5},)
     mats = (material("fabric", rng_for(seed, "rug", "mat", "border"), "rug"),
             material("fabric", rng_for(seed, "rug", "mat", "field"), "rug"),
             material("fabric", rng_for(seed, "rug", "mat", "fringe"), "paper"))
-    return Asset(m, mats)
+    return Asset(m, mats, surf)
 
 
 def _sheet(w, h, t, folds, amp, rng, mat):

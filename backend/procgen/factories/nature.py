@@ -89,30 +89,39 @@ def tree(seed, p):
         cr *= 0.75
         trunk_h = h * 0.95
         parts.append(lathe([(0, 0), (tr * 1.5, 0), (tr * 1.1, 0.15), (tr * 0.3, trunk_h), (0, trunk_h)], 12))
-        tiers = int(g.integers(3, 6))
-        z0 = h * g.uniform(0.15, 0.3)
+        tiers = int(g.integers(5, 9))
+        z0 = h * g.uniform(0.12, 0.25)
         step = (h - z0) / (tiers + 0.6)
         for k in range(tiers):
-            r = cr * (1 - k / (tiers + 0.5))
+            r = cr * (1 - k / (tiers + 0.5)) * g.uniform(0.9, 1.05)
             zb = z0 + k * step
-            ring = [(0, zb), (r, zb), (r * 0.9, zb + 0.08), (0, zb + step * 1.6)]
-            parts.append(lathe(ring, 14, mat=1))
+            ring = [(0, zb - step * 0.15), (r * 0.35, zb + 0.02), (r, zb - step * 0.25), (r * 0.92, zb - step * 0.1),
+                    (r * 0.5, zb + step * 0.8), (0, zb + step * 1.7)]
+            tier = lathe(ring, 20, mat=1)
+            v = tier.verts
+            ang = np.arctan2(v[:, 1], v[:, 0])
+            rad = np.linalg.norm(v[:, :2], axis=1)
+            jag = 1 + 0.22 * np.maximum(0, np.sin(ang * int(g.integers(7, 12)) + g.uniform(0, 6))) ** 3
+            v[:, :2] *= np.where(rad > 1e-9, jag, 1.0)[:, None]
+            v[:, 2] -= 0.25 * step * (rad / max(r, 1e-6)) ** 2 * (jag - 1) * 3  # branch tips droop
+            parts.append(tier)
     else:
-        trunk_h = h * g.uniform(0.4, 0.55)
-        parts.append(lathe([(0, 0), (tr * 1.6, 0), (tr * 1.1, 0.2), (tr * 0.7, trunk_h), (0, trunk_h + 0.05)], 12))
-        clumps = int(g.integers(4, 8))
-        centre = np.array([0.0, 0.0, h - cr])
+        trunk_h = h * g.uniform(0.35, 0.5)
+        parts.append(lathe([(0, 0), (tr * 1.7, 0), (tr * 1.15, 0.25), (tr * 0.8, trunk_h), (0, trunk_h + 0.05)], 16))
+        clumps = int(g.integers(14, 26))
+        centre = np.array([0.0, 0.0, h - cr * 1.05])
         for k in range(clumps):
             gk = rng_for(seed, "tree", "clump", k)
-            if k == 0:
-                off = np.array([0.0, 0.0, 0.0])
-            else:
-                a = 2 * np.pi * k / (clumps - 1) + gk.uniform(-0.4, 0.4)
-                off = np.array([np.cos(a), np.sin(a), gk.uniform(-0.5, 0.3)]) * cr * 0.45
+            d = gk.normal(size=3)
+            d /= np.linalg.norm(d)
+            d[2] = abs(d[2]) * 0.8 - 0.1
+            off = d * cr * gk.uniform(0.35, 0.75)
             c = centre + off
-            rad = cr * gk.uniform(0.5, 0.65)
-            parts.append(rod((0, 0, trunk_h * 0.85), c, tr * 0.45, 6, r1=tr * 0.2))
-            parts.append(blob(gk, (rad, rad, rad * 0.8), 2, 0.18).transformed(offset=c).with_material(1))
+            rad = cr * gk.uniform(0.28, 0.42)
+            start = np.array([0, 0, trunk_h * gk.uniform(0.7, 0.95)])
+            mid = start + (c - start) * 0.5 + np.array([0, 0, cr * 0.15])
+            parts.append(tube(np.array([start, mid, c]), [tr * 0.5, tr * 0.3, tr * 0.12], 6))
+            parts.append(blob(gk, (rad, rad, rad * 0.75), 2, 0.3, 7).transformed(offset=c).with_material(1))
     m = merge(parts)
     # fit the crown inside its nominal radius and height so the planner's footprint is exact
     xy = np.abs(m.verts[:, :2]).max()
