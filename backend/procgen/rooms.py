@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+from .layout import CONTACT_GAP
+
 ROOM_KINDS = ("living_room", "bedroom", "kitchen", "dining_room", "office", "bathroom")
 KIND_PROBS = (0.3, 0.2, 0.12, 0.15, 0.15, 0.08)
 """How often scene type "room" is each kind."""
@@ -183,7 +185,7 @@ def _living(c):
                 break
         if rug is not None:
             top = rug["_asset"].mesh.bounds()[1][2]
-            ct = c.scene.try_floor("coffee_table", rng, lambda lo, hi: ((x, y, rug["location"][2] + top), WALL_YAW[w]), 1,
+            ct = c.scene.try_floor("coffee_table", rng, lambda lo, hi: ((x, y, rug["location"][2] + top + CONTACT_GAP), WALL_YAW[w]), 1,
                                    ct_params, support={"object": rug["id"], "surface": 0}, gap=0.0)
             c.on(ct, ("book", "bowl", "vase", "candle", "mug", "fruit", "potted_plant", "plate"), c.n(5))
             for side in (-1, 1):  # armchairs beside the coffee table, turned towards it
