@@ -63,8 +63,9 @@ def set_asset_props(obj, category, seed, params, semantic):
             ui.update(min=p.lo, max=p.hi, soft_min=p.lo, soft_max=p.hi, description=p.doc)
 
 
-def _asset_object(created: Build, collection, name, category, seed, params, materials=None):
-    asset, full = generate(registry(), category, seed, params)
+def _asset_object(created: Build, collection, name, category, seed, params, materials=None, detail_level=1.0,
+                  max_triangles=None):
+    asset, full = generate(registry(), category, seed, params, detail_level=detail_level, max_triangles=max_triangles)
     me = mesh_to_blender(name, asset.mesh, created, materials if materials is not None else asset.materials)
     obj = created.add(bpy.data.objects.new(name, me))
     collection.objects.link(obj)
@@ -72,13 +73,17 @@ def _asset_object(created: Build, collection, name, category, seed, params, mate
     return obj
 
 
-def add_asset(scene, category, seed, params=None, location=(0.0, 0.0, 0.0)):
-    """Add one asset object to the 'Conjure' collection of ``scene``. Raises SpecError on bad input."""
-    generate(registry(), category, seed, params)  # 1. validate before touching the file
+def add_asset(scene, category, seed, params=None, location=(0.0, 0.0, 0.0), *, detail_level=1.0, max_triangles=None):
+    """Add one asset object to the 'Conjure' collection of ``scene``. Raises SpecError on bad input.
+    ``detail_level`` multiplies the tessellation; ``max_triangles`` caps it (per-asset triangle budget)."""
+    generate(registry(), category, seed, params, detail_level=detail_level, max_triangles=max_triangles)  # 1. validate
     created = Build()
     try:
         coll = ensure_collection(scene, ASSET_COLLECTION, created)
-        obj = _asset_object(created, coll, category, category, seed, params)
+        obj = _asset_object(created, coll, category, category, seed, params, None, detail_level, max_triangles)
+        obj["conjure_detail"] = float(detail_level)
+        if max_triangles is not None:
+            obj["conjure_max_triangles"] = int(max_triangles)
         obj.location = location
         for vl in scene.view_layers:
             vl.update()
@@ -92,7 +97,8 @@ def rebuild_asset(obj, params=None, seed=None):
     """Regenerate ``obj``'s mesh in place from new params/seed (validated first); transform is kept."""
     category = obj["conjure_category"]
     seed = read_int(obj, "conjure_seed") if seed is None else seed
-    asset, full = generate(registry(), category, seed, params)
+    asset, full = generate(registry(), category, seed, params, detail_level=obj.get("conjure_detail", 1.0),
+                           max_triangles=obj.get("conjure_max_triangles"))
     created = Build()
     try:
         me = mesh_to_blender(obj.data.name, asset.mesh, created, asset.materials)
@@ -220,7 +226,8 @@ class SceneBuild:
         elif geo["type"] == "horizon":
             m = horizon_mesh(geo)
         elif geo["type"] == "asset":  # a door or window set into its opening
-            m = generate(registry(), geo["category"], geo["seed"], geo["params"])[0].mesh
+            m = generate(registry(), geo["category"], geo["seed"], geo["params"],
+                         detail_level=self.graph["params"].get("detail", 1.0))[0].mesh
         else:
             raise ValueError(f"unknown structure geometry {geo['type']!r}")
         obj = self.tx.add(bpy.data.objects.new(s["id"], mesh_to_blender(s["id"], m, self.tx, s["materials"])))
@@ -233,7 +240,8 @@ class SceneBuild:
         obj["conjure_id"] = s["id"]
 
     def _add_object(self, coll, o):
-        obj = _asset_object(self.tx, coll, o["id"], o["category"], o["seed"], o["params"], o["materials"])
+        obj = _asset_object(self.tx, coll, o["id"], o["category"], o["seed"], o["params"], o["materials"],
+                            self.graph["params"].get("detail", 1.0))
         obj.location = o["location"]
         obj.rotation_euler = (0.0, 0.0, o["rotation_z"])
         obj["conjure_id"] = o["id"]
@@ -246,7 +254,7 @@ class SceneBuild:
         tx = self.tx
         variants = tx.add(bpy.data.collections.new(f"{sc['id']} variants"))
         for k, vseed in enumerate(sc["variants"]):
-            asset, _full = generate(registry(), sc["category"], vseed)
+            asset, _full = generate(registry(), sc["category"], vseed, detail_level=min(1.0, self.graph["params"].get("detail", 1.0)))
             obj = tx.add(bpy.data.objects.new(f"{sc['id']}_variant_{k}",
                                               mesh_to_blender(f"{sc['id']}_variant_{k}", asset.mesh, tx, asset.materials)))
             variants.objects.link(obj)

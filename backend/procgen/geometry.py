@@ -14,10 +14,35 @@ Every primitive here is a closed 2-manifold shell with outward (counter-clockwis
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import threading
 import zlib
 
 import numpy as np
+
+_LOCAL = threading.local()
+
+
+def detail_level() -> float:
+    """Tessellation multiplier for the primitives built on this thread (1 = default; see ``detail``)."""
+    return getattr(_LOCAL, "detail", 1.0)
+
+
+@contextlib.contextmanager
+def detail(level: float):
+    """Build primitives with ``level`` times the default segments (bevel steps, lathe segments, sphere
+    subdivisions): the knob behind a per-asset triangle budget. Deterministic: same level, same bytes."""
+    old = detail_level()
+    _LOCAL.detail = float(level)
+    try:
+        yield
+    finally:
+        _LOCAL.detail = old
+
+
+def _seg(n: int, lo: int = 3) -> int:
+    return max(lo, int(round(n * detail_level())))
 
 
 class Mesh:
@@ -200,7 +225,7 @@ def lathe(profile, segments: int = 24, mat: int = 0, loop: bool = False, smooth:
     An open profile must start and end on the axis (r == 0) so the result is closed; a ``loop`` profile is a
     closed polygon with r > 0 everywhere (a ring such as a lamp shade or a tyre)."""
     p = np.asarray(profile, np.float64)
-    n = segments
+    n = _seg(segments, 6)
     on_axis = p[:, 0] <= 1e-12
     if not loop and not (on_axis[0] and on_axis[-1]):
         raise ValueError("open lathe profile must start and end on the axis")
@@ -294,6 +319,8 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
     """Icosphere scaled to ``radii`` and displaced radially by seeded smooth noise (a sum of random plane waves).
     ``flat_bottom`` (fraction of the z radius, e.g. -0.4) clamps the underside flat, like a rock resting on ground.
     Origin stays at the blob's centre; callers move it."""
+    lvl = detail_level()
+    subdiv = max(0, min(5, subdiv + (1 if lvl >= 3 else 0) + (1 if lvl >= 12 else 0) - (1 if lvl < 0.5 else 0)))
     unit, faces = unit_icosphere(subdiv)
     disp = np.zeros(len(unit))
     for k in range(octaves):
@@ -318,6 +345,7 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
 def tube(path, radii, segments: int = 8, mat: int = 0) -> Mesh:
     """Closed tube swept along a polyline ``path`` (P x 3) with per-point ``radii``, capped by fans at both ends."""
     path = np.asarray(path, np.float64)
+    segments = _seg(segments, 3)
     radii = np.broadcast_to(np.asarray(radii, np.float64), (len(path),))
     tang = np.gradient(path, axis=0)
     tang /= np.linalg.norm(tang, axis=1, keepdims=True)
@@ -414,6 +442,7 @@ def rbox(lo, hi, r: float = 0.004, k: int = 2, mat: int = 0, bulge: float = 0.0,
     half = (hi - lo) / 2
     centre = (hi + lo) / 2
     r = float(min(r, half.min() * 0.8))
+    k = _seg(k, 1)
     coords = [_bevel_coords(h, r, k) for h in half]
     verts, quads, uv_axes = [], [], []
     for a in range(3):

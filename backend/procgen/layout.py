@@ -74,7 +74,7 @@ class Scene:
         s = int(self.next_seed.integers(0, 2**31 - 1))
         spec = registry().get(category)
         full = resolve_params(spec, s, params or {})
-        asset, full = generate(registry(), category, s, full)
+        asset, full = generate(registry(), category, s, full, detail_level=self.graph["params"].get("detail", 1.0))
         return asset, full, s, spec
 
     def add(self, category, asset, full, s, spec, loc, yaw, support, aabb):

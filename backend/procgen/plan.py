@@ -39,7 +39,10 @@ for _k in rooms.ROOM_KINDS:
                         "height": SCENE_PARAMS["room"]["height"]}
 
 
-_FIXED_DEFAULTS = {"density": 1.0, "size": 24.0, "objects": 12, "rooms": 3}
+_DETAIL = (0.35, 8.0, False, "Tessellation multiplier for every asset (1 = default; 4 gives ~40k triangles per chair)")
+for _spec in SCENE_PARAMS.values():
+    _spec["detail"] = _DETAIL
+_FIXED_DEFAULTS = {"density": 1.0, "size": 24.0, "objects": 12, "rooms": 3, "detail": 1.0}
 
 
 def resolve_scene_params(scene_type: str, seed: int, params) -> dict:

@@ -92,7 +92,7 @@ def _opening_asset(scene, room, kind, w, u0, u1, z0, z1, sid):
         params = {"width": round(u1 - u0, 4), "height": round(z1, 4), "depth": WALL_T, "open_angle": round(float(g.uniform(0.0, 1.1)), 4)}
     else:
         params = {"width": round(u1 - u0, 4), "height": round(z1 - z0, 4), "depth": WALL_T}
-    asset, full = generate(registry(), kind, seed, params)
+    asset, full = generate(registry(), kind, seed, params, detail_level=scene.graph["params"].get("detail", 1.0))
     x, y = room.wall_centre(w, (u0 + u1) / 2)
     zloc = 0.0 if kind == "door" else z0 - 0.03
     yaw = WALLS[w][2]  # local -Y (the room side) points into the room
