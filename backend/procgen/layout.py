@@ -275,6 +275,10 @@ def _ray_hits_box(o, d, lo, hi, tmax):
     return (tn < tf) & (tf > 1e-4) & (tn < tmax[:, None])
 
 
+ENCLOSING = ("bookshelf",)
+"""Supports whose compartments hide what stands inside them from anywhere but the front."""
+
+
 def visible_ids(graph, cam) -> list:
     """Ids of the objects ``cam`` sees: the centre or one of four points inside the object's box is in the frustum
     and the line of sight to it is not blocked by another floor-standing object (boxes shrunk by 15%, so the
@@ -295,7 +299,15 @@ def visible_ids(graph, cam) -> list:
     for i, o in enumerate(objs):
         own = {i}
         if isinstance(o["support"], dict) and o["support"]["object"] in index:
-            own.add(index[o["support"]["object"]])
+            k = index[o["support"]["object"]]
+            sup = objs[k]
+            own.add(k)
+            if sup["category"] in ENCLOSING and o["bounds"]["lo"][2] < sup["bounds"]["hi"][2] - 0.05:
+                # inside a compartment: seen only from in front of the shelf (its -Y after its yaw)
+                a = sup["rotation_z"]
+                front = np.array([math.sin(a), -math.cos(a)])
+                if (loc[:2] - np.asarray(sup["location"][:2])) @ front < 0.3:
+                    continue
         pts = c[i] + offsets * e[i]
         ok = _in_frustum(cam, pts)
         if not ok.any():

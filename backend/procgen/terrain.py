@@ -38,8 +38,9 @@ def horizon_mesh(spec):
     """Land from the patch's edge to ``radius``: a grid that shares the patch's border coordinates, with the
     patch's own relief at the border blending into hills further out, and a square hole where the patch is."""
     S, n, seed, amp, R = spec["size"], spec["resolution"], spec["seed"], spec["amplitude"], spec["radius"]
-    inner = np.linspace(-S / 2, S / 2, max(3, (n - 1) // 8 + 1))
-    outer = S / 2 + (R - S / 2) * np.linspace(0, 1, 28)[1:] ** 2
+    e = 0.02  # the hole is 2 cm wider than the patch, so the land never touches the patch's skirts
+    inner = np.linspace(-S / 2 - e, S / 2 + e, max(3, (n - 1) // 8 + 1))
+    outer = S / 2 + e + (R - S / 2) * np.linspace(0, 1, 28)[1:] ** 2
     xs = np.concatenate([-outer[::-1], inner, outer])
     X, Y = np.meshgrid(xs, xs)
     d = np.maximum(np.abs(X), np.abs(Y)) - S / 2  # distance outside the patch (Chebyshev)
@@ -51,7 +52,7 @@ def horizon_mesh(spec):
     a = (ii * nx + jj).ravel()
     cx = (xs[jj.ravel()] + xs[jj.ravel() + 1]) / 2
     cy = (xs[ii.ravel()] + xs[ii.ravel() + 1]) / 2
-    keep = (np.abs(cx) > S / 2) | (np.abs(cy) > S / 2)
+    keep = (np.abs(cx) > S / 2 + e) | (np.abs(cy) > S / 2 + e)
     a = a[keep]
     quads = np.stack([a, a + 1, a + nx + 1, a + nx], axis=1)
     uvs = verts[quads.ravel()][:, :2] / 4.0

@@ -79,7 +79,7 @@ def window(seed, p):
         x1 = -w / 2 + ft + (k + 1) * cw - (0.025 if k < n - 1 else 0) + 0.004
         for z0, z1 in (((ft - 0.004, trans - 0.016), (trans + 0.016, h - ft + 0.004)) if trans else ((ft - 0.004, h - ft + 0.004),)):
             parts.append(rbox((x0, -0.003, z0), (x1, 0.003, z1), 0.001, 1, mat=1))
-    parts.append(rbox((-w / 2 - 0.04, -d / 2 - 0.04, -0.03), (w / 2 + 0.04, -0.036, 0.0), 0.004, 2))
+    parts.append(rbox((-w / 2 - 0.04, -d / 2 - 0.045, -0.03), (w / 2 + 0.04, -d / 2 - 0.002, 0.0), 0.004, 2))  # inside sill, room side of the wall
     m = merge(parts)
     m.verts[:, 2] -= m.verts[:, 2].min()
     mats = (material("paint", rng_for(seed, "window", "mat", "frame"), "white"),
