@@ -202,7 +202,7 @@ def _fill(mat, kind, p):
         g = t.math("MULTIPLY", t.math("ADD", wave.outputs["Fac"], t.math("MULTIPLY", fibre.outputs["Fac"], 0.6)), 0.62)
         color = t.ramp(g, p["color2"], p["base_color"], 0.15, 0.85)
         if kind == "planks":
-            brick = t.node("ShaderNodeTexBrick", -900, 300, Scale=1.0, **{"Mortar Size": 0.003, "Mortar Smooth": 0.2,
+            brick = t.node("ShaderNodeTexBrick", -900, 300, Scale=1.0, **{"Mortar Size": 0.0035, "Mortar Smooth": 0.2,
                            "Brick Width": p["plank_length"], "Row Height": p["plank_width"], "Bias": 0.0})
             brick.offset, brick.offset_frequency = 0.37, 2
             t.link(t.uv, brick.inputs["Vector"])

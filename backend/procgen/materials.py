@@ -83,10 +83,10 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     base = _color(rng, palette or default)
     p = {"base_color": base}
     if kind in ("wood", "planks"):
-        p.update(color2=_shade(base, _u(rng, 0.45, 0.75)), roughness=_u(rng, 0.35, 0.7), scale=_u(rng, 30.0, 70.0),
+        p.update(color2=_shade(base, _u(rng, 0.45, 0.7)), roughness=_u(rng, 0.35, 0.7), scale=_u(rng, 12.0, 35.0),
                  distortion=_u(rng, 2.0, 6.0), stretch=_u(rng, 8.0, 20.0), wear=_u(rng, 0.0, 0.5))
         if kind == "planks":
-            p.update(plank_width=_u(rng, 0.1, 0.22), plank_length=_u(rng, 0.8, 2.0), plank_variation=_u(rng, 0.1, 0.35))
+            p.update(plank_width=_u(rng, 0.1, 0.22), plank_length=_u(rng, 0.8, 2.0), plank_variation=_u(rng, 0.25, 0.5))
     elif kind == "metal":
         painted = int(rng.uniform() < 0.35)
         if painted:

@@ -160,20 +160,26 @@ def bush(seed, p):
 
 @factory("grass_tuft", (
     Param("height", 0.08, 0.4, doc="Blade length, m"),
-    Param("blades", 6, 30, integer=True, doc="Number of blades"),
+    Param("blades", 6, 40, integer=True, doc="Number of blades"),
     Param("spread", 0.03, 0.15, doc="Radius of the tuft base, m"),
 ), ("nature", "plant", "grass"))
 def grass_tuft(seed, p):
-    """Grass tuft: thin tapered, leaning blades (closed triangular prisms)."""
+    """Grass tuft: flat, tapered blades that lean out and bend under their own weight (flattened swept tubes)."""
     parts = []
     for k in range(p["blades"]):
         g = rng_for(seed, "grass_tuft", "blade", k)
         a, d = g.uniform(0, 2 * np.pi), g.uniform(0, p["spread"])
         base = np.array([d * np.cos(a), d * np.sin(a), 0.0])
-        lean = g.uniform(0.05, 0.5)
+        lean = g.uniform(0.1, 0.6)
         L = p["height"] * g.uniform(0.6, 1.0)
-        tip = base + L * np.array([np.sin(lean) * np.cos(a), np.sin(lean) * np.sin(a), np.cos(lean)])
-        parts.append(rod(base, tip, 0.003, 3, r1=0.0006))
+        out = np.array([np.cos(a), np.sin(a), 0.0])
+        t = np.linspace(0, 1, 5)[:, None]
+        path = base + L * (t * np.array([0, 0, 1.0]) * np.cos(lean) + out * np.sin(lean) * t ** 1.6) - np.array([0, 0, 1.0]) * L * 0.25 * np.sin(lean) * t ** 2.5
+        blade = tube(path, np.linspace(0.0022, 0.0003, 5), 4)
+        v = blade.verts - path[0]
+        v = v - np.outer(v @ out, out) * 0.7  # flatten across the blade
+        blade.verts = v + path[0]
+        parts.append(blade)
     m = _to_base(merge(parts))
     return Asset(m, (material("foliage", rng_for(seed, "grass_tuft", "mat", "leaf")),))
 
