@@ -72,5 +72,13 @@ def plan(scene_type, seed, params=None) -> dict:
     check_choice("type", scene_type, SCENE_TYPES)
     seed = check_seed("seed", seed)
     full = resolve_scene_params(scene_type, seed, params)
+    planner = PLANNERS[scene_type]
+    if scene_type == "room":  # a room type drawn from the seed, sized by its own ranges unless sizes were given
+        kind = rooms.draw_kind(rng_for(seed, "scene", "room", "kind"))
+        for i, name in enumerate(("width", "depth")):
+            if name not in (params or {}):
+                lo, hi = rooms.SIZES[kind][i]
+                full[name] = round(float(rng_for(seed, "scene", "room", name).uniform(lo, hi)), 3)
+        planner = functools.partial(plan_room.plan_room, kind=kind)
     # 2. Plan
-    return PLANNERS[scene_type](Scene(scene_type, seed, full), rng_for(seed, "scene", scene_type, "layout"))
+    return planner(Scene(scene_type, seed, full), rng_for(seed, "scene", scene_type, "layout"))

@@ -278,7 +278,7 @@ def _office(c):
         c.on(desk, ("book", "mug", "potted_plant", "storage_box", "candle"), c.n(3))
 
         def chair_pose(lo, hi):
-            x, y = room.at_wall(w, u + rng.uniform(-0.1, 0.1), dd + 0.03 + hi[1] - 0.05)
+            x, y = room.at_wall(w, u + rng.uniform(-0.1, 0.1), dd + 0.03 + hi[1] + 0.03)
             return (x, y, 0.0), WALL_YAW[w] + math.pi + rng.uniform(-0.3, 0.3)
         c.floor("chair", chair_pose, tries=6)
         c.mount("wall_art", w, u, 1.4, tries=3)
