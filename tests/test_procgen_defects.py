@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from backend.procgen import constraints, geometry as geo
+from backend.procgen import constraints, geometry as geo, measure
 from backend.procgen.constraints import AssetCache, support_contact, violations
 from backend.procgen.factories import build_registry
 from backend.procgen.layout import visible_ids
@@ -22,15 +22,15 @@ def test_no_coincident_faces_inside_an_asset(category):
     patches in Cycles; parts must be joined (overlapping, faces not coincident) or separated."""
     for seed in range(6):
         asset, params = generate(REG, category, seed)
-        bad = geo.coplanar_overlaps(asset.mesh)
+        bad = measure.coplanar_overlaps(asset.mesh)
         assert not bad, f"{category} seed {seed}: {len(bad)} coincident triangle pairs, e.g. {bad[:2]} ({params})"
 
 
 def test_coplanar_check_finds_flush_parts():
     flush = geo.merge([geo.box((0, 0, 0), (1, 1, 0.1)), geo.box((0.9, 0.9, -0.5), (1.0, 1.0, 0.05))])
-    assert geo.coplanar_overlaps(flush)
+    assert measure.coplanar_overlaps(flush)
     joined = geo.merge([geo.box((0, 0, 0), (1, 1, 0.1)), geo.box((0.89, 0.89, -0.5), (0.99, 0.99, 0.05))])
-    assert not geo.coplanar_overlaps(joined)
+    assert not measure.coplanar_overlaps(joined)
 
 
 @pytest.mark.parametrize("category", ["table_lamp", "floor_lamp"])
@@ -57,12 +57,12 @@ def test_declared_surfaces_are_real_geometry():
     for cat in ("table", "bookshelf", "cabinet"):
         for seed in range(40):
             asset, _ = generate(REG, cat, seed)
-            tris = geo.triangles(asset.mesh)
+            tris = measure.triangles(asset.mesh)
             for s in asset.surfaces:
                 xs = np.linspace(s["lo"][0], s["hi"][0], 5)
                 ys = np.linspace(s["lo"][1], s["hi"][1], 4)
                 pts = np.stack(np.meshgrid(xs, ys), -1).reshape(-1, 2)
-                z = geo.drop_heights(pts, tris, s["z"] + 0.05)
+                z = measure.drop_heights(pts, tris, s["z"] + 0.05)
                 assert np.allclose(z, s["z"], atol=2e-4), (cat, seed, s, z.min(), z.max())
 
 

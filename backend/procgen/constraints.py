@@ -10,7 +10,8 @@ import json
 import numpy as np
 
 from .factories import registry
-from .geometry import drop_heights, rot_z, triangles
+from .geometry import rot_z
+from .measure import drop_heights, triangles
 from .layout import CONTACT_GAP, frustum_fraction, overlap, world_aabb
 from .registry import generate
 

@@ -1,9 +1,8 @@
 """Kitchen and bathroom fixtures: kitchen counter, fridge, toilet, bathtub, vanity (bpy-free). Back at +Y."""
 from __future__ import annotations
 
-import numpy as np
 
-from ..geometry import lathe, merge, rbox, rbox_c, rng_for, rod
+from ..geometry import lathe, merge, rbox, rng_for, rod
 from ..materials import material
 from ..registry import Asset, Param, factory
 from .furniture import _pull, cabinet

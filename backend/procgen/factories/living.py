@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import lathe, merge, rbox, rbox_c, rng_for, rod, rot_x
+from ..geometry import lathe, merge, rbox, rng_for, rod, rot_x
 from ..materials import material
 from ..registry import Asset, Param, factory
 from .furniture import cabinet, sofa, table
