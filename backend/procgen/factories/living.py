@@ -178,8 +178,6 @@ def laptop(seed, p):
             x = -w / 2 + 0.03 + c * kw
             y = d / 2 - 0.03 - (r + 0.5) * kw * 1.05
             parts.append(rbox((x + 0.001, y - kw * 0.4, 0.012), (x + kw - 0.001, y + kw * 0.4, 0.0155), 0.0008, 1, mat=0))
-    lid = [m.transformed(rot_x(np.pi - p["open_angle"] - np.pi / 2 + np.pi / 2)) for m in []]
-    del lid
     lid = [rbox((-w / 2, -0.004, 0), (w / 2, 0.0, d), 0.003, 2, mat=2),
            rbox((-w / 2 + 0.012, -0.0055, 0.012), (w / 2 - 0.012, -0.003, d - 0.012), 0.0005, 1, mat=1)]
     tilt = p["open_angle"] - np.pi / 2
