@@ -235,6 +235,10 @@ def aim_camera(graph, name, loc, lens, yaw0, z_targets=(0.0, 0.3, 0.6), spread=0
     return best[1]
 
 
+EXTRA_VIEWS = ("camera_top", "camera_overview")
+"""Views kept after the eye-height ones whatever they see (a top-down or bird's-eye frame is an extra view)."""
+
+
 def rank_cameras(graph):
     """Sort ``graph["cameras"]`` by how many objects each sees (most first; ``camera_top`` last); the first becomes
     ``camera_main``, the others ``camera_alt``, ``camera_2``... (``camera_top`` keeps its name)."""
@@ -242,10 +246,10 @@ def rank_cameras(graph):
     for c in cams:
         c["sees"] = len(visible_ids(graph, c))
     # the top-down view is kept as an extra view: a dataset's main frame is a view from where a person stands
-    cams.sort(key=lambda c: (c["name"] == "camera_top", -c["sees"], -frustum_fraction(graph, c)))
+    cams.sort(key=lambda c: (c["name"] in EXTRA_VIEWS, -c["sees"], -frustum_fraction(graph, c)))
     cams[0]["name"] = "camera_main"
     for k, c in enumerate(cams[1:]):
-        if c["name"] != "camera_top":
+        if c["name"] not in EXTRA_VIEWS:
             c["name"] = f"camera_alt" if k == 0 else f"camera_{k + 1}"
 
 

@@ -119,10 +119,10 @@ def plan_outdoor(scene, rng):
     rank_cameras(g)
     # 4. Sun and Blender's sky texture with its sun in the same place
     a = rng.uniform(0, 2 * math.pi)
-    elev = rng.uniform(0.3, 0.9)
+    elev = rng.uniform(0.5, 1.0)
     sun_dir = [-math.cos(a) * math.cos(elev), -math.sin(a) * math.cos(elev), -math.sin(elev)]
     g["lights"] = [{"name": "sun", "type": "SUN", "direction": [round(v, 6) for v in sun_dir],
                     "energy": round(rng.uniform(3.5, 5.0), 3), "color": [1.0, 0.95, 0.88], "angle": 0.01}]
     g["world"] = {"color": [0.45, 0.62, 1.0], "strength": 1.0, "sky": sky_for_sun(sun_dir, 0.25)}
-    g["render"]["exposure"] = -0.3
+    g["render"]["exposure"] = 0.0
     return scene.finish()
