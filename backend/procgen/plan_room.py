@@ -257,8 +257,12 @@ def _cameras(g, rooms_cams):
                 g["cameras"].append(aim_camera(g, f"camera_{len(g['cameras'])}", loc, 24.0, heading, zt, spread=0.8))
     room = max((r for r, _ in rooms_cams), key=lambda r: r.W * r.D)
     cx0, cy0 = room.centre()
-    # high over the room, beside the pendant light, looking down at the middle
-    g["cameras"].append(look_at_camera("camera_top", (cx0 - room.W * 0.2, cy0 - room.D * 0.2, room.H - 0.1), (cx0, cy0, 0.0), 24.0))
+    # high over the room, clear of pendant lights (the first candidate outside every object), looking at the middle
+    for sx, sy in ((-1, -1), (1, 1), (1, -1), (-1, 1)):
+        loc = (cx0 + sx * room.W * 0.2, cy0 + sy * room.D * 0.2, room.H - 0.1)
+        if not any(all(o["bounds"]["lo"][i] - 0.05 <= loc[i] <= o["bounds"]["hi"][i] + 0.05 for i in range(3)) for o in g["objects"]):
+            break
+    g["cameras"].append(look_at_camera("camera_top", loc, (cx0, cy0, 0.0), 24.0))
     rank_cameras(g)
 
 
