@@ -100,22 +100,30 @@ def test_support_check_does_not_trust_declared_surfaces(monkeypatch):
     assert any(o["id"] in x and "floats 20." in x for x in v), v
 
 
-def test_chairs_face_their_table():
+@pytest.mark.parametrize("scene_type", ["room", "dining_room", "office"])
+def test_chairs_face_their_table(scene_type):
+    """Every chair turns its front (-Y after its yaw) towards the nearest table or desk (the defect: chairs on the
+    long sides faced away, 84 of 133 over room seeds 0-49)."""
     away = []
     total = 0
-    for seed in range(50):
-        g = plan("room", seed)
-        tables = [o for o in g["objects"] if o["category"] == "table"]
+    for seed in range(30):
+        g = plan(scene_type, seed)
+        tables = [o for o in g["objects"] if o["category"] in ("table", "desk")]
         for c in (o for o in g["objects"] if o["category"] == "chair"):
-            t = tables[0]
-            tc = (np.asarray(t["bounds"]["lo"]) + np.asarray(t["bounds"]["hi"]))[:2] / 2
-            to_table = tc - np.asarray(c["location"][:2])
+            centre = lambda o: (np.asarray(o["bounds"]["lo"]) + np.asarray(o["bounds"]["hi"]))[:2] / 2  # noqa: E731
+            t = min(tables, key=lambda t: np.linalg.norm(centre(t) - centre(c)))
             a = c["rotation_z"]
-            front = np.array([math.sin(a), -math.cos(a)])  # the chair's -Y after its yaw
+            front = np.array([math.sin(a), -math.cos(a)])
             total += 1
-            if front @ to_table / np.linalg.norm(to_table) < 0.9:
+            # the chair's line of sight (from its seat, forwards) crosses the table's footprint within 1 m
+            o = np.asarray(c["location"][:2])
+            lo, hi = np.asarray(t["bounds"]["lo"][:2]), np.asarray(t["bounds"]["hi"][:2])
+            with np.errstate(divide="ignore"):
+                t0, t1 = (lo - o) / front, (hi - o) / front
+            tn, tf = np.minimum(t0, t1).max(), np.maximum(t0, t1).min()
+            if not (tn <= tf and 0 < tf and tn < 1.0):
                 away.append((seed, c["id"]))
-    assert total > 50 and not away, f"{len(away)} of {total} chairs do not face their table: {away[:6]}"
+    assert total >= 12 and not away, f"{len(away)} of {total} chairs do not face their table: {away[:6]}"
 
 
 def test_main_camera_sees_the_most_objects():

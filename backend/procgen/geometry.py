@@ -444,31 +444,8 @@ def rbox(lo, hi, r: float = 0.004, k: int = 2, mat: int = 0, bulge: float = 0.0,
     r = float(min(r, half.min() * 0.8))
     k = _seg(k, 1)
     coords = [_bevel_coords(h, r, k) for h in half]
-    verts, quads, uv_axes = [], [], []
-    for a in range(3):
-        b, c = [x for x in range(3) if x != a]
-        cb, cc = coords[b], coords[c]
-        for s in (-1.0, 1.0):
-            B, C = np.meshgrid(cb, cc, indexing="ij")
-            q = np.zeros(B.shape + (3,))
-            q[..., a], q[..., b], q[..., c] = s * half[a], B, C
-            base = len(verts) and sum(len(v) for v in verts)
-            nb, nc = B.shape
-            ii, jj = np.meshgrid(np.arange(nb - 1), np.arange(nc - 1), indexing="ij")
-            i0 = (ii * nc + jj).ravel()
-            f = np.stack([i0, i0 + nc, i0 + nc + 1, i0 + 1], axis=1)  # (b+1) then (c+1): normal +a for a right-handed (a, b, c)
-            right_handed = (b - a) % 3 == 1
-            if (s > 0) != right_handed:
-                f = f[:, ::-1]
-            verts.append(q.reshape(-1, 3))
-            quads.append(f + base)
-            uv_axes += [(c, b) if half[c] > half[b] else (b, c)] * len(f)  # u along the side's longer edge
-    q = np.concatenate(verts)
-    # weld the shared edges of the six sides
-    key = np.round(q / max(half.max(), 1e-6) * 1e7).astype(np.int64)
-    _, first, inv = np.unique(key, axis=0, return_index=True, return_inverse=True)
-    q = q[first]
-    faces = inv.ravel()[np.concatenate(quads)]
+    grid, faces, side_axis = _rbox_topology(k)
+    q = np.stack([coords[ax][grid[:, ax]] for ax in range(3)], axis=1)
     inner = half - r
     core = np.clip(q, -inner, inner)
     d = q - core
@@ -483,9 +460,46 @@ def rbox(lo, hi, r: float = 0.004, k: int = 2, mat: int = 0, bulge: float = 0.0,
         p[:, 0] += bulge * 0.5 * side * (1 - t[:, 1] ** 2) * np.sign(p[:, 0]) * t[:, 0]
         p[:, 1] += bulge * 0.5 * side * (1 - t[:, 0] ** 2) * np.sign(p[:, 1]) * t[:, 1]
     verts = p + centre
-    uv_axes = np.asarray(uv_axes)
-    corner_uv = np.concatenate([verts[f][:, list(ax)] for f, ax in zip(faces, uv_axes)])
+    # UV axes per side: the two in-plane axes, the longer one first (u along the board)
+    others = np.array([[1, 2], [0, 2], [0, 1]])[side_axis]
+    swap = half[others[:, 1]] > half[others[:, 0]]
+    uv_ax = np.where(swap[:, None], others[:, ::-1], others)
+    cv = verts[faces]  # (F, 4, 3)
+    corner_uv = np.stack([np.take_along_axis(cv, uv_ax[:, None, 0:1].repeat(4, 1), 2)[..., 0],
+                          np.take_along_axis(cv, uv_ax[:, None, 1:2].repeat(4, 1), 2)[..., 0]], axis=-1).reshape(-1, 2)
     return _orient(Mesh(verts, faces.ravel(), np.full(len(faces), 4), corner_uv, mat, smooth))
+
+
+_RBOX_TOPO: dict = {}
+
+
+def _rbox_topology(k: int):
+    """(grid Int["V 3"] coordinate indices per welded vertex, faces Int["F 4"], side axis Int["F"]) of a box whose
+    sides are (2k+2) x (2k+2) grids, built once per ``k``; callers must not mutate."""
+    if k in _RBOX_TOPO:
+        return _RBOX_TOPO[k]
+    m = 2 * (k + 1)
+    verts, quads, axis = [], [], []
+    for a in range(3):
+        b, c = [x for x in range(3) if x != a]
+        for s in (0, m - 1):
+            B, C = np.meshgrid(np.arange(m), np.arange(m), indexing="ij")
+            q = np.zeros(B.shape + (3,), np.int64)
+            q[..., a], q[..., b], q[..., c] = s, B, C
+            base = sum(len(v) for v in verts)
+            ii, jj = np.meshgrid(np.arange(m - 1), np.arange(m - 1), indexing="ij")
+            i0 = (ii * m + jj).ravel()
+            f = np.stack([i0, i0 + m, i0 + m + 1, i0 + 1], axis=1)  # (b+1) then (c+1): normal +a if (a, b, c) is right-handed
+            if (s > 0) != ((b - a) % 3 == 1):
+                f = f[:, ::-1]
+            verts.append(q.reshape(-1, 3))
+            quads.append(f + base)
+            axis += [a] * len(f)
+    q = np.concatenate(verts)
+    uniq, inv = np.unique(q, axis=0, return_inverse=True)  # weld the shared edges of the six sides
+    out = (uniq, inv.ravel()[np.concatenate(quads)], np.asarray(axis))
+    _RBOX_TOPO[k] = out
+    return out
 
 
 def rbox_c(cx, cy, z0, sx, sy, sz, r: float = 0.004, k: int = 2, mat: int = 0, bulge: float = 0.0) -> Mesh:

@@ -283,46 +283,57 @@ ENCLOSING = ("bookshelf",)
 """Supports whose compartments hide what stands inside them from anywhere but the front."""
 
 
-def visible_ids(graph, cam) -> list:
-    """Ids of the objects ``cam`` sees: the centre or one of four points inside the object's box is in the frustum
-    and the line of sight to it is not blocked by another floor-standing object (boxes shrunk by 15%, so the
-    gaps under tables and between chair legs are not counted as walls)."""
+def _scene_boxes(graph):
+    """Per-graph arrays visible_ids needs: box centres and half sizes, occluders, supports, compartments."""
     objs = graph["objects"]
-    if not objs:
-        return []
     lo = np.array([o["bounds"]["lo"] for o in objs])
     hi = np.array([o["bounds"]["hi"] for o in objs])
     big = np.array([o["support"] in ("floor", "ground") for o in objs])
     c, e = (lo + hi) / 2, (hi - lo) / 2
-    occ_lo, occ_hi = (c - e * 0.85)[big], (c + e * 0.85)[big]
-    occ_idx = np.flatnonzero(big)
-    offsets = np.array([[0, 0, 0], [0.5, 0.5, 0.3], [-0.5, -0.5, 0.3], [0.5, -0.5, -0.3], [-0.5, 0.5, -0.3]])
-    loc = np.asarray(cam["location"], np.float64)
     index = {o["id"]: k for k, o in enumerate(objs)}
-    seen = []
+    sup = np.array([index.get(o["support"]["object"], -1) if isinstance(o["support"], dict) else -1 for o in objs])
+    inside = np.zeros(len(objs), bool)  # stands in a compartment of an enclosing support
+    front = np.zeros((len(objs), 2))
+    sup_xy = np.zeros((len(objs), 2))
     for i, o in enumerate(objs):
-        own = {i}
-        if isinstance(o["support"], dict) and o["support"]["object"] in index:
-            k = index[o["support"]["object"]]
-            sup = objs[k]
-            own.add(k)
-            if sup["category"] in ENCLOSING and o["bounds"]["lo"][2] < sup["bounds"]["hi"][2] - 0.05:
-                # inside a compartment: seen only from in front of the shelf (its -Y after its yaw)
-                a = sup["rotation_z"]
-                front = np.array([math.sin(a), -math.cos(a)])
-                if (loc[:2] - np.asarray(sup["location"][:2])) @ front < 0.3:
-                    continue
-        pts = c[i] + offsets * e[i]
-        ok = _in_frustum(cam, pts)
-        if not ok.any():
-            continue
-        pts = pts[ok]
-        d = pts - loc
-        hits = _ray_hits_box(np.repeat(loc[None], len(pts), 0), d, occ_lo, occ_hi, np.ones(len(pts)) * 0.999)
-        hits[:, np.isin(occ_idx, list(own))] = False
-        if (~hits.any(axis=1)).any():
-            seen.append(o["id"])
-    return seen
+        k = sup[i]
+        if k >= 0 and objs[k]["category"] in ENCLOSING and lo[i][2] < hi[k][2] - 0.05:
+            a = objs[k]["rotation_z"]
+            inside[i] = True
+            front[i] = (math.sin(a), -math.cos(a))
+            sup_xy[i] = objs[k]["location"][:2]
+    return c, e, np.flatnonzero(big), sup, inside, front, sup_xy
+
+
+_OFFSETS = np.array([[0, 0, 0], [0.5, 0.5, 0.3], [-0.5, -0.5, 0.3], [0.5, -0.5, -0.3], [-0.5, 0.5, -0.3]])
+
+
+def visible_ids(graph, cam) -> list:
+    """Ids of the objects ``cam`` sees: the centre or one of four points inside the object's box is in the frustum
+    and the line of sight to it is not blocked by another floor-standing object (boxes shrunk by 15%, so the
+    gaps under tables and between chair legs are not counted as walls); what stands inside a bookshelf's
+    compartment is seen only from in front of the shelf. Vectorised over objects and rays."""
+    objs = graph["objects"]
+    if not objs:
+        return []
+    c, e, occ_idx, sup, inside, front, sup_xy = _scene_boxes(graph)
+    loc = np.asarray(cam["location"], np.float64)
+    n = len(objs)
+    pts = (c[:, None, :] + _OFFSETS[None] * e[:, None, :]).reshape(-1, 3)
+    owner = np.repeat(np.arange(n), len(_OFFSETS))
+    ok = _in_frustum(cam, pts)
+    facing = ~inside | (np.einsum("ij,ij->i", loc[None, :2] - sup_xy, front) >= 0.3)
+    ok &= facing[owner]
+    if not ok.any():
+        return []
+    pts, owner = pts[ok], owner[ok]
+    occ_lo, occ_hi = c[occ_idx] - e[occ_idx] * 0.85, c[occ_idx] + e[occ_idx] * 0.85
+    hits = _ray_hits_box(np.repeat(loc[None], len(pts), 0), pts - loc, occ_lo, occ_hi, np.full(len(pts), 0.999))
+    hits &= (occ_idx[None, :] != owner[:, None]) & (occ_idx[None, :] != sup[owner][:, None])
+    clear = ~hits.any(axis=1)
+    seen = np.zeros(n, bool)
+    seen[owner[clear]] = True
+    return [o["id"] for o, s in zip(objs, seen) if s]
 
 
 def frustum_fraction(graph, cam, aspect=1.0) -> float:
