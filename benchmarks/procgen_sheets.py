@@ -92,6 +92,14 @@ def main():
     tmp = os.path.join(out, "tiles")
     os.makedirs(tmp, exist_ok=True)
     only = [x for x in a.only.split(",") if x]
+    label_file = os.path.join(tmp, "labels.json")
+    saved = json.load(open(label_file)) if os.path.exists(label_file) else {}
+
+    def compose(names, prefix, cols, sheet_name):
+        """The sheet from every tile on disk (tiles re-rendered with --only replace their old versions)."""
+        keys = [f"{prefix}_{n}" for n in names]
+        if all(os.path.exists(os.path.join(tmp, k + ".png")) and k in saved for k in keys):
+            _sheet([os.path.join(tmp, k + ".png") for k in keys], [saved[k] for k in keys], cols, os.path.join(out, sheet_name))
     result = {"figure": "procgen_sheets", "bpy": bpy.app.version_string, "cpus": os.cpu_count(), "samples": a.samples}
     if a.what in ("assets", "both"):
         t0 = time.perf_counter()
@@ -102,8 +110,9 @@ def main():
             tris[c] = _asset_tile(c, a.seed, p, a.tile, a.samples)
             tiles.append(p)
             labels.append(f"{c} ({tris[c]} tris)")
-        if not only:
-            _sheet(tiles, labels, 8, os.path.join(out, "procgen_assets.png"))
+            saved[f"asset_{c}"] = labels[-1]
+        json.dump(saved, open(label_file, "w"), indent=1)
+        compose(categories(), "asset", 8, "procgen_assets.png")
         result.update(assets=len(cats), asset_triangles=tris, assets_s=round(time.perf_counter() - t0, 1))
     if a.what in ("scenes", "both"):
         t0 = time.perf_counter()
@@ -115,8 +124,9 @@ def main():
             info[t] = {"objects": n, "triangles": tr}
             tiles.append(p)
             labels.append(f"{t} seed {a.seed}: {n} objects, {tr // 1000}k tris")
-        if not only:
-            _sheet(tiles, labels, 4, os.path.join(out, "procgen_scenes.png"))
+            saved[f"scene_{t}"] = labels[-1]
+        json.dump(saved, open(label_file, "w"), indent=1)
+        compose(SCENE_TYPES, "scene", 4, "procgen_scenes.png")
         result.update(scenes=info, scenes_s=round(time.perf_counter() - t0, 1))
     print(json.dumps(result))
 
