@@ -84,7 +84,7 @@ def plan_outdoor(scene, rng):
     place("flower", int(round(8 * dens * area)))
     place("grass_tuft", int(round(10 * dens * area)))
     terrain = {"type": "terrain", "size": S, "resolution": n, "seed": seed, "amplitude": amp, "flats": flats}
-    ground = mat("stone", seed, "terrain", palette="ground")
+    ground = mat("plaster", seed, "terrain", palette="ground")
     hill_amp = rng.uniform(8.0, 30.0)
     g["structure"] = [{"id": "terrain", "category": "terrain", "semantic": ["structure", "terrain"], "geometry": terrain,
                        "materials": [ground]},
@@ -115,7 +115,7 @@ def plan_outdoor(scene, rng):
                     look_at_camera("camera_top", (0.0, -0.5, S * 1.25), (0.0, 0.0, 0.0), 24.0)]
     h_cam = float(terrain_noise(seed, 0.0, -S / 2 + 1.5, amp))
     for k, tx in enumerate((0.0, -S * 0.25, S * 0.25)):
-        g["cameras"].append(look_at_camera(f"camera_ground_{k}", (0.0, -S / 2 + 1.5, h_cam + 1.6), (tx, S * 0.2, h_cam + 0.8), 28.0))
+        g["cameras"].append(look_at_camera(f"camera_ground_{k}", (0.0, -S / 2 + 1.5, h_cam + 1.6), (tx, S * 0.2, h_cam + 1.2), 28.0))
     rank_cameras(g)
     # 4. Sun and Blender's sky texture with its sun in the same place
     a = rng.uniform(0, 2 * math.pi)

@@ -30,6 +30,6 @@ def plan_tabletop(scene, rng):
         {"name": "key", "type": "AREA", "location": [-1.0, -1.0, top + 1.8], "direction": [0.35, 0.35, -0.87],
          "size": [1.2, 1.2], "energy": 250.0, "color": [1.0, 0.98, 0.95]},
     ]
-    g["world"] = {"color": [0.6, 0.72, 0.95], "strength": 0.8, "sky": sky_for_sun([0.4, 0.5, -0.77], 0.15)}
-    g["render"]["exposure"] = -0.8
+    g["world"] = {"color": [0.6, 0.72, 0.95], "strength": 0.8, "sky": sky_for_sun([0.4, 0.5, -0.77], 0.4)}
+    g["render"]["exposure"] = -0.5
     return scene.finish()
