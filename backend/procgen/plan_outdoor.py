@@ -12,7 +12,7 @@ import numpy as np
 from .geometry import rng_for
 from .layout import CONTACT_GAP, look_at_camera, mat, rank_cameras, world_aabb
 from .plan_room import sky_for_sun
-from .terrain import ground_height, terrain_noise
+from .terrain import ground_height, land_height, terrain_noise
 
 SCATTER_VARIANTS = 6
 """Distinct meshes per scattered category; every instance is one of them, turned and scaled."""
@@ -85,7 +85,7 @@ def plan_outdoor(scene, rng):
     place("grass_tuft", int(round(10 * dens * area)))
     terrain = {"type": "terrain", "size": S, "resolution": n, "seed": seed, "amplitude": amp, "flats": flats}
     ground = mat("plaster", seed, "terrain", palette="ground")
-    hill_amp = rng.uniform(8.0, 30.0)
+    hill_amp = rng.uniform(4.0, 14.0)
     g["structure"] = [{"id": "terrain", "category": "terrain", "semantic": ["structure", "terrain"], "geometry": terrain,
                        "materials": [ground]},
                       {"id": "land", "category": "terrain", "semantic": ["structure", "terrain"],
@@ -102,10 +102,7 @@ def plan_outdoor(scene, rng):
         return d * math.cos(a), d * math.sin(a)
 
     def land_h(x, y):
-        from .terrain import hills
-        dd = np.maximum(np.abs(x), np.abs(y)) - S / 2
-        w = np.clip(dd / 40.0, 0, 1)
-        return terrain_noise(seed, x, y, amp) * (1 - w) + hills(seed, x, y, hill_amp) * w * w * (3 - 2 * w) - 0.01
+        return land_height(seed, x, y, S, amp, hill_amp)
     _scatter(seed, g, "far_trees", "tree", int(400 * dens), lambda r: land(r, S / 2 + 6, 250), land_h, [], (0.7, 1.4))
     _scatter(seed, g, "far_grass", "grass_tuft", int(1500 * dens), lambda r: land(r, S / 2 + 0.5, S / 2 + 25), land_h, [], (0.8, 1.5))
     # 3. Cameras: an overview, a top-down view and eye-height views from the near edge, ranked by what they see

@@ -12,7 +12,7 @@ def plan_tabletop(scene, rng):
     g = scene.graph
     seed = scene.seed
     g["structure"] = [{"id": "floor", "category": "floor", "semantic": ["structure", "floor"],
-                       "geometry": {"type": "boxes", "boxes": [[[-3, -3, -0.1], [3, 3, 0]]]},
+                       "geometry": {"type": "boxes", "boxes": [[[-30, -30, -0.1], [30, 30, 0]]]},
                        "materials": [mat("planks", seed, "floor")]}]
     table = scene.try_floor("table", rng, lambda lo, hi: ((0.0, 0.0, 0.0), 0.0), tries=1,
                             params={"width": round(rng.uniform(1.2, 1.8), 3), "depth": round(rng.uniform(0.8, 1.0), 3)})

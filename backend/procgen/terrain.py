@@ -34,6 +34,18 @@ def hills(seed, x, y, amp):
     return h
 
 
+HILLS_BLEND = 150.0
+"""Distance (m) beyond the patch over which its relief turns into the hills."""
+
+
+def land_height(seed, x, y, S, amp, hills_amp):
+    """Height of the land around a patch of side ``S``: the patch's relief at its border (1 cm lower), blending
+    into hills over HILLS_BLEND metres."""
+    d = np.maximum(np.abs(x), np.abs(y)) - S / 2  # distance outside the patch (Chebyshev)
+    w = np.clip(d / HILLS_BLEND, 0, 1)
+    return terrain_noise(seed, x, y, amp) * (1 - w) + hills(seed, x, y, hills_amp) * w * w * (3 - 2 * w) - 0.01
+
+
 def horizon_mesh(spec):
     """Land from the patch's edge to ``radius``: a grid that shares the patch's border coordinates, with the
     patch's own relief at the border blending into hills further out, and a square hole where the patch is."""
@@ -43,9 +55,7 @@ def horizon_mesh(spec):
     outer = S / 2 + e + (R - S / 2) * np.linspace(0, 1, 28)[1:] ** 2
     xs = np.concatenate([-outer[::-1], inner, outer])
     X, Y = np.meshgrid(xs, xs)
-    d = np.maximum(np.abs(X), np.abs(Y)) - S / 2  # distance outside the patch (Chebyshev)
-    w = np.clip(d / 40.0, 0, 1)
-    H = terrain_noise(seed, X, Y, amp) * (1 - w) + hills(seed, X, Y, spec["hills"]) * w * w * (3 - 2 * w) - 0.01
+    H = land_height(seed, X, Y, S, amp, spec["hills"])
     nx = len(xs)
     verts = np.stack([X.ravel(), Y.ravel(), H.ravel()], axis=1)
     jj, ii = np.meshgrid(np.arange(nx - 1), np.arange(nx - 1))
