@@ -12,7 +12,7 @@ import numpy as np
 from .factories import registry
 from .geometry import rot_z
 from .measure import drop_heights, triangles
-from .layout import CONTACT_GAP, frustum_fraction, overlap, world_aabb
+from .layout import CONTACT_GAP, frustum_fraction, in_surface, overlap
 from .registry import generate
 
 TOL = 1e-6
@@ -119,7 +119,6 @@ def violations(graph, min_seen: float = 0.6) -> list:
                 out.append(f"{o['id']} rests on a surface {sup['id']} does not have")
                 continue
             surf = asset.surfaces[s["surface"]]
-            rect = world_aabb([*surf["lo"], 0], [*surf["hi"], 0], sup["location"], sup["rotation_z"])
             lo, hi = _box(o)
             gap, supported = support_contact(o, sup, cache)
             if gap > MAX_FLOAT:
@@ -128,7 +127,8 @@ def violations(graph, min_seen: float = 0.6) -> list:
                 out.append(f"{o['id']} sinks {-gap * 1000:.1f} mm into {sup['id']}")
             elif supported < 0.5:
                 out.append(f"{o['id']} stands on {sup['id']} with only {supported:.0%} of its base")
-            if lo[0] < rect[0][0] - TOL or lo[1] < rect[0][1] - TOL or hi[0] > rect[1][0] + TOL or hi[1] > rect[1][1] + TOL:
+            olo, ohi = cache.get(o).mesh.bounds()
+            if not in_surface(olo, ohi, o["location"], o["rotation_z"], sup["location"], sup["rotation_z"], surf, 1e-5):
                 out.append(f"{o['id']} overhangs its support {sup['id']}")
             if hi[2] > lo[2] + surf["clear"] + TOL:
                 out.append(f"{o['id']} is taller than the space above {sup['id']}")

@@ -55,6 +55,20 @@ def world_aabb(lo, hi, loc, yaw):
     return ([min(xs), min(ys), loc[2] + lo[2]], [max(xs), max(ys), loc[2] + hi[2]])
 
 
+def in_surface(lo, hi, p, yaw, sup_loc, sup_yaw, surf, tol=1e-6) -> bool:
+    """Does the footprint of an object (object-space box lo..hi, placed at ``p`` turned by ``yaw``) lie inside the
+    support surface's rectangle, measured in the support's own frame (right for supports turned any angle)?"""
+    c, s = math.cos(yaw), math.sin(yaw)
+    cs, ss = math.cos(-sup_yaw), math.sin(-sup_yaw)
+    for x in (lo[0], hi[0]):
+        for y in (lo[1], hi[1]):
+            wx, wy = p[0] + c * x - s * y - sup_loc[0], p[1] + s * x + c * y - sup_loc[1]
+            lx, ly = cs * wx - ss * wy, ss * wx + cs * wy
+            if not (surf["lo"][0] - tol <= lx <= surf["hi"][0] + tol and surf["lo"][1] - tol <= ly <= surf["hi"][1] + tol):
+                return False
+    return True
+
+
 class Scene:
     """Accumulates objects and keep-out zones while planning one scene."""
 
@@ -143,6 +157,8 @@ class Scene:
                 if x0 >= x1 or y0 >= y1:
                     continue
                 p = (rng.uniform(x0, x1), rng.uniform(y0, y1), z)
+                if not in_surface(lo, hi, p, yaw, loc, yaw0, surf):
+                    continue
                 aabb = world_aabb(lo, hi, p, yaw)
                 if any(overlap(aabb, b, 0.01) for b in placed):
                     continue
@@ -165,8 +181,7 @@ class Scene:
         p = (L[0] + c * local_xy[0] - sn * local_xy[1], L[1] + sn * local_xy[0] + c * local_xy[1], L[2] + surf["z"] + CONTACT_GAP)
         yaw = yaw0 + yaw_local
         aabb = world_aabb(lo, hi, p, yaw)
-        rect = world_aabb([surf["lo"][0], surf["lo"][1], 0], [surf["hi"][0], surf["hi"][1], 0], L, yaw0)
-        if any(aabb[0][i] < rect[0][i] - 1e-9 or aabb[1][i] > rect[1][i] + 1e-9 for i in range(2)):
+        if not in_surface(lo, hi, p, yaw, L, yaw0, surf):
             return None
         placed = self.on_surface.setdefault(support_obj["id"], [])
         if any(overlap(aabb, b, 0.002) for b in placed):
