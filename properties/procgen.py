@@ -7,9 +7,16 @@ from ..backend.procgen.plan import SCENE_PARAMS, SCENE_TYPES
 
 CATEGORY_ITEMS = tuple((name, name.replace("_", " ").title(), registry().get(name).doc.split("\n")[0])
                        for name in registry().names())
-SCENE_ITEMS = (("room", "Room", "Indoor room: walls with a door and a window, furniture, small objects"),
+SCENE_ITEMS = (("room", "Room", "Indoor room of a type drawn from the seed: walls, door, window, furniture, small objects"),
                ("tabletop", "Tabletop", "A table covered with small objects"),
-               ("outdoor", "Outdoor", "Terrain patch with trees, rocks and ground cover"))
+               ("outdoor", "Outdoor", "Terrain to the horizon with trees, rocks, flowers and grass under a sky"),
+               ("living_room", "Living Room", "Sofa facing a TV and a coffee table on a rug, armchairs, shelves"),
+               ("bedroom", "Bedroom", "Bed against a wall with nightstands and lamps, wardrobe, dresser"),
+               ("kitchen", "Kitchen", "Counter run with a sink, fridge, a small table or stool"),
+               ("dining_room", "Dining Room", "Table with chairs and place settings under a pendant, sideboard"),
+               ("office", "Office", "Desk with a chair and a screen, bookshelves, cabinet"),
+               ("bathroom", "Bathroom", "Bathtub, toilet, vanity with a mirror"),
+               ("apartment", "Apartment", "Rooms in a row with doors between them, each furnished by its type"))
 assert tuple(i[0] for i in SCENE_ITEMS) == SCENE_TYPES
 _DENSITY = SCENE_PARAMS["room"]["density"]
 

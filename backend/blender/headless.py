@@ -20,10 +20,12 @@ def new_scene():
     return bpy.context.scene
 
 
-def asset_file(category, seed, params, out_dir: str, *, render: str | None, size: int, samples: int) -> dict:
-    """One asset in a fresh file, optionally rendered through a framing camera; saved as a .blend."""
+def asset_file(category, seed, params, out_dir: str, *, render: str | None, size: int, samples: int,
+               **budget) -> dict:
+    """One asset in a fresh file, optionally rendered through a framing camera; saved as a .blend. ``budget``:
+    ``detail_level`` and ``max_triangles`` (see ``backend.procgen.registry.generate``)."""
     scene = new_scene()
-    obj = add_asset(scene, category, seed, params)
+    obj = add_asset(scene, category, seed, params, **budget)
     out = {"object": obj.name, "params": obj["conjure_params"]}
     if render:
         frame_and_light(scene, [obj], size=size, samples=samples)

@@ -106,81 +106,212 @@ def procedural_material(desc: dict, name: str | None = None):
     return mat
 
 
+class _Tree:
+    """Small helpers for building one node tree; every node is placed left of the BSDF."""
+
+    def __init__(self, mat):
+        self.nt = mat.node_tree
+        self.nt.nodes.clear()
+        self.out = self.node("ShaderNodeOutputMaterial", 400, 0)
+        self.bsdf = self.node("ShaderNodeBsdfPrincipled", 100, 0)
+        self.link(self.bsdf.outputs["BSDF"], self.out.inputs["Surface"])
+        coord = self.node("ShaderNodeTexCoord", -1400, 0)
+        self.uv, self.obj = coord.outputs["UV"], coord.outputs["Object"]
+        self._x = -1200
+
+    def node(self, kind, x=None, y=0, **inputs):
+        n = self.nt.nodes.new(kind)
+        n.location = (x if x is not None else -600, y)
+        for k, v in inputs.items():
+            if isinstance(v, bpy.types.NodeSocket):
+                self.link(v, n.inputs[k])
+            else:
+                _set(n, k, v)
+        return n
+
+    def link(self, a, b):
+        self.nt.links.new(a, b)
+
+    def mapping(self, vec, scale):
+        m = self.node("ShaderNodeMapping", -1200)
+        m.inputs["Scale"].default_value = scale
+        self.link(vec, m.inputs["Vector"])
+        return m.outputs["Vector"]
+
+    def ramp(self, fac, c1, c2, p1=0.0, p2=1.0):
+        r = _ramp(self.nt, c1, c2, -300, 0)
+        r.color_ramp.elements[0].position, r.color_ramp.elements[1].position = p1, p2
+        self.link(fac, r.inputs["Fac"])
+        return r.outputs["Color"]
+
+    def math(self, op, a, b=None):
+        n = self.node("ShaderNodeMath", -400)
+        n.operation = op
+        for i, v in enumerate((a, b)):
+            if v is None:
+                continue
+            if isinstance(v, bpy.types.NodeSocket):
+                self.link(v, n.inputs[i])
+            else:
+                n.inputs[i].default_value = v
+        return n.outputs["Value"]
+
+    def mix(self, fac, a, b, blend="MIX"):
+        n = self.node("ShaderNodeMix", -150)
+        n.data_type = "RGBA"
+        n.blend_type = blend
+        for sock, v in ((n.inputs[0], fac), (n.inputs[6], a), (n.inputs[7], b)):
+            if isinstance(v, bpy.types.NodeSocket):
+                self.link(v, sock)
+            else:
+                sock.default_value = v if not isinstance(v, (list, tuple)) or len(v) == 4 else _rgba(v)
+        return n.outputs[2]
+
+    def bump(self, height, strength, distance=0.002):
+        b = self.node("ShaderNodeBump", -100, -400, Strength=strength, Distance=distance)
+        self.link(height, b.inputs["Height"])
+        self.link(b.outputs["Normal"], self.bsdf.inputs["Normal"])
+        return b
+
+    def edge_wear(self, color, amount, tint=1.35):
+        """Lighten convex edges (Cycles' pointiness): worn paint and varnish on corners."""
+        if amount <= 0:
+            return color
+        geo = self.node("ShaderNodeNewGeometry", -1200, -500)
+        edge = self.ramp(geo.outputs["Pointiness"], (0, 0, 0), (1, 1, 1), 0.52, 0.58)
+        fac = self.math("MULTIPLY", edge, amount)
+        return self.mix(fac, color, (min(1.0, 0.6 * tint), min(1.0, 0.55 * tint), min(1.0, 0.5 * tint), 1.0), "SCREEN")
+
+
 def _fill(mat, kind, p):
-    nt = mat.node_tree
-    nt.nodes.clear()
-    out = nt.nodes.new("ShaderNodeOutputMaterial")
-    out.location = (400, 0)
-    bsdf = nt.nodes.new("ShaderNodeBsdfPrincipled")
-    nt.links.new(bsdf.outputs["BSDF"], out.inputs["Surface"])
+    t = _Tree(mat)
+    bsdf = t.bsdf
     _set(bsdf, "Base Color", _rgba(p["base_color"]))
     _set(bsdf, "Roughness", p.get("roughness", 0.5))
     _set(bsdf, "Metallic", p.get("metallic", 0.0))
-    coord = nt.nodes.new("ShaderNodeTexCoord")
-    coord.location = (-900, 0)
-    obj_co = coord.outputs["Object"]
-
-    def bump(height_socket, strength):
-        b = nt.nodes.new("ShaderNodeBump")
-        b.location = (-200, -300)
-        _set(b, "Strength", strength)
-        _set(b, "Distance", 0.01)
-        nt.links.new(height_socket, b.inputs["Height"])
-        nt.links.new(b.outputs["Normal"], bsdf.inputs["Normal"])
-
-    if kind == "wood":
-        mapping = nt.nodes.new("ShaderNodeMapping")
-        mapping.location = (-700, 0)
-        mapping.inputs["Scale"].default_value = (1.0, 1.0, p["stretch"])
-        nt.links.new(obj_co, mapping.inputs["Vector"])
-        wave = nt.nodes.new("ShaderNodeTexWave")
-        wave.location = (-500, 0)
-        wave.wave_type = "RINGS"
-        _set(wave, "Scale", p["scale"])
-        _set(wave, "Distortion", p["distortion"])
-        nt.links.new(mapping.outputs["Vector"], wave.inputs["Vector"])
-        ramp = _ramp(nt, p["color2"], p["base_color"], -300, 0)
-        nt.links.new(wave.outputs["Fac"], ramp.inputs["Fac"])
-        nt.links.new(ramp.outputs["Color"], bsdf.inputs["Base Color"])
-    elif kind in ("stone", "foliage", "fabric"):
-        noise = nt.nodes.new("ShaderNodeTexNoise")
-        noise.location = (-600, 0)
-        _set(noise, "Scale", p["scale"])
-        _set(noise, "Detail", 6.0)
-        nt.links.new(obj_co, noise.inputs["Vector"])
-        src = noise.outputs["Fac"]
-        if kind == "stone":
-            vor = nt.nodes.new("ShaderNodeTexVoronoi")
-            vor.location = (-600, -250)
-            _set(vor, "Scale", p["scale"] * 0.7)
-            nt.links.new(obj_co, vor.inputs["Vector"])
-            mix = nt.nodes.new("ShaderNodeMath")
-            mix.operation = "MULTIPLY"
-            mix.location = (-400, 0)
-            nt.links.new(noise.outputs["Fac"], mix.inputs[0])
-            nt.links.new(vor.outputs["Distance"], mix.inputs[1])
-            src = mix.outputs["Value"]
-            bump(noise.outputs["Fac"], p["bump"])
-        ramp = _ramp(nt, p["color2"], p["base_color"], -250, 0)
-        nt.links.new(src, ramp.inputs["Fac"])
-        nt.links.new(ramp.outputs["Color"], bsdf.inputs["Base Color"])
-        if kind == "foliage":
-            _set(bsdf, "Subsurface Weight", p["subsurface"])
-        if kind == "fabric":
-            _set(bsdf, "Sheen Weight", p["sheen"])
+    color = None
+    if kind in ("wood", "planks"):
+        # grain: bands across v, stretched along u (UV u runs along each board's longest side)
+        vec = t.mapping(t.uv, (1.0 / p["stretch"], 1.0, 1.0))
+        wave = t.node("ShaderNodeTexWave", -900, 0, Scale=p["scale"], Distortion=p["distortion"], Detail=4.0,
+                      **{"Detail Scale": 1.5})
+        wave.wave_type, wave.bands_direction = "BANDS", "Y"
+        t.link(vec, wave.inputs["Vector"])
+        fibre = t.node("ShaderNodeTexNoise", -900, -250, Scale=p["scale"] * 4, Detail=8.0)
+        t.link(t.mapping(t.uv, (1.0 / (p["stretch"] * 3), 1.0, 1.0)), fibre.inputs["Vector"])
+        g = t.math("MULTIPLY", t.math("ADD", wave.outputs["Fac"], t.math("MULTIPLY", fibre.outputs["Fac"], 0.6)), 0.62)
+        color = t.ramp(g, p["color2"], p["base_color"], 0.15, 0.85)
+        if kind == "planks":
+            brick = t.node("ShaderNodeTexBrick", -900, 300, Scale=1.0, **{"Mortar Size": 0.0035, "Mortar Smooth": 0.2,
+                           "Brick Width": p["plank_length"], "Row Height": p["plank_width"], "Bias": 0.0})
+            brick.offset, brick.offset_frequency = 0.37, 2
+            t.link(t.uv, brick.inputs["Vector"])
+            _set(brick, "Color1", (1, 1, 1, 1))
+            _set(brick, "Color2", (1 - p["plank_variation"],) * 3 + (1,))
+            _set(brick, "Mortar", (0.05, 0.05, 0.05, 1))
+            color = t.mix(1.0, color, brick.outputs["Color"], "MULTIPLY")
+            t.bump(t.math("SUBTRACT", 1.0, brick.outputs["Fac"]), 0.4)
+        else:
+            t.bump(g, 0.08)
+        color = t.edge_wear(color, p.get("wear", 0.0))
+        rough = t.node("ShaderNodeMapRange", -200, -200, **{"From Min": 0.0, "From Max": 1.0,
+                       "To Min": p["roughness"] * 0.8, "To Max": min(1.0, p["roughness"] * 1.25)})
+        t.link(g, rough.inputs["Value"])
+        t.link(rough.outputs["Result"], bsdf.inputs["Roughness"])
+    elif kind == "fabric":
+        # plain weave: warp and weft sine bands, crossed; low-frequency colour mottling
+        bands = []
+        for d in ("X", "Y"):
+            w = t.node("ShaderNodeTexWave", -900, 0, Scale=p["scale"], Distortion=0.3)
+            w.wave_type, w.bands_direction, w.wave_profile = "BANDS", d, "SIN"
+            t.link(t.uv, w.inputs["Vector"])
+            bands.append(w.outputs["Fac"])
+        weave = t.math("MULTIPLY", t.math("ADD", bands[0], bands[1]), 0.5)
+        mottle = t.node("ShaderNodeTexNoise", -900, -300, Scale=6.0, Detail=4.0)
+        t.link(t.obj, mottle.inputs["Vector"])
+        color = t.ramp(t.math("ADD", t.math("MULTIPLY", weave, 0.5), t.math("MULTIPLY", mottle.outputs["Fac"], 0.5)),
+                       p["color2"], p["base_color"], 0.2, 0.8)
+        t.bump(weave, p["bump"], 0.001)
+        _set(bsdf, "Sheen Weight", p["sheen"])
+        _set(bsdf, "Sheen Roughness", 0.4)
     elif kind == "metal":
-        noise = nt.nodes.new("ShaderNodeTexNoise")
-        noise.location = (-600, -300)
-        _set(noise, "Scale", p["scale"])
-        nt.links.new(obj_co, noise.inputs["Vector"])
-        bump(noise.outputs["Fac"], p["bump"])
+        if p.get("painted"):
+            peel = t.node("ShaderNodeTexNoise", -900, 0, Scale=400.0, Detail=2.0)
+            t.link(t.obj, peel.inputs["Vector"])
+            t.bump(peel.outputs["Fac"], 0.03)
+            color = t.edge_wear(_rgba(p["base_color"]), 0.25)
+        else:
+            # brushed streaks: noise squeezed along u; roughness varies with them
+            vec = t.mapping(t.uv, (1.0 + 40.0 * (1 - p["brushed"]), p["scale"], 1.0))
+            streak = t.node("ShaderNodeTexNoise", -900, 0, Scale=1.0, Detail=10.0)
+            t.link(vec, streak.inputs["Vector"])
+            rough = t.node("ShaderNodeMapRange", -200, -200, **{"To Min": p["roughness"] * 0.6,
+                           "To Max": min(1.0, p["roughness"] * 1.5)})
+            t.link(streak.outputs["Fac"], rough.inputs["Value"])
+            t.link(rough.outputs["Result"], bsdf.inputs["Roughness"])
+            t.bump(streak.outputs["Fac"], p["bump"], 0.0005)
+    elif kind == "ceramic":
+        glaze = t.node("ShaderNodeTexNoise", -900, 0, Scale=p["scale"], Detail=5.0)
+        t.link(t.obj, glaze.inputs["Vector"])
+        color = t.ramp(glaze.outputs["Fac"], p["color2"], p["base_color"], 0.3, 0.7)
+        _set(bsdf, "Coat Weight", p["coat"])
+        _set(bsdf, "Coat Roughness", 0.03)
+        ripple = t.node("ShaderNodeTexNoise", -900, -300, Scale=p["scale"] * 8, Detail=2.0)
+        t.link(t.obj, ripple.inputs["Vector"])
+        t.bump(ripple.outputs["Fac"], 0.02)
     elif kind == "glass":
         _set(bsdf, "Transmission Weight", p["transmission"])
         _set(bsdf, "Transmission", p["transmission"])  # Blender < 4.0
         _set(bsdf, "IOR", p["ior"])
-    elif kind == "ceramic":
-        _set(bsdf, "Coat Weight", p["coat"])
+    elif kind == "stone":
+        vor = t.node("ShaderNodeTexVoronoi", -900, 0, Scale=p["scale"])
+        t.link(t.obj, vor.inputs["Vector"])
+        crack = t.node("ShaderNodeTexVoronoi", -900, -300, Scale=p["scale"] * 1.7)
+        crack.feature = "DISTANCE_TO_EDGE"
+        t.link(t.obj, crack.inputs["Vector"])
+        noise = t.node("ShaderNodeTexNoise", -900, 300, Scale=p["scale"] * 6, Detail=8.0)
+        t.link(t.obj, noise.inputs["Vector"])
+        cracks = t.ramp(crack.outputs["Distance"], (0, 0, 0), (1, 1, 1), 0.0, 0.04)
+        g = t.math("MULTIPLY", t.math("ADD", t.math("MULTIPLY", vor.outputs["Distance"], 0.6), noise.outputs["Fac"]), 0.7)
+        color = t.mix(1.0, t.ramp(g, p["color2"], p["base_color"], 0.2, 0.8), cracks, "MULTIPLY")
+        t.bump(t.math("ADD", t.math("MULTIPLY", g, 0.5), cracks), p["bump"], 0.01)
+    elif kind == "plaster":
+        noise = t.node("ShaderNodeTexNoise", -900, 0, Scale=p["scale"], Detail=6.0)
+        t.link(t.obj, noise.inputs["Vector"])
+        color = t.ramp(noise.outputs["Fac"], p["color2"], p["base_color"], 0.35, 0.65)
+        fine = t.node("ShaderNodeTexNoise", -900, -300, Scale=60.0, Detail=8.0)
+        t.link(t.obj, fine.inputs["Vector"])
+        t.bump(fine.outputs["Fac"], p["bump"], 0.002)
+    elif kind == "tile":
+        brick = t.node("ShaderNodeTexBrick", -900, 0, Scale=1.0, **{"Mortar Size": 0.004, "Brick Width": p["tile"],
+                       "Row Height": p["tile"], "Bias": 0.0})
+        brick.offset = 0.0
+        t.link(t.uv, brick.inputs["Vector"])
+        _set(brick, "Color1", _rgba(p["base_color"]))
+        _set(brick, "Color2", _rgba([c * 0.92 for c in p["base_color"]]))
+        _set(brick, "Mortar", _rgba(p["color2"]))
+        color = brick.outputs["Color"]
+        t.bump(t.math("SUBTRACT", 1.0, brick.outputs["Fac"]), 0.5)
+    elif kind == "foliage":
+        noise = t.node("ShaderNodeTexNoise", -900, 0, Scale=p["scale"], Detail=4.0)
+        t.link(t.obj, noise.inputs["Vector"])
+        veins = t.node("ShaderNodeTexVoronoi", -900, -300, Scale=p["scale"] * 6)
+        veins.feature = "DISTANCE_TO_EDGE"
+        t.link(t.obj, veins.inputs["Vector"])
+        vein = t.ramp(veins.outputs["Distance"], (1, 1, 1), (0, 0, 0), 0.0, 0.05)
+        color = t.mix(t.math("MULTIPLY", vein, p.get("veins", 0.5) * 0.5),
+                      t.ramp(noise.outputs["Fac"], p["color2"], p["base_color"], 0.3, 0.7),
+                      _rgba([min(1.0, c * 1.6 + 0.05) for c in p["base_color"]]))
+        t.bump(vein, 0.15 * p.get("veins", 0.5), 0.001)
+        _set(bsdf, "Subsurface Weight", p["subsurface"])
+    elif kind == "paint":
+        peel = t.node("ShaderNodeTexNoise", -900, 0, Scale=300.0, Detail=2.0)
+        t.link(t.obj, peel.inputs["Vector"])
+        t.bump(peel.outputs["Fac"], 0.02)
+        color = t.edge_wear(_rgba(p["base_color"]), p.get("wear", 0.0))
     elif kind == "emission":
         _set(bsdf, "Emission Color", _rgba(p["base_color"]))
         _set(bsdf, "Emission", _rgba(p["base_color"]))  # Blender < 4.0
         _set(bsdf, "Emission Strength", p["strength"])
+    if color is not None:
+        t.link(color, bsdf.inputs["Base Color"])

@@ -15,7 +15,7 @@ from mathutils import Vector
 from ..procgen.factories import registry
 from ..procgen.geometry import box, merge
 from ..procgen.registry import generate
-from ..procgen.terrain import terrain_mesh
+from ..procgen.terrain import horizon_mesh, terrain_mesh
 from .idprops import id_int, read_int
 from .materials import description_key, procedural_material
 from .mesh import build_mesh
@@ -63,8 +63,9 @@ def set_asset_props(obj, category, seed, params, semantic):
             ui.update(min=p.lo, max=p.hi, soft_min=p.lo, soft_max=p.hi, description=p.doc)
 
 
-def _asset_object(created: Build, collection, name, category, seed, params, materials=None):
-    asset, full = generate(registry(), category, seed, params)
+def _asset_object(created: Build, collection, name, category, seed, params, materials=None, detail_level=1.0,
+                  max_triangles=None):
+    asset, full = generate(registry(), category, seed, params, detail_level=detail_level, max_triangles=max_triangles)
     me = mesh_to_blender(name, asset.mesh, created, materials if materials is not None else asset.materials)
     obj = created.add(bpy.data.objects.new(name, me))
     collection.objects.link(obj)
@@ -72,13 +73,17 @@ def _asset_object(created: Build, collection, name, category, seed, params, mate
     return obj
 
 
-def add_asset(scene, category, seed, params=None, location=(0.0, 0.0, 0.0)):
-    """Add one asset object to the 'Conjure' collection of ``scene``. Raises SpecError on bad input."""
-    generate(registry(), category, seed, params)  # 1. validate before touching the file
+def add_asset(scene, category, seed, params=None, location=(0.0, 0.0, 0.0), *, detail_level=1.0, max_triangles=None):
+    """Add one asset object to the 'Conjure' collection of ``scene``. Raises SpecError on bad input.
+    ``detail_level`` multiplies the tessellation; ``max_triangles`` caps it (per-asset triangle budget)."""
+    generate(registry(), category, seed, params, detail_level=detail_level, max_triangles=max_triangles)  # 1. validate
     created = Build()
     try:
         coll = ensure_collection(scene, ASSET_COLLECTION, created)
-        obj = _asset_object(created, coll, category, category, seed, params)
+        obj = _asset_object(created, coll, category, category, seed, params, None, detail_level, max_triangles)
+        obj["conjure_detail"] = float(detail_level)
+        if max_triangles is not None:
+            obj["conjure_max_triangles"] = int(max_triangles)
         obj.location = location
         for vl in scene.view_layers:
             vl.update()
@@ -92,7 +97,8 @@ def rebuild_asset(obj, params=None, seed=None):
     """Regenerate ``obj``'s mesh in place from new params/seed (validated first); transform is kept."""
     category = obj["conjure_category"]
     seed = read_int(obj, "conjure_seed") if seed is None else seed
-    asset, full = generate(registry(), category, seed, params)
+    asset, full = generate(registry(), category, seed, params, detail_level=obj.get("conjure_detail", 1.0),
+                           max_triangles=obj.get("conjure_max_triangles"))
     created = Build()
     try:
         me = mesh_to_blender(obj.data.name, asset.mesh, created, asset.materials)
@@ -108,6 +114,37 @@ def rebuild_asset(obj, params=None, seed=None):
         for vl in sc.view_layers:
             vl.update()
     return obj
+
+
+def _scatter_nodes(name, variants):
+    """Geometry nodes: instance ``variants``' children on the points, picked by the point's variant index,
+    turned by its rotation and scaled by its scale."""
+    ng = bpy.data.node_groups.new(name, "GeometryNodeTree")
+    ng.interface.new_socket("Geometry", in_out="INPUT", socket_type="NodeSocketGeometry")
+    ng.interface.new_socket("Geometry", in_out="OUTPUT", socket_type="NodeSocketGeometry")
+    n, link = ng.nodes, ng.links.new
+    gin, gout = n.new("NodeGroupInput"), n.new("NodeGroupOutput")
+    info = n.new("GeometryNodeCollectionInfo")
+    info.inputs["Collection"].default_value = variants
+    info.inputs["Separate Children"].default_value = True
+    info.inputs["Reset Children"].default_value = True
+    inst = n.new("GeometryNodeInstanceOnPoints")
+    link(gin.outputs[0], inst.inputs["Points"])
+    link(info.outputs[0], inst.inputs["Instance"])
+    inst.inputs["Pick Instance"].default_value = True
+    attrs = {}
+    for key, dtype in (("conjure_variant", "INT"), ("conjure_scale", "FLOAT"), ("conjure_rotation", "FLOAT_VECTOR")):
+        a = n.new("GeometryNodeInputNamedAttribute")
+        a.data_type = dtype
+        a.inputs["Name"].default_value = key
+        attrs[key] = a.outputs["Attribute"]
+    link(attrs["conjure_variant"], inst.inputs["Instance Index"])
+    link(attrs["conjure_scale"], inst.inputs["Scale"])
+    e2r = n.new("FunctionNodeEulerToRotation")
+    link(attrs["conjure_rotation"], e2r.inputs[0])
+    link(e2r.outputs[0], inst.inputs["Rotation"])
+    link(inst.outputs["Instances"], gout.inputs[0])
+    return ng
 
 
 def _look(obj, direction):
@@ -148,6 +185,7 @@ class SceneBuild:
     def _plan_steps(self):
         g = self.graph
         steps = [("structure", s) for s in g["structure"]] + [("object", o) for o in g["objects"]]
+        steps += [("scatter", sc) for sc in g.get("scatter", [])]
         steps += [("light", li) for li in g["lights"]] + [("camera", c) for c in g["cameras"]]
         if g.get("world"):
             steps.append(("world", g["world"]))
@@ -185,20 +223,58 @@ class SceneBuild:
             m = merge([box(lo, hi) for lo, hi in geo["boxes"]])
         elif geo["type"] == "terrain":
             m = terrain_mesh(geo)
+        elif geo["type"] == "horizon":
+            m = horizon_mesh(geo)
+        elif geo["type"] == "asset":  # a door or window set into its opening
+            m = generate(registry(), geo["category"], geo["seed"], geo["params"],
+                         detail_level=self.graph["params"].get("detail", 1.0))[0].mesh
         else:
             raise ValueError(f"unknown structure geometry {geo['type']!r}")
         obj = self.tx.add(bpy.data.objects.new(s["id"], mesh_to_blender(s["id"], m, self.tx, s["materials"])))
         coll.objects.link(obj)
+        if geo["type"] == "asset":
+            obj.location = geo["location"]
+            obj.rotation_euler = (0.0, 0.0, geo["rotation_z"])
         obj["conjure_category"] = s["category"]
         obj["conjure_semantic"] = json.dumps(s["semantic"])
         obj["conjure_id"] = s["id"]
 
     def _add_object(self, coll, o):
-        obj = _asset_object(self.tx, coll, o["id"], o["category"], o["seed"], o["params"], o["materials"])
+        obj = _asset_object(self.tx, coll, o["id"], o["category"], o["seed"], o["params"], o["materials"],
+                            self.graph["params"].get("detail", 1.0))
         obj.location = o["location"]
         obj.rotation_euler = (0.0, 0.0, o["rotation_z"])
         obj["conjure_id"] = o["id"]
         obj["conjure_support"] = json.dumps(o["support"])
+
+    def _add_scatter(self, coll, sc):
+        """Thousands of instances of a few variant meshes: the variants live in their own collection (linked
+        nowhere, used by the node tree), one point cloud carries position, yaw, scale and variant per instance,
+        and a geometry-nodes modifier instances the variants on its points. Every datablock is recorded."""
+        tx = self.tx
+        variants = tx.add(bpy.data.collections.new(f"{sc['id']} variants"))
+        for k, vseed in enumerate(sc["variants"]):
+            asset, _full = generate(registry(), sc["category"], vseed, detail_level=min(1.0, self.graph["params"].get("detail", 1.0)))
+            obj = tx.add(bpy.data.objects.new(f"{sc['id']}_variant_{k}",
+                                              mesh_to_blender(f"{sc['id']}_variant_{k}", asset.mesh, tx, asset.materials)))
+            variants.objects.link(obj)
+        pts = np.asarray(sc["points"], np.float64).reshape(-1, 6)
+        me = tx.add(bpy.data.meshes.new(f"{sc['id']}_points"))
+        me.vertices.add(len(pts))
+        me.vertices.foreach_set("co", pts[:, :3].astype(np.float32).ravel())
+        rot = np.zeros((len(pts), 3), np.float32)
+        rot[:, 2] = pts[:, 3]
+        for name, kind, field, data in (("conjure_variant", "INT", "value", pts[:, 5].astype(np.int32)),
+                                        ("conjure_scale", "FLOAT", "value", pts[:, 4].astype(np.float32)),
+                                        ("conjure_rotation", "FLOAT_VECTOR", "vector", rot.ravel())):
+            me.attributes.new(name, kind, "POINT").data.foreach_set(field, data)
+        me.update()
+        ng = tx.add(_scatter_nodes(f"{sc['id']} scatter", variants))
+        obj = tx.add(bpy.data.objects.new(sc["id"], me))
+        coll.objects.link(obj)
+        obj.modifiers.new("scatter", "NODES").node_group = ng
+        obj["conjure_category"] = sc["category"]
+        obj["conjure_instances"] = len(pts)
 
     def _add_light(self, coll, li):
         data = self.tx.add(bpy.data.lights.new(li["name"], li["type"]))
@@ -209,6 +285,8 @@ class SceneBuild:
         if li["type"] == "AREA":
             data.shape = "RECTANGLE"
             data.size, data.size_y = li["size"]
+        if li["type"] == "POINT":
+            data.shadow_soft_size = li.get("radius", 0.05)
         obj = self.tx.add(bpy.data.objects.new(li["name"], data))
         coll.objects.link(obj)
         if "location" in li:
@@ -231,17 +309,33 @@ class SceneBuild:
         world = self.tx.add(bpy.data.worlds.new(f"Conjure {self.graph['type']} sky"))
         if world.node_tree is None:
             world.use_nodes = True
-        bg = world.node_tree.nodes.get("Background") or world.node_tree.nodes.new("ShaderNodeBackground")
+        nodes, links = world.node_tree.nodes, world.node_tree.links
+        bg = nodes.get("Background") or nodes.new("ShaderNodeBackground")
         bg.inputs["Color"].default_value = (*w["color"], 1.0)
         bg.inputs["Strength"].default_value = w["strength"]
-        out = world.node_tree.nodes.get("World Output") or world.node_tree.nodes.new("ShaderNodeOutputWorld")
+        if w.get("sky"):  # Blender's physical sky, its sun where the scene's SUN light comes from
+            sky = nodes.new("ShaderNodeTexSky")
+            for t in ("NISHITA", "SINGLE_SCATTERING", "MULTIPLE_SCATTERING"):
+                try:
+                    sky.sky_type = t
+                    break
+                except TypeError:
+                    continue
+            sky.sun_elevation, sky.sun_rotation = w["sky"]["sun_elevation"], w["sky"]["sun_rotation"]
+            if hasattr(sky, "sun_disc"):
+                sky.sun_disc = False  # the SUN light casts the sharp shadows; the disc would double the sun
+            links.new(sky.outputs["Color"], bg.inputs["Color"])
+            bg.inputs["Strength"].default_value = w["sky"]["strength"]
+        out = nodes.get("World Output") or nodes.new("ShaderNodeOutputWorld")
         if not out.inputs["Surface"].is_linked:
-            world.node_tree.links.new(bg.outputs["Background"], out.inputs["Surface"])
+            links.new(bg.outputs["Background"], out.inputs["Surface"])
         self.world_name = world.name
 
     def finish(self, scene) -> dict:
-        """Link the built collection into ``scene``; its first camera and its sky become the scene's."""
+        """Link the built collection into ``scene``; its first camera and its sky become the scene's, and the
+        graph's render settings (Cycles, square image, exposure) the scene's, so F12 shows the framed shot."""
         coll = self.tx.get("collections", self.collection_name)
+        apply_render_settings(scene, self.graph)
         scene.collection.children.link(coll)
         coll.use_fake_user = False
         if self.camera_name:
@@ -256,6 +350,17 @@ class SceneBuild:
 
     def rollback(self) -> None:
         self.tx.rollback()
+
+
+def apply_render_settings(scene, graph) -> None:
+    """The settings Conjure's own renders use (``render.render_settings``) plus the graph's exposure."""
+    from .render import render_settings
+    r = {"engine": "CYCLES", "size": 512, "samples": 64, "denoise": True, "exposure": 0.0, **graph.get("render", {})}
+    render_settings(scene, engine=r["engine"], size=r["size"], samples=r["samples"], denoise=r["denoise"])
+    scene.view_settings.exposure = r["exposure"]
+    if r["engine"] == "CYCLES":
+        scene.cycles.max_bounces = 6
+        scene.cycles.sample_clamp_indirect = 10.0
 
 
 def build_scene(scene, graph, collection_name=None):

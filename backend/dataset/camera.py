@@ -57,18 +57,42 @@ def _boxes(graph):
     return [(np.asarray(o["bounds"]["lo"]), np.asarray(o["bounds"]["hi"])) for o in graph["objects"]]
 
 
+def _rooms(graph) -> list:
+    """The (lo, hi) boxes of the scene's rooms (indoor scene types and apartments), [] outdoors and on tabletops."""
+    if graph.get("rooms"):
+        return [(np.asarray(r["lo"], float), np.asarray(r["hi"], float)) for r in graph["rooms"]]
+    if graph["type"] == "room" and "width" in graph["params"]:  # scene graphs of version 1
+        p = graph["params"]
+        return [(np.zeros(3), np.array([p["width"], p["depth"], p["height"]]))]
+    return []
+
+
 def _inside_room(graph):
-    if graph["type"] != "room":
+    """The room the main camera stands in (None outdoors and on tabletops)."""
+    rooms = _rooms(graph)
+    if not rooms:
         return None
-    p = graph["params"]
-    return np.zeros(3), np.array([p["width"], p["depth"], p["height"]])
+    cam = np.asarray(graph["cameras"][0]["location"], float)
+    return next(((lo, hi) for lo, hi in rooms if np.all((lo <= cam) & (cam <= hi))), rooms[0])
+
+
+def _in_room(loc, lo, hi) -> bool:
+    return bool(np.all((lo + CLEARANCE <= loc) & (loc <= hi - CLEARANCE)))
+
+
+def clamp_into_room(graph, loc):
+    """``loc`` moved inside its room with CLEARANCE to spare (planners may put cameras close to the ceiling)."""
+    room = _inside_room(graph)
+    if room is None:
+        return np.asarray(loc, float)
+    return np.clip(np.asarray(loc, float), room[0] + CLEARANCE + 1e-6, room[1] - CLEARANCE - 1e-6)
 
 
 def valid_location(graph, loc) -> bool:
-    """Not within CLEARANCE of any object's box, and inside the room (rooms) with CLEARANCE to spare."""
+    """Not within CLEARANCE of any object's box, and inside a room (indoor scenes) with CLEARANCE to spare."""
     loc = np.asarray(loc, float)
-    room = _inside_room(graph)
-    if room is not None and not np.all((room[0] + CLEARANCE <= loc) & (loc <= room[1] - CLEARANCE)):
+    rooms = _rooms(graph)
+    if rooms and not any(_in_room(loc, lo, hi) for lo, hi in rooms):
         return False
     return not any(np.all((lo - CLEARANCE <= loc) & (loc <= hi + CLEARANCE)) for lo, hi in _boxes(graph))
 
@@ -76,7 +100,8 @@ def valid_location(graph, loc) -> bool:
 def scene_centre(graph):
     room = _inside_room(graph)
     if room is not None:
-        return np.array([room[1][0] / 2, room[1][1] / 2, 0.8])
+        lo, hi = room
+        return np.array([(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, 0.8])
     if graph["objects"]:
         lo = np.min([b[0] for b in _boxes(graph)], axis=0)
         hi = np.max([b[1] for b in _boxes(graph)], axis=0)
@@ -103,15 +128,28 @@ def _orbit(graph, n, arc, shrink):
     return [(np.array([c[0] + rx * math.cos(a), c[1] + ry * math.sin(a), start[2]]), c) for a in angles]
 
 
+def _towards_valid(graph, p, c):
+    """``p``, or the first point from ``p`` towards ``c`` (in tenths) that is a valid camera location."""
+    for k in range(10):
+        q = p + (k / 10) * (c - p)
+        if valid_location(graph, q):
+            return q
+    return p
+
+
 def _walk(graph, n, shrink):
     cams = graph["cameras"]
-    a = np.asarray(cams[0]["location"], float)
     c = scene_centre(graph)
-    b = np.asarray(cams[1]["location"], float) if graph["type"] == "room" and len(cams) > 1 else a + 0.4 * (c - a)
+    eye = np.array([c[0], c[1], min(float(cams[0]["location"][2]), 1.6)]) if _rooms(graph) else c
+    a = clamp_into_room(graph, cams[0]["location"])
+    b = clamp_into_room(graph, cams[1]["location"]) if _rooms(graph) and len(cams) > 1 else a + 0.4 * (c - a)
+    if _rooms(graph):  # walk at eye height (planners may aim from near the ceiling, past pendant lights)
+        a[2] = b[2] = min(a[2], 1.6)
+    a, b = _towards_valid(graph, a, eye), _towards_valid(graph, b, eye)
     b = a + shrink * (b - a)
     t = np.arange(n) / max(n - 2, 1)
     s = t * t * (3 - 2 * np.clip(t, 0, 1))  # smoothstep: starts and stops gently
-    return [(a + si * (b - a), c) for si in s]
+    return [(clamp_into_room(graph, a + si * (b - a)), c) for si in s]
 
 
 def _random(graph, n, seed):
@@ -125,8 +163,9 @@ def _random(graph, n, seed):
         best = None
         for _ in range(64):
             if _inside_room(graph) is not None:
-                hi = _inside_room(graph)[1]
-                loc = np.array([rng.uniform(0, hi[0]), rng.uniform(0, hi[1]), rng.uniform(1.0, min(1.9, hi[2]))])
+                lo, hi = _inside_room(graph)
+                loc = np.array([rng.uniform(lo[0], hi[0]), rng.uniform(lo[1], hi[1]),
+                                rng.uniform(1.0, min(1.9, hi[2]))])
             else:
                 az, el = rng.uniform(-math.pi, math.pi), rng.uniform(0.25, 0.9)
                 r = r0 * rng.uniform(0.7, 1.1)

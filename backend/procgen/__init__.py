@@ -17,10 +17,11 @@ def categories() -> tuple:
     return registry().names()
 
 
-def generate_asset(category, seed, params=None):
-    """(Asset, full params) for one category + seed + optional parameter overrides (SpecError on bad input)."""
+def generate_asset(category, seed, params=None, *, detail_level=1.0, max_triangles=None):
+    """(Asset, full params) for one category + seed + optional parameter overrides (SpecError on bad input).
+    ``detail_level`` multiplies the tessellation; ``max_triangles`` is a per-asset triangle budget."""
     from .registry import generate
-    return generate(registry(), category, seed, params)
+    return generate(registry(), category, seed, params, detail_level=detail_level, max_triangles=max_triangles)
 
 
 __all__ = ("SCENE_TYPES", "categories", "generate_asset", "plan_scene")

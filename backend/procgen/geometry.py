@@ -14,10 +14,35 @@ Every primitive here is a closed 2-manifold shell with outward (counter-clockwis
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import threading
 import zlib
 
 import numpy as np
+
+_LOCAL = threading.local()
+
+
+def detail_level() -> float:
+    """Tessellation multiplier for the primitives built on this thread (1 = default; see ``detail``)."""
+    return getattr(_LOCAL, "detail", 1.0)
+
+
+@contextlib.contextmanager
+def detail(level: float):
+    """Build primitives with ``level`` times the default segments (bevel steps, lathe segments, sphere
+    subdivisions): the knob behind a per-asset triangle budget. Deterministic: same level, same bytes."""
+    old = detail_level()
+    _LOCAL.detail = float(level)
+    try:
+        yield
+    finally:
+        _LOCAL.detail = old
+
+
+def _seg(n: int, lo: int = 3) -> int:
+    return max(lo, int(round(n * detail_level())))
 
 
 class Mesh:
@@ -80,14 +105,24 @@ def face_starts(m: Mesh):
 
 
 def fan_triangles(m: Mesh):
-    """Int[ndarray, "T 3"] triangles fanned from each face's first corner."""
+    """Int[ndarray, "T 3"] triangles fanned from each face's first corner, in face order (face f gives
+    sizes[f] - 2 consecutive triangles; ``fan_owner`` names the face of each)."""
     starts = face_starts(m)
-    tris = []
+    tris, owner = [], []
     for k in range(1, int(m.sizes.max()) - 1 if len(m.sizes) else 0):
         sel = m.sizes > k + 1
         s = starts[sel]
         tris.append(np.stack([m.corners[s], m.corners[s + k], m.corners[s + k + 1]], axis=1))
-    return np.concatenate(tris) if tris else np.zeros((0, 3), np.int64)
+        owner.append(np.flatnonzero(sel))
+    if not tris:
+        return np.zeros((0, 3), np.int64)
+    order = np.argsort(np.concatenate(owner), kind="stable")
+    return np.concatenate(tris)[order]
+
+
+def fan_owner(m: Mesh):
+    """Int[ndarray, "T"]: the face each of ``fan_triangles(m)`` comes from."""
+    return np.repeat(np.arange(len(m.sizes)), np.maximum(m.sizes - 2, 0))
 
 
 def signed_volume(m: Mesh) -> float:
@@ -190,7 +225,7 @@ def lathe(profile, segments: int = 24, mat: int = 0, loop: bool = False, smooth:
     An open profile must start and end on the axis (r == 0) so the result is closed; a ``loop`` profile is a
     closed polygon with r > 0 everywhere (a ring such as a lamp shade or a tyre)."""
     p = np.asarray(profile, np.float64)
-    n = segments
+    n = _seg(segments, 6)
     on_axis = p[:, 0] <= 1e-12
     if not loop and not (on_axis[0] and on_axis[-1]):
         raise ValueError("open lathe profile must start and end on the axis")
@@ -284,6 +319,8 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
     """Icosphere scaled to ``radii`` and displaced radially by seeded smooth noise (a sum of random plane waves).
     ``flat_bottom`` (fraction of the z radius, e.g. -0.4) clamps the underside flat, like a rock resting on ground.
     Origin stays at the blob's centre; callers move it."""
+    lvl = detail_level()
+    subdiv = max(0, min(5, subdiv + (1 if lvl >= 3 else 0) + (1 if lvl >= 12 else 0) - (1 if lvl < 0.5 else 0)))
     unit, faces = unit_icosphere(subdiv)
     disp = np.zeros(len(unit))
     for k in range(octaves):
@@ -293,7 +330,8 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
         disp += (rough / (1.6 ** k)) * np.sin(freq * (unit @ d) + rng.uniform(0, 2 * np.pi))
     v = unit * np.clip(1.0 + disp, 0.35, None)[:, None] * np.asarray(radii, np.float64)
     if flat_bottom is not None:
-        v[:, 2] = np.maximum(v[:, 2], flat_bottom * radii[2])
+        fb = flat_bottom * radii[2]  # squash (not clamp: clamping folds triangles onto one plane) below fb
+        v[:, 2] = np.where(v[:, 2] < fb, fb + (v[:, 2] - fb) * 0.04, v[:, 2])
     # spherical UVs with the seam fixed per face
     u = 0.5 + np.arctan2(unit[:, 1], unit[:, 0]) / (2 * np.pi)
     w = 0.5 + np.arcsin(np.clip(unit[:, 2], -1, 1)) / np.pi
@@ -307,6 +345,7 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
 def tube(path, radii, segments: int = 8, mat: int = 0) -> Mesh:
     """Closed tube swept along a polyline ``path`` (P x 3) with per-point ``radii``, capped by fans at both ends."""
     path = np.asarray(path, np.float64)
+    segments = _seg(segments, 3)
     radii = np.broadcast_to(np.asarray(radii, np.float64), (len(path),))
     tang = np.gradient(path, axis=0)
     tang /= np.linalg.norm(tang, axis=1, keepdims=True)
@@ -377,3 +416,92 @@ def stable_key(*parts) -> int:
 def rng_for(seed: int, *parts) -> np.random.Generator:
     """An independent generator for one sub-part of one seeded asset."""
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence([int(seed), stable_key(*parts)])))
+
+
+# --------------------------------------------------------------------- bevelled and soft boxes
+def _bevel_coords(half: float, r: float, k: int):
+    """Coordinates along one axis of a box of half-extent ``half`` bevelled by ``r`` in ``k`` steps:
+    [-half .. -(half - r)] then [(half - r) .. half], denser where the bevel turns."""
+    if r <= 1e-9 or k < 1:
+        return np.array([-half, half])
+    r = min(r, half * 0.999)
+    u = np.linspace(1.0, 0.0, k + 1)
+    side = -(half - r) - r * u
+    return np.concatenate([side, -side[::-1]])
+
+
+def rbox(lo, hi, r: float = 0.004, k: int = 2, mat: int = 0, bulge: float = 0.0, smooth: bool = True) -> Mesh:
+    """Closed box from ``lo`` to ``hi`` with every edge and corner rounded by radius ``r`` in ``k`` segments.
+    UV u runs along the longer edge of each side (wood grain follows the board).
+
+    ``bulge`` (m) pushes the top and the sides outwards in the middle, like a stuffed cushion; the base stays flat
+    so the box still rests on z = lo.z. UVs are metric planar projections per side. ``r = 0`` gives ``box``."""
+    lo, hi = np.asarray(lo, np.float64), np.asarray(hi, np.float64)
+    if r <= 1e-9 and bulge == 0.0:
+        return box(lo, hi, mat)
+    half = (hi - lo) / 2
+    centre = (hi + lo) / 2
+    r = float(min(r, half.min() * 0.8))
+    k = _seg(k, 1)
+    coords = [_bevel_coords(h, r, k) for h in half]
+    grid, faces, side_axis = _rbox_topology(k)
+    q = np.stack([coords[ax][grid[:, ax]] for ax in range(3)], axis=1)
+    inner = half - r
+    core = np.clip(q, -inner, inner)
+    d = q - core
+    n = np.linalg.norm(d, axis=1, keepdims=True)
+    p = core + np.where(n > 1e-12, d / np.maximum(n, 1e-12) * r, d)
+    if bulge:
+        t = np.clip(np.abs(p) / np.maximum(half, 1e-9), 0, 1)
+        w = (1 - t[:, 0] ** 2) * (1 - t[:, 1] ** 2)
+        zt = (p[:, 2] + half[2]) / (2 * half[2])  # 0 at the base, 1 at the top
+        p[:, 2] += bulge * w * zt
+        side = (1 - t[:, 2] ** 2) * np.clip(zt * 2, 0, 1)
+        p[:, 0] += bulge * 0.5 * side * (1 - t[:, 1] ** 2) * np.sign(p[:, 0]) * t[:, 0]
+        p[:, 1] += bulge * 0.5 * side * (1 - t[:, 0] ** 2) * np.sign(p[:, 1]) * t[:, 1]
+    verts = p + centre
+    # UV axes per side: the two in-plane axes, the longer one first (u along the board)
+    others = np.array([[1, 2], [0, 2], [0, 1]])[side_axis]
+    swap = half[others[:, 1]] > half[others[:, 0]]
+    uv_ax = np.where(swap[:, None], others[:, ::-1], others)
+    cv = verts[faces]  # (F, 4, 3)
+    corner_uv = np.stack([np.take_along_axis(cv, uv_ax[:, None, 0:1].repeat(4, 1), 2)[..., 0],
+                          np.take_along_axis(cv, uv_ax[:, None, 1:2].repeat(4, 1), 2)[..., 0]], axis=-1).reshape(-1, 2)
+    return _orient(Mesh(verts, faces.ravel(), np.full(len(faces), 4), corner_uv, mat, smooth))
+
+
+_RBOX_TOPO: dict = {}
+
+
+def _rbox_topology(k: int):
+    """(grid Int["V 3"] coordinate indices per welded vertex, faces Int["F 4"], side axis Int["F"]) of a box whose
+    sides are (2k+2) x (2k+2) grids, built once per ``k``; callers must not mutate."""
+    if k in _RBOX_TOPO:
+        return _RBOX_TOPO[k]
+    m = 2 * (k + 1)
+    verts, quads, axis = [], [], []
+    for a in range(3):
+        b, c = [x for x in range(3) if x != a]
+        for s in (0, m - 1):
+            B, C = np.meshgrid(np.arange(m), np.arange(m), indexing="ij")
+            q = np.zeros(B.shape + (3,), np.int64)
+            q[..., a], q[..., b], q[..., c] = s, B, C
+            base = sum(len(v) for v in verts)
+            ii, jj = np.meshgrid(np.arange(m - 1), np.arange(m - 1), indexing="ij")
+            i0 = (ii * m + jj).ravel()
+            f = np.stack([i0, i0 + m, i0 + m + 1, i0 + 1], axis=1)  # (b+1) then (c+1): normal +a if (a, b, c) is right-handed
+            if (s > 0) != ((b - a) % 3 == 1):
+                f = f[:, ::-1]
+            verts.append(q.reshape(-1, 3))
+            quads.append(f + base)
+            axis += [a] * len(f)
+    q = np.concatenate(verts)
+    uniq, inv = np.unique(q, axis=0, return_inverse=True)  # weld the shared edges of the six sides
+    out = (uniq, inv.ravel()[np.concatenate(quads)], np.asarray(axis))
+    _RBOX_TOPO[k] = out
+    return out
+
+
+def rbox_c(cx, cy, z0, sx, sy, sz, r: float = 0.004, k: int = 2, mat: int = 0, bulge: float = 0.0) -> Mesh:
+    """``rbox`` centred on (cx, cy) in XY, resting on z0."""
+    return rbox((cx - sx / 2, cy - sy / 2, z0), (cx + sx / 2, cy + sy / 2, z0 + sz), r, k, mat, bulge)

@@ -12,11 +12,12 @@ constraints hold by construction for every seed:
 
 Graph layout::
 
-    {"version": 1, "type": "room", "seed": 3, "params": {...},
+    {"version": 2, "type": "room", "seed": 3, "params": {...},
      "objects": [{"id", "category", "seed", "params", "location", "rotation_z", "materials", "semantic",
                   "support": {"object": id, "surface": k} | "floor" | "ground", "bounds": {"lo", "hi"}}],
      "structure": [{"id", "category", "semantic", "geometry": {"type": "boxes" | "terrain", ...}, "materials"}],
-     "lights": [...], "cameras": [...], "world": {...}}
+     "lights": [...], "cameras": [{"name", "location", "target", "lens", "sensor", "sees"}], "world": {...},
+     "render": {"engine", "size", "samples", "denoise", "exposure"}}
 """
 from __future__ import annotations
 
@@ -24,12 +25,16 @@ import math
 
 import numpy as np
 
+from ..jobs import SpecError
 from .factories import registry
 from .geometry import rng_for
 from .materials import material
 from .registry import generate, resolve_params
 
-GRAPH_VERSION = 1
+GRAPH_VERSION = 2
+"""2 (issue #14): ``render`` {engine, size, samples, denoise, exposure} is what the builder sets on the scene;
+cameras carry ``sees`` (objects visible, see ``visible_ids``) and the first one is the one that sees the most;
+``world`` may hold a ``sky`` {sun_elevation, sun_rotation, ...} for Blender's sky texture."""
 CONTACT_GAP = 0.0005
 """Objects rest this far (m) above their support so touching faces never count as interpenetration."""
 MAX_OBJECTS = 400
@@ -50,15 +55,31 @@ def world_aabb(lo, hi, loc, yaw):
     return ([min(xs), min(ys), loc[2] + lo[2]], [max(xs), max(ys), loc[2] + hi[2]])
 
 
+def in_surface(lo, hi, p, yaw, sup_loc, sup_yaw, surf, tol=1e-6) -> bool:
+    """Does the footprint of an object (object-space box lo..hi, placed at ``p`` turned by ``yaw``) lie inside the
+    support surface's rectangle, measured in the support's own frame (right for supports turned any angle)?"""
+    c, s = math.cos(yaw), math.sin(yaw)
+    cs, ss = math.cos(-sup_yaw), math.sin(-sup_yaw)
+    for x in (lo[0], hi[0]):
+        for y in (lo[1], hi[1]):
+            wx, wy = p[0] + c * x - s * y - sup_loc[0], p[1] + s * x + c * y - sup_loc[1]
+            lx, ly = cs * wx - ss * wy, ss * wx + cs * wy
+            if not (surf["lo"][0] - tol <= lx <= surf["hi"][0] + tol and surf["lo"][1] - tol <= ly <= surf["hi"][1] + tol):
+                return False
+    return True
+
+
 class Scene:
     """Accumulates objects and keep-out zones while planning one scene."""
 
     def __init__(self, scene_type, seed, params):
         self.graph = {"version": GRAPH_VERSION, "type": scene_type, "seed": seed, "params": params,
-                      "objects": [], "structure": [], "lights": [], "cameras": [], "world": {}}
+                      "objects": [], "structure": [], "lights": [], "cameras": [], "world": {},
+                      "render": {"engine": "CYCLES", "size": 512, "samples": 64, "denoise": True, "exposure": 0.0}}
         self.blockers = []  # AABBs large objects must avoid
         self.inside = None  # (lo, hi) every large object must stay inside
         self.counts: dict = {}
+        self.on_surface: dict = {}  # support id -> AABBs of the objects already standing on it
         self.seed = seed
         self.next_seed = rng_for(seed, "scene", "object-seeds")
 
@@ -67,7 +88,7 @@ class Scene:
         s = int(self.next_seed.integers(0, 2**31 - 1))
         spec = registry().get(category)
         full = resolve_params(spec, s, params or {})
-        asset, full = generate(registry(), category, s, full)
+        asset, full = generate(registry(), category, s, full, detail_level=self.graph["params"].get("detail", 1.0))
         return asset, full, s, spec
 
     def add(self, category, asset, full, s, spec, loc, yaw, support, aabb):
@@ -77,6 +98,7 @@ class Scene:
                "location": [round(float(v), 6) for v in loc], "rotation_z": round(float(yaw), 6),
                "materials": list(asset.materials), "semantic": list(spec.semantic), "support": support,
                "bounds": {"lo": [float(v) for v in aabb[0]], "hi": [float(v) for v in aabb[1]]}}
+        obj["_asset"] = asset  # dropped by finish(); planners use it for surfaces and lamp bulbs
         self.graph["objects"].append(obj)
         if len(self.graph["objects"]) > MAX_OBJECTS:
             raise SpecError("params.density", f"scene would exceed {MAX_OBJECTS} objects")
@@ -85,8 +107,9 @@ class Scene:
     def free(self, aabb, gap=0.02) -> bool:
         return not any(overlap(aabb, b, gap) for b in self.blockers)
 
-    def try_floor(self, category, rng, pick_pose, tries=30, params=None, support="floor"):
-        """Place one floor-standing object; ``pick_pose(lo, hi) -> (loc, yaw)`` proposes poses."""
+    def try_floor(self, category, rng, pick_pose, tries=30, params=None, support="floor", gap=0.02):
+        """Place one floor-standing (or, with ``support="wall"``/``"ceiling"``, mounted) object;
+        ``pick_pose(lo, hi) -> (loc, yaw)`` proposes poses (loc z is the object's base)."""
         asset, full, s, spec = self.make(category, params)
         lo, hi = asset.mesh.bounds()
         for _ in range(tries):
@@ -94,12 +117,12 @@ class Scene:
             if pose is None:
                 continue
             loc, yaw = pose
-            loc = (loc[0], loc[1], loc[2] + CONTACT_GAP)
+            loc = (loc[0], loc[1], loc[2] + (CONTACT_GAP if support == "floor" else 0.0))
             aabb = world_aabb(lo, hi, loc, yaw)
             if self.inside is not None and not all(
                     self.inside[0][i] <= aabb[0][i] and aabb[1][i] <= self.inside[1][i] for i in range(3)):
                 continue
-            if self.free(aabb):
+            if self.free(aabb, gap):
                 self.blockers.append(aabb)
                 obj = self.add(category, asset, full, s, spec, loc, yaw, support, aabb)
                 obj["_asset"] = asset
@@ -111,7 +134,7 @@ class Scene:
         asset = support_obj["_asset"]
         yaw0 = support_obj["rotation_z"]
         loc = support_obj["location"]
-        placed = []
+        placed = self.on_surface.setdefault(support_obj["id"], [])
         for k in range(count):
             if not asset.surfaces:
                 return placed
@@ -134,12 +157,70 @@ class Scene:
                 if x0 >= x1 or y0 >= y1:
                     continue
                 p = (rng.uniform(x0, x1), rng.uniform(y0, y1), z)
+                if not in_surface(lo, hi, p, yaw, loc, yaw0, surf):
+                    continue
                 aabb = world_aabb(lo, hi, p, yaw)
                 if any(overlap(aabb, b, 0.01) for b in placed):
                     continue
                 placed.append(aabb)
                 self.add(cat, a, full, s, spec, p, yaw, {"object": support_obj["id"], "surface": si}, aabb)
                 break
+        return placed
+
+    def place_on(self, support_obj, si, category, local_xy, yaw_local=0.0, params=None):
+        """One object of ``category`` on surface ``si`` of ``support_obj`` at a surface-local (x, y): None when
+        it does not fit (outside the surface, too tall, or overlapping what already stands there)."""
+        surf = support_obj["_asset"].surfaces[si]
+        a, full, s, spec = self.make(category, params)
+        lo, hi = a.mesh.bounds()
+        if hi[2] > surf["clear"] - 0.01:
+            return None
+        yaw0 = support_obj["rotation_z"]
+        c, sn = math.cos(yaw0), math.sin(yaw0)
+        L = support_obj["location"]
+        p = (L[0] + c * local_xy[0] - sn * local_xy[1], L[1] + sn * local_xy[0] + c * local_xy[1], L[2] + surf["z"] + CONTACT_GAP)
+        yaw = yaw0 + yaw_local
+        aabb = world_aabb(lo, hi, p, yaw)
+        if not in_surface(lo, hi, p, yaw, L, yaw0, surf):
+            return None
+        placed = self.on_surface.setdefault(support_obj["id"], [])
+        if any(overlap(aabb, b, 0.002) for b in placed):
+            return None
+        placed.append(aabb)
+        return self.add(category, a, full, s, spec, p, yaw, {"object": support_obj["id"], "surface": si}, aabb)
+
+    def fill_books(self, support_obj, si, rng, fill=0.7):
+        """A shelf's worth of upright books, spines to the front, in groups with gaps, sometimes a leaning
+        end or a small object between groups (grouped and spread, not scattered)."""
+        surf = support_obj["_asset"].surfaces[si]
+        x, x_end = surf["lo"][0] + 0.01, surf["hi"][0] - 0.01
+        depth = surf["hi"][1] - surf["lo"][1]
+        placed = []
+        while x < x_end - 0.02:
+            if rng.uniform() > fill:  # a gap, or a small object between groups
+                if rng.uniform() < 0.4:
+                    cat = ("vase", "storage_box", "potted_plant", "candle")[int(rng.integers(0, 4))]
+                    o = self.place_on(support_obj, si, cat, (x + 0.08, (surf["lo"][1] + surf["hi"][1]) / 2), rng.uniform(-0.5, 0.5))
+                    if o is not None:
+                        placed.append(o)
+                        x += 0.17
+                x += rng.uniform(0.04, 0.15)
+                continue
+            for _ in range(int(rng.integers(3, 12))):
+                hmax = min(0.30, surf["clear"] - 0.02)
+                if hmax < 0.19:
+                    return placed
+                t = round(float(rng.uniform(0.012, 0.05)), 4)
+                params = {"height": round(float(rng.uniform(0.18, hmax)), 4), "depth": round(float(min(0.21, depth - 0.01, rng.uniform(0.12, 0.21))), 4),
+                          "thickness": t, "standing": 1}
+                if params["depth"] < 0.12 or x + t > x_end:
+                    break
+                yl = surf["lo"][1] + params["depth"] / 2 + 0.005 + rng.uniform(0, 0.01)
+                o = self.place_on(support_obj, si, "book", (x + t / 2 + 0.0005, yl), 0.0, params)
+                if o is not None:
+                    placed.append(o)
+                x += t + 0.0015
+            x += rng.uniform(0.01, 0.05)
         return placed
 
     def finish(self):
@@ -155,16 +236,119 @@ def look_at_camera(name, loc, target, lens, sensor=36.0):
 
 
 def aim_camera(graph, name, loc, lens, yaw0, z_targets=(0.0, 0.3, 0.6), spread=0.6, dist=3.0):
-    """Camera at ``loc`` aimed (around heading ``yaw0``) so that it sees the most object centres."""
+    """Camera at ``loc`` aimed (around heading ``yaw0``) so that it sees the most objects (``visible_ids``:
+    in the frustum and not hidden behind furniture). Its score is kept in the camera's ``"sees"``."""
     best = None
     for dyaw in np.linspace(-spread, spread, 7):
         for zt in z_targets:
             tgt = (loc[0] + dist * math.cos(yaw0 + dyaw), loc[1] + dist * math.sin(yaw0 + dyaw), zt)
             cam = look_at_camera(name, loc, tgt, lens)
-            f = frustum_fraction(graph, cam)
+            f = len(visible_ids(graph, cam)) + 0.01 * frustum_fraction(graph, cam)
             if best is None or f > best[0] + 1e-9:
                 best = (f, cam)
+    best[1]["sees"] = int(best[0])
     return best[1]
+
+
+EXTRA_VIEWS = ("camera_top", "camera_overview")
+"""Views kept after the eye-height ones whatever they see (a top-down or bird's-eye frame is an extra view)."""
+
+
+def rank_cameras(graph):
+    """Sort ``graph["cameras"]`` by how many objects each sees (most first; ``camera_top`` last); the first becomes
+    ``camera_main``, the others ``camera_alt``, ``camera_2``... (``camera_top`` keeps its name)."""
+    cams = graph["cameras"]
+    for c in cams:
+        c["sees"] = len(visible_ids(graph, c))
+    # the top-down view is kept as an extra view: a dataset's main frame is a view from where a person stands
+    cams.sort(key=lambda c: (c["name"] in EXTRA_VIEWS, -c["sees"], -frustum_fraction(graph, c)))
+    cams[0]["name"] = "camera_main"
+    for k, c in enumerate(cams[1:]):
+        if c["name"] not in EXTRA_VIEWS:
+            c["name"] = f"camera_alt" if k == 0 else f"camera_{k + 1}"
+
+
+def _in_frustum(cam, pts, aspect=1.0):
+    """Bool[ndarray, "P"]: which world points lie inside ``cam``'s view frustum (square image, sensor fit width)."""
+    loc, tgt = np.asarray(cam["location"], np.float64), np.asarray(cam["target"], np.float64)
+    f = (tgt - loc) / np.linalg.norm(tgt - loc)
+    r = np.cross(f, [0, 0, 1.0])
+    if np.linalg.norm(r) < 1e-9:  # looking straight down
+        r = np.array([1.0, 0.0, 0.0])
+    r /= np.linalg.norm(r)
+    u = np.cross(r, f)
+    half = cam["sensor"] / 2 / cam["lens"]
+    c = np.asarray(pts, np.float64) - loc
+    depth = c @ f
+    return (depth > 0.05) & (np.abs(c @ r) <= half * depth) & (np.abs(c @ u) <= half * depth / aspect)
+
+
+def _ray_hits_box(o, d, lo, hi, tmax):
+    """Bool[ndarray, "R B"]: does the segment o + t d (0 < t < tmax) cross box (lo, hi)? o, d: (R, 3); lo, hi: (B, 3)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv = 1.0 / np.where(np.abs(d) < 1e-12, 1e-12, d)
+        t0 = (lo[None] - o[:, None]) * inv[:, None]
+        t1 = (hi[None] - o[:, None]) * inv[:, None]
+    tn = np.minimum(t0, t1).max(axis=2)
+    tf = np.maximum(t0, t1).min(axis=2)
+    return (tn < tf) & (tf > 1e-4) & (tn < tmax[:, None])
+
+
+ENCLOSING = ("bookshelf",)
+"""Supports whose compartments hide what stands inside them from anywhere but the front."""
+
+
+def _scene_boxes(graph):
+    """Per-graph arrays visible_ids needs: box centres and half sizes, occluders, supports, compartments."""
+    objs = graph["objects"]
+    lo = np.array([o["bounds"]["lo"] for o in objs])
+    hi = np.array([o["bounds"]["hi"] for o in objs])
+    big = np.array([o["support"] in ("floor", "ground") for o in objs])
+    c, e = (lo + hi) / 2, (hi - lo) / 2
+    index = {o["id"]: k for k, o in enumerate(objs)}
+    sup = np.array([index.get(o["support"]["object"], -1) if isinstance(o["support"], dict) else -1 for o in objs])
+    inside = np.zeros(len(objs), bool)  # stands in a compartment of an enclosing support
+    front = np.zeros((len(objs), 2))
+    sup_xy = np.zeros((len(objs), 2))
+    for i, o in enumerate(objs):
+        k = sup[i]
+        if k >= 0 and objs[k]["category"] in ENCLOSING and lo[i][2] < hi[k][2] - 0.05:
+            a = objs[k]["rotation_z"]
+            inside[i] = True
+            front[i] = (math.sin(a), -math.cos(a))
+            sup_xy[i] = objs[k]["location"][:2]
+    return c, e, np.flatnonzero(big), sup, inside, front, sup_xy
+
+
+_OFFSETS = np.array([[0, 0, 0], [0.5, 0.5, 0.3], [-0.5, -0.5, 0.3], [0.5, -0.5, -0.3], [-0.5, 0.5, -0.3]])
+
+
+def visible_ids(graph, cam) -> list:
+    """Ids of the objects ``cam`` sees: the centre or one of four points inside the object's box is in the frustum
+    and the line of sight to it is not blocked by another floor-standing object (boxes shrunk by 15%, so the
+    gaps under tables and between chair legs are not counted as walls); what stands inside a bookshelf's
+    compartment is seen only from in front of the shelf. Vectorised over objects and rays."""
+    objs = graph["objects"]
+    if not objs:
+        return []
+    c, e, occ_idx, sup, inside, front, sup_xy = _scene_boxes(graph)
+    loc = np.asarray(cam["location"], np.float64)
+    n = len(objs)
+    pts = (c[:, None, :] + _OFFSETS[None] * e[:, None, :]).reshape(-1, 3)
+    owner = np.repeat(np.arange(n), len(_OFFSETS))
+    ok = _in_frustum(cam, pts)
+    facing = ~inside | (np.einsum("ij,ij->i", loc[None, :2] - sup_xy, front) >= 0.3)
+    ok &= facing[owner]
+    if not ok.any():
+        return []
+    pts, owner = pts[ok], owner[ok]
+    occ_lo, occ_hi = c[occ_idx] - e[occ_idx] * 0.85, c[occ_idx] + e[occ_idx] * 0.85
+    hits = _ray_hits_box(np.repeat(loc[None], len(pts), 0), pts - loc, occ_lo, occ_hi, np.full(len(pts), 0.999))
+    hits &= (occ_idx[None, :] != owner[:, None]) & (occ_idx[None, :] != sup[owner][:, None])
+    clear = ~hits.any(axis=1)
+    seen = np.zeros(n, bool)
+    seen[owner[clear]] = True
+    return [o["id"] for o, s in zip(objs, seen) if s]
 
 
 def frustum_fraction(graph, cam, aspect=1.0) -> float:

@@ -1,33 +1,63 @@
 """Material generator descriptions (bpy-free).
 
 A description is a JSON-ready dict ``{"kind": ..., "params": {...}}`` whose values are drawn from a seeded
-generator; ``materials_blender.build_material`` turns it into a shader node tree (Principled BSDF + textures).
-The same kind + generator state gives the same description, so material settings are as reproducible as geometry.
+generator; ``backend.blender.materials.procedural_material`` turns it into a shader node tree (Principled BSDF +
+procedural textures). The same kind + generator state gives the same description, so material settings are as
+reproducible as geometry.
+
+Kinds and their parameters (all colours linear RGB in [0, 1]; scales are texture frequencies per metre of the
+mesh's UV space, which is metric and runs along each board's longest side):
+
+* ``wood``    base_color, color2 (late wood), roughness, scale (rings per m across the grain), distortion,
+              stretch (how much longer the grain runs along the board than across), wear (edge lightening 0-1)
+* ``planks``  wood parameters plus plank_width, plank_length (m) and plank_variation (colour spread per plank)
+* ``metal``   base_color, metallic=1, roughness, brushed (0: cast/painted noise, 1: brushed streaks), scale, bump,
+              painted (0/1: a painted metal with metallic 0 and an orange-peel bump)
+* ``ceramic`` base_color, color2 (glaze pooling), roughness, coat, scale
+* ``fabric``  base_color, color2, roughness, scale (weave threads per m), sheen, bump
+* ``plastic`` base_color, roughness
+* ``glass``   base_color (tint), roughness, ior, transmission (1); meshes model the wall thickness
+* ``stone``   base_color, color2, roughness, scale, bump (facets and cracks from Voronoi edges)
+* ``plaster`` base_color, color2, roughness, scale, bump (subtle trowel noise)
+* ``tile``    base_color, color2 (grout), tile (m), roughness
+* ``foliage`` base_color, color2, roughness, scale, subsurface, veins (vein strength 0-1)
+* ``paint``   base_color, roughness, wear
+* ``emission`` base_color, strength
 """
 from __future__ import annotations
 
 import colorsys
 
-KINDS = ("wood", "metal", "ceramic", "fabric", "plastic", "glass", "stone", "foliage", "paint", "emission")
+KINDS = ("wood", "planks", "metal", "ceramic", "fabric", "plastic", "glass", "stone", "plaster", "tile", "foliage",
+         "paint", "emission")
 
-# (hue range, saturation range, value range) per palette; colours are linear-ish RGB in [0, 1].
+# (hue range, saturation range, value range) per palette; colours are linear RGB in [0, 1]. Ranges follow
+# measured albedos of real materials (oak/walnut/pine 0.1-0.45, painted walls 0.6-0.85, upholstery mostly
+# muted): the default look is a lived-in interior, not pastel toys.
 _PALETTES = {
-    "wood": ((0.05, 0.10), (0.45, 0.75), (0.25, 0.65)),
-    "metal": ((0.0, 0.15), (0.0, 0.25), (0.55, 0.9)),
-    "ceramic": ((0.0, 1.0), (0.05, 0.6), (0.55, 0.95)),
-    "fabric": ((0.0, 1.0), (0.15, 0.6), (0.25, 0.75)),
-    "plastic": ((0.0, 1.0), (0.4, 0.9), (0.35, 0.9)),
-    "glass": ((0.25, 0.55), (0.0, 0.3), (0.85, 1.0)),
-    "stone": ((0.05, 0.12), (0.0, 0.2), (0.3, 0.6)),
-    "soil": ((0.06, 0.09), (0.45, 0.65), (0.12, 0.25)),
-    "ground": ((0.16, 0.25), (0.35, 0.6), (0.2, 0.38)),
-    "foliage": ((0.2, 0.33), (0.5, 0.85), (0.2, 0.55)),
-    "bark": ((0.05, 0.09), (0.35, 0.6), (0.15, 0.3)),
-    "paint": ((0.0, 1.0), (0.0, 0.35), (0.55, 0.95)),
-    "paper": ((0.1, 0.15), (0.02, 0.12), (0.85, 0.95)),
-    "cover": ((0.0, 1.0), (0.4, 0.8), (0.2, 0.6)),
-    "white": ((0.0, 0.1), (0.0, 0.05), (0.85, 0.95)),
+    "wood": ((0.055, 0.095), (0.45, 0.75), (0.12, 0.5)),
+    "metal": ((0.05, 0.14), (0.0, 0.12), (0.45, 0.85)),
+    "dark_metal": ((0.0, 0.15), (0.0, 0.1), (0.03, 0.12)),
+    "ceramic": ((0.0, 1.0), (0.0, 0.35), (0.45, 0.9)),
+    "fabric": ((0.0, 1.0), (0.1, 0.45), (0.06, 0.45)),
+    "plastic": ((0.0, 1.0), (0.2, 0.8), (0.1, 0.7)),
+    "glass": ((0.25, 0.55), (0.0, 0.15), (0.9, 1.0)),
+    "stone": ((0.05, 0.12), (0.02, 0.15), (0.18, 0.5)),
+    "soil": ((0.06, 0.09), (0.45, 0.65), (0.05, 0.12)),
+    "ground": ((0.14, 0.24), (0.35, 0.55), (0.12, 0.26)),
+    "foliage": ((0.2, 0.3), (0.55, 0.85), (0.04, 0.2)),
+    "bark": ((0.05, 0.09), (0.3, 0.55), (0.05, 0.14)),
+    "paint": ((0.0, 1.0), (0.0, 0.25), (0.35, 0.85)),
+    "wall": ((0.06, 0.14), (0.02, 0.12), (0.62, 0.85)),
+    "paper": ((0.1, 0.15), (0.04, 0.12), (0.75, 0.88)),
+    "cover": ((0.0, 1.0), (0.35, 0.75), (0.04, 0.35)),
+    "label": ((0.0, 1.0), (0.3, 0.8), (0.2, 0.85)),
+    "white": ((0.0, 0.1), (0.0, 0.05), (0.78, 0.9)),
     "warm": ((0.08, 0.12), (0.2, 0.4), (0.95, 1.0)),
+    "tile": ((0.0, 1.0), (0.0, 0.2), (0.5, 0.9)),
+    "grout": ((0.08, 0.12), (0.02, 0.08), (0.3, 0.55)),
+    "rug": ((0.0, 1.0), (0.25, 0.65), (0.05, 0.4)),
+    "canvas": ((0.0, 1.0), (0.3, 0.9), (0.1, 0.8)),
 }
 
 
@@ -49,30 +79,43 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     """One seeded material description. ``palette`` overrides the colour family (e.g. stone with "soil")."""
     if kind not in KINDS:
         raise ValueError(f"unknown material kind {kind!r}")
-    base = _color(rng, palette or ("white" if kind == "emission" else kind))
+    default = {"emission": "white", "planks": "wood", "plaster": "wall"}.get(kind, kind)
+    base = _color(rng, palette or default)
     p = {"base_color": base}
-    if kind == "wood":
-        p.update(color2=_shade(base, _u(rng, 0.45, 0.75)), roughness=_u(rng, 0.35, 0.7), scale=_u(rng, 2.0, 6.0),
-                 distortion=_u(rng, 2.0, 8.0), stretch=_u(rng, 4.0, 12.0))
+    if kind in ("wood", "planks"):
+        p.update(color2=_shade(base, _u(rng, 0.45, 0.7)), roughness=_u(rng, 0.35, 0.7), scale=_u(rng, 12.0, 35.0),
+                 distortion=_u(rng, 2.0, 6.0), stretch=_u(rng, 8.0, 20.0), wear=_u(rng, 0.0, 0.5))
+        if kind == "planks":
+            p.update(plank_width=_u(rng, 0.1, 0.22), plank_length=_u(rng, 0.8, 2.0), plank_variation=_u(rng, 0.25, 0.5))
     elif kind == "metal":
-        p.update(metallic=1.0, roughness=_u(rng, 0.15, 0.5), scale=_u(rng, 20.0, 80.0), bump=_u(rng, 0.02, 0.1))
+        painted = int(rng.uniform() < 0.35)
+        if painted:
+            p["base_color"] = _color(rng, "dark_metal" if rng.uniform() < 0.6 else "paint")
+        p.update(metallic=0.0 if painted else 1.0, roughness=_u(rng, 0.15, 0.45), scale=_u(rng, 200.0, 600.0),
+                 bump=_u(rng, 0.02, 0.08), brushed=_u(rng, 0.0, 1.0), painted=painted)
     elif kind == "ceramic":
-        p.update(roughness=_u(rng, 0.05, 0.3), coat=_u(rng, 0.2, 1.0))
+        p.update(color2=_shade(base, _u(rng, 0.6, 0.9)), roughness=_u(rng, 0.03, 0.25), coat=_u(rng, 0.3, 1.0),
+                 scale=_u(rng, 8.0, 25.0))
     elif kind == "fabric":
-        p.update(color2=_shade(base, _u(rng, 0.7, 0.9)), roughness=_u(rng, 0.75, 1.0), scale=_u(rng, 80.0, 200.0),
-                 sheen=_u(rng, 0.2, 0.8))
+        p.update(color2=_shade(base, _u(rng, 0.6, 0.85)), roughness=_u(rng, 0.75, 1.0), scale=_u(rng, 250.0, 600.0),
+                 sheen=_u(rng, 0.2, 0.8), bump=_u(rng, 0.05, 0.2))
     elif kind == "plastic":
         p.update(roughness=_u(rng, 0.2, 0.6))
     elif kind == "glass":
-        p.update(roughness=_u(rng, 0.0, 0.08), ior=_u(rng, 1.45, 1.55), transmission=1.0)
+        p.update(roughness=_u(rng, 0.0, 0.05), ior=_u(rng, 1.45, 1.55), transmission=1.0)
     elif kind == "stone":
         p.update(color2=_shade(base, _u(rng, 0.5, 0.8)), roughness=_u(rng, 0.6, 0.95), scale=_u(rng, 2.0, 8.0),
-                 bump=_u(rng, 0.1, 0.4))
+                 bump=_u(rng, 0.2, 0.6))
+    elif kind == "plaster":
+        p.update(color2=_shade(base, _u(rng, 0.9, 0.97)), roughness=_u(rng, 0.8, 0.95), scale=_u(rng, 3.0, 8.0),
+                 bump=_u(rng, 0.02, 0.08))
+    elif kind == "tile":
+        p.update(color2=_color(rng, "grout"), tile=_u(rng, 0.1, 0.4), roughness=_u(rng, 0.05, 0.3))
     elif kind == "foliage":
         p.update(color2=_shade(base, _u(rng, 0.55, 0.85)), roughness=_u(rng, 0.4, 0.7), scale=_u(rng, 5.0, 20.0),
-                 subsurface=_u(rng, 0.05, 0.2))
+                 subsurface=_u(rng, 0.05, 0.2), veins=_u(rng, 0.3, 1.0))
     elif kind == "paint":
-        p.update(roughness=_u(rng, 0.3, 0.8))
+        p.update(roughness=_u(rng, 0.3, 0.8), wear=_u(rng, 0.0, 0.4))
     elif kind == "emission":
         p.update(strength=_u(rng, 3.0, 8.0), roughness=0.5)
     return {"kind": kind, "params": p}

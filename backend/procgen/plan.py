@@ -6,12 +6,18 @@ Each scene type has its own planner module (``plan_room``, ``plan_tabletop``, ``
 from __future__ import annotations
 
 from ..jobs import SpecError, check_choice, check_number, check_seed
-from . import plan_outdoor, plan_room, plan_tabletop
+import functools
+
+from . import plan_outdoor, plan_room, plan_tabletop, rooms
 from .geometry import rng_for
 from .layout import Scene
 
-PLANNERS = {"room": plan_room.plan_room, "tabletop": plan_tabletop.plan_tabletop, "outdoor": plan_outdoor.plan_outdoor}
+PLANNERS = {"room": plan_room.plan_room, "tabletop": plan_tabletop.plan_tabletop, "outdoor": plan_outdoor.plan_outdoor,
+            **{k: functools.partial(plan_room.plan_room, kind=k) for k in rooms.ROOM_KINDS},
+            "apartment": plan_room.plan_apartment}
 SCENE_TYPES = tuple(PLANNERS)
+ROOM_SCENES = ("room", "apartment") + rooms.ROOM_KINDS
+"""Scene types whose graph has rooms (walls, openings, zones)."""
 
 # scene params: name -> (lo, hi, integer, doc); None default = drawn from the seed
 SCENE_PARAMS = {
@@ -22,10 +28,21 @@ SCENE_PARAMS = {
                  "objects": (1, 40, True, "Number of small objects to try to place")},
     "outdoor": {"density": (0.2, 2.0, False, "Amount of trees, rocks and ground cover (1 = typical)"),
                 "size": (10.0, 60.0, False, "Side of the square terrain patch, m")},
+    "apartment": {"density": (0.2, 2.0, False, "How full the rooms are (1 = typical)"),
+                  "rooms": (2, 4, True, "Number of rooms in a row, doors between neighbours"),
+                  "depth": (3.5, 6.0, False, "Depth of every room, m"), "height": (2.5, 3.2, False, "Ceiling height, m")},
 }
+for _k in rooms.ROOM_KINDS:
+    (_w, _d) = rooms.SIZES[_k]
+    SCENE_PARAMS[_k] = {"density": SCENE_PARAMS["room"]["density"],
+                        "width": (_w[0], _w[1], False, "Room width, m"), "depth": (_d[0], _d[1], False, "Room depth, m"),
+                        "height": SCENE_PARAMS["room"]["height"]}
 
 
-_FIXED_DEFAULTS = {"density": 1.0, "size": 24.0, "objects": 12}
+_DETAIL = (0.35, 8.0, False, "Tessellation multiplier for every asset (1 = default; 4 gives ~40k triangles per chair)")
+for _spec in SCENE_PARAMS.values():
+    _spec["detail"] = _DETAIL
+_FIXED_DEFAULTS = {"density": 1.0, "size": 24.0, "objects": 12, "rooms": 3, "detail": 1.0}
 
 
 def resolve_scene_params(scene_type: str, seed: int, params) -> dict:
@@ -55,5 +72,13 @@ def plan(scene_type, seed, params=None) -> dict:
     check_choice("type", scene_type, SCENE_TYPES)
     seed = check_seed("seed", seed)
     full = resolve_scene_params(scene_type, seed, params)
+    planner = PLANNERS[scene_type]
+    if scene_type == "room":  # a room type drawn from the seed, sized by its own ranges unless sizes were given
+        kind = rooms.draw_kind(rng_for(seed, "scene", "room", "kind"))
+        for i, name in enumerate(("width", "depth")):
+            if name not in (params or {}):
+                lo, hi = rooms.SIZES[kind][i]
+                full[name] = round(float(rng_for(seed, "scene", "room", name).uniform(lo, hi)), 3)
+        planner = functools.partial(plan_room.plan_room, kind=kind)
     # 2. Plan
-    return PLANNERS[scene_type](Scene(scene_type, seed, full), rng_for(seed, "scene", scene_type, "layout"))
+    return planner(Scene(scene_type, seed, full), rng_for(seed, "scene", scene_type, "layout"))

@@ -10,8 +10,36 @@ import math
 import numpy as np
 
 from .geometry import rng_for
-from .layout import CONTACT_GAP, look_at_camera, mat, world_aabb
-from .terrain import terrain_noise
+from .layout import CONTACT_GAP, look_at_camera, mat, rank_cameras, world_aabb
+from .plan_room import sky_for_sun
+from .terrain import ground_height, land_height, terrain_noise
+
+SCATTER_VARIANTS = 6
+"""Distinct meshes per scattered category; every instance is one of them, turned and scaled."""
+
+
+def _scatter(seed, g, name, category, count, region, height_fn, avoid, scale=(0.7, 1.3)):
+    """A graph "scatter" entry: ``count`` instances of a few seeded variants of ``category`` on the ground.
+    ``region(rng, k) -> (x, y)`` proposes points; ``avoid`` is a list of discs (x, y, r) kept clear."""
+    rng = rng_for(seed, "scatter", name)
+    variants = [int(v) for v in rng.integers(0, 2**31 - 1, size=SCATTER_VARIANTS)]
+    pts = []
+    tries = 0
+    av = np.asarray(avoid, np.float64).reshape(-1, 3)
+    while len(pts) < count and tries < count * 3:
+        tries += 1
+        x, y = region(rng)
+        if len(av) and (np.hypot(av[:, 0] - x, av[:, 1] - y) < av[:, 2]).any():
+            continue
+        pts.append([x, y])
+    pts = np.asarray(pts, np.float64).reshape(-1, 2)
+    z = height_fn(pts[:, 0], pts[:, 1]) - 0.005  # roots 5 mm into the ground
+    yaw = rng.uniform(-np.pi, np.pi, len(pts))
+    sc = rng.uniform(*scale, len(pts))
+    var = rng.integers(0, SCATTER_VARIANTS, len(pts))
+    rows = np.column_stack([pts, z, yaw, sc, var])
+    g.setdefault("scatter", []).append({"id": name, "category": category, "variants": variants,
+                                        "points": [[round(float(v), 4) for v in r[:5]] + [int(r[5])] for r in rows]})
 
 
 def plan_outdoor(scene, rng):
@@ -52,21 +80,46 @@ def plan_outdoor(scene, rng):
     place("rock", max(1, int(round(6 * dens * area))))
     place("bush", int(round(8 * dens * area)))
     place("rock", int(round(10 * dens * area)), params={"size": 0.25})
-    place("grass_tuft", int(round(30 * dens * area)))
-    g["structure"] = [{"id": "terrain", "category": "terrain", "semantic": ["structure", "terrain"],
-                       "geometry": {"type": "terrain", "size": S, "resolution": n, "seed": seed, "amplitude": amp,
-                                    "flats": flats},
-                       "materials": [mat("stone", seed, "terrain", palette="ground")]}]
-    # cameras: an overview that sees the whole patch, and one at eye height on the near edge
+    place("stump", int(round(1 * dens * area + rng.uniform(0, 1))))
+    place("flower", int(round(8 * dens * area)))
+    place("grass_tuft", int(round(10 * dens * area)))
+    terrain = {"type": "terrain", "size": S, "resolution": n, "seed": seed, "amplitude": amp, "flats": flats}
+    ground = mat("plaster", seed, "terrain", palette="ground")
+    hill_amp = rng.uniform(4.0, 14.0)
+    g["structure"] = [{"id": "terrain", "category": "terrain", "semantic": ["structure", "terrain"], "geometry": terrain,
+                       "materials": [ground]},
+                      {"id": "land", "category": "terrain", "semantic": ["structure", "terrain"],
+                       "geometry": {"type": "horizon", "size": S, "resolution": n, "seed": seed, "amplitude": amp,
+                                    "hills": round(hill_amp, 3), "radius": 600.0}, "materials": [ground]}]
+    # 2. Vegetation in the thousands, instanced: grass on the patch, grass and trees on the land around it
+    avoid = [(d[0], d[1], d[2] * 0.8) for d in discs[1:]]
+    half = S / 2 - 0.3
+    _scatter(seed, g, "grass", "grass_tuft", int(2500 * dens * area), lambda r: r.uniform(-half, half, 2),
+             lambda x, y: ground_height(terrain, x, y), avoid)
+
+    def land(r, lo=S / 2 + 2, hi=S / 2 + 120):
+        a, d = r.uniform(0, 2 * np.pi), lo + (hi - lo) * r.uniform(0, 1) ** 1.5
+        return d * math.cos(a), d * math.sin(a)
+
+    def land_h(x, y):
+        return land_height(seed, x, y, S, amp, hill_amp)
+    _scatter(seed, g, "far_trees", "tree", int(400 * dens), lambda r: land(r, S / 2 + 6, 250), land_h, [], (0.7, 1.4))
+    _scatter(seed, g, "far_grass", "grass_tuft", int(1500 * dens), lambda r: land(r, S / 2 + 0.5, S / 2 + 25), land_h, [], (0.8, 1.5))
+    # 3. Cameras: an overview, a top-down view and eye-height views from the near edge, ranked by what they see
     R = S / math.sqrt(2) + 2
-    half = math.atan(18.0 / 18.0)
-    dist = R / math.sin(half) * 0.8
-    over = (-dist * 0.55, -dist * 0.55, dist * 0.62)
-    g["cameras"] = [look_at_camera("camera_overview", over, (0.0, 0.0, 0.0), 18.0)]
+    dist = R / math.sin(math.atan(18.0 / 24.0)) * 0.9
+    g["cameras"] = [look_at_camera("camera_overview", (-dist * 0.55, -dist * 0.55, dist * 0.5), (0.0, 0.0, 0.0), 24.0),
+                    look_at_camera("camera_top", (0.0, -0.5, S * 1.25), (0.0, 0.0, 0.0), 24.0)]
     h_cam = float(terrain_noise(seed, 0.0, -S / 2 + 1.5, amp))
-    g["cameras"].append(look_at_camera("camera_ground", (0.0, -S / 2 + 1.5, h_cam + 1.7), (0.0, 0.0, h_cam + 1.0), 20.0))
-    g["lights"] = [{"name": "sun", "type": "SUN", "direction": [math.cos(a := rng.uniform(0, 2 * math.pi)) * 0.6,
-                                                                  math.sin(a) * 0.6, -0.8],
+    for k, tx in enumerate((0.0, -S * 0.25, S * 0.25)):
+        g["cameras"].append(look_at_camera(f"camera_ground_{k}", (0.0, -S / 2 + 1.5, h_cam + 1.6), (tx, S * 0.2, h_cam + 1.2), 28.0))
+    rank_cameras(g)
+    # 4. Sun and Blender's sky texture with its sun in the same place
+    a = rng.uniform(0, 2 * math.pi)
+    elev = rng.uniform(0.5, 1.0)
+    sun_dir = [-math.cos(a) * math.cos(elev), -math.sin(a) * math.cos(elev), -math.sin(elev)]
+    g["lights"] = [{"name": "sun", "type": "SUN", "direction": [round(v, 6) for v in sun_dir],
                     "energy": round(rng.uniform(3.5, 5.0), 3), "color": [1.0, 0.95, 0.88], "angle": 0.01}]
-    g["world"] = {"color": [0.45, 0.62, 1.0], "strength": 1.0}
+    g["world"] = {"color": [0.45, 0.62, 1.0], "strength": 1.0, "sky": sky_for_sun(sun_dir, 0.25)}
+    g["render"]["exposure"] = 0.0
     return scene.finish()

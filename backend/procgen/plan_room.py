@@ -1,21 +1,29 @@
-"""Indoor room planner: walls with a door and a window, furniture against walls and free-standing,
-small objects on tables, shelves and cabinets, a camera in a reserved corner, sun through the window
-and an area light under the ceiling (bpy-free)."""
+"""Indoor planners (bpy-free): one room of a given type, or an apartment of rooms in a row with doors between.
+
+A room is a box [x0, x0 + W] x [y0, y0 + D] x [0, H] with walls outside it, a door leaf and a glazed window set in
+their openings (structure "asset" entries), skirting boards, furniture placed by what it is for (rooms.py), small
+objects on every support, a pendant light, lamps that emit light (point lights at their bulbs), daylight from a
+sky texture and a sun matching it, and cameras in two reserved corners (eye height and high), ranked by how many
+objects each sees.
+"""
 from __future__ import annotations
 
 import math
 
-from .layout import CONTACT_GAP, aim_camera, frustum_fraction, mat
+import numpy as np
+
+from . import rooms
+from .geometry import fan_owner, fan_triangles, rng_for
+from .layout import CONTACT_GAP, aim_camera, look_at_camera, mat, rank_cameras
 
 WALL_T = 0.12
 DOOR_W, DOOR_H = 0.9, 2.1
 # wall index -> (name, inward normal, yaw that turns an object's back (+Y) towards that wall)
-WALLS = ((("south"), (0, 1), math.pi), (("east"), (-1, 0), -math.pi / 2), (("north"), (0, -1), 0.0),
-         (("west"), (1, 0), math.pi / 2))
+WALLS = (("south", (0, 1), math.pi), ("east", (-1, 0), -math.pi / 2), ("north", (0, -1), 0.0), ("west", (1, 0), math.pi / 2))
 
 
-def _wall_boxes(wall, W, D, H, openings):
-    """Boxes of one wall (outside the interior [0,W]x[0,D]) with rectangular openings (u0, u1, z0, z1)."""
+def _wall_boxes(wall, W, D, H, openings, x0=0.0, y0=0.0):
+    """Boxes of one wall (outside the interior [x0, x0+W] x [y0, y0+D]) with rectangular openings (u0, u1, z0, z1)."""
     e, t = CONTACT_GAP, WALL_T
     zlo, zhi = -0.1, H + 0.1
     if wall in (0, 2):
@@ -31,39 +39,143 @@ def _wall_boxes(wall, W, D, H, openings):
     boxes = []
     for u0, u1, z0, z1 in strips:
         if wall == 0:
-            boxes.append([[u0, -e - t, z0], [u1, -e, z1]])
+            b = [[u0, -e - t, z0], [u1, -e, z1]]
         elif wall == 2:
-            boxes.append([[u0, D + e, z0], [u1, D + e + t, z1]])
+            b = [[u0, D + e, z0], [u1, D + e + t, z1]]
         elif wall == 1:
-            boxes.append([[W + e, u0, z0], [W + e + t, u1, z1]])
+            b = [[W + e, u0, z0], [W + e + t, u1, z1]]
         else:
-            boxes.append([[-e - t, u0, z0], [-e, u1, z1]])
+            b = [[-e - t, u0, z0], [-e, u1, z1]]
+        boxes.append([[b[0][0] + x0, b[0][1] + y0, b[0][2]], [b[1][0] + x0, b[1][1] + y0, b[1][2]]])
     return boxes
 
 
-def _zone(wall, u0, u1, depth, W, D, z0, z1):
-    """Box inside the room in front of a stretch [u0, u1] of ``wall``."""
-    if wall == 0:
-        return ([u0, 0, z0], [u1, depth, z1])
-    if wall == 2:
-        return ([u0, D - depth, z0], [u1, D, z1])
-    if wall == 1:
-        return ([W - depth, u0, z0], [W, u1, z1])
-    return ([0, u0, z0], [depth, u1, z1])
+class Room:
+    """Geometry helpers for one room box: positions along walls, zones in front of them."""
+
+    def __init__(self, name, kind, x0, y0, W, D, H):
+        self.name, self.kind, self.x0, self.y0, self.W, self.D, self.H = name, kind, x0, y0, W, D, H
+
+    def length(self, w):
+        return self.W if w in (0, 2) else self.D
+
+    def at_wall(self, w, u, off):
+        """World (x, y) of the point ``u`` along wall ``w`` and ``off`` in from it."""
+        x, y = {0: (u, off), 2: (u, self.D - off), 1: (self.W - off, u), 3: (off, u)}[w]
+        return self.x0 + x, self.y0 + y
+
+    def zone(self, w, u0, u1, depth, z0, z1):
+        lo, hi = {0: ([u0, 0], [u1, depth]), 2: ([u0, self.D - depth], [u1, self.D]),
+                  1: ([self.W - depth, u0], [self.W, u1]), 3: ([0, u0], [depth, u1])}[w]
+        return ([lo[0] + self.x0, lo[1] + self.y0, z0], [hi[0] + self.x0, hi[1] + self.y0, z1])
+
+    def box(self):
+        return ([self.x0, self.y0, 0.0], [self.x0 + self.W, self.y0 + self.D, self.H])
+
+    def centre(self):
+        return self.x0 + self.W / 2, self.y0 + self.D / 2
+
+    def wall_centre(self, w, u):
+        """World (x, y) of the middle of the wall's thickness at ``u`` (doors and windows sit there)."""
+        half = WALL_T / 2 + CONTACT_GAP
+        x, y = {0: (u, -half), 2: (u, self.D + half), 1: (self.W + half, u), 3: (-half, u)}[w]
+        return self.x0 + x, self.y0 + y
 
 
-def plan_room(scene, rng):
+def _opening_asset(scene, room, kind, w, u0, u1, z0, z1, sid):
+    """A door or window asset fitted into an opening, as a structure entry (built like an asset)."""
+    from .factories import registry
+    from .registry import generate
+    seed = int(rng_for(scene.seed, "opening", sid).integers(0, 2**31 - 1))
+    g = rng_for(scene.seed, "opening", sid, "params")
+    if kind == "door":
+        params = {"width": round(u1 - u0, 4), "height": round(z1, 4), "depth": WALL_T, "open_angle": round(float(g.uniform(0.0, 1.1)), 4)}
+    else:
+        params = {"width": round(u1 - u0, 4), "height": round(z1 - z0, 4), "depth": WALL_T}
+    asset, full = generate(registry(), kind, seed, params, detail_level=scene.graph["params"].get("detail", 1.0))
+    x, y = room.wall_centre(w, (u0 + u1) / 2)
+    zloc = 0.0 if kind == "door" else z0 - 0.03
+    yaw = WALLS[w][2]  # local -Y (the room side) points into the room
+    return {"id": sid, "category": kind, "semantic": ["structure", kind],
+            "geometry": {"type": "asset", "category": kind, "seed": seed, "params": full,
+                         "location": [round(x, 6), round(y, 6), round(zloc, 6)], "rotation_z": yaw},
+            "materials": list(asset.materials)}
+
+
+def _skirting(room, openings, mat_desc, sid):
+    """Skirting boards along the walls' inner faces, broken at door openings."""
+    t, h = 0.014, 0.08
+    boxes = []
+    for w in range(4):
+        L = room.length(w)
+        cuts = [(0.0, L)]
+        for (u0, u1, z0, _z1) in openings.get(w, []):
+            if z0 <= 0.0:
+                cuts = [c for a, b in cuts for c in ((a, min(b, u0)), (max(a, u1), b)) if c[1] - c[0] > 0.05]
+        for a, b in cuts:
+            a, b = a + (t if w in (1, 3) else 0.0), b - (t if w in (1, 3) else 0.0)
+            lo, hi = room.zone(w, a, b, t, 0.0005, h)
+            boxes.append([[round(v, 6) for v in lo], [round(v, 6) for v in hi]])
+    return {"id": sid, "category": "skirting", "semantic": ["structure", "skirting"],
+            "geometry": {"type": "boxes", "boxes": boxes}, "materials": [mat_desc]}
+
+
+def lamp_lights(graph, assets):
+    """A point light at the bulb of every lamp (the faces of its emission material), so lamps really light."""
+    out = []
+    for o in graph["objects"]:
+        if o["category"] not in ("table_lamp", "floor_lamp", "ceiling_light"):
+            continue
+        a = assets[o["id"]]
+        m = a.mesh
+        slot = next(i for i, d in enumerate(a.materials) if d["kind"] == "emission")
+        tri = fan_triangles(m)[m.mat[fan_owner(m)] == slot]
+        c = m.verts[np.unique(tri)].mean(axis=0)
+        yaw = o["rotation_z"]
+        cx, sy = math.cos(yaw), math.sin(yaw)
+        L = o["location"]
+        p = [L[0] + cx * c[0] - sy * c[1], L[1] + sy * c[0] + cx * c[1], L[2] + c[2]]
+        watts = {"table_lamp": 25.0, "floor_lamp": 40.0, "ceiling_light": 60.0}[o["category"]]
+        out.append({"name": f"light_{o['id']}", "type": "POINT", "location": [round(v, 6) for v in p], "direction": [0, 0, -1],
+                    "energy": watts, "color": [1.0, 0.82, 0.6], "radius": 0.03})
+    return out
+
+
+def _sun_and_sky(g, rng, win_normal):
+    """Sun through the window (coming from outside) and Blender's sky texture with the sun where the light is."""
+    elev = rng.uniform(0.35, 0.7)
+    side = rng.uniform(-0.5, 0.5)
+    d = np.array([win_normal[0] * math.cos(elev) - win_normal[1] * side, win_normal[1] * math.cos(elev) + win_normal[0] * side, 0.0])
+    d[:2] = d[:2] / np.linalg.norm(d[:2]) * math.cos(elev)
+    d[2] = -math.sin(elev)
+    g["lights"].append({"name": "sun", "type": "SUN", "direction": [round(float(v), 6) for v in d],
+                        "energy": round(rng.uniform(3.0, 5.0), 3), "color": [1.0, 0.95, 0.88], "angle": 0.02})
+    g["world"] = {"color": [0.55, 0.7, 1.0], "strength": 0.6, "sky": sky_for_sun(d, 0.3)}
+
+
+def sky_for_sun(direction, strength):
+    """Sky texture settings whose sun sits where a SUN light shining along ``direction`` comes from."""
+    to_sun = -np.asarray(direction, np.float64)
+    el = math.asin(max(-1.0, min(1.0, to_sun[2] / np.linalg.norm(to_sun))))
+    # Blender's sky: sun_rotation 0 puts the sun towards +Y, increasing clockwise seen from above
+    rot = math.atan2(to_sun[0], to_sun[1])
+    return {"sun_elevation": round(el, 6), "sun_rotation": round(rot % (2 * math.pi), 6), "strength": strength}
+
+
+def plan_room(scene, rng, kind=None):
+    """One room. ``kind`` None (scene type "room") draws the room type from the seed."""
     p = scene.graph["params"]
-    W, D, H, dens = p["width"], p["depth"], p["height"], p["density"]
     g = scene.graph
-    seed = scene.seed
+    if kind is None:
+        kind = rooms.draw_kind(rng)
+    W, D, H = p["width"], p["depth"], p["height"]
+    room = Room("room_0", kind, 0.0, 0.0, W, D, H)
     # 1. Openings: a door and a window on different walls
     door_wall = int(rng.integers(0, 4))
     win_wall = (door_wall + int(rng.integers(1, 4))) % 4
-    wl = lambda w: W if w in (0, 2) else D  # noqa: E731
-    du = rng.uniform(0.3, wl(door_wall) - DOOR_W - 0.3)
-    ww = min(rng.uniform(1.0, 1.8), wl(win_wall) - 0.8)
-    wu = rng.uniform(0.4, wl(win_wall) - ww - 0.4)
+    du = rng.uniform(0.3, room.length(door_wall) - DOOR_W - 0.3)
+    ww = min(rng.uniform(1.0, 1.8), room.length(win_wall) - 0.8)
+    wu = rng.uniform(0.4, room.length(win_wall) - ww - 0.4)
     sill = rng.uniform(0.8, 1.0)
     wtop = min(rng.uniform(2.0, 2.3), H - 0.2)
     openings = {w: [] for w in range(4)}
@@ -71,98 +183,149 @@ def plan_room(scene, rng):
     openings[win_wall].append((wu, wu + ww, sill, wtop))
     g["openings"] = [{"kind": "door", "wall": WALLS[door_wall][0], "u": [du, du + DOOR_W], "z": [0.0, DOOR_H]},
                      {"kind": "window", "wall": WALLS[win_wall][0], "u": [wu, wu + ww], "z": [sill, wtop]}]
-    # 2. Structure: floor, ceiling, walls
-    floor_kind = ("wood", "stone", "fabric")[int(rng.integers(0, 3))]
-    wall_mat = mat("paint", seed, "wall")
-    g["structure"] = [
-        {"id": "floor", "category": "floor", "semantic": ["structure", "floor"],
-         "geometry": {"type": "boxes", "boxes": [[[0, 0, -0.1], [W, D, 0]]]}, "materials": [mat(floor_kind, seed, "floor")]},
-        {"id": "ceiling", "category": "ceiling", "semantic": ["structure", "ceiling"],
-         "geometry": {"type": "boxes", "boxes": [[[0, 0, H], [W, D, H + 0.1]]]}, "materials": [mat("paint", seed, "ceiling", palette="white")]},
-    ] + [{"id": f"wall_{WALLS[w][0]}", "category": "wall", "semantic": ["structure", "wall"],
-          "geometry": {"type": "boxes", "boxes": _wall_boxes(w, W, D, H, openings[w])}, "materials": [wall_mat]} for w in range(4)]
-    # 3. Keep-out zones: door clearance (1 m deep), camera corner, tall things in front of the window
-    door_zone = _zone(door_wall, du - 0.15, du + DOOR_W + 0.15, 1.0, W, D, -1, H + 1)
+    g["rooms"] = [{"name": room.name, "type": kind, "lo": room.box()[0], "hi": room.box()[1]}]
+    # 2. Structure: floor, ceiling, walls, door and window, skirting
+    _structure(scene, room, openings, "")
+    g["structure"].append(_opening_asset(scene, room, "door", door_wall, du, du + DOOR_W, 0.0, DOOR_H, "door_0"))
+    g["structure"].append(_opening_asset(scene, room, "window", win_wall, wu, wu + ww, sill, wtop, "window_0"))
+    # 3. Keep-out zones: door clearance, camera corners, tall things in front of the window
+    cams = _reserve(scene, room, [(door_wall, du)], [(win_wall, wu, ww, sill)], rng)
+    # 4. Furniture, decor and small objects by room type
+    g["lights"] = []
+    assets = rooms.furnish(scene, room, rng, [(win_wall, wu, ww, sill, wtop)])
+    # 5. Cameras, lights, render settings
+    _cameras(g, [(room, cams)])
+    _sun_and_sky(g, rng, WALLS[win_wall][1])
+    g["lights"] += lamp_lights(g, assets)
+    g["lights"].append({"name": "ceiling_fill", "type": "AREA", "location": [W / 2, D / 2, H - 0.02], "direction": [0, 0, -1],
+                        "size": [W * 0.5, D * 0.5], "energy": round(2.0 * W * D, 2), "color": [1.0, 0.97, 0.92]})
+    g["render"]["exposure"] = 0.6
+    return scene.finish()
+
+
+def _structure(scene, room, openings, suffix):
+    g, seed = scene.graph, scene.seed
+    rng = rng_for(seed, "structure", room.name)
+    floor_kind = rooms.FLOORS[room.kind][int(rng.integers(0, len(rooms.FLOORS[room.kind])))]
+    wall_mat = mat("tile" if room.kind == "bathroom" else "plaster", seed, "wall", room.name)
+    (x0, y0, _), (x1, y1, H) = room.box()
+    g["structure"] += [
+        {"id": f"floor{suffix}", "category": "floor", "semantic": ["structure", "floor"],
+         "geometry": {"type": "boxes", "boxes": [[[x0, y0, -0.1], [x1, y1, 0]]]},
+         "materials": [mat(floor_kind, seed, "floor", room.name, palette="rug" if floor_kind == "fabric" else None)]},
+        {"id": f"ceiling{suffix}", "category": "ceiling", "semantic": ["structure", "ceiling"],
+         "geometry": {"type": "boxes", "boxes": [[[x0, y0, H], [x1, y1, H + 0.1]]]},
+         "materials": [mat("plaster", seed, "ceiling", palette="white")]},
+    ] + [{"id": f"wall_{WALLS[w][0]}{suffix}", "category": "wall", "semantic": ["structure", "wall"],
+          "geometry": {"type": "boxes", "boxes": _wall_boxes(w, room.W, room.D, H, openings[w], x0, y0)},
+          "materials": [wall_mat]} for w in range(4) if openings.get(w) is not None]
+    g["structure"].append(_skirting(room, openings, mat("paint", seed, "skirting", palette="white"), f"skirting{suffix}"))
+
+
+def _reserve(scene, room, doors, windows, rng):
+    """Door clearances, window fronts and two opposite camera corners kept free; returns the camera corners."""
+    g = scene.graph
+    H = room.H
+    zones = []
+    for w, du in doors:
+        zones.append(("door_clearance", room.zone(w, du - 0.15, du + DOOR_W + 0.15, 1.0, -1, H + 1)))
+    for w, wu, ww, sill in windows:
+        scene.blockers.append(room.zone(w, wu - 0.1, wu + ww + 0.1, 0.5, sill - 0.05, H + 1))
     corner = int(rng.integers(0, 4))
     cams = []
-    for c in (corner, (corner + 2) % 4):  # two opposite corners are kept free for cameras
-        cx, cy = (0.0, W - 0.8, W - 0.8, 0.0)[c], (0.0, 0.0, D - 0.8, D - 0.8)[c]
-        cams.append((cx, cy, ([cx, cy, -1], [cx + 0.8, cy + 0.8, H + 1])))
-    scene.blockers += [door_zone, _zone(win_wall, wu - 0.1, wu + ww + 0.1, 0.5, W, D, sill - 0.05, H + 1)]
-    scene.blockers += [z for _, _, z in cams]
-    scene.inside = ([0, 0, 0], [W, D, H])
-    g["zones"] = [{"kind": "door_clearance", "lo": door_zone[0], "hi": door_zone[1]}] + [
-        {"kind": "camera", "lo": z[0], "hi": z[1]} for _, _, z in cams]
+    for c in (corner, (corner + 2) % 4):
+        cx, cy = room.x0 + (0.0, room.W - 0.8, room.W - 0.8, 0.0)[c], room.y0 + (0.0, 0.0, room.D - 0.8, room.D - 0.8)[c]
+        z = ([cx, cy, -1], [cx + 0.8, cy + 0.8, H + 1])
+        cams.append((cx, cy))
+        zones.append(("camera", z))
+    for _, z in zones:
+        scene.blockers.append(z)
+    g.setdefault("zones", [])
+    g["zones"] += [{"kind": k, "lo": z[0], "hi": z[1]} for k, z in zones]
+    scene.inside = room.box()
+    return cams
 
-    def against_wall(lo, hi, wall=None):
-        w = int(rng.integers(0, 4)) if wall is None else wall
-        _, n, yaw = WALLS[w]
-        halfd = hi[1]  # distance from origin to the back face
-        halfw = max(-lo[0], hi[0])
-        L = wl(w)
-        if L < 2 * halfw + 0.1:
-            return None
-        u = rng.uniform(halfw + 0.05, L - halfw - 0.05)
-        off = halfd + 0.03
-        x, y = {0: (u, off), 2: (u, D - off), 1: (W - off, u), 3: (off, u)}[w]
-        return (x, y, 0.0), yaw
 
-    def free_standing(lo, hi):
-        yaw = (math.pi / 2) * int(rng.integers(0, 4))
-        return (rng.uniform(0.8, W - 0.8), rng.uniform(0.8, D - 0.8), 0.0), yaw
-
-    def n(base):  # count scaled by density, at least 0
-        return int(math.floor(base * dens + rng.uniform(0, 1)))
-
-    # 4. Large furniture: a central table with chairs, then wall pieces
-    supports = []
-    table = scene.try_floor("table", rng, free_standing, params={"width": min(1.8, max(0.8, W * 0.3))})
-    if table is not None:
-        supports.append(table)
-        tl, th = table["bounds"]["lo"], table["bounds"]["hi"]
-        sides = [(0, -1, math.pi), (0, 1, 0.0), (-1, 0, -math.pi / 2), (1, 0, math.pi / 2)]
-        for sx, sy, yaw in sides[: max(1, min(4, n(3)))]:
-            def chair_pose(lo, hi, sx=sx, sy=sy, yaw=yaw):
-                back = hi[1]
-                tx = (tl[0] + th[0]) / 2 + sx * ((th[0] - tl[0]) / 2 + back + 0.06)
-                ty = (tl[1] + th[1]) / 2 + sy * ((th[1] - tl[1]) / 2 + back + 0.06)
-                return (tx, ty, 0.0), yaw + math.pi
-            scene.try_floor("chair", rng, chair_pose, tries=1)
-    wall_items = ["sofa", "bookshelf", "cabinet", "cabinet", "bookshelf", "bed", "floor_lamp", "cabinet"]
-    for cat in wall_items[: max(3, n(6))]:
-        obj = scene.try_floor(cat, rng, against_wall)
-        if obj is not None and cat in ("bookshelf", "cabinet"):
-            supports.append(obj)
-    for _ in range(n(2)):
-        scene.try_floor("potted_plant", rng, against_wall, params={"pot_radius": 0.14, "height": 0.7})
-    # 5. Small objects on every support surface
-    table_cats = ("mug", "bowl", "plate", "vase", "bottle", "book", "potted_plant", "table_lamp")
-    shelf_cats = ("book", "book", "book", "vase", "bowl", "potted_plant")
-    for s in supports:
-        if s["category"] == "table":
-            scene.fill_surfaces(s, table_cats, n(7), rng, ceiling=H)
-        elif s["category"] == "bookshelf":
-            scene.fill_surfaces(s, shelf_cats, n(10), rng, ceiling=H)
-        else:
-            scene.fill_surfaces(s, ("table_lamp", "vase", "book", "potted_plant", "bottle", "bowl"), n(3), rng, ceiling=H)
-    # 6. Cameras in the reserved corners, each aimed across the room to see the most objects
+def _cameras(g, rooms_cams):
     g["cameras"] = []
-    for k, (cx, cy, _) in enumerate(cams):
-        loc = (cx + 0.4, cy + 0.4, min(1.6, H - 0.4))
-        heading = math.atan2(D / 2 - loc[1], W / 2 - loc[0])
-        g["cameras"].append(aim_camera(g, f"camera_{k}", loc, 14.0, heading))
-    g["cameras"].sort(key=lambda c: -frustum_fraction(g, c))
-    g["cameras"][0]["name"], g["cameras"][1]["name"] = "camera_main", "camera_alt"
-    # 7. Lights: sun through the window, an area light under the ceiling, a dim sky
-    wn = WALLS[win_wall][1]
-    elev = rng.uniform(0.35, 0.7)
-    side = rng.uniform(-0.5, 0.5)
-    sun_dir = [wn[0] * math.cos(elev) - wn[1] * side, wn[1] * math.cos(elev) + wn[0] * side, -math.sin(elev)]
-    g["lights"] = [
-        {"name": "sun", "type": "SUN", "direction": sun_dir, "energy": round(rng.uniform(3.0, 5.0), 3),
-         "color": [1.0, 0.95, 0.88], "angle": 0.02},
-        {"name": "ceiling_light", "type": "AREA", "location": [W / 2, D / 2, H - 0.02], "direction": [0, 0, -1],
-         "size": [W * 0.5, D * 0.5], "energy": round(8.0 * W * D, 2), "color": [1.0, 0.97, 0.92]},
-    ]
-    g["world"] = {"color": [0.55, 0.7, 1.0], "strength": 0.6}
+    for room, cams in rooms_cams:
+        cx0, cy0 = room.centre()
+        for cx, cy in cams:
+            for z, zt in ((min(1.6, room.H - 0.4), (0.0, 0.3, 0.6)), (room.H - 0.25, (-0.6, -0.2, 0.2))):
+                loc = (cx + 0.4, cy + 0.4, z)
+                heading = math.atan2(cy0 - loc[1], cx0 - loc[0])
+                g["cameras"].append(aim_camera(g, f"camera_{len(g['cameras'])}", loc, 24.0, heading, zt, spread=0.8))
+    room = max((r for r, _ in rooms_cams), key=lambda r: r.W * r.D)
+    cx0, cy0 = room.centre()
+    # high over the room, clear of pendant lights (the first candidate outside every object), looking at the middle
+    for sx, sy in ((-1, -1), (1, 1), (1, -1), (-1, 1)):
+        loc = (cx0 + sx * room.W * 0.2, cy0 + sy * room.D * 0.2, room.H - 0.1)
+        if not any(all(o["bounds"]["lo"][i] - 0.05 <= loc[i] <= o["bounds"]["hi"][i] + 0.05 for i in range(3)) for o in g["objects"]):
+            break
+    g["cameras"].append(look_at_camera("camera_top", loc, (cx0, cy0, 0.0), 24.0))
+    rank_cameras(g)
+
+
+def plan_apartment(scene, rng):
+    """Two to four rooms in a row (x), sharing walls with doors between neighbours, an entrance door and a window
+    in each room's outer wall. Each room is furnished by its own type."""
+    p = scene.graph["params"]
+    g = scene.graph
+    H = p["height"]
+    n = int(p["rooms"])
+    kinds = rooms.apartment_kinds(rng, n)
+    D = p["depth"]
+    t = WALL_T + 2 * CONTACT_GAP
+    x0 = 0.0
+    room_list = []
+    for k, kind in enumerate(kinds):
+        lo, hi = rooms.SIZES[kind][0]
+        W = round(float(rng.uniform(lo, hi)), 3)
+        room_list.append(Room(f"room_{k}", kind, x0, 0.0, W, D, H))
+        x0 += W + t
+    g["rooms"] = [{"name": r.name, "type": r.kind, "lo": r.box()[0], "hi": r.box()[1]} for r in room_list]
+    g["openings"], g["lights"] = [], []
+    rooms_cams, assets = [], {}
+    prev_door_u, first_window_wall = None, None
+    for k, room in enumerate(room_list):
+        openings = {w: [] for w in range(4)}
+        doors, windows = [], []
+        if k + 1 < len(room_list):  # door to the next room in this room's east wall (the next room has no west wall)
+            u = rng.uniform(0.3, D - DOOR_W - 0.3)
+            openings[1].append((u, u + DOOR_W, -0.2, DOOR_H))
+            doors.append((1, u))
+        if k > 0:
+            openings.pop(3)
+            doors.append((3, prev_door_u))
+        prev_door_u = openings[1][0][0] if openings[1] else None
+        if k == 0:
+            u = rng.uniform(0.3, D - DOOR_W - 0.3)
+            openings[3].append((u, u + DOOR_W, -0.2, DOOR_H))
+            doors.append((3, u))
+        wall = 2 if rng.uniform() < 0.5 else 0
+        ww = min(rng.uniform(0.9, 1.6), room.W - 0.8)
+        wu = rng.uniform(0.4, room.W - ww - 0.4)
+        sill, wtop = rng.uniform(0.8, 1.0), min(rng.uniform(2.0, 2.3), H - 0.2)
+        openings[wall].append((wu, wu + ww, sill, wtop))
+        windows.append((wall, wu, ww, sill))
+        first_window_wall = wall if first_window_wall is None else first_window_wall
+        for w, lst in openings.items():
+            for (u0, u1, z0, z1) in lst:
+                kind = "door" if z0 < 0 else "window"
+                g["openings"].append({"kind": kind, "wall": WALLS[w][0], "room": room.name, "u": [u0, u1], "z": [max(z0, 0.0), z1]})
+                g["structure"].append(_opening_asset(scene, room, kind, w, u0, u1, max(z0, 0.0), z1, f"{kind}_{room.name}_{WALLS[w][0]}"))
+        _structure(scene, room, openings, f"_{room.name}")
+        cams = _reserve(scene, room, doors, windows, rng)
+        assets.update(rooms.furnish(scene, room, rng, [(wall, wu, ww, sill, wtop)]))
+        scene.inside = None
+        rooms_cams.append((room, cams))
+    scene.inside = None
+    _cameras(g, rooms_cams)
+    _sun_and_sky(g, rng, WALLS[first_window_wall][1])
+    g["lights"] += lamp_lights(g, assets)
+    for room in room_list:
+        cx, cy = room.centre()
+        g["lights"].append({"name": f"ceiling_fill_{room.name}", "type": "AREA", "location": [cx, cy, H - 0.02], "direction": [0, 0, -1],
+                            "size": [room.W * 0.5, D * 0.5], "energy": round(2.0 * room.W * D, 2), "color": [1.0, 0.97, 0.92]})
+    g["render"]["exposure"] = 0.6
     return scene.finish()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 from .layout import look_at_camera, mat
+from .plan_room import sky_for_sun
 
 
 def plan_tabletop(scene, rng):
@@ -11,8 +12,8 @@ def plan_tabletop(scene, rng):
     g = scene.graph
     seed = scene.seed
     g["structure"] = [{"id": "floor", "category": "floor", "semantic": ["structure", "floor"],
-                       "geometry": {"type": "boxes", "boxes": [[[-3, -3, -0.1], [3, 3, 0]]]},
-                       "materials": [mat("wood", seed, "floor")]}]
+                       "geometry": {"type": "boxes", "boxes": [[[-30, -30, -0.1], [30, 30, 0]]]},
+                       "materials": [mat("planks", seed, "floor")]}]
     table = scene.try_floor("table", rng, lambda lo, hi: ((0.0, 0.0, 0.0), 0.0), tries=1,
                             params={"width": round(rng.uniform(1.2, 1.8), 3), "depth": round(rng.uniform(0.8, 1.0), 3)})
     count = max(1, int(round(p["objects"] * p["density"])))
@@ -29,5 +30,6 @@ def plan_tabletop(scene, rng):
         {"name": "key", "type": "AREA", "location": [-1.0, -1.0, top + 1.8], "direction": [0.35, 0.35, -0.87],
          "size": [1.2, 1.2], "energy": 250.0, "color": [1.0, 0.98, 0.95]},
     ]
-    g["world"] = {"color": [0.6, 0.72, 0.95], "strength": 0.8}
+    g["world"] = {"color": [0.6, 0.72, 0.95], "strength": 0.8, "sky": sky_for_sun([0.4, 0.5, -0.77], 0.4)}
+    g["render"]["exposure"] = -0.5
     return scene.finish()

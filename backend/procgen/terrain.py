@@ -19,6 +19,69 @@ def terrain_noise(seed, x, y, amp):
 
 def terrain_mesh(spec):
     """Closed terrain slab from a terrain geometry spec (see plan_outdoor); flats are applied exactly."""
+    H = terrain_mesh_heights(spec)
+    return grid_heightfield(H, spec["size"], spec["size"], float(H.min()) - 1.0)
+
+
+def hills(seed, x, y, amp):
+    """Large-scale relief for the land around the patch (hills a few hundred metres across), metres."""
+    g = rng_for(seed, "terrain", "hills")
+    h = np.zeros(np.broadcast(x, y).shape)
+    for k in range(5):
+        a = g.uniform(0, 2 * np.pi)
+        f = 0.008 * (1.9 ** k)
+        h += amp / (1.8 ** k) * (0.5 + 0.5 * np.sin(f * (np.cos(a) * x + np.sin(a) * y) + g.uniform(0, 2 * np.pi)))
+    return h
+
+
+HILLS_BLEND = 150.0
+"""Distance (m) beyond the patch over which its relief turns into the hills."""
+
+
+def land_height(seed, x, y, S, amp, hills_amp):
+    """Height of the land around a patch of side ``S``: the patch's relief at its border (1 cm lower), blending
+    into hills over HILLS_BLEND metres."""
+    d = np.maximum(np.abs(x), np.abs(y)) - S / 2  # distance outside the patch (Chebyshev)
+    w = np.clip(d / HILLS_BLEND, 0, 1)
+    return terrain_noise(seed, x, y, amp) * (1 - w) + hills(seed, x, y, hills_amp) * w * w * (3 - 2 * w) - 0.01
+
+
+def horizon_mesh(spec):
+    """Land from the patch's edge to ``radius``: a grid that shares the patch's border coordinates, with the
+    patch's own relief at the border blending into hills further out, and a square hole where the patch is."""
+    S, n, seed, amp, R = spec["size"], spec["resolution"], spec["seed"], spec["amplitude"], spec["radius"]
+    e = 0.02  # the hole is 2 cm wider than the patch, so the land never touches the patch's skirts
+    inner = np.linspace(-S / 2 - e, S / 2 + e, max(3, (n - 1) // 8 + 1))
+    outer = S / 2 + e + (R - S / 2) * np.linspace(0, 1, 28)[1:] ** 2
+    xs = np.concatenate([-outer[::-1], inner, outer])
+    X, Y = np.meshgrid(xs, xs)
+    H = land_height(seed, X, Y, S, amp, spec["hills"])
+    nx = len(xs)
+    verts = np.stack([X.ravel(), Y.ravel(), H.ravel()], axis=1)
+    jj, ii = np.meshgrid(np.arange(nx - 1), np.arange(nx - 1))
+    a = (ii * nx + jj).ravel()
+    cx = (xs[jj.ravel()] + xs[jj.ravel() + 1]) / 2
+    cy = (xs[ii.ravel()] + xs[ii.ravel() + 1]) / 2
+    keep = (np.abs(cx) > S / 2 + e) | (np.abs(cy) > S / 2 + e)
+    a = a[keep]
+    quads = np.stack([a, a + 1, a + nx + 1, a + nx], axis=1)
+    uvs = verts[quads.ravel()][:, :2] / 4.0
+    from .geometry import Mesh
+    return Mesh(verts, quads.ravel(), np.full(len(quads), 4), uvs, 0, True)
+
+
+def ground_height(spec, x, y):
+    """Height of the built patch surface (flats applied) at points (x, y), bilinear in the grid, metres."""
+    S, n = spec["size"], spec["resolution"]
+    H = terrain_mesh_heights(spec)
+    fx = np.clip((np.asarray(x) + S / 2) / S * (n - 1), 0, n - 1.000001)
+    fy = np.clip((np.asarray(y) + S / 2) / S * (n - 1), 0, n - 1.000001)
+    i, j = fy.astype(int), fx.astype(int)
+    ty, tx = fy - i, fx - j
+    return (H[i, j] * (1 - tx) * (1 - ty) + H[i, j + 1] * tx * (1 - ty) + H[i + 1, j] * (1 - tx) * ty + H[i + 1, j + 1] * tx * ty)
+
+
+def terrain_mesh_heights(spec):
     S, n, seed, amp = spec["size"], spec["resolution"], spec["seed"], spec["amplitude"]
     xs = np.linspace(-S / 2, S / 2, n)
     X, Y = np.meshgrid(xs, xs)
@@ -30,6 +93,6 @@ def terrain_mesh(spec):
         w = w * w * (3 - 2 * w)
         H = np.where(inside, H, h0 + (H - h0) * w)
         inside |= d <= r
-    for fx, fy, r, h0, _ in spec["flats"]:  # exact plateaus (they never overlap)
+    for fx, fy, r, h0, _ in spec["flats"]:
         H = np.where(np.hypot(X - fx, Y - fy) <= r, h0, H)
-    return grid_heightfield(H, S, S, float(H.min()) - 1.0)
+    return H

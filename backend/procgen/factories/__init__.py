@@ -1,13 +1,14 @@
 """Every asset factory, registered explicitly by name (a duplicate name raises)."""
 from ..registry import Registry
-from . import furniture, nature, small
+from . import furniture, interior, kitchen_bath, living, nature, small
 
 _REGISTRY = None
 
 
 def build_registry() -> Registry:
     registry = Registry()
-    for fn in furniture.FACTORIES + small.FACTORIES + nature.FACTORIES:
+    for fn in (furniture.FACTORIES + living.FACTORIES + kitchen_bath.FACTORIES + interior.FACTORIES + small.FACTORIES
+               + nature.FACTORIES):
         registry.register(fn)
     return registry
 

@@ -5,7 +5,7 @@ front facing -Y, back at +Y (the planner turns +Y towards a wall).
 """
 from __future__ import annotations
 
-from ..geometry import box, box_c, cylinder, merge, rng_for
+from ..geometry import box, lathe, merge, rbox, rbox_c, rng_for, rod
 from ..materials import material
 from ..registry import Asset, Param, factory
 
@@ -13,6 +13,10 @@ from ..registry import Asset, Param, factory
 def _frame_material(seed, name, rng):
     kind = "wood" if rng.uniform() < 0.7 else ("metal" if rng.uniform() < 0.5 else "paint")
     return material(kind, rng_for(seed, name, "mat", "frame"))
+
+
+def _legs_at(xs, ys, z0, z1, t, r, mat=0):
+    return [rbox_c(x, y, z0, t, t, z1 - z0, r, 2, mat) for x in xs for y in ys]
 
 
 @factory("chair", (
@@ -24,22 +28,37 @@ def _frame_material(seed, name, rng):
     Param("cushion", 0, 1, integer=True, doc="1 adds a fabric seat cushion"),
 ), ("furniture", "seating", "chair"))
 def chair(seed, p):
-    """Four-legged chair with a slatted backrest and an optional cushion."""
+    """Four-legged chair: bevelled seat, legs inset from the seat's edges, stretchers, a slatted or panel backrest
+    carried by the back legs, an optional stuffed cushion. Parts overlap (joined) without coincident faces."""
     rng = rng_for(seed, "chair", "shape")
     w, d, sh, t = p["seat_width"], p["seat_depth"], p["seat_height"], p["leg_thickness"]
     st = rng.uniform(0.025, 0.04)
-    parts = [box_c(0, 0, sh - st, w, d, st)]
+    bev = min(0.006, st * 0.3)
+    parts = [rbox_c(0, 0, sh - st, w, d, st, bev, 3)]
+    lx, ly = w / 2 - 0.008 - t / 2, d / 2 - 0.008 - t / 2
+    top_back = sh + p["back_height"]
+    parts += _legs_at((-lx, lx), (-ly,), 0.0, sh - st * 0.5, t, t * 0.2)
+    parts += _legs_at((-lx, lx), (ly,), 0.0, top_back, t, t * 0.2)
+    # stretchers between the legs, a third of the way up (ends buried in the legs)
+    zs = sh * rng.uniform(0.2, 0.35)
     for sx in (-1, 1):
-        for sy in (-1, 1):
-            top = sh + p["back_height"] if sy > 0 else sh - st
-            parts.append(box_c(sx * (w - t) / 2, sy * (d - t) / 2, 0, t, t, top))
-    rails = 1 + int(rng.integers(0, 3))
-    span = p["back_height"] * 0.55
-    for k in range(rails):
-        z = sh + p["back_height"] - 0.03 - k * span / rails
-        parts.append(box((-w / 2 + t, d / 2 - t * 0.8, z - 0.05), (w / 2 - t, d / 2 - t * 0.2, z)))
+        parts.append(rbox((sx * lx - t * 0.3, -ly, zs), (sx * lx + t * 0.3, ly, zs + t * 0.5), t * 0.1, 2))
+    parts.append(rbox((-lx, ly - t * 0.3, zs + t * 0.6), (lx, ly + t * 0.3, zs + t * 1.1), t * 0.1, 2))
+    # backrest: slats or one panel between the back legs
+    style = int(rng.integers(0, 3))
+    span = p["back_height"] * 0.6
+    if style < 2:
+        rails = 2 + style
+        for k in range(rails):
+            z = top_back - 0.02 - k * span / rails
+            parts.append(rbox((-lx, ly - t * 0.35, z - 0.045), (lx, ly + t * 0.25, z), 0.006, 2))
+    else:
+        z = top_back - 0.02
+        parts.append(rbox((-lx, ly - t * 0.35, z - span), (lx, ly + t * 0.25, z), 0.01, 3, bulge=0.004))
     if p["cushion"]:
-        parts.append(box_c(0, -0.005, sh, w - 0.03, d - 0.04, 0.04, mat=1))
+        cd = (ly - t / 2 - 0.004) - (-d / 2 + 0.015)
+        parts.append(rbox_c(0, -d / 2 + 0.015 + cd / 2, sh - 0.004, 2 * (lx - t / 2) - 0.01, cd, 0.05, 0.02, 4, mat=1,
+                            bulge=0.012))
     mats = (_frame_material(seed, "chair", rng), material("fabric", rng_for(seed, "chair", "mat", "cushion")))
     return Asset(merge(parts), mats)
 
@@ -52,22 +71,30 @@ def chair(seed, p):
     Param("pedestal", 0, 1, integer=True, doc="0: four legs, 1: central pedestal"),
 ), ("furniture", "table"))
 def table(seed, p):
-    """Dining/desk table with four legs and an apron, or a round-based pedestal."""
+    """Dining/desk table: bevelled top on four inset legs joined by an apron set back from the legs' faces,
+    or on a turned pedestal."""
     rng = rng_for(seed, "table", "shape")
     w, d, h, tt = p["width"], p["depth"], p["height"], p["top_thickness"]
-    parts = [box_c(0, 0, h - tt, w, d, tt)]
+    parts = [rbox_c(0, 0, h - tt, w, d, tt, min(0.008, tt * 0.3), 3)]
     if p["pedestal"]:
-        parts.append(cylinder(min(w, d) * 0.32, 0.03, 0.0, 32))
-        parts.append(cylinder(0.05, h - tt - 0.03 + 0.001, 0.0299, 16))
+        rb = min(w, d) * 0.32
+        parts.append(lathe([(0, 0), (rb, 0), (rb * 0.97, 0.02), (rb * 0.6, 0.035), (0.07, 0.06), (0.05, 0.1),
+                            (0.045, h - tt - 0.08), (0.07, h - tt - 0.02), (0.09, h - tt + 0.004), (0, h - tt + 0.004)], 32))
     else:
         lt = rng.uniform(0.04, 0.07)
         inset = rng.uniform(0.03, 0.08)
-        for sx in (-1, 1):
-            for sy in (-1, 1):
-                parts.append(box_c(sx * (w / 2 - inset - lt / 2), sy * (d / 2 - inset - lt / 2), 0, lt, lt, h - tt + 0.001))
+        lx, ly = w / 2 - inset - lt / 2, d / 2 - inset - lt / 2
+        parts += _legs_at((-lx, lx), (-ly, ly), 0.0, h - tt + 0.004, lt, lt * 0.15)
         ah = rng.uniform(0.06, 0.1)
-        parts.append(box((-w / 2 + inset, -d / 2 + inset, h - tt - ah), (w / 2 - inset, -d / 2 + inset + 0.02, h - tt + 0.001)))
-        parts.append(box((-w / 2 + inset, d / 2 - inset - 0.02, h - tt - ah), (w / 2 - inset, d / 2 - inset, h - tt + 0.001)))
+        za, zb = h - tt - ah, h - tt + 0.003
+        yo = ly + lt / 2 - 0.006  # apron's outer face 6 mm behind the legs' faces
+        xo = lx + lt / 2 - 0.006
+        for sy in (-1, 1):
+            y0, y1 = sorted((sy * yo, sy * (yo - 0.02)))
+            parts.append(box((-lx, y0, za), (lx, y1, zb)))
+        for sx in (-1, 1):  # side aprons 1 mm lower so no face meets the front aprons' faces
+            x0, x1 = sorted((sx * xo, sx * (xo - 0.02)))
+            parts.append(box((x0, -ly, za - 0.001), (x1, ly, zb - 0.001)))
     mats = (_frame_material(seed, "table", rng),)
     surf = ({"lo": [-w / 2 + 0.02, -d / 2 + 0.02], "hi": [w / 2 - 0.02, d / 2 - 0.02], "z": h, "clear": 1.2},)
     return Asset(merge(parts), mats, surf)
@@ -82,7 +109,8 @@ def table(seed, p):
     Param("cushions", 1, 3, integer=True, doc="Number of seat cushions"),
 ), ("furniture", "seating", "sofa"))
 def sofa(seed, p):
-    """Upholstered sofa: plinth, seat cushions, back cushions, two arms, short legs."""
+    """Upholstered sofa: rounded arms and back, stuffed seat and back cushions with gaps between them,
+    turned wooden legs."""
     rng = rng_for(seed, "sofa", "shape")
     w, d, sh, bh, aw = p["width"], p["depth"], p["seat_height"], p["back_height"], p["arm_width"]
     leg = rng.uniform(0.05, 0.12)
@@ -90,21 +118,26 @@ def sofa(seed, p):
     parts = []
     for sx in (-1, 1):
         for sy in (-1, 1):
-            parts.append(cylinder(0.025, leg + 0.001, 0.0, 12, mat=1).transformed(
-                offset=(sx * (w / 2 - 0.08), sy * (d / 2 - 0.08), 0)))
+            parts.append(lathe([(0, 0), (0.018, 0), (0.025, leg * 0.8), (0.025, leg + 0.01), (0, leg + 0.01)], 16,
+                               mat=1).transformed(offset=(sx * (w / 2 - 0.07), sy * (d / 2 - 0.07), 0)))
     base_top = sh - 0.12
-    parts.append(box_c(0, 0, leg, w, d, base_top - leg))
     arm_h = sh + rng.uniform(0.12, 0.22)
+    soft = min(0.05, aw * 0.4)
     for sx in (-1, 1):
-        parts.append(box_c(sx * (w - aw) / 2, 0, base_top - 0.001, aw, d, arm_h - base_top))
-    parts.append(box_c(0, d / 2 - back_d / 2, base_top - 0.001, w - 2 * aw + 0.002, back_d, bh - base_top))
-    n = p["cushions"]
+        x0, x1 = sorted((sx * w / 2, sx * (w / 2 - aw)))
+        parts.append(rbox((x0, -d / 2, leg), (x1, d / 2, arm_h), soft, 4, bulge=0.01))
     inner = w - 2 * aw
+    parts.append(rbox((-inner / 2 - 0.02, -d / 2 + 0.03, leg + 0.02), (inner / 2 + 0.02, d / 2 - 0.02, base_top), 0.02, 3))
+    parts.append(rbox((-inner / 2 - 0.02, d / 2 - back_d, base_top - 0.03), (inner / 2 + 0.02, d / 2 - 0.01, bh),
+                      min(0.06, back_d * 0.35), 4, bulge=0.01))
+    n = p["cushions"]
     cw = inner / n
     for k in range(n):
         cx = -inner / 2 + cw * (k + 0.5)
-        parts.append(box_c(cx, -back_d / 2, base_top, cw - 0.01, d - back_d - 0.01, sh - base_top))
-        parts.append(box_c(cx, d / 2 - back_d - 0.06, sh, cw - 0.01, 0.12, (bh - sh) * 0.8))
+        parts.append(rbox_c(cx, (-d / 2 + 0.01 + d / 2 - back_d + 0.02) / 2, base_top - 0.006, cw - 0.012,
+                            d - back_d + 0.01, sh - base_top - 0.01, 0.045, 4, bulge=0.02))
+        parts.append(rbox((cx - cw / 2 + 0.008, d / 2 - back_d - 0.13, sh - 0.02),
+                          (cx + cw / 2 - 0.008, d / 2 - back_d + 0.02, sh + (bh - sh) * 0.82), 0.05, 4, bulge=0.025))
     mats = (material("fabric", rng_for(seed, "sofa", "mat", "fabric")), material("wood", rng_for(seed, "sofa", "mat", "legs")))
     return Asset(merge(parts), mats)
 
@@ -117,25 +150,27 @@ def sofa(seed, p):
     Param("pillows", 1, 2, integer=True, doc="Number of pillows"),
 ), ("furniture", "bed"))
 def bed(seed, p):
-    """Bed frame with legs, headboard, mattress, blanket and pillows; the headboard is at +Y."""
+    """Bed: bevelled frame on legs, upholstered headboard, a soft mattress, a blanket folded over it and stuffed
+    pillows; the headboard is at +Y."""
     rng = rng_for(seed, "bed", "shape")
     w, l, mt, hh = p["width"], p["length"], p["mattress_top"], p["headboard_height"]
     fw, fl = w + 0.06, l + 0.08
     leg = rng.uniform(0.08, 0.18)
     mh = rng.uniform(0.18, 0.26)
     frame_top = mt - mh
-    parts = [box_c(0, -0.02, leg, fw, fl - 0.04, frame_top - leg)]
-    for sx in (-1, 1):
-        for sy in (-1, 1):
-            parts.append(box_c(sx * (fw / 2 - 0.04), -0.02 + sy * ((fl - 0.04) / 2 - 0.04), 0, 0.06, 0.06, leg + 0.001))
-    parts.append(box_c(0, fl / 2 - 0.03, 0, fw, 0.06, hh))
-    parts.append(box_c(0, -0.02, frame_top - 0.001, w, l - 0.02, mh, mat=1))
-    blanket_l = l * rng.uniform(0.55, 0.75)
-    parts.append(box_c(0, -0.02 - (l - 0.02) / 2 + blanket_l / 2 - 0.01, frame_top + mh * 0.3, w + 0.04, blanket_l, mh * 0.7 + 0.03, mat=2))
+    parts = [rbox((-fw / 2, -fl / 2, leg), (fw / 2, fl / 2 - 0.05, frame_top), 0.01, 2)]
+    parts += _legs_at((-(fw / 2 - 0.05), fw / 2 - 0.05), (-(fl / 2 - 0.05), fl / 2 - 0.1), 0.0, leg + 0.005, 0.06, 0.008)
+    parts.append(rbox((-fw / 2 - 0.01, fl / 2 - 0.08, 0.0), (fw / 2 + 0.01, fl / 2, hh), 0.03, 4, bulge=0.015))
+    my0, my1 = -fl / 2 + 0.04, fl / 2 - 0.085
+    parts.append(rbox((-w / 2, my0, frame_top - 0.005), (w / 2, my1, mt), 0.05, 4, mat=1, bulge=0.012))
+    blanket_l = (my1 - my0) * rng.uniform(0.55, 0.72)
+    parts.append(rbox((-w / 2 - 0.025, my0 - 0.02, frame_top + mh * 0.25), (w / 2 + 0.025, my0 + blanket_l, mt + 0.03),
+                      0.04, 4, mat=2, bulge=0.01))
     n = p["pillows"]
     pw = (w - 0.1) / n
     for k in range(n):
-        parts.append(box_c(-w / 2 + 0.05 + pw * (k + 0.5), l / 2 - 0.3, mt - 0.002, pw - 0.06, 0.38, 0.1, mat=1))
+        cx = -w / 2 + 0.05 + pw * (k + 0.5)
+        parts.append(rbox_c(cx, my1 - 0.25, mt - 0.012, pw - 0.06, 0.36, 0.1, 0.04, 4, mat=1, bulge=0.03))
     mats = (_frame_material(seed, "bed", rng), material("fabric", rng_for(seed, "bed", "mat", "sheet"), "white"),
             material("fabric", rng_for(seed, "bed", "mat", "blanket")))
     return Asset(merge(parts), mats)
@@ -149,27 +184,44 @@ def bed(seed, p):
     Param("board", 0.018, 0.03, doc="Board thickness, m"),
 ), ("furniture", "storage", "bookshelf"))
 def bookshelf(seed, p):
-    """Open bookcase: two sides, top, bottom plinth, evenly spaced shelves and a thin back panel."""
+    """Open bookcase: two sides under an overhanging top, a recessed plinth, evenly spaced shelves housed in the
+    sides and a thin back panel. Every declared surface is the top of a real board (the top board's top at
+    ``height``)."""
     rng = rng_for(seed, "bookshelf", "shape")
     w, d, h, b, n = p["width"], p["depth"], p["height"], p["board"], p["shelves"]
     plinth = rng.uniform(0.03, 0.08)
     back = 0.008
-    parts = [box_c(sx * (w - b) / 2, 0, 0, b, d, h) for sx in (-1, 1)]
-    parts.append(box((-w / 2 + b - 0.001, d / 2 - back, plinth), (w / 2 - b + 0.001, d / 2, h - b + 0.001)))
-    parts.append(box((-w / 2 + b - 0.001, -d / 2 + 0.01, 0), (w / 2 - b + 0.001, d / 2 - back + 0.001, plinth + 0.001)))
-    spacing = (h - plinth - b) / n
+    r = min(0.003, b * 0.2)
+    xi = w / 2 - b  # inner face of the sides
+    parts = [rbox((-w / 2 - 0.005, -d / 2 - 0.006, h - b), (w / 2 + 0.005, d / 2, h), r, 2)]  # top
+    for sx in (-1, 1):
+        x0, x1 = sorted((sx * w / 2, sx * xi))
+        parts.append(rbox((x0, -d / 2, 0.0), (x1, d / 2 - 0.001, h - b + 0.002), r, 2))
+    parts.append(box((-xi - 0.002, d / 2 - back - 0.002, plinth + 0.002), (xi + 0.002, d / 2 - 0.003, h - b + 0.002)))
+    parts.append(box((-xi - 0.0025, -d / 2 + 0.03, 0.002), (xi + 0.0025, d / 2 - back - 0.0005, plinth + 0.003)))
+    spacing = (h - b - plinth) / n
     surfaces = []
-    for k in range(n + 1):
+    for k in range(n):
         z = plinth + k * spacing
-        z0 = z - b if k == n else z
-        parts.append(box((-w / 2 + b - 0.001, -d / 2, z0), (w / 2 - b + 0.001, d / 2 - back + 0.001, z0 + b)))
-        if k < n:
-            surfaces.append({"lo": [-w / 2 + b, -d / 2 + 0.005], "hi": [w / 2 - b, d / 2 - back], "z": z + b,
-                             "clear": spacing - b})
+        parts.append(rbox((-xi - 0.003, -d / 2 + 0.012, z), (xi + 0.003, d / 2 - back + 0.001, z + b), r * 0.7, 2))
+        surfaces.append({"lo": [-xi + 0.003, -d / 2 + 0.012 + 0.005], "hi": [xi - 0.003, d / 2 - back - 0.004],
+                         "z": z + b, "clear": spacing - b})
     if h < 1.3:
-        surfaces.append({"lo": [-w / 2 + 0.01, -d / 2 + 0.01], "hi": [w / 2 - 0.01, d / 2 - 0.01], "z": h, "clear": 0.6})
+        surfaces.append({"lo": [-w / 2 + 0.01, -d / 2 + 0.005], "hi": [w / 2 - 0.01, d / 2 - 0.01], "z": h, "clear": 0.6})
     mats = (_frame_material(seed, "bookshelf", rng),)
     return Asset(merge(parts), mats, tuple(surfaces))
+
+
+def _pull(hx, hz, y_face, length, vertical, mat):
+    """Bar pull on two standoffs, its feet sunk 2 mm into the front at ``y_face``."""
+    out = []
+    for s in (-1, 1):
+        px, pz = (hx, hz + s * length * 0.4) if vertical else (hx + s * length * 0.4, hz)
+        out.append(rod((px, y_face + 0.002, pz), (px, y_face - 0.03, pz), 0.004, 10, mat))
+    a = (hx, y_face - 0.03, hz - length / 2) if vertical else (hx - length / 2, y_face - 0.03, hz)
+    b = (hx, y_face - 0.03, hz + length / 2) if vertical else (hx + length / 2, y_face - 0.03, hz)
+    out.append(rod(a, b, 0.0055, 12, mat))
+    return out
 
 
 @factory("cabinet", (
@@ -180,11 +232,12 @@ def bookshelf(seed, p):
     Param("drawers", 0, 1, integer=True, doc="1: stacked drawers instead of doors"),
 ), ("furniture", "storage", "cabinet"))
 def cabinet(seed, p):
-    """Closed cabinet / sideboard / nightstand: carcass on a plinth, door or drawer fronts, metal handles."""
+    """Closed cabinet / sideboard / nightstand: bevelled carcass on a recessed plinth, door or drawer fronts with
+    shadow gaps, metal bar pulls on standoffs."""
     rng = rng_for(seed, "cabinet", "shape")
     w, d, h, n = p["width"], p["depth"], p["height"], p["doors"]
     plinth = rng.uniform(0.02, 0.1)
-    parts = [box_c(0, 0.01, 0, w - 0.04, d - 0.03, plinth + 0.001), box_c(0, 0, plinth, w, d, h - plinth)]
+    parts = [rbox_c(0, 0.01, 0, w - 0.04, d - 0.03, plinth + 0.003, 0.002, 1), rbox_c(0, 0, plinth, w, d, h - plinth, 0.004, 2)]
     front = -d / 2
     gap = 0.004
     rows = int(rng.integers(2, 5)) if p["drawers"] else 1
@@ -194,14 +247,12 @@ def cabinet(seed, p):
         for j in range(rows):
             x0 = -w / 2 + 0.01 + i * fw + gap / 2
             z0 = plinth + 0.01 + j * fh + gap / 2
-            parts.append(box((x0, front - 0.018, z0), (x0 + fw - gap, front + 0.001, z0 + fh - gap), mat=1))
+            parts.append(rbox((x0, front - 0.018, z0), (x0 + fw - gap, front + 0.002, z0 + fh - gap), 0.003, 2, mat=1))
             if p["drawers"]:
-                hx, hz = x0 + fw / 2, z0 + fh * 0.6
-                parts.append(box((hx - 0.05, front - 0.035, hz - 0.008), (hx + 0.05, front - 0.017, hz + 0.008), mat=2))
+                parts += _pull(x0 + (fw - gap) / 2, z0 + fh * 0.6, front - 0.018, min(0.16, fw * 0.4), False, 2)
             else:
-                hx = x0 + (fw - gap) * (0.85 if i % 2 == 0 else 0.15)
-                hz = z0 + fh * 0.75
-                parts.append(box((hx - 0.008, front - 0.035, hz - 0.06), (hx + 0.008, front - 0.017, hz + 0.06), mat=2))
+                hx = x0 + (fw - gap) * (0.88 if i % 2 == 0 else 0.12)
+                parts += _pull(hx, z0 + fh * 0.72 if fh > 0.3 else z0 + fh / 2, front - 0.018, min(0.14, fh * 0.4), True, 2)
     mats = (_frame_material(seed, "cabinet", rng), material("paint" if rng.uniform() < 0.5 else "wood",
             rng_for(seed, "cabinet", "mat", "front")), material("metal", rng_for(seed, "cabinet", "mat", "handle")))
     surf = ({"lo": [-w / 2 + 0.02, -d / 2 + 0.02], "hi": [w / 2 - 0.02, d / 2 - 0.02], "z": h, "clear": 0.9},)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import blob, lathe, merge, rng_for, rod, rot_y, rot_z
+from ..geometry import blob, lathe, merge, rng_for, rod, rot_y, rot_z, tube
 from ..materials import material
 from ..registry import Asset, Param, factory
 from .small import vessel
@@ -89,30 +89,39 @@ def tree(seed, p):
         cr *= 0.75
         trunk_h = h * 0.95
         parts.append(lathe([(0, 0), (tr * 1.5, 0), (tr * 1.1, 0.15), (tr * 0.3, trunk_h), (0, trunk_h)], 12))
-        tiers = int(g.integers(3, 6))
-        z0 = h * g.uniform(0.15, 0.3)
+        tiers = int(g.integers(5, 9))
+        z0 = h * g.uniform(0.12, 0.25)
         step = (h - z0) / (tiers + 0.6)
         for k in range(tiers):
-            r = cr * (1 - k / (tiers + 0.5))
+            r = cr * (1 - k / (tiers + 0.5)) * g.uniform(0.9, 1.05)
             zb = z0 + k * step
-            ring = [(0, zb), (r, zb), (r * 0.9, zb + 0.08), (0, zb + step * 1.6)]
-            parts.append(lathe(ring, 14, mat=1))
+            ring = [(0, zb - step * 0.15), (r * 0.35, zb + 0.02), (r, zb - step * 0.25), (r * 0.92, zb - step * 0.1),
+                    (r * 0.5, zb + step * 0.8), (0, zb + step * 1.7)]
+            tier = lathe(ring, 20, mat=1)
+            v = tier.verts
+            ang = np.arctan2(v[:, 1], v[:, 0])
+            rad = np.linalg.norm(v[:, :2], axis=1)
+            jag = 1 + 0.22 * np.maximum(0, np.sin(ang * int(g.integers(7, 12)) + g.uniform(0, 6))) ** 3
+            v[:, :2] *= np.where(rad > 1e-9, jag, 1.0)[:, None]
+            v[:, 2] -= 0.25 * step * (rad / max(r, 1e-6)) ** 2 * (jag - 1) * 3  # branch tips droop
+            parts.append(tier)
     else:
-        trunk_h = h * g.uniform(0.4, 0.55)
-        parts.append(lathe([(0, 0), (tr * 1.6, 0), (tr * 1.1, 0.2), (tr * 0.7, trunk_h), (0, trunk_h + 0.05)], 12))
-        clumps = int(g.integers(4, 8))
-        centre = np.array([0.0, 0.0, h - cr])
+        trunk_h = h * g.uniform(0.35, 0.5)
+        parts.append(lathe([(0, 0), (tr * 1.7, 0), (tr * 1.15, 0.25), (tr * 0.8, trunk_h), (0, trunk_h + 0.05)], 16))
+        clumps = int(g.integers(14, 26))
+        centre = np.array([0.0, 0.0, h - cr * 1.05])
         for k in range(clumps):
             gk = rng_for(seed, "tree", "clump", k)
-            if k == 0:
-                off = np.array([0.0, 0.0, 0.0])
-            else:
-                a = 2 * np.pi * k / (clumps - 1) + gk.uniform(-0.4, 0.4)
-                off = np.array([np.cos(a), np.sin(a), gk.uniform(-0.5, 0.3)]) * cr * 0.45
+            d = gk.normal(size=3)
+            d /= np.linalg.norm(d)
+            d[2] = abs(d[2]) * 0.8 - 0.1
+            off = d * cr * gk.uniform(0.35, 0.75)
             c = centre + off
-            rad = cr * gk.uniform(0.5, 0.65)
-            parts.append(rod((0, 0, trunk_h * 0.85), c, tr * 0.45, 6, r1=tr * 0.2))
-            parts.append(blob(gk, (rad, rad, rad * 0.8), 2, 0.18).transformed(offset=c).with_material(1))
+            rad = cr * gk.uniform(0.28, 0.42)
+            start = np.array([0, 0, trunk_h * gk.uniform(0.7, 0.95)])
+            mid = start + (c - start) * 0.5 + np.array([0, 0, cr * 0.15])
+            parts.append(tube(np.array([start, mid, c]), [tr * 0.5, tr * 0.3, tr * 0.12], 6))
+            parts.append(blob(gk, (rad, rad, rad * 0.75), 2, 0.3, 7).transformed(offset=c).with_material(1))
     m = merge(parts)
     # fit the crown inside its nominal radius and height so the planner's footprint is exact
     xy = np.abs(m.verts[:, :2]).max()
@@ -151,22 +160,96 @@ def bush(seed, p):
 
 @factory("grass_tuft", (
     Param("height", 0.08, 0.4, doc="Blade length, m"),
-    Param("blades", 6, 30, integer=True, doc="Number of blades"),
+    Param("blades", 6, 40, integer=True, doc="Number of blades"),
     Param("spread", 0.03, 0.15, doc="Radius of the tuft base, m"),
 ), ("nature", "plant", "grass"))
 def grass_tuft(seed, p):
-    """Grass tuft: thin tapered, leaning blades (closed triangular prisms)."""
+    """Grass tuft: flat, tapered blades that lean out and bend under their own weight (flattened swept tubes)."""
     parts = []
     for k in range(p["blades"]):
         g = rng_for(seed, "grass_tuft", "blade", k)
         a, d = g.uniform(0, 2 * np.pi), g.uniform(0, p["spread"])
         base = np.array([d * np.cos(a), d * np.sin(a), 0.0])
-        lean = g.uniform(0.05, 0.5)
+        lean = g.uniform(0.1, 0.6)
         L = p["height"] * g.uniform(0.6, 1.0)
-        tip = base + L * np.array([np.sin(lean) * np.cos(a), np.sin(lean) * np.sin(a), np.cos(lean)])
-        parts.append(rod(base, tip, 0.003, 3, r1=0.0006))
+        out = np.array([np.cos(a), np.sin(a), 0.0])
+        t = np.linspace(0, 1, 5)[:, None]
+        path = base + L * (t * np.array([0, 0, 1.0]) * np.cos(lean) + out * np.sin(lean) * t ** 1.6) - np.array([0, 0, 1.0]) * L * 0.25 * np.sin(lean) * t ** 2.5
+        blade = tube(path, np.linspace(0.0022, 0.0003, 5), 4)
+        v = blade.verts - path[0]
+        v = v - np.outer(v @ out, out) * 0.7  # flatten across the blade
+        blade.verts = v + path[0]
+        parts.append(blade)
     m = _to_base(merge(parts))
     return Asset(m, (material("foliage", rng_for(seed, "grass_tuft", "mat", "leaf")),))
 
 
 FACTORIES = (potted_plant, rock, tree, bush, grass_tuft)
+
+
+@factory("stump", (
+    Param("radius", 0.15, 0.5, doc="Trunk radius, m"),
+    Param("height", 0.2, 0.8, doc="Height of the cut, m"),
+), ("nature", "wood", "stump"))
+def stump(seed, p):
+    """Tree stump: flared, bark-ridged trunk (radial noise in the lathe) cut flat, with roots."""
+    g = rng_for(seed, "stump", "shape")
+    r, h = p["radius"], p["height"]
+    prof = [(0, 0)] + [(r * (1 + 0.5 * np.exp(-z / (0.2 * h))), z) for z in np.linspace(0, h, 8)] + [(0, h)]
+    m = lathe(prof, 40)
+    v = m.verts
+    ang = np.arctan2(v[:, 1], v[:, 0])
+    rad = np.linalg.norm(v[:, :2], axis=1)
+    ridge = 1 + 0.04 * np.sin(ang * int(g.integers(14, 26)) + 3 * np.sin(v[:, 2] * 9)) * (rad > 1e-6)
+    v[:, :2] *= ridge[:, None]
+    top = v[:, 2] >= h - 1e-9
+    m.mat[:] = 0
+    cut = lathe([(0, h - 0.004), (r * 0.93, h - 0.004), (r * 0.93, h + 0.002), (0, h + 0.002)], 40, mat=1)
+    parts = [m, cut]
+    for k in range(int(g.integers(3, 6))):
+        a = g.uniform(0, 2 * np.pi)
+        path = np.array([[np.cos(a) * r * 0.8 * t, np.sin(a) * r * 0.8 * t, h * 0.25 * (1 - t)] for t in (0.2, 0.6, 1.0)])
+        path[:, :2] *= 1 + np.linspace(0, 1.0, 3)[:, None]
+        parts.append(tube(path + [0, 0, r * 0.12], [r * 0.22, r * 0.16, r * 0.06], 8))
+    del top
+    mm = merge(parts)
+    mm.verts[:, 2] -= mm.verts[:, 2].min()
+    return Asset(mm, (material("wood", rng_for(seed, "stump", "mat", "bark"), "bark"),
+                      material("wood", rng_for(seed, "stump", "mat", "rings"))))
+
+
+@factory("flower", (
+    Param("height", 0.15, 0.6, doc="Stem height, m"),
+    Param("petals", 5, 12, integer=True, doc="Petals per flower head"),
+    Param("heads", 1, 5, integer=True, doc="Flower heads"),
+), ("nature", "plant", "flower"))
+def flower(seed, p):
+    """Wild flowers: curved stems, a few leaves, heads with a centre disc and flattened petals."""
+    parts = []
+    for k in range(p["heads"]):
+        g = rng_for(seed, "flower", "head", k)
+        a, lean = g.uniform(0, 2 * np.pi), g.uniform(0.05, 0.35)
+        L = p["height"] * g.uniform(0.6, 1.0)
+        t = np.linspace(0, 1, 6)[:, None]
+        base = np.array([g.uniform(-0.02, 0.02), g.uniform(-0.02, 0.02), 0.0])
+        d = np.array([np.cos(a) * np.sin(lean), np.sin(a) * np.sin(lean), np.cos(lean)])
+        path = base + L * (t * np.array([0, 0, 1.0]) * (1 - t) + d * t ** 2 + np.array([0, 0, 1.0]) * t * 0.0)
+        path[:, 2] = L * t[:, 0] * (1 - 0.3 * lean)
+        parts.append(tube(path, np.linspace(0.0025, 0.0015, 6), 6))
+        head = path[-1]
+        hr = g.uniform(0.008, 0.015)
+        parts.append(blob(g, (hr, hr, hr * 0.6), 1, 0.05, 2).transformed(offset=head + [0, 0, 0.003]).with_material(2))
+        for j in range(p["petals"]):
+            b = 2 * np.pi * j / p["petals"]
+            pl = hr * g.uniform(1.8, 2.6)
+            petal = blob(g, (pl / 2, pl * 0.22, 0.0015), 1, 0.0, 0)
+            parts.append(petal.transformed(rot_z(b) @ rot_y(-0.25), head + [np.cos(b) * (pl / 2 + hr * 0.6), np.sin(b) * (pl / 2 + hr * 0.6), 0.002]).with_material(1))
+        leaf = blob(g, (L * 0.15, L * 0.04, 0.0015), 1, 0.0, 0)
+        parts.append(leaf.transformed(rot_z(a + 1.5) @ rot_y(-0.6), base + [0, 0, L * 0.3]))
+    m = _to_base(merge(parts))
+    return Asset(m, (material("foliage", rng_for(seed, "flower", "mat", "leaf")),
+                     material("paint", rng_for(seed, "flower", "mat", "petal"), "canvas"),
+                     material("paint", rng_for(seed, "flower", "mat", "centre"), "soil")))
+
+
+FACTORIES = FACTORIES + (stump, flower)

@@ -1,0 +1,347 @@
+"""Room types (bpy-free): what furniture each type holds, with what probability, and how pieces relate
+(chairs face and half-tuck under tables, the sofa faces the TV and the coffee table, beds go against a wall with
+nightstands at both sides and lamps on them, desks get a chair and a screen, shelves are filled with grouped books).
+
+``furnish(scene, room, rng, windows)`` places everything of ``room.kind`` inside ``room`` (plan_room.Room).
+"""
+from __future__ import annotations
+
+import math
+
+from .layout import CONTACT_GAP
+
+ROOM_KINDS = ("living_room", "bedroom", "kitchen", "dining_room", "office", "bathroom")
+KIND_PROBS = (0.3, 0.2, 0.12, 0.15, 0.15, 0.08)
+"""How often scene type "room" is each kind."""
+SIZES = {"living_room": ((4.0, 7.5), (3.5, 6.5)), "bedroom": ((3.2, 5.5), (3.0, 5.0)), "kitchen": ((3.0, 5.0), (2.8, 4.5)),
+         "dining_room": ((3.5, 6.0), (3.2, 5.5)), "office": ((3.0, 5.0), (2.8, 4.5)), "bathroom": ((2.4, 3.6), (2.2, 3.2))}
+FLOORS = {"living_room": ("planks", "planks", "fabric"), "bedroom": ("planks", "fabric"), "kitchen": ("tile", "planks"),
+          "dining_room": ("planks", "tile"), "office": ("planks", "fabric"), "bathroom": ("tile",)}
+WALL_YAW = (math.pi, -math.pi / 2, 0.0, math.pi / 2)  # turns an object's back (+Y) towards wall 0..3
+NORMAL = ((0, 1), (-1, 0), (0, -1), (1, 0))
+TABLE_TOP = ("mug", "bowl", "plate", "vase", "bottle", "book", "potted_plant", "candle", "fruit", "wine_glass")
+DECOR = ("vase", "book", "potted_plant", "candle", "bowl", "storage_box")
+
+
+def draw_kind(rng) -> str:
+    return ROOM_KINDS[int(rng.choice(len(ROOM_KINDS), p=KIND_PROBS))]
+
+
+def apartment_kinds(rng, n) -> list:
+    rest = ["bedroom", "kitchen", "office", "bathroom", "dining_room"]
+    order = rng.permutation(len(rest))
+    return ["living_room"] + [rest[i] for i in order[: n - 1]]
+
+
+def facing(frm, to):
+    """Yaw that turns an object's front (-Y) at ``frm`` towards the point ``to``."""
+    return math.atan2(to[0] - frm[0], -(to[1] - frm[1]))
+
+
+class _Ctx:
+    def __init__(self, scene, room, rng, windows):
+        self.scene, self.room, self.rng, self.windows = scene, room, rng, windows
+        self.dens = scene.graph["params"]["density"]
+
+    def n(self, base):
+        return int(math.floor(base * self.dens + self.rng.uniform(0, 1)))
+
+    def against(self, w=None, u=None, off=0.03):
+        """Pose proposer: back against wall ``w`` (random when None) at ``u`` (random when None)."""
+        def pose(lo, hi):
+            wall = int(self.rng.integers(0, 4)) if w is None else w
+            halfw = max(-lo[0], hi[0])
+            L = self.room.length(wall)
+            if L < 2 * halfw + 0.1:
+                return None
+            uu = self.rng.uniform(halfw + 0.05, L - halfw - 0.05) if u is None else u + self.rng.uniform(-0.3, 0.3)
+            x, y = self.room.at_wall(wall, uu, hi[1] + off)
+            return (x, y, 0.0), WALL_YAW[wall]
+        return pose
+
+    def floor(self, cat, pose, tries=30, params=None):
+        return self.scene.try_floor(cat, self.rng, pose, tries, params)
+
+    def wall_of(self, obj):
+        yaw = obj["rotation_z"]
+        return min(range(4), key=lambda w: abs(math.remainder(yaw - WALL_YAW[w], 2 * math.pi)))
+
+    def u_of(self, obj, w):
+        x, y = obj["location"][0] - self.room.x0, obj["location"][1] - self.room.y0
+        return x if w in (0, 2) else y
+
+    def mount(self, cat, w, u, z, params=None, tries=8):
+        """A wall-mounted object (back against wall ``w``) with its base at height ``z``."""
+        def pose(lo, hi):
+            uu = u + self.rng.uniform(-0.4, 0.4) if tries > 1 else u
+            x, y = self.room.at_wall(w, uu, hi[1] + 0.002)
+            return (x, y, z), WALL_YAW[w]
+        return self.scene.try_floor(cat, self.rng, pose, tries, params, support="wall")
+
+    def ceiling_light(self, x, y):
+        a, full, s, spec = self.scene.make("ceiling_light")
+        lo, hi = a.mesh.bounds()
+        H = self.room.H
+        drop_ok = min(full["drop"], H - 2.1 - (hi[2] - full["drop"]))
+        params = dict(full, drop=round(max(0.1, drop_ok), 4))
+
+        def pose(lo, hi):
+            return (x, y, H - 0.0005 - hi[2]), 0.0
+        return self.scene.try_floor("ceiling_light", self.rng, pose, 1, params, support="ceiling")
+
+    def on(self, sup, cats, count):
+        if sup is not None and sup["_asset"].surfaces:
+            self.scene.fill_surfaces(sup, cats, count, self.rng, ceiling=self.room.H)
+
+    def shelves(self, shelf):
+        if shelf is None:
+            return
+        for si in range(len(shelf["_asset"].surfaces)):
+            if self.rng.uniform() < 0.85:
+                self.scene.fill_books(shelf, si, self.rng, fill=min(0.9, 0.55 + 0.2 * self.dens))
+            else:
+                self.scene.fill_surfaces(shelf, DECOR, 2, self.rng, ceiling=self.room.H)
+
+    def decor(self, art=2, plants=2):
+        """Curtains beside each window, pictures on free wall stretches, plants, the pendant light."""
+        for (w, wu, ww, sill, wtop) in self.windows:
+            for side in (-1, 1):
+                a, full, s, spec = self.scene.make("curtain")
+                cw = full["width"] * 0.5 + 0.08
+                u = wu - 0.12 - cw if side < 0 else wu + ww + 0.12 + cw
+                top = min(wtop + 0.15, self.room.H - 0.06)
+                h = round(min(2.6, max(1.8, top - 0.1)), 4)
+                if u - cw < 0.05 or u + cw > self.room.length(w) - 0.05:
+                    continue
+                self.mount("curtain", w, u, top - h, params={"height": h}, tries=1)
+        for _ in range(self.n(art)):
+            w = int(self.rng.integers(0, 4))
+            self.mount("wall_art", w, self.rng.uniform(0.6, self.room.length(w) - 0.6), self.rng.uniform(1.3, 1.6), tries=4)
+        for _ in range(self.n(plants)):
+            self.floor("potted_plant", self.against(), params={"pot_radius": round(float(self.rng.uniform(0.11, 0.14)), 4),
+                                                               "height": round(float(self.rng.uniform(0.5, 0.7)), 4)})
+
+
+def _table_with_chairs(c, cat="table", params=None, n_chairs=4, items=6, settings=True):
+    """A free-standing table, chairs on its sides facing it and half tucked under its edge, place settings."""
+    room, rng = c.room, c.rng
+
+    def free_standing(lo, hi):
+        x0, y0 = room.x0, room.y0
+        return (rng.uniform(x0 + 0.9, x0 + room.W - 0.9), rng.uniform(y0 + 0.9, y0 + room.D - 0.9), 0.0), rng.uniform(-0.08, 0.08)
+    table = c.floor(cat, free_standing, params=params)
+    if table is None:
+        return None
+    tl, th = table["bounds"]["lo"], table["bounds"]["hi"]
+    cx, cy = (tl[0] + th[0]) / 2, (tl[1] + th[1]) / 2
+    long_x = th[0] - tl[0] > 1.3
+    sides = [(0, -1, 0.0), (0, 1, 0.0), (-1, 0, 0.0), (1, 0, 0.0)]
+    if long_x:
+        sides = [(0, -1, -0.25), (0, 1, 0.25), (0, -1, 0.25), (0, 1, -0.25), (-1, 0, 0.0), (1, 0, 0.0)]
+    seats = []
+    for sx, sy, along in sides[: max(1, n_chairs)]:
+        def chair_pose(lo, hi, sx=sx, sy=sy, along=along):
+            back = hi[1]
+            tx = cx + sx * ((th[0] - tl[0]) / 2 + back + 0.04) + along * (th[0] - tl[0]) * (sy != 0)
+            ty = cy + sy * ((th[1] - tl[1]) / 2 + back + 0.04)
+            return (tx, ty, 0.0), math.atan2(-sx, sy) + rng.uniform(-0.12, 0.12)
+        ch = c.floor("chair", chair_pose, tries=2)
+        if ch is not None:
+            seats.append((sx, sy, along))
+    if settings:  # a plate (and a glass) in front of each chair
+        for sx, sy, along in seats:
+            lx = sx * ((th[0] - tl[0]) / 2 - 0.18) + along * (th[0] - tl[0])
+            ly = sy * ((th[1] - tl[1]) / 2 - 0.18)
+            c.scene.place_on(table, 0, "plate", (lx, ly), rng.uniform(-3, 3))
+            c.scene.place_on(table, 0, "wine_glass", (lx + 0.16 * (1 if sy >= 0 else -1), ly - 0.08 * sy), 0.0)
+    c.on(table, TABLE_TOP, c.n(items))
+    return table
+
+
+def _living(c):
+    rng, room = c.rng, c.room
+    sofa = c.floor("sofa", c.against())
+    if sofa is not None:
+        w = c.wall_of(sofa)
+        u = c.u_of(sofa, w)
+        nx, ny = NORMAL[w]
+        depth = sofa["bounds"]["hi"][0] - sofa["bounds"]["lo"][0] if w in (1, 3) else sofa["bounds"]["hi"][1] - sofa["bounds"]["lo"][1]
+        a, ct_params, s, spec = c.scene.make("coffee_table")
+        rug_p = {"width": round(min(3.0, ct_params["width"] + rng.uniform(0.8, 1.4)), 4),
+                 "depth": round(min(2.2, ct_params["depth"] + rng.uniform(0.7, 1.1)), 4)}
+        dist = depth + 0.03 + 0.35 + ct_params["depth"] / 2
+        rug = None
+        for shrink in (1.0, 0.8, 0.65):
+            rp = {"width": round(max(1.2, rug_p["width"] * shrink), 4), "depth": round(max(0.8, rug_p["depth"] * shrink), 4)}
+            if rp["width"] < ct_params["width"] + 0.4 or rp["depth"] < ct_params["depth"] + 0.35:
+                break
+            for du in (0.0, 0.2, -0.2, 0.4, -0.4):
+                x, y = room.at_wall(w, u + du, dist)
+                rug = c.floor("rug", lambda lo, hi, x=x, y=y: ((x, y, 0.0), WALL_YAW[w]), tries=1, params=rp)
+                if rug is not None:
+                    rug_p = rp
+                    break
+            if rug is not None:
+                break
+        if rug is not None:
+            top = rug["_asset"].mesh.bounds()[1][2]
+            ct = c.scene.try_floor("coffee_table", rng, lambda lo, hi: ((x, y, rug["location"][2] + top + CONTACT_GAP), WALL_YAW[w]), 1,
+                                   ct_params, support={"object": rug["id"], "surface": 0}, gap=0.0)
+            c.on(ct, ("book", "bowl", "vase", "candle", "mug", "fruit", "potted_plant", "plate"), c.n(5))
+            for side in (-1, 1):  # armchairs beside the coffee table, turned towards it
+                if rng.uniform() < 0.6:
+                    ox, oy = (-ny, nx)
+                    px = x + side * ox * (rug_p["width"] / 2 + 0.55) + nx * 0.2
+                    py = y + side * oy * (rug_p["width"] / 2 + 0.55) + ny * 0.2
+                    c.floor("armchair", lambda lo, hi, px=px, py=py: ((px + rng.uniform(-0.15, 0.15), py + rng.uniform(-0.15, 0.15), 0.0),
+                                                                      facing((px, py), (x, y))), tries=6)
+        opp = (w + 2) % 4
+        stand = c.floor("tv_stand", c.against(opp, u), tries=12)
+        if stand is not None:
+            c.scene.place_on(stand, 0, "tv", (0.0, 0.0), 0.0, {"diagonal": round(float(min(1.4, (stand["_asset"].surfaces[0]["hi"][0] - stand["_asset"].surfaces[0]["lo"][0]) / 0.9)), 4)})
+            c.on(stand, ("vase", "book", "candle", "storage_box", "potted_plant"), c.n(2))
+        lamp_u = u + (1 if rng.uniform() < 0.5 else -1) * ((sofa["bounds"]["hi"][0] - sofa["bounds"]["lo"][0]) / 2 + 0.35)
+        c.floor("floor_lamp", c.against(w, lamp_u, off=0.1), tries=6)
+        c.mount("wall_art", w, u, 1.35, tries=3)
+    for cat in ("bookshelf", "bookshelf", "cabinet")[: max(1, c.n(3))]:
+        obj = c.floor(cat, c.against())
+        if cat == "bookshelf":
+            c.shelves(obj)
+        else:
+            c.on(obj, ("table_lamp", "vase", "book", "potted_plant", "candle", "bowl"), c.n(3))
+    c.decor(art=1, plants=2)
+    c.ceiling_light(*room.centre())
+
+
+def _bedroom(c):
+    rng, room = c.rng, c.room
+    bed = c.floor("bed", c.against(), tries=60)
+    if bed is None:
+        bed = c.floor("bed", c.against(), tries=60, params={"width": round(float(rng.uniform(0.9, 1.3)), 4), "length": 1.95})
+    if bed is not None:
+        w = c.wall_of(bed)
+        u = c.u_of(bed, w)
+        bw = (bed["bounds"]["hi"][0] - bed["bounds"]["lo"][0]) if w in (0, 2) else (bed["bounds"]["hi"][1] - bed["bounds"]["lo"][1])
+        for side in (-1, 1):
+            a, full, s, spec = c.scene.make("nightstand")
+            nu = u + side * (bw / 2 + full["width"] / 2 + 0.04)
+            ns = c.scene.try_floor("nightstand", rng, lambda lo, hi, nu=nu, w=w: ((*room.at_wall(w, nu, hi[1] + 0.03), 0.0), WALL_YAW[w]), 1, full)
+            if ns is not None:
+                sf = ns["_asset"].surfaces[0]
+                r = min(0.16, (sf["hi"][0] - sf["lo"][0]) / 2 - 0.012, (sf["hi"][1] - sf["lo"][1]) / 2 - 0.012)
+                if r >= 0.09:
+                    c.scene.place_on(ns, 0, "table_lamp", (0.0, (sf["lo"][1] + sf["hi"][1]) / 2), rng.uniform(-0.5, 0.5),
+                                     {"shade_radius": round(float(r), 4), "base_radius": 0.06})
+                c.on(ns, ("book", "mug", "candle", "wine_glass"), c.n(1))
+        c.mount("wall_art", w, u, 1.45, tries=2)
+        nx, ny = NORMAL[w]
+        L = (bed["bounds"]["hi"][1] - bed["bounds"]["lo"][1]) if w in (0, 2) else (bed["bounds"]["hi"][0] - bed["bounds"]["lo"][0])
+        x, y = room.at_wall(w, u, L + 0.1 + 0.5)
+        c.floor("rug", lambda lo, hi: ((x + rng.uniform(-0.1, 0.1), y, 0.0), WALL_YAW[w]), tries=3,
+                params={"depth": 0.9, "width": round(float(min(2.4, bw + 0.3)), 4)})
+    c.floor("wardrobe", c.against())
+    dresser = c.floor("cabinet", c.against(), params={"drawers": 1})
+    c.on(dresser, ("vase", "book", "candle", "storage_box", "potted_plant", "bottle"), c.n(3))
+    if dresser is not None:
+        dw = c.wall_of(dresser)
+        c.mount("mirror", dw, c.u_of(dresser, dw), dresser["bounds"]["hi"][2] + 0.25, tries=1)
+    if rng.uniform() < 0.5:
+        c.shelves(c.floor("bookshelf", c.against(), params={"height": round(float(rng.uniform(0.9, 1.25)), 4)}))
+    c.decor(art=1, plants=1)
+    c.ceiling_light(*room.centre())
+
+
+def _dining(c):
+    t = _table_with_chairs(c, params={"width": round(float(min(1.8, max(1.2, c.room.W * 0.35))), 4)}, n_chairs=4 + 2 * int(c.rng.uniform() < 0.5))
+    side = c.floor("cabinet", c.against(), params={"height": round(float(c.rng.uniform(0.75, 0.95)), 4), "width": 1.2})
+    c.on(side, ("vase", "bowl", "candle", "bottle", "wine_glass", "potted_plant", "fruit"), c.n(4))
+    if c.rng.uniform() < 0.5:
+        c.shelves(c.floor("bookshelf", c.against()))
+    c.decor(art=2, plants=2)
+    if t is not None:
+        c.ceiling_light((t["bounds"]["lo"][0] + t["bounds"]["hi"][0]) / 2, (t["bounds"]["lo"][1] + t["bounds"]["hi"][1]) / 2)
+    else:
+        c.ceiling_light(*c.room.centre())
+
+
+def _office(c):
+    rng, room = c.rng, c.room
+    desk = c.floor("desk", c.against())
+    if desk is not None:
+        w = c.wall_of(desk)
+        u = c.u_of(desk, w)
+        dd = (desk["bounds"]["hi"][1] - desk["bounds"]["lo"][1]) if w in (0, 2) else (desk["bounds"]["hi"][0] - desk["bounds"]["lo"][0])
+        surf = desk["_asset"].surfaces[0]
+        back_y = surf["hi"][1] - 0.15
+        c.scene.place_on(desk, 0, "monitor" if rng.uniform() < 0.6 else "laptop", (rng.uniform(-0.1, 0.1), back_y if rng.uniform() < 0.6 else 0.0), 0.0)
+        c.scene.place_on(desk, 0, "table_lamp", (surf["lo"][0] + 0.15, surf["hi"][1] - 0.15), 0.0)
+        c.on(desk, ("book", "mug", "potted_plant", "storage_box", "candle"), c.n(3))
+
+        def chair_pose(lo, hi):
+            x, y = room.at_wall(w, u + rng.uniform(-0.1, 0.1), dd + 0.03 + hi[1] + 0.03)
+            return (x, y, 0.0), WALL_YAW[w] + math.pi + rng.uniform(-0.3, 0.3)
+        c.floor("chair", chair_pose, tries=6)
+        c.mount("wall_art", w, u, 1.4, tries=3)
+    for cat in ("bookshelf", "bookshelf", "cabinet")[: max(1, c.n(3))]:
+        obj = c.floor(cat, c.against())
+        if cat == "bookshelf":
+            c.shelves(obj)
+        else:
+            c.on(obj, ("table_lamp", "vase", "book", "potted_plant", "storage_box"), c.n(3))
+    c.floor("rug", lambda lo, hi: ((room.x0 + room.W / 2 + rng.uniform(-0.5, 0.5), room.y0 + room.D / 2 + rng.uniform(-0.5, 0.5), 0.0),
+                                   rng.uniform(-0.1, 0.1)), tries=4)
+    c.decor(art=1, plants=2)
+    c.ceiling_light(*room.centre())
+
+
+def _kitchen(c):
+    rng, room = c.rng, c.room
+    w = int(rng.integers(0, 4))
+    counter = None
+    for k in range(4):
+        ww = (w + k) % 4
+        L = room.length(ww)
+        counter = c.floor("kitchen_counter", c.against(ww), tries=10,
+                          params={"width": round(float(min(3.0, max(1.2, L - 1.4 - rng.uniform(0, 0.6)))), 4), "sink": 1})
+        if counter is not None:
+            w = ww
+            break
+    if counter is not None:
+        for si in range(len(counter["_asset"].surfaces)):
+            c.scene.fill_surfaces(counter, ("jar", "jar", "bottle", "bowl", "fruit", "mug", "plate", "potted_plant", "wine_glass"), c.n(6), rng, ceiling=room.H)
+        c.floor("fridge", c.against(w), tries=20)
+    else:
+        c.floor("fridge", c.against(), tries=10)
+    if room.W * room.D > 10:
+        _table_with_chairs(c, params={"width": 0.9, "depth": 0.7}, n_chairs=2, items=3, settings=False)
+    else:
+        c.floor("stool", c.against(), tries=10)
+    c.mount("wall_art", int(rng.integers(0, 4)), room.length(0) / 2, 1.5, tries=6)
+    c.decor(art=0, plants=1)
+    c.ceiling_light(*room.centre())
+
+
+def _bathroom(c):
+    rng, room = c.rng, c.room
+    c.floor("bathtub", c.against(), tries=20)
+    c.floor("toilet", c.against(), tries=20)
+    van = c.floor("vanity", c.against(), tries=20)
+    if van is not None:
+        w = c.wall_of(van)
+        c.mount("mirror", w, c.u_of(van, w), van["bounds"]["hi"][2] + 0.3, tries=1)
+    c.floor("rug", c.against(off=0.4), tries=10, params={"width": 1.2, "depth": 0.8, "pile": 0.01})
+    c.floor("storage_box", c.against(), tries=5)
+    c.floor("stool", c.against(), tries=5)
+    c.decor(art=0, plants=1)
+    c.ceiling_light(*room.centre())
+
+
+FURNISH = {"living_room": _living, "bedroom": _bedroom, "kitchen": _kitchen, "dining_room": _dining, "office": _office,
+           "bathroom": _bathroom}
+
+
+def furnish(scene, room, rng, windows) -> dict:
+    """Place ``room.kind``'s furniture, decor and small objects; returns {object id: Asset} of what it placed."""
+    before = len(scene.graph["objects"])
+    FURNISH[room.kind](_Ctx(scene, room, rng, windows))
+    return {o["id"]: o["_asset"] for o in scene.graph["objects"][before:]}
