@@ -1,52 +1,31 @@
 """The N-panel section "Prop from Text / Image" and its Advanced sub-panel. Drawing only.
 
-The latest diffusion preview is shown through a ``bpy.utils.previews`` collection: one entry per preview
-file, reloaded when the file changes, dropped when another file replaces it, freed on unregister.
+The latest diffusion preview is shown through ``previews.PreviewSlots``: reloaded when the file changes or a newer
+one replaces it, freed on unregister.
 """
 import os
 import textwrap
 
 import bpy
-import bpy.utils.previews
 
 from ..backend.blender import session
 from ..backend.generate.pipelines import pipelines
 from .base import ConjurePanel
+from .previews import PreviewSlots
 
 # Hint text in empty fields (not in every Blender this extension supports)
 _HINT = "placeholder" in bpy.types.UILayout.bl_rna.functions["prop"].parameters.keys()
-_previews = None  # the ImagePreviewCollection, made on first use
-_stamps: dict = {}  # preview path -> (mtime_ns, size) of the file when it was loaded
+_slots = PreviewSlots()
 
 
 def preview_image(path: str):
-    """The ImagePreview of the PNG at ``path`` (None if there is none), reloaded when the file changed."""
-    global _previews
-    if not path or not os.path.isfile(path):
-        return None
-    st = os.stat(path)
-    stamp = (st.st_mtime_ns, st.st_size)
-    if _previews is None:
-        _previews = bpy.utils.previews.new()
-    for old in [k for k in _previews if k != path]:  # only the latest preview is shown: free the others
-        del _previews[old]
-        _stamps.pop(old, None)
-    if path in _previews and _stamps.get(path) == stamp:
-        return _previews[path]
-    changed = path in _previews  # the worker rewrote the file: read it again
-    if changed:
-        del _previews[path]
-    _stamps[path] = stamp
-    return _previews.load(path, path, "IMAGE", force_reload=changed)
+    """The ImagePreview of the latest diffusion preview at ``path`` (None if there is none)."""
+    return _slots.image("preview", path)
 
 
 def free_previews() -> None:
     """Called by unregister()."""
-    global _previews
-    if _previews is not None:
-        bpy.utils.previews.remove(_previews)
-    _previews = None
-    _stamps.clear()
+    _slots.free()
 
 
 def _hint(text: str) -> dict:

@@ -3,42 +3,20 @@
 The latest preview render and the loss curve are shown through their own ``bpy.utils.previews`` collection
 (two entries at most), reloaded when the worker rewrites the files, freed on unregister.
 """
-import os
 
 import bpy
-import bpy.utils.previews
 
 from ..backend.blender import session
 from .base import ConjurePanel
+from .previews import PreviewSlots
 
-_previews = None
-_stamps: dict = {}
-
-
-def _image(slot: str, path: str):
-    """The ImagePreview of the PNG at ``path`` shown in ``slot`` (preview | curve), reloaded when it changed."""
-    global _previews
-    if not path or not os.path.isfile(path):
-        return None
-    if _previews is None:
-        _previews = bpy.utils.previews.new()
-    st = os.stat(path)
-    stamp = (path, st.st_mtime_ns, st.st_size)
-    if slot in _previews and _stamps.get(slot) == stamp:
-        return _previews[slot]
-    if slot in _previews:
-        del _previews[slot]
-    _stamps[slot] = stamp
-    return _previews.load(slot, path, "IMAGE", force_reload=True)
+_slots = PreviewSlots()
+_image = _slots.image  # slots: preview | curve
 
 
 def free_previews() -> None:
     """Called by unregister()."""
-    global _previews
-    if _previews is not None:
-        bpy.utils.previews.remove(_previews)
-    _previews = None
-    _stamps.clear()
+    _slots.free()
 
 
 def _latest_job(scene):

@@ -418,13 +418,13 @@ def test_preview_loads_and_reloads(addon, tmp_path):
     assert panel.preview_image(a) is pa  # unchanged file: the same preview
     b = write_png(tmp_path / "b.png", 12, 12)
     assert tuple(panel.preview_image(b).image_size) == (12, 12)
-    assert list(panel._previews) == [b]  # the old one was freed
+    assert list(panel._slots._coll) == ["preview"]  # one slot: the old image was freed
     write_png(tmp_path / "b.png", 20, 10)  # rewritten in place (later: thumbnails know mtimes to the second)
     os.utime(b, (time.time() + 2, time.time() + 2))
     assert tuple(panel.preview_image(b).image_size) == (20, 10)
     assert panel.preview_image(str(tmp_path / "gone.png")) is None
     panel.free_previews()
-    assert panel._previews is None
+    assert panel._slots._coll is None
 
 
 # --------------------------------------------------------------------------- cut-out masks
