@@ -77,6 +77,6 @@ if __name__ == "__main__":
         from backend.dataset.orchestrator import run
         from backend.dataset.spec import DatasetSpec
         ds = tempfile.mkdtemp(prefix="conjure-fig-")
-        run(DatasetSpec.from_json({"output_dir": ds, "scene_type": "room", "seeds": [0], "frames": 2,
+        run(DatasetSpec.from_json({"output_dir": ds, "scene_type": "living_room", "seeds": [0], "frames": 2,
                                    "frames_per_shard": 2, "width": 320, "height": 240}))
     print(figure(ds))
