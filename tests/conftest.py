@@ -39,6 +39,25 @@ SLOW_PARAMS = {
 }
 
 
+def box_mesh(half=(0.5, 0.5, 0.5)):
+    """A box standing on Z=0 with a UV square per face: Float[24, 3] positions and normals, Float[24, 2] UVs,
+    Int[12, 3] triangles (what the tests write as GLBs)."""
+    import numpy as np
+    hx, hy, hz = half
+    corners = np.array([[x, y, z] for z in (0, 2 * hz) for y in (-hy, hy) for x in (-hx, hx)], dtype=np.float64)
+    quads = [(0, 2, 3, 1), (4, 5, 7, 6), (0, 1, 5, 4), (2, 6, 7, 3), (0, 4, 6, 2), (1, 3, 7, 5)]
+    pos, nrm, uv, idx = [], [], [], []
+    for q in quads:
+        p = corners[list(q)]
+        n = np.cross(p[1] - p[0], p[2] - p[0])
+        base = len(pos)
+        pos += list(p)
+        nrm += [n / np.linalg.norm(n)] * 4
+        uv += [(0, 0), (1, 0), (1, 1), (0, 1)]
+        idx += [(base, base + 1, base + 2), (base, base + 2, base + 3)]
+    return np.array(pos), np.array(nrm), np.array(uv, dtype=np.float64), np.array(idx)
+
+
 def small_spec(out_dir, **kw):
     spec = {"type": "implicit_shape", "name": "small", "seed": 0, "output_dir": str(out_dir),
             "params": dict(SMALL_PARAMS)}

@@ -16,7 +16,7 @@ import zlib
 import numpy as np
 import pytest
 
-from conftest import ADDON, ROOT
+from conftest import ADDON, ROOT, box_mesh
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -55,20 +55,9 @@ def write_png(path, w, h, color=(200, 40, 40, 255)):
 
 def write_box_glb(path, half=(0.5, 0.5, 0.5), color=(200, 40, 40, 255)):
     """A textured box standing on Z=0, as the worker writes it."""
-    hx, hy, hz = half
-    corners = np.array([[x, y, z] for z in (0, 2 * hz) for y in (-hy, hy) for x in (-hx, hx)], dtype=np.float32)
-    quads = [(0, 2, 3, 1), (4, 5, 7, 6), (0, 1, 5, 4), (2, 6, 7, 3), (0, 4, 6, 2), (1, 3, 7, 5)]
-    pos, nrm, uv, idx = [], [], [], []
-    for q in quads:
-        p = corners[list(q)]
-        n = np.cross(p[1] - p[0], p[2] - p[0])
-        base = len(pos)
-        pos += list(p)
-        nrm += [n / np.linalg.norm(n)] * 4
-        uv += [(0, 0), (1, 0), (1, 1), (0, 1)]
-        idx += [(base, base + 1, base + 2), (base, base + 2, base + 3)]
-    mod("backend.mesh.glb").write_glb(str(path), np.array(pos), np.array(nrm), np.array(uv, dtype=np.float32),
-                                      np.array(idx), png(np.tile(np.array(color, np.uint8), (4, 4, 1))),
+    pos, nrm, uv, idx = box_mesh(half)
+    mod("backend.mesh.glb").write_glb(str(path), pos, nrm, uv.astype(np.float32),
+                                      idx, png(np.tile(np.array(color, np.uint8), (4, 4, 1))),
                                       name=os.path.basename(str(path)))
     return str(path)
 

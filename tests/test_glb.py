@@ -21,7 +21,7 @@ from backend.generate import model_cache
 from backend.jobs import JobSpec
 from backend.mesh import glb
 from backend.worker.runner import JobContext, run_job
-from conftest import ROOT, small_spec
+from conftest import ROOT, box_mesh, small_spec
 
 VALIDATOR = os.path.join(ROOT, ".tools", "node_modules", "gltf-validator")
 SCRIPT = os.path.join(ROOT, "tests", "gltf_validate.js")
@@ -63,20 +63,10 @@ def chunks(path) -> tuple[dict, bytes]:
 
 def box():
     """A textured unit box standing on Z=0 (Z up): positions, normals, uvs, indices, png."""
-    corners = np.array([[x, y, z] for z in (0, 1) for y in (-0.5, 0.5) for x in (-0.5, 0.5)])
-    quads = [(0, 2, 3, 1), (4, 5, 7, 6), (0, 1, 5, 4), (2, 6, 7, 3), (0, 4, 6, 2), (1, 3, 7, 5)]
-    pos, nrm, uv, idx = [], [], [], []
-    for q in quads:
-        p = corners[list(q)]
-        n = np.cross(p[1] - p[0], p[2] - p[0])
-        base = len(pos)
-        pos += list(p)
-        nrm += [n / np.linalg.norm(n)] * 4
-        uv += [(0, 0), (1, 0), (1, 1), (0, 1)]
-        idx += [(base, base + 1, base + 2), (base, base + 2, base + 3)]
+    pos, nrm, uv, idx = box_mesh()
     buf = io.BytesIO()
     Image.fromarray(np.tile(np.array([200, 40, 40], np.uint8), (4, 4, 1))).save(buf, format="PNG")
-    return np.array(pos), np.array(nrm), np.array(uv, dtype=float) * 0.5 + 0.25, np.array(idx), buf.getvalue()
+    return pos, nrm, uv * 0.5 + 0.25, idx, buf.getvalue()
 
 
 @pytest.fixture

@@ -37,8 +37,3 @@ def unwrap(verts: np.ndarray, faces: np.ndarray, cancelled: Callable[[], bool] =
     out = child.run("unwrap", {"verts": verts, "faces": faces}, cancelled, poll)
     return out["vmapping"], out["faces"], out["uvs"]
 
-
-if __name__ == "__main__":  # the form a worker started before backend.mesh.child existed still runs
-    import sys
-
-    sys.exit(child._main(["unwrap"] + sys.argv[1:]))
