@@ -61,6 +61,40 @@ def test_flood_of_idle_connections_does_not_lock_out_a_client(served, tmp_path):
     assert served.alive()
 
 
+def _threads(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("Threads:"))
+
+
+def test_connections_waiting_for_hello_cost_no_thread(served):
+    """Before: one thread per unauthenticated connection, so a flood kept the worker busy starting threads while a
+    legitimate client waited behind it in the kernel's accept queue."""
+    before = _threads(served.proc.pid)
+    hostile = [Raw(served.port) for _ in range(200)]
+    try:
+        for h in hostile[::2]:
+            h.send_bytes(b'{"op": "hel')  # an unfinished hello
+        c = served.raw()  # proves the worker has taken everything queued before it
+        assert _threads(served.proc.pid) <= before + 4  # the client's reader and writer, nothing per hostile socket
+        c.close()
+    finally:
+        for h in hostile:
+            h.close()
+
+
+def test_hello_and_first_message_in_one_packet(served, tmp_path):
+    """What a client sends right behind its hello (in the same segment) is not lost when it is handed over."""
+    r = Raw(served.port)
+    r.send_bytes(json.dumps({"op": "hello", "token": served.token}).encode() + b"\n"
+                 + json.dumps({"op": "submit", "job_id": "j1", "spec": noop(tmp_path, "hi")}).encode() + b"\n"
+                 + b'{"op": "stat')
+    assert r.read()["event"] == "hello"
+    assert r.read_until(lambda ev: ev["event"] in ("result", "error"))["event"] == "result"
+    r.send_bytes(b'us"}\n')
+    assert r.read_until(lambda ev: ev["event"] == "status")["running"] is None
+    r.close()
+
+
 def _low_fd_limit():
     resource.setrlimit(resource.RLIMIT_NOFILE, (48, 48))
 

@@ -25,10 +25,11 @@ class MessageTooLarge(ValueError):
 
 
 class Connection:
-    def __init__(self, sock: socket.socket, peer=None):
+    def __init__(self, sock: socket.socket, peer=None, unread: bytes = b""):
         self.sock = sock
         self.peer = peer
         self.rfile = sock.makefile("rb")
+        self._unread = unread  # bytes received before this object existed (after the hello line)
         self.opened = time.monotonic()
         self.authenticated = False
         self.open = True
@@ -126,13 +127,24 @@ class Connection:
     def read_message(self, limit: int) -> bytes:
         """Next line as bytes, ``b""`` at EOF. A line over ``limit`` raises MessageTooLarge; the rest of it is
         skipped first unless ``skip`` is impossible (EOF)."""
-        line = self.rfile.readline(limit + 1)
+        line = b""
+        if self._unread:
+            cut = self._unread.find(b"\n", 0, limit + 1)
+            end = cut + 1 if cut >= 0 else min(len(self._unread), limit + 1)
+            line, self._unread = self._unread[:end], self._unread[end:]
+        if not line.endswith(b"\n") and len(line) <= limit:
+            line += self.rfile.readline(limit + 1 - len(line))
         if len(line) == limit + 1 and not line.endswith(b"\n"):
             raise MessageTooLarge(f"message larger than {limit} bytes")
         return line
 
     def skip_line(self) -> None:
         """Discard the rest of an over-long line (authenticated clients only: they may have sent it by mistake)."""
+        if self._unread:
+            cut = self._unread.find(b"\n")
+            self._unread = self._unread[cut + 1:] if cut >= 0 else b""
+            if cut >= 0:
+                return
         line = b"x"
         while line and not line.endswith(b"\n"):
             line = self.rfile.readline(MAX_MESSAGE)

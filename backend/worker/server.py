@@ -27,8 +27,9 @@ Error kinds:
     internal       a bug in the worker while handling a message; details in the worker's log.
 
 Limits that keep one client from starving the others (or stopping the worker): at most ``MAX_PENDING``
-connections that have not said ``hello`` (the oldest is dropped to admit a new one, and each gets
-``HELLO_TIMEOUT`` seconds), at most ``MAX_CLIENTS`` authenticated ones, a bounded send queue per connection (a
+connections that have not said ``hello``, held by the accept loop in a selector with no thread each (when full,
+the oldest one that has already been read is dropped to admit a new one, and each gets ``HELLO_TIMEOUT``
+seconds), at most ``MAX_CLIENTS`` authenticated ones, a bounded send queue per connection (a
 client that stops reading is dropped), ``MAX_QUEUED_JOBS`` queued jobs and the last ``history`` finished jobs
 remembered for ``status``. A failing ``accept`` (out of file descriptors) is logged and retried, never fatal.
 """
@@ -38,9 +39,11 @@ import collections
 import errno
 import gc
 import hmac
+import json
 import logging
 import os
 import queue
+import selectors
 import socket
 import sys
 import threading
@@ -56,7 +59,8 @@ from .runner import JobContext, one_line, run_job
 log = logging.getLogger("conjure.worker")
 
 PROTOCOL = 1
-MAX_PENDING = 64          # connections that have not said hello yet
+MAX_PENDING = 256         # connections that have not said hello yet (no thread each: held in a selector)
+ACCEPT_BATCH = 512        # connections taken from the kernel's queue before the waiting ones are read
 MAX_CLIENTS = 32          # authenticated connections
 HELLO_TIMEOUT = 3.0       # seconds a new connection has to authenticate
 SEND_STALL_TIMEOUT = 30.0  # seconds a send may block before the client is dropped
@@ -85,6 +89,12 @@ class WorkerServer:
         self.conns: set[Connection] = set()
         self.conns_lock = threading.Lock()
         self._reserve_fd: int | None = None
+        self.selector = selectors.DefaultSelector()
+        self.pending: dict[socket.socket, _Pending] = {}  # not yet authenticated, oldest first (accept loop only)
+        self._wake_r, self._wake_w = socket.socketpair()  # shutdown() wakes the accept loop
+        self._wake_r.setblocking(False)
+        self._last_log = 0.0
+        self._polls = 0
 
     # ------------------------------------------------------------------ jobs
     def _emit_for(self, job_id: str):
@@ -200,9 +210,9 @@ class WorkerServer:
 
     # ------------------------------------------------------------------ connections
     def handle(self, conn: Connection) -> None:
+        """An authenticated connection's thread: serve it until it ends."""
         try:
-            if self._authenticate(conn):
-                self._serve(conn)
+            self._serve(conn)
         except Exception:  # a bug must cost one connection at most, and be in the log
             log.exception("connection %s: unexpected error", conn.peer)
         finally:
@@ -210,34 +220,17 @@ class WorkerServer:
                 self.conns.discard(conn)
             conn.close()
 
-    def _authenticate(self, conn: Connection) -> bool:
-        """Wait for ``hello`` with the token; anything else (or too long a wait) ends the connection."""
+    def _hello_error(self, line: bytes) -> dict | None:
+        """None when ``line`` is ``hello`` with the right token, else the error event to send before hanging up."""
         try:
-            line = conn.read_message(MAX_HELLO)
-            if not line:
-                return False
             msg = parse_message(line)
-        except OSError:
-            return False
-        except (MessageTooLarge, BadMessage) as e:
-            conn.send(event("error", None, kind="bad_request", message=f"{e}; closing (say hello first)"))
-            return False
+        except BadMessage as e:
+            return event("error", None, kind="bad_request", message=f"{e}; closing (say hello first)")
         token = msg.get("token")
         if msg["op"] != "hello" or not isinstance(token, str) or not hmac.compare_digest(
                 token.encode("utf-8", "surrogatepass"), self.token):
-            conn.send(event("error", None, kind="unauthorized", message="wrong or missing token"))
-            return False
-        with self.conns_lock:
-            clients = sum(1 for c in self.conns if c.authenticated)
-            if clients >= MAX_CLIENTS:
-                full = True
-            else:
-                full, conn.authenticated = False, True
-        if full:
-            conn.send(event("error", None, kind="busy", message=f"{MAX_CLIENTS} clients are already connected"))
-            return False
-        conn.send(event("hello", None, pid=os.getpid(), protocol=PROTOCOL, device=self.device))
-        return True
+            return event("error", None, kind="unauthorized", message="wrong or missing token")
+        return None
 
     def _serve(self, conn: Connection) -> None:
         while not self.stopping.is_set() and conn.open:
@@ -299,8 +292,8 @@ class WorkerServer:
                 if job["ctx"] is not None:
                     job["ctx"].cancel_event.set()
         self.queue.put(None)
-        try:
-            self.listener.close()
+        try:  # the accept loop closes the listener and the waiting connections on its way out
+            self._wake_w.send(b"x")
         except OSError:
             pass
 
@@ -311,28 +304,115 @@ class WorkerServer:
                 log.info("parent %s is gone: shutting down", self.parent_pid)
                 self.shutdown()
 
-    def _admit(self, sock: socket.socket, peer) -> None:
-        sock.settimeout(None)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        conn = Connection(sock, peer)
-        evict = None
+    # ------------------------------------------------------------------ the accept loop
+    # Connections that have not said hello yet cost no thread: the accept loop holds them in a selector, reads
+    # their first line without blocking, and only an authenticated connection gets a thread of its own. A flood of
+    # hostile connections therefore costs an accept, a register and a close each, and the kernel's accept queue is
+    # drained in a tight loop, so a legitimate client is not left waiting behind it.
+
+    def _accept_ready(self) -> None:
+        for _ in range(ACCEPT_BATCH):
+            if len(self.pending) >= MAX_PENDING:
+                # Full: shed the longest-waiting connection, but only one that has been polled at least once
+                # (what it sent has been read); otherwise read the waiting ones first and accept again after.
+                oldest = next(iter(self.pending))
+                if self.pending[oldest].polls == self._polls:
+                    return
+                self._drop_pending(oldest)
+            try:
+                sock, peer = self.listener.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as e:
+                if self.stopping.is_set():
+                    return
+                self._last_log = self._accept_failed(e, self._last_log)
+                return
+            try:
+                sock.setblocking(False)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                self.pending[sock] = _Pending(peer, self._polls)
+                self.selector.register(sock, selectors.EVENT_READ, sock)
+            except (OSError, ValueError) as e:
+                log.warning("could not take a connection from %s: %s", peer, e)
+                self._drop_pending(sock)
+
+    def _read_hello(self, sock: socket.socket) -> None:
+        p = self.pending.get(sock)
+        if p is None:
+            return
+        try:
+            data = sock.recv(MAX_HELLO + 1 - len(p.buf))
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._drop_pending(sock)
+            return
+        p.buf += data
+        cut = p.buf.find(b"\n")
+        if cut < 0:
+            if len(p.buf) > MAX_HELLO:
+                self._refuse(sock, event("error", None, kind="bad_request",
+                                         message=f"message larger than {MAX_HELLO} bytes; closing (say hello first)"))
+            return
+        line, rest = p.buf[:cut + 1], p.buf[cut + 1:]
+        err = self._hello_error(line)
+        if err is not None:
+            self._refuse(sock, err)
+            return
         with self.conns_lock:
-            pending = [c for c in self.conns if not c.authenticated]
-            if len(pending) >= MAX_PENDING:
-                evict = min(pending, key=lambda c: c.opened)
-                self.conns.discard(evict)
+            full = sum(1 for c in self.conns if c.authenticated) >= MAX_CLIENTS
+        if full:
+            self._refuse(sock, event("error", None, kind="busy",
+                                     message=f"{MAX_CLIENTS} clients are already connected"))
+            return
+        self._forget_pending(sock)
+        sock.setblocking(True)
+        conn = Connection(sock, p.peer, unread=rest)
+        conn.authenticated = True
+        with self.conns_lock:
             self.conns.add(conn)
-        if evict is not None:
-            evict.drop()
-        threading.Thread(target=self.handle, args=(conn,), name="conjure-conn", daemon=True).start()
+        conn.send(event("hello", None, pid=os.getpid(), protocol=PROTOCOL, device=self.device))
+        try:
+            threading.Thread(target=self.handle, args=(conn,), name="conjure-conn", daemon=True).start()
+        except RuntimeError as e:  # no thread could be started
+            log.warning("could not serve %s: %s", p.peer, e)
+            with self.conns_lock:
+                self.conns.discard(conn)
+            conn.drop()
+
+    def _refuse(self, sock: socket.socket, ev: dict) -> None:
+        """Best-effort one-line error (the socket buffer has room for it), then hang up."""
+        try:
+            sock.send((json.dumps(ev, separators=(",", ":")) + "\n").encode("utf-8"))
+        except OSError:
+            pass
+        self._drop_pending(sock)
+
+    def _forget_pending(self, sock: socket.socket) -> None:
+        if self.pending.pop(sock, None) is not None:
+            try:
+                self.selector.unregister(sock)
+            except (KeyError, ValueError):
+                pass
+
+    def _drop_pending(self, sock: socket.socket) -> None:
+        self._forget_pending(sock)
+        try:
+            sock.close()
+        except OSError:
+            pass
 
     def _sweep(self) -> None:
         """Drop connections that did not say hello in time and clients whose sends are stuck."""
         now = time.monotonic()
+        for sock in [s for s, p in self.pending.items() if now - p.opened > HELLO_TIMEOUT]:
+            self._drop_pending(sock)
         with self.conns_lock:
             late = [c for c in self.conns
-                    if (not c.authenticated and now - c.opened > HELLO_TIMEOUT)
-                    or (c.stalled_since is not None and now - c.stalled_since > SEND_STALL_TIMEOUT)]
+                    if c.stalled_since is not None and now - c.stalled_since > SEND_STALL_TIMEOUT]
             for c in late:
                 self.conns.discard(c)
         for c in late:
@@ -342,16 +422,13 @@ class WorkerServer:
         """Out of file descriptors (or a transient error): shed one waiting connection, log, go on."""
         now = time.monotonic()
         if now - last_log > 5.0:
-            log.warning("accept failed: %s (%d connections open); still serving", e, len(self.conns))
+            log.warning("accept failed: %s (%d waiting for hello, %d clients); still serving", e,
+                        len(self.pending), len(self.conns))
             last_log = now
         self._sweep()
         if e.errno in (errno.EMFILE, errno.ENFILE):
-            with self.conns_lock:  # free a descriptor: the longest-waiting connection that has not said hello
-                pending = [c for c in self.conns if not c.authenticated]
-                oldest = min(pending, key=lambda c: c.opened) if pending else None
-                self.conns.discard(oldest)
-            if oldest is not None:
-                oldest.drop()
+            if self.pending:  # free a descriptor: the longest-waiting connection that has not said hello
+                self._drop_pending(next(iter(self.pending)))
                 return last_log
             if self._reserve_fd is not None:  # none to drop: accept with the spare descriptor and hang up
                 os.close(self._reserve_fd)
@@ -377,31 +454,59 @@ class WorkerServer:
         if self.parent_pid:
             threading.Thread(target=self._watch_parent, daemon=True).start()
         self._open_reserve()
-        self.listener.settimeout(0.25)
-        last_sweep = last_log = 0.0
-        while not self.stopping.is_set():
-            if time.monotonic() - last_sweep > 0.25:
-                self._sweep()
-                last_sweep = time.monotonic()
-            try:
-                sock, peer = self.listener.accept()
-            except socket.timeout:
-                continue
-            except OSError as e:
-                if self.stopping.is_set():
-                    break
-                last_log = self._accept_failed(e, last_log)
-                continue
-            try:
-                self._admit(sock, peer)
-            except (OSError, RuntimeError) as e:  # e.g. no thread could be started
-                log.warning("could not serve a connection from %s: %s", peer, e)
-                sock.close()
+        self.listener.setblocking(False)
+        self.selector.register(self.listener, selectors.EVENT_READ, None)
+        self.selector.register(self._wake_r, selectors.EVENT_READ, self._wake_r)
+        last_sweep = 0.0
+        try:
+            while not self.stopping.is_set():
+                if time.monotonic() - last_sweep > 0.25:
+                    self._sweep()
+                    last_sweep = time.monotonic()
+                try:
+                    ready = self.selector.select(timeout=0.25)
+                except OSError as e:
+                    log.warning("select failed: %s", e)
+                    time.sleep(0.01)
+                    continue
+                self._polls += 1
+                # Waiting connections first, so that a hello already sent is read before anyone is shed.
+                ready.sort(key=lambda item: item[0].data is None)
+                for key, _ in ready:
+                    if key.data is None:
+                        self._accept_ready()
+                    elif key.data is self._wake_r:
+                        try:
+                            self._wake_r.recv(64)
+                        except OSError:
+                            pass
+                    else:
+                        self._read_hello(key.data)
+        finally:
+            for sock in list(self.pending):
+                self._drop_pending(sock)
+            self.selector.close()
+            for s in (self.listener, self._wake_r, self._wake_w):
+                try:
+                    s.close()
+                except OSError:
+                    pass
         log.info("stopping")
         # Give a running job a moment to see its cancel and report it.
         deadline = time.monotonic() + 2.0
         while self.current is not None and time.monotonic() < deadline:
             time.sleep(0.02)
+
+
+class _Pending:
+    """A connection that has not said hello: what it sent so far and when it came."""
+    __slots__ = ("peer", "buf", "opened", "polls")
+
+    def __init__(self, peer, polls: int):
+        self.peer = peer
+        self.buf = b""
+        self.opened = time.monotonic()
+        self.polls = polls  # the accept loop's poll count when it came
 
 
 def release_models() -> None:
