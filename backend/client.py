@@ -77,8 +77,11 @@ class WorkerClient:
     # ------------------------------------------------------------------ construction
     @classmethod
     def start_local(cls, python: str | None = None, *, device: str = "auto", env: dict | None = None,
-                    log_dir: str | None = None, timeout: float = 60.0) -> "WorkerClient":
-        """Start ``python -m backend.worker serve`` on loopback with a fresh token and connect to it."""
+                    log_dir: str | None = None, timeout: float = 60.0,
+                    cancel: threading.Event | None = None) -> "WorkerClient":
+        """Start ``python -m backend.worker serve`` on loopback with a fresh token and connect to it.
+
+        Setting ``cancel`` while the worker is starting kills it and raises WorkerError at once."""
         python = os.path.abspath(os.path.expanduser(python or sys.executable))
         if not os.path.isfile(python) or not os.access(python, os.X_OK):
             raise WorkerError(f"worker Python interpreter not found or not executable: {python}")
@@ -106,7 +109,7 @@ class WorkerClient:
             raise WorkerError(f"cannot start the worker with {python}: {e.strerror}") from None
         finally:
             log.close()
-        port = cls._wait_ready(proc, timeout, log_path)
+        port = cls._wait_ready(proc, timeout, log_path, cancel)
         try:
             sock = socket.create_connection(("127.0.0.1", port), timeout=10)
             sock.settimeout(None)
@@ -117,7 +120,8 @@ class WorkerClient:
             raise
 
     @staticmethod
-    def _wait_ready(proc: subprocess.Popen, timeout: float, log_path: str) -> int:
+    def _wait_ready(proc: subprocess.Popen, timeout: float, log_path: str,
+                    cancel: threading.Event | None = None) -> int:
         result: dict = {}
 
         def read():
@@ -129,7 +133,13 @@ class WorkerClient:
 
         t = threading.Thread(target=read, daemon=True)
         t.start()
-        t.join(timeout)
+        deadline = time.monotonic() + timeout
+        while t.is_alive() and time.monotonic() < deadline:
+            if cancel is not None and cancel.is_set():
+                proc.kill()
+                proc.wait()
+                raise WorkerError("the worker's start was cancelled")
+            t.join(min(0.05, max(deadline - time.monotonic(), 0.0)))
         if "info" not in result:
             if not t.is_alive():  # stdout closed: the process is ending; collect its exit code
                 try:

@@ -173,3 +173,30 @@ def test_worker_start_stop_operators(fresh_scene):
     assert bpy.ops.conjure.worker_stop() == {"FINISHED"}
     assert session().worker_status() == "Stopped"
     proc.wait(timeout=10)  # stopped on a background thread
+
+
+def test_disabling_while_the_worker_starts_kills_the_start(fresh_scene, tmp_path, monkeypatch):
+    """Before: shutdown() joined the start thread for up to 65 s (the start's own 60 s timeout)."""
+    import bpy
+    from conftest import VENV_PYTHON
+    slow = tmp_path / "slow-python"
+    pidfile = tmp_path / "pid"
+    slow.write_text(f"#!/bin/sh\necho $$ > {pidfile}\nsleep 30\nexec {VENV_PYTHON} \"$@\"\n")
+    slow.chmod(0o755)
+    monkeypatch.setenv("CONJURE_WORKER_PYTHON", str(slow))
+    assert bpy.ops.conjure.worker_start() == {"FINISHED"}
+    link = session()._rt.link
+    assert wait_for_file(pidfile)
+    session().shutdown()
+    assert "cancelled" in link.error, link.error  # not "did not start within 60 s"
+    pid = int(pidfile.read_text())
+    assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
+
+
+def wait_for_file(path, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_text().strip():
+            return True
+        time.sleep(0.02)
+    return False

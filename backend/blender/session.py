@@ -35,18 +35,24 @@ class _Link:
         self.thread: threading.Thread | None = None
         self.pending: list[tuple[str, JobSpec]] = []  # submitted while starting
         self.remote = False
+        self.abandon = threading.Event()  # set by shutdown(): a start still under way gives up
 
     def start(self, cfg: dict) -> None:
         self.state, self.error, self.remote = "STARTING", "", cfg["mode"] == "REMOTE"
+        abandon = self.abandon = threading.Event()
 
         def run():
             try:
                 if cfg["mode"] == "REMOTE":
                     client = WorkerClient.connect(cfg["host"], cfg["port"], cfg["token"])
                 else:
-                    client = WorkerClient.start_local(cfg["python"], device=cfg["device"], env=worker_env(cfg))
+                    client = WorkerClient.start_local(cfg["python"], device=cfg["device"], env=worker_env(cfg),
+                                                      cancel=abandon)
             except (WorkerError, OSError) as e:
                 self.error = str(e)
+                return
+            if abandon.is_set():  # Conjure was disabled meanwhile: leave nothing behind
+                client.stop() if client.proc is not None else client.close()
                 return
             self.client = client
 
@@ -486,8 +492,11 @@ def shutdown() -> None:
     client, link.client = link.client, None
     if client is not None:
         client.stop() if client.proc is not None else client.close()  # unregistering may wait for the exit
+    link.abandon.set()
     if link.thread is not None and link.thread.is_alive():
-        link.thread.join(timeout=65)
+        # A local start is killed at once; a remote connect still waiting on its socket ends by itself (within
+        # its 10 s connect timeout) and closes what it made, so Blender does not wait for it.
+        link.thread.join(timeout=1.0)
         if link.client is not None:
             c, link.client = link.client, None
             c.stop() if c.proc is not None else c.close()
