@@ -200,3 +200,21 @@ def wait_for_file(path, timeout=20.0):
             return True
         time.sleep(0.02)
     return False
+
+
+def test_an_imported_result_is_its_own_undo_step(fresh_scene, tmp_path):
+    """The result arrives over timer ticks after the operator's undo step: Ctrl+Z takes exactly it back."""
+    import bpy
+    set_shape(fresh_scene, SMALL_PARAMS, tmp_path)
+    before = datablock_counts()
+    bpy.ops.ed.undo_push(message="before")
+    assert bpy.ops.conjure.shape_generate("EXEC_DEFAULT", True) == {"FINISHED"}  # with its undo step, as a button
+    session().run_until_idle(120)
+    assert bpy.context.scene.conjure.jobs[-1].state == "DONE"
+    name = bpy.context.scene.conjure.jobs[-1].object_name
+    assert name in bpy.data.objects
+    bpy.ops.ed.undo()
+    assert name not in bpy.data.objects
+    assert datablock_counts()["objects"] == before["objects"]
+    bpy.ops.ed.redo()
+    assert name in bpy.data.objects

@@ -367,6 +367,17 @@ def _step_import(job_id: str) -> None:
     item.object_name = summary.get("object_name", "")
     item.collection_name = summary.get("collection_name", "")
     _finish(job_id, "DONE", message=summary.get("message", "done"))
+    _push_undo(f"Conjure: {item.label or item.object_name or 'result'}")
+
+
+def _push_undo(message: str) -> None:
+    """One undo step for what an import or scene build added over timer ticks. The operator's own step was taken
+    when its button was pressed, before the result existed: without this, Ctrl+Z would not take the result back
+    on its own (it would be folded into whatever the user did next)."""
+    try:
+        bpy.ops.ed.undo_push(message=message[:60])
+    except RuntimeError:  # no window manager in this context (e.g. some headless runs): nothing to undo into
+        pass
 
 
 def _on_result(job_id: str, item, ev: dict) -> None:
