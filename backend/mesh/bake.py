@@ -24,24 +24,30 @@ def rasterize_uv(uvs: np.ndarray, faces: np.ndarray, size: int,
                  tick: Callable[[], None] = _noop) -> tuple[np.ndarray, np.ndarray]:
     """Texels whose centre lies in a UV triangle; ``tick`` is called between chunks (cancel checks).
 
-    Returns (Int64[T] flat texel index, ascending; Float64[size * size, 4]: for each texel in the first array,
-    its face index and three barycentric weights; other rows are undefined). A texel on a shared edge belongs to
-    the first triangle that covers it."""
+    Returns (Int64[T] flat texel index, ascending; Float64[T, 4]: for each of those texels, its face index and
+    three barycentric weights). A texel on a shared edge belongs to the first triangle that covers it.
+
+    Only covered texels are stored (chunk by chunk), not a size x size table: first touching the pages of a
+    4096 px table cost about a second in one chunk, with no cancel check inside."""
     px = uvs[faces] * size - 0.5  # F x 3 x 2, texel centres at integer coordinates
     lo = np.floor(px.min(axis=1)).astype(np.int64).clip(0, size - 1)
     hi = np.ceil(px.max(axis=1)).astype(np.int64).clip(0, size - 1)
     ext = (hi - lo + 1).max(axis=1)
     bucket = np.ceil(np.log2(np.maximum(ext, 1))).astype(int)
     covered = np.zeros(size * size, dtype=bool)
-    bary = np.empty((size * size, 4))  # pages are touched only where written
+    found_texels, found_bary = [], []
     for b in np.unique(bucket):
         span = 1 << int(b)
         tris = np.nonzero(bucket == b)[0]
         step = max(1, _CANDIDATES_PER_CHUNK // (span * span))
-        oy, ox = np.mgrid[0:span, 0:span]
-        ox, oy = ox.ravel(), oy.ravel()
-        for s in range(0, len(tris), step):
+        oy_all, ox_all = np.mgrid[0:span, 0:span]
+        ox_all, oy_all = ox_all.ravel(), oy_all.ravel()
+        # A triangle whose box alone holds more candidates than a chunk (span > 707 px) is done in slices of its
+        # box, so the cancel check still comes every chunk; smaller ones are done whole, ``step`` at a time.
+        per = min(span * span, _CANDIDATES_PER_CHUNK)
+        for s, o in ((s, o) for s in range(0, len(tris), step) for o in range(0, span * span, per)):
             t = tris[s:s + step]
+            ox, oy = ox_all[o:o + per], oy_all[o:o + per]
             x = lo[t, 0, None] + ox[None, :]
             y = lo[t, 1, None] + oy[None, :]
             a, bb, c = px[t, 0], px[t, 1], px[t, 2]
@@ -59,11 +65,19 @@ def rasterize_uv(uvs: np.ndarray, faces: np.ndarray, size: int,
             ti, ci = np.nonzero(inside)
             texel = y[ti, ci] * size + x[ti, ci]
             free = ~covered[texel]
-            texel, ti, ci = texel[free][::-1], ti[free][::-1], ci[free][::-1]  # reversed: of repeats, the first wins
-            bary[texel] = np.stack([t[ti].astype(np.float64), w0[ti, ci], w1[ti, ci], w2[ti, ci]], axis=1)
+            texel, ti, ci = texel[free], ti[free], ci[free]
+            texel, first = np.unique(texel, return_index=True)  # of repeats within the chunk, the first wins
+            found_texels.append(texel)
+            found_bary.append(np.stack([t[ti[first]].astype(np.float64), w0[ti[first], ci[first]],
+                                        w1[ti[first], ci[first]], w2[ti[first], ci[first]]], axis=1))
             covered[texel] = True
             tick()
-    return np.flatnonzero(covered), bary
+    if not found_texels:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 4))
+    texels = np.concatenate(found_texels)
+    order = np.argsort(texels, kind="stable")
+    tick()
+    return texels[order], np.concatenate(found_bary)[order]
 
 
 def dilate(image: np.ndarray, mask: np.ndarray, passes: int,
@@ -103,7 +117,7 @@ def bake_texture(verts: np.ndarray, faces: np.ndarray, uvs: np.ndarray, size: in
     img = np.zeros((size * size, 3))
     for s in range(0, len(idx), _TEXELS_PER_CHUNK):
         texels = idx[s:s + _TEXELS_PER_CHUNK]
-        b = bary[texels]
+        b = bary[s:s + _TEXELS_PER_CHUNK]
         tri = verts[faces[b[:, 0].astype(np.int64)]]  # T x 3 x 3
         img[texels] = color(np.einsum("tk,tkj->tj", b[:, 1:], tri))
         tick()
