@@ -34,6 +34,26 @@ def default_log_dir() -> str:
     return os.path.join(tempfile.gettempdir(), f"conjure-{os.getuid() if hasattr(os, 'getuid') else 'user'}")
 
 
+KEEP_LOGS = 20  # worker logs kept in the log folder (one per start); older ones are removed at the next start
+
+
+def prune_logs(log_dir: str, keep: int = KEEP_LOGS, idle: float = 3600.0) -> None:
+    """Remove worker logs (``worker-*.log``) in ``log_dir`` beyond the newest ``keep`` that nothing has written to
+    for ``idle`` seconds (a log still being written belongs to a worker that may still be running)."""
+    now = time.time()
+    try:
+        names = [n for n in os.listdir(log_dir) if n.startswith("worker-") and n.endswith(".log")]
+        paths = sorted((os.path.join(log_dir, n) for n in names), key=os.path.getmtime, reverse=True)
+    except OSError:
+        return
+    for path in paths[keep:]:
+        try:
+            if now - os.path.getmtime(path) > idle:
+                os.remove(path)
+        except OSError:
+            pass
+
+
 def _describe_exit(code: int | None, log_path: str | None) -> str:
     if code is None:
         return "the connection to the worker was lost"
@@ -92,6 +112,7 @@ class WorkerClient:
             private_dir(log_dir)
         except OSError as e:
             raise WorkerError(f"cannot use the worker's folder: {e}") from None
+        prune_logs(log_dir, KEEP_LOGS - 1)
         log_path = os.path.join(log_dir, f"worker-{os.getpid()}-{uuid.uuid4().hex[:6]}.log")
         full_env = dict(os.environ, **(env or {}))
         # `python -m` puts the working folder first on sys.path: run from the package root (ours, not writable

@@ -245,3 +245,25 @@ time.sleep(60)
     while time.monotonic() < deadline and os.path.exists(f"/proc/{worker_pid}") and not _is_zombie(worker_pid):
         time.sleep(0.1)
     assert not os.path.exists(f"/proc/{worker_pid}") or _is_zombie(worker_pid), "worker outlived its parent"
+
+
+def test_old_worker_logs_are_pruned_at_start(tmp_path):
+    """Each start writes a log; only the newest few (and any still being written) are kept."""
+    from backend import client as client_mod
+    logs = tmp_path / "logs"
+    logs.mkdir(mode=0o700)
+    old = time.time() - 7200
+    for i in range(30):
+        p = logs / f"worker-1-{i:06x}.log"
+        p.write_text("old")
+        os.utime(p, (old + i, old + i))
+    fresh = logs / "worker-2-fresh.log"
+    fresh.write_text("a running worker's")
+    other = logs / "notes.txt"
+    other.write_text("not ours")
+    c = client_mod.WorkerClient.start_local(VENV_PYTHON, log_dir=str(logs))
+    c.stop()
+    names = sorted(p.name for p in logs.iterdir())
+    assert "notes.txt" in names and "worker-2-fresh.log" in names
+    assert len([n for n in names if n.startswith("worker-")]) == client_mod.KEEP_LOGS
+    assert "worker-1-00001d.log" in names and "worker-1-000000.log" not in names  # newest kept, oldest gone
