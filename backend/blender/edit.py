@@ -1,0 +1,329 @@
+"""Scene edits in Blender: an instruction -> the edited graph (``backend.edit``) -> only the named objects,
+lights, cameras and world rebuilt in the scene's collection, all or nothing, with Conjure's own undo.
+
+The full scene graph JSON is kept on the scene's collection (``conjure_graph``) and updated by every edit, so an
+edited scene can be rebuilt from it and edited again. What an edit replaces or removes is not deleted: it moves to
+the hidden collection "Conjure edit history" (linked to no scene) under a stash name, and ``undo`` puts those very
+datablocks back (names, transforms, meshes, materials exactly as they were) and deletes what the edit built.
+In the UI each Apply is also one step of Blender's own undo stack (the operator has ``UNDO``); headless bpy has
+no undo stack, so ``undo`` here is the one that works everywhere.
+
+Plain scenes (objects carrying ``conjure_category`` but no Conjure graph) get a graph made from their objects;
+there only appearance and removal work (placement needs a room).
+"""
+from __future__ import annotations
+
+import json
+
+import bpy
+
+from ..edit import EditError, apply_instruction
+from ..procgen.factories import registry
+from .procgen import Build, SceneBuild, apply_render_settings
+from .transaction import datablocks_of, remove_datablocks
+
+GRAPH_KEY = "conjure_graph"
+HISTORY_KEY = "conjure_edit_history"
+PLAIN_KEY = "conjure_plain_edits"
+STASH = "Conjure edit history"
+MAX_HISTORY = 20
+_SECTIONS = ("objects", "structure", "lights", "cameras")
+
+
+# ----------------------------------------------------------------------------- finding the graph
+def scene_collection(scene):
+    """The last Conjure-built scene collection linked into ``scene`` (None for a plain scene)."""
+    found = [c for c in scene.collection.children_recursive if "conjure_scene_graph" in c]
+    return found[-1] if found else None
+
+
+def graph_of(scene):
+    """(collection, graph): the stored graph, or one planned again from the collection's type/seed/params (the
+    same seed gives the same graph), or a plain-scene graph from the objects that carry a category."""
+    coll = scene_collection(scene)
+    if coll is not None:
+        if GRAPH_KEY in coll:
+            return coll, json.loads(coll[GRAPH_KEY])
+        from ..procgen.plan import plan
+        head = json.loads(coll["conjure_scene_graph"])
+        return coll, plan(head["type"], head["seed"], head["params"])
+    return None, plain_graph(scene)
+
+
+def plain_graph(scene) -> dict:
+    objs = []
+    for ob in scene.objects:
+        cat = ob.get("conjure_category")
+        if not cat or ob.type != "MESH" or ob.get("conjure_id"):
+            continue
+        lo = [min((ob.matrix_world @ __import__("mathutils").Vector(c))[k] for c in ob.bound_box) for k in range(3)]
+        hi = [max((ob.matrix_world @ __import__("mathutils").Vector(c))[k] for c in ob.bound_box) for k in range(3)]
+        mats = []
+        for slot in ob.material_slots:
+            bsdf = _bsdf(slot.material)
+            col = list(bsdf.inputs["Base Color"].default_value)[:3] if bsdf else [0.8, 0.8, 0.8]
+            mats.append({"kind": "plain", "params": {"base_color": [round(c, 4) for c in col]}})
+        objs.append({"id": ob.name, "category": cat, "seed": 0, "params": {}, "location": [round(v, 6) for v in ob.location],
+                     "rotation_z": round(ob.rotation_euler.z, 6), "materials": mats, "semantic": [], "support": "floor",
+                     "bounds": {"lo": lo, "hi": hi}})
+    if not objs:
+        raise EditError("nothing to edit: this scene has no Conjure scene and no object with a category "
+                        "(set one in the Edit panel's Category field)")
+    return {"version": 2, "type": "plain", "seed": 0, "params": {}, "objects": objs, "structure": [], "lights": [],
+            "cameras": [], "world": {}, "render": {}, "edits": json.loads(scene.get(PLAIN_KEY, "[]"))}
+
+
+def _bsdf(mat):
+    if mat is None or mat.node_tree is None:
+        return None
+    return next((n for n in mat.node_tree.nodes if n.type == "BSDF_PRINCIPLED"), None)
+
+
+def selection_ids(objects) -> list:
+    return [ob.get("conjure_id") or ob.name for ob in objects]
+
+
+# ----------------------------------------------------------------------------- stash
+def _stash():
+    st = bpy.data.collections.get(STASH)
+    if st is None:
+        st = bpy.data.collections.new(STASH)
+        st.use_fake_user = True
+    return st
+
+
+def _objects_by_key(coll) -> dict:
+    """Graph key (object / structure id, light / camera name) -> Blender object in ``coll``."""
+    out = {}
+    for ob in coll.objects:
+        key = ob.get("conjure_id") or ob.name
+        out[key] = ob
+    return out
+
+
+def _history(holder) -> list:
+    return json.loads(holder.get(HISTORY_KEY, "[]"))
+
+
+def history(scene) -> list:
+    """The applied instructions, oldest first: [{"instruction", "message"}]."""
+    coll = scene_collection(scene)
+    holder = coll if coll is not None else scene
+    return [{"instruction": h["instruction"], "message": h["message"]} for h in _history(holder)]
+
+
+# ----------------------------------------------------------------------------- apply
+def apply(scene, instruction: str, selection=(), ambiguity: str = "choose"):
+    """Apply one instruction to ``scene``; returns ``backend.edit.Result``. EditError (AmbiguousEdit with
+    ``ambiguity="ask"``) leaves the scene untouched."""
+    coll, graph = graph_of(scene)
+    res = apply_instruction(graph, instruction, selection=list(selection), ambiguity=ambiguity)
+    if coll is None:
+        _apply_plain(scene, graph, res)
+    else:
+        _apply_graph(scene, coll, graph, res)
+    for vl in scene.view_layers:
+        vl.update()
+    return res
+
+
+def _apply_graph(scene, coll, old, res):
+    new, diff = res.graph, res.diff
+    step = len(_history(coll))
+    stash = _stash()
+    by_key = _objects_by_key(coll)
+    entries = {sec: {e.get("id", e.get("name")): e for e in new.get(sec, [])} for sec in _SECTIONS}
+    stashed, added = [], []
+    tx = Build()
+    world_before = scene.world.name if scene.world else ""
+    camera_before = scene.camera.name if scene.camera else ""
+    exposure_before = scene.view_settings.exposure
+    try:
+        # 1. Move what is replaced or removed out of the scene (kept for undo), freeing its names
+        for sec in _SECTIONS:
+            for key in diff[sec]["removed"] + diff[sec]["changed"]:
+                ob = by_key.get(key)
+                if ob is None:
+                    continue
+                orig = ob.name
+                coll.objects.unlink(ob)
+                stash.objects.link(ob)
+                ob.name = f"{orig}~{step}"
+                stashed.append([ob.name, orig])
+        # 2. Build what is new or changed with the scene builder's own steps
+        sb = SceneBuild(new)
+        sb.tx = tx
+        for sec, kind in (("structure", "structure"), ("objects", "object"), ("lights", "light"), ("cameras", "camera")):
+            for key in diff[sec]["added"] + diff[sec]["changed"]:
+                before = set(coll.objects.keys())
+                getattr(sb, f"_add_{kind}")(coll, entries[sec][key])
+                for name in set(coll.objects.keys()) - before:
+                    ob = coll.objects[name]
+                    if sec in ("lights", "cameras"):
+                        ob["conjure_id"] = key
+                    added.append(name)
+        if diff["world"] and new.get("world"):
+            sb._add_world(coll, new["world"])
+            scene.world = bpy.data.worlds[sb.world_name]
+        if diff["cameras"]["changed"] or diff["cameras"]["added"]:
+            main = next((n for n in added if coll.objects[n].get("conjure_id") == "camera_main"), None)
+            if main:
+                scene.camera = coll.objects[main]
+        if diff["render"]:
+            apply_render_settings(scene, new)
+    except BaseException:
+        tx.rollback()
+        _unstash(coll, stash, stashed)
+        scene.view_settings.exposure = exposure_before
+        if world_before:
+            scene.world = bpy.data.worlds.get(world_before)
+        raise
+    tx.commit()
+    # 3. The graph is the source of truth; the history holds what undo needs
+    hist = _history(coll)
+    hist.append({"instruction": res.edit.instruction, "message": res.message, "graph_before": json.dumps(old),
+                 "stashed": stashed, "added": added, "world_before": world_before, "camera_before": camera_before,
+                 "exposure_before": exposure_before, "world_after": scene.world.name if scene.world else ""})
+    while len(hist) > MAX_HISTORY:  # forget the oldest step: its stashed objects are deleted for good
+        for name, _orig in hist.pop(0)["stashed"]:
+            ob = bpy.data.objects.get(name)
+            if ob is not None:
+                remove_datablocks(datablocks_of(ob))
+    coll[HISTORY_KEY] = json.dumps(hist)
+    coll[GRAPH_KEY] = json.dumps(new)
+
+
+def _unstash(coll, stash, stashed):
+    for name, orig in reversed(stashed):
+        ob = bpy.data.objects.get(name)
+        if ob is None:
+            continue
+        stash.objects.unlink(ob)
+        coll.objects.link(ob)
+        ob.name = orig
+
+
+def undo(scene) -> str:
+    """Undo the last edit exactly; returns its instruction. EditError when there is nothing to undo."""
+    coll = scene_collection(scene)
+    if coll is None:
+        return _undo_plain(scene)
+    hist = _history(coll)
+    if not hist:
+        raise EditError("there is no edit to undo")
+    h = hist.pop()
+    # 1. Delete what the edit built (its own mesh, materials and data; shared blocks stay)
+    for name in h["added"]:
+        ob = bpy.data.objects.get(name)
+        if ob is not None:
+            data = ob.data if isinstance(ob.data, (bpy.types.Light, bpy.types.Camera)) else None
+            remove_datablocks(datablocks_of(ob))
+            if data is not None and data.users == 0:
+                (bpy.data.lights if isinstance(data, bpy.types.Light) else bpy.data.cameras).remove(data)
+    # 2. Put the originals back under their names
+    _unstash(coll, _stash(), h["stashed"])
+    world_after = bpy.data.worlds.get(h.get("world_after", ""))
+    if h["world_before"] and bpy.data.worlds.get(h["world_before"]) is not None:
+        scene.world = bpy.data.worlds[h["world_before"]]
+        if world_after is not None and world_after.name != h["world_before"] and world_after.users == 0:
+            bpy.data.worlds.remove(world_after)
+    if h["camera_before"] and bpy.data.objects.get(h["camera_before"]) is not None:
+        scene.camera = bpy.data.objects[h["camera_before"]]
+    scene.view_settings.exposure = h["exposure_before"]
+    coll[GRAPH_KEY] = h["graph_before"]
+    coll[HISTORY_KEY] = json.dumps(hist)
+    for vl in scene.view_layers:
+        vl.update()
+    return h["instruction"]
+
+
+# ----------------------------------------------------------------------------- plain scenes
+def _apply_plain(scene, old, res):
+    """Plain objects: removal stashes them; appearance copies the object's materials and sets their colour."""
+    diff = res.diff
+    if diff["objects"]["added"]:
+        raise EditError("adding or placing objects needs a scene built by Conjure (Generate scene)")
+    new = {o["id"]: o for o in res.graph["objects"]}
+    stash = _stash()
+    step = len(json.loads(scene.get(HISTORY_KEY, "[]")))
+    stashed, added, made = [], [], []
+    try:
+        for key in diff["objects"]["removed"] + diff["objects"]["changed"]:
+            ob = bpy.data.objects[key]
+            colls = [c.name for c in ob.users_collection]
+            if key in diff["objects"]["changed"]:
+                if [o for o in old["objects"] if o["id"] == key][0]["location"] != new[key]["location"]:
+                    raise EditError("moving plain objects needs a scene built by Conjure")
+                cp = ob.copy()
+                made.append(cp)
+                if cp.data is not None:
+                    cp.data = ob.data.copy()
+                    made.append(cp.data)
+                for slot, desc in zip(cp.material_slots, new[key]["materials"]):
+                    if slot.material is None:
+                        continue
+                    m = slot.material.copy()
+                    made.append(m)
+                    slot.material = m
+                    bsdf = _bsdf(m)
+                    if bsdf is not None:
+                        col = desc["params"]["base_color"]
+                        link = bsdf.inputs["Base Color"].links
+                        if link:  # a baked texture: tint it
+                            mix = m.node_tree.nodes.new("ShaderNodeMix")
+                            mix.data_type, mix.blend_type = "RGBA", "MULTIPLY"
+                            mix.inputs["Factor"].default_value = 1.0
+                            m.node_tree.links.new(link[0].from_socket, mix.inputs[6])
+                            mix.inputs[7].default_value = (*col, 1.0)
+                            m.node_tree.links.new(mix.outputs[2], bsdf.inputs["Base Color"])
+                        else:
+                            bsdf.inputs["Base Color"].default_value = (*col, 1.0)
+            for cn in colls:
+                bpy.data.collections[cn].objects.unlink(ob) if cn in bpy.data.collections else scene.collection.objects.unlink(ob)
+            if not stash.objects.get(ob.name):
+                stash.objects.link(ob)
+            orig = ob.name
+            ob.name = f"{orig}~{step}"
+            stashed.append([ob.name, orig, colls])
+            if key in diff["objects"]["changed"]:
+                for cn in colls:
+                    (bpy.data.collections[cn] if cn in bpy.data.collections else scene.collection).objects.link(cp)
+                cp.name = orig
+                added.append(cp.name)
+    except BaseException:
+        for b in reversed(made):
+            store = {"OBJECT": bpy.data.objects, "MESH": bpy.data.meshes, "MATERIAL": bpy.data.materials}.get(b.id_type)
+            if store is not None and b.name in store:
+                store.remove(b)
+        for name, orig, colls in stashed:
+            ob = bpy.data.objects[name]
+            stash.objects.unlink(ob)
+            for cn in colls:
+                (bpy.data.collections[cn] if cn in bpy.data.collections else scene.collection).objects.link(ob)
+            ob.name = orig
+        raise
+    hist = json.loads(scene.get(HISTORY_KEY, "[]"))
+    hist.append({"instruction": res.edit.instruction, "message": res.message, "stashed": stashed, "added": added})
+    scene[HISTORY_KEY] = json.dumps(hist)
+    scene[PLAIN_KEY] = json.dumps(res.graph.get("edits", []))
+
+
+def _undo_plain(scene) -> str:
+    hist = json.loads(scene.get(HISTORY_KEY, "[]"))
+    if not hist:
+        raise EditError("there is no edit to undo")
+    h = hist.pop()
+    for name in h["added"]:
+        ob = bpy.data.objects.get(name)
+        if ob is not None:
+            remove_datablocks(datablocks_of(ob))
+    stash = _stash()
+    for name, orig, colls in reversed(h["stashed"]):
+        ob = bpy.data.objects[name]
+        stash.objects.unlink(ob)
+        for cn in colls:
+            (bpy.data.collections[cn] if cn in bpy.data.collections else scene.collection).objects.link(ob)
+        ob.name = orig
+    scene[HISTORY_KEY] = json.dumps(hist)
+    scene[PLAIN_KEY] = json.dumps([x["instruction"] for x in hist])
+    return h["instruction"]

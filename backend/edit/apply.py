@@ -1,0 +1,494 @@
+"""Apply an instruction to a scene graph (bpy-free): graph -> (new graph, diff, message).
+
+The input graph is never modified; the new graph differs only in the entries the edit names (plus, for placements,
+the objects standing on them), every other entry is the same JSON. A placement that cannot be satisfied, a
+name with no match or an edit the new graph would break a constraint with raises ``EditError`` and nothing
+changes. ``diff`` lists, per section, the ids added, removed and changed; ``backend.blender.edit`` applies it to
+the built scene.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..procgen.constraints import violations
+from ..procgen.geometry import rng_for
+from ..procgen.layout import look_at_camera, visible_ids
+from ..procgen.materials import material
+from ..procgen.plan_room import sky_for_sun
+from . import place as pl
+from .grammar import AmbiguousEdit, Edit, EditError, Target, parse
+
+SECTIONS = (("objects", "id"), ("structure", "id"), ("lights", "name"), ("cameras", "name"))
+SOFT = ("fabric", "paint", "plastic", "ceramic")
+FAMILY = {"wood": ("wood", "planks", "paint"), "planks": ("wood", "planks", "paint"), "metal": ("metal",),
+          "fabric": ("fabric",), "ceramic": ("ceramic", "stone", "tile", "plaster"), "stone": ("stone", "ceramic", "tile", "plaster"),
+          "tile": ("tile", "stone", "ceramic"), "plaster": ("plaster", "paint"), "plastic": ("plastic", "paint"),
+          "paint": ("paint", "plastic", "wood", "planks", "plaster"), "glass": ("glass",)}
+WARM, COOL = (1.0, 0.55, 0.25), (0.7, 0.85, 1.0)
+
+
+@dataclass
+class Result:
+    graph: dict
+    diff: dict
+    edit: Edit
+    message: str
+    notes: list = field(default_factory=list)
+
+
+def graph_diff(old, new) -> dict:
+    """Per section {"added", "removed", "changed"} ids, plus "world", "render" and "params" flags."""
+    out = {}
+    for sec, key in SECTIONS:
+        a = {e[key]: e for e in old.get(sec, [])}
+        b = {e[key]: e for e in new.get(sec, [])}
+        out[sec] = {"added": [k for k in b if k not in a], "removed": [k for k in a if k not in b],
+                    "changed": [k for k in b if k in a and json.dumps(a[k], sort_keys=True) != json.dumps(b[k], sort_keys=True)]}
+    for k in ("world", "render", "params", "rooms", "zones", "openings"):
+        out[k] = json.dumps(old.get(k), sort_keys=True) != json.dumps(new.get(k), sort_keys=True)
+    return out
+
+
+def empty(diff) -> bool:
+    return not any(any(v.values()) if isinstance(v, dict) else v for v in diff.values())
+
+
+def _name(cat):
+    return cat.replace("_", " ")
+
+
+def _plural(cat, n):
+    w = _name(cat)
+    return w if n == 1 else (w[:-1] + "ies" if w.endswith("y") and not w.endswith("ey") else w + ("es" if w.endswith(("s", "sh", "ch")) else "s"))
+
+
+# ----------------------------------------------------------------------------- targets
+def resolve(g, target: Target, selection, ambiguity, notes, *, structure_ok=False) -> list:
+    """Ids the target names. ``ambiguity``: "ask" raises AmbiguousEdit; "choose" picks and adds a note."""
+    objs = g["objects"]
+    if target.pronoun:
+        known = {o["id"] for o in objs} | ({s["id"] for s in g["structure"]} if structure_ok else set())
+        sel = [i for i in selection if i in known]
+        if len(sel) == 1 or (sel and target.plural):
+            return sel
+        if sel:
+            if ambiguity == "ask":
+                raise AmbiguousEdit(f"'{target.text}' could be any of the {len(sel)} selected objects: which one?", sel, target.text)
+            notes.append(f"'{target.text}' taken as all {len(sel)} selected objects")
+            return sel
+        if not objs:
+            raise EditError(f"'{target.text}': there is nothing in the scene", target.text)
+        if ambiguity == "ask":
+            raise AmbiguousEdit(f"'{target.text}' with nothing selected: which object?", [o["id"] for o in objs[:12]], target.text)
+        big = max(objs, key=lambda o: np.prod(np.subtract(o["bounds"]["hi"], o["bounds"]["lo"])[:2]))
+        notes.append(f"nothing selected: '{target.text}' taken as {big['id']} (the largest object)")
+        return [big["id"]]
+    if target.structure is not None:
+        if not structure_ok and target.structure not in ("window", "door"):
+            raise EditError(f"the {target.structure} cannot be {'moved' if not structure_ok else 'changed'} this way", target.text)
+        ids = [s["id"] for s in g["structure"] if s["category"] == target.structure]
+        if not ids:
+            raise EditError(f"there is no {target.structure} in this scene", target.text)
+        return ids
+    ids = [o["id"] for o in objs if o["category"] in target.categories]
+    if target.how != "exact":
+        notes.append(f"'{target.text}' read as {', '.join(_name(c) for c in target.categories)} ({target.how})")
+    if not ids:
+        raise EditError(f"nothing in this scene is a {_name(target.categories[0])}" if len(target.categories) == 1 else
+                        f"nothing in this scene is a {target.text.removeprefix('the ')}"
+                        f"{'' if target.how == 'exact' else ' (read as ' + _name(target.categories[0]) + ')'}", target.text)
+    if target.plural or len(ids) == 1:
+        return ids
+    sel = [i for i in selection if i in ids]
+    if sel:
+        return sel
+    if ambiguity == "ask":
+        raise AmbiguousEdit(f"{len(ids)} objects match '{target.text}': which one? (say '{target.text}s' or 'all' for every one)",
+                            ids, target.text)
+    notes.append(f"{len(ids)} objects match '{target.text}'; used {ids[0]} (select one, or say all)")
+    return ids[:1]
+
+
+# ----------------------------------------------------------------------------- appearance
+def _shade(rgb, k):
+    return [round(min(1.0, max(0.0, c * k)), 4) for c in rgb]
+
+
+def restyle(descs, look, rng_key) -> tuple:
+    """New material descriptions for one object's slots: (descs, slots changed)."""
+    usable = [i for i, d in enumerate(descs) if d["kind"] not in ("glass", "emission")]
+    if look.kind:
+        fam = FAMILY.get(look.kind, (look.kind,))
+        slots = [i for i in usable if descs[i]["kind"] in fam] or usable[:1]
+    else:
+        slots = [i for i in usable if descs[i]["kind"] in SOFT] or usable
+    out = [copy.deepcopy(d) for d in descs]
+    for i in slots:
+        d = out[i]
+        if look.kind and look.kind != d["kind"]:
+            d = material(look.kind, rng_for(*rng_key, i, look.kind))
+        p = d["params"]
+        old_base = descs[i]["params"].get("base_color", p["base_color"])
+        base = list(look.colour) if look.colour else (p["base_color"] if d["kind"] != descs[i]["kind"] else old_base)
+        base = _shade(base, look.shade)
+        if "color2" in p and d["kind"] != "tile":
+            ratio = float(np.clip(np.mean(p["color2"]) / max(np.mean(p["base_color"]), 1e-4), 0.4, 1.0))
+            p["color2"] = _shade(base, ratio)
+        p["base_color"] = base
+        if look.roughness is not None:
+            p["roughness"] = look.roughness
+        if look.kind == "metal":
+            p.update(metallic=1.0, painted=0)
+        out[i] = d
+    return out, slots
+
+
+def _appearance(g, e, ids, notes):
+    entries = {o["id"]: o for o in g["objects"]} | {s["id"]: s for s in g["structure"]}
+    n = 0
+    for i in ids:
+        o = entries[i]
+        new, slots = restyle(o["materials"], e.look, (g["seed"], "edit", "look", i, e.look.words))
+        if slots:
+            o["materials"] = new
+            n += 1
+    if not n:
+        raise EditError(f"{e.target.text} has no material that can take '{e.look.words}'", e.look.words)
+    if e.look.how != "exact":
+        notes.append(f"'{e.look.words}': {e.look.how}")
+    return f"{e.look.words}: {n} object{'s' if n != 1 else ''} ({', '.join(ids[:6])}{'…' if len(ids) > 6 else ''})"
+
+
+def _mix(rgb, to, t):
+    return [round(float(a + (b - a) * t), 4) for a, b in zip(rgb, to)]
+
+
+def _glow(g, e, ids, notes):
+    lights = {li["name"]: li for li in g["lights"]}
+    n = 0
+    for o in g["objects"]:
+        if o["id"] not in ids:
+            continue
+        em = [d for d in o["materials"] if d["kind"] == "emission"]
+        if not em:
+            continue
+        n += 1
+        li = lights.get(f"light_{o['id']}")
+        for d in em + ([li] if li else []):
+            p = d["params"] if "params" in d else d
+            key = "base_color" if "params" in d else "color"
+            if e.setting in ("warm", "cool"):
+                p[key] = _mix(p[key], WARM if e.setting == "warm" else COOL, 0.5)
+            else:
+                k = 1.6 if e.setting == "brighter" else 0.6
+                if "params" in d:
+                    p["strength"] = round(p["strength"] * k, 4)
+                else:
+                    p["energy"] = round(p["energy"] * k, 4)
+    if not n:
+        raise EditError(f"the {e.target.text.removeprefix('the ')} does not give light", e.target.text)
+    return f"{n} light{'s' if n != 1 else ''} {e.setting}er" if e.setting != "warm" else f"{n} light{'s' if n != 1 else ''} warmer"
+
+
+# ----------------------------------------------------------------------------- lighting and camera
+def _window_normal(g):
+    from ..procgen.plan_room import WALLS
+    op = next((op for op in g.get("openings", []) if op["kind"] == "window"), None)
+    if op is None:
+        return (0.0, 1.0)
+    return next(n for name, n, _ in WALLS if name == op["wall"])
+
+
+def _lighting(g, e, notes):
+    mood = e.setting
+    lights = g["lights"]
+    sun = next((li for li in lights if li["type"] == "SUN"), None)
+    lamps = [li for li in lights if li["name"].startswith("light_")]
+    if mood in ("night", "evening", "day"):
+        if "rooms" not in g and mood != "day" and g["type"] != "outdoor" and sun is None:
+            pass
+        elev = {"night": None, "evening": 0.1, "day": 0.6}[mood]
+        if elev is None:
+            g["lights"] = lights = [li for li in lights if li["type"] != "SUN"]
+            g["world"] = {"color": [0.004, 0.006, 0.02], "strength": 0.15}
+            for li in lamps:
+                li["energy"] = round(li["energy"] * 2.0, 3)
+                li["color"] = list(WARM)
+            for li in lights:
+                if li["type"] == "AREA":
+                    li["energy"] = round(li["energy"] * 0.25, 3)
+            g["render"]["exposure"] = round(g["render"].get("exposure", 0.0) + 0.6, 3)
+            return "night: no sun, a dark sky, lamps up"
+        if sun is None:
+            nx, ny = _window_normal(g)
+            sun = {"name": "sun", "type": "SUN", "direction": [nx, ny, 0.0], "energy": 4.0, "color": [1.0, 0.95, 0.88], "angle": 0.02}
+            g["lights"].insert(0, sun)
+        d = np.asarray(sun["direction"], np.float64)
+        h = d[:2] / max(np.linalg.norm(d[:2]), 1e-9)
+        nd = [round(float(h[0] * math.cos(elev)), 6), round(float(h[1] * math.cos(elev)), 6), round(-math.sin(elev), 6)]
+        sun["direction"] = nd
+        if mood == "evening":
+            sun.update(energy=2.5, color=[1.0, 0.5, 0.22])
+            for li in lamps:
+                li["color"] = list(WARM)
+            g["world"] = {"color": [0.9, 0.55, 0.35], "strength": 0.4, "sky": sky_for_sun(nd, 0.15)}
+            return "evening: low orange sun, warm lamps"
+        sun.update(energy=4.0, color=[1.0, 0.95, 0.88])
+        g["world"] = {"color": [0.55, 0.7, 1.0], "strength": 0.6, "sky": sky_for_sun(nd, 0.3)}
+        g["render"]["exposure"] = 0.6 if "rooms" in g else 0.0
+        return "day: sun up, blue sky"
+    if mood in ("brighter", "darker"):
+        k = 1.5 if mood == "brighter" else 1 / 1.5
+        for li in lights:
+            li["energy"] = round(li["energy"] * k, 4)
+        g["world"] = dict(g["world"], strength=round(g["world"].get("strength", 1.0) * k, 4))
+        return f"all lights ×{k:.2f}"
+    to = WARM if mood == "warm" else COOL
+    for li in lights:
+        li["color"] = _mix(li["color"], to, 0.4)
+    return f"light colour {mood}er"
+
+
+def _camera(g, e, ids, notes):
+    boxes = {o["id"]: o["bounds"] for o in g["objects"]} | {s["id"]: s.get("bounds") for s in g["structure"]}
+    objs = [o for o in g["objects"] if o["id"] in ids]
+    if not objs:
+        raise EditError(f"the camera can look at objects, not at the {e.target.text}", e.target.text)
+    lo = np.min([o["bounds"]["lo"] for o in objs], axis=0)
+    hi = np.max([o["bounds"]["hi"] for o in objs], axis=0)
+    c = (lo + hi) / 2
+    cams = g["cameras"]
+    main = next(cm for cm in cams if cm["name"] == "camera_main")
+    room = next((r for r in g.get("rooms", []) if all(r["lo"][k] <= c[k] <= r["hi"][k] for k in range(2))), None)
+    H = room["hi"][2] if room else max(4.0, hi[2] + 3.0)
+
+    def inside_something(p):
+        return any(all(o["bounds"]["lo"][k] - 0.05 <= p[k] <= o["bounds"]["hi"][k] + 0.05 for k in range(3)) for o in g["objects"])
+    if e.setting == "above":
+        size = float(max(hi[0] - lo[0], hi[1] - lo[1], 0.5))
+        z = min(H - 0.1, hi[2] + max(1.2, size * 1.8))
+        rc = ((np.asarray(room["lo"][:2]) + room["hi"][:2]) / 2) if room else c[:2]
+        for t in (0.0, 0.15, 0.3, 0.45, 0.6):
+            loc = (c[0] + (rc[0] - c[0]) * t + 0.01, c[1] + (rc[1] - c[1]) * t, z)
+            if not inside_something(loc):
+                break
+        else:
+            raise EditError(f"there is no free spot above the {e.target.text.removeprefix('the ')} for the camera", e.target.text)
+        new = look_at_camera("camera_main", loc, (c[0], c[1], hi[2]), 24.0 if size > 1.0 else 35.0)
+    else:
+        # from the camera position (reserved zones) that sees the target, at eye height
+        best = None
+        for cm in cams:
+            cand = look_at_camera("camera_main", cm["location"], tuple(c), main["lens"])
+            seen = set(visible_ids(g, cand)) & set(ids)
+            d = float(np.linalg.norm(np.asarray(cm["location"]) - c))
+            if e.setting == "close":
+                loc = tuple(c + (np.asarray(cm["location"]) - c) * 0.55)
+                if not inside_something(loc):
+                    cand = look_at_camera("camera_main", loc, tuple(c), main["lens"])
+            score = (len(seen), -d if e.setting == "close" else 0.0)
+            if best is None or score > best[0]:
+                best = (score, cand)
+        new = best[1]
+        if best[0][0] == 0:
+            notes.append(f"no camera position sees the {e.target.text.removeprefix('the ')} unblocked; aimed anyway")
+    new["sees"] = len(visible_ids(g, new))
+    g["cameras"] = [new if cm["name"] == "camera_main" else cm for cm in cams]
+    return f"camera_main looks at {', '.join(ids[:3])}{' from above' if e.setting == 'above' else ''}"
+
+
+# ----------------------------------------------------------------------------- placement groups
+def _where(place, anchor_ids):
+    if place.relation == "on":
+        return f"on {anchor_ids[0]}"
+    if place.relation == "near":
+        return f"by {anchor_ids[0] if anchor_ids else 'it'}"
+    if place.relation == "wall":
+        return f"against the {place.wall + ' ' if place.wall else ''}wall"
+    return {"corner": "in a corner", "middle": "in the middle", "floor": "on the floor"}.get(place.relation, "in the room")
+
+
+def _pick_category(cats, place):
+    want_small = place is not None and place.relation == "on"
+    pref = [c for c in cats if pl.small(c) == want_small]
+    return (pref or list(cats))[0]
+
+
+_NO_ROOM = ("no free spot {where} keeps clear of the other furniture, the walls and the door, window and camera zones")
+
+
+def _placement(g, e, selection, ambiguity, notes, key):
+    P = pl.Planner(g, key)
+    place = e.place
+    anchor_ids = []
+    abox = None
+    if place is not None and place.anchor is not None:
+        anchor_ids = resolve(g, place.anchor, selection, ambiguity, notes, structure_ok=True)
+        abox = pl.anchor_box(g, place.anchor, anchor_ids)
+        if anchor_ids and anchor_ids[0] in {o["id"] for o in g["objects"]}:
+            P.set_room(P.room_of(P.by_id(anchor_ids[0])))
+    group = e.group
+    if group in ("add", "more"):
+        if group == "more":
+            ids = [o["id"] for o in g["objects"] if o["category"] in e.target.categories]
+            cat = g["objects"][[o["id"] for o in g["objects"]].index(ids[0])]["category"] if ids else e.target.categories[0]
+            have = [o for o in g["objects"] if o["category"] == cat]
+            count = int(min(4, max(1, round(len(have) * 0.3))))
+        else:
+            cat, count = _pick_category(e.target.categories, place), e.count
+        where = _where(place, anchor_ids) if place else "in the room"
+        added = []
+        if place is not None and place.relation == "on":
+            if place.anchor.structure is not None:
+                raise EditError(f"things cannot stand on the {place.anchor.structure}", place.anchor.text)
+            if not pl.small(cat):
+                raise EditError(f"a {_name(cat)} is too big to stand on the {_name(P.by_id(anchor_ids[0])['category'])}: "
+                                "it goes on the floor", e.instruction)
+            for sid in anchor_ids:
+                need = count - len(added)
+                if need <= 0:
+                    break
+                added += P.add_on(cat, P.by_id(sid), need)
+        elif pl.small(cat) and (place is None or place.relation == "anywhere"):
+            sups = [o for o in g["objects"] if o["category"] in pl.SUPPORT_ORDER]
+            if group == "more":
+                used = [o["support"]["object"] for o in g["objects"] if o["category"] == cat and isinstance(o["support"], dict)]
+                sups = sorted(sups, key=lambda s: -used.count(s["id"]))
+            else:
+                sups.sort(key=lambda s: pl.SUPPORT_ORDER.index(s["category"]))
+            for sup in sups:
+                need = count - len(added)
+                if need <= 0:
+                    break
+                added += P.add_on(cat, sup, need)
+            where = "on the furniture"
+        else:
+            for _ in range(count):
+                o = P.add_floor(cat, place or pl_anywhere(), abox)
+                if o is None:
+                    break
+                added.append(o)
+        if not added or (group == "add" and len(added) < count):
+            have = f"only {len(added)} of {count}" if added else ("no" if count > 1 else "the")
+            raise EditError(f"{have} {_plural(cat, count)} fit {where}: " + _NO_ROOM.format(where=where) if not place or place.relation != "on"
+                            else f"{have} {_plural(cat, count)} fit on the {_name(P.by_id(anchor_ids[0])['category'])}: its free surface is too small",
+                            e.instruction)
+        ids = [o["id"] for o in added]
+        P.finish(ids)
+        if e.look is not None:
+            _appearance(g, Edit("appearance", e.instruction, target=e.target, look=e.look), ids, notes)
+        return f"added {len(ids)} {_plural(cat, len(ids))} {where}: {', '.join(ids)}"
+    ids = resolve(g, e.target, selection, ambiguity, notes)
+    if group == "remove":
+        deps = pl.dependents(g, ids)
+        pl.remove_ids(g, ids + deps)
+        return f"removed {', '.join(ids)}" + (f" and the {len(deps)} things on {'it' if len(ids) == 1 else 'them'}" if deps else "")
+    if group == "clear":
+        deps = pl.dependents(g, ids)
+        if not deps:
+            raise EditError(f"there is nothing on the {e.target.text.removeprefix('the ')}", e.target.text)
+        pl.remove_ids(g, deps)
+        return f"cleared {', '.join(ids)}: removed {len(deps)} things"
+    if group == "fewer":
+        have = [o["id"] for o in g["objects"] if o["id"] in ids]
+        k = max(1, round(len(have) / 3))
+        pick = sorted(P.rng.choice(len(have), size=k, replace=False).tolist())
+        gone = [have[i] for i in pick]
+        deps = pl.dependents(g, gone)
+        pl.remove_ids(g, gone + deps)
+        return f"removed {k} of {len(have)}: {', '.join(gone)}"
+    if group == "move":
+        moved = []
+        for i in ids:
+            o = P.by_id(i)
+            if isinstance(o["support"], dict) and place.relation == "on":
+                r = P.move_on(o, P.by_id(anchor_ids[0]))
+            elif place.relation == "on":
+                raise EditError(f"a {_name(o['category'])} stands on the floor; it cannot go on the "
+                                f"{_name(P.by_id(anchor_ids[0])['category'])}", e.instruction)
+            elif o["support"] in ("wall", "ceiling"):
+                raise EditError(f"the {_name(o['category'])} hangs on the {o['support']}; moving it is not supported", e.target.text)
+            else:
+                if anchor_ids and i in anchor_ids:
+                    raise EditError(f"the {_name(o['category'])} cannot be moved next to itself", e.instruction)
+                r = P.move_floor(o, place, abox)
+            if r is None:
+                raise EditError(f"the {_name(o['category'])} does not fit {_where(place, anchor_ids)}: "
+                                + _NO_ROOM.format(where=_where(place, anchor_ids)), e.instruction)
+            moved.append(i)
+        P.finish([])
+        return f"moved {', '.join(moved)} {_where(place, anchor_ids)}"
+    if group in ("swap", "vary"):
+        done, dropped = [], []
+        for i in ids:
+            o = P.by_id(i)
+            cat = o["category"] if group == "vary" else e.category
+            new, gone = P.replace(o, cat, keep_dependents=group == "vary")
+            if new is None:
+                raise EditError(f"a {_name(cat)} does not fit where the {_name(o['category'])} is, nor anywhere else: "
+                                + _NO_ROOM.format(where="there"), e.instruction)
+            done.append(new["id"])
+            dropped += [d for d in gone if d != i]
+        P.finish(done)
+        what = "new" if group == "vary" else "swapped in"
+        return f"{what} {', '.join(done)}" + (f"; {len(dropped)} things that stood on it removed" if dropped else "")
+    raise AssertionError(group)
+
+
+def pl_anywhere():
+    from .grammar import Place
+    return Place("anywhere")
+
+
+def _room_size(g, e, notes):
+    raise EditError("resizing the room is not supported yet (it would move the walls, door and window)", e.instruction)
+
+
+# ----------------------------------------------------------------------------- entry
+def apply_instruction(graph: dict, instruction, *, selection=(), ambiguity: str = "choose", check: bool = True) -> Result:
+    """Parse and apply one instruction. ``selection``: ids (graph ids) the user has selected; ``ambiguity``:
+    "choose" (headless: apply to the selection or pick and say so) or "ask" (raise AmbiguousEdit)."""
+    # 1. Check inputs
+    if not isinstance(graph, dict) or "objects" not in graph or graph.get("version") != 2:
+        raise EditError("not a Conjure scene graph (version 2)")
+    if ambiguity not in ("choose", "ask"):
+        raise ValueError(f"ambiguity must be 'choose' or 'ask', got {ambiguity!r}")
+    e = instruction if isinstance(instruction, Edit) else parse(instruction)
+    # 2. Apply to a copy
+    g = copy.deepcopy(graph)
+    notes: list = []
+    step = len(graph.get("edits", []))
+    key = (step, e.instruction)
+    if e.group == "appearance":
+        msg = _appearance(g, e, resolve(g, e.target, selection, ambiguity, notes, structure_ok=True), notes)
+    elif e.group == "glow":
+        msg = _glow(g, e, resolve(g, e.target, selection, ambiguity, notes), notes)
+    elif e.group == "lighting":
+        msg = _lighting(g, e, notes)
+    elif e.group == "camera":
+        msg = _camera(g, e, resolve(g, e.target, selection, ambiguity, notes), notes)
+    elif e.group == "room":
+        msg = _room_size(g, e, notes)
+    elif e.group == "add_prop":
+        raise EditError(f"'{e.prompt}' is not in the asset library; a prop from text is made by the panel's "
+                        f"Prop from Text (this build does not place generated props by instruction yet)", e.prompt)
+    else:
+        msg = _placement(g, e, list(selection), ambiguity, notes, key)
+    diff = graph_diff(graph, g)
+    if empty(diff):
+        raise EditError(f"'{e.instruction}' changes nothing", e.instruction)
+    # 3. Constraint checks: the edit may not add a problem the scene did not have
+    if check and diff["objects"]["added"] + diff["objects"]["changed"] + diff["objects"]["removed"]:
+        new = violations(g)
+        if new:  # only problems the scene did not have before count
+            before = set(violations(graph))
+            new = [v for v in new if v not in before]
+        if new:
+            raise EditError(f"'{e.instruction}' would break the scene's constraints: {'; '.join(new[:3])}", e.instruction)
+    g.setdefault("edits", []).append(e.instruction)
+    return Result(g, diff, e, msg, notes)
