@@ -327,3 +327,38 @@ def _undo_plain(scene) -> str:
     scene[HISTORY_KEY] = json.dumps(hist)
     scene[PLAIN_KEY] = json.dumps([x["instruction"] for x in hist])
     return h["instruction"]
+
+
+# ----------------------------------------------------------------------------- headless files
+def edited_file(graph: dict, blend: str | None, *, render: str | None = None, size: int = 256, samples: int = 16) -> dict:
+    """An (edited) graph built in a fresh file with the graph stored on its collection (so it can be edited
+    again in Blender), optionally rendered through its camera, saved to ``blend``."""
+    from .headless import new_scene
+    from .procgen import build_scene
+    from .render import render_settings, render_to_file, save_blend
+    scene = new_scene()
+    coll = build_scene(scene, graph)
+    coll[GRAPH_KEY] = json.dumps(graph)
+    out = {}
+    if render:
+        render_settings(scene, engine=graph.get("render", {}).get("engine", "CYCLES"), size=size, samples=samples)
+        out["render"] = render_to_file(scene, render)
+    if blend:
+        out["blend"] = save_blend(blend)
+    return out
+
+
+def edit_blend_file(path: str, instruction: str, selection, blend_out: str, *, render: str | None = None,
+                    size: int = 256, samples: int = 16):
+    """Open a .blend, apply one instruction to its scene (with undo history), save it as ``blend_out``."""
+    from .render import render_settings, render_to_file, save_blend, stdout_to_stderr
+    with stdout_to_stderr():
+        bpy.ops.wm.open_mainfile(filepath=path)
+    scene = bpy.context.scene
+    res = apply(scene, instruction, selection)
+    out = {}
+    if render:
+        render_settings(scene, size=size, samples=samples)
+        out["render"] = render_to_file(scene, render)
+    out["blend"] = save_blend(blend_out)
+    return res, out
