@@ -192,7 +192,8 @@ def _glow(g, e, ids, notes):
                     p["energy"] = round(p["energy"] * k, 4)
     if not n:
         raise EditError(f"the {e.target.text.removeprefix('the ')} does not give light", e.target.text)
-    return f"{n} light{'s' if n != 1 else ''} {e.setting}er" if e.setting != "warm" else f"{n} light{'s' if n != 1 else ''} warmer"
+    word = {"warm": "warmer", "cool": "cooler", "brighter": "brighter", "dimmer": "dimmer"}[e.setting]
+    return f"{n} light{'s' if n != 1 else ''} {word}"
 
 
 # ----------------------------------------------------------------------------- lighting and camera
@@ -341,6 +342,7 @@ def _placement(g, e, selection, ambiguity, notes, key):
             count = int(min(4, max(1, round(len(have) * 0.3))))
         else:
             cat, count = _pick_category(e.target.categories, place), e.count
+            have = []
         where = _where(place, anchor_ids) if place else "in the room"
         added = []
         if place is not None and place.relation == "on":
@@ -361,12 +363,22 @@ def _placement(g, e, selection, ambiguity, notes, key):
                 sups = sorted(sups, key=lambda s: -used.count(s["id"]))
             else:
                 sups.sort(key=lambda s: pl.SUPPORT_ORDER.index(s["category"]))
+            on_floor = [o for o in g["objects"] if o["category"] == cat and o["support"] == "floor"]
+            if group == "more" and cat in pl.FLOOR_OK and 2 * len(on_floor) >= len(have):
+                sups = []  # more of what mostly stands on the floor: on the floor
             for sup in sups:
                 need = count - len(added)
                 if need <= 0:
                     break
                 added += P.add_on(cat, sup, need)
             where = "on the furniture"
+            if len(added) < count and cat in pl.FLOOR_OK:  # plants and boxes may stand on the floor
+                for _ in range(count - len(added)):
+                    o = P.add_floor(cat, pl_anywhere(), None)
+                    if o is None:
+                        break
+                    added.append(o)
+                where = "in the room"
         else:
             for _ in range(count):
                 o = P.add_floor(cat, place or pl_anywhere(), abox)
@@ -374,10 +386,12 @@ def _placement(g, e, selection, ambiguity, notes, key):
                     break
                 added.append(o)
         if not added or (group == "add" and len(added) < count):
-            have = f"only {len(added)} of {count}" if added else ("no" if count > 1 else "the")
-            raise EditError(f"{have} {_plural(cat, count)} fit {where}: " + _NO_ROOM.format(where=where) if not place or place.relation != "on"
-                            else f"{have} {_plural(cat, count)} fit on the {_name(P.by_id(anchor_ids[0])['category'])}: its free surface is too small",
-                            e.instruction)
+            head = (f"only {len(added)} of {count} {_plural(cat, count)} fit" if added else
+                    f"no {_plural(cat, count)} fit" if count > 1 else f"a {_name(cat)} does not fit")
+            if place is not None and place.relation == "on":
+                raise EditError(f"{head} on the {_name(P.by_id(anchor_ids[0])['category'])}: its free surface is too small",
+                                e.instruction)
+            raise EditError(f"{head} {where}: " + _NO_ROOM.format(where=where), e.instruction)
         ids = [o["id"] for o in added]
         P.finish(ids)
         if e.look is not None:

@@ -333,7 +333,8 @@ def parse(instruction: str) -> Edit:
         words = noun_phrase.split()
         # leading colour / material words describe the new things: "add a red mug"
         lead = []
-        while len(words) > 1 and (words[0] in lx.COLOURS or words[0] in lx.SHADES or words[0] in lx.MATERIALS):
+        while len(words) > 1 and (words[0] in lx.COLOURS or words[0] in lx.SHADES or words[0] in lx.MATERIALS) \
+                and match.singular(" ".join(words)) not in match.NOUNS:  # "wine glasses" is a noun, not a colour
             lead.append(words.pop(0))
         try:
             tgt = parse_target(" ".join(words), allow_structure=False)

@@ -24,6 +24,8 @@ SUPPORT_ORDER = ("table", "coffee_table", "desk", "kitchen_counter", "nightstand
                  "bookshelf", "stool")
 """Where a small object goes when the instruction does not say."""
 LAMPS = ("table_lamp", "floor_lamp", "ceiling_light")
+FLOOR_OK = ("potted_plant", "storage_box")
+"""Small categories that may also stand on the floor (the room planner puts plants there)."""
 
 
 def small(category: str) -> bool:
