@@ -121,7 +121,8 @@ def _shade(rgb, k):
 
 def restyle(descs, look, rng_key) -> tuple:
     """New material descriptions for one object's slots: (descs, slots changed)."""
-    usable = [i for i, d in enumerate(descs) if d["kind"] not in ("glass", "emission")]
+    usable = [i for i, d in enumerate(descs) if d["kind"] not in ("glass", "emission")] \
+        or [i for i, d in enumerate(descs) if d["kind"] != "emission"]  # an all-glass vase takes a tint
     if look.kind:
         fam = FAMILY.get(look.kind, (look.kind,))
         slots = [i for i in usable if descs[i]["kind"] in fam] or usable[:1]
@@ -477,7 +478,11 @@ def apply_instruction(graph: dict, instruction, *, selection=(), ambiguity: str 
     g = copy.deepcopy(graph)
     notes: list = []
     step = len(graph.get("edits", []))
-    key = (step, e.instruction)
+    # the RNG of an edit is keyed by what it means, not its wording: paraphrases give the same bytes
+    t, p = e.target, e.place
+    key = (step, e.group, e.category or "", ",".join(t.categories) if t else "", t.plural if t else False, e.count,
+           p.relation if p else "", p.wall or "" if p else "", ",".join(p.anchor.categories) if p and p.anchor else "",
+           (p.anchor.structure or "") if p and p.anchor else "")
     if e.group == "appearance":
         msg = _appearance(g, e, resolve(g, e.target, selection, ambiguity, notes, structure_ok=True), notes)
     elif e.group == "glow":

@@ -197,7 +197,7 @@ class Planner:
         return loc, aabb
 
     # -- operations
-    def add_floor(self, category, place, anchor_box, tries=80, params=None):
+    def add_floor(self, category, place, anchor_box, tries=300, params=None):
         return self.scene.try_floor(category, self.rng, self.poses(place, anchor_box), tries, params)
 
     def add_on(self, category, sup, count):
@@ -207,14 +207,14 @@ class Planner:
         if not sup["_asset"].surfaces:
             raise EditError(f"the {sup['category'].replace('_', ' ')} has no surface to put things on", sup["id"])
         before = len(self.g["objects"])
-        for _round in range(6):
+        for _round in range(12):
             need = count - (len(self.g["objects"]) - before)
             if need <= 0:
                 break
             self.scene.fill_surfaces(sup, [category], need, self.rng, ceiling=self.room.H)
         return self.g["objects"][before:]
 
-    def move_floor(self, o, place, anchor_box, tries=120):
+    def move_floor(self, o, place, anchor_box, tries=400):
         """Move a floor object (its asset unchanged) and what stands on it; None when no pose fits."""
         mine = self.box(o)
         self.scene.blockers = [b for b in self.scene.blockers if b != mine]
@@ -257,7 +257,7 @@ class Planner:
             d["rotation_z"] = round(float(math.remainder(ny, 2 * math.pi)), 6)
             d["bounds"] = {"lo": [float(v) for v in aabb[0]], "hi": [float(v) for v in aabb[1]]}
 
-    def move_on(self, o, sup, tries=60):
+    def move_on(self, o, sup, tries=300):
         """Move a small object onto ``sup`` (asset unchanged); None when it does not fit."""
         if "_asset" not in sup:
             sup["_asset"] = self.asset(sup)
@@ -272,12 +272,17 @@ class Planner:
         lo, hi = self.asset(o).mesh.bounds()
         L, yaw0 = sup["location"], sup["rotation_z"]
         placed = self.scene.on_surface.setdefault(sup["id"], [])
+        r = float(np.hypot(max(-lo[0], hi[0]), max(-lo[1], hi[1])))  # footprint radius: any yaw fits inside
+        tall_enough = [k for k, sf in enumerate(surfaces)
+                       if hi[2] <= min(sf["clear"] - 0.01, self.room.H - (L[2] + sf["z"]) - 0.05)]
+        if not tall_enough:
+            return None
         for _ in range(tries):
-            si = int(self.rng.integers(0, len(surfaces)))
+            si = tall_enough[int(self.rng.integers(0, len(tall_enough)))]
             surf = surfaces[si]
-            if hi[2] > min(surf["clear"] - 0.01, self.room.H - (L[2] + surf["z"]) - 0.05):
-                continue
-            lx_, ly_ = self.rng.uniform(surf["lo"][0], surf["hi"][0]), self.rng.uniform(surf["lo"][1], surf["hi"][1])
+            x0, x1 = surf["lo"][0] + min(r, 0.45 * (surf["hi"][0] - surf["lo"][0])), surf["hi"][0] - min(r, 0.45 * (surf["hi"][0] - surf["lo"][0]))
+            y0, y1 = surf["lo"][1] + min(r, 0.45 * (surf["hi"][1] - surf["lo"][1])), surf["hi"][1] - min(r, 0.45 * (surf["hi"][1] - surf["lo"][1]))
+            lx_, ly_ = self.rng.uniform(x0, x1), self.rng.uniform(y0, y1)
             c, s = math.cos(yaw0), math.sin(yaw0)
             p = (L[0] + c * lx_ - s * ly_, L[1] + s * lx_ + c * ly_, L[2] + surf["z"] + CONTACT_GAP)
             yaw = yaw0 + self.rng.uniform(-math.pi, math.pi)
@@ -332,7 +337,7 @@ class Planner:
             return None, gone
         saved = [self.by_id_in(o_all, i) for i in deps if self.by_id_in(o_all, i)["support"]["object"] == o["id"]] \
             if keep_dependents else []
-        new = self.scene.try_floor(category, rng, same_spot, 120, params)
+        new = self.scene.try_floor(category, rng, same_spot, 400, params)
         if new is not None and category == o["category"]:
             new["id"] = o["id"]  # a variation keeps its name
         if new is not None and saved:
