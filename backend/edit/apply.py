@@ -325,14 +325,14 @@ _NO_ROOM = ("no free spot {where} keeps clear of the other furniture, the walls 
 
 
 def _placement(g, e, selection, ambiguity, notes, key):
-    P = pl.Planner(g, key)
+    P = pl.Planner(g, key) if e.group in ("add", "more", "move", "swap", "vary") else None
     place = e.place
     anchor_ids = []
     abox = None
     if place is not None and place.anchor is not None:
         anchor_ids = resolve(g, place.anchor, selection, ambiguity, notes, structure_ok=True)
         abox = pl.anchor_box(g, place.anchor, anchor_ids)
-        if anchor_ids and anchor_ids[0] in {o["id"] for o in g["objects"]}:
+        if P is not None and anchor_ids and anchor_ids[0] in {o["id"] for o in g["objects"]}:
             P.set_room(P.room_of(P.by_id(anchor_ids[0])))
     group = e.group
     if group in ("add", "more"):
@@ -412,7 +412,7 @@ def _placement(g, e, selection, ambiguity, notes, key):
     if group == "fewer":
         have = [o["id"] for o in g["objects"] if o["id"] in ids]
         k = max(1, round(len(have) / 3))
-        pick = sorted(P.rng.choice(len(have), size=k, replace=False).tolist())
+        pick = sorted(rng_for(g["seed"], "edit", *key, "fewer").choice(len(have), size=k, replace=False).tolist())
         gone = [have[i] for i in pick]
         deps = pl.dependents(g, gone)
         pl.remove_ids(g, gone + deps)

@@ -54,7 +54,8 @@ class Planner:
     def __init__(self, g, key):
         self.g = g
         if "rooms" not in g:
-            raise EditError(f"placing objects needs a room; this is a {g['type']} scene")
+            raise EditError("placing objects needs a room: a scene built by Conjure (Generate scene) of a room type; "
+                            f"this is a {g['type']} scene")
         sc = Scene(g["type"], g["seed"], g["params"])
         sc.graph = g  # add() appends to the edited graph itself
         sc.next_seed = rng_for(g["seed"], "edit", *key, "seeds")
