@@ -30,7 +30,7 @@ def _cats(graph, ids):
 def test_table_covers_every_group():
     groups = {c.get("group") for c in CASES}
     assert {"appearance", "glow", "add", "move", "remove", "clear", "swap", "vary", "more", "fewer", "lighting",
-            "camera"} <= groups
+            "camera", "room"} <= groups
     assert len(CASES) >= 40 and sum("error" in c for c in CASES) >= 10
 
 
@@ -50,6 +50,14 @@ def test_instruction(case, scenes):
     assert r.edit.group == case["group"]
     d = r.diff
     new = r.graph
+    if "room" in case:  # resizing: the box grew by the factors; walls, floor, ceiling rebuilt; nothing added or removed
+        (lo, hi), (lo2, hi2) = (g["rooms"][0]["lo"], g["rooms"][0]["hi"]), (new["rooms"][0]["lo"], new["rooms"][0]["hi"])
+        for k in (0, 1):
+            assert abs((hi2[k] - lo2[k]) / (hi[k] - lo[k]) - case["room"][k]) < 0.01
+        assert {"wall", "floor", "ceiling"} <= {s["category"] for s in new["structure"] if s["id"] in d["structure"]["changed"]}
+        assert not d["objects"]["added"] and not d["objects"]["removed"] and d["objects"]["changed"]
+        assert set(violations(new)) <= set(violations(g))
+        return
     # 1. exactly the expected objects changed; every other entry is the same JSON
     assert _cats(new, d["objects"]["added"]) == case.get("added", {})
     assert _cats(g, d["objects"]["removed"]) == case.get("removed", {})

@@ -44,7 +44,8 @@ def room(fresh_scene):
 
 EDITS = ["make the couch crimson", "move the armchair to the corner", "add three mugs on the coffee table",
          "put a plant in the corner", "remove the lamp", "swap the armchair for a floor lamp", "a different bookshelf",
-         "paint the walls sage green", "make the lamp glow warmer", "make it night", "look at the sofa from above"]
+         "paint the walls sage green", "make the lamp glow warmer", "make it night", "look at the sofa from above",
+         "make the room bigger"]
 
 
 def test_edits_update_the_scene_and_undo_restores_it_exactly(room):

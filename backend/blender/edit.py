@@ -18,6 +18,7 @@ import json
 import bpy
 
 from ..edit import EditError, apply_instruction
+from ..edit.place import PROP
 from ..procgen.factories import registry
 from .procgen import Build, SceneBuild, apply_render_settings
 from .transaction import datablocks_of, remove_datablocks
@@ -28,6 +29,23 @@ PLAIN_KEY = "conjure_plain_edits"
 STASH = "Conjure edit history"
 MAX_HISTORY = 20
 _SECTIONS = ("objects", "structure", "lights", "cameras")
+
+
+def add_prop_object(tx, coll, o):
+    """A prop made from text (a GLB from a generate job) placed as its graph entry says."""
+    import os
+
+    from .importers import import_glb
+    if not os.path.isfile(o["glb"]):
+        raise EditError(f"the prop {o['id']} ('{o['prompt']}') was made as {o['glb']}, which no longer exists")
+    ob = import_glb(tx, o["glb"], name=o["id"])
+    coll.objects.link(ob)
+    ob.location = o["location"]
+    ob.rotation_euler = (0.0, 0.0, o["rotation_z"])
+    ob["conjure_id"] = o["id"]
+    ob["conjure_category"] = PROP
+    ob["conjure_prompt"] = o["prompt"]
+    return ob
 
 
 # ----------------------------------------------------------------------------- finding the graph
@@ -156,7 +174,10 @@ def _apply_graph(scene, coll, old, res):
         for sec, kind in (("structure", "structure"), ("objects", "object"), ("lights", "light"), ("cameras", "camera")):
             for key in diff[sec]["added"] + diff[sec]["changed"]:
                 before = set(coll.objects.keys())
-                getattr(sb, f"_add_{kind}")(coll, entries[sec][key])
+                if kind == "object" and entries[sec][key]["category"] == PROP:
+                    add_prop_object(tx, coll, entries[sec][key])
+                else:
+                    getattr(sb, f"_add_{kind}")(coll, entries[sec][key])
                 for name in set(coll.objects.keys()) - before:
                     ob = coll.objects[name]
                     if sec in ("lights", "cameras"):
@@ -337,7 +358,16 @@ def edited_file(graph: dict, blend: str | None, *, render: str | None = None, si
     from .procgen import build_scene
     from .render import render_settings, render_to_file, save_blend
     scene = new_scene()
-    coll = build_scene(scene, graph)
+    props = [o for o in graph["objects"] if o["category"] == PROP]
+    coll = build_scene(scene, dict(graph, objects=[o for o in graph["objects"] if o["category"] != PROP]))
+    tx = Build()
+    try:
+        for o in props:
+            add_prop_object(tx, coll, o)
+    except BaseException:
+        tx.rollback()
+        raise
+    tx.commit()
     coll[GRAPH_KEY] = json.dumps(graph)
     out = {}
     if render:

@@ -15,7 +15,25 @@ import os
 import sys
 
 from ..files import atomic_write
-from .common import CLIError, add_output_flags, check_outputs
+from .common import CLIError, add_output_flags, add_worker_flags, check_outputs, run_job
+
+
+def _prop_maker(args):
+    """make_prop for apply_instruction: a generate job (the chosen pipeline, embedded by default) on a worker,
+    exactly as `generate --prompt` runs it; returns the GLB and its box."""
+    def make(prompt, seed):
+        from ..jobs import JobSpec
+        from ..mesh.glb import read_glb
+        spec = JobSpec.from_json({"type": "generate", "name": prompt.replace(" ", "_")[:40], "seed": seed,
+                                  "output_dir": os.path.abspath(args.prop_dir), "device": args.device or "auto",
+                                  "params": {"prompt": prompt, "pipeline": args.pipeline, "size": args.prop_size}})
+        ev = run_job(args, spec)
+        if ev.get("event") != "result":
+            raise CLIError(f"making '{prompt}' failed: {ev.get('message') or ev.get('event')}")
+        glb = ev["paths"]["glb"]
+        pos = read_glb(glb)["positions"]
+        return {"glb": glb, "lo": pos.min(axis=0).tolist(), "hi": pos.max(axis=0).tolist()}
+    return make
 
 
 def run_edit(args) -> int:
@@ -42,7 +60,7 @@ def run_edit(args) -> int:
                     graph = json.load(f)
             except (OSError, ValueError) as e:
                 raise CLIError(f"{args.scene}: not a readable scene graph JSON ({e})") from None
-            res = apply_instruction(graph, args.instruction, selection=args.select or ())
+            res = apply_instruction(graph, args.instruction, selection=args.select or (), make_prop=_prop_maker(args))
             made = {}
             if args.out:
                 made["graph"] = os.path.abspath(args.out)
@@ -67,5 +85,10 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--select", action="append", metavar="ID",
                    help="object id the instruction means by 'it' or a singular noun (repeatable)")
     p.add_argument("--out", metavar="PATH", help="write the edited scene graph .json here")
+    p.add_argument("--pipeline", default="embedded", help="pipeline for things the asset library lacks "
+                   "(\"add a brass telescope\"; default: embedded, the offline model)")
+    p.add_argument("--prop-size", type=float, default=1.0, help="largest dimension of such a prop, m (default 1)")
+    p.add_argument("--prop-dir", default="out/props", help="where their GLBs go (default out/props)")
     add_output_flags(p, blend=True)
+    add_worker_flags(p, render=False)
     p.set_defaults(func=run_edit)

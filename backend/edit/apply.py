@@ -455,19 +455,56 @@ def _placement(g, e, selection, ambiguity, notes, key):
     raise AssertionError(group)
 
 
+def _add_prop(g, e, selection, ambiguity, notes, key, make_prop):
+    """"add a brass telescope by the window": a prop from text, placed on the floor by the planner."""
+    if make_prop is None:
+        raise EditError(f"'{e.prompt}' is not in the asset library, and making a prop from text needs the worker: "
+                        "run this instruction with `python -m backend.cli edit` (it starts one), or make it with Prop "
+                        "from Text", e.prompt)
+    P = pl.Planner(g, key)
+    place = e.place
+    anchor_ids, abox = [], None
+    if place is not None and place.anchor is not None:
+        if place.relation == "on":
+            raise EditError(f"a prop made from text stands on the floor; it cannot go on the {place.anchor.text}", e.instruction)
+        anchor_ids = resolve(g, place.anchor, selection, ambiguity, notes, structure_ok=True)
+        abox = pl.anchor_box(g, place.anchor, anchor_ids)
+    seed = int(rng_for(g["seed"], "edit", *key, "prop").integers(0, 2**31 - 1))
+    made = make_prop(e.prompt, seed)
+    lo, hi = np.asarray(made["lo"], np.float64), np.asarray(made["hi"], np.float64)
+    n = sum(1 for o in g["objects"] if o["category"] == pl.PROP)
+    ids = []
+    for k in range(e.count):
+        entry = {"id": f"prop_{n + k}", "category": pl.PROP, "prompt": e.prompt, "seed": seed, "params": {},
+                 "glb": made["glb"], "box": {"lo": lo.tolist(), "hi": hi.tolist()}, "materials": [],
+                 "semantic": ["object", "prop"]}
+        if P.add_box(entry, lo, hi, place or pl_anywhere(), abox) is None:
+            raise EditError(f"the {e.prompt} ({hi[0] - lo[0]:.2f} x {hi[1] - lo[1]:.2f} m) does not fit "
+                            f"{_where(place, anchor_ids) if place else 'in the room'}: "
+                            + _NO_ROOM.format(where=_where(place, anchor_ids) if place else "in the room"), e.instruction)
+        ids.append(entry["id"])
+    P.finish([])
+    return f"added {', '.join(ids)} ('{e.prompt}', made from text) {_where(place, anchor_ids) if place else 'in the room'}"
+
+
 def pl_anywhere():
     from .grammar import Place
     return Place("anywhere")
 
 
 def _room_size(g, e, notes):
-    raise EditError("resizing the room is not supported yet (it would move the walls, door and window)", e.instruction)
+    from .resize import resize
+    return resize(g, e.setting, pl.dependents)
 
 
 # ----------------------------------------------------------------------------- entry
-def apply_instruction(graph: dict, instruction, *, selection=(), ambiguity: str = "choose", check: bool = True) -> Result:
+def apply_instruction(graph: dict, instruction, *, selection=(), ambiguity: str = "choose", check: bool = True,
+                      make_prop=None) -> Result:
     """Parse and apply one instruction. ``selection``: ids (graph ids) the user has selected; ``ambiguity``:
-    "choose" (headless: apply to the selection or pick and say so) or "ask" (raise AmbiguousEdit)."""
+    "choose" (headless: apply to the selection or pick and say so) or "ask" (raise AmbiguousEdit).
+    ``make_prop(prompt, seed) -> {"glb": path, "lo": [x, y, z], "hi": [x, y, z]}`` makes a prop from text (a
+    generate job of the chosen pipeline) for things the asset library does not have; without it such an
+    instruction raises EditError."""
     # 1. Check inputs
     if not isinstance(graph, dict) or "objects" not in graph or graph.get("version") != 2:
         raise EditError("not a Conjure scene graph (version 2)")
@@ -494,8 +531,7 @@ def apply_instruction(graph: dict, instruction, *, selection=(), ambiguity: str 
     elif e.group == "room":
         msg = _room_size(g, e, notes)
     elif e.group == "add_prop":
-        raise EditError(f"'{e.prompt}' is not in the asset library; a prop from text is made by the panel's "
-                        f"Prop from Text (this build does not place generated props by instruction yet)", e.prompt)
+        msg = _add_prop(g, e, list(selection), ambiguity, notes, key, make_prop)
     else:
         msg = _placement(g, e, list(selection), ambiguity, notes, key)
     diff = graph_diff(graph, g)

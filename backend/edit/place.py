@@ -28,8 +28,12 @@ FLOOR_OK = ("potted_plant", "storage_box")
 """Small categories that may also stand on the floor (the room planner puts plants there)."""
 
 
+PROP = "prop"
+"""Category of a prop made from text by an edit ("add a brass telescope"): its entry holds the GLB and its box."""
+
+
 def small(category: str) -> bool:
-    return registry().get(category).small
+    return category != PROP and registry().get(category).small
 
 
 def dependents(g, ids) -> list:
@@ -114,6 +118,30 @@ class Planner:
 
     def asset(self, o):
         return self.cache.get(o)
+
+    def local_box(self, o):
+        """Object-space box (lo, hi) of ``o``: a prop's stored box, else its asset mesh's bounds."""
+        if o["category"] == PROP:
+            return np.asarray(o["box"]["lo"], np.float64), np.asarray(o["box"]["hi"], np.float64)
+        return self.asset(o).mesh.bounds()
+
+    def add_box(self, entry, lo, hi, place, anchor_box, tries=300):
+        """Place an object known only by its box (a generated prop) on the floor; the entry gets its pose."""
+        pose_fn = self.poses(place, anchor_box)
+        for _ in range(tries):
+            pose = pose_fn(lo, hi)
+            if pose is None:
+                continue
+            got = self.fits(lo, hi, pose[0], pose[1], "floor")
+            if got is None:
+                continue
+            loc, aabb = got
+            self.scene.blockers.append(aabb)
+            entry.update(location=[round(float(v), 6) for v in loc], rotation_z=round(float(pose[1]), 6), support="floor",
+                         bounds={"lo": [float(v) for v in aabb[0]], "hi": [float(v) for v in aabb[1]]})
+            self.g["objects"].append(entry)
+            return entry
+        return None
 
     def finish(self, added_ids):
         """Lamp lights for new lamps; drop the planner's scratch keys."""
@@ -219,7 +247,7 @@ class Planner:
         """Move a floor object (its asset unchanged) and what stands on it; None when no pose fits."""
         mine = self.box(o)
         self.scene.blockers = [b for b in self.scene.blockers if b != mine]
-        lo, hi = self.asset(o).mesh.bounds()
+        lo, hi = self.local_box(o)
         pose_fn = self.poses(place, anchor_box)
         support = o["support"] if o["support"] in ("floor", "wall", "ceiling") else "floor"
         for _ in range(tries):
@@ -252,7 +280,7 @@ class Planner:
                 rx, ry = d["location"][0] - old_loc[0], d["location"][1] - old_loc[1]
                 nl = (loc[0] + c * rx - s * ry, loc[1] + s * rx + c * ry, d["location"][2] + (loc[2] - old_loc[2]))
             ny = d["rotation_z"] + (dyaw if d is not o else 0.0) if d is not o else yaw
-            lo, hi = self.asset(d).mesh.bounds()
+            lo, hi = self.local_box(d)
             aabb = world_aabb(lo, hi, nl, ny)
             d["location"] = [round(float(v), 6) for v in nl]
             d["rotation_z"] = round(float(math.remainder(ny, 2 * math.pi)), 6)
@@ -304,7 +332,7 @@ class Planner:
         deps = dependents(self.g, [o["id"]])
         gone = [o["id"]] + deps
         o_all = list(self.g["objects"])
-        old_lo, old_hi = self.asset(o).mesh.bounds()
+        old_lo, old_hi = self.local_box(o)
         mine = self.box(o)
         if isinstance(o["support"], dict) and small(category):
             sup = self.by_id(o["support"]["object"])
