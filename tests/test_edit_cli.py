@@ -74,3 +74,29 @@ def test_edit_bad_files(tmp_path):
     blend.write_bytes(b"BLENDER")
     out = _cli("edit", str(blend), "make it night")
     assert out.returncode == 2 and "--blend: say where to save" in out.stderr
+
+
+def test_add_a_prop_from_text(room_json, tmp_path):
+    """"add a brass telescope by the window": a real generate job (embedded model, offline) on a worker this
+    command starts, the GLB placed on the floor by the window under the planner's constraints, built into the .blend."""
+    out = _cli("edit", room_json, "add a brass telescope by the window", "--out", str(tmp_path / "t.json"),
+               "--blend", str(tmp_path / "t.blend"), "--prop-dir", str(tmp_path / "props"), "--offline", "--quiet")
+    assert out.returncode == 0, out.stderr
+    info = json.loads(out.stdout.strip().splitlines()[-1])
+    assert info["group"] == "add_prop" and info["diff"]["objects"]["added"] == ["prop_0"]
+    g = json.load(open(info["graph"]))
+    prop = next(o for o in g["objects"] if o["id"] == "prop_0")
+    assert prop["prompt"] == "brass telescope" and os.path.isfile(prop["glb"]) and prop["support"] == "floor"
+    win = next(s for s in g["structure"] if s["category"] == "window")["geometry"]["location"]
+    c = [(prop["bounds"]["lo"][k] + prop["bounds"]["hi"][k]) / 2 for k in (0, 1)]
+    assert ((c[0] - win[0]) ** 2 + (c[1] - win[1]) ** 2) ** 0.5 < 2.5  # by the window
+    from backend.procgen.constraints import violations
+    from backend.procgen.plan import plan
+    assert set(violations(g)) <= set(violations(plan("living_room", 2)))
+    check = subprocess.run([sys.executable, "-c", (
+        "import bpy, sys; bpy.ops.wm.open_mainfile(filepath=sys.argv[1]); o = bpy.data.objects['prop_0'];"
+        "print(len(o.data.vertices), o['conjure_prompt'], round(max(o.dimensions), 2))"), info["blend"]],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    nverts, _, size = check.stdout.strip().splitlines()[-1].rpartition(" ")[0].split(" ", 1)[0], None, \
+        check.stdout.strip().splitlines()[-1].split()[-1]
+    assert int(nverts) > 100 and abs(float(size) - 1.0) < 0.05
