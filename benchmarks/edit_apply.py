@@ -31,7 +31,7 @@ GROUPS = {
     "add (floor)": "put a plant in the corner", "move": "move the armchair to the corner",
     "remove": "remove the floor lamp", "clear": "clear the coffee table", "swap": "swap the armchair for a floor lamp",
     "vary": "a different coffee table", "more": "more plants", "fewer": "fewer books", "lighting": "make it night",
-    "camera": "look at the sofa from above",
+    "camera": "look at the sofa from above", "room": "make the room bigger",
 }
 
 

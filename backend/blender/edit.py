@@ -156,10 +156,22 @@ def _apply_graph(scene, coll, old, res):
     world_before = scene.world.name if scene.world else ""
     camera_before = scene.camera.name if scene.camera else ""
     exposure_before = scene.view_settings.exposure
+    olds = {e["id"]: e for e in old["objects"]}
+    moves = [k for k in diff["objects"]["changed"] if _only_moved(olds[k], entries["objects"][k]) and k in by_key]
+    moved = []  # [name, old location, old rotation_z, old support]: undo puts them back
     try:
-        # 1. Move what is replaced or removed out of the scene (kept for undo), freeing its names
+        # 1. What only moved is moved (same mesh, same materials)
+        for key in moves:
+            ob, o = by_key[key], entries["objects"][key]
+            moved.append([ob.name, list(ob.location), ob.rotation_euler.z, ob.get("conjure_support", "")])
+            ob.location = o["location"]
+            ob.rotation_euler.z = o["rotation_z"]
+            ob["conjure_support"] = json.dumps(o["support"])
+        # 2. Move what is replaced or removed out of the scene (kept for undo), freeing its names
         for sec in _SECTIONS:
             for key in diff[sec]["removed"] + diff[sec]["changed"]:
+                if sec == "objects" and key in moves:
+                    continue
                 ob = by_key.get(key)
                 if ob is None:
                     continue
@@ -173,6 +185,8 @@ def _apply_graph(scene, coll, old, res):
         sb.tx = tx
         for sec, kind in (("structure", "structure"), ("objects", "object"), ("lights", "light"), ("cameras", "camera")):
             for key in diff[sec]["added"] + diff[sec]["changed"]:
+                if sec == "objects" and key in moves:
+                    continue
                 before = set(coll.objects.keys())
                 if kind == "object" and entries[sec][key]["category"] == PROP:
                     add_prop_object(tx, coll, entries[sec][key])
@@ -195,6 +209,7 @@ def _apply_graph(scene, coll, old, res):
     except BaseException:
         tx.rollback()
         _unstash(coll, stash, stashed)
+        _unmove(moved)
         scene.view_settings.exposure = exposure_before
         if world_before:
             scene.world = bpy.data.worlds.get(world_before)
@@ -203,7 +218,7 @@ def _apply_graph(scene, coll, old, res):
     # 3. The graph is the source of truth; the history holds what undo needs
     hist = _history(coll)
     hist.append({"instruction": res.edit.instruction, "message": res.message, "graph_before": json.dumps(old),
-                 "stashed": stashed, "added": added, "world_before": world_before, "camera_before": camera_before,
+                 "stashed": stashed, "added": added, "moved": moved, "world_before": world_before, "camera_before": camera_before,
                  "exposure_before": exposure_before, "world_after": scene.world.name if scene.world else ""})
     while len(hist) > MAX_HISTORY:  # forget the oldest step: its stashed objects are deleted for good
         for name, _orig in hist.pop(0)["stashed"]:
@@ -212,6 +227,24 @@ def _apply_graph(scene, coll, old, res):
                 remove_datablocks(datablocks_of(ob))
     coll[HISTORY_KEY] = json.dumps(hist)
     coll[GRAPH_KEY] = json.dumps(new)
+
+
+_POSE = ("location", "rotation_z", "bounds", "support")
+
+
+def _only_moved(a, b) -> bool:
+    """Do two entries of one object differ in pose only (so the Blender object can just be moved)?"""
+    return a["category"] == b["category"] and {k: v for k, v in a.items() if k not in _POSE} == \
+        {k: v for k, v in b.items() if k not in _POSE}
+
+
+def _unmove(moved):
+    for name, loc, rz, sup in reversed(moved):
+        ob = bpy.data.objects.get(name)
+        if ob is not None:
+            ob.location = loc
+            ob.rotation_euler.z = rz
+            ob["conjure_support"] = sup
 
 
 def _unstash(coll, stash, stashed):
@@ -241,8 +274,9 @@ def undo(scene) -> str:
             remove_datablocks(datablocks_of(ob))
             if data is not None and data.users == 0:
                 (bpy.data.lights if isinstance(data, bpy.types.Light) else bpy.data.cameras).remove(data)
-    # 2. Put the originals back under their names
+    # 2. Put the originals back under their names, and what only moved where it was
     _unstash(coll, _stash(), h["stashed"])
+    _unmove(h.get("moved", []))
     world_after = bpy.data.worlds.get(h.get("world_after", ""))
     if h["world_before"] and bpy.data.worlds.get(h["world_before"]) is not None:
         scene.world = bpy.data.worlds[h["world_before"]]
