@@ -5,7 +5,9 @@ import json
 import bpy
 from bpy.props import StringProperty
 
-from ..backend.blender import edit as scene_edit
+import uuid
+
+from ..backend.blender import edit as scene_edit, session
 from ..backend.edit import AmbiguousEdit, EditError
 
 
@@ -17,16 +19,6 @@ def _can_edit(cls, context, action):
         cls.poll_message_set(f"Switch to Object Mode to {action}")
         return False
     return True
-
-
-def sync_history(scene) -> None:
-    """Mirror the collection's edit history into ``scene.conjure.edit.history`` for the panel's list."""
-    props = scene.conjure.edit
-    props.history.clear()
-    for h in scene_edit.history(scene):
-        item = props.history.add()
-        item.instruction, item.message = h["instruction"], h["message"]
-    props.active_step = len(props.history) - 1
 
 
 class CONJURE_OT_edit_apply(bpy.types.Operator):
@@ -51,6 +43,14 @@ class CONJURE_OT_edit_apply(bpy.types.Operator):
             return {"CANCELLED"}
         selection = [self.choice] if self.choice else scene_edit.selection_ids(context.selected_objects)
         props.question, props.candidates, props.pending = "", "", ""
+        try:  # something the library lacks: a prop from text in the background, placed when it is ready
+            wanted = scene_edit.prop_request(context.scene, text, selection)
+        except EditError as e:
+            props.message = f"Not done: {e}"
+            self.report({"ERROR"}, str(e))
+            return {"CANCELLED"}
+        if wanted is not None:
+            return self._start_prop(context, text, selection, *wanted)
         try:
             res = scene_edit.apply(context.scene, text, selection, ambiguity="choose" if self.choice else "ask")
         except AmbiguousEdit as e:
@@ -62,8 +62,26 @@ class CONJURE_OT_edit_apply(bpy.types.Operator):
             self.report({"ERROR"}, str(e))
             return {"CANCELLED"}
         props.message = res.message + ("; " + "; ".join(res.notes) if res.notes else "")
-        sync_history(context.scene)
+        scene_edit.sync_history(context.scene)
         self.report({"INFO"}, props.message)
+        return {"FINISHED"}
+
+
+    def _start_prop(self, context, text, selection, prompt, seed):
+        import os
+        cfg = session.worker_config(context)
+        if not cfg["python"]:
+            self.report({"ERROR"}, "Worker Python is not set (Preferences > Add-ons > Conjure): it makes props from text")
+            return {"CANCELLED"}
+        try:
+            out = os.path.join(session.output_folder(context, context.scene.conjure.output_dir), "edit_props")
+        except ValueError as e:
+            self.report({"ERROR"}, f"Output Folder: {e}")
+            return {"CANCELLED"}
+        work = scene_edit.PropEdit(text, selection, prompt, seed, out, cfg["python"], session.worker_env(cfg))
+        session.start_local_work(context.scene, uuid.uuid4().hex, f"edit: {prompt}", "edit_prop", work)
+        context.scene.conjure.edit.message = f"Making '{prompt}' from text; it is placed when ready (see Jobs)"
+        self.report({"INFO"}, context.scene.conjure.edit.message)
         return {"FINISHED"}
 
 
@@ -89,7 +107,7 @@ class CONJURE_OT_edit_undo(bpy.types.Operator):
         except EditError as e:
             self.report({"ERROR"}, str(e))
             return {"CANCELLED"}
-        sync_history(context.scene)
+        scene_edit.sync_history(context.scene)
         context.scene.conjure.edit.message = f"Undone: {text}"
         self.report({"INFO"}, f"Undone: {text}")
         return {"FINISHED"}

@@ -165,3 +165,27 @@ def test_plain_scene_with_categories(fresh_scene):
     assert scene_edit.undo(scene) == "make the table crimson"
     assert snapshot(scene) == before
     assert chair.name == "chair"
+
+
+def test_panel_adds_a_prop_from_text_in_the_background(room, tmp_path):
+    """The operator starts a real headless generate (embedded model, offline, its own worker) and returns at once;
+    the session's timer places the GLB when it is ready, as one edit that Undo Edit takes back."""
+    import sys
+    import time
+    scene, coll, g = room
+    scene.conjure.output_dir = str(tmp_path)
+    scene.conjure.edit.instruction = "add a brass telescope by the window"
+    before = snapshot(scene)
+    assert bpy.ops.conjure.edit_apply() == {"FINISHED"}
+    assert scene.conjure.jobs[-1].state == "RUNNING" and snapshot(scene) == before  # returned at once, nothing placed yet
+    session = sys.modules["bl_ext.user_default.conjure.backend.blender.session"]
+    deadline = time.time() + 240
+    while session.active_jobs() and time.time() < deadline:
+        session.tick()
+        time.sleep(0.2)
+    job = scene.conjure.jobs[-1]
+    assert job.state == "DONE", (job.state, job.error)
+    assert "prop_0" in coll.objects and coll.objects["prop_0"]["conjure_prompt"] == "brass telescope"
+    assert [h.instruction for h in scene.conjure.edit.history] == ["add a brass telescope by the window"]
+    assert bpy.ops.conjure.edit_undo() == {"FINISHED"}
+    assert snapshot(scene) == before

@@ -130,12 +130,24 @@ def history(scene) -> list:
     return [{"instruction": h["instruction"], "message": h["message"]} for h in _history(holder)]
 
 
+def sync_history(scene) -> None:
+    """Mirror the edit history into ``scene.conjure.edit.history`` (the panel's list), when the add-on is on."""
+    props = getattr(getattr(scene, "conjure", None), "edit", None)
+    if props is None:
+        return
+    props.history.clear()
+    for h in history(scene):
+        item = props.history.add()
+        item.instruction, item.message = h["instruction"], h["message"]
+    props.active_step = len(props.history) - 1
+
+
 # ----------------------------------------------------------------------------- apply
-def apply(scene, instruction: str, selection=(), ambiguity: str = "choose"):
+def apply(scene, instruction: str, selection=(), ambiguity: str = "choose", make_prop=None):
     """Apply one instruction to ``scene``; returns ``backend.edit.Result``. EditError (AmbiguousEdit with
-    ``ambiguity="ask"``) leaves the scene untouched."""
+    ``ambiguity="ask"``) leaves the scene untouched. ``make_prop``: see ``backend.edit.apply_instruction``."""
     coll, graph = graph_of(scene)
-    res = apply_instruction(graph, instruction, selection=list(selection), ambiguity=ambiguity)
+    res = apply_instruction(graph, instruction, selection=list(selection), ambiguity=ambiguity, make_prop=make_prop)
     if coll is None:
         _apply_plain(scene, graph, res)
     else:
@@ -426,3 +438,75 @@ def edit_blend_file(path: str, instruction: str, selection, blend_out: str, *, r
         out["render"] = render_to_file(scene, render)
     out["blend"] = save_blend(blend_out)
     return res, out
+
+
+# ----------------------------------------------------------------------------- a prop from text, in the UI
+class _Wanted(Exception):
+    def __init__(self, prompt, seed):
+        super().__init__(prompt)
+        self.prompt, self.seed = prompt, seed
+
+
+def prop_request(scene, instruction: str, selection=()):
+    """(prompt, seed) when ``instruction`` adds something the asset library lacks (checked as far as it can be
+    without the prop: the room, the anchor), else None. EditError when it cannot be done at all."""
+    from ..edit import parse
+    if parse(instruction).group != "add_prop":
+        return None
+    coll, graph = graph_of(scene)
+
+    def want(prompt, seed):
+        raise _Wanted(prompt, seed)
+    try:
+        apply_instruction(graph, instruction, selection=list(selection), make_prop=want)
+    except _Wanted as w:
+        return w.prompt, w.seed
+    return None
+
+
+class PropEdit:
+    """An instruction that needs a prop from text, followed in the Jobs list (``session.start_local_work``):
+    the headless generate (``python -m backend.cli generate --pipeline embedded``, the Worker Python, its own worker
+    process) runs in the background; when its GLB is ready the edit is applied on the main thread, placed by the
+    planner like any other object. Nothing waits; cancelling or a failure leaves the scene as it was."""
+
+    def __init__(self, instruction, selection, prompt, seed, out_dir, python, env=None):
+        import os
+        import subprocess
+        import tempfile
+        self.instruction, self.selection, self.prompt = instruction, list(selection), prompt
+        self.done, self.total = 0, 1
+        self.result = None
+        os.makedirs(out_dir, exist_ok=True)
+        self._out = tempfile.TemporaryFile(mode="w+", dir=out_dir)
+        self._err = tempfile.TemporaryFile(mode="w+", dir=out_dir)
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        cmd = [python, "-m", "backend.cli", "generate", prompt, "--pipeline", "embedded", "--seed", str(seed),
+               "--name", prompt.replace(" ", "_")[:40], "--out", out_dir, "--quiet", "--offline"]
+        self.proc = subprocess.Popen(cmd, cwd=root, stdout=self._out, stderr=self._err, stdin=subprocess.DEVNULL,
+                                     env={**os.environ, **(env or {})})
+
+    def step(self, scene) -> bool:
+        if self.proc.poll() is None:
+            return False
+        self._out.seek(0)
+        self._err.seek(0)
+        out, err = self._out.read(), self._err.read()
+        if self.proc.returncode != 0:
+            raise RuntimeError(f"making '{self.prompt}' failed: {(err.strip().splitlines() or ['no output'])[-1]}")
+        glb = json.loads(out.strip().splitlines()[-1])["paths"]["glb"]
+        from ..mesh.glb import read_glb
+        pos = read_glb(glb)["positions"]
+        made = {"glb": glb, "lo": pos.min(axis=0).tolist(), "hi": pos.max(axis=0).tolist()}
+        self.result = apply(scene, self.instruction, self.selection, make_prop=lambda _p, _s: made)
+        sync_history(scene)
+        self.done = 1
+        return True
+
+    def finish(self, scene) -> dict:
+        return {"message": self.result.message, "object_name": "", "collection_name": ""}
+
+    def rollback(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
