@@ -161,3 +161,29 @@ def test_paraphrases_give_the_same_bytes(scenes):
     a = apply_instruction(g, "replace the couch with a bed").graph
     b = apply_instruction(g, "swap the sofa for a bed").graph
     assert json.dumps(a["objects"]) == json.dumps(b["objects"])
+
+
+def test_props_from_text_are_placed_and_named_by_their_prompt(scenes):
+    """The planner side of "add a brass telescope by the window": ``make_prop`` is the boundary to the generate job
+    (the real job runs in test_edit_cli / test_edit_blender); here it hands over a box, as read from a GLB."""
+    g = scenes["living"]
+    asked = []
+
+    def make_prop(prompt, seed):
+        asked.append((prompt, seed))
+        return {"glb": "telescope.glb", "lo": [-0.2, -0.2, 0.0], "hi": [0.2, 0.2, 1.0]}
+    with pytest.raises(EditError, match="needs the worker"):
+        apply_instruction(g, "add a brass telescope by the window")
+    r = apply_instruction(g, "add a brass telescope by the window", make_prop=make_prop)
+    assert asked[0][0] == "brass telescope" and r.diff["objects"]["added"] == ["prop_0"]
+    assert set(violations(r.graph)) <= set(violations(g))
+    assert apply_instruction(g, "add a brass telescope by the window", make_prop=make_prop).graph == r.graph
+    g2 = r.graph
+    assert apply_instruction(g2, "remove the telescope").diff["objects"]["removed"] == ["prop_0"]
+    moved = apply_instruction(g2, "move the telescope to the corner", make_prop=make_prop)
+    assert moved.diff["objects"]["changed"] == ["prop_0"] and set(violations(moved.graph)) <= set(violations(g))
+    assert apply_instruction(g2, "look at the telescope").diff["cameras"]["changed"] == ["camera_main"]
+    with pytest.raises(EditError, match="baked into its texture"):
+        apply_instruction(g2, "make the telescope red")
+    with pytest.raises(EditError, match="nor a prop made from text"):
+        apply_instruction(g2, "remove the flurble")

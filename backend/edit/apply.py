@@ -95,6 +95,19 @@ def resolve(g, target: Target, selection, ambiguity, notes, *, structure_ok=Fals
         if not ids:
             raise EditError(f"there is no {target.structure} in this scene", target.text)
         return ids
+    if target.how == "prompt":  # a noun no category matches: props made from text whose prompt names it
+        from .match import singular
+        head = singular(target.noun.split()[-1])
+        ids = [o["id"] for o in objs if o["category"] == pl.PROP and head in {singular(w) for w in o["prompt"].split()}]
+        if not ids:
+            raise EditError(f"'{target.noun}' is not a kind of object I know, nor a prop made from text in this scene",
+                            target.noun)
+        if target.plural or len(ids) == 1:
+            return ids
+        if ambiguity == "ask":
+            raise AmbiguousEdit(f"{len(ids)} props match '{target.noun}': which one?", ids, target.text)
+        notes.append(f"{len(ids)} props match '{target.noun}'; used {ids[0]}")
+        return ids[:1]
     ids = [o["id"] for o in objs if o["category"] in target.categories]
     if target.how != "exact":
         notes.append(f"'{target.text}' read as {', '.join(_name(c) for c in target.categories)} ({target.how})")
@@ -154,6 +167,9 @@ def _appearance(g, e, ids, notes):
     n = 0
     for i in ids:
         o = entries[i]
+        if o["category"] == pl.PROP:
+            raise EditError(f"{i} ('{o['prompt']}') is a prop made from text: its colours are baked into its texture "
+                            "and cannot be changed by words yet", e.target.text)
         new, slots = restyle(o["materials"], e.look, (g["seed"], "edit", "look", i, e.look.words))
         if slots:
             o["materials"] = new

@@ -46,6 +46,11 @@ class Target:
     pronoun: bool = False
     structure: str | None = None
     how: str = "exact"
+    noun: str = ""
+    """With ``how == "prompt"``: a noun no category matches, looked up among props made from text."""
+
+
+PROP = "prop"
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,7 @@ def normalise(text: str) -> str:
 
 
 # ----------------------------------------------------------------------------- pieces
-def parse_target(text: str, *, allow_structure: bool = True) -> Target:
+def parse_target(text: str, *, allow_structure: bool = True, allow_prop: bool = False) -> Target:
     t = text.strip()
     plural_forced = False
     for pre in ("all of the ", "all the ", "all ", "every ", "each ", "both ", "the two ", "the ", "my ", "our ",
@@ -132,6 +137,9 @@ def parse_target(text: str, *, allow_structure: bool = True) -> Target:
                                                                                            "large", "old", "new")):
         words = words[1:]  # "the red chair": colours and sizes do not filter (yet); the noun decides
     found = match.noun(" ".join(words))
+    if found is None and allow_prop:  # perhaps a prop made from text ("the telescope"): resolved by its prompt
+        return Target(text.strip(), (PROP,), plural=" ".join(words) != match.singular(" ".join(words)) or plural_forced,
+                      how="prompt", noun=" ".join(words))
     if found is None:
         why = "" if match.encoder_available() else f" (the MiniLM matcher is unavailable: {match.encoder_error()})"
         raise EditError(f"'{' '.join(words)}' is not a kind of object I know{why}", " ".join(words))
@@ -223,7 +231,7 @@ def parse_place(kw: str | None, rest: str | None) -> Place:
             raise EditError(f"'{r}' is not a wall I know: say the window wall, the door wall or north/south/east/west",
                             r)
         return Place("wall", wall=wall)
-    anchor = parse_target(r)
+    anchor = parse_target(r, allow_prop=True)
     if kw in ("on", "onto", "on top of"):
         if anchor.structure == "floor":
             return Place("floor")
@@ -286,7 +294,7 @@ def parse(instruction: str) -> Edit:
                      r" (.+?)((?: " + "| ".join(_VIEWS) + r"))?", t)
     if m:
         view = _VIEWS[m.group(2).strip()] if m.group(2) else ("above" if t.startswith("look down") else "eye")
-        return Edit("camera", t, target=parse_target(m.group(1)), setting=view)
+        return Edit("camera", t, target=parse_target(m.group(1), allow_prop=True), setting=view)
     # 5. Remove / clear
     m = re.fullmatch(r"(?:remove|delete|take away|take out|get rid of|throw away|throw out|lose) (some|a few) (.+)", t)
     if m:
@@ -296,7 +304,7 @@ def parse(instruction: str) -> Edit:
         return Edit("clear", t, target=parse_target(m.group(1), allow_structure=False))
     m = re.fullmatch(r"(?:remove|delete|take away|take out|get rid of|throw away|throw out|lose) (.+?)(?: from (?:the )?(?:room|scene))?", t)
     if m:
-        tgt = parse_target(m.group(1), allow_structure=False)
+        tgt = parse_target(m.group(1), allow_structure=False, allow_prop=True)
         return Edit("remove", t, target=tgt)
     # 6. Swap
     m = re.fullmatch(r"(?:swap|replace|exchange|switch|substitute) (.+?) (?:for|with|by) (.+)", t) \
@@ -321,7 +329,7 @@ def parse(instruction: str) -> Edit:
         what, kw, rest = _split_place(m.group(2))
         if kw is None:
             raise EditError(f"'{t}' does not say where to: add e.g. 'in the corner' or 'by the window'", t)
-        return Edit("move", t, target=parse_target(what, allow_structure=False), place=parse_place(kw, rest))
+        return Edit("move", t, target=parse_target(what, allow_structure=False, allow_prop=True), place=parse_place(kw, rest))
     m = re.fullmatch(r"(?:add|put|place|insert|include|there should be|bring in|i want|give me|we need|stand) (.+)", t)
     if m:
         np_, kw, rest = _split_place(m.group(1))
@@ -347,7 +355,7 @@ def parse(instruction: str) -> Edit:
     # 11. Appearance
     m = re.fullmatch(r"(.+?) (?:should be|must be|needs to be|to be|is|are|in|could be) (.+)", t)
     if m and not t.startswith(("make ", "paint ", "colour ", "color ", "turn ")):
-        return Edit("appearance", t, target=parse_target(m.group(1)), look=parse_look(m.group(2)))
+        return Edit("appearance", t, target=parse_target(m.group(1), allow_prop=True), look=parse_look(m.group(2)))
     m = re.fullmatch(r"(?:make|paint|colour|color|turn|dye|stain|change|recolour|recolor|redo) (.+)", t)
     if m:
         rest = m.group(1).split()
@@ -355,7 +363,7 @@ def parse(instruction: str) -> Edit:
         for k in range(1, len(rest)):  # the shortest target that parses with a look after it
             tgt_text, look_text = " ".join(rest[:k]), re.sub(r"^(to|into|in) ", "", " ".join(rest[k:]))
             try:
-                tgt = parse_target(tgt_text)
+                tgt = parse_target(tgt_text, allow_prop=k == len(rest) - 1)  # an unknown noun only as the last try
             except EditError as e:
                 target_err = e
                 continue
