@@ -19,7 +19,6 @@ import bpy
 
 from ..edit import EditError, apply_instruction
 from ..edit.place import PROP
-from ..procgen.factories import registry
 from .procgen import Build, SceneBuild, apply_render_settings
 from .transaction import datablocks_of, remove_datablocks
 

@@ -5,9 +5,6 @@ the ceiling fill light and the cameras are made again for the new box. A smaller
 collide is refused by the constraint checks (``apply``), naming the objects."""
 from __future__ import annotations
 
-import math
-
-from ..procgen.layout import world_aabb
 from ..procgen.plan import SCENE_PARAMS
 from ..procgen.plan_room import DOOR_W, WALLS, Room, _cameras, _skirting, _wall_boxes
 from .grammar import EditError
