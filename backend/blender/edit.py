@@ -19,12 +19,12 @@ import bpy
 
 from ..edit import EditError, apply_instruction
 from ..edit.place import PROP
+from .edit_plain import apply_plain, plain_graph, undo_plain
 from .procgen import Build, SceneBuild, apply_render_settings
 from .transaction import datablocks_of, remove_datablocks
 
 GRAPH_KEY = "conjure_graph"
 HISTORY_KEY = "conjure_edit_history"
-PLAIN_KEY = "conjure_plain_edits"
 STASH = "Conjure edit history"
 MAX_HISTORY = 20
 _SECTIONS = ("objects", "structure", "lights", "cameras")
@@ -65,35 +65,6 @@ def graph_of(scene):
         head = json.loads(coll["conjure_scene_graph"])
         return coll, plan(head["type"], head["seed"], head["params"])
     return None, plain_graph(scene)
-
-
-def plain_graph(scene) -> dict:
-    objs = []
-    for ob in scene.objects:
-        cat = ob.get("conjure_category")
-        if not cat or ob.type != "MESH" or ob.get("conjure_id"):
-            continue
-        lo = [min((ob.matrix_world @ __import__("mathutils").Vector(c))[k] for c in ob.bound_box) for k in range(3)]
-        hi = [max((ob.matrix_world @ __import__("mathutils").Vector(c))[k] for c in ob.bound_box) for k in range(3)]
-        mats = []
-        for slot in ob.material_slots:
-            bsdf = _bsdf(slot.material)
-            col = list(bsdf.inputs["Base Color"].default_value)[:3] if bsdf else [0.8, 0.8, 0.8]
-            mats.append({"kind": "plain", "params": {"base_color": [round(c, 4) for c in col]}})
-        objs.append({"id": ob.name, "category": cat, "seed": 0, "params": {}, "location": [round(v, 6) for v in ob.location],
-                     "rotation_z": round(ob.rotation_euler.z, 6), "materials": mats, "semantic": [], "support": "floor",
-                     "bounds": {"lo": lo, "hi": hi}})
-    if not objs:
-        raise EditError("nothing to edit: this scene has no Conjure scene and no object with a category "
-                        "(set one in the Edit panel's Category field)")
-    return {"version": 2, "type": "plain", "seed": 0, "params": {}, "objects": objs, "structure": [], "lights": [],
-            "cameras": [], "world": {}, "render": {}, "edits": json.loads(scene.get(PLAIN_KEY, "[]"))}
-
-
-def _bsdf(mat):
-    if mat is None or mat.node_tree is None:
-        return None
-    return next((n for n in mat.node_tree.nodes if n.type == "BSDF_PRINCIPLED"), None)
 
 
 def selection_ids(objects) -> list:
@@ -148,7 +119,7 @@ def apply(scene, instruction: str, selection=(), ambiguity: str = "choose", make
     coll, graph = graph_of(scene)
     res = apply_instruction(graph, instruction, selection=list(selection), ambiguity=ambiguity, make_prop=make_prop)
     if coll is None:
-        _apply_plain(scene, graph, res)
+        apply_plain(scene, graph, res, _stash())
     else:
         _apply_graph(scene, coll, graph, res)
     for vl in scene.view_layers:
@@ -272,7 +243,7 @@ def undo(scene) -> str:
     """Undo the last edit exactly; returns its instruction. EditError when there is nothing to undo."""
     coll = scene_collection(scene)
     if coll is None:
-        return _undo_plain(scene)
+        return undo_plain(scene, _stash())
     hist = _history(coll)
     if not hist:
         raise EditError("there is no edit to undo")
@@ -300,98 +271,6 @@ def undo(scene) -> str:
     coll[HISTORY_KEY] = json.dumps(hist)
     for vl in scene.view_layers:
         vl.update()
-    return h["instruction"]
-
-
-# ----------------------------------------------------------------------------- plain scenes
-def _apply_plain(scene, old, res):
-    """Plain objects: removal stashes them; appearance copies the object's materials and sets their colour."""
-    diff = res.diff
-    if diff["objects"]["added"]:
-        raise EditError("adding or placing objects needs a scene built by Conjure (Generate scene)")
-    new = {o["id"]: o for o in res.graph["objects"]}
-    stash = _stash()
-    step = len(json.loads(scene.get(HISTORY_KEY, "[]")))
-    stashed, added, made = [], [], []
-    try:
-        for key in diff["objects"]["removed"] + diff["objects"]["changed"]:
-            ob = bpy.data.objects[key]
-            colls = [c.name for c in ob.users_collection]
-            if key in diff["objects"]["changed"]:
-                if [o for o in old["objects"] if o["id"] == key][0]["location"] != new[key]["location"]:
-                    raise EditError("moving plain objects needs a scene built by Conjure")
-                cp = ob.copy()
-                made.append(cp)
-                if cp.data is not None:
-                    cp.data = ob.data.copy()
-                    made.append(cp.data)
-                for slot, desc in zip(cp.material_slots, new[key]["materials"]):
-                    if slot.material is None:
-                        continue
-                    m = slot.material.copy()
-                    made.append(m)
-                    slot.material = m
-                    bsdf = _bsdf(m)
-                    if bsdf is not None:
-                        col = desc["params"]["base_color"]
-                        link = bsdf.inputs["Base Color"].links
-                        if link:  # a baked texture: tint it
-                            mix = m.node_tree.nodes.new("ShaderNodeMix")
-                            mix.data_type, mix.blend_type = "RGBA", "MULTIPLY"
-                            mix.inputs["Factor"].default_value = 1.0
-                            m.node_tree.links.new(link[0].from_socket, mix.inputs[6])
-                            mix.inputs[7].default_value = (*col, 1.0)
-                            m.node_tree.links.new(mix.outputs[2], bsdf.inputs["Base Color"])
-                        else:
-                            bsdf.inputs["Base Color"].default_value = (*col, 1.0)
-            for cn in colls:
-                bpy.data.collections[cn].objects.unlink(ob) if cn in bpy.data.collections else scene.collection.objects.unlink(ob)
-            if not stash.objects.get(ob.name):
-                stash.objects.link(ob)
-            orig = ob.name
-            ob.name = f"{orig}~{step}"
-            stashed.append([ob.name, orig, colls])
-            if key in diff["objects"]["changed"]:
-                for cn in colls:
-                    (bpy.data.collections[cn] if cn in bpy.data.collections else scene.collection).objects.link(cp)
-                cp.name = orig
-                added.append(cp.name)
-    except BaseException:
-        for b in reversed(made):
-            store = {"OBJECT": bpy.data.objects, "MESH": bpy.data.meshes, "MATERIAL": bpy.data.materials}.get(b.id_type)
-            if store is not None and b.name in store:
-                store.remove(b)
-        for name, orig, colls in stashed:
-            ob = bpy.data.objects[name]
-            stash.objects.unlink(ob)
-            for cn in colls:
-                (bpy.data.collections[cn] if cn in bpy.data.collections else scene.collection).objects.link(ob)
-            ob.name = orig
-        raise
-    hist = json.loads(scene.get(HISTORY_KEY, "[]"))
-    hist.append({"instruction": res.edit.instruction, "message": res.message, "stashed": stashed, "added": added})
-    scene[HISTORY_KEY] = json.dumps(hist)
-    scene[PLAIN_KEY] = json.dumps(res.graph.get("edits", []))
-
-
-def _undo_plain(scene) -> str:
-    hist = json.loads(scene.get(HISTORY_KEY, "[]"))
-    if not hist:
-        raise EditError("there is no edit to undo")
-    h = hist.pop()
-    for name in h["added"]:
-        ob = bpy.data.objects.get(name)
-        if ob is not None:
-            remove_datablocks(datablocks_of(ob))
-    stash = _stash()
-    for name, orig, colls in reversed(h["stashed"]):
-        ob = bpy.data.objects[name]
-        stash.objects.unlink(ob)
-        for cn in colls:
-            (bpy.data.collections[cn] if cn in bpy.data.collections else scene.collection).objects.link(ob)
-        ob.name = orig
-    scene[HISTORY_KEY] = json.dumps(hist)
-    scene[PLAIN_KEY] = json.dumps([x["instruction"] for x in hist])
     return h["instruction"]
 
 
