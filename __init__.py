@@ -9,10 +9,12 @@ import bpy
 from .backend.blender import dataset_runs as _dataset_runs, install as _install, session as _session
 from .operators import dataset as _op_dataset, jobs as _op_jobs, procgen as _op_procgen, prop as _op_prop
 from .operators import refine as _op_refine, shape as _op_shape, worker as _op_worker
+from .operators import edit as _op_edit
 from .panels import dataset as _pt_dataset, jobs as _pt_jobs, procgen as _pt_procgen, prop as _pt_prop
 from .panels import refine as _pt_refine, shape as _pt_shape
+from .panels import edit as _pt_edit
 from .properties import dataset as _dataset_props, preferences as _preferences, procgen as _procgen_props
-from .properties import refine as _refine_props
+from .properties import edit as _edit_props, refine as _refine_props
 from .properties import scene as _scene_props
 
 
@@ -22,6 +24,7 @@ def _modules():
         _procgen_props,
         _dataset_props,
         _refine_props,
+        _edit_props,
         _scene_props,
         _op_jobs,
         _op_worker,
@@ -30,9 +33,11 @@ def _modules():
         _op_procgen,
         _op_dataset,
         _op_refine,
+        _op_edit,
         _pt_prop,
         _pt_refine,
         _pt_procgen,
+        _pt_edit,
         _pt_shape,
         _pt_dataset,
         _pt_jobs,

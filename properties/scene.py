@@ -9,6 +9,7 @@ from ..backend.jobs import DEVICES, MAX_TEXTURE_SIZE, MIN_TEXTURE_SIZE
 from ..backend.shapes.params import MAX_RESOLUTION, MIN_RESOLUTION
 from ..backend.shapes.presets import DEFAULT_PRESET, PRESETS
 from .dataset import ConjureDatasetProps
+from .edit import ConjureEditProps
 from .procgen import ConjureProcgenProps
 from .refine import ConjureRefineProps
 
@@ -195,6 +196,8 @@ class ConjureSceneProps(bpy.types.PropertyGroup):
     dataset: PointerProperty(type=ConjureDatasetProps)
     # Refine a mesh by score distillation
     refine: PointerProperty(type=ConjureRefineProps)
+    # Edit with words
+    edit: PointerProperty(type=ConjureEditProps)
 
 
 CLASSES = (ConjurePrimitive, ConjureJob, ConjurePropProps, ConjureSceneProps)

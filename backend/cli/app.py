@@ -9,7 +9,7 @@ from .common import CLIError
 
 
 # Subcommand modules, each with ``add_subcommands(sub)``; imported here so the parser is one place to read.
-SUBCOMMANDS = ("jobs", "procgen", "dataset", "refine", "train", "selftest")
+SUBCOMMANDS = ("jobs", "procgen", "edit", "dataset", "refine", "train", "selftest")
 
 
 def build_parser() -> argparse.ArgumentParser:
