@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -24,7 +25,11 @@ STDERR_TAIL = 2000
 
 class ShardFailed(Exception):
     def __init__(self, shard_id: str, attempts: int, stderr: str):
-        super().__init__(f"shard {shard_id} failed {attempts} time(s): {stderr.strip()[-500:]}")
+        lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+        # the exception's own line (Python's last traceback line; Blender may print more after it)
+        last = next((ln for ln in reversed(lines) if re.match(r"^[A-Za-z_.]+(Error|Exception)\b", ln)),
+                    lines[-1] if lines else "no output")
+        super().__init__(f"shard {shard_id} failed {attempts} time(s): {last[-500:]}")
         self.shard_id, self.attempts, self.stderr = shard_id, attempts, stderr
 
 
