@@ -3,7 +3,7 @@
 * frustum (every seed, no rendering): objects whose bounding-box centre enters the camera's frustum (square frame)
   in at least one frame; apartments count the objects of the room the walk is in;
 * rendered (``--render K``: the first K seeds of each type, preview quality, 96 x 96): objects with at least one
-  pixel in the instance pass of at least one frame (occlusion included), over all objects of the scene.
+  pixel in the instance pass of at least one frame (occlusion included), over the objects of the walk's room.
 
 ``--root`` renders with another checkout's code (e.g. main, to compare); the frustum figure always uses this one.
 
@@ -41,12 +41,22 @@ def rendered_fraction(kind, seed):
                     "--quality", "preview", "--trajectory", args.kind, "--passes", "instance,boxes", "--quiet"],
                    cwd=args.root, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+    (scene_dir,) = glob.glob(os.path.join(out, "scenes", "*"))
+    with open(os.path.join(scene_dir, "graph.json")) as fh:
+        graph = json.load(fh)
+    with open(os.path.join(scene_dir, "frames", "000000.json")) as fh:
+        cam = np.array(json.load(fh)["views"][0]["camera"]["c2w"])[:3, 3]
+    rooms = [(np.array(r["lo"]), np.array(r["hi"])) for r in graph.get("rooms", [])]
+    room = next(((lo, hi) for lo, hi in rooms if np.all((lo <= cam) & (cam <= hi))), None)
+    in_room = {o["id"] for o in graph["objects"] if room is None or np.all(
+        (room[0] <= (np.array(o["bounds"]["lo"]) + o["bounds"]["hi"]) / 2)
+        & ((np.array(o["bounds"]["lo"]) + o["bounds"]["hi"]) / 2 <= room[1]))}
     seen, objects = set(), set()
-    for f in glob.glob(os.path.join(out, "scenes", "*", "frames", "*.json")):
+    for f in glob.glob(os.path.join(scene_dir, "frames", "*.json")):
         with open(f) as fh:
             view = json.load(fh)["views"][0]
         for o in view["objects"]:
-            if o["kind"] == "object":
+            if o["kind"] == "object" and o["id"] in in_room:
                 objects.add(o["instance_id"])
                 if o["pixels"] > 0:
                     seen.add(o["instance_id"])

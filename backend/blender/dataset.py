@@ -58,6 +58,9 @@ def setup_render(scene, spec: DatasetSpec) -> None:
     scene.render.resolution_percentage = 100
     scene.render.use_motion_blur = False
     scene.render.threads_mode = "AUTO"
+    # Cycles keeps the synced scene and its BVH from one frame's render to the next (only the cameras and
+    # spinning objects change): about 1 CPU-second of a 512x512 room frame's 10 (BENCHMARKS.md)
+    scene.render.use_persistent_data = True
     scene.view_settings.view_transform = "AgX"  # the RGB PNG is Blender's own display transform of Combined
     scene.view_settings.look = "None"
     _image_format(scene.render.image_settings, "OPEN_EXR_MULTILAYER")
