@@ -78,6 +78,8 @@ def main(zip_path, worker_python, out_dir):
         time.sleep(0.2)
     assert d.state == "DONE", (d.state, d.message, d.error)
     assert os.path.exists(os.path.join(out_dir, "dataset", "coco.json"))
+    left = os.listdir(site)  # the run's headless Blenders left this Blender's installed wheels alone
+    assert all(any(n.lower().startswith(m) for n in left) for m in ("pycocotools", "openexr", "pil")), left
 
     # The headless CLI works from the installed extension's folder too.
     spec = os.path.join(out_dir, "spec.json")

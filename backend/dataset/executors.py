@@ -33,10 +33,28 @@ class ShardFailed(Exception):
         self.shard_id, self.attempts, self.stderr = shard_id, attempts, stderr
 
 
+_private_user = []
+
+
+def private_user_resources() -> str:
+    """An empty Blender user folder for this process's children, removed at exit. A headless Blender started
+    with the user's own folder syncs the extensions' wheels with *its* preferences, where Conjure is not
+    enabled, and so uninstalls them from the user's Blender (seen with the bpy module); children get their own
+    folder and import the wheels from PYTHONPATH / sys.path instead."""
+    if not _private_user:
+        import atexit
+        import shutil
+        import tempfile
+        _private_user.append(tempfile.mkdtemp(prefix="conjure-blender-user-"))
+        atexit.register(shutil.rmtree, _private_user[0], True)
+    return _private_user[0]
+
+
 def shard_env():
     env = dict(os.environ)
     env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    env["BLENDER_USER_RESOURCES"] = private_user_resources()
     return env
 
 
