@@ -10,6 +10,7 @@ file writing), CPU seconds and the load average.
 """
 import argparse
 import os
+import sys
 import resource
 import tempfile
 import time
@@ -75,3 +76,5 @@ emit({"figure": "dataset seconds per frame", "size": args.size, "scene": f"{args
       "cpu_s_total": round(sum(getattr(resource.getrusage(resource.RUSAGE_SELF), k) for k in ("ru_utime", "ru_stime")), 1),
       "load_average_1min": os.getloadavg()[0],
       "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)})
+sys.stdout.flush()
+os._exit(0)  # bpy 4.5's exit can hang in a static destructor after renders (see backend/dataset/shard.py)

@@ -52,4 +52,9 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Everything is written (atomically) and reported. Leave without Blender's static destructors: bpy 4.5's
+    # exit can hang for ever in one (a GlobalState waiting on its delayed_close_thread, seen after renders).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

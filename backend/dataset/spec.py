@@ -225,8 +225,9 @@ class RunOptions:
         check_number("retries", self.retries, 0, 100, integer=True)
         if not isinstance(self.ray_address, str):
             raise SpecError("ray_address", "must be a string")
-        if not isinstance(self.blender, str) or not isinstance(self.python, str):
-            raise SpecError("blender", "must be a path (string)")
+        for name in ("python", "blender"):
+            if not isinstance(getattr(self, name), str):
+                raise SpecError(name, "must be a path (string)")
         if self.ray_address and self.executor != "ray":
             raise SpecError("ray_address", "is only used with executor 'ray'")
 
