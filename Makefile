@@ -10,9 +10,14 @@ GLTF_VALIDATOR := gltf-validator@2.0.0-dev.3.10
 TOOLS := .tools
 STAMP_NODE := $(TOOLS)/.$(GLTF_VALIDATOR)
 
-.PHONY: setup demo test test-fast bench extension clean
+.PHONY: setup demo test test-fast bench wheels extension clean
 
-setup: $(STAMP) $(STAMP50) $(STAMP_NODE)
+# Blender-side wheels (OpenEXR, Pillow, pycocotools: requirements/blender-wheels.txt) for Blender's Python 3.11 on
+# every platform blender_manifest.toml lists; build output, never committed. No dependencies: Blender has numpy.
+WHEEL_PLATFORMS := manylinux_2_28_x86_64 macosx_11_0_arm64 macosx_10_15_x86_64 win_amd64
+STAMP_WHEELS := wheels/.conjure-wheels
+
+setup: $(STAMP) $(STAMP50) $(STAMP_NODE) $(STAMP_WHEELS)
 
 $(STAMP): requirements/worker.txt backend/worker/requirements.txt requirements/dev.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -40,9 +45,17 @@ test-fast: $(STAMP) $(STAMP_NODE)
 bench: $(STAMP)
 	for f in benchmarks/[a-z]*.py; do echo "== $$f"; $(VENV)/bin/python $$f || exit 1; done
 
-extension: $(STAMP)
+$(STAMP_WHEELS): requirements/blender-wheels.txt | $(STAMP)
+	rm -rf wheels && mkdir -p wheels
+	for p in $(WHEEL_PLATFORMS); do $(VENV)/bin/pip download $(PIP_FLAGS) --no-deps --only-binary=:all: \
+	  --implementation cp --python-version 3.11 --platform $$p -d wheels -r requirements/blender-wheels.txt || exit 1; done
+	touch $@
+
+wheels: $(STAMP_WHEELS)
+
+extension: $(STAMP) $(STAMP_WHEELS)
 	mkdir -p build
-	$(VENV)/bin/python $$($(VENV)/bin/python -c "import bpy, glob, os; print(glob.glob(os.path.join(os.path.dirname(bpy.__file__), '..', '..', 'addons_core', 'bl_pkg', 'cli', 'blender_ext.py'))[0])") build --source-dir . --output-dir build
+	$(VENV)/bin/python $$($(VENV)/bin/python -c "import bpy, glob, os; print(glob.glob(os.path.join(os.path.dirname(bpy.__file__), '..', '..', 'addons_core', 'bl_pkg', 'cli', 'blender_ext.py'))[0])") build --split-platforms --source-dir . --output-dir build
 
 clean:
-	rm -rf out build
+	rm -rf out build wheels

@@ -1,11 +1,11 @@
 """Start and cancel a synthetic dataset run. The run is a separate headless process; this session only
 follows it (backend/blender/dataset_runs.py)."""
+import dataclasses
 import os
-import sys
 
 import bpy
 
-from ..backend.blender import dataset_runs, session
+from ..backend.blender import dataset_runs
 from ..backend.dataset.spec import DatasetSpec, RunOptions
 from ..backend.jobs import SpecError
 from .common import has_conjure
@@ -23,11 +23,10 @@ def spec_from_props(context):
     return spec, options
 
 
-def dataset_python(context) -> str:
+def dataset_processes(context) -> tuple[str, str]:
+    """(orchestrator Python, Blender binary for the shards or ""): see dataset_runs.processes."""
     p = context.scene.conjure.dataset
-    if p.python:
-        return bpy.path.abspath(p.python)
-    return session.worker_config(context)["python"] or sys.executable
+    return dataset_runs.processes(bpy.path.abspath(p.python) if p.python else "")
 
 
 class CONJURE_OT_dataset_start(bpy.types.Operator):
@@ -56,11 +55,11 @@ class CONJURE_OT_dataset_start(bpy.types.Operator):
         except SpecError as e:
             self.report({"ERROR"}, f"Dataset: {e}")
             return {"CANCELLED"}
-        python = dataset_python(context)
+        python, blender = dataset_processes(context)
         if not os.path.exists(python):
             self.report({"ERROR"}, f"Dataset: Python {python} does not exist (set Python in the panel)")
             return {"CANCELLED"}
-        dataset_runs.start(context.scene, spec, options, python)
+        dataset_runs.start(context.scene, spec, dataclasses.replace(options, blender=blender), python)
         self.report({"INFO"}, f"Dataset: {spec.total_frames} frames into {spec.output_dir}")
         return {"FINISHED"}
 

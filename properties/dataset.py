@@ -36,8 +36,9 @@ class ConjureDatasetProps(bpy.types.PropertyGroup):
     ray_address: StringProperty(name="Ray Address", description="auto, host:6379 or ray://host:10001; "
                                                                 "empty: start a local cluster")
     python: StringProperty(name="Python", subtype="FILE_PATH",
-                           description="A Python with the bpy module and Conjure's dataset packages "
-                                       "(empty: the Worker Python from the preferences)")
+                           description="The Python that runs the dataset (e.g. one with Ray). Empty: Blender's own "
+                                       "Python. Shards always render in this Blender's own binary (blender -b); "
+                                       "as the bpy module, in this Python, which must have bpy")
     stereo_baseline: FloatProperty(name="Stereo Baseline", min=0.0, max=10.0, default=0.0, unit="LENGTH",
                                    description="Also render a right eye this far to the right (0 = off)")
     quilt_views: IntProperty(name="Quilt Views", min=0, max=64, default=0,

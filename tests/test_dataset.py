@@ -18,6 +18,7 @@ from mathutils import Matrix  # noqa: E402
 
 from backend.dataset.camera import GL_TO_CV, intrinsics, look_at, project, trajectory, valid_location  # noqa: E402
 from backend.dataset.orchestrator import DatasetError, run  # noqa: E402
+from backend.dataset.passes import STUDIO_LIGHT, sky_flow  # noqa: E402
 from backend.dataset.spec import DatasetSpec, RunOptions  # noqa: E402
 from backend.jobs import SpecError  # noqa: E402
 from backend.procgen.plan import plan  # noqa: E402
@@ -260,6 +261,90 @@ def test_flow_matches_geometry_and_warps_the_next_frame(dataset):
         warped = np.abs(rgb_b[ys, xs] - rgb_a).mean(-1)[ok].mean()
         unwarped = np.abs(rgb_b - rgb_a).mean(-1)[ok].mean()
         assert ok.mean() > 0.5 and warped < 0.5 * unwarped and warped < 12, (warped, unwarped)
+        # 3. background pixels move with the camera's rotation (points at infinity), not 0
+        if (~hit).any():
+            K = va["camera"]["K"]
+            assert np.allclose(flow[~hit], sky_flow(K, va["camera"]["c2w"], vb["camera"]["c2w"], w, h)[~hit],
+                               atol=1e-3)
+
+
+def _bilinear(img, x, y):
+    """img Float[H, W, C] sampled at continuous pixel coordinates (centres at integer + 0.5)."""
+    h, w = img.shape[:2]
+    x, y = np.clip(x - 0.5, 0, w - 1.001), np.clip(y - 0.5, 0, h - 1.001)
+    x0, y0 = np.floor(x).astype(int), np.floor(y).astype(int)
+    fx, fy = (x - x0)[..., None], (y - y0)[..., None]
+    return ((img[y0, x0] * (1 - fx) + img[y0, x0 + 1] * fx) * (1 - fy)
+            + (img[y0 + 1, x0] * (1 - fx) + img[y0 + 1, x0 + 1] * fx) * fy)
+
+
+def test_sky_flow_follows_the_camera_rotation(tmp_path):
+    """A sky with detail (noise on the view direction, no geometry) and a camera that turns and moves: frame t+1
+    warped back by the flow matches frame t, where zero flow does not."""
+    from backend.blender import dataset as bds
+    scene = bds.new_scene()
+    world = bpy.data.worlds.new("Sky")
+    world.use_nodes = True
+    nodes, links = world.node_tree.nodes, world.node_tree.links
+    coord, noise = nodes.new("ShaderNodeTexCoord"), nodes.new("ShaderNodeTexNoise")
+    noise.inputs["Scale"].default_value = 6.0
+    links.new(coord.outputs["Generated"], noise.inputs["Vector"])
+    links.new(noise.outputs["Color"], nodes["Background"].inputs["Color"])
+    scene.world = world
+    spec = _spec(tmp_path, width=64, height=48, render={"samples": 16, "adaptive_threshold": 0.0, "denoise": False})
+    c2w0 = look_at((0, 0, 1.5), (5, 1, 2.0))
+    c2w1 = look_at((0.4, -0.3, 1.5), (5, 1.4, 2.2))  # turned about 4.5 degrees, and moved (no parallax at infinity)
+    name = bds._camera(scene, "Cam", 35.0, [c2w0, c2w1])
+    scene.camera = bpy.data.objects[name]
+    bds.setup_render(scene, spec)
+    K = intrinsics(35.0, bds.SENSOR_MM, 64, 48)
+    frames = []
+    for f in (1, 2):
+        scene.frame_set(f)
+        frames.append(bds.render_exr(scene, str(tmp_path / f"{f}.exr")))
+    c2w_a = np.array(scene.camera.matrix_world)  # frame 2 now
+    assert np.allclose(bds.camera_at(scene.camera, 2), c2w_a, atol=1e-5)
+    gt = bds.ground_truth(frames[0], bds.camera_at(scene.camera, 1), np.array([0]), K=K,
+                          c2w_next=bds.camera_at(scene.camera, 2))
+    assert (gt["depth"] == 0).all()
+    flow = gt["flow"]
+    u, v = np.meshgrid(np.arange(64) + 0.5, np.arange(48) + 0.5)
+    x, y = u + flow[..., 0], v + flow[..., 1]
+    inside = (x >= 1) & (x < 63) & (y >= 1) & (y < 47)
+    a, b = frames[0]["Combined"], frames[1]["Combined"]
+    warped = np.abs(_bilinear(b, x, y) - a).mean(-1)[inside].mean()
+    unwarped = np.abs(b - a).mean(-1)[inside].mean()
+    assert np.linalg.norm(flow, axis=-1).mean() > 3 and inside.mean() > 0.6
+    assert warped < 0.15 * unwarped, (warped, unwarped)
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+
+
+def test_preview_is_one_render_with_its_ground_truth(tmp_path):
+    """The preview preset renders each view once: the studio-look RGB and the ground truth share that render."""
+    from backend.blender import dataset as bds
+    spec = _spec(tmp_path, frames=1, quality="preview", render=None, width=48, height=48)
+    os.makedirs(tmp_path, exist_ok=True)
+    renders = []
+
+    @bpy.app.handlers.persistent
+    def count(*_):
+        renders.append(1)
+
+    bpy.app.handlers.render_post.append(count)
+    try:
+        bds.render_shard(spec, spec.shards()[0])
+    finally:
+        bpy.app.handlers.render_post.remove(count)
+        bpy.ops.wm.read_factory_settings(use_empty=True)
+    assert len(renders) == 1
+    (fr,) = _frames(spec)
+    files = fr["views"][0]["files"]
+    rgb, depth, normal = (_load(spec, files[k]).astype(float) for k in ("rgb", "depth", "normal"))
+    hit = depth > 0
+    assert 0.3 < hit.mean() and len(np.unique(rgb[~hit].reshape(-1, 3), axis=0)) <= 1  # background: one colour
+    lum = rgb.mean(-1)
+    facing = normal @ STUDIO_LIGHT
+    assert lum[hit & (facing > 0.8)].mean() > lum[hit & (facing < 0.3)].mean()  # shaded by the studio light
 
 
 def test_flow_includes_spinning_objects(tmp_path):
@@ -415,10 +500,48 @@ def test_trajectories_are_valid_and_smooth():
                 assert max(steps) < 0.25 * max(np.linalg.norm(poses[0][:3, 3] - poses[-1][:3, 3]), 1.0) + 1.0
 
 
+def _seen_over(g, poses):
+    """Fraction of the objects in the walk's room whose box centre is in the (square) frame at least once."""
+    from backend.dataset.camera import _inside_room
+    lo, hi = _inside_room(g)
+    c = np.array([(np.array(o["bounds"]["lo"]) + o["bounds"]["hi"]) / 2 for o in g["objects"]])
+    c = c[np.all((lo <= c) & (c <= hi), axis=1)]
+    K = intrinsics(g["cameras"][0]["lens"], 36.0, 100, 100)
+    seen = np.zeros(len(c), bool)
+    for p in poses:
+        uv, z = project(K, p, c)
+        seen |= (z > 0.05) & np.all((uv >= 0) & (uv <= 100), axis=1)
+    return seen.mean()
+
+
+@pytest.mark.parametrize("scene_type", ["room", "living_room", "bedroom", "office", "apartment"])
+def test_room_walks_see_most_of_the_room_and_turn_smoothly(scene_type):
+    from backend.dataset.camera import MAX_TURN
+    fractions = []
+    for seed in range(6):
+        g = plan(scene_type, seed)
+        poses = trajectory(g, 8, "walk", seed)
+        assert all(valid_location(g, p[:3, 3]) for p in poses)
+        fractions.append(_seen_over(g, poses[:8]))
+        yaws = np.unwrap([np.arctan2(-p[1, 2], -p[0, 2]) for p in poses])  # heading of the view axis (-z)
+        assert np.abs(np.diff(yaws)).max() <= MAX_TURN + 1e-6
+        steps = np.diff(np.diff(yaws))
+        assert np.abs(steps[:-1]).max() < 1e-6  # one steady turn (the extra last pose too)
+    assert np.mean(fractions) > 0.85 and min(fractions) > 0.6, fractions
+
+
+def test_paths_that_used_to_fail():
+    """bedroom 8: the straight walk between the planner's cameras crossed furniture; apartment 2: the orbit's
+    ellipse assumed a room starting at the origin."""
+    for scene_type, seed, kind in (("bedroom", 8, "walk"), ("apartment", 2, "orbit")):
+        g = plan(scene_type, seed)
+        assert all(valid_location(g, p[:3, 3]) for p in trajectory(g, 8, kind, seed))
+
+
 def test_preview_stereo_quilt_and_exports(tmp_path):
     spec = _spec(tmp_path, frames=1, quality="preview", render=None, width=32, height=32, stereo_baseline=0.06,
                  quilt_views=2, export=["gltf", "usd"])
-    assert spec.render.engine == "WORKBENCH"
+    assert spec.render.engine == "CYCLES" and spec.render.look == "STUDIO"
     run(spec, RunOptions())
     fr = _frames(spec)[0]
     assert [v["view"] for v in fr["views"]] == ["main", "right", "quilt_00", "quilt_01"]
@@ -426,7 +549,7 @@ def test_preview_stereo_quilt_and_exports(tmp_path):
     assert np.allclose(np.array(right)[:3, 3] - np.array(main)[:3, 3], np.array(main)[:3, 0] * 0.06, atol=1e-5)
     for v in fr["views"]:
         assert _load(spec, v["files"]["rgb"]).shape == (32, 32, 3)
-        assert (_load(spec, v["files"]["depth"]) > 0).mean() > 0.5  # ground truth from the Cycles pass render
+        assert (_load(spec, v["files"]["depth"]) > 0).mean() > 0.5
     scene_dir = tmp_path / "scenes" / "tabletop_3"
     assert (scene_dir / "tabletop_3.glb").read_bytes()[:4] == b"glTF"
     assert (scene_dir / "tabletop_3.usdc").read_bytes()[:8] == b"PXR-USDC"

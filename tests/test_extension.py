@@ -1,5 +1,5 @@
-"""Build the extension with Blender's own builder, validate it, install/enable/run/disable/uninstall it,
-on bpy 4.5 LTS and bpy 5.0 (each in a fresh interpreter)."""
+"""Build the extension with Blender's own builder (one zip per platform, each with its platform's wheels),
+validate it, install/enable/run/disable/uninstall it, on bpy 4.5 LTS and bpy 5.0 (each in a fresh interpreter)."""
 import glob
 import os
 import subprocess
@@ -31,6 +31,36 @@ def pythons():
     return out
 
 
+PLATFORMS = {"linux-x64": "manylinux", "macos-arm64": "arm64", "macos-x64": "x86_64", "windows-x64": "win_amd64"}
+
+
+def manifest():
+    import tomllib
+    with open(os.path.join(ROOT, "blender_manifest.toml"), "rb") as f:
+        return tomllib.load(f)
+
+
+def test_manifest_lists_the_downloaded_wheels():
+    """`make wheels` downloaded exactly the wheels the manifest lists: each package for Python 3.11 on each
+    platform the manifest lists (macOS may share one universal2 wheel); none is in git."""
+    m = manifest()
+    assert sorted(m["platforms"]) == sorted(PLATFORMS)
+    folder = os.path.join(ROOT, "wheels")
+    assert os.path.isdir(folder), "no wheels/: run `make wheels`"
+    assert sorted("./wheels/" + f for f in os.listdir(folder) if f.endswith(".whl")) == sorted(m["wheels"])
+    with open(os.path.join(ROOT, "requirements", "blender-wheels.txt")) as f:
+        pins = [ln.strip() for ln in f if ln.strip() and not ln.startswith("#")]
+    for pin in pins:
+        name, version = pin.lower().split("==")
+        files = [w.rsplit("/", 1)[1] for w in m["wheels"] if w.rsplit("/", 1)[1].lower().startswith(f"{name}-")]
+        assert files and all(f"-{version}-cp311-" in w for w in files), (pin, files)
+        for platform, tag in PLATFORMS.items():
+            assert any(tag in w or (platform.startswith("macos") and "universal2" in w) for w in files), \
+                (pin, platform)
+    tracked = subprocess.run(["git", "ls-files", "wheels"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert not tracked.strip(), f"wheels are build output, not for git: {tracked}"
+
+
 @pytest.mark.parametrize("python", pythons())
 def test_build_validate_install_run_uninstall(python, tmp_path):
     tool = blender_ext(python)
@@ -38,11 +68,17 @@ def test_build_validate_install_run_uninstall(python, tmp_path):
     assert v.returncode == 0 and "Success" in v.stdout, v.stdout + v.stderr
     build = tmp_path / "build"
     build.mkdir()
-    b = subprocess.run([python, tool, "build", "--source-dir", ROOT, "--output-dir", str(build)],
+    b = subprocess.run([python, tool, "build", "--split-platforms", "--source-dir", ROOT, "--output-dir", str(build)],
                        capture_output=True, text=True)
     assert b.returncode == 0, b.stdout + b.stderr
-    (zip_path,) = build.glob("conjure-*.zip")
-    check_shipped(zip_path)
+    zips = {z.name: z for z in build.glob("conjure-*.zip")}
+    assert sorted(zips) == sorted(f"conjure-0.1.0-{p.replace('-', '_')}.zip" for p in PLATFORMS), sorted(zips)
+    for platform, z in zips.items():
+        check_shipped(z)
+        v = subprocess.run([python, tool, "validate", str(z)], capture_output=True, text=True)
+        assert v.returncode == 0 and "Success" in v.stdout, v.stdout + v.stderr
+    zip_path = zips["conjure-0.1.0-linux_x64.zip"]
+    check_wheels(zip_path, "linux-x64")
     out = tmp_path / "out"
     out.mkdir()
     r = subprocess.run([python, os.path.join(ROOT, "tests", "extension_roundtrip.py"), str(zip_path), VENV_PYTHON,
@@ -64,6 +100,14 @@ def check_shipped(zip_path):
     empty = [p for p in packages if not any(n.startswith(p + "/") and not n.endswith("/__init__.py")
                                             for n in names)]
     assert not empty, f"empty packages shipped: {empty}"
+
+
+def check_wheels(zip_path, platform):
+    """A platform's zip carries that platform's wheel of every package, and no other platform's."""
+    import zipfile
+    wheels = [n for n in zipfile.ZipFile(zip_path).namelist() if n.endswith(".whl")]
+    assert sorted(w.rsplit("/", 1)[1].split("-")[0] for w in wheels) == ["openexr", "pillow", "pycocotools"], wheels
+    assert all(PLATFORMS[platform] in w for w in wheels), wheels
 
 
 def test_manifest_rejects_bad_permissions(tmp_path):

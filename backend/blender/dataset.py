@@ -10,11 +10,14 @@ with the Combined image as one multilayer OpenEXR, read back with the ``OpenEXR`
 * instance — IndexOB: each object's ``pass_index`` is its instance id (1.. in scene-graph order: objects,
   then structure); 0 = background;
 * flow — **forward** optical flow to the next frame in pixels (+u right, +v down) from Cycles' Vector pass
-  (camera and object motion between this frame and the next; motion blur off).
+  (camera and object motion between this frame and the next; motion blur off); where no surface is hit (sky,
+  background) the flow of points at infinity under the camera's rotation (the Vector pass has 0 there).
 
-Workbench (the preview preset) cannot write those passes: its RGB comes with ground truth from a 1-sample,
-0-bounce Cycles render of the same frame. All files are written atomically; rendering is deterministic
-(fixed Cycles seed, CPU), so a shard rendered twice writes the same bytes.
+The RGB is Combined through Blender's view transform (``look`` RENDER), or for the preview preset (``look``
+STUDIO: 1 sample, 0 bounces) each surface's albedo under a fixed studio light, computed from the same render's
+albedo and normal passes (Workbench, which has no such passes, is not used: one render per frame, always).
+All files are written atomically; rendering is deterministic (fixed Cycles seed, CPU), so a shard rendered
+twice writes the same bytes.
 """
 from __future__ import annotations
 
@@ -26,9 +29,10 @@ import tempfile
 
 import bpy
 import numpy as np
-from mathutils import Matrix
+from mathutils import Euler, Matrix
 
 from ..dataset.camera import intrinsics, trajectory, visible_fraction
+from ..dataset.passes import ground_truth, studio_rgb
 from ..dataset.spec import DatasetSpec, Shard, label_map
 from ..files import atomic_write
 from ..procgen.plan import plan
@@ -36,7 +40,6 @@ from .procgen import build_scene
 from .render import stdout_to_stderr
 
 SENSOR_MM = 36.0
-NO_SURFACE = 1e9  # Cycles writes 1e10 where a ray hits nothing
 
 
 # --------------------------------------------------------------------- set-up
@@ -46,46 +49,47 @@ def new_scene():
     return bpy.context.scene
 
 
-def setup_render(scene, spec: DatasetSpec, *, engine: str | None = None) -> None:
-    """Render settings from the spec (CPU, fixed seed) and the ground-truth passes on the view layer."""
+def setup_render(scene, spec: DatasetSpec) -> None:
+    """Render settings from the spec (Cycles on the CPU, fixed seed) and the ground-truth passes on the view
+    layer."""
     r = spec.render
-    engine = engine or r.engine
-    scene.render.engine = "CYCLES" if engine == "CYCLES" else "BLENDER_WORKBENCH"
+    scene.render.engine = "CYCLES"
     scene.render.resolution_x, scene.render.resolution_y = spec.width, spec.height
     scene.render.resolution_percentage = 100
     scene.render.use_motion_blur = False
     scene.render.threads_mode = "AUTO"
+    # Cycles keeps the synced scene and its BVH from one frame's render to the next (only the cameras and
+    # spinning objects change): about 1 CPU-second of a 512x512 room frame's 10 (BENCHMARKS.md)
+    scene.render.use_persistent_data = True
     scene.view_settings.view_transform = "AgX"  # the RGB PNG is Blender's own display transform of Combined
     scene.view_settings.look = "None"
-    scene.render.image_settings.file_format = "OPEN_EXR_MULTILAYER"
+    _image_format(scene.render.image_settings, "OPEN_EXR_MULTILAYER")
     scene.render.image_settings.color_depth = "32"
     scene.render.image_settings.exr_codec = "NONE"  # a temporary file: no time spent compressing
     c = scene.cycles
     c.device = "CPU"
     c.seed, c.use_animated_seed = r.seed, False
-    if engine == "CYCLES":
-        c.samples = r.samples
-        c.use_adaptive_sampling = r.adaptive_threshold > 0
-        c.adaptive_threshold = r.adaptive_threshold
-        c.use_denoising = r.denoise
-        c.denoiser = "OPENIMAGEDENOISE"
-        c.denoising_prefilter = r.denoise_prefilter
-        c.use_light_tree = r.light_tree
-        c.max_bounces = r.max_bounces
-        c.diffuse_bounces = c.glossy_bounces = min(r.max_bounces, c.diffuse_bounces)
-        c.transmission_bounces = c.volume_bounces = min(r.max_bounces, 4)
-        c.transparent_max_bounces = max(r.max_bounces, 4)
-    else:
-        scene.display.shading.light = "STUDIO"
-        scene.display.shading.color_type = "MATERIAL"
+    c.samples = r.samples
+    c.use_adaptive_sampling = r.adaptive_threshold > 0
+    c.adaptive_threshold = r.adaptive_threshold
+    c.use_denoising = r.denoise
+    c.denoiser = "OPENIMAGEDENOISE"
+    c.denoising_prefilter = r.denoise_prefilter
+    c.use_light_tree = r.light_tree
+    c.max_bounces = r.max_bounces
+    c.diffuse_bounces = c.glossy_bounces = min(r.max_bounces, c.diffuse_bounces)
+    c.transmission_bounces = c.volume_bounces = min(r.max_bounces, 4)
+    c.transparent_max_bounces = max(r.max_bounces, 4)
     vl = scene.view_layers[0]
-    vl.use_pass_z = vl.use_pass_normal = vl.use_pass_object_index = vl.use_pass_vector = engine == "CYCLES"
+    vl.use_pass_z = vl.use_pass_normal = vl.use_pass_object_index = vl.use_pass_vector = True
+    vl.cycles.denoising_store_passes = r.look == "STUDIO"  # the albedo the preview look shades
 
 
-def _data_only(scene):
-    """Cycles settings for a ground-truth-only render (the preview preset's passes)."""
-    c = scene.cycles
-    c.samples, c.use_adaptive_sampling, c.use_denoising, c.max_bounces = 1, False, False, 0
+def _image_format(settings, fmt: str) -> None:
+    """Set the output format (Blender 5.0 lists multilayer EXR only under the multilayer media type)."""
+    if hasattr(settings, "media_type"):
+        settings.media_type = "MULTI_LAYER_IMAGE" if fmt == "OPEN_EXR_MULTILAYER" else "IMAGE"
+    settings.file_format = fmt
 
 
 def instance_table(graph) -> list[dict]:
@@ -124,6 +128,17 @@ def build(spec: DatasetSpec, seed: int):
     return scene, graph, instances, poses, cams
 
 
+def fcurves(obj):
+    """The F-curves of ``obj``'s action: in the channel bag of its action slot since Blender 4.4 (5.0 has no
+    ``Action.fcurves``), on the action before."""
+    ad = obj.animation_data
+    try:
+        from bpy_extras.anim_utils import action_get_channelbag_for_slot
+    except ImportError:  # Blender 4.2, 4.3
+        return ad.action.fcurves
+    return action_get_channelbag_for_slot(ad.action, ad.action_slot).fcurves
+
+
 def _spin(graph, by_id, frames, step):
     """Small objects (standing on another object) turn ``step`` radians per frame about their vertical axis."""
     for o in graph["objects"]:
@@ -133,7 +148,7 @@ def _spin(graph, by_id, frames, step):
         for i in range(frames):
             obj.rotation_euler.z = o["rotation_z"] + step * i
             obj.keyframe_insert("rotation_euler", index=2, frame=i + 1)
-        for fc in obj.animation_data.action.fcurves:
+        for fc in fcurves(obj):
             for kp in fc.keyframe_points:
                 kp.interpolation = "LINEAR"
 
@@ -164,7 +179,7 @@ def _camera(scene, name, lens, poses):
         cam.matrix_world = Matrix(m.tolist())
         cam.keyframe_insert("location", frame=i + 1)
         cam.keyframe_insert("rotation_euler", frame=i + 1)
-    for fc in cam.animation_data.action.fcurves:
+    for fc in fcurves(cam):
         for kp in fc.keyframe_points:
             kp.interpolation = "LINEAR"
     return cam.name
@@ -178,12 +193,15 @@ def render_exr(scene, path: str) -> dict:
     with stdout_to_stderr():
         bpy.ops.render.render(write_still=True, scene=scene.name)
     out = {}
+    alias = {"Object Index": "IndexOB"}  # Blender 5.0's name
     with OpenEXR.File(path, separate_channels=True) as f:
-        for name, c in f.channels().items():
-            _layer, pas, comp = name.split(".")
-            out.setdefault(pas, {})[comp] = np.array(c.pixels, np.float32)
+        for part in f.parts:  # Blender 5.0 writes one part per pass, 4.x one part
+            for name, c in part.channels.items():
+                _layer, pas, comp = name.split(".")
+                out.setdefault(alias.get(pas, pas), {})[comp] = np.array(c.pixels, np.float32)
     os.unlink(path)
-    order = {"Combined": "RGB", "Normal": "XYZ", "Vector": "XYZW", "Depth": "Z", "IndexOB": "X"}
+    order = {"Combined": "RGB", "Normal": "XYZ", "Vector": "XYZW", "Depth": "Z", "IndexOB": "X",
+             "Denoising Albedo": "RGB"}
     return {p: np.stack([out[p][c] for c in order[p]], -1) if len(order[p]) > 1 else out[p][order[p]]
             for p in order if p in out}
 
@@ -194,32 +212,17 @@ def display_rgb(scene, tmp: str) -> np.ndarray:
     and render time would change the bytes)."""
     from PIL import Image
     s = scene.render.image_settings
-    saved = (s.file_format, s.color_depth, s.color_mode)
+    saved = (s.color_depth, s.color_mode)
     path = os.path.join(tmp, "rgb.png")
     try:
-        s.file_format = "PNG"
+        _image_format(s, "PNG")
         s.color_mode, s.color_depth = "RGB", "8"
         bpy.data.images["Render Result"].save_render(path, scene=scene)
     finally:
-        s.file_format = saved[0]
-        s.color_depth, s.color_mode = saved[1], saved[2]
+        _image_format(s, "OPEN_EXR_MULTILAYER")
+        s.color_depth, s.color_mode = saved
     with Image.open(path) as im:
         return np.asarray(im.convert("RGB"))
-
-
-def ground_truth(passes: dict, c2w: np.ndarray, lut: np.ndarray) -> dict:
-    """Render passes -> ground-truth arrays (conventions in the module docstring)."""
-    z = passes["Depth"]
-    hit = z < NO_SURFACE
-    depth = np.where(hit, z, 0.0).astype(np.float32)
-    n = passes["Normal"] @ c2w[:3, :3]  # world -> camera: R^T n, written for row vectors
-    norms = np.linalg.norm(n, axis=-1, keepdims=True)
-    normal = np.where(hit[..., None], n / np.maximum(norms, 1e-8), 0.0).astype(np.float32)
-    inst = np.rint(passes["IndexOB"]).astype(np.int32)
-    v = passes["Vector"]
-    flow = np.stack([-v[..., 2], v[..., 3]], -1).astype(np.float32)  # Blender: ZW = current - next, y up
-    return {"depth": depth, "normal": normal, "instance": inst, "semantic": lut[inst].astype(np.uint16),
-            "flow": flow}
 
 
 # --------------------------------------------------------------------- writing
@@ -284,6 +287,15 @@ def box_3d(obj):
             "extents_hi": [round(float(v), 6) for v in bb.max(0)]}
 
 
+def camera_at(cam, frame: int) -> np.ndarray:
+    """Float[4, 4] camera-to-world of a keyframed camera at Blender frame ``frame`` (its F-curves evaluated,
+    as the depsgraph would, without moving the scene to that frame)."""
+    curves = {(fc.data_path, fc.array_index): fc for fc in fcurves(cam)}
+    loc = [curves["location", i].evaluate(frame) for i in range(3)]
+    rot = Euler([curves["rotation_euler", i].evaluate(frame) for i in range(3)], cam.rotation_mode)
+    return np.array(Matrix.LocRotScale(loc, rot, None))
+
+
 def render_view(scene, spec, writer, name, frame, cam_name, view, instances, lut, lens, objects):
     """Render one camera at one frame; write its files; return its frame record."""
     scene.camera = bpy.data.objects[cam_name]
@@ -292,19 +304,12 @@ def render_view(scene, spec, writer, name, frame, cam_name, view, instances, lut
     K = intrinsics(lens, SENSOR_MM, spec.width, spec.height)
     stem = f"{frame:06d}"
     prefix = f"scenes/{name}/" + ("" if view == "main" else f"{view}/")
-    with tempfile.TemporaryDirectory(prefix="conjure-exr-") as tmp:
-        if spec.render.engine == "WORKBENCH":
-            setup_render(scene, spec, engine="WORKBENCH")
-            render_exr(scene, os.path.join(tmp, "rgb.exr"))
-            rgb = display_rgb(scene, tmp)
-            setup_render(scene, spec, engine="CYCLES")
-            _data_only(scene)
-            passes = render_exr(scene, os.path.join(tmp, "gt.exr"))
-            setup_render(scene, spec)
-        else:
-            passes = render_exr(scene, os.path.join(tmp, "frame.exr"))
-            rgb = display_rgb(scene, tmp)
-    gt = ground_truth(passes, c2w, lut)
+    with tempfile.TemporaryDirectory(prefix="conjure-exr-") as tmp:  # 1. one render: RGB and every pass
+        passes = render_exr(scene, os.path.join(tmp, "frame.exr"))
+        rgb = display_rgb(scene, tmp) if spec.render.look == "RENDER" else None
+    gt = ground_truth(passes, c2w, lut, K=K, c2w_next=camera_at(scene.camera, frame + 2))
+    if rgb is None:
+        rgb = studio_rgb(passes["Denoising Albedo"], gt["normal"], gt["depth"] > 0)
     files = {}
     if "rgb" in spec.passes:
         files["rgb"] = writer.write(f"{prefix}rgb/{stem}.png", _png(rgb))

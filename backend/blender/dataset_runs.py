@@ -5,18 +5,36 @@ Runs are keyed by scene name and looked up again each tick; a deleted scene just
 """
 from __future__ import annotations
 
+import os
+import sys
+
 import bpy
 
-from ..dataset.process import DatasetProcess
+from ..dataset.process import DatasetProcess, launch
 
 TICK_S = 0.25
 _runs: dict = {}  # scene name -> DatasetProcess
 
 
+def wheel_paths() -> list[str]:
+    """Where Blender installed the extension's wheels (OpenEXR, Pillow, pycocotools), if anywhere: the
+    processes of a run import them from there."""
+    v = sys.version_info
+    site = os.path.join(bpy.utils.user_resource("EXTENSIONS"), ".local", "lib", f"python{v.major}.{v.minor}",
+                        "site-packages")
+    return [site] if os.path.isdir(site) else []
+
+
+def processes(python: str = "") -> tuple[str, str]:
+    """(orchestrator Python, Blender binary for the shards or ""): this Blender's binary and Python when we are
+    a real Blender, else ``python`` or this interpreter (the bpy module)."""
+    return launch(bpy.app.binary_path, sys.executable, python)
+
+
 def start(scene, spec, options, python: str) -> None:
     if scene.name in _runs and _runs[scene.name].poll()["state"] == "RUNNING":
         raise RuntimeError("a dataset run is already going in this scene")
-    _runs[scene.name] = DatasetProcess(spec, options, python)
+    _runs[scene.name] = DatasetProcess(spec, options, python, wheel_paths())
     props = scene.conjure.dataset
     props.state, props.done, props.total, props.message, props.error = "RUNNING", 0, spec.total_frames, "starting", ""
     if not bpy.app.timers.is_registered(tick):

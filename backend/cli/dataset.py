@@ -61,7 +61,7 @@ def run_dataset(args) -> int:
     try:
         spec = spec_from_args(args)
         options = RunOptions(executor=args.executor, workers=args.workers, ray_address=args.ray_address or "",
-                             retries=args.retries)
+                             retries=args.retries, blender=args.blender or "")
     except (SpecError, CLIError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -125,6 +125,8 @@ def add_subcommands(subparsers) -> None:
     d.add_argument("--workers", type=int, default=1, help="processes (local) or tasks in flight (ray); default 1")
     d.add_argument("--ray-address", help="Ray cluster address (auto, host:6379, ray://host:10001); "
                                          "default: start a local one")
+    d.add_argument("--blender", metavar="PATH", help="a Blender binary for the shard processes (blender -b); "
+                                                     "default: this Python, which must have the bpy module")
     d.add_argument("--retries", type=int, default=2, help="re-runs of a shard whose process died (default 2)")
     d.add_argument("--quiet", action="store_true", help="no progress bar")
     d.add_argument("--progress-json", action="store_true", help="progress as JSON lines on stdout (the panel)")

@@ -122,7 +122,8 @@ def _orbit(graph, n, arc, shrink):
     room = _inside_room(graph)
     if room is not None:
         margin = CLEARANCE + 0.05
-        rx, ry = (room[1][0] / 2 - margin) * shrink, (room[1][1] / 2 - margin) * shrink
+        half = (room[1] - room[0]) / 2  # rooms of an apartment do not start at the origin
+        rx, ry = (half[0] - margin) * shrink, (half[1] - margin) * shrink
         start[2] = min(start[2], 1.6)
     angles = a0 + np.radians(arc) * (np.arange(n) / max(n - 2, 1) - 0.5)
     return [(np.array([c[0] + rx * math.cos(a), c[1] + ry * math.sin(a), start[2]]), c) for a in angles]
@@ -137,7 +138,104 @@ def _towards_valid(graph, p, c):
     return p
 
 
+EYE = 1.6
+"""Walks in rooms are at eye height (planners may aim from near the ceiling, past pendant lights)."""
+WALK_PITCH = math.radians(-12.0)
+"""Room walks look this far down (level with the horizon the floor objects would be at the frame's edge)."""
+MAX_TURN = math.radians(25.0)
+"""Room walks turn at most this much per frame (the gaze sweeps smoothly; flow stays moderate)."""
+
+
+def _segment_clear(lo, hi, a, b) -> bool:
+    """The segment a-b meets none of the boxes lo[i]..hi[i] (Float[N, 3]; slab test)."""
+    d = b - a
+    flat = np.abs(d) < 1e-12
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t1, t2 = (lo - a) / d, (hi - a) / d
+    inside = (lo <= a) & (a <= hi)
+    tmin = np.where(flat, np.where(inside, -np.inf, np.inf), np.minimum(t1, t2)).max(axis=1)
+    tmax = np.where(flat, np.where(inside, np.inf, -np.inf), np.maximum(t1, t2)).min(axis=1)
+    return not np.any((tmin <= tmax) & (tmax >= 0.0) & (tmin <= 1.0))
+
+
+def _room_walk_path(graph, room):
+    """The longest straight walk at eye height between two valid points of the room (the planner's cameras
+    and a 5 x 5 grid of its floor), or a valid point with no walk at all; None if there is no valid point."""
+    lo, hi = room
+    z = min(EYE, hi[2] - CLEARANCE - 1e-3)
+    pts = [clamp_into_room(graph, [c["location"][0], c["location"][1], z]) for c in graph["cameras"]]
+    m = CLEARANCE + 0.05
+    pts += [np.array([x, y, z]) for x in np.linspace(lo[0] + m, hi[0] - m, 5) for y in np.linspace(lo[1] + m, hi[1] - m, 5)]
+    pts = [p for p in pts if _in_room(p, lo, hi) and valid_location(graph, p)]
+    if not pts:
+        return None
+    boxes = _boxes(graph)
+    blo = np.array([b[0] for b in boxes]).reshape(-1, 3) - CLEARANCE
+    bhi = np.array([b[1] for b in boxes]).reshape(-1, 3) + CLEARANCE
+    best = (0.0, pts[0], pts[0])
+    for i, a in enumerate(pts):  # both ends inside the (convex) room: so is the segment
+        for b in pts[i + 1:]:
+            d = float(np.linalg.norm(b - a))
+            if d > best[0] + 1e-9 and _segment_clear(blo, bhi, a, b):
+                best = (d, a, b)
+    return best[1], best[2]
+
+
+def _gaze(yaw, pitch=WALK_PITCH):
+    return np.array([math.cos(pitch) * math.cos(yaw), math.cos(pitch) * math.sin(yaw), math.sin(pitch)])
+
+
+def _room_walk(graph, n):
+    """A walk across the room whose gaze sweeps it: positions along the longest valid straight line (eased),
+    the heading turning linearly from one yaw to another, chosen (15 degree steps, at most MAX_TURN per frame)
+    so that the most objects of the room have their centre in view in at least one frame."""
+    room = _inside_room(graph)
+    path = _room_walk_path(graph, room)
+    if path is None:
+        raise ValueError(f"no valid walk position in {graph['type']} scene {graph['seed']}")
+    a, b = path
+    t = np.clip(np.arange(n) / max(n - 2, 1), 0, 1)  # the extra last pose: standing at b, still turning
+    s = t * t * (3 - 2 * t)  # smoothstep: starts and stops gently
+    locs = np.array([a + si * (b - a) for si in s])
+    centres = np.array([(np.asarray(o["bounds"]["lo"]) + np.asarray(o["bounds"]["hi"])) / 2
+                        for o in graph["objects"]]).reshape(-1, 3)
+    centres = centres[np.all((room[0] <= centres) & (centres <= room[1]), axis=1)]
+    half = 18.0 / graph["cameras"][0]["lens"]  # tan of the half field of view (36 mm sensor, square frame)
+    steps = np.radians(np.arange(0, 360, 15))
+    frames = min(n - 1, len(locs)) if n > 1 else 1  # the last pose only gives the flow's next camera
+    best = (-1.0, 0.0, 0.0)
+    for y0 in steps:
+        for dy in np.radians(np.arange(-360, 361, 15)):
+            if abs(dy) > MAX_TURN * max(frames - 1, 1) + 1e-9:
+                continue
+            seen = np.zeros(len(centres), bool)
+            per_frame = 0
+            for k in range(frames):
+                yaw = y0 + dy * (k / max(frames - 1, 1))
+                f = _gaze(yaw)
+                r = np.array([math.sin(yaw), -math.cos(yaw), 0.0])
+                u = np.cross(r, f)
+                c = centres - locs[k]
+                depth = c @ f
+                in_view = (depth > 0.05) & (np.abs(c @ r) <= half * depth) & (np.abs(c @ u) <= half * depth)
+                seen |= in_view
+                per_frame += in_view.sum()
+            # every object seen once, and every frame showing many (no frame staring at a bare wall);
+            # ties: the calmer sweep
+            score = seen.sum() + 0.5 * per_frame / frames - 0.01 * abs(dy)
+            if score > best[0]:
+                best = (score, y0, dy)
+    _, y0, dy = best
+    out = []
+    for k in range(n):
+        yaw = y0 + dy * (k / max(frames - 1, 1))
+        out.append((locs[k], locs[k] + 2.5 * _gaze(yaw)))
+    return out
+
+
 def _walk(graph, n, shrink):
+    if _rooms(graph):
+        return _room_walk(graph, n)
     cams = graph["cameras"]
     c = scene_centre(graph)
     eye = np.array([c[0], c[1], min(float(cams[0]["location"][2]), 1.6)]) if _rooms(graph) else c

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -24,14 +25,36 @@ STDERR_TAIL = 2000
 
 class ShardFailed(Exception):
     def __init__(self, shard_id: str, attempts: int, stderr: str):
-        super().__init__(f"shard {shard_id} failed {attempts} time(s): {stderr.strip()[-500:]}")
+        lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+        # the exception's own line (Python's last traceback line; Blender may print more after it)
+        last = next((ln for ln in reversed(lines) if re.match(r"^[A-Za-z_.]+(Error|Exception)\b", ln)),
+                    lines[-1] if lines else "no output")
+        super().__init__(f"shard {shard_id} failed {attempts} time(s): {last[-500:]}")
         self.shard_id, self.attempts, self.stderr = shard_id, attempts, stderr
+
+
+_private_user = []
+
+
+def private_user_resources() -> str:
+    """An empty Blender user folder for this process's children, removed at exit. A headless Blender started
+    with the user's own folder syncs the extensions' wheels with *its* preferences, where Conjure is not
+    enabled, and so uninstalls them from the user's Blender (seen with the bpy module); children get their own
+    folder and import the wheels from PYTHONPATH / sys.path instead."""
+    if not _private_user:
+        import atexit
+        import shutil
+        import tempfile
+        _private_user.append(tempfile.mkdtemp(prefix="conjure-blender-user-"))
+        atexit.register(shutil.rmtree, _private_user[0], True)
+    return _private_user[0]
 
 
 def shard_env():
     env = dict(os.environ)
     env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    env["BLENDER_USER_RESOURCES"] = private_user_resources()
     return env
 
 

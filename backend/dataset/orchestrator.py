@@ -42,7 +42,10 @@ def prepare(spec: DatasetSpec, options: RunOptions):
     if options.executor == "ray":
         check_ray_address(options.ray_address)
     python = options.python or sys.executable
-    if not os.path.exists(python):
+    if options.blender:
+        if not (os.path.isfile(options.blender) and os.access(options.blender, os.X_OK)):
+            raise SpecError("blender", f"{options.blender} is not an executable file")
+    elif not os.path.exists(python):
         raise SpecError("python", f"{python} does not exist")
     # 2. The folder holds this dataset or nothing
     os.makedirs(spec.output_dir, exist_ok=True)
@@ -105,7 +108,9 @@ def run(spec: DatasetSpec, options: RunOptions = RunOptions(), *, progress=None,
             failures.append(err)
 
     t0 = time.monotonic()
-    executor.run([(sh, command(python, spec_path, sh)) for sh in todo], on_frame, on_done, on_failed)
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]  # the wheels, for blender -b
+    executor.run([(sh, command(python, spec_path, sh, blender=options.blender, paths=paths)) for sh in todo],
+                 on_frame, on_done, on_failed)
     # 3. Dataset-level files
     records = writers.shard_records(spec)
     manifest = writers.write_manifest(spec, records)

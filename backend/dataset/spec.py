@@ -25,7 +25,10 @@ QUALITY = {
     # name -> render settings. "fast" is the default: 8 adaptive samples, 2 bounces, OpenImageDenoise with fast
     # prefiltering, no light tree (a 512x512 room render: 6.8 s of CPU time here; 12 s with the light tree and
     # accurate prefiltering, 25 s at 16 samples and 3 bounces: BENCHMARKS.md).
-    "preview": {"engine": "WORKBENCH", "samples": 1, "denoise": False, "max_bounces": 0, "adaptive_threshold": 0.0},
+    # preview: one 1-sample, 0-bounce Cycles render; RGB = albedo under a studio light (Workbench's look) from
+    # that render's passes, like the ground truth
+    "preview": {"engine": "CYCLES", "samples": 1, "denoise": False, "max_bounces": 0, "adaptive_threshold": 0.0,
+                "look": "STUDIO"},
     "fast": {"engine": "CYCLES", "samples": 8, "denoise": True, "max_bounces": 2, "adaptive_threshold": 0.1,
              "light_tree": False, "denoise_prefilter": "FAST"},
     "final": {"engine": "CYCLES", "samples": 128, "denoise": True, "max_bounces": 8, "adaptive_threshold": 0.01,
@@ -42,8 +45,10 @@ class RenderSettings:
     """How each frame is rendered (the quality preset resolved; recorded in the manifest)."""
 
     engine: str = "CYCLES"
-    """CYCLES (RGB and ground truth from one render) or WORKBENCH (fast preview: RGB from Workbench, ground
-    truth from a 1-sample, 0-bounce Cycles pass render)"""
+    """CYCLES: the RGB and every ground-truth pass come from one Cycles render (Workbench has no such passes)"""
+    look: str = "RENDER"
+    """RGB: RENDER (Cycles' image through the AgX view transform) or STUDIO (the preview: each surface's albedo
+    under a fixed studio light, from the same render's albedo and normal passes)"""
     samples: int = 8
     """Cycles samples per pixel (the adaptive sampler may stop earlier)"""
     denoise: bool = True
@@ -60,7 +65,11 @@ class RenderSettings:
     """OpenImageDenoise guide prefiltering: NONE | FAST | ACCURATE"""
 
     def __post_init__(self):
-        check_choice("render.engine", self.engine, ("CYCLES", "WORKBENCH"))
+        if self.engine == "WORKBENCH":
+            raise SpecError("render.engine", "WORKBENCH cannot write the ground-truth passes; use CYCLES "
+                                             "(quality 'preview' is a 1-sample Cycles render with a studio look)")
+        check_choice("render.engine", self.engine, ("CYCLES",))
+        check_choice("render.look", self.look, ("RENDER", "STUDIO"))
         check_number("render.samples", self.samples, 1, 4096, integer=True)
         if not isinstance(self.denoise, bool):
             raise SpecError("render.denoise", "must be true or false")
@@ -97,7 +106,7 @@ class DatasetSpec:
     arc_degrees: float = 60.0
     """orbit: the angle swept over the scene's frames"""
     quality: str = "fast"
-    """render preset: preview (Workbench) | fast | final; see QUALITY"""
+    """render preset: preview (1 Cycles sample, studio look) | fast | final; see QUALITY"""
     render: RenderSettings | None = None
     """render settings: the fields given override the quality preset's"""
     scene_params: dict = field(default_factory=dict)
@@ -206,7 +215,9 @@ class RunOptions:
     retries: int = 2
     """times a shard whose process died is run again before it is reported as failed"""
     python: str = ""
-    """Python with the bpy module for shard processes ("" = this interpreter)"""
+    """Python with the bpy module for shard processes ("" = this interpreter); unused when ``blender`` is set"""
+    blender: str = ""
+    """a Blender binary that runs the shard processes (``blender -b``); "" = ``python`` with the bpy module"""
 
     def __post_init__(self):
         check_choice("executor", self.executor, EXECUTORS)
@@ -214,6 +225,9 @@ class RunOptions:
         check_number("retries", self.retries, 0, 100, integer=True)
         if not isinstance(self.ray_address, str):
             raise SpecError("ray_address", "must be a string")
+        for name in ("python", "blender"):
+            if not isinstance(getattr(self, name), str):
+                raise SpecError(name, "must be a path (string)")
         if self.ray_address and self.executor != "ray":
             raise SpecError("ray_address", "is only used with executor 'ray'")
 
