@@ -32,9 +32,8 @@ def _setup(scene, out, **kw):
 
 def test_start_runs_in_another_process_and_reports_progress(fresh_scene, runs, tmp_path):
     p = _setup(fresh_scene, tmp_path / "ds")
-    t0 = time.monotonic()
     assert bpy.ops.conjure.dataset_start() == {"FINISHED"}
-    assert time.monotonic() - t0 < 1.0 and p.state == "RUNNING"  # the operator returns at once
+    assert p.state == "RUNNING"  # the operator returned while the run goes on (stall figures: benchmarks/)
     assert not bpy.ops.conjure.dataset_start.poll()  # one run at a time
     _tick_until(runs, fresh_scene, {"DONE", "FAILED"})
     assert p.state == "DONE", p.error
