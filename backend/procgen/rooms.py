@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import math
 
-from .layout import CONTACT_GAP
+import numpy as np
+
+from .geometry import rot_z
+from .layout import CONTACT_GAP, overlap, world_aabb
+from .measure import slide_clearance, triangles
+
+TUCK_MARGIN = 0.006
+"""A tucked chair stops this far (m) short of the first contact measured along its slide."""
+TUCK_UNDER = 0.03
+"""A chair counts as tucked when its seat front is at least this far (m) in under the table top's edge."""
 
 ROOM_KINDS = ("living_room", "bedroom", "kitchen", "dining_room", "office", "bathroom")
 KIND_PROBS = (0.3, 0.2, 0.12, 0.15, 0.15, 0.08)
@@ -122,6 +131,72 @@ class _Ctx:
                                                                "height": round(float(self.rng.uniform(0.5, 0.7)), 4)})
 
 
+def placed_triangles(o):
+    """Float[ndarray, "T 3 3"] of a planned object's real triangles where it stands."""
+    R = rot_z(o["rotation_z"])
+    return triangles(o["_asset"].mesh) @ R.T + np.asarray(o["location"], np.float64)
+
+
+def seat_front(chair_obj, n):
+    """How far along ``n`` the chair's seat front reaches (its front-most vertex at or below the seat top)."""
+    m = chair_obj["_asset"].mesh
+    R = rot_z(chair_obj["rotation_z"])
+    v = m.verts[m.verts[:, 2] <= chair_obj["params"]["seat_height"] + 0.005] @ R.T + np.asarray(chair_obj["location"])
+    return float((v[:, :2] @ np.asarray(n[:2])).max())
+
+
+def top_edge(table_obj, n):
+    """How far along ``n`` the near edge of the table's top surface lies."""
+    a = table_obj["_asset"]
+    s = a.surfaces[0]
+    R = rot_z(table_obj["rotation_z"])
+    corners = np.array([[x, y, 0.0] for x in (s["lo"][0], s["hi"][0]) for y in (s["lo"][1], s["hi"][1])]) @ R.T
+    return float(((corners[:, :2] + table_obj["location"][:2]) @ np.asarray(n[:2])).min())
+
+
+def tuck(c, chair, table, n, sideways=(0.0,)):
+    """Slide ``chair`` along ``n`` (unit, horizontal) in under ``table``: as far as its real triangles allow (the
+    table and what stands on it) less TUCK_MARGIN, or pulled out a little, never overlapping another object's box.
+    ``sideways``: shifts across ``n`` to try in turn (a desk's drawer pedestal leaves knee space at one end).
+    Records ``chair["tucked_under"] = {"object", "direction"}`` when the seat front ends TUCK_UNDER or more under
+    the top's edge; returns whether it did."""
+    scene, rng = c.scene, c.rng
+    n = np.array([n[0], n[1], 0.0]) / math.hypot(n[0], n[1])
+    across = np.array([-n[1], n[0], 0.0])
+    on_table = [o for o in scene.graph["objects"] if isinstance(o["support"], dict) and o["support"]["object"] == table["id"]]
+    fixed = np.concatenate([placed_triangles(o) for o in [table] + on_table])
+    old = (list(chair["bounds"]["lo"]), list(chair["bounds"]["hi"]))
+    k_old = next(k for k, b in enumerate(scene.blockers) if list(b[0]) == old[0] and list(b[1]) == old[1])
+    table_box = [list(table["bounds"]["lo"]), list(table["bounds"]["hi"])]
+    others = [b for k, b in enumerate(scene.blockers) if k != k_old and [list(b[0]), list(b[1])] != table_box]
+    lo, hi = chair["_asset"].mesh.bounds()
+    start = np.asarray(chair["location"], np.float64)
+    tris0 = placed_triangles(chair)
+    under0 = seat_front(chair, n) - top_edge(table, n)  # < 0: the seat front is still outside the edge
+    need = TUCK_UNDER - under0  # slide needed to have the seat front TUCK_UNDER in
+    pull = rng.uniform(0.0, 0.03) if rng.uniform() < 0.6 else rng.uniform(0.05, 0.25)  # most pushed right in
+    options = []
+    for shift in sideways:
+        base = start + across * shift
+        if shift and any(overlap(world_aabb(lo, hi, base, chair["rotation_z"]), b, 0.005) for b in others):
+            continue
+        options.append((slide_clearance(tris0 + across * shift, fixed, n) - TUCK_MARGIN, -abs(shift), base))
+    for room, _, base in sorted(options, key=lambda o: o[:2], reverse=True):  # the deepest knee space first
+        if room < need:
+            break
+        slide = max(need, min(room, room - pull))
+        loc = base + n * slide
+        box = world_aabb(lo, hi, loc, chair["rotation_z"])
+        if any(overlap(box, b, 0.005) for b in others):
+            continue
+        scene.blockers[k_old] = box
+        chair["location"] = [round(float(v), 6) for v in loc]
+        chair["bounds"] = {"lo": [float(v) for v in box[0]], "hi": [float(v) for v in box[1]]}
+        chair["tucked_under"] = {"object": table["id"], "direction": [round(float(n[0]), 6), round(float(n[1]), 6)]}
+        return True
+    return False
+
+
 def _table_with_chairs(c, cat="table", params=None, n_chairs=4, items=6, settings=True):
     """A free-standing table, chairs on its sides facing it and half tucked under its edge, place settings."""
     room, rng = c.room, c.rng
@@ -147,14 +222,16 @@ def _table_with_chairs(c, cat="table", params=None, n_chairs=4, items=6, setting
             return (tx, ty, 0.0), math.atan2(-sx, sy) + rng.uniform(-0.12, 0.12)
         ch = c.floor("chair", chair_pose, tries=2)
         if ch is not None:
-            seats.append((sx, sy, along))
+            seats.append((sx, sy, along, ch))
     if settings:  # a plate (and a glass) in front of each chair
-        for sx, sy, along in seats:
+        for sx, sy, along, _ in seats:
             lx = sx * ((th[0] - tl[0]) / 2 - 0.18) + along * (th[0] - tl[0])
             ly = sy * ((th[1] - tl[1]) / 2 - 0.18)
             c.scene.place_on(table, 0, "plate", (lx, ly), rng.uniform(-3, 3))
             c.scene.place_on(table, 0, "wine_glass", (lx + 0.16 * (1 if sy >= 0 else -1), ly - 0.08 * sy), 0.0)
     c.on(table, TABLE_TOP, c.n(items))
+    for sx, sy, _, ch in seats:  # after what stands on the table, so the chair backs clear it too
+        tuck(c, ch, table, (-sx, -sy))
     return table
 
 
@@ -280,7 +357,10 @@ def _office(c):
         def chair_pose(lo, hi):
             x, y = room.at_wall(w, u + rng.uniform(-0.1, 0.1), dd + 0.03 + hi[1] + 0.03)
             return (x, y, 0.0), WALL_YAW[w] + math.pi + rng.uniform(-0.3, 0.3)
-        c.floor("chair", chair_pose, tries=6)
+        ch = c.floor("chair", chair_pose, tries=6)
+        if ch is not None:
+            half = (surf["hi"][0] - surf["lo"][0]) / 2
+            tuck(c, ch, desk, (-NORMAL[w][0], -NORMAL[w][1]), sideways=[k * half for k in (0.0, 0.3, -0.3, 0.45, -0.45)])
         c.mount("wall_art", w, u, 1.4, tries=3)
     for cat in ("bookshelf", "bookshelf", "cabinet")[: max(1, c.n(3))]:
         obj = c.floor(cat, c.against())
