@@ -14,7 +14,7 @@ import numpy as np
 
 from . import rooms
 from .geometry import fan_owner, fan_triangles, rng_for
-from .layout import CONTACT_GAP, aim_camera, look_at_camera, mat, rank_cameras
+from .layout import CONTACT_GAP, aim_camera, frustum_fraction, look_at_camera, mat, rank_cameras
 
 WALL_T = 0.12
 DOOR_W, DOOR_H = 0.9, 2.1
@@ -199,7 +199,7 @@ def plan_room(scene, rng, kind=None):
     g["lights"] += lamp_lights(g, assets)
     g["lights"].append({"name": "ceiling_fill", "type": "AREA", "location": [W / 2, D / 2, H - 0.02], "direction": [0, 0, -1],
                         "size": [W * 0.5, D * 0.5], "energy": round(2.0 * W * D, 2), "color": [1.0, 0.97, 0.92]})
-    g["render"]["exposure"] = 0.6
+    g["render"]["exposure"] = 1.1  # prior for builds not metered (the panel); headless renders meter it
     return scene.finish()
 
 
@@ -251,10 +251,17 @@ def _cameras(g, rooms_cams):
     for room, cams in rooms_cams:
         cx0, cy0 = room.centre()
         for cx, cy in cams:
+            # the middle of the reserved corner, or deeper in it (a wider view of a big room): whichever sees more
+            deep = (cx + (0.15 if cx - room.x0 < room.W / 2 else 0.65), cy + (0.15 if cy - room.y0 < room.D / 2 else 0.65))
             for z, zt in ((min(1.6, room.H - 0.4), (0.0, 0.3, 0.6)), (room.H - 0.25, (-0.6, -0.2, 0.2))):
-                loc = (cx + 0.4, cy + 0.4, z)
-                heading = math.atan2(cy0 - loc[1], cx0 - loc[0])
-                g["cameras"].append(aim_camera(g, f"camera_{len(g['cameras'])}", loc, 24.0, heading, zt, spread=0.8))
+                best = None
+                for x, y in ((cx + 0.4, cy + 0.4), deep):
+                    heading = math.atan2(cy0 - y, cx0 - x)
+                    cam = aim_camera(g, f"camera_{len(g['cameras'])}", (x, y, z), 24.0, heading, zt, spread=0.8)
+                    score = (cam["sees"], frustum_fraction(g, cam))
+                    if best is None or score > best[0]:
+                        best = (score, cam)
+                g["cameras"].append(best[1])
     room = max((r for r, _ in rooms_cams), key=lambda r: r.W * r.D)
     cx0, cy0 = room.centre()
     # high over the room, clear of pendant lights (the first candidate outside every object), looking at the middle
@@ -327,5 +334,5 @@ def plan_apartment(scene, rng):
         cx, cy = room.centre()
         g["lights"].append({"name": f"ceiling_fill_{room.name}", "type": "AREA", "location": [cx, cy, H - 0.02], "direction": [0, 0, -1],
                             "size": [room.W * 0.5, D * 0.5], "energy": round(2.0 * room.W * D, 2), "color": [1.0, 0.97, 0.92]})
-    g["render"]["exposure"] = 0.6
+    g["render"]["exposure"] = 1.1  # prior for builds not metered (the panel); headless renders meter it
     return scene.finish()
