@@ -83,3 +83,19 @@ def test_bad_input_names_the_field(scene_type, seed, params, field):
     assert e.value.field == field
     if field not in ("params", "params.trees"):
         assert "must" in str(e.value)
+
+
+def test_kitchens_and_bathrooms_are_furnished_like_real_ones():
+    """Kitchens: worktop runs with a sink, a cooker, upper cabinets over the runs and clutter on the worktops;
+    bathrooms: a vanity with things on its top and towels on rails (issue #14: they were sparse)."""
+    kitchens = [plan("kitchen", s) for s in range(12)]
+    cats = [[o["category"] for o in g["objects"]] for g in kitchens]
+    assert sum("stove" in c for c in cats) >= 3
+    assert sum(c.count("wall_cabinet") >= 2 for c in cats) >= 8
+    assert sum(c.count("kitchen_counter") >= 2 for c in cats) >= 6
+    on_worktops = [sum(1 for o in g["objects"] if isinstance(o["support"], dict) and o["support"]["object"].startswith("kitchen_counter"))
+                   for g in kitchens]
+    assert sorted(on_worktops)[len(on_worktops) // 2] >= 6, on_worktops
+    baths = [[o["category"] for o in plan("bathroom", s)["objects"]] for s in range(12)]
+    assert sum("towel_rail" in c for c in baths) >= 8
+    assert sorted(len(c) for c in baths)[6] >= 8

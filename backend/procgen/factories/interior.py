@@ -89,8 +89,8 @@ def window(seed, p):
 
 
 @factory("rug", (
-    Param("width", 1.2, 3.0, doc="Length along X, m"),
-    Param("depth", 0.8, 2.2, doc="Depth along Y, m"),
+    Param("width", 0.6, 3.0, doc="Length along X, m"),
+    Param("depth", 0.4, 2.2, doc="Depth along Y, m"),
     Param("pile", 0.006, 0.02, doc="Thickness, m"),
 ), ("object", "textile", "rug"))
 def rug(seed, p):
