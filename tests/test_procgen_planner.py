@@ -99,3 +99,30 @@ def test_kitchens_and_bathrooms_are_furnished_like_real_ones():
     baths = [[o["category"] for o in plan("bathroom", s)["objects"]] for s in range(12)]
     assert sum("towel_rail" in c for c in baths) >= 8
     assert sorted(len(c) for c in baths)[6] >= 8
+
+
+def test_apartments_are_plans_with_doors_between_neighbours():
+    """Apartments of 3-4 rooms are laid out on a grid (L, 2x2, staggered), not only in a row; every room is
+    reachable from the entrance through door leaves set in shared walls (door positions, not declared links)."""
+    shapes = set()
+    for seed in range(5):
+        for n in (3, 4):
+            g = plan("apartment", seed, {"rooms": n})
+            rms = g["rooms"]
+            shapes.add(len({r["lo"][1] for r in rms}) > 1)
+            parent = list(range(len(rms)))
+
+            def find(i):
+                while parent[i] != i:
+                    i = parent[i]
+                return i
+            entrances = 0
+            for d in (s for s in g["structure"] if s["category"] == "door"):
+                x, y = d["geometry"]["location"][:2]
+                touch = [k for k, r in enumerate(rms) if r["lo"][0] - 0.2 <= x <= r["hi"][0] + 0.2 and r["lo"][1] - 0.2 <= y <= r["hi"][1] + 0.2]
+                entrances += len(touch) == 1
+                for k in touch[1:]:
+                    parent[find(k)] = find(touch[0])
+            assert len({find(k) for k in range(len(rms))}) == 1, (seed, n, "rooms not all connected by doors")
+            assert entrances == 1, (seed, n, entrances)
+    assert shapes == {True, False}  # some plans have a second row of rooms, some are a row
