@@ -126,3 +126,32 @@ def test_apartments_are_plans_with_doors_between_neighbours():
             assert len({find(k) for k in range(len(rms))}) == 1, (seed, n, "rooms not all connected by doors")
             assert entrances == 1, (seed, n, entrances)
     assert shapes == {True, False}  # some plans have a second row of rooms, some are a row
+
+
+def test_outdoor_ponds_sit_in_hollows_and_paths_stay_clear():
+    """Outdoors, some seeds get a pond (water below the lowest point of its bank, ground under the middle lower
+    still) and a path; no tree, rock or grass tuft stands in the water or on the path."""
+    import numpy as np
+    from backend.procgen.terrain import ground_height, path_distance
+    ponds = paths = 0
+    for seed in range(10):
+        g = plan("outdoor", seed)
+        terr = g["structure"][0]["geometry"]
+        water = [s for s in g["structure"] if s["category"] == "water"]
+        pts = np.array([o["location"][:2] for o in g["objects"]]
+                       + [p[:2] for sc in g.get("scatter", []) if sc["id"] == "grass" for p in sc["points"]])
+        if "pond" in terr:
+            ponds += 1
+            (x, y, level), r = water[0]["geometry"]["center"], water[0]["geometry"]["radius"]
+            ring = np.linspace(0, 2 * np.pi, 90, endpoint=False)
+            assert ground_height(terr, x + r * np.cos(ring), y + r * np.sin(ring)).min() > level
+            assert ground_height(terr, np.array([x]), np.array([y]))[0] < level - 0.2
+            wet = np.hypot(pts[:, 0] - x, pts[:, 1] - y) < r * 0.7
+            assert not wet.any(), (seed, int(wet.sum()))
+        else:
+            assert not water
+        if "path" in terr:
+            paths += 1
+            on = path_distance(terr["path"]["points"], pts[:, 0], pts[:, 1]) < terr["path"]["width"] / 2
+            assert not on.any(), (seed, int(on.sum()))
+    assert ponds >= 3 and paths >= 3, (ponds, paths)

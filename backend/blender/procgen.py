@@ -15,7 +15,7 @@ from mathutils import Vector
 from ..procgen.factories import registry
 from ..procgen.geometry import box, merge
 from ..procgen.registry import generate
-from ..procgen.terrain import horizon_mesh, terrain_mesh
+from ..procgen.terrain import horizon_mesh, terrain_mesh, water_mesh
 from .idprops import id_int, read_int
 from .materials import description_key, procedural_material
 from .mesh import build_mesh
@@ -225,6 +225,8 @@ class SceneBuild:
             m = terrain_mesh(geo)
         elif geo["type"] == "horizon":
             m = horizon_mesh(geo)
+        elif geo["type"] == "water":
+            m = water_mesh(geo)
         elif geo["type"] == "asset":  # a door or window set into its opening
             m = generate(registry(), geo["category"], geo["seed"], geo["params"],
                          detail_level=self.graph["params"].get("detail", 1.0))[0].mesh
