@@ -84,6 +84,10 @@ def _rgba(c):
     return (c[0], c[1], c[2], 1.0)
 
 
+def _shade_rgb(c, k):
+    return (c[0] * k, c[1] * k, c[2] * k, 1.0)
+
+
 def _ramp(nt, c1, c2, x, y):
     ramp = nt.nodes.new("ShaderNodeValToRGB")
     ramp.location = (x, y)
@@ -259,6 +263,38 @@ def _fill(mat, kind, p):
         ripple = t.node("ShaderNodeTexNoise", -900, -300, Scale=p["scale"] * 8, Detail=2.0)
         t.link(t.obj, ripple.inputs["Vector"])
         t.bump(ripple.outputs["Fac"], 0.02)
+    elif kind == "painting":
+        # a landscape: sky gradient, a pale far ridge and a darker near ridge (1-D noise along the canvas), ground,
+        # a soft sun, brush marks; on the canvas's generated coordinates (x across, z up)
+        gen = t.node("ShaderNodeTexCoord", -1400, 400).outputs["Generated"]
+        sep = t.node("ShaderNodeSeparateXYZ", -1250, 400)
+        t.link(gen, sep.inputs[0])
+        x, z = sep.outputs["X"], sep.outputs["Z"]
+
+        def ridge(offset, scale, base, height):
+            n = t.node("ShaderNodeTexNoise", -1000, 400, Scale=scale, Detail=3.0)
+            n.noise_dimensions = "1D"
+            t.link(t.math("ADD", x, p["seed"] + offset), n.inputs["W"])
+            return t.math("ADD", t.math("MULTIPLY", t.math("SUBTRACT", n.outputs["Fac"], 0.5), height * 2.5), base)
+        far_h = ridge(0.0, 2.5, p["horizon"], p["ridge"])
+        near_h = ridge(17.0, 1.6, p["horizon"] - 0.15, p["ridge"] * 1.2)
+        ground_h = ridge(41.0, 1.0, p["horizon"] - 0.32, p["ridge"] * 0.5)
+        sky = t.ramp(z, p["sky_low"], p["sky_top"], p["horizon"] - 0.05, 1.0)
+        sun_d = t.node("ShaderNodeVectorMath", -900, 600)
+        sun_d.operation = "DISTANCE"
+        comb = t.node("ShaderNodeCombineXYZ", -1100, 600, X=x, Y=0.0, Z=z)
+        t.link(comb.outputs[0], sun_d.inputs[0])
+        sun_d.inputs[1].default_value = (p["sun"][0], 0.0, p["sun"][1])
+        glow = t.ramp(sun_d.outputs["Value"], (1.0, 0.95, 0.8), (0, 0, 0), 0.03, 0.25)
+        color = t.mix(1.0, sky, glow, "ADD")
+        for h, c in ((far_h, p["far"]), (near_h, p["near"]), (ground_h, p["ground"])):
+            mask = t.math("LESS_THAN", z, h)
+            shade = t.mix(t.math("MULTIPLY", t.math("SUBTRACT", h, z), 2.0), c, _shade_rgb(c, 0.6))
+            color = t.mix(mask, color, shade)
+        brush = t.node("ShaderNodeTexNoise", -900, 200, Scale=60.0, Detail=6.0, Distortion=1.5)
+        t.link(gen, brush.inputs["Vector"])
+        color = t.mix(p["brush"], color, brush.outputs["Color"], "OVERLAY")
+        t.bump(brush.outputs["Fac"], p["brush"] * 1.5, 0.001)
     elif kind == "glass":
         _set(bsdf, "Transmission Weight", p["transmission"])
         _set(bsdf, "Transmission", p["transmission"])  # Blender < 4.0
