@@ -258,6 +258,16 @@ def _fill(mat, kind, p):
         glaze = t.node("ShaderNodeTexNoise", -900, 0, Scale=p["scale"], Detail=5.0)
         t.link(t.obj, glaze.inputs["Vector"])
         color = t.ramp(glaze.outputs["Fac"], p["color2"], p["base_color"], 0.3, 0.7)
+        # glaze pools darker in hollows and thins to the paler body on rims (pointiness), with fine speckles
+        geo = t.node("ShaderNodeNewGeometry", -1200, -500)
+        rim = t.ramp(geo.outputs["Pointiness"], (0, 0, 0), (1, 1, 1), 0.47, 0.56)
+        color = t.mix(t.math("MULTIPLY", rim, 0.5), color, _rgba([min(1.0, c * 1.25 + 0.08) for c in p["base_color"]]))
+        pool = t.ramp(geo.outputs["Pointiness"], (1, 1, 1), (0, 0, 0), 0.44, 0.5)
+        color = t.mix(t.math("MULTIPLY", pool, 0.35), color, _rgba([c * 0.55 for c in p["color2"]]))
+        speck = t.node("ShaderNodeTexNoise", -900, -700, Scale=p["scale"] * 30, Detail=1.0)
+        t.link(t.obj, speck.inputs["Vector"])
+        dots = t.ramp(speck.outputs["Fac"], (1, 1, 1), (0.35, 0.3, 0.28), 0.68, 0.72)
+        color = t.mix(1.0, color, dots, "MULTIPLY")
         _set(bsdf, "Coat Weight", p["coat"])
         _set(bsdf, "Coat Roughness", 0.03)
         ripple = t.node("ShaderNodeTexNoise", -900, -300, Scale=p["scale"] * 8, Detail=2.0)
@@ -338,7 +348,22 @@ def _fill(mat, kind, p):
         color = t.mix(t.math("MULTIPLY", vein, p.get("veins", 0.5) * 0.5),
                       t.ramp(noise.outputs["Fac"], p["color2"], p["base_color"], 0.3, 0.7),
                       _rgba([min(1.0, c * 1.6 + 0.05) for c in p["base_color"]]))
-        t.bump(vein, 0.15 * p.get("veins", 0.5), 0.001)
+        # leaf clumps: Voronoi cells as bunches of leaves (pillowed by the bump, dark in the gaps between them),
+        # tops lit and yellowed by the sky, undersides and crevices darker (ambient occlusion)
+        clump = t.node("ShaderNodeTexVoronoi", -900, -600, Scale=p["scale"] * 1.5)
+        t.link(t.obj, clump.inputs["Vector"])
+        gaps = t.ramp(clump.outputs["Distance"], (1, 1, 1), (0.45, 0.45, 0.45), 0.25, 0.75)
+        color = t.mix(1.0, color, gaps, "MULTIPLY")
+        geo = t.node("ShaderNodeNewGeometry", -1200, -700)
+        up = t.node("ShaderNodeSeparateXYZ", -1000, -700)
+        t.link(geo.outputs["Normal"], up.inputs[0])
+        sunlit = t.ramp(up.outputs["Z"], (0, 0, 0), (1, 1, 1), 0.2, 1.0)
+        color = t.mix(t.math("MULTIPLY", sunlit, 0.35), color, _rgba([min(1.0, c * 1.5 + 0.04) for c in (p["base_color"][0] * 1.2, p["base_color"][1], p["base_color"][2] * 0.6)]))
+        ao = t.node("ShaderNodeAmbientOcclusion", -600, -700, Distance=0.25)
+        t.link(color, ao.inputs["Color"])
+        color = t.mix(0.6, color, ao.outputs["Color"])
+        t.bump(t.math("ADD", t.math("MULTIPLY", clump.outputs["Distance"], -1.0), t.math("MULTIPLY", vein, 0.15 * p.get("veins", 0.5))),
+               0.5, 0.004)
         _set(bsdf, "Subsurface Weight", p["subsurface"])
     elif kind == "paint":
         peel = t.node("ShaderNodeTexNoise", -900, 0, Scale=300.0, Detail=2.0)
