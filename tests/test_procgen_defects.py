@@ -147,9 +147,9 @@ def test_slide_clearance_on_boxes():
 @pytest.mark.parametrize("scene_type", ["dining_room", "kitchen", "office"])
 def test_chairs_tuck_under_their_table(scene_type):
     """Chairs are pushed in under their table or desk (seat front at least 3 cm under the top's edge) without
-    touching it or what stands on it; checked by ``violations`` on real triangles, over 30 seeds."""
+    touching it or what stands on it; checked by ``violations`` on real triangles, over 20 seeds."""
     chairs = tucked = 0
-    for seed in range(30):
+    for seed in range(20):
         g = plan(scene_type, seed)
         for o in g["objects"]:
             if o["category"] == "chair":
@@ -157,7 +157,7 @@ def test_chairs_tuck_under_their_table(scene_type):
                 tucked += bool(o.get("tucked_under"))
         v = [x for x in violations(g) if "tucked" in x or "cuts into" in x or "overlaps" in x]
         assert not v, (seed, v)
-    assert chairs >= 12 and tucked >= 0.7 * chairs, (chairs, tucked)
+    assert chairs >= 8 and tucked >= 0.7 * chairs, (chairs, tucked)
 
 
 def test_tuck_check_finds_a_chair_pushed_into_its_table():
