@@ -379,10 +379,10 @@ UPPER_Z = 1.5
 """Bottom of the upper kitchen cabinets (m): clear of what stands on a 0.9 m worktop (its 0.6 m free height)."""
 
 
-def _run_along(c, w, obj):
+def _run_along(w, obj):
     """(u0, u1) of an object standing against wall ``w`` (its extent along the wall)."""
     lo, hi = obj["bounds"]["lo"], obj["bounds"]["hi"]
-    return ((lo[0], hi[0]) if w in (0, 2) else (lo[1], hi[1])) if True else None
+    return (lo[0], hi[0]) if w in (0, 2) else (lo[1], hi[1])
 
 
 def _uppers(c, w, u0, u1):
@@ -413,7 +413,7 @@ def _kitchen(c):
             break
     if runs:
         w, counter = runs[0]
-        u0, u1 = _run_along(c, w, counter)
+        u0, u1 = _run_along(w, counter)
         u0, u1 = u0 - (room.x0 if w in (0, 2) else room.y0), u1 - (room.x0 if w in (0, 2) else room.y0)
         side = 1 if rng.uniform() < 0.5 else -1
         for sd in (side, -side):  # the cooker at one end of the run, flush with the counter's front
@@ -434,7 +434,7 @@ def _kitchen(c):
                 runs.append((w2, run2))
                 break
         for ww, obj in runs:
-            a, b = _run_along(c, ww, obj)
+            a, b = _run_along(ww, obj)
             off = room.x0 if ww in (0, 2) else room.y0
             _uppers(c, ww, a - off + 0.002, b - off - 0.002)
             if obj["category"] == "kitchen_counter":
