@@ -13,7 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import bpy  # noqa: E402
 
-from backend.blender.procgen import build_scene  # noqa: E402
+from backend.blender.procgen import build_scene, meter_exposure  # noqa: E402
 from backend.procgen.plan import plan  # noqa: E402
 
 
@@ -32,6 +32,9 @@ def main():
     graph = plan(a.type, a.seed)
     build_scene(scene, graph)
     t_build = time.perf_counter() - t0
+    t_meter = time.perf_counter()
+    ev = meter_exposure(scene)
+    t_meter = time.perf_counter() - t_meter
     scene.render.engine = "CYCLES"
     scene.cycles.device = "CPU"
     scene.cycles.samples = a.samples
@@ -46,7 +49,8 @@ def main():
     t_render = time.perf_counter() - t1
     print(json.dumps({"figure": "procgen_render", "type": a.type, "seed": a.seed, "objects": len(graph["objects"]),
                       "resolution": a.res, "samples": a.samples, "denoise": bool(a.denoise), "device": "CPU",
-                      "threads": os.cpu_count(), "plan_build_s": round(t_build, 3), "render_s": round(t_render, 2),
+                      "threads": os.cpu_count(), "plan_build_s": round(t_build, 3),
+                      "exposure": ev, "meter_s": round(t_meter, 2), "render_s": round(t_render, 2),
                       "image": a.out, "bpy": bpy.app.version_string}))
 
 

@@ -3,7 +3,8 @@
 Usage: .venv/bin/python benchmarks/procgen_sheets.py [--what assets|scenes|both] [--tile 192] [--samples 24]
        [--seed 0] [--out docs]
 Each asset is framed by a camera at 30 degrees elevation on a neutral floor with a sun and a sky; each scene is
-rendered through its own main camera with the settings the builder gives it. Prints one JSON object on its last line.
+rendered through its own main camera with the settings the builder gives it, exposure metered
+(``meter_exposure``). Prints one JSON object on its last line.
 """
 import argparse
 import json
@@ -17,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import bpy  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
-from backend.blender.procgen import add_asset, build_scene  # noqa: E402
+from backend.blender.procgen import add_asset, build_scene, meter_exposure  # noqa: E402
 from backend.blender.render import add_camera, render_settings, render_to_file  # noqa: E402
 from backend.procgen import categories  # noqa: E402
 from backend.procgen.plan import SCENE_TYPES, plan  # noqa: E402
@@ -59,6 +60,7 @@ def _scene_tile(t, seed, path, tile, samples):
     scene = bpy.context.scene
     g = plan(t, seed)
     build_scene(scene, g)
+    meter_exposure(scene)
     scene.render.resolution_x = scene.render.resolution_y = tile
     scene.cycles.samples = samples
     render_to_file(scene, path)

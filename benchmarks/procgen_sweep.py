@@ -1,6 +1,7 @@
 """Figure: constraint sweep over many seeds per scene type, measured on real triangles (bpy-free planning;
 mathutils' BVH for triangle overlap): objects floating more than 5 mm above their support, interpenetrating
-object pairs, other constraint violations, and distinct furniture sets per 100 seeds.
+object pairs, other constraint violations (tucked chairs included: clear of their table on real triangles, seat
+front under the edge), chairs tucked under tables, and distinct furniture sets per 100 seeds.
 
 Usage: .venv/bin/python benchmarks/procgen_sweep.py [--seeds 30] [--types room,living_room,...]
 Prints one JSON object on its last line.
@@ -50,7 +51,7 @@ def main():
     out = {}
     for t in a.types.split(","):
         t0 = time.perf_counter()
-        floating = inter = viol_seeds = 0
+        floating = inter = viol_seeds = chairs = tucked = 0
         sets = set()
         counts = []
         examples = []
@@ -70,9 +71,11 @@ def main():
             viol_seeds += bool(v)
             sets.add(tuple(sorted(o["category"] for o in g["objects"] if o["support"] in ("floor", "ground"))))
             counts.append(len(g["objects"]))
+            chairs += sum(o["category"] == "chair" for o in g["objects"])
+            tucked += sum(bool(o.get("tucked_under")) for o in g["objects"])
         out[t] = {"seeds": a.seeds, "floating_over_5mm": int(floating), "interpenetrating_pairs": inter,
                   "seeds_with_violations": viol_seeds, "distinct_furniture_sets_per_100": round(100 * len(sets) / a.seeds, 1),
-                  "objects_median": int(np.median(counts)), "objects_max": int(max(counts)),
+                  "chairs": chairs, "chairs_tucked": tucked, "objects_median": int(np.median(counts)), "objects_max": int(max(counts)),
                   "s_per_seed": round((time.perf_counter() - t0) / a.seeds, 2), "examples": examples}
         print(t, out[t], file=sys.stderr)
     print(json.dumps({"figure": "procgen_sweep", "cpus": os.cpu_count(), "types": out}))

@@ -205,3 +205,24 @@ def test_builds_in_blender_5():
     assert out.returncode == 0, out.stderr[-2000:]
     n_objects, n_mats = json.loads(out.stdout.strip().splitlines()[-1])
     assert n_objects > 5 and n_mats > 2
+
+
+def test_exposure_is_metered_per_scene(scene):
+    """meter_exposure: a tiny test render through the scene's camera picks the exposure; the sunlit white tabletop
+    (burnt at the old fixed -0.5) gets a much lower one than a room lit through one window; every render setting
+    it touched is put back and no temporary image stays."""
+    from backend.blender.procgen import meter_exposure
+    build_scene(scene, plan("tabletop", 0))
+    scene.render.resolution_x = scene.render.resolution_y = 300
+    def settings():
+        return (scene.render.engine, scene.cycles.samples, scene.render.resolution_x, scene.cycles.use_denoising,
+                scene.render.image_settings.file_format, {i.name for i in bpy.data.images} - {"Render Result"})
+    before = settings()
+    bright = meter_exposure(scene)
+    assert scene.view_settings.exposure == pytest.approx(bright) and scene["conjure_exposure"] == bright
+    assert settings() == before
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    room = bpy.context.scene
+    build_scene(room, plan("bedroom", 0))
+    dim = meter_exposure(room)
+    assert bright < -1.5 and dim > bright + 2.0, (bright, dim)

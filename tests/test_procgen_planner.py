@@ -83,3 +83,75 @@ def test_bad_input_names_the_field(scene_type, seed, params, field):
     assert e.value.field == field
     if field not in ("params", "params.trees"):
         assert "must" in str(e.value)
+
+
+def test_kitchens_and_bathrooms_are_furnished_like_real_ones():
+    """Kitchens: worktop runs with a sink, a cooker, upper cabinets over the runs and clutter on the worktops;
+    bathrooms: a vanity with things on its top and towels on rails (issue #14: they were sparse)."""
+    kitchens = [plan("kitchen", s) for s in range(12)]
+    cats = [[o["category"] for o in g["objects"]] for g in kitchens]
+    assert sum("stove" in c for c in cats) >= 3
+    assert sum(c.count("wall_cabinet") >= 2 for c in cats) >= 8
+    assert sum(c.count("kitchen_counter") >= 2 for c in cats) >= 6
+    on_worktops = [sum(1 for o in g["objects"] if isinstance(o["support"], dict) and o["support"]["object"].startswith("kitchen_counter"))
+                   for g in kitchens]
+    assert sorted(on_worktops)[len(on_worktops) // 2] >= 6, on_worktops
+    baths = [[o["category"] for o in plan("bathroom", s)["objects"]] for s in range(12)]
+    assert sum("towel_rail" in c for c in baths) >= 8
+    assert sorted(len(c) for c in baths)[6] >= 8
+
+
+def test_apartments_are_plans_with_doors_between_neighbours():
+    """Apartments of 3-4 rooms are laid out on a grid (L, 2x2, staggered), not only in a row; every room is
+    reachable from the entrance through door leaves set in shared walls (door positions, not declared links)."""
+    shapes = set()
+    for seed in range(5):
+        for n in (3, 4):
+            g = plan("apartment", seed, {"rooms": n})
+            rms = g["rooms"]
+            shapes.add(len({r["lo"][1] for r in rms}) > 1)
+            parent = list(range(len(rms)))
+
+            def find(i):
+                while parent[i] != i:
+                    i = parent[i]
+                return i
+            entrances = 0
+            for d in (s for s in g["structure"] if s["category"] == "door"):
+                x, y = d["geometry"]["location"][:2]
+                touch = [k for k, r in enumerate(rms) if r["lo"][0] - 0.2 <= x <= r["hi"][0] + 0.2 and r["lo"][1] - 0.2 <= y <= r["hi"][1] + 0.2]
+                entrances += len(touch) == 1
+                for k in touch[1:]:
+                    parent[find(k)] = find(touch[0])
+            assert len({find(k) for k in range(len(rms))}) == 1, (seed, n, "rooms not all connected by doors")
+            assert entrances == 1, (seed, n, entrances)
+    assert shapes == {True, False}  # some plans have a second row of rooms, some are a row
+
+
+def test_outdoor_ponds_sit_in_hollows_and_paths_stay_clear():
+    """Outdoors, some seeds get a pond (water below the lowest point of its bank, ground under the middle lower
+    still) and a path; no tree, rock or grass tuft stands in the water or on the path."""
+    import numpy as np
+    from backend.procgen.terrain import ground_height, path_distance
+    ponds = paths = 0
+    for seed in range(10):
+        g = plan("outdoor", seed)
+        terr = g["structure"][0]["geometry"]
+        water = [s for s in g["structure"] if s["category"] == "water"]
+        pts = np.array([o["location"][:2] for o in g["objects"]]
+                       + [p[:2] for sc in g.get("scatter", []) if sc["id"] == "grass" for p in sc["points"]])
+        if "pond" in terr:
+            ponds += 1
+            (x, y, level), r = water[0]["geometry"]["center"], water[0]["geometry"]["radius"]
+            ring = np.linspace(0, 2 * np.pi, 90, endpoint=False)
+            assert ground_height(terr, x + r * np.cos(ring), y + r * np.sin(ring)).min() > level
+            assert ground_height(terr, np.array([x]), np.array([y]))[0] < level - 0.2
+            wet = np.hypot(pts[:, 0] - x, pts[:, 1] - y) < r * 0.7
+            assert not wet.any(), (seed, int(wet.sum()))
+        else:
+            assert not water
+        if "path" in terr:
+            paths += 1
+            on = path_distance(terr["path"]["points"], pts[:, 0], pts[:, 1]) < terr["path"]["width"] / 2
+            assert not on.any(), (seed, int(on.sum()))
+    assert ponds >= 3 and paths >= 3, (ponds, paths)

@@ -9,7 +9,7 @@ import os
 
 import bpy
 
-from .procgen import add_asset, build_scene
+from .procgen import add_asset, build_scene, meter_exposure
 from .render import add_studio_light, frame_and_light, render_settings, render_to_file, save_blend, stdout_to_stderr
 
 
@@ -35,10 +35,13 @@ def asset_file(category, seed, params, out_dir: str, *, render: str | None, size
 
 
 def scene_file(graph: dict, out_dir: str, stem: str, *, render: str | None, size: int, samples: int) -> dict:
-    """A scene graph built in a fresh file, optionally rendered through its own camera; saved as a .blend."""
+    """A scene graph built in a fresh file, its exposure metered through its own camera, optionally rendered
+    with it; saved as a .blend (F12 shows the same exposure)."""
     scene = new_scene()
     build_scene(scene, graph)
     out = {}
+    if scene.camera is not None:
+        out["exposure"] = meter_exposure(scene)
     if render:
         render_settings(scene, size=size, samples=samples)
         if scene.world is None:

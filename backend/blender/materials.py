@@ -84,6 +84,10 @@ def _rgba(c):
     return (c[0], c[1], c[2], 1.0)
 
 
+def _shade_rgb(c, k):
+    return (c[0] * k, c[1] * k, c[2] * k, 1.0)
+
+
 def _ramp(nt, c1, c2, x, y):
     ramp = nt.nodes.new("ShaderNodeValToRGB")
     ramp.location = (x, y)
@@ -254,11 +258,53 @@ def _fill(mat, kind, p):
         glaze = t.node("ShaderNodeTexNoise", -900, 0, Scale=p["scale"], Detail=5.0)
         t.link(t.obj, glaze.inputs["Vector"])
         color = t.ramp(glaze.outputs["Fac"], p["color2"], p["base_color"], 0.3, 0.7)
+        # glaze pools darker in hollows and thins to the paler body on rims (pointiness), with fine speckles
+        geo = t.node("ShaderNodeNewGeometry", -1200, -500)
+        rim = t.ramp(geo.outputs["Pointiness"], (0, 0, 0), (1, 1, 1), 0.47, 0.56)
+        color = t.mix(t.math("MULTIPLY", rim, 0.5), color, _rgba([min(1.0, c * 1.25 + 0.08) for c in p["base_color"]]))
+        pool = t.ramp(geo.outputs["Pointiness"], (1, 1, 1), (0, 0, 0), 0.44, 0.5)
+        color = t.mix(t.math("MULTIPLY", pool, 0.35), color, _rgba([c * 0.55 for c in p["color2"]]))
+        speck = t.node("ShaderNodeTexNoise", -900, -700, Scale=p["scale"] * 30, Detail=1.0)
+        t.link(t.obj, speck.inputs["Vector"])
+        dots = t.ramp(speck.outputs["Fac"], (1, 1, 1), (0.35, 0.3, 0.28), 0.68, 0.72)
+        color = t.mix(1.0, color, dots, "MULTIPLY")
         _set(bsdf, "Coat Weight", p["coat"])
         _set(bsdf, "Coat Roughness", 0.03)
         ripple = t.node("ShaderNodeTexNoise", -900, -300, Scale=p["scale"] * 8, Detail=2.0)
         t.link(t.obj, ripple.inputs["Vector"])
         t.bump(ripple.outputs["Fac"], 0.02)
+    elif kind == "painting":
+        # a landscape: sky gradient, a pale far ridge and a darker near ridge (1-D noise along the canvas), ground,
+        # a soft sun, brush marks; on the canvas's generated coordinates (x across, z up)
+        gen = t.node("ShaderNodeTexCoord", -1400, 400).outputs["Generated"]
+        sep = t.node("ShaderNodeSeparateXYZ", -1250, 400)
+        t.link(gen, sep.inputs[0])
+        x, z = sep.outputs["X"], sep.outputs["Z"]
+
+        def ridge(offset, scale, base, height):
+            n = t.node("ShaderNodeTexNoise", -1000, 400, Scale=scale, Detail=3.0)
+            n.noise_dimensions = "1D"
+            t.link(t.math("ADD", x, p["seed"] + offset), n.inputs["W"])
+            return t.math("ADD", t.math("MULTIPLY", t.math("SUBTRACT", n.outputs["Fac"], 0.5), height * 2.5), base)
+        far_h = ridge(0.0, 2.5, p["horizon"], p["ridge"])
+        near_h = ridge(17.0, 1.6, p["horizon"] - 0.15, p["ridge"] * 1.2)
+        ground_h = ridge(41.0, 1.0, p["horizon"] - 0.32, p["ridge"] * 0.5)
+        sky = t.ramp(z, p["sky_low"], p["sky_top"], p["horizon"] - 0.05, 1.0)
+        sun_d = t.node("ShaderNodeVectorMath", -900, 600)
+        sun_d.operation = "DISTANCE"
+        comb = t.node("ShaderNodeCombineXYZ", -1100, 600, X=x, Y=0.0, Z=z)
+        t.link(comb.outputs[0], sun_d.inputs[0])
+        sun_d.inputs[1].default_value = (p["sun"][0], 0.0, p["sun"][1])
+        glow = t.ramp(sun_d.outputs["Value"], (1.0, 0.95, 0.8), (0, 0, 0), 0.03, 0.25)
+        color = t.mix(1.0, sky, glow, "ADD")
+        for h, c in ((far_h, p["far"]), (near_h, p["near"]), (ground_h, p["ground"])):
+            mask = t.math("LESS_THAN", z, h)
+            shade = t.mix(t.math("MULTIPLY", t.math("SUBTRACT", h, z), 2.0), c, _shade_rgb(c, 0.6))
+            color = t.mix(mask, color, shade)
+        brush = t.node("ShaderNodeTexNoise", -900, 200, Scale=60.0, Detail=6.0, Distortion=1.5)
+        t.link(gen, brush.inputs["Vector"])
+        color = t.mix(p["brush"], color, brush.outputs["Color"], "OVERLAY")
+        t.bump(brush.outputs["Fac"], p["brush"] * 1.5, 0.001)
     elif kind == "glass":
         _set(bsdf, "Transmission Weight", p["transmission"])
         _set(bsdf, "Transmission", p["transmission"])  # Blender < 4.0
@@ -302,7 +348,22 @@ def _fill(mat, kind, p):
         color = t.mix(t.math("MULTIPLY", vein, p.get("veins", 0.5) * 0.5),
                       t.ramp(noise.outputs["Fac"], p["color2"], p["base_color"], 0.3, 0.7),
                       _rgba([min(1.0, c * 1.6 + 0.05) for c in p["base_color"]]))
-        t.bump(vein, 0.15 * p.get("veins", 0.5), 0.001)
+        # leaf clumps: Voronoi cells as bunches of leaves (pillowed by the bump, dark in the gaps between them),
+        # tops lit and yellowed by the sky, undersides and crevices darker (ambient occlusion)
+        clump = t.node("ShaderNodeTexVoronoi", -900, -600, Scale=p["scale"] * 1.5)
+        t.link(t.obj, clump.inputs["Vector"])
+        gaps = t.ramp(clump.outputs["Distance"], (1, 1, 1), (0.45, 0.45, 0.45), 0.25, 0.75)
+        color = t.mix(1.0, color, gaps, "MULTIPLY")
+        geo = t.node("ShaderNodeNewGeometry", -1200, -700)
+        up = t.node("ShaderNodeSeparateXYZ", -1000, -700)
+        t.link(geo.outputs["Normal"], up.inputs[0])
+        sunlit = t.ramp(up.outputs["Z"], (0, 0, 0), (1, 1, 1), 0.2, 1.0)
+        color = t.mix(t.math("MULTIPLY", sunlit, 0.35), color, _rgba([min(1.0, c * 1.5 + 0.04) for c in (p["base_color"][0] * 1.2, p["base_color"][1], p["base_color"][2] * 0.6)]))
+        ao = t.node("ShaderNodeAmbientOcclusion", -600, -700, Distance=0.25)
+        t.link(color, ao.inputs["Color"])
+        color = t.mix(0.6, color, ao.outputs["Color"])
+        t.bump(t.math("ADD", t.math("MULTIPLY", clump.outputs["Distance"], -1.0), t.math("MULTIPLY", vein, 0.15 * p.get("veins", 0.5))),
+               0.5, 0.004)
         _set(bsdf, "Subsurface Weight", p["subsurface"])
     elif kind == "paint":
         peel = t.node("ShaderNodeTexNoise", -900, 0, Scale=300.0, Detail=2.0)

@@ -15,7 +15,7 @@ from mathutils import Vector
 from ..procgen.factories import registry
 from ..procgen.geometry import box, merge
 from ..procgen.registry import generate
-from ..procgen.terrain import horizon_mesh, terrain_mesh
+from ..procgen.terrain import horizon_mesh, terrain_mesh, water_mesh
 from .idprops import id_int, read_int
 from .materials import description_key, procedural_material
 from .mesh import build_mesh
@@ -225,6 +225,8 @@ class SceneBuild:
             m = terrain_mesh(geo)
         elif geo["type"] == "horizon":
             m = horizon_mesh(geo)
+        elif geo["type"] == "water":
+            m = water_mesh(geo)
         elif geo["type"] == "asset":  # a door or window set into its opening
             m = generate(registry(), geo["category"], geo["seed"], geo["params"],
                          detail_level=self.graph["params"].get("detail", 1.0))[0].mesh
@@ -361,6 +363,68 @@ def apply_render_settings(scene, graph) -> None:
     if r["engine"] == "CYCLES":
         scene.cycles.max_bounces = 6
         scene.cycles.sample_clamp_indirect = 10.0
+
+
+METER_KEY = 0.18
+"""Log-average scene-linear luminance a metered frame is exposed to (mid-grey) ..."""
+METER_HIGHLIGHT = (95, 1.0)
+"""... unless that pushes this percentile of the frame's luminance past this value (AgX's shoulder: white walls
+and a sunlit table would read as burnt), whichever exposure is lower."""
+METER_RANGE = (-4.0, 4.0)
+
+
+def meter_exposure(scene, *, size: int = 32, samples: int = 4, key: float = METER_KEY) -> float:
+    """Choose ``scene``'s exposure from what its camera sees: a tiny, low-sample Cycles test render at exposure 0,
+    its log-average luminance, and the exposure (stops, in ``METER_RANGE``, to 0.05) that brings it to ``key``
+    or its highlights (``METER_HIGHLIGHT``) to the shoulder, whichever is lower.
+    Sets ``scene.view_settings.exposure`` and ``scene["conjure_exposure"]`` and returns it. Takes 1-2 s on a
+    2-core CPU (scene sync dominates), so headless renders call it, never a UI timer tick. Every render setting
+    it touches is put back, and its temporary file is removed."""
+    import math
+    import os
+    import tempfile
+
+    from .render import stdout_to_stderr
+    r, c, im_s = scene.render, scene.cycles, scene.render.image_settings
+    saved = {"engine": r.engine, "rx": r.resolution_x, "ry": r.resolution_y, "pct": r.resolution_percentage,
+             "samples": c.samples, "denoise": c.use_denoising, "adaptive": c.use_adaptive_sampling,
+             "fmt": im_s.file_format, "depth": im_s.color_depth, "mode": im_s.color_mode,
+             "exposure": scene.view_settings.exposure}
+    tmp = tempfile.mkdtemp(prefix="conjure-meter-")
+    path = os.path.join(tmp, "meter.exr")
+    img = None
+    try:
+        r.engine = "CYCLES"
+        r.resolution_x = r.resolution_y = size
+        r.resolution_percentage = 100
+        c.samples, c.use_denoising, c.use_adaptive_sampling = samples, False, False
+        scene.view_settings.exposure = 0.0
+        with stdout_to_stderr():
+            bpy.ops.render.render(scene=scene.name)
+        im_s.file_format, im_s.color_depth, im_s.color_mode = "OPEN_EXR", "32", "RGB"
+        bpy.data.images["Render Result"].save_render(path, scene=scene)
+        img = bpy.data.images.load(path)
+        px = np.asarray(img.pixels[:], np.float64).reshape(-1, img.channels)[:, :3]
+    finally:
+        if img is not None:
+            bpy.data.images.remove(img)
+        if os.path.exists(path):
+            os.unlink(path)
+        os.rmdir(tmp)
+        r.engine, r.resolution_x, r.resolution_y, r.resolution_percentage = saved["engine"], saved["rx"], saved["ry"], saved["pct"]
+        c.samples, c.use_denoising, c.use_adaptive_sampling = saved["samples"], saved["denoise"], saved["adaptive"]
+        im_s.file_format, im_s.color_depth, im_s.color_mode = saved["fmt"], saved["depth"], saved["mode"]
+        scene.view_settings.exposure = saved["exposure"]
+    lum = px @ np.array([0.2126, 0.7152, 0.0722])
+    log_avg = float(np.exp(np.mean(np.log(np.maximum(lum, 0.0) + 1e-4))))
+    pct, limit = METER_HIGHLIGHT
+    high = float(np.percentile(lum, pct))
+    ev = min(math.log2(key / max(log_avg, 1e-6)), math.log2(limit / max(high, 1e-6)))
+    ev = min(max(ev, METER_RANGE[0]), METER_RANGE[1])
+    ev = round(round(ev / 0.05) * 0.05, 2)
+    scene.view_settings.exposure = ev
+    scene["conjure_exposure"] = ev
+    return ev
 
 
 def build_scene(scene, graph, collection_name=None):

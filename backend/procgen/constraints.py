@@ -11,9 +11,10 @@ import numpy as np
 
 from .factories import registry
 from .geometry import rot_z
-from .measure import drop_heights, triangles
+from .measure import drop_heights, slide_clearance, triangles
 from .layout import CONTACT_GAP, frustum_fraction, in_surface, overlap
 from .registry import generate
+from .rooms import TUCK_UNDER
 
 TOL = 1e-6
 MAX_FLOAT = 0.005
@@ -81,14 +82,45 @@ def violations(graph, min_seen: float = 0.6) -> list:
     cache = AssetCache(graph["params"].get("detail", 1.0))
     objs = graph["objects"]
     by_id = {o["id"]: o for o in objs}
-    # 1. No two objects closer than touching, except an object and the thing it stands on
+    # 1. No two objects closer than touching, except an object and the thing it stands on, and a chair tucked
+    #    under a table with the table and what stands on it (their boxes overlap: checked on real triangles below)
+    def on(o):
+        return o["support"]["object"] if isinstance(o["support"], dict) else None
+
+    def tucked_by(x, y):  # x is a chair tucked under y, or under the table y stands on
+        t = x.get("tucked_under")
+        return bool(t) and t["object"] in (y["id"], on(y))
+
     def related(a, b):
-        sa, sb = a["support"], b["support"]
-        return (isinstance(sa, dict) and sa["object"] == b["id"]) or (isinstance(sb, dict) and sb["object"] == a["id"])
+        return on(a) == b["id"] or on(b) == a["id"] or tucked_by(a, b) or tucked_by(b, a)
     for i, a in enumerate(objs):
         for b in objs[i + 1:]:
             if not related(a, b) and overlap(_box(a), _box(b), -1e-9):
                 out.append(f"{a['id']} overlaps {b['id']}")
+    # 1b. Tucked chairs: clear of the table and its load on real triangles (along the slide, which started with
+    #     everything ahead), and the seat front really in under the top's edge
+    for o in objs:
+        t = o.get("tucked_under")
+        if not t:
+            continue
+        table = by_id.get(t["object"])
+        if table is None:
+            out.append(f"{o['id']} is tucked under missing {t['object']}")
+            continue
+        group = [table] + [x for x in objs if isinstance(x["support"], dict) and x["support"]["object"] == table["id"]]
+        n = np.array([t["direction"][0], t["direction"][1], 0.0])
+        fixed = np.concatenate([cache.world(x)[1] for x in group])
+        gap = slide_clearance(cache.world(o)[1], fixed, n)
+        if gap <= 0:
+            out.append(f"{o['id']} cuts into {table['id']} or what stands on it ({gap * 1000:.1f} mm)")
+        v, _ = cache.world(o)
+        front = (v[v[:, 2] <= o["params"]["seat_height"] + 0.005][:, :2] @ n[:2]).max()
+        surf = cache.get(table).surfaces[0]
+        R = rot_z(table["rotation_z"])
+        corners = np.array([[x, y, 0.0] for x in (surf["lo"][0], surf["hi"][0]) for y in (surf["lo"][1], surf["hi"][1])]) @ R.T
+        edge = ((corners[:, :2] + np.asarray(table["location"][:2])) @ n[:2]).min()
+        if front - edge < TUCK_UNDER - 1e-6:
+            out.append(f"{o['id']} is not tucked under {table['id']} (seat front {(front - edge) * 1000:.0f} mm in)")
     # 2. Inside the room / patch
     if "rooms" in graph:
         boxes = [(r["lo"], r["hi"]) for r in graph["rooms"]]

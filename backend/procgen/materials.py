@@ -23,13 +23,16 @@ mesh's UV space, which is metric and runs along each board's longest side):
 * ``foliage`` base_color, color2, roughness, scale, subsurface, veins (vein strength 0-1)
 * ``paint``   base_color, roughness, wear
 * ``emission`` base_color, strength
+* ``painting`` a landscape in oils for picture canvases: sky_top / sky_low (the sky's gradient), far / near (two
+  ridges of hills, the far one paler), ground, horizon (height of the far ridge on the canvas, 0-1), ridge (how
+  high the ridges undulate), sun (x, z on the canvas), seed (which ridges), brush (strength of the brush marks)
 """
 from __future__ import annotations
 
 import colorsys
 
 KINDS = ("wood", "planks", "metal", "ceramic", "fabric", "plastic", "glass", "stone", "plaster", "tile", "foliage",
-         "paint", "emission")
+         "paint", "emission", "painting")
 
 # (hue range, saturation range, value range) per palette; colours are linear RGB in [0, 1]. Ranges follow
 # measured albedos of real materials (oak/walnut/pine 0.1-0.45, painted walls 0.6-0.85, upholstery mostly
@@ -79,7 +82,7 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     """One seeded material description. ``palette`` overrides the colour family (e.g. stone with "soil")."""
     if kind not in KINDS:
         raise ValueError(f"unknown material kind {kind!r}")
-    default = {"emission": "white", "planks": "wood", "plaster": "wall"}.get(kind, kind)
+    default = {"emission": "white", "planks": "wood", "plaster": "wall", "painting": "canvas"}.get(kind, kind)
     base = _color(rng, palette or default)
     p = {"base_color": base}
     if kind in ("wood", "planks"):
@@ -118,4 +121,12 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
         p.update(roughness=_u(rng, 0.3, 0.8), wear=_u(rng, 0.0, 0.4))
     elif kind == "emission":
         p.update(strength=_u(rng, 3.0, 8.0), roughness=0.5)
+    elif kind == "painting":
+        evening = rng.uniform() < 0.35
+        p.update(sky_top=_color(rng, "paint") if rng.uniform() < 0.2 else ([0.12, 0.25, 0.6] if not evening else [0.25, 0.12, 0.3]),
+                 sky_low=[0.85, 0.8, 0.65] if not evening else [0.95, 0.5, 0.2],
+                 far=_shade(_color(rng, "foliage"), _u(rng, 1.5, 3.0)), near=_color(rng, "foliage"),
+                 ground=_color(rng, "ground"), horizon=_u(rng, 0.35, 0.6), ridge=_u(rng, 0.05, 0.2),
+                 sun=[_u(rng, 0.2, 0.8), _u(rng, 0.6, 0.85)], seed=_u(rng, 0.0, 100.0), brush=_u(rng, 0.05, 0.2),
+                 roughness=_u(rng, 0.5, 0.8))
     return {"kind": kind, "params": p}

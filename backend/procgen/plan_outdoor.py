@@ -1,4 +1,5 @@
-"""Outdoor planner (bpy-free): a terrain patch with trees, rocks and ground cover.
+"""Outdoor planner (bpy-free): a terrain patch with trees, rocks and ground cover, often a pond in the lowest
+hollow and a path across.
 
 Outdoor objects rest on a terrain heightfield that is flattened under each footprint (a disc one and a half grid
 cells wider than the footprint), so every object stands exactly on the ground and never cuts into it.
@@ -12,7 +13,10 @@ import numpy as np
 from .geometry import rng_for
 from .layout import CONTACT_GAP, look_at_camera, mat, rank_cameras, world_aabb
 from .plan_room import sky_for_sun
-from .terrain import ground_height, land_height, terrain_noise
+from .terrain import ground_height, land_height, path_distance, terrain_noise
+
+WATER = {"kind": "glass", "params": {"base_color": [0.42, 0.55, 0.5], "roughness": 0.02, "ior": 1.33, "transmission": 1.0}}
+"""Pond water: clear, slightly green, with a calm mirror-like surface (the bowl's soil shows through)."""
 
 SCATTER_VARIANTS = 6
 """Distinct meshes per scattered category; every instance is one of them, turned and scaled."""
@@ -52,6 +56,40 @@ def plan_outdoor(scene, rng):
     amp = rng.uniform(0.2, 0.6)
     flats = []
     discs = [(0.0, -S / 2 + 1.5, 1.5)]  # keep clear where the ground camera stands
+    # 1. Water and a path: a pond in the lowest of a few spots (not by the camera), a path from edge to edge
+    #    bending round the pond; objects and grass keep off both
+    pond = path = None
+    wg = rng_for(seed, "outdoor", "water")
+    if wg.uniform() < 0.6:
+        r = float(wg.uniform(1.8, 3.2)) * S / 24
+        cand = wg.uniform(-S / 2 + r + 1.5, S / 2 - r - 1.5, size=(24, 2))
+        cand = cand[np.hypot(cand[:, 0] - discs[0][0], cand[:, 1] - discs[0][1]) > r + 3.0]
+        if len(cand):
+            x, y = cand[int(np.argmin(terrain_noise(seed, cand[:, 0], cand[:, 1], amp)))]
+            ring = np.linspace(0, 2 * np.pi, 48, endpoint=False)
+            rim = float(terrain_noise(seed, x + r * np.cos(ring), y + r * np.sin(ring), amp).min())
+            level = rim - 0.05
+            depth = max(0.4, float(terrain_noise(seed, x, y, amp)) - level + 0.3)
+            pond = {"x": round(float(x), 4), "y": round(float(y), 4), "r": round(r, 4), "depth": round(depth, 4), "level": round(level, 4)}
+            discs.append((pond["x"], pond["y"], r + 0.6))
+    if wg.uniform() < 0.7:
+        width = float(wg.uniform(0.7, 1.3))
+        for _ in range(6):
+            a = wg.uniform(0, 2 * np.pi)
+            e0 = np.array([np.cos(a), np.sin(a)]) * S * 0.75
+            e1 = -e0 + wg.uniform(-0.3, 0.3, 2) * S
+            ctrl = wg.uniform(-0.3, 0.3, 2) * S
+            t = np.linspace(0, 1, 60)[:, None]
+            pts = (1 - t) ** 2 * e0 + 2 * t * (1 - t) * ctrl + t ** 2 * e1
+            pts = pts[(np.abs(pts) <= S / 2 + 0.5).all(axis=1)]
+            if len(pts) < 8:
+                continue
+            if pond is not None and path_distance(pts, pond["x"], pond["y"]) < pond["r"] + width / 2 + 0.8:
+                continue
+            path = {"points": [[round(float(u), 4), round(float(v), 4)] for u, v in pts], "width": round(width, 4), "depth": 0.04}
+            for u, v in pts:
+                discs.append((float(u), float(v), width / 2 + 0.3))
+            break
 
     def place(cat, count, params=None):
         for _ in range(count):
@@ -84,13 +122,21 @@ def plan_outdoor(scene, rng):
     place("flower", int(round(8 * dens * area)))
     place("grass_tuft", int(round(10 * dens * area)))
     terrain = {"type": "terrain", "size": S, "resolution": n, "seed": seed, "amplitude": amp, "flats": flats}
+    if pond is not None:
+        terrain["pond"] = {k: pond[k] for k in ("x", "y", "r", "depth")}
+    if path is not None:
+        terrain["path"] = path
     ground = mat("plaster", seed, "terrain", palette="ground")
     hill_amp = rng.uniform(4.0, 14.0)
     g["structure"] = [{"id": "terrain", "category": "terrain", "semantic": ["structure", "terrain"], "geometry": terrain,
-                       "materials": [ground]},
+                       "materials": [ground, mat("stone", seed, "path", palette="soil")]},
                       {"id": "land", "category": "terrain", "semantic": ["structure", "terrain"],
                        "geometry": {"type": "horizon", "size": S, "resolution": n, "seed": seed, "amplitude": amp,
                                     "hills": round(hill_amp, 3), "radius": 600.0}, "materials": [ground]}]
+    if pond is not None:
+        g["structure"].append({"id": "water", "category": "water", "semantic": ["structure", "water"],
+                               "geometry": {"type": "water", "center": [pond["x"], pond["y"], pond["level"]], "radius": pond["r"]},
+                               "materials": [WATER]})
     # 2. Vegetation in the thousands, instanced: grass on the patch, grass and trees on the land around it
     avoid = [(d[0], d[1], d[2] * 0.8) for d in discs[1:]]
     half = S / 2 - 0.3

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import rooms
 from .geometry import fan_owner, fan_triangles, rng_for
-from .layout import CONTACT_GAP, aim_camera, look_at_camera, mat, rank_cameras
+from .layout import CONTACT_GAP, aim_camera, frustum_fraction, look_at_camera, mat, rank_cameras
 
 WALL_T = 0.12
 DOOR_W, DOOR_H = 0.9, 2.1
@@ -199,11 +199,13 @@ def plan_room(scene, rng, kind=None):
     g["lights"] += lamp_lights(g, assets)
     g["lights"].append({"name": "ceiling_fill", "type": "AREA", "location": [W / 2, D / 2, H - 0.02], "direction": [0, 0, -1],
                         "size": [W * 0.5, D * 0.5], "energy": round(2.0 * W * D, 2), "color": [1.0, 0.97, 0.92]})
-    g["render"]["exposure"] = 0.6
+    g["render"]["exposure"] = 1.1  # prior for builds not metered (the panel); headless renders meter it
     return scene.finish()
 
 
-def _structure(scene, room, openings, suffix):
+def _structure(scene, room, openings, suffix, skirting_openings=None):
+    """Floor, ceiling, the walls ``openings`` has an entry for (None: a neighbour owns that wall) and skirting
+    broken at every door of the room (``skirting_openings``, default ``openings``)."""
     g, seed = scene.graph, scene.seed
     rng = rng_for(seed, "structure", room.name)
     floor_kind = rooms.FLOORS[room.kind][int(rng.integers(0, len(rooms.FLOORS[room.kind])))]
@@ -219,7 +221,8 @@ def _structure(scene, room, openings, suffix):
     ] + [{"id": f"wall_{WALLS[w][0]}{suffix}", "category": "wall", "semantic": ["structure", "wall"],
           "geometry": {"type": "boxes", "boxes": _wall_boxes(w, room.W, room.D, H, openings[w], x0, y0)},
           "materials": [wall_mat]} for w in range(4) if openings.get(w) is not None]
-    g["structure"].append(_skirting(room, openings, mat("paint", seed, "skirting", palette="white"), f"skirting{suffix}"))
+    skirt = {w: v or [] for w, v in (skirting_openings or openings).items()}
+    g["structure"].append(_skirting(room, skirt, mat("paint", seed, "skirting", palette="white"), f"skirting{suffix}"))
 
 
 def _reserve(scene, room, doors, windows, rng):
@@ -251,10 +254,17 @@ def _cameras(g, rooms_cams):
     for room, cams in rooms_cams:
         cx0, cy0 = room.centre()
         for cx, cy in cams:
+            # the middle of the reserved corner, or deeper in it (a wider view of a big room): whichever sees more
+            deep = (cx + (0.15 if cx - room.x0 < room.W / 2 else 0.65), cy + (0.15 if cy - room.y0 < room.D / 2 else 0.65))
             for z, zt in ((min(1.6, room.H - 0.4), (0.0, 0.3, 0.6)), (room.H - 0.25, (-0.6, -0.2, 0.2))):
-                loc = (cx + 0.4, cy + 0.4, z)
-                heading = math.atan2(cy0 - loc[1], cx0 - loc[0])
-                g["cameras"].append(aim_camera(g, f"camera_{len(g['cameras'])}", loc, 24.0, heading, zt, spread=0.8))
+                best = None
+                for x, y in ((cx + 0.4, cy + 0.4), deep):
+                    heading = math.atan2(cy0 - y, cx0 - x)
+                    cam = aim_camera(g, f"camera_{len(g['cameras'])}", (x, y, z), 24.0, heading, zt, spread=0.8)
+                    score = (cam["sees"], frustum_fraction(g, cam))
+                    if best is None or score > best[0]:
+                        best = (score, cam)
+                g["cameras"].append(best[1])
     room = max((r for r, _ in rooms_cams), key=lambda r: r.W * r.D)
     cx0, cy0 = room.centre()
     # high over the room, clear of pendant lights (the first candidate outside every object), looking at the middle
@@ -266,9 +276,22 @@ def _cameras(g, rooms_cams):
     rank_cameras(g)
 
 
+APARTMENT_PLANS = {2: (((0, 0), (1, 0)),),
+                   3: (((0, 0), (1, 0), (0, 1)), ((0, 0), (1, 0), (1, 1)), ((0, 0), (1, 0), (2, 0))),
+                   4: (((0, 0), (1, 0), (0, 1), (1, 1)), ((0, 0), (1, 0), (2, 0), (0, 1)), ((0, 0), (1, 0), (1, 1), (2, 1)))}
+"""Grid cells (column, row) of the rooms, per room count: a pair; an L, a bent row or a row of three; a 2x2 block,
+an L of four or a staggered run. The first cell is the living room with the entrance."""
+
+
+def _doorway(rng, length):
+    return rng.uniform(0.3, length - DOOR_W - 0.3)
+
+
 def plan_apartment(scene, rng):
-    """Two to four rooms in a row (x), sharing walls with doors between neighbours, an entrance door and a window
-    in each room's outer wall. Each room is furnished by its own type."""
+    """Two to four rooms on a grid (an L, a 2x2 block, a staggered run or a row: ``APARTMENT_PLANS``), sharing
+    walls, with a door between rooms joined by a spanning tree of their shared walls (one more where a 2x2 block
+    closes a loop), an entrance door in the first room and a window in an outer wall of each room. Each room is
+    furnished by its own type."""
     p = scene.graph["params"]
     g = scene.graph
     H = p["height"]
@@ -276,56 +299,103 @@ def plan_apartment(scene, rng):
     kinds = rooms.apartment_kinds(rng, n)
     D = p["depth"]
     t = WALL_T + 2 * CONTACT_GAP
-    x0 = 0.0
+    plans = APARTMENT_PLANS[n]
+    cells = plans[int(rng.integers(0, len(plans)))]
+    # 1. Column widths (from the first room's type in each column) and row depths (every row ``depth``)
+    cols = sorted({c for c, _ in cells})
+    widths = {}
+    for (c, _r), kind in zip(cells, kinds):
+        if c not in widths:
+            lo, hi = rooms.SIZES[kind][0]
+            widths[c] = round(float(rng.uniform(lo, hi)), 3)
+    xs = {c: sum(widths[k] + t for k in cols if k < c) for c in cols}
+    by_cell = {}
     room_list = []
-    for k, kind in enumerate(kinds):
-        lo, hi = rooms.SIZES[kind][0]
-        W = round(float(rng.uniform(lo, hi)), 3)
-        room_list.append(Room(f"room_{k}", kind, x0, 0.0, W, D, H))
-        x0 += W + t
+    for k, ((c, r), kind) in enumerate(zip(cells, kinds)):
+        room = Room(f"room_{k}", kind, xs[c], r * (D + t), widths[c], D, H)
+        by_cell[(c, r)] = room
+        room_list.append(room)
     g["rooms"] = [{"name": r.name, "type": r.kind, "lo": r.box()[0], "hi": r.box()[1]} for r in room_list]
     g["openings"], g["lights"] = [], []
+    # 2. Which walls each room owns (a shared wall belongs to the room west or south of it), doors between
+    #    neighbours along a spanning tree from the first room
+    owns = {cell: {0: (cell[0], cell[1] - 1) not in by_cell, 3: (cell[0] - 1, cell[1]) not in by_cell, 1: True, 2: True}
+            for cell in cells}
+    links, seen, frontier = [], {cells[0]}, [cells[0]]
+    while frontier:
+        cell = frontier.pop(0)
+        for dc, dr, w in ((1, 0, 1), (0, 1, 2), (-1, 0, 3), (0, -1, 0)):
+            nb = (cell[0] + dc, cell[1] + dr)
+            if nb in by_cell and nb not in seen:
+                seen.add(nb)
+                frontier.append(nb)
+                links.append((cell, nb, w))
+    if n == 4 and len(cells) == 4 and set(cells) == {(0, 0), (1, 0), (0, 1), (1, 1)}:
+        extra = ((0, 1), (1, 1), 1)  # close the block's loop: people walk round
+        if extra[:2] not in [(a, b) for a, b, _ in links] and rng.uniform() < 0.5:
+            links.append(extra)
+    opposite = {0: 2, 1: 3, 2: 0, 3: 1}
+    openings = {cell: {w: [] for w in range(4)} for cell in cells}  # every wall's openings (skirting breaks at them)
+    doors = {cell: [] for cell in cells}
+    for a, b, w in links:
+        room = by_cell[a]
+        u = _doorway(rng, room.length(w) if w in (1, 3) else min(room.W, by_cell[b].W))
+        u_local = u if w in (1, 3) else u + max(room.x0, by_cell[b].x0) - room.x0
+        u_other = u_local + (room.x0 - by_cell[b].x0 if w in (0, 2) else room.y0 - by_cell[b].y0)
+        openings[a][w].append((u_local, u_local + DOOR_W, -0.2, DOOR_H))
+        openings[b][opposite[w]].append((u_other, u_other + DOOR_W, -0.2, DOOR_H))
+        doors[a].append((w, u_local))
+        doors[b].append((opposite[w], u_other))
+    # the entrance: an outer wall of the first room
+    first = cells[0]
+    outer0 = [w for w in (3, 0) if owns[first][w]]
+    ew = outer0[int(rng.integers(0, len(outer0)))]
+    eu = _doorway(rng, by_cell[first].length(ew))
+    openings[first][ew].append((eu, eu + DOOR_W, -0.2, DOOR_H))
+    doors[first].append((ew, eu))
+    # 3. Each room: a window in an outer wall (not one with a door), structure, keep-outs, furniture
     rooms_cams, assets = [], {}
-    prev_door_u, first_window_wall = None, None
-    for k, room in enumerate(room_list):
-        openings = {w: [] for w in range(4)}
-        doors, windows = [], []
-        if k + 1 < len(room_list):  # door to the next room in this room's east wall (the next room has no west wall)
-            u = rng.uniform(0.3, D - DOOR_W - 0.3)
-            openings[1].append((u, u + DOOR_W, -0.2, DOOR_H))
-            doors.append((1, u))
-        if k > 0:
-            openings.pop(3)
-            doors.append((3, prev_door_u))
-        prev_door_u = openings[1][0][0] if openings[1] else None
-        if k == 0:
-            u = rng.uniform(0.3, D - DOOR_W - 0.3)
-            openings[3].append((u, u + DOOR_W, -0.2, DOOR_H))
-            doors.append((3, u))
-        wall = 2 if rng.uniform() < 0.5 else 0
-        ww = min(rng.uniform(0.9, 1.6), room.W - 0.8)
-        wu = rng.uniform(0.4, room.W - ww - 0.4)
+    first_window_wall = None
+    for cell, room in zip(cells, room_list):
+        c, r = cell
+        outer = [w for w, (dc, dr) in zip(range(4), ((0, -1), (1, 0), (0, 1), (-1, 0))) if (c + dc, r + dr) not in by_cell]
+        free = [w for w in outer if not openings[cell][w]] or outer
+        wall = free[int(rng.integers(0, len(free)))]
+        L = room.length(wall)
+        ww = min(rng.uniform(0.9, 1.6), L - 0.8)
+        taken = [(u0, u1) for (u0, u1, _z0, _z1) in openings[cell][wall]]
+        wu = None
+        for _ in range(20):
+            cand = rng.uniform(0.4, L - ww - 0.4)
+            if all(cand + ww + 0.2 < u0 or cand > u1 + 0.2 for u0, u1 in taken):
+                wu = cand
+                break
         sill, wtop = rng.uniform(0.8, 1.0), min(rng.uniform(2.0, 2.3), H - 0.2)
-        openings[wall].append((wu, wu + ww, sill, wtop))
-        windows.append((wall, wu, ww, sill))
-        first_window_wall = wall if first_window_wall is None else first_window_wall
-        for w, lst in openings.items():
-            for (u0, u1, z0, z1) in lst:
+        windows = []
+        if wu is not None:
+            openings[cell][wall].append((wu, wu + ww, sill, wtop))
+            windows.append((wall, wu, ww, sill))
+            first_window_wall = wall if first_window_wall is None else first_window_wall
+        built = {w: (openings[cell][w] if owns[cell][w] else None) for w in range(4)}
+        for w in range(4):
+            if built[w] is None:
+                continue
+            for (u0, u1, z0, z1) in built[w]:
                 kind = "door" if z0 < 0 else "window"
                 g["openings"].append({"kind": kind, "wall": WALLS[w][0], "room": room.name, "u": [u0, u1], "z": [max(z0, 0.0), z1]})
-                g["structure"].append(_opening_asset(scene, room, kind, w, u0, u1, max(z0, 0.0), z1, f"{kind}_{room.name}_{WALLS[w][0]}"))
-        _structure(scene, room, openings, f"_{room.name}")
-        cams = _reserve(scene, room, doors, windows, rng)
-        assets.update(rooms.furnish(scene, room, rng, [(wall, wu, ww, sill, wtop)]))
+                g["structure"].append(_opening_asset(scene, room, kind, w, u0, u1, max(z0, 0.0), z1, f"{kind}_{room.name}_{WALLS[w][0]}_{len(g['openings'])}"))
+        _structure(scene, room, built, f"_{room.name}", skirting_openings=openings[cell])
+        cams = _reserve(scene, room, doors[cell], windows, rng)
+        assets.update(rooms.furnish(scene, room, rng, [(wall, wu, ww, sill, wtop)] if wu is not None else []))
         scene.inside = None
         rooms_cams.append((room, cams))
     scene.inside = None
     _cameras(g, rooms_cams)
-    _sun_and_sky(g, rng, WALLS[first_window_wall][1])
+    _sun_and_sky(g, rng, WALLS[first_window_wall if first_window_wall is not None else 0][1])
     g["lights"] += lamp_lights(g, assets)
     for room in room_list:
         cx, cy = room.centre()
         g["lights"].append({"name": f"ceiling_fill_{room.name}", "type": "AREA", "location": [cx, cy, H - 0.02], "direction": [0, 0, -1],
                             "size": [room.W * 0.5, D * 0.5], "energy": round(2.0 * room.W * D, 2), "color": [1.0, 0.97, 0.92]})
-    g["render"]["exposure"] = 0.6
+    g["render"]["exposure"] = 1.1  # prior for builds not metered (the panel); headless renders meter it
     return scene.finish()

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import math
 
-from .layout import CONTACT_GAP
+import numpy as np
+
+from .geometry import rot_z
+from .layout import CONTACT_GAP, overlap, world_aabb
+from .measure import slide_clearance, triangles
+
+TUCK_MARGIN = 0.006
+"""A tucked chair stops this far (m) short of the first contact measured along its slide."""
+TUCK_UNDER = 0.03
+"""A chair counts as tucked when its seat front is at least this far (m) in under the table top's edge."""
 
 ROOM_KINDS = ("living_room", "bedroom", "kitchen", "dining_room", "office", "bathroom")
 KIND_PROBS = (0.3, 0.2, 0.12, 0.15, 0.15, 0.08)
@@ -122,6 +131,72 @@ class _Ctx:
                                                                "height": round(float(self.rng.uniform(0.5, 0.7)), 4)})
 
 
+def placed_triangles(o):
+    """Float[ndarray, "T 3 3"] of a planned object's real triangles where it stands."""
+    R = rot_z(o["rotation_z"])
+    return triangles(o["_asset"].mesh) @ R.T + np.asarray(o["location"], np.float64)
+
+
+def seat_front(chair_obj, n):
+    """How far along ``n`` the chair's seat front reaches (its front-most vertex at or below the seat top)."""
+    m = chair_obj["_asset"].mesh
+    R = rot_z(chair_obj["rotation_z"])
+    v = m.verts[m.verts[:, 2] <= chair_obj["params"]["seat_height"] + 0.005] @ R.T + np.asarray(chair_obj["location"])
+    return float((v[:, :2] @ np.asarray(n[:2])).max())
+
+
+def top_edge(table_obj, n):
+    """How far along ``n`` the near edge of the table's top surface lies."""
+    a = table_obj["_asset"]
+    s = a.surfaces[0]
+    R = rot_z(table_obj["rotation_z"])
+    corners = np.array([[x, y, 0.0] for x in (s["lo"][0], s["hi"][0]) for y in (s["lo"][1], s["hi"][1])]) @ R.T
+    return float(((corners[:, :2] + table_obj["location"][:2]) @ np.asarray(n[:2])).min())
+
+
+def tuck(c, chair, table, n, sideways=(0.0,)):
+    """Slide ``chair`` along ``n`` (unit, horizontal) in under ``table``: as far as its real triangles allow (the
+    table and what stands on it) less TUCK_MARGIN, or pulled out a little, never overlapping another object's box.
+    ``sideways``: shifts across ``n`` to try in turn (a desk's drawer pedestal leaves knee space at one end).
+    Records ``chair["tucked_under"] = {"object", "direction"}`` when the seat front ends TUCK_UNDER or more under
+    the top's edge; returns whether it did."""
+    scene, rng = c.scene, c.rng
+    n = np.array([n[0], n[1], 0.0]) / math.hypot(n[0], n[1])
+    across = np.array([-n[1], n[0], 0.0])
+    on_table = [o for o in scene.graph["objects"] if isinstance(o["support"], dict) and o["support"]["object"] == table["id"]]
+    fixed = np.concatenate([placed_triangles(o) for o in [table] + on_table])
+    old = (list(chair["bounds"]["lo"]), list(chair["bounds"]["hi"]))
+    k_old = next(k for k, b in enumerate(scene.blockers) if list(b[0]) == old[0] and list(b[1]) == old[1])
+    table_box = [list(table["bounds"]["lo"]), list(table["bounds"]["hi"])]
+    others = [b for k, b in enumerate(scene.blockers) if k != k_old and [list(b[0]), list(b[1])] != table_box]
+    lo, hi = chair["_asset"].mesh.bounds()
+    start = np.asarray(chair["location"], np.float64)
+    tris0 = placed_triangles(chair)
+    under0 = seat_front(chair, n) - top_edge(table, n)  # < 0: the seat front is still outside the edge
+    need = TUCK_UNDER - under0  # slide needed to have the seat front TUCK_UNDER in
+    pull = rng.uniform(0.0, 0.03) if rng.uniform() < 0.6 else rng.uniform(0.05, 0.25)  # most pushed right in
+    options = []
+    for shift in sideways:
+        base = start + across * shift
+        if shift and any(overlap(world_aabb(lo, hi, base, chair["rotation_z"]), b, 0.005) for b in others):
+            continue
+        options.append((slide_clearance(tris0 + across * shift, fixed, n) - TUCK_MARGIN, -abs(shift), base))
+    for room, _, base in sorted(options, key=lambda o: o[:2], reverse=True):  # the deepest knee space first
+        if room < need:
+            break
+        slide = max(need, min(room, room - pull))
+        loc = base + n * slide
+        box = world_aabb(lo, hi, loc, chair["rotation_z"])
+        if any(overlap(box, b, 0.005) for b in others):
+            continue
+        scene.blockers[k_old] = box
+        chair["location"] = [round(float(v), 6) for v in loc]
+        chair["bounds"] = {"lo": [float(v) for v in box[0]], "hi": [float(v) for v in box[1]]}
+        chair["tucked_under"] = {"object": table["id"], "direction": [round(float(n[0]), 6), round(float(n[1]), 6)]}
+        return True
+    return False
+
+
 def _table_with_chairs(c, cat="table", params=None, n_chairs=4, items=6, settings=True):
     """A free-standing table, chairs on its sides facing it and half tucked under its edge, place settings."""
     room, rng = c.room, c.rng
@@ -147,14 +222,16 @@ def _table_with_chairs(c, cat="table", params=None, n_chairs=4, items=6, setting
             return (tx, ty, 0.0), math.atan2(-sx, sy) + rng.uniform(-0.12, 0.12)
         ch = c.floor("chair", chair_pose, tries=2)
         if ch is not None:
-            seats.append((sx, sy, along))
+            seats.append((sx, sy, along, ch))
     if settings:  # a plate (and a glass) in front of each chair
-        for sx, sy, along in seats:
+        for sx, sy, along, _ in seats:
             lx = sx * ((th[0] - tl[0]) / 2 - 0.18) + along * (th[0] - tl[0])
             ly = sy * ((th[1] - tl[1]) / 2 - 0.18)
             c.scene.place_on(table, 0, "plate", (lx, ly), rng.uniform(-3, 3))
             c.scene.place_on(table, 0, "wine_glass", (lx + 0.16 * (1 if sy >= 0 else -1), ly - 0.08 * sy), 0.0)
     c.on(table, TABLE_TOP, c.n(items))
+    for sx, sy, _, ch in seats:  # after what stands on the table, so the chair backs clear it too
+        tuck(c, ch, table, (-sx, -sy))
     return table
 
 
@@ -280,7 +357,10 @@ def _office(c):
         def chair_pose(lo, hi):
             x, y = room.at_wall(w, u + rng.uniform(-0.1, 0.1), dd + 0.03 + hi[1] + 0.03)
             return (x, y, 0.0), WALL_YAW[w] + math.pi + rng.uniform(-0.3, 0.3)
-        c.floor("chair", chair_pose, tries=6)
+        ch = c.floor("chair", chair_pose, tries=6)
+        if ch is not None:
+            half = (surf["hi"][0] - surf["lo"][0]) / 2
+            tuck(c, ch, desk, (-NORMAL[w][0], -NORMAL[w][1]), sideways=[k * half for k in (0.0, 0.3, -0.3, 0.45, -0.45)])
         c.mount("wall_art", w, u, 1.4, tries=3)
     for cat in ("bookshelf", "bookshelf", "cabinet")[: max(1, c.n(3))]:
         obj = c.floor(cat, c.against())
@@ -294,22 +374,73 @@ def _office(c):
     c.ceiling_light(*room.centre())
 
 
+KITCHEN_CLUTTER = ("jar", "jar", "bottle", "bowl", "fruit", "mug", "plate", "potted_plant", "wine_glass", "storage_box", "candle")
+UPPER_Z = 1.5
+"""Bottom of the upper kitchen cabinets (m): clear of what stands on a 0.9 m worktop (its 0.6 m free height)."""
+
+
+def _run_along(w, obj):
+    """(u0, u1) of an object standing against wall ``w`` (its extent along the wall)."""
+    lo, hi = obj["bounds"]["lo"], obj["bounds"]["hi"]
+    return (lo[0], hi[0]) if w in (0, 2) else (lo[1], hi[1])
+
+
+def _uppers(c, w, u0, u1):
+    """Upper cabinets over the stretch (u0, u1) (room-local along wall ``w``), in 0.5-0.9 m units, where the wall
+    is free (windows and door clearances keep them out)."""
+    rng = c.rng
+    x = u0
+    while u1 - x >= 0.4:
+        uw = round(float(min(u1 - x, rng.uniform(0.5, 0.9))), 4)
+        c.mount("wall_cabinet", w, x + uw / 2, UPPER_Z, params={"width": uw, "doors": 1 if uw < 0.6 else 2,
+                                                              "height": round(float(min(0.75, c.room.H - UPPER_Z - 0.1)), 4)}, tries=1)
+        x += uw + 0.004
+
+
 def _kitchen(c):
+    """Counters along one or two walls (sink in the first run, a cooker beside it, an L run on the next wall),
+    upper cabinets over them, clutter on the worktops, the fridge at a run's end, a small table or a stool."""
     rng, room = c.rng, c.room
-    w = int(rng.integers(0, 4))
-    counter = None
+    w0 = int(rng.integers(0, 4))
+    runs = []  # (wall, obj)
     for k in range(4):
-        ww = (w + k) % 4
-        L = room.length(ww)
-        counter = c.floor("kitchen_counter", c.against(ww), tries=10,
+        w = (w0 + k) % 4
+        L = room.length(w)
+        counter = c.floor("kitchen_counter", c.against(w), tries=10,
                           params={"width": round(float(min(3.0, max(1.2, L - 1.4 - rng.uniform(0, 0.6)))), 4), "sink": 1})
         if counter is not None:
-            w = ww
+            runs.append((w, counter))
             break
-    if counter is not None:
-        for si in range(len(counter["_asset"].surfaces)):
-            c.scene.fill_surfaces(counter, ("jar", "jar", "bottle", "bowl", "fruit", "mug", "plate", "potted_plant", "wine_glass"), c.n(6), rng, ceiling=room.H)
-        c.floor("fridge", c.against(w), tries=20)
+    if runs:
+        w, counter = runs[0]
+        u0, u1 = _run_along(w, counter)
+        u0, u1 = u0 - (room.x0 if w in (0, 2) else room.y0), u1 - (room.x0 if w in (0, 2) else room.y0)
+        side = 1 if rng.uniform() < 0.5 else -1
+        for sd in (side, -side):  # the cooker at one end of the run, flush with the counter's front
+            a, full, s, spec = c.scene.make("stove")
+            hw = full["width"] / 2
+            u = u1 + 0.006 + hw if sd > 0 else u0 - 0.006 - hw
+            st = c.scene.try_floor("stove", rng, lambda lo, hi, u=u: ((*room.at_wall(w, u, hi[1] + 0.03), 0.0), WALL_YAW[w]), 1, full,
+                                   gap=0.001)
+            if st is not None:
+                runs.append((w, st))
+                break
+        # an L: a second run (no sink) on a neighbouring wall
+        for w2 in ((w + 1) % 4, (w + 3) % 4):
+            L2 = room.length(w2)
+            run2 = c.floor("kitchen_counter", c.against(w2), tries=8,
+                           params={"width": round(float(min(2.4, max(1.2, L2 * rng.uniform(0.35, 0.6)))), 4), "sink": 0})
+            if run2 is not None:
+                runs.append((w2, run2))
+                break
+        for ww, obj in runs:
+            a, b = _run_along(ww, obj)
+            off = room.x0 if ww in (0, 2) else room.y0
+            _uppers(c, ww, a - off + 0.002, b - off - 0.002)
+            if obj["category"] == "kitchen_counter":
+                for si in range(len(obj["_asset"].surfaces)):
+                    c.scene.fill_surfaces(obj, KITCHEN_CLUTTER, c.n(7), rng, ceiling=UPPER_Z - 0.01)
+        c.floor("fridge", c.against(w), tries=20) or c.floor("fridge", c.against(), tries=10)
     else:
         c.floor("fridge", c.against(), tries=10)
     if room.W * room.D > 10:
@@ -322,6 +453,8 @@ def _kitchen(c):
 
 
 def _bathroom(c):
+    """Bathtub, toilet and vanity against the walls, a mirror over the vanity and things on its top, towel rails
+    with towels, a bath mat, a laundry box and a stool."""
     rng, room = c.rng, c.room
     c.floor("bathtub", c.against(), tries=20)
     c.floor("toilet", c.against(), tries=20)
@@ -329,7 +462,19 @@ def _bathroom(c):
     if van is not None:
         w = c.wall_of(van)
         c.mount("mirror", w, c.u_of(van, w), van["bounds"]["hi"][2] + 0.3, tries=1)
-    c.floor("rug", c.against(off=0.4), tries=10, params={"width": 1.2, "depth": 0.8, "pile": 0.01})
+        c.on(van, ("bottle", "bottle", "jar", "candle", "potted_plant", "storage_box", "mug"), c.n(4))
+    rails = 1 + int(rng.uniform() < 0.7 * c.dens)
+    for w in rng.permutation(4):  # towel rails high enough to clear the tub, the cistern and the vanity
+        if rails and c.mount("towel_rail", int(w), rng.uniform(0.5, room.length(int(w)) - 0.5), rng.uniform(0.95, 1.1), tries=8):
+            rails -= 1
+    toilet = next((o for o in c.scene.graph["objects"][::-1] if o["category"] == "toilet"), None)
+    if toilet is not None and rng.uniform() < 0.6:  # a wall cabinet over the cistern
+        w = c.wall_of(toilet)
+        c.mount("wall_cabinet", w, c.u_of(toilet, w), max(1.55, toilet["bounds"]["hi"][2] + 0.45), tries=1,
+                params={"width": round(float(rng.uniform(0.4, 0.6)), 4), "height": 0.55, "doors": 1, "depth": 0.3})
+    for rp in ({"width": 1.0, "depth": 0.6, "pile": 0.01}, {"width": 0.8, "depth": 0.5, "pile": 0.01}):
+        if c.floor("rug", c.against(off=0.35), tries=12, params=rp) is not None:
+            break
     c.floor("storage_box", c.against(), tries=5)
     c.floor("stool", c.against(), tries=5)
     c.decor(art=0, plants=1)

@@ -1,4 +1,6 @@
-"""Terrain heightfields (bpy-free): seeded smooth relief with exact flat plateaus under objects."""
+"""Terrain heightfields (bpy-free): seeded smooth relief with exact flat plateaus under objects, an optional pond
+(a bowl dug into the relief, water to just below its lowest rim point) and an optional path (a shallow worn
+strip whose faces take the terrain's second material)."""
 from __future__ import annotations
 
 import numpy as np
@@ -18,9 +20,45 @@ def terrain_noise(seed, x, y, amp):
 
 
 def terrain_mesh(spec):
-    """Closed terrain slab from a terrain geometry spec (see plan_outdoor); flats are applied exactly."""
+    """Closed terrain slab from a terrain geometry spec (see plan_outdoor); flats are applied exactly. Top faces
+    within half the path's width of its centre line take material slot 1."""
     H = terrain_mesh_heights(spec)
-    return grid_heightfield(H, spec["size"], spec["size"], float(H.min()) - 1.0)
+    m = grid_heightfield(H, spec["size"], spec["size"], float(H.min()) - 1.0)
+    path = spec.get("path")
+    if path:
+        S, n = spec["size"], spec["resolution"]
+        c = np.linspace(-S / 2, S / 2, n)
+        c = (c[:-1] + c[1:]) / 2
+        X, Y = np.meshgrid(c, c)  # top quads come first, row by row (grid_heightfield)
+        on = path_distance(path["points"], X.ravel(), Y.ravel()) <= path["width"] / 2
+        m.mat[: len(on)] = np.where(on, 1, m.mat[: len(on)])
+    return m
+
+
+def path_distance(points, x, y):
+    """Distance (m) from points (x, y) to the polyline ``points`` [[x, y], ...]."""
+    P = np.asarray(points, np.float64)
+    a, b = P[:-1], P[1:]
+    q = np.stack([np.asarray(x, np.float64).ravel(), np.asarray(y, np.float64).ravel()], 1)
+    ab = b - a
+    t = np.clip(((q[:, None] - a[None]) * ab[None]).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-12)[None], 0, 1)
+    d = np.linalg.norm(q[:, None] - (a[None] + t[..., None] * ab[None]), axis=-1).min(axis=1)
+    return d.reshape(np.shape(x))
+
+
+def pond_bowl(pond, x, y):
+    """How far (m) the pond's bowl lowers the ground at (x, y): ``depth`` at its centre, 0 at and beyond its
+    radius, with zero slope at the rim."""
+    d = np.hypot(np.asarray(x) - pond["x"], np.asarray(y) - pond["y"])
+    k = np.clip(1 - (d / pond["r"]) ** 2, 0, 1)
+    return pond["depth"] * k * k
+
+
+def water_mesh(spec):
+    """The pond's water: a 2 cm thick disc whose top is the water level (its sides hide under the banks)."""
+    from .geometry import lathe
+    (x, y, z), r = spec["center"], spec["radius"]
+    return lathe([(0.0, z - 0.02), (r, z - 0.02), (r, z), (0.0, z)], 64, smooth=False).transformed(offset=(x, y, 0.0))
 
 
 def hills(seed, x, y, amp):
@@ -86,6 +124,12 @@ def terrain_mesh_heights(spec):
     xs = np.linspace(-S / 2, S / 2, n)
     X, Y = np.meshgrid(xs, xs)
     H = terrain_noise(seed, X, Y, amp)
+    if spec.get("pond"):
+        H = H - pond_bowl(spec["pond"], X, Y)
+    if spec.get("path"):
+        pth = spec["path"]
+        w = np.clip(1 - path_distance(pth["points"], X, Y) / (pth["width"] / 2 + 0.25), 0, 1)
+        H = H - pth["depth"] * w * w * (3 - 2 * w)
     inside = np.zeros(H.shape, bool)
     for fx, fy, r, h0, blend in spec["flats"]:
         d = np.hypot(X - fx, Y - fy)

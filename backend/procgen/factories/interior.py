@@ -89,8 +89,8 @@ def window(seed, p):
 
 
 @factory("rug", (
-    Param("width", 1.2, 3.0, doc="Length along X, m"),
-    Param("depth", 0.8, 2.2, doc="Depth along Y, m"),
+    Param("width", 0.6, 3.0, doc="Length along X, m"),
+    Param("depth", 0.4, 2.2, doc="Depth along Y, m"),
     Param("pile", 0.006, 0.02, doc="Thickness, m"),
 ), ("object", "textile", "rug"))
 def rug(seed, p):
@@ -115,13 +115,19 @@ def rug(seed, p):
 
 
 def _sheet(w, h, t, folds, amp, rng, mat):
-    """Closed hanging sheet: a grid waved into folds (deeper at the bottom), with thickness ``t``."""
-    nx, nz = max(12, folds * 8), 10
+    """Closed hanging sheet: a grid waved into uneven folds (pleats gathered at the heading, the folds opening
+    and deepening towards the hem, each fold its own depth), with thickness ``t``."""
+    nx, nz = max(16, folds * 12), 24
     x = np.linspace(-w / 2, w / 2, nx)
     z = np.linspace(0, h, nz)
     X, Z = np.meshgrid(x, z)
     ph = rng.uniform(0, 2 * np.pi)
-    Y = amp * np.sin(2 * np.pi * folds * (X + w / 2) / w + ph) * (0.6 + 0.4 * (1 - Z / h))
+    u = (X + w / 2) / w
+    warp = 0.35 / folds * np.sin(2 * np.pi * 1.3 * u + rng.uniform(0, 2 * np.pi))  # folds not evenly spaced
+    theta = 2 * np.pi * folds * (u + warp) + ph
+    depth = 1 + 0.3 * np.sin(2 * np.pi * folds * 0.37 * u + rng.uniform(0, 2 * np.pi))  # each fold its own depth
+    fall = 0.55 + 0.45 * (1 - Z / h) ** 1.5
+    Y = amp * depth * (np.sin(theta) + 0.25 * np.sin(2 * theta + 0.7)) * fall
     front = np.stack([X, Y - t / 2, Z], -1).reshape(-1, 3)
     back = np.stack([X, Y + t / 2, Z], -1).reshape(-1, 3)
     verts = np.concatenate([front, back])
@@ -150,7 +156,7 @@ def curtain(seed, p):
     """Curtain panel hanging in folds from a rod with rings; back (+Y) to the wall."""
     rng = rng_for(seed, "curtain", "shape")
     w, h = p["width"], p["height"]
-    amp = w / p["folds"] * 0.18
+    amp = w / p["folds"] * 0.3
     sheet = _sheet(w, h - 0.05, 0.004, p["folds"], amp, rng, 0).transformed(offset=(0, -0.06 - amp, 0.0))
     parts = [sheet, rod((-w / 2 - 0.05, -0.06 - amp, h - 0.02), (w / 2 + 0.05, -0.06 - amp, h - 0.02), 0.012, 12, mat=1)]
     for sx in (-1, 1):
@@ -168,7 +174,7 @@ def curtain(seed, p):
     Param("frame", 0.015, 0.06, doc="Frame moulding width, m"),
 ), ("object", "decor", "wall_art"))
 def wall_art(seed, p):
-    """Framed picture: moulded frame, passe-partout and a canvas (a seeded abstract painting material)."""
+    """Framed picture: moulded frame, passe-partout and a canvas (a seeded landscape painting material)."""
     w, h, f = p["width"], p["height"], p["frame"]
     dep = 0.03
     parts = []
@@ -182,7 +188,7 @@ def wall_art(seed, p):
     parts.append(box_like(-w / 2 + f + mm, w / 2 - f - mm, -dep * 0.6 - 0.0015, -dep * 0.5, f + mm, h - f - mm, 2))
     mats = (material("wood" if seed % 2 else "metal", rng_for(seed, "wall_art", "mat", "frame")),
             material("paint", rng_for(seed, "wall_art", "mat", "mat"), "white"),
-            material("stone", rng_for(seed, "wall_art", "mat", "canvas"), "canvas"))
+            material("painting", rng_for(seed, "wall_art", "mat", "canvas")))
     return Asset(merge(parts), mats)
 
 

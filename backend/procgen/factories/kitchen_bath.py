@@ -1,8 +1,9 @@
-"""Kitchen and bathroom fixtures: kitchen counter, fridge, toilet, bathtub, vanity (bpy-free). Back at +Y."""
+"""Kitchen and bathroom fixtures: kitchen counter, wall cabinet, stove, fridge, toilet, bathtub, vanity, towel rail
+(bpy-free). Back at +Y."""
 from __future__ import annotations
 
 
-from ..geometry import lathe, merge, rbox, rng_for, rod
+from ..geometry import box, lathe, merge, rbox, rng_for, rod
 from ..materials import material
 from ..registry import Asset, Param, factory
 from .furniture import _pull, cabinet
@@ -127,7 +128,117 @@ def vanity(seed, p):
     basin.mat[:] = 3
     tap = [rod((0, d / 2 - 0.05, h - 0.002), (0, d / 2 - 0.05, h + 0.22), 0.012, 12, mat=2),
            rod((0, d / 2 - 0.05, h + 0.21), (0, d / 2 - 0.05 - 0.14, h + 0.21), 0.01, 12, mat=2)]
-    return Asset(merge([c.mesh, basin] + tap), tuple(c.materials) + (_white_ceramic(),))
+    # the top beside the basin holds soap, bottles, a plant
+    side = [{"lo": [-w / 2 + 0.02, -d / 2 + 0.02], "hi": [-br - 0.03, d / 2 - 0.02], "z": h, "clear": 0.5},
+            {"lo": [br + 0.03, -d / 2 + 0.02], "hi": [w / 2 - 0.02, d / 2 - 0.02], "z": h, "clear": 0.5}]
+    return Asset(merge([c.mesh, basin] + tap), tuple(c.materials) + (_white_ceramic(),),
+                 tuple(s for s in side if s["hi"][0] - s["lo"][0] >= 0.1))
 
 
-FACTORIES = (kitchen_counter, fridge, toilet, bathtub, vanity)
+@factory("wall_cabinet", (
+    Param("width", 0.4, 1.2, doc="Width, m"),
+    Param("height", 0.55, 0.8, doc="Height, m"),
+    Param("depth", 0.3, 0.36, doc="Depth, m"),
+    Param("doors", 1, 3, integer=True, doc="Doors across the front"),
+), ("furniture", "kitchen", "wall_cabinet"))
+def wall_cabinet(seed, p):
+    """Upper kitchen cabinet hung on the wall (origin at its bottom): bevelled carcass, door fronts with shadow
+    gaps and bar pulls near the bottom edge; sometimes one glazed door."""
+    g = rng_for(seed, "wall_cabinet", "shape")
+    w, h, d, n = p["width"], p["height"], p["depth"], p["doors"]
+    parts = [rbox((-w / 2, -d / 2 + 0.02, 0.0), (w / 2, d / 2, h), 0.004, 2)]
+    fw, gap = (w - 0.01) / n, 0.004
+    glazed = int(g.integers(0, n + 2))  # a door index >= n: no glazed door
+    for i in range(n):
+        x0 = -w / 2 + 0.005 + i * fw + gap / 2
+        x1 = x0 + fw - gap
+        mat = 1
+        if i == glazed:  # a frame around a glass pane
+            for lo, hi in (((x0, -d / 2, 0.006), (x1, -d / 2 + 0.022, 0.06)), ((x0, -d / 2, h - 0.06), (x1, -d / 2 + 0.022, h - 0.006)),
+                           ((x0 + 0.001, -d / 2 - 0.001, 0.055), (x0 + 0.05, -d / 2 + 0.021, h - 0.055)),
+                           ((x1 - 0.05, -d / 2 - 0.001, 0.055), (x1 - 0.001, -d / 2 + 0.021, h - 0.055))):
+                parts.append(rbox(lo, hi, 0.002, 1, mat=1))
+            parts.append(box((x0 + 0.045, -d / 2 + 0.008, 0.05), (x1 - 0.045, -d / 2 + 0.012, h - 0.05), mat=3))
+        else:
+            parts.append(rbox((x0, -d / 2, 0.006), (x1, -d / 2 + 0.022, h - 0.006), 0.003, 2, mat=mat))
+        hx = x0 + (x1 - x0) * (0.85 if i % 2 == 0 else 0.15)
+        parts += _pull(hx, 0.11, -d / 2, min(0.12, h * 0.25), True, 2)
+    mats = (material("paint", rng_for(seed, "wall_cabinet", "mat", "body"), "white"),
+            material("paint" if g.uniform() < 0.6 else "wood", rng_for(seed, "wall_cabinet", "mat", "front")),
+            material("metal", rng_for(seed, "wall_cabinet", "mat", "handle")), material("glass", rng_for(seed, "wall_cabinet", "mat", "glass")))
+    return Asset(merge(parts), mats)
+
+
+@factory("stove", (
+    Param("width", 0.5, 0.9, doc="Width, m"),
+    Param("burners", 4, 6, integer=True, doc="Burners on the hob (4 or 6)"),
+), ("furniture", "kitchen", "stove"))
+def stove(seed, p):
+    """Free-standing cooker as tall as a kitchen counter: enamelled body, glazed oven door with a bar handle,
+    black glass hob with burner rings, a row of knobs."""
+    w, d, h = p["width"], 0.6, 0.9
+    nb = 6 if p["burners"] >= 5 and w >= 0.75 else 4
+    parts = [rbox((-w / 2, -d / 2 + 0.03, 0.0), (w / 2, d / 2, h - 0.012), 0.01, 2)]
+    parts.append(rbox((-w / 2 + 0.004, -d / 2 + 0.032, h - 0.014), (w / 2 - 0.004, d / 2 - 0.004, h), 0.003, 1, mat=2))  # hob
+    cols = nb // 2
+    for i in range(cols):
+        for j in range(2):
+            x = -w / 2 + w * (i + 0.5) / cols
+            y = -d / 2 + 0.03 + (d - 0.03) * (0.3 + 0.42 * j)
+            r = 0.085 if (i + j) % 2 == 0 else 0.065
+            parts.append(lathe([(r * 0.55, h - 0.0015), (r, h - 0.0015), (r, h + 0.002), (r * 0.55, h + 0.002)], 32, mat=3, loop=True)
+                         .transformed(offset=(x, y, 0)))
+    dz0, dz1 = 0.1, h - 0.16
+    parts.append(rbox((-w / 2 + 0.02, -d / 2 + 0.01, dz0), (w / 2 - 0.02, -d / 2 + 0.035, dz1), 0.006, 2, mat=2))  # oven door
+    parts.append(box((-w / 2 + 0.09, -d / 2 + 0.0085, dz0 + 0.09), (w / 2 - 0.09, -d / 2 + 0.012, dz1 - 0.1), mat=4))
+    parts += _pull(0.0, dz1 - 0.045, -d / 2 + 0.01, w * 0.7, False, 3)
+    for k in range(cols + 1):  # knobs on the fascia above the door
+        x = -w / 2 + w * (k + 0.5) / (cols + 1)
+        parts.append(rod((x, -d / 2 + 0.032, h - 0.08), (x, -d / 2 + 0.005, h - 0.08), 0.018, 16, mat=1))
+    body = material("paint", rng_for(seed, "stove", "mat", "body"), "white") if seed % 3 else \
+        {"kind": "metal", "params": {"base_color": [0.72, 0.72, 0.73], "metallic": 1.0, "roughness": 0.3, "scale": 400.0,
+                                     "bump": 0.02, "brushed": 1.0, "painted": 0}}
+    black = {"kind": "plastic", "params": {"base_color": [0.02, 0.02, 0.022], "roughness": 0.08}}
+    return Asset(merge(parts), (body, material("paint", rng_for(seed, "stove", "mat", "fascia"), "white"), black,
+                                material("metal", rng_for(seed, "stove", "mat", "trim")), material("glass", rng_for(seed, "stove", "mat", "glass"))))
+
+
+@factory("towel_rail", (
+    Param("width", 0.4, 0.8, doc="Rail length, m"),
+    Param("towels", 1, 2, integer=True, doc="Towels hanging on it"),
+), ("decor", "bathroom", "towel_rail"))
+def towel_rail(seed, p):
+    """Wall towel rail (origin at its bottom, back at the wall): two brackets and a bar with towels folded over
+    it, hanging in soft folds."""
+    g = rng_for(seed, "towel_rail", "shape")
+    w = p["width"]
+    bar_y, bar_z = -0.07, 0.62
+    parts = []
+    for sx in (-1, 1):
+        parts.append(rod((sx * w / 2, -0.004, bar_z), (sx * w / 2, bar_y - 0.012, bar_z), 0.01, 12, mat=0))
+        parts.append(lathe([(0, 0), (0.025, 0), (0.025, 0.008), (0, 0.008)], 20).transformed(
+            rot=((1, 0, 0), (0, 0, -1), (0, 1, 0)), offset=(sx * w / 2, 0.0, bar_z)))
+    parts.append(rod((-w / 2 - 0.012, bar_y, bar_z), (w / 2 + 0.012, bar_y, bar_z), 0.009, 12, mat=0))
+    n = int(p["towels"])
+    span = (w - 0.06) / n
+    mats = [material("metal", rng_for(seed, "towel_rail", "mat", "rail"))]
+    for k in range(n):
+        tw = span - 0.02
+        cx = -w / 2 + 0.03 + span * (k + 0.5)
+        front, back = g.uniform(0.4, 0.6), g.uniform(0.3, 0.5)
+        t = 0.012
+        # folded over the bar: a rounded top, then two hanging leaves that bulge gently (soft folds)
+        parts.append(rbox((cx - tw / 2 - 0.002, bar_y - 0.022, bar_z - 0.01), (cx + tw / 2 + 0.002, bar_y + 0.022, bar_z + 0.021), 0.01, 3,
+                          mat=1 + k))
+        parts.append(rbox((cx - tw / 2, bar_y - 0.021, bar_z - front), (cx + tw / 2, bar_y - 0.021 + t, bar_z + 0.005), 0.005, 3,
+                          mat=1 + k, bulge=0.006))
+        parts.append(rbox((cx - tw / 2 + 0.004, bar_y + 0.021 - t, bar_z - back), (cx + tw / 2 - 0.004, bar_y + 0.021, bar_z + 0.005),
+                          0.005, 3, mat=1 + k, bulge=0.004))
+        mats.append(material("fabric", rng_for(seed, "towel_rail", "mat", "towel", k), "rug" if g.uniform() < 0.5 else "white"))
+    m = merge(parts)
+    m.verts[:, 2] -= m.verts[:, 2].min()
+    m.verts[:, 1] -= m.verts[:, 1].max()
+    return Asset(m, tuple(mats))
+
+
+FACTORIES = (kitchen_counter, wall_cabinet, stove, fridge, toilet, bathtub, vanity, towel_rail)
