@@ -126,6 +126,15 @@ def flood(n: int) -> dict:
         raised = True
     token = "bench-token-0123456789"
     proc, port, log = start_served(token)
+    try:
+        return _flood(n, proc, port, log, token, raised, soft)
+    finally:  # a failed round trip must not leave the worker behind
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _flood(n, proc, port, log, token, raised, soft) -> dict:
     out = tempfile.mkdtemp(prefix="conjure-bench-")
     socks, failed = [], 0
     t0 = time.perf_counter()
