@@ -44,7 +44,7 @@ def spec(out, params, seed=0, name="bench"):
 
 
 # --------------------------------------------------------------------------- 1. cancel latency
-def cancel_latency(n_per_stage: int, budget: float, rng: random.Random) -> dict:
+def cancel_latency(n_per_stage: int, budget: float, rng: random.Random, stages=STAGES) -> dict:
     out = tempfile.mkdtemp(prefix="conjure-bench-")
     c = WorkerClient.start_local(WORKER_PYTHON)
     durations: dict[str, float] = {}
@@ -52,11 +52,11 @@ def cancel_latency(n_per_stage: int, budget: float, rng: random.Random) -> dict:
     ev = c.wait_for(job, 900)
     assert ev["event"] == "result", ev
     durations = ev["metadata"]["timings"]
-    lat = {s: [] for s in STAGES}
+    lat = {s: [] for s in stages}
     failures = []
     deadline = time.monotonic() + budget
     while time.monotonic() < deadline and min(len(v) for v in lat.values()) < n_per_stage:
-        target = min(STAGES, key=lambda s: len(lat[s]))
+        target = min(stages, key=lambda s: len(lat[s]))
         job = c.submit(spec(out, CANCEL_PARAMS, seed=rng.randrange(1000)))
         current, ended = None, False
         while current != target and not ended:
@@ -238,6 +238,7 @@ def main() -> None:
     ap.add_argument("--budget", type=float, default=900.0, help="seconds for the cancel part (default 900)")
     ap.add_argument("--flood", type=int, default=2000)
     ap.add_argument("--kills", type=int, default=20)
+    ap.add_argument("--stages", default=",".join(STAGES), help="stages to cancel in (default: all)")
     ap.add_argument("--skip", default="", help="comma-separated parts to skip: cancel,flood,kills")
     args = ap.parse_args()
     rng = random.Random(10)
@@ -250,7 +251,7 @@ def main() -> None:
         result["kills"] = stale_after_kills(args.kills, rng)
         print("kills", result["kills"], file=sys.stderr, flush=True)
     if "cancel" not in skip:
-        result["cancel"] = cancel_latency(args.cancels, args.budget, rng)
+        result["cancel"] = cancel_latency(args.cancels, args.budget, rng, args.stages.split(","))
     emit(result)
 
 
