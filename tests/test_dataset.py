@@ -552,3 +552,12 @@ def test_preview_stereo_quilt_and_exports(tmp_path):
     scene_dir = tmp_path / "scenes" / "tabletop_3"
     assert (scene_dir / "tabletop_3.glb").read_bytes()[:4] == b"glTF"
     assert (scene_dir / "tabletop_3.usdc").read_bytes()[:8] == b"PXR-USDC"
+
+
+def test_every_structure_the_planners_make_has_its_own_label():
+    """A new structure kind (the realism pass's ponds; skirting boards) must not fall into ``other``."""
+    from backend.dataset.spec import label_map
+    from backend.procgen.plan import SCENE_TYPES
+    labels = set(label_map())
+    made = {s["category"] for t in SCENE_TYPES for seed in range(6) for s in plan(t, seed).get("structure", [])}
+    assert "water" in made and made <= labels, made - labels

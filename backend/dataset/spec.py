@@ -232,7 +232,7 @@ class RunOptions:
             raise SpecError("ray_address", "is only used with executor 'ray'")
 
 
-STRUCTURE_CATEGORIES = ("floor", "wall", "ceiling", "terrain")
+STRUCTURE_CATEGORIES = ("floor", "wall", "ceiling", "terrain", "skirting", "water")
 
 
 def label_map() -> list[str]:
