@@ -158,6 +158,27 @@ def test_shipped_weights_make_a_closed_textured_mesh(tmp_path, monkeypatch):
         registry.clear_cache()
 
 
+def test_size_words_set_the_default_size(tmp_path, monkeypatch):
+    """With no size in the job, the result is as big as the model predicts from the prompt (the corpus kept every
+    asset's true size); a size in the job wins."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    try:
+        sizes = {}
+        for k, prompt in enumerate(("a small ceramic mug", "a tall pine tree", "a sofa")):
+            final, _ = _run(tmp_path / str(k), prompt=prompt, steps=4, resolution=32, preview_every=0)
+            assert final["event"] == "result", final.get("message")
+            g = glb.read_glb(final["paths"]["glb"])
+            extent = np.ptp(np.asarray(g["positions"], np.float64), axis=0).max()
+            sizes[prompt] = final["metadata"]["size"]
+            assert extent == pytest.approx(sizes[prompt], rel=0.02)
+        assert sizes["a small ceramic mug"] < 0.3 < sizes["a sofa"] < sizes["a tall pine tree"]
+        final, _ = _run(tmp_path / "fixed", prompt="a tall pine tree", steps=4, resolution=32, preview_every=0,
+                        size=1.5)
+        assert final["metadata"]["size"] == 1.5
+    finally:
+        registry.clear_cache()
+
+
 def test_embedded_refuses_pictures(tmp_path):
     from backend.jobs import SpecError
 

@@ -24,11 +24,11 @@ from . import captions as cap
 from .corpus import N_NEAR
 from .model import SDF_CLAMP, SDF_OFFSET, EmbeddedModel, build_scheduler, load_model
 
-CAPTIONS_PER_ITEM = 6
+CAPTIONS_PER_ITEM = 4
 COND_DROPOUT = 0.1     # classifier-free guidance: the prompt is replaced by zeros this often (Ho & Salimans 2022)
 ENCODER_POINTS = 256   # surface points the encoder sees (a random subset of the stored ones, each step)
-COLOR_POINTS = 128
-NEAR_POINTS, UNIFORM_POINTS = 256, 128   # SDF samples per item and step (random subsets of the stored ones)
+COLOR_POINTS = 96
+NEAR_POINTS, UNIFORM_POINTS = 192, 64    # SDF samples per item and step (random subsets of the stored ones)
 
 
 def item_captions(meta: list, ranges: dict, seed: int, per_item: int = CAPTIONS_PER_ITEM) -> list:
@@ -230,6 +230,9 @@ def train(out: str, *, corpus_folder: str, ae_steps: int, prior_steps: int, batc
     elapsed = time.time() - t0
     model.config["info"] = {"corpus": corpus.info, "train_items": int(len(idx)), "ae_steps": ae_steps,
                             "prior_steps": prior_steps, "batch": batch, "prior_batch": prior_batch, "seed": seed,
+                            "points_per_item": {"encoder": ENCODER_POINTS, "near": NEAR_POINTS,
+                                                "uniform": UNIFORM_POINTS, "colour": COLOR_POINTS},
+                            "captions_per_item": CAPTIONS_PER_ITEM,
                             "seconds": round(elapsed, 1), "stage_seconds": stage_s, "device": device,
                             "init": bool(init), "size_steps": len(size_hist),
                             "size_loss_last100": float(np.mean([h["loss"] for h in size_hist[-100:]]))
@@ -255,9 +258,9 @@ def main(argv=None) -> None:
     ap.add_argument("--cache", default=default_cache(), help="corpus cache folder")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--per-category", type=int, default=1100)
-    ap.add_argument("--ae-steps", type=int, default=4000)
+    ap.add_argument("--ae-steps", type=int, default=2000)
     ap.add_argument("--batch", type=int, default=64, help="autoencoder batch (shapes)")
-    ap.add_argument("--prior-steps", type=int, default=6000)
+    ap.add_argument("--prior-steps", type=int, default=3000)
     ap.add_argument("--prior-batch", type=int, default=128)
     ap.add_argument("--steps", type=int, help="with --data: steps for each stage (default 300)")
     ap.add_argument("--size-steps", type=int, default=1500, help="steps of the size head (prompt -> true size)")
