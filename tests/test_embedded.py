@@ -78,10 +78,10 @@ def test_the_factories_still_make_the_data_the_shipped_weights_learned():
         info = json.load(f)["info"]
     recipe = info["corpus"]["recipe"]
     got = corpus.fingerprint(recipe["seed"], recipe["categories"])
-    assert got == info["corpus_fingerprint"], (
+    assert got == info.get("corpus_fingerprint"), (
         f"the procedural factories changed: retrain with `python -m backend.generate.embedded.train --out "
         f"backend/generate/embedded/weights` (corpus fingerprint {got}, the shipped weights were trained on "
-        f"{info['corpus_fingerprint']}), then update the model card and BENCHMARKS.md")
+        f"{info.get('corpus_fingerprint', 'no recorded fingerprint')}), then update the model card and BENCHMARKS.md")
 
 
 def test_caption_splits_do_not_overlap():
