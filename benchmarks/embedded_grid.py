@@ -33,7 +33,7 @@ def main():
     work = tempfile.mkdtemp(prefix="conjure-grid-")
     paths = []
     for k, prompt in enumerate(PROMPTS):
-        final, _, _ = generate(prompt, os.path.join(work, str(k)), seed=0)
+        final, _, _ = generate(prompt, os.path.join(work, str(k)), seed=0, size=1.0)  # the grid lays out 1 m cells
         assert final["event"] == "result", (prompt, final.get("message"))
         paths.append(final["paths"]["glb"])
     gen_s = time.time() - t0

@@ -26,6 +26,34 @@ def chamfer(a: np.ndarray, b: np.ndarray) -> float:
     return float(cKDTree(b).query(a)[0].mean() + cKDTree(a).query(b)[0].mean())
 
 
+SIZE_PAIRS = (  # (smaller prompt, larger prompt): the size head must order them
+    ("a short bookshelf", "a tall bookshelf"), ("a small table", "a large table"), ("a short vase", "a tall vase"),
+    ("a small bowl", "a large bowl"), ("a small young tree", "a tall tree"), ("a low bush", "a tall bush"),
+    ("a short tuft of grass", "a tall tuft of grass"), ("a small potted plant", "a tall potted plant"),
+    ("a small rock", "a boulder"), ("a short floor lamp", "a tall floor lamp"), ("a compact sofa", "a long sofa"),
+    ("a single bed", "a double bed"), ("a low cabinet", "a tall cabinet"), ("a small book", "a large book"),
+    ("a mug", "a table"), ("a book", "a bookshelf"), ("a tuft of grass", "a tree"), ("a plate", "a sofa"),
+    ("a table lamp", "a floor lamp"), ("a bottle", "a cabinet"))
+
+
+def size_word_pairs(model: str) -> dict:
+    """How many (smaller, larger) prompt pairs the model's predicted sizes put in the right order."""
+    from backend.generate import model_cache
+    from backend.generate.embedded.pipeline import WEIGHTS, Embedded
+
+    m = Embedded(model or WEIGHTS, "cpu")
+    sizes = {t: None for pair in SIZE_PAIRS for t in pair}
+    for t in sizes:
+        got = m.model.predict_size(m.text.encode([t]))
+        sizes[t] = None if got is None else round(float(got.max()), 3)
+    model_cache.clear_cache()
+    if any(v is None for v in sizes.values()):
+        return {"right": None, "of": len(SIZE_PAIRS)}
+    wrong = [f"{a} ({sizes[a]} m) >= {b} ({sizes[b]} m)" for a, b in SIZE_PAIRS if sizes[a] >= sizes[b]]
+    return {"right": len(SIZE_PAIRS) - len(wrong), "of": len(SIZE_PAIRS), "wrong": wrong,
+            "sizes_m": sizes}
+
+
 def main():
     import torch
 
@@ -53,7 +81,8 @@ def main():
         pts, rgb = glb_points(final["paths"]["glb"], 1024, seed=k)
         got = classify(judge, classes, pts)
         dom = dominant_color(rgb)
-        rows.append(dict(p, ok=True, predicted=got, dominant=dom))
+        true = max(c.meta[p["index"]]["extent"])
+        rows.append(dict(p, ok=True, predicted=got, dominant=dom, size=final["metadata"].get("size"), true_size=true))
         gen_pts.setdefault(p["category"], []).append(pts)
     # coverage / MMD per category against held-out reference assets (the eval corpus items of that category)
     mmd, cov = {}, {}
@@ -71,7 +100,13 @@ def main():
              if r["predicted"] != r["category"] or (r["color"] and r["dominant"] != r["color"])]
     per_cat = {cat: round(float(np.mean([r["predicted"] == cat for r in ok if r["category"] == cat])), 3)
                for cat in sorted(gen_pts)}
-    emit({"benchmark": "embedded_quality", "prompts": len(prompts), "generated": len(ok),
+    sized = [r for r in ok if r.get("size")]
+    ratio = np.array([abs(np.log2(r["size"] / r["true_size"])) for r in sized]) if sized else np.array([np.nan])
+    words = size_word_pairs(a.model)
+    emit({"benchmark": "embedded_quality",
+          "size_median_abs_log2_error": round(float(np.median(ratio)), 3),
+          "size_within_1_5x": round(float(np.mean(ratio < np.log2(1.5))), 4),
+          "size_word_pairs_right": words, "prompts": len(prompts), "generated": len(ok),
           "category_accuracy": round(float(acc), 4), "category_accuracy_per_category": per_cat,
           "color_adherence": None if col_acc is None else round(float(col_acc), 4), "colour_prompts": len(coloured),
           "heldout_pair_prompts": len(held),

@@ -60,6 +60,30 @@ def test_captions_say_true_colour_words(tiny_corpus):
     assert coloured >= 12
 
 
+def test_corpus_fingerprint_is_made_again_from_the_factories(tiny_corpus):
+    c = corpus.Corpus(tiny_corpus)
+    from_cache = corpus.fingerprint(5, CATS, c)
+    assert from_cache == corpus.fingerprint(5, CATS)            # the factories, run again, give the same items
+    assert from_cache != corpus.fingerprint(6, CATS)            # and it tells other data apart
+    assert from_cache != corpus.fingerprint(5, CATS[:-1], c)
+    assert all(len(m["extent"]) == 3 and min(m["extent"]) > 0 for m in c.meta)   # true sizes, metres
+
+
+def test_the_factories_still_make_the_data_the_shipped_weights_learned():
+    """Drift guard: the shipped weights record a fingerprint of their corpus. If the procedural factories change
+    what they make for these categories, ``train`` no longer reproduces the weights."""
+    from backend.generate.embedded.pipeline import WEIGHTS
+
+    with open(os.path.join(WEIGHTS, "config.json")) as f:
+        info = json.load(f)["info"]
+    recipe = info["corpus"]["recipe"]
+    got = corpus.fingerprint(recipe["seed"], recipe["categories"])
+    assert got == info.get("corpus_fingerprint"), (
+        f"the procedural factories changed: retrain with `python -m backend.generate.embedded.train --out "
+        f"backend/generate/embedded/weights` (corpus fingerprint {got}, the shipped weights were trained on "
+        f"{info.get('corpus_fingerprint', 'no recorded fingerprint')}), then update the model card and BENCHMARKS.md")
+
+
 def test_caption_splits_do_not_overlap():
     assert not set(captions.TRAIN_TEMPLATES) & set(captions.HELDOUT_TEMPLATES)
     held = [(c, n) for c in captions.NOUNS for n in colors.NAMES if captions.heldout_pair(c, n)]
@@ -83,7 +107,12 @@ def test_training_loss_falls_and_the_saved_model_loads(tiny_corpus, tmp_path):
         assert model.ref == out and model.model.config["info"]["ae_steps"] == 80
         emb = model.encode("a red mug", guided=True)
         z = model.sample(emb, seed=1, steps=3, guidance=3.0)
-        assert z.shape == (1, 8, 32) and bool(z.isfinite().all())
+        ae = model.model.config["autoencoder"]
+        assert z.shape == (1, ae["latent_tokens"], ae["latent_dim"]) and bool(z.isfinite().all())
+        # the size head learned the items' true sizes (metres): a positive extent per axis
+        size = model.model.predict_size(emb[-1:])
+        assert size.shape == (1, 3) and bool((size > 0).all())
+        assert report["size"] and np.mean([h["loss"] for h in report["size"][-10:]]) < report["size"][0]["loss"]
     finally:
         registry.clear_cache()
 
@@ -125,6 +154,27 @@ def test_shipped_weights_make_a_closed_textured_mesh(tmp_path, monkeypatch):
         # same seed, same result
         again, _ = _run(tmp_path / "b", prompt="a blue ceramic mug with a handle")
         assert np.array_equal(glb.read_glb(again["paths"]["glb"])["positions"], g["positions"])
+    finally:
+        registry.clear_cache()
+
+
+def test_size_words_set_the_default_size(tmp_path, monkeypatch):
+    """With no size in the job, the result is as big as the model predicts from the prompt (the corpus kept every
+    asset's true size); a size in the job wins."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    try:
+        sizes = {}
+        for k, prompt in enumerate(("a small ceramic mug", "a tall pine tree", "a sofa")):
+            final, _ = _run(tmp_path / str(k), prompt=prompt, steps=4, resolution=32, preview_every=0)
+            assert final["event"] == "result", final.get("message")
+            g = glb.read_glb(final["paths"]["glb"])
+            extent = np.ptp(np.asarray(g["positions"], np.float64), axis=0).max()
+            sizes[prompt] = final["metadata"]["size"]
+            assert extent == pytest.approx(sizes[prompt], rel=0.02)
+        assert sizes["a small ceramic mug"] < 0.3 < sizes["a sofa"] < sizes["a tall pine tree"]
+        final, _ = _run(tmp_path / "fixed", prompt="a tall pine tree", steps=4, resolution=32, preview_every=0,
+                        size=1.5)
+        assert final["metadata"]["size"] == 1.5
     finally:
         registry.clear_cache()
 

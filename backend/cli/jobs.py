@@ -74,7 +74,8 @@ GENERATE_FLAGS = {
                         "embedded 64)"),
     "face_budget": (int, "most triangles per result, 100..2000000 (default: the pipeline's, 20000; embedded 4000)"),
     "texture_size": (int, "baked texture size in pixels, 16..4096 (default: the pipeline's, 1024; embedded 256)"),
-    "prop_size": (float, "the result's largest dimension in metres, 0.01..100 (default 1)"),
+    "prop_size": (float, "the result's largest dimension in metres, 0.01..100 (default: the pipeline's; "
+                                 "embedded: predicted from the prompt, others 1)"),
     "output": (str, f"{' | '.join(GENERATE_OUTPUTS)} (points and both: point-e only; default mesh)"),
     "preview_every": (int, "write a preview PNG every N steps, 0 = none (default 8)"),
     "roughness": (float, "material roughness, 0..1 (default 0.6)"),

@@ -54,8 +54,10 @@ class GenerateParams:
     embedded 4,000)"""
     texture_size: typing.Optional[int] = None
     """baked texture width and height in pixels (16..4096; null = the pipeline's: 1024, embedded 256)"""
-    size: float = 1.0
-    """the result's largest dimension in metres (0.01..100); it stands on Z=0 with its origin at the base"""
+    size: typing.Optional[float] = None
+    """the result's largest dimension in metres (0.01..100); it stands on Z=0 with its origin at the base.
+    null = the pipeline's: the embedded model's size predicted from the prompt ("a small mug", "a tall tree"),
+    1 m for the others"""
     output: str = "mesh"
     """mesh | points (point-e: the coloured cloud only) | both"""
     fp16: bool = False
@@ -125,7 +127,8 @@ class GenerateParams:
                            int(check_number("face_budget", self.face_budget, 100, 2_000_000, integer=True)))
         object.__setattr__(self, "texture_size", int(check_number("texture_size", self.texture_size,
                                                                   MIN_TEXTURE_SIZE, MAX_TEXTURE_SIZE, integer=True)))
-        object.__setattr__(self, "size", float(check_number("size", self.size, 0.01, 100.0)))
+        if self.size is not None:
+            object.__setattr__(self, "size", float(check_number("size", self.size, 0.01, 100.0)))
         check_choice("output", self.output, GENERATE_OUTPUTS)
         if self.output not in pipeline(self.pipeline).outputs:
             makes = ", ".join(pipeline(self.pipeline).outputs)

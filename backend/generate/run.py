@@ -93,8 +93,10 @@ def _run_generate(ctx) -> dict:
                   "model": model.ref, "seed": seed, "steps": p.steps, "guidance": guidance, "candidate": k,
                   "device": device, **pipe.describe(model, p)}
         out = _sample(ctx, pipe, model, emb, seed, name, lo, lo + share * SAMPLE_SHARE)
+        size = p.size if p.size is not None else _default_size(pipe, model, emb)
+        extras["size"] = size
         with ctx.span(lo + share * SAMPLE_SHARE, lo + share):
-            candidates.append(_finish(ctx, model, out, name, seed, extras))
+            candidates.append(_finish(ctx, model, out, name, seed, extras, size))
     first = candidates[0]
     metadata = dict(first["metadata"], candidates=len(candidates), timings=dict(ctx.timings))
     return {"paths": first["paths"], "candidates": [dict(c["paths"], seed=c["seed"]) for c in candidates],
@@ -127,7 +129,15 @@ def _sample(ctx, pipe, model, emb, seed: int, name: str, lo: float, hi: float):
     return out
 
 
-def _finish(ctx, model, out, name: str, seed: int, extras: dict) -> dict:
+def _default_size(pipe, model, emb) -> float:
+    """The result's largest dimension when the job names none: the pipeline's own guess (the embedded model
+    predicts it from the prompt), else 1 m."""
+    guess = getattr(pipe, "default_size", None)
+    size = guess(model, emb) if guess is not None else None
+    return 1.0 if size is None else float(min(max(size, 0.01), 100.0))
+
+
+def _finish(ctx, model, out, name: str, seed: int, extras: dict, size: float) -> dict:
     """Sampled output -> files: the mesh (GLB + texture) and/or the point cloud (PLY)."""
     p, out_dir = ctx.spec.params, ctx.out_dir  # staged: moved into place when the whole job succeeds
     paths = {}
@@ -140,7 +150,7 @@ def _finish(ctx, model, out, name: str, seed: int, extras: dict) -> dict:
             os.makedirs(out_dir, exist_ok=True)
             if p.output == "points":   # the cloud alone is the result: normalise it like a mesh would be
                 from ..mesh.asset import fit_transform
-                scale, offset = fit_transform(xyz, p.size)
+                scale, offset = fit_transform(xyz, size)
                 xyz = (xyz - offset) * scale
             paths["ply"] = os.path.join(out_dir, f"{name}.ply")
             write_ply(paths["ply"], xyz, rgb)  # PLY holds sRGB; Blender converts to linear once, on import
@@ -151,7 +161,7 @@ def _finish(ctx, model, out, name: str, seed: int, extras: dict) -> dict:
         asset = field_to_asset(
             ctx, sdf=sdf, color=color, lo=lo, hi=hi, resolution=p.resolution, face_budget=p.face_budget,
             texture_size=p.texture_size, roughness=p.roughness, out_dir=out_dir, name=name, extras=extras,
-            clean=True, fit_size=p.size, grid_stage="mesh_grid")
+            clean=True, fit_size=size, grid_stage="mesh_grid")
         paths.update(asset["paths"])
         metadata.update(asset["metadata"])
     return {"paths": paths, "metadata": metadata, "seed": seed}

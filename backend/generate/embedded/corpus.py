@@ -6,7 +6,8 @@ the time, so a caption's colour word is true of the data. Layout of a corpus fol
 
     surface.npy   Float16[N, S, 6]   surface points (xyz in [-1, 1], field coordinates) and linear RGB
     sdf.npy       Float16[N, Q, 4]   query points and signed distance (negative inside), near then uniform
-    meta.jsonl    one JSON object per item: category, seed, params, kind, color, split ("train" | "heldout")
+    meta.jsonl    one JSON object per item: category, seed, params, kind, color, split ("train" | "heldout"),
+                  extent (the asset's true size in metres, x y z, before it was normalised)
     corpus.json   how it was built (seed, counts, sizes); written last, so a folder without it is incomplete
 
     python -m backend.generate.embedded.corpus --cache ~/.cache/conjure/corpus --per-category 1100
@@ -23,7 +24,8 @@ import numpy as np
 from . import captions, colors
 from .geometry import normalise, point_samples
 
-VERSION = 1
+VERSION = 2
+"""2: meta records each asset's true size (``extent``, metres, x y z) before normalising, for size words."""
 N_SURFACE, N_NEAR, N_UNIFORM = 1024, 512, 256
 # material kind -> palette colours it may be painted with (None: keep the factory's own colour)
 PAINTS = {"ceramic": colors.NAMES, "plastic": colors.NAMES, "paint": colors.NAMES, "fabric": colors.NAMES,
@@ -74,11 +76,12 @@ def make_item(category: str, index: int, corpus_seed: int) -> tuple[np.ndarray, 
     tris = fan_triangles(mesh)
     owner = np.repeat(np.arange(len(mesh.sizes)), np.maximum(mesh.sizes - 2, 0))
     slot_rgb = np.array([m["params"]["base_color"] for m in mats], np.float64)
+    extent = [round(float(e), 4) for e in mesh.verts.max(axis=0) - mesh.verts.min(axis=0)]
     verts, _scale = normalise(mesh.verts)
     surface, sdf = point_samples(verts, tris, slot_rgb[mesh.mat[owner]], rng, N_SURFACE, N_NEAR, N_UNIFORM)
     split = "heldout" if captions.heldout_pair(category, color) else "train"
     meta = {"category": category, "index": index, "seed": seed, "params": params, "kind": kind, "color": color,
-            "split": split}
+            "split": split, "extent": extent}
     return surface.astype(np.float16), sdf.astype(np.float16), meta
 
 
@@ -150,6 +153,38 @@ def write(folder: str, results: list, recipe: dict) -> None:
 def _init_worker():
     import torch
     torch.set_num_threads(1)
+
+
+FINGERPRINT_ITEMS = 2
+"""Items per category (indices 0, 1 at the corpus seed) whose bytes make the corpus fingerprint."""
+
+
+def item_digest(surface: np.ndarray, meta: dict) -> str:
+    """One item's hash: its metadata (factory parameters, material, colour, size) and its surface points and colours
+    (float16). The signed distances are left out: they are a function of the same mesh."""
+    import hashlib
+
+    h = hashlib.sha256(json.dumps(meta, sort_keys=True).encode())
+    h.update(np.ascontiguousarray(surface, np.float16).tobytes())
+    return h.hexdigest()
+
+
+def fingerprint(seed: int = 0, categories=None, corpus: "Corpus | None" = None) -> str:
+    """A short hash of a small deterministic sample of the corpus (``FINGERPRINT_ITEMS`` per category): made
+    again from the factories, or read from a built ``corpus``. If the procedural factories change what they make
+    for these categories, this changes, and the shipped weights no longer match the data ``train`` would build."""
+    import hashlib
+
+    h = hashlib.sha256(f"v{VERSION}".encode())
+    for cat in categories or CATEGORIES:
+        for i in range(FINGERPRINT_ITEMS):
+            if corpus is None:
+                surface, _, meta = make_item(cat, i, seed)
+            else:
+                k = next(j for j, m in enumerate(corpus.meta) if m["category"] == cat and m["index"] == i)
+                surface, meta = corpus.surface[k], corpus.meta[k]
+            h.update(item_digest(surface, meta).encode())
+    return h.hexdigest()[:16]
 
 
 class Corpus:

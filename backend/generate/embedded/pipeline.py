@@ -193,6 +193,14 @@ def field_options(params) -> dict:
     return {}
 
 
+def default_size(model: Embedded, emb) -> float | None:
+    """The object's largest dimension in metres as the model predicts it from the prompt (the size head learned
+    every corpus asset's true extent from its captions); None for model folders without a size head."""
+    cond = emb[-1:]   # guided batches put the unconditional (zero) row first
+    size = model.model.predict_size(cond)
+    return None if size is None else round(float(size.max()), 3)
+
+
 def describe(model, params) -> dict:
     """Result metadata particular to this pipeline: none."""
     return {}

@@ -24,11 +24,11 @@ from . import captions as cap
 from .corpus import N_NEAR
 from .model import SDF_CLAMP, SDF_OFFSET, EmbeddedModel, build_scheduler, load_model
 
-CAPTIONS_PER_ITEM = 6
+CAPTIONS_PER_ITEM = 4
 COND_DROPOUT = 0.1     # classifier-free guidance: the prompt is replaced by zeros this often (Ho & Salimans 2022)
 ENCODER_POINTS = 256   # surface points the encoder sees (a random subset of the stored ones, each step)
-COLOR_POINTS = 128
-NEAR_POINTS, UNIFORM_POINTS = 256, 128   # SDF samples per item and step (random subsets of the stored ones)
+COLOR_POINTS = 96
+NEAR_POINTS, UNIFORM_POINTS = 192, 64    # SDF samples per item and step (random subsets of the stored ones)
 
 
 def item_captions(meta: list, ranges: dict, seed: int, per_item: int = CAPTIONS_PER_ITEM) -> list:
@@ -142,13 +142,42 @@ def train_prior(model: EmbeddedModel, latents, item_emb: list, steps: int, batch
     return history
 
 
+def train_size(model: EmbeddedModel, item_emb: list, extents: np.ndarray, steps: int, seed: int, device: str,
+               log=print, lr: float = 1e-3, batch: int = 256) -> list:
+    """The size head: a caption's embedding -> log of the item's true extent (metres, x y z), L1 loss, so "a
+    small mug" and "a tall pine tree" get their sizes. Zero embeddings (prob. COND_DROPOUT) learn the mean size."""
+    import torch
+
+    head = model.size.to(device).train()
+    opt = torch.optim.AdamW(head.parameters(), lr=lr, weight_decay=0.01)
+    target_all = torch.from_numpy(np.log(np.maximum(np.asarray(extents, np.float32), 1e-3))).to(device)
+    gen = np.random.default_rng(seed + 3)
+    history = []
+    for step in range(steps):
+        for g in opt.param_groups:
+            g["lr"] = _lr(step, steps, lr)
+        idx = gen.integers(0, len(item_emb), size=batch)
+        emb = torch.stack([item_emb[i][gen.integers(0, len(item_emb[i]))] for i in idx]).to(device)
+        drop = torch.from_numpy(gen.random(batch) < COND_DROPOUT).to(device)
+        emb = torch.where(drop[:, None], torch.zeros_like(emb), emb)
+        loss = (head(emb) - target_all[torch.from_numpy(idx).to(device)]).abs().mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        history.append({"step": step, "loss": loss.item()})
+        if step % 200 == 0 or step == steps - 1:
+            log(f"size step {step}/{steps}: loss {history[-1]['loss']:.4f} (mean |log error|)")
+    head.eval()
+    return history
+
+
 def _stamped(message: str) -> None:
     print(time.strftime("%H:%M:%S"), message, flush=True)
 
 
 def train(out: str, *, corpus_folder: str, ae_steps: int, prior_steps: int, batch: int = 32,
           prior_batch: int = 128, seed: int = 0, device: str | None = None, init: str | None = None,
-          threads: int = 2, log=_stamped) -> dict:
+          threads: int = 2, size_steps: int = 1500, log=_stamped) -> dict:
     """Train (or fine-tune ``init``) on a built corpus folder and save the model folder ``out``."""
     import torch
 
@@ -169,29 +198,54 @@ def train(out: str, *, corpus_folder: str, ae_steps: int, prior_steps: int, batc
     # 2. Model: fresh, or the one to fine-tune
     model = load_model(init, "cpu").train() if init else EmbeddedModel({})
     # 3. Autoencoder
+    stage_s = {}
+    t = time.time()
     ae_hist = train_autoencoder(model, surface, sdf, ae_steps, batch, seed, device, log) if ae_steps else []
+    stage_s["autoencoder"] = round(time.time() - t, 1)
     # 4. Latent statistics (fresh models only: a fine-tune keeps the latent space its prior knows)
     latents = encode_all(model, surface, device)
     if not init:
         model.autoencoder.latent_mean.copy_(latents.mean(dim=0))
         model.autoencoder.latent_std.copy_(latents.std(dim=0).clamp_min(1e-3))
     # 5. Captions -> MiniLM embeddings
+    t = time.time()
     texts = item_captions(meta, param_ranges(), seed)
     unique = sorted({t for ts in texts for t in ts})
     log(f"embedding {len(unique)} distinct captions")
     table = dict(zip(unique, TextEncoder(device).encode(unique)))
-    item_emb = [torch.stack([table[t] for t in ts]) for ts in texts]
-    # 6. Prior
+    item_emb = [torch.stack([table[c] for c in ts]) for ts in texts]
+    stage_s["captions"] = round(time.time() - t, 1)
+    # 6. Size head (true extents; items without one, e.g. user meshes from an older corpus, are left out)
+    t = time.time()
+    sized = [k for k, m in enumerate(meta) if m.get("extent")]
+    size_hist = []
+    if model.size is not None and sized and size_steps:
+        size_hist = train_size(model, [item_emb[k] for k in sized], np.array([meta[k]["extent"] for k in sized]),
+                               size_steps, seed, device, log)
+    stage_s["size"] = round(time.time() - t, 1)
+    # 7. Prior
+    t = time.time()
     pr_hist = train_prior(model, latents, item_emb, prior_steps, prior_batch, seed, device, log) if prior_steps else []
+    stage_s["prior"] = round(time.time() - t, 1)
     elapsed = time.time() - t0
     model.config["info"] = {"corpus": corpus.info, "train_items": int(len(idx)), "ae_steps": ae_steps,
                             "prior_steps": prior_steps, "batch": batch, "prior_batch": prior_batch, "seed": seed,
-                            "seconds": round(elapsed, 1), "device": device, "init": bool(init),
+                            "points_per_item": {"encoder": ENCODER_POINTS, "near": NEAR_POINTS,
+                                                "uniform": UNIFORM_POINTS, "colour": COLOR_POINTS},
+                            "captions_per_item": CAPTIONS_PER_ITEM,
+                            "seconds": round(elapsed, 1), "stage_seconds": stage_s, "device": device,
+                            "init": bool(init), "size_steps": len(size_hist),
+                            "size_loss_last100": float(np.mean([h["loss"] for h in size_hist[-100:]]))
+                            if size_hist else None,
                             "ae_loss_last100": float(np.mean([h["loss"] for h in ae_hist[-100:]])) if ae_hist else None,
                             "prior_loss_last100": float(np.mean([h["loss"] for h in pr_hist[-100:]])) if pr_hist else None}
+    if corpus.info.get("recipe", {}).get("categories"):
+        from .corpus import fingerprint
+        model.config["info"]["corpus_fingerprint"] = fingerprint(corpus.info["recipe"]["seed"],
+                                                                 corpus.info["recipe"]["categories"], corpus)
     model.to("cpu").save(out)
     log(f"saved {out} after {elapsed:.0f} s")
-    return {"autoencoder": ae_hist, "prior": pr_hist, "seconds": elapsed, "out": out}
+    return {"autoencoder": ae_hist, "prior": pr_hist, "size": size_hist, "seconds": elapsed, "out": out}
 
 
 def main(argv=None) -> None:
@@ -204,11 +258,12 @@ def main(argv=None) -> None:
     ap.add_argument("--cache", default=default_cache(), help="corpus cache folder")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--per-category", type=int, default=1100)
-    ap.add_argument("--ae-steps", type=int, default=4000)
+    ap.add_argument("--ae-steps", type=int, default=2500)
     ap.add_argument("--batch", type=int, default=64, help="autoencoder batch (shapes)")
-    ap.add_argument("--prior-steps", type=int, default=6000)
+    ap.add_argument("--prior-steps", type=int, default=4000)
     ap.add_argument("--prior-batch", type=int, default=128)
     ap.add_argument("--steps", type=int, help="with --data: steps for each stage (default 300)")
+    ap.add_argument("--size-steps", type=int, default=1500, help="steps of the size head (prompt -> true size)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device")
     a = ap.parse_args(argv)
@@ -216,12 +271,13 @@ def main(argv=None) -> None:
         from .userdata import finetune
         report = finetune(a.data, a.out, init=a.init, steps=a.steps or 300, cache=a.cache, seed=a.seed,
                           threads=a.threads, device=a.device)
-        print(json.dumps({k: v for k, v in report.items() if k not in ("autoencoder", "prior")}))
+        print(json.dumps({k: v for k, v in report.items() if k not in ("autoencoder", "prior", "size")}))
         return
     folder = build(os.path.join(a.cache, f"procgen-s{a.seed}-n{a.per_category}-v{VERSION}"), a.seed,
                    a.per_category, workers=a.threads)
     report = train(a.out, corpus_folder=folder, ae_steps=a.ae_steps, prior_steps=a.prior_steps, seed=a.seed,
-                   batch=a.batch, prior_batch=a.prior_batch, init=a.init, threads=a.threads, device=a.device)
+                   batch=a.batch, prior_batch=a.prior_batch, init=a.init, threads=a.threads, device=a.device,
+                   size_steps=a.size_steps)
     print(json.dumps({"out": report["out"], "seconds": round(report["seconds"], 1)}))
 
 

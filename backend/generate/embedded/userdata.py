@@ -83,12 +83,14 @@ def build_user_corpus(data: str, cache: str, seed: int = 0, log=print) -> tuple[
             continue
         try:
             verts, tris, rgb = load_mesh(os.path.join(data, name))
+            extent = [round(float(e), 4) for e in verts.max(axis=0) - verts.min(axis=0)]
             verts, _ = normalise(verts)
             surface, sdf = point_samples(verts, tris, rgb, rng_for(seed, "user", name), N_SURFACE, N_NEAR, N_UNIFORM)
         except ValueError as e:
             skipped.append((name, str(e)))
             continue
-        meta = {"category": "user", "index": len(results), "file": name, "caption": caps[name], "split": "train"}
+        meta = {"category": "user", "index": len(results), "file": name, "caption": caps[name], "split": "train",
+                "extent": extent}
         results.append((surface.astype(np.float16), sdf.astype(np.float16), meta))
     for name, why in skipped:
         log(f"skipped {name}: {why}")
