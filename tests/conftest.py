@@ -111,3 +111,20 @@ def tiny_model_dir(tmp_path_factory):
     """A model folder (hub cache layout) with every tiny model Conjure knows: use as CONJURE_MODEL_DIR."""
     from backend.generate.tiny import build_model_dir
     return build_model_dir(str(tmp_path_factory.mktemp("models")))
+
+
+# bpy 4.5 can hang for ever in a static destructor at interpreter exit after Cycles renders (seen in shard processes
+# and once in a test run that had finished). Once pytest has reported everything, leave without that teardown.
+_EXIT_STATUS = {"code": None}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    _EXIT_STATUS["code"] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    if _EXIT_STATUS["code"] is not None and "bpy" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_EXIT_STATUS["code"])
