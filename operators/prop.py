@@ -82,7 +82,7 @@ def spec_from_props(context) -> JobSpec:
         if prefs and pipelines()[p.pipeline].text_encoder else "",
         "steps": p.steps, "guidance": None if p.use_default_guidance else p.guidance,
         "candidates": p.candidates, "resolution": p.resolution, "face_budget": p.face_budget,
-        "texture_size": p.texture_size, "size": p.size, "output": p.output if p.output in pipelines()[p.pipeline].outputs else "mesh",
+        "texture_size": p.texture_size, "size": None if p.use_default_size else p.size, "output": p.output if p.output in pipelines()[p.pipeline].outputs else "mesh",
         "fp16": p.fp16, "cpu_offload": p.cpu_offload, "preview_every": p.preview_every, "roughness": p.roughness,
         "schedule": p.schedule, "upsample": p.upsample, "mesher": p.mesher,
         "point_e_base": p.point_e_base if p.pipeline == "point-e" and image and p.point_e_base != "DEFAULT" else "",

@@ -148,7 +148,10 @@ class CONJURE_PT_prop_advanced(ConjurePanel, bpy.types.Panel):
         col.prop(p, "resolution")
         col.prop(p, "face_budget")
         col.prop(p, "texture_size")
-        col.prop(p, "size")
+        col.prop(p, "use_default_size")
+        sub = col.row(align=True)
+        sub.enabled = not p.use_default_size
+        sub.prop(p, "size")
         col.prop(p, "roughness")
         if len(pipelines()[p.pipeline].outputs) > 1:
             layout.prop(p, "output")

@@ -113,6 +113,9 @@ class ConjurePropProps(bpy.types.PropertyGroup):
                              description="Most triangles in each result; finer meshes are decimated")
     texture_size: IntProperty(name="Texture Size", default=_DEFAULTS["texture_size"], min=MIN_TEXTURE_SIZE, max=MAX_TEXTURE_SIZE,
                               description="Baked texture width and height in pixels")
+    use_default_size: BoolProperty(name="Size from Prompt", default=True,
+                                   description="Let the pipeline choose the size: the embedded model predicts it "
+                                               "from the words ('a small mug', 'a tall tree'); the others make 1 m")
     size: FloatProperty(name="Size", default=1.0, min=0.01, max=100.0, unit="LENGTH",
                         description="The result's largest dimension; it stands on the ground at its origin")
     output: EnumProperty(name="Output", items=[

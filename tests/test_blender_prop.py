@@ -200,6 +200,9 @@ def test_name_comes_from_the_prompt_and_is_unique(fresh_scene, tmp_path):
     p.use_default_guidance, p.guidance, p.device = False, 7.5, "cpu"
     spec = ops.spec_from_props(bpy.context)
     assert spec.params.guidance == 7.5 and spec.device == "cpu" and spec.params.candidates == 3
+    assert p.use_default_size and spec.params.size is None  # the pipeline's size (the embedded model predicts it)
+    p.use_default_size, p.size = False, 2.5
+    assert ops.spec_from_props(bpy.context).params.size == 2.5
 
 
 def test_fidelity_settings_reach_the_spec(fresh_scene, tmp_path):
