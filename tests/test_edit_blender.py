@@ -187,5 +187,9 @@ def test_panel_adds_a_prop_from_text_in_the_background(room, tmp_path):
     assert job.state == "DONE", (job.state, job.error)
     assert "prop_0" in coll.objects and coll.objects["prop_0"]["conjure_prompt"] == "brass telescope"
     assert [h.instruction for h in scene.conjure.edit.history] == ["add a brass telescope by the window"]
+    graph = json.loads(coll["conjure_graph"])
     assert bpy.ops.conjure.edit_undo() == {"FINISHED"}
     assert snapshot(scene) == before
+    # The edited graph, prop included, rebuilds anywhere (a dataset shard builds graphs with build_scene).
+    rebuilt = build_scene(bpy.data.scenes.new("rebuilt"), graph)
+    assert [o for o in rebuilt.objects if o.get("conjure_id") == "prop_0"][0]["conjure_prompt"] == "brass telescope"

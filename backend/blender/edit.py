@@ -282,16 +282,7 @@ def edited_file(graph: dict, blend: str | None, *, render: str | None = None, si
     from .procgen import build_scene
     from .render import render_settings, render_to_file, save_blend
     scene = new_scene()
-    props = [o for o in graph["objects"] if o["category"] == PROP]
-    coll = build_scene(scene, dict(graph, objects=[o for o in graph["objects"] if o["category"] != PROP]))
-    tx = Build()
-    try:
-        for o in props:
-            add_prop_object(tx, coll, o)
-    except BaseException:
-        tx.rollback()
-        raise
-    tx.commit()
+    coll = build_scene(scene, graph)  # props made from text included (SceneBuild places their GLBs)
     coll[GRAPH_KEY] = json.dumps(graph)
     out = {}
     if render:

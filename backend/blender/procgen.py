@@ -242,6 +242,10 @@ class SceneBuild:
         obj["conjure_id"] = s["id"]
 
     def _add_object(self, coll, o):
+        if o["category"] == "prop":  # a prop made from text by a scene edit: its GLB, placed as the entry says
+            from .edit import add_prop_object
+            add_prop_object(self.tx, coll, o)
+            return
         obj = _asset_object(self.tx, coll, o["id"], o["category"], o["seed"], o["params"], o["materials"],
                             self.graph["params"].get("detail", 1.0))
         obj.location = o["location"]
