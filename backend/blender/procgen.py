@@ -12,6 +12,7 @@ import bpy
 import numpy as np
 from mathutils import Vector
 
+from ..edit.grammar import PROP
 from ..procgen.factories import registry
 from ..procgen.geometry import box, merge
 from ..procgen.registry import generate
@@ -242,7 +243,7 @@ class SceneBuild:
         obj["conjure_id"] = s["id"]
 
     def _add_object(self, coll, o):
-        if o["category"] == "prop":  # a prop made from text by a scene edit: its GLB, placed as the entry says
+        if o["category"] == PROP:  # a prop made from text by a scene edit: its GLB, placed as the entry says
             from .edit import add_prop_object
             add_prop_object(self.tx, coll, o)
             return

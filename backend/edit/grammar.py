@@ -51,6 +51,7 @@ class Target:
 
 
 PROP = "prop"
+"""Category of a prop made from text by an edit ("add a brass telescope"): its entry holds the GLB and its box."""
 
 
 @dataclass(frozen=True)

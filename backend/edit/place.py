@@ -17,7 +17,7 @@ from ..procgen.factories import registry
 from ..procgen.geometry import rng_for
 from ..procgen.layout import CONTACT_GAP, Scene, in_surface, overlap, world_aabb
 from ..procgen.plan_room import WALLS, Room, lamp_lights
-from .grammar import EditError
+from .grammar import PROP, EditError
 from . import lexicon as lx
 
 SUPPORT_ORDER = ("table", "coffee_table", "desk", "kitchen_counter", "nightstand", "cabinet", "tv_stand", "vanity",
@@ -28,8 +28,6 @@ FLOOR_OK = ("potted_plant", "storage_box")
 """Small categories that may also stand on the floor (the room planner puts plants there)."""
 
 
-PROP = "prop"
-"""Category of a prop made from text by an edit ("add a brass telescope"): its entry holds the GLB and its box."""
 
 
 def small(category: str) -> bool:
