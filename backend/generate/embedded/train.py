@@ -106,6 +106,16 @@ def encode_all(model: EmbeddedModel, surface: np.ndarray, device: str, batch: in
     return torch.cat(out)
 
 
+def _caption_batch(item_emb: list, idx, gen, device):
+    """One random caption embedding of each item in ``idx``, replaced by zeros with probability COND_DROPOUT (the
+    unconditional branch of classifier-free guidance). Draws from ``gen`` in a fixed order: same seed, same batch."""
+    import torch
+
+    emb = torch.stack([item_emb[i][gen.integers(0, len(item_emb[i]))] for i in idx]).to(device)
+    drop = torch.from_numpy(gen.random(len(idx)) < COND_DROPOUT).to(device)
+    return torch.where(drop[:, None], torch.zeros_like(emb), emb)
+
+
 def train_prior(model: EmbeddedModel, latents, item_emb: list, steps: int, batch: int, seed: int, device: str,
                 log=print, lr: float = 5e-4) -> list:
     """Denoise standardised latents given a caption embedding (zeros with prob. COND_DROPOUT), predicting x0."""
@@ -122,9 +132,7 @@ def train_prior(model: EmbeddedModel, latents, item_emb: list, steps: int, batch
         for g in opt.param_groups:
             g["lr"] = _lr(step, steps, lr)
         idx = gen.integers(0, len(z_all), size=batch)
-        emb = torch.stack([item_emb[i][gen.integers(0, len(item_emb[i]))] for i in idx]).to(device)
-        drop = torch.from_numpy(gen.random(batch) < COND_DROPOUT).to(device)
-        emb = torch.where(drop[:, None], torch.zeros_like(emb), emb)
+        emb = _caption_batch(item_emb, idx, gen, device)
         x0 = z_all[torch.from_numpy(idx).to(device)]
         noise = torch.randn(x0.shape, generator=tgen).to(device)
         t = torch.randint(0, sched.config.num_train_timesteps, (batch,), generator=tgen).to(device)
@@ -157,9 +165,7 @@ def train_size(model: EmbeddedModel, item_emb: list, extents: np.ndarray, steps:
         for g in opt.param_groups:
             g["lr"] = _lr(step, steps, lr)
         idx = gen.integers(0, len(item_emb), size=batch)
-        emb = torch.stack([item_emb[i][gen.integers(0, len(item_emb[i]))] for i in idx]).to(device)
-        drop = torch.from_numpy(gen.random(batch) < COND_DROPOUT).to(device)
-        emb = torch.where(drop[:, None], torch.zeros_like(emb), emb)
+        emb = _caption_batch(item_emb, idx, gen, device)
         loss = (head(emb) - target_all[torch.from_numpy(idx).to(device)]).abs().mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
