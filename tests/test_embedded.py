@@ -117,6 +117,88 @@ def test_training_loss_falls_and_the_saved_model_loads(tiny_corpus, tmp_path):
         registry.clear_cache()
 
 
+def test_training_from_a_caption_table_with_a_deeper_decoder(tiny_corpus, tmp_path):
+    """A GPU machine without the MiniLM package trains from a caption table written where MiniLM is; the table must
+    cover every caption, and a model with more latent tokens and decoder rounds saves and loads as configured."""
+    import torch
+
+    from backend.generate.embedded import train
+    from backend.generate.embedded.corpus import Corpus, param_ranges
+    from backend.generate.embedded.model import load_model
+
+    table = str(tmp_path / "captions.npz")
+    n = train.write_caption_table(table, tiny_corpus)
+    c = Corpus(tiny_corpus)
+    texts = train.item_captions([c.meta[i] for i in c.indices("train")], param_ranges(), 0)
+    assert n == len({t for ts in texts for t in ts})
+    from_table = train.caption_embeddings(texts, "cpu", table, log=lambda s: None)
+    direct = train.caption_embeddings(texts[:2], "cpu", None, log=lambda s: None)
+    for cap, emb in direct.items():   # float16 in the file: the same embedding to 1e-3
+        assert torch.allclose(from_table[cap], emb, atol=2e-3)
+    with pytest.raises(ValueError, match="lacks 1 of"):
+        train.caption_embeddings(texts + [["a caption the table never saw"]], "cpu", table, log=lambda s: None)
+    out = str(tmp_path / "deep")
+    report = train.train(out, corpus_folder=tiny_corpus, ae_steps=30, prior_steps=10, size_steps=10, batch=8,
+                         prior_batch=16, log=lambda s: None, caption_table=table,
+                         ae_config={"latent_tokens": 24, "cross_layers": 3})
+    assert report["autoencoder"] and report["prior"]
+    model = load_model(out)
+    assert model.config["autoencoder"]["latent_tokens"] == 24 and len(model.autoencoder.decoder.cross) == 2
+    assert model.config["prior"]["num_embeddings"] == 24 and model.size is not None
+
+
+def test_earlier_v2_folders_load_with_their_single_decoder_round(tmp_path):
+    """A v2 folder saved before the deeper decoder (16 tokens, no ``cross_layers`` in its config) loads as it was."""
+    import json as _json
+
+    from backend.generate.embedded.model import EmbeddedModel, load_model
+
+    old = EmbeddedModel({"autoencoder": {"kind": "attention", "latent_tokens": 16, "cross_layers": 1},
+                         "size_head": True})
+    old.save(str(tmp_path))
+    cfg_path = tmp_path / "config.json"
+    cfg = _json.loads(cfg_path.read_text())
+    del cfg["autoencoder"]["cross_layers"]
+    cfg_path.write_text(_json.dumps(cfg))
+    model = load_model(str(tmp_path))
+    assert len(model.autoencoder.decoder.cross) == 0 and model.config["autoencoder"]["latent_tokens"] == 16
+
+
+def test_inside_weight_counts_the_inside_of_thin_parts(tiny_corpus):
+    """The SDF loss weighs query points inside the shape more: with the weight, a decoder that says 'empty'
+    everywhere pays more than without it (the loss is what the grass blades and leaves needed)."""
+    from backend.generate.embedded import train
+    from backend.generate.embedded.corpus import Corpus
+    from backend.generate.embedded.model import EmbeddedModel
+
+    c = Corpus(tiny_corpus)
+    first = {}
+    for w in (1.0, 4.0):
+        m = EmbeddedModel({})
+        with _EmptyDecoder(m):
+            first[w] = train.train_autoencoder(m, c.surface[:8], c.sdf[:8], 1, 8, 0, "cpu", log=lambda s: None,
+                                               lr=0.0, inside_weight=w)[0]["sdf"]
+    assert first[4.0] > first[1.0] * 1.2
+
+
+class _EmptyDecoder:
+    """Make a decoder predict distance +SDF_CLAMP ('empty') everywhere: its output bias set, weights zeroed."""
+
+    def __init__(self, model):
+        self.out = model.autoencoder.decoder.out
+
+    def __enter__(self):
+        import torch
+        with torch.no_grad():
+            self.out.weight.zero_()
+            self.out.bias.zero_()
+            self.out.bias[0] = 1.0
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
 def _run(tmp_path, seed=0, **params):
     events = []
     spec = JobSpec.from_json({"type": "generate", "output_dir": str(tmp_path), "name": "prop", "seed": seed,

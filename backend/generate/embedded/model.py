@@ -27,8 +27,8 @@ thicker than a grid cell at the resolutions the pipeline meshes at."""
 SDF_CLAMP = 0.1
 """Distances are learned truncated to +-this (DeepSDF, arXiv 1901.05103): the surface is what matters."""
 
-DEFAULT_AE = {"latent_tokens": 16, "latent_dim": 32, "width": 128, "enc_width": 128, "layers": 2, "freqs": 8,
-              "kind": "attention", "heads": 4}
+DEFAULT_AE = {"latent_tokens": 32, "latent_dim": 32, "width": 128, "enc_width": 128, "layers": 2, "freqs": 8,
+              "kind": "attention", "heads": 4, "cross_layers": 2}
 """v2: latent tokens that stand for parts of the shape (cross-attention both ways). v1 folders (no ``kind``) load as
 ``"film"``: one global code that modulates the field MLP, which blurred thin parts (grass blades, plant leaves)."""
 DEFAULT_PRIOR = {"num_attention_heads": 4, "attention_head_dim": 32, "num_layers": 4, "embedding_dim": 32,
@@ -124,7 +124,7 @@ class AttentionDecoder(nn.Module):
     outputs. Per point this costs about 1.3x the v1 MLP, but different tokens can carry different parts."""
 
     def __init__(self, latent_tokens: int, latent_dim: int, width: int, layers: int, freqs: int, heads: int = 4,
-                 **_):
+                 cross_layers: int = 1, **_):
         super().__init__()
         self.freqs, self.layers, self.width, self.heads = freqs, layers, width, heads
         self.tok_in = nn.Linear(latent_dim, width)
@@ -135,6 +135,9 @@ class AttentionDecoder(nn.Module):
         self.inp = nn.Linear(3 + 6 * freqs, width)
         self.q = nn.Linear(width, width)
         self.proj = nn.Linear(width, width)
+        # further rounds of (point -> tokens) cross-attention, each with its own keys/values and a small MLP: the
+        # first round finds the part a point is near, later rounds refine where exactly its surface is
+        self.cross = nn.ModuleList(_CrossBlock(width, heads) for _ in range(cross_layers - 1))
         self.hidden = nn.ModuleList(nn.Linear(width, width) for _ in range(layers))
         self.film = nn.Linear(width, 2 * width * layers)
         self.out = nn.Linear(width, 4)
@@ -143,22 +146,47 @@ class AttentionDecoder(nn.Module):
         """Per-shape precomputation: (keys, values Float[B, H, K, w/H], FiLM Float[B, layers, 2, w])."""
         b = latent.shape[0]
         t = self.tok_mix(self.tok_in(latent) + self.tok_pos[None])
-        k, v = self.kv(t).view(b, -1, 2, self.heads, self.width // self.heads).permute(2, 0, 3, 1, 4)
+        k, v = self._heads(self.kv(t), b)
         film = self.film(t.mean(dim=1)).view(b, self.layers, 2, self.width)
-        return k, v, film
+        return k, v, film, t
+
+    def _heads(self, kv: torch.Tensor, b: int):
+        return kv.view(b, -1, 2, self.heads, self.width // self.heads).permute(2, 0, 3, 1, 4)
 
     def forward(self, latent: torch.Tensor, pos: torch.Tensor, mod=None):
         """latent Float[B, K, D], pos Float[B, P, 3] -> (sdf Float[B, P], rgb Float[B, P, 3])."""
-        k, v, film = self.modulation(latent) if mod is None else mod
+        k, v, film, t = self.modulation(latent) if mod is None else mod
         b, p = pos.shape[:2]
         h = self.inp(fourier(pos, self.freqs))
-        q = self.q(h).view(b, p, self.heads, -1).transpose(1, 2)
-        a = torch.nn.functional.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(b, p, self.width)
-        h = torch.nn.functional.silu(h + self.proj(a))
+        h = torch.nn.functional.silu(h + self.proj(_attend(self.q(h), k, v, self.heads)))
+        for block in self.cross:
+            h = block(h, *self._heads(block.kv(t), b))
         for i in range(self.layers):
             h = h + torch.nn.functional.silu(self.hidden[i](h) * (1 + film[:, i, 0, None]) + film[:, i, 1, None])
         o = self.out(h)
         return o[..., 0] * SDF_CLAMP, torch.sigmoid(o[..., 1:])
+
+
+def _attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, heads: int) -> torch.Tensor:
+    """Multi-head attention of queries Float[B, P, w] over keys/values Float[B, H, K, w/H] -> Float[B, P, w]."""
+    b, p, w = q.shape
+    q = q.view(b, p, heads, -1).transpose(1, 2)
+    return torch.nn.functional.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(b, p, w)
+
+
+class _CrossBlock(nn.Module):
+    """One more round of a query point attending to the latent tokens (pre-norm), then a residual MLP."""
+
+    def __init__(self, width: int, heads: int):
+        super().__init__()
+        self.heads = heads
+        self.norm = nn.LayerNorm(width)
+        self.q, self.kv, self.proj = nn.Linear(width, width), nn.Linear(width, 2 * width), nn.Linear(width, width)
+        self.mlp = nn.Sequential(nn.LayerNorm(width), nn.Linear(width, 2 * width), nn.SiLU(), nn.Linear(2 * width, width))
+
+    def forward(self, h: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        h = h + self.proj(_attend(self.q(self.norm(h)), k, v, self.heads))
+        return h + self.mlp(h)
 
 
 class SizeHead(nn.Module):
@@ -217,6 +245,7 @@ class EmbeddedModel(nn.Module):
         fresh = "autoencoder" not in config
         if not fresh:
             ae.setdefault("kind", "film")   # v1 folders
+            ae.setdefault("cross_layers", 1)   # v2 folders before the deeper decoder (16 tokens, one round)
         ae = dict(DEFAULT_AE, **ae)
         prior = dict(DEFAULT_PRIOR, num_embeddings=ae["latent_tokens"], embedding_dim=ae["latent_dim"],
                      clip_embed_dim=ae["latent_dim"])

@@ -22,13 +22,15 @@ import numpy as np
 
 from . import captions as cap
 from .corpus import N_NEAR
-from .model import SDF_CLAMP, SDF_OFFSET, EmbeddedModel, build_scheduler, load_model
+from .model import DEFAULT_AE, SDF_CLAMP, SDF_OFFSET, EmbeddedModel, build_scheduler, load_model
 
 CAPTIONS_PER_ITEM = 4
 COND_DROPOUT = 0.1     # classifier-free guidance: the prompt is replaced by zeros this often (Ho & Salimans 2022)
 ENCODER_POINTS = 256   # surface points the encoder sees (a random subset of the stored ones, each step)
 COLOR_POINTS = 96
 NEAR_POINTS, UNIFORM_POINTS = 192, 64    # SDF samples per item and step (random subsets of the stored ones)
+INSIDE_WEIGHT = 1.0    # SDF loss weight of query points inside the (inflated) shape: see train_autoencoder (2 and 3
+                       # were tried for the shipped weights: chairs and tables came out fatter, grass no better)
 
 
 def item_captions(meta: list, ranges: dict, seed: int, per_item: int = CAPTIONS_PER_ITEM) -> list:
@@ -52,8 +54,10 @@ def _lr(step: int, total: int, peak: float, warmup: int = 100) -> float:
 
 
 def train_autoencoder(model: EmbeddedModel, surface: np.ndarray, sdf: np.ndarray, steps: int, batch: int,
-                      seed: int, device: str, log=print, lr: float = 1e-3) -> list:
-    """Fit encoder + decoder: truncated SDF L1 at the query points, colour L1 at (jittered) surface points."""
+                      seed: int, device: str, log=print, lr: float = 1e-3, inside_weight: float = INSIDE_WEIGHT) -> list:
+    """Fit encoder + decoder: truncated SDF L1 at the query points, colour L1 at (jittered) surface points.
+    Query points inside the (inflated) shape weigh ``inside_weight``: a grass blade or a leaf is a sliver of
+    the volume around it, and unweighted its few inside samples lose to the many outside ones."""
     import torch
 
     ae = model.autoencoder.to(device).train()
@@ -78,7 +82,9 @@ def train_autoencoder(model: EmbeddedModel, surface: np.ndarray, sdf: np.ndarray
         pred_sdf, pred_rgb = ae.decoder(latent, pos)
         n = q.shape[1]
         target = (q[..., 3] - SDF_OFFSET).clamp(-SDF_CLAMP, SDF_CLAMP)
-        loss_sdf = (pred_sdf[:, :n] - target).abs().mean() / SDF_CLAMP  # unclamped prediction: gradients always flow
+        weight = 1.0 + (inside_weight - 1.0) * (target < 0).float()
+        # unclamped prediction: gradients always flow
+        loss_sdf = ((pred_sdf[:, :n] - target).abs() * weight).sum() / weight.sum() / SDF_CLAMP
         loss_rgb = (pred_rgb[:, n:] - col[..., 3:]).abs().mean()
         loss_reg = 1e-4 * latent.pow(2).mean()
         loss = loss_sdf + loss_rgb + loss_reg
@@ -177,18 +183,54 @@ def train_size(model: EmbeddedModel, item_emb: list, extents: np.ndarray, steps:
     return history
 
 
+def caption_embeddings(texts: list, device: str, table_file: str | None = None, log=print) -> dict:
+    """{caption: Float[384]} for every caption in ``texts``: MiniLM here, or read from ``table_file``."""
+    import torch
+
+    unique = sorted({t for ts in texts for t in ts})
+    if not table_file:
+        from .text import TextEncoder
+
+        log(f"embedding {len(unique)} distinct captions")
+        return dict(zip(unique, TextEncoder(device).encode(unique)))
+    with np.load(table_file) as z:
+        table = dict(zip(z["captions"].tolist(), z["embeddings"].astype(np.float32)))
+    missing = [u for u in unique if u not in table]
+    if missing:
+        raise ValueError(f"{table_file} lacks {len(missing)} of the {len(unique)} training captions (e.g. "
+                         f"{missing[0]!r}): write it again from this corpus with --write-caption-table")
+    log(f"{len(unique)} caption embeddings read from {table_file}")
+    return {u: torch.from_numpy(table[u]) for u in unique}
+
+
+def write_caption_table(path: str, corpus_folder: str, seed: int = 0) -> int:
+    """Embed every training caption of a corpus with MiniLM and save them (float16, .npz): training can then run
+    on a machine that has a GPU but no copy of the MiniLM package (``--caption-table``). Returns the count."""
+    from .corpus import Corpus, param_ranges
+    from .text import TextEncoder
+
+    corpus = Corpus(corpus_folder)
+    meta = [corpus.meta[i] for i in corpus.indices("train")]
+    unique = sorted({t for ts in item_captions(meta, param_ranges(), seed) for t in ts})
+    emb = TextEncoder("cpu").encode(unique).numpy().astype(np.float16)
+    np.savez_compressed(path, captions=np.array(unique), embeddings=emb)
+    return len(unique)
+
+
 def _stamped(message: str) -> None:
     print(time.strftime("%H:%M:%S"), message, flush=True)
 
 
 def train(out: str, *, corpus_folder: str, ae_steps: int, prior_steps: int, batch: int = 32,
           prior_batch: int = 128, seed: int = 0, device: str | None = None, init: str | None = None,
-          threads: int = 2, size_steps: int = 1500, log=_stamped) -> dict:
-    """Train (or fine-tune ``init``) on a built corpus folder and save the model folder ``out``."""
+          threads: int = 2, size_steps: int = 1500, log=_stamped, ae_config: dict | None = None,
+          inside_weight: float = INSIDE_WEIGHT, caption_table: str | None = None) -> dict:
+    """Train (or fine-tune ``init``) on a built corpus folder and save the model folder ``out``. ``ae_config``
+    overrides the autoencoder's shape of a fresh model; ``caption_table`` is a file written by
+    ``write_caption_table`` (the prompt embeddings, for a machine without the MiniLM package)."""
     import torch
 
     from .corpus import Corpus, param_ranges
-    from .text import TextEncoder
 
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
@@ -202,11 +244,13 @@ def train(out: str, *, corpus_folder: str, ae_steps: int, prior_steps: int, batc
     surface, sdf = corpus.surface[idx], corpus.sdf[idx]
     meta = [corpus.meta[i] for i in idx]
     # 2. Model: fresh, or the one to fine-tune
-    model = load_model(init, "cpu").train() if init else EmbeddedModel({})
+    fresh = {"autoencoder": dict(DEFAULT_AE, **ae_config), "size_head": True} if ae_config else {}
+    model = load_model(init, "cpu").train() if init else EmbeddedModel(fresh)
     # 3. Autoencoder
     stage_s = {}
     t = time.time()
-    ae_hist = train_autoencoder(model, surface, sdf, ae_steps, batch, seed, device, log) if ae_steps else []
+    ae_hist = (train_autoencoder(model, surface, sdf, ae_steps, batch, seed, device, log, inside_weight=inside_weight)
+               if ae_steps else [])
     stage_s["autoencoder"] = round(time.time() - t, 1)
     # 4. Latent statistics (fresh models only: a fine-tune keeps the latent space its prior knows)
     latents = encode_all(model, surface, device)
@@ -216,9 +260,7 @@ def train(out: str, *, corpus_folder: str, ae_steps: int, prior_steps: int, batc
     # 5. Captions -> MiniLM embeddings
     t = time.time()
     texts = item_captions(meta, param_ranges(), seed)
-    unique = sorted({t for ts in texts for t in ts})
-    log(f"embedding {len(unique)} distinct captions")
-    table = dict(zip(unique, TextEncoder(device).encode(unique)))
+    table = caption_embeddings(texts, device, caption_table, log)
     item_emb = [torch.stack([table[c] for c in ts]) for ts in texts]
     stage_s["captions"] = round(time.time() - t, 1)
     # 6. Size head (true extents; items without one, e.g. user meshes from an older corpus, are left out)
@@ -238,7 +280,8 @@ def train(out: str, *, corpus_folder: str, ae_steps: int, prior_steps: int, batc
                             "prior_steps": prior_steps, "batch": batch, "prior_batch": prior_batch, "seed": seed,
                             "points_per_item": {"encoder": ENCODER_POINTS, "near": NEAR_POINTS,
                                                 "uniform": UNIFORM_POINTS, "colour": COLOR_POINTS},
-                            "captions_per_item": CAPTIONS_PER_ITEM,
+                            "captions_per_item": CAPTIONS_PER_ITEM, "inside_weight": inside_weight,
+                            "caption_embeddings": "table" if caption_table else "minilm",
                             "seconds": round(elapsed, 1), "stage_seconds": stage_s, "device": device,
                             "init": bool(init), "size_steps": len(size_hist),
                             "size_loss_last100": float(np.mean([h["loss"] for h in size_hist[-100:]]))
@@ -258,21 +301,32 @@ def main(argv=None) -> None:
     from .corpus import VERSION, build, default_cache
 
     ap = argparse.ArgumentParser(description="Train Conjure's embedded text-to-3D model.")
-    ap.add_argument("--out", required=True, help="model folder to write (config.json + model.safetensors)")
+    ap.add_argument("--out", help="model folder to write (config.json + model.safetensors); required to train")
     ap.add_argument("--data", help="a folder of GLB/OBJ files + captions.csv to fine-tune on (default: procedural)")
     ap.add_argument("--init", help="model folder to start from (default: fresh; with --data: the shipped weights)")
     ap.add_argument("--cache", default=default_cache(), help="corpus cache folder")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--per-category", type=int, default=1100)
-    ap.add_argument("--ae-steps", type=int, default=6000)
-    ap.add_argument("--batch", type=int, default=64, help="autoencoder batch (shapes)")
-    ap.add_argument("--prior-steps", type=int, default=5000)
-    ap.add_argument("--prior-batch", type=int, default=128)
+    ap.add_argument("--ae-steps", type=int, default=9000)
+    ap.add_argument("--batch", type=int, default=128, help="autoencoder batch (shapes)")
+    ap.add_argument("--prior-steps", type=int, default=4000)
+    ap.add_argument("--prior-batch", type=int, default=256)
     ap.add_argument("--steps", type=int, help="with --data: steps for each stage (default 300)")
     ap.add_argument("--size-steps", type=int, default=1500, help="steps of the size head (prompt -> true size)")
+    ap.add_argument("--latent-tokens", type=int, default=DEFAULT_AE["latent_tokens"], help="autoencoder latent tokens")
+    ap.add_argument("--cross-layers", type=int, default=DEFAULT_AE["cross_layers"],
+                    help="rounds of point -> token attention in the field decoder")
+    ap.add_argument("--inside-weight", type=float, default=INSIDE_WEIGHT,
+                    help="SDF loss weight of query points inside the shape (thin parts)")
+    ap.add_argument("--caption-table", help="precomputed caption embeddings (.npz from --write-caption-table): for "
+                                            "a GPU machine without the MiniLM package")
+    ap.add_argument("--write-caption-table", metavar="FILE",
+                    help="build the corpus, embed its training captions with MiniLM into FILE, and stop")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--device")
     a = ap.parse_args(argv)
+    if not a.out and not a.write_caption_table:
+        ap.error("--out is required (the model folder to write)")
     if a.data:
         from .userdata import finetune
         report = finetune(a.data, a.out, init=a.init, steps=a.steps or 300, cache=a.cache, seed=a.seed,
@@ -281,9 +335,14 @@ def main(argv=None) -> None:
         return
     folder = build(os.path.join(a.cache, f"procgen-s{a.seed}-n{a.per_category}-v{VERSION}"), a.seed,
                    a.per_category, workers=a.threads)
+    if a.write_caption_table:
+        n = write_caption_table(a.write_caption_table, folder, a.seed)
+        print(json.dumps({"caption_table": a.write_caption_table, "captions": n}))
+        return
     report = train(a.out, corpus_folder=folder, ae_steps=a.ae_steps, prior_steps=a.prior_steps, seed=a.seed,
                    batch=a.batch, prior_batch=a.prior_batch, init=a.init, threads=a.threads, device=a.device,
-                   size_steps=a.size_steps)
+                   size_steps=a.size_steps, inside_weight=a.inside_weight, caption_table=a.caption_table,
+                   ae_config={"latent_tokens": a.latent_tokens, "cross_layers": a.cross_layers})
     print(json.dumps({"out": report["out"], "seconds": round(report["seconds"], 1)}))
 
 
