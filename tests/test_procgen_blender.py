@@ -123,6 +123,41 @@ def test_outdoor_vegetation_is_instanced_and_rolls_back(scene):
     assert _counts() + (len(bpy.data.node_groups),) == before
 
 
+def test_outdoor_soil_is_blended_per_pixel_and_water_is_dark(scene):
+    """Issue #14: the path's and the shore's bare soil is blended into the grass per pixel by the terrain's
+    soil-edge point attribute (one material whose two BSDFs it mixes), not painted on whole grid faces; the pond
+    is opaque, dark water with a ripple bump that mirrors the sky."""
+    import numpy as np
+    from backend.blender.procgen import SOIL_ATTRIBUTE
+    from backend.procgen.terrain import soil_edge
+    graph = plan("outdoor", 0)
+    t = graph["structure"][0]["geometry"]
+    assert "path" in t and "pond" in t
+    coll = build_scene(scene, graph)
+    me = coll.objects["terrain"].data
+    assert len(me.materials) == 1
+    vals = np.empty(len(me.vertices), np.float32)
+    me.attributes[SOIL_ATTRIBUTE].data.foreach_get("value", vals)
+    co = np.empty(len(me.vertices) * 3, np.float32)
+    me.vertices.foreach_get("co", co)
+    co = co.reshape(-1, 3)
+    assert np.allclose(vals, soil_edge(t, co[:, 0], co[:, 1]), atol=1e-4) and (vals < 0).any() and (vals > 0).any()
+    nt = me.materials[0].node_tree
+    out = next(n for n in nt.nodes if n.type == "OUTPUT_MATERIAL")
+    mix = out.inputs["Surface"].links[0].from_node
+    assert mix.type == "MIX_SHADER" and {lk.from_node.type for i in (1, 2) for lk in mix.inputs[i].links} == {"BSDF_PRINCIPLED"}
+    upstream, todo = set(), [mix.inputs["Fac"]]
+    while todo:
+        for lk in todo.pop().links:
+            upstream.add(lk.from_node)
+            todo.extend(lk.from_node.inputs)
+    assert any(n.type == "ATTRIBUTE" and n.attribute_name == SOIL_ATTRIBUTE for n in upstream)
+    water = coll.objects["water"].data.materials[0].node_tree
+    bsdf = next(n for n in water.nodes if n.type == "BSDF_PRINCIPLED")
+    assert bsdf.inputs["Transmission Weight"].default_value == 0.0 and bsdf.inputs["Roughness"].default_value < 0.1
+    assert max(bsdf.inputs["Base Color"].default_value[:3]) < 0.05 and bsdf.inputs["Normal"].is_linked
+
+
 def test_small_objects_rest_on_their_support(scene):
     graph = plan("room", 3)
     coll = build_scene(scene, graph)

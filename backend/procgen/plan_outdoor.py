@@ -13,10 +13,8 @@ import numpy as np
 from .geometry import rng_for
 from .layout import CONTACT_GAP, look_at_camera, mat, rank_cameras, world_aabb
 from .plan_room import sky_for_sun
-from .terrain import ground_height, land_height, path_distance, terrain_noise
+from .terrain import POND_BANK, ground_height, land_height, path_distance, terrain_noise
 
-WATER = {"kind": "glass", "params": {"base_color": [0.42, 0.55, 0.5], "roughness": 0.02, "ior": 1.33, "transmission": 1.0}}
-"""Pond water: clear, slightly green, with a calm mirror-like surface (the bowl's soil shows through)."""
 
 SCATTER_VARIANTS = 6
 """Distinct meshes per scattered category; every instance is one of them, turned and scaled."""
@@ -56,22 +54,23 @@ def plan_outdoor(scene, rng):
     amp = rng.uniform(0.2, 0.6)
     flats = []
     discs = [(0.0, -S / 2 + 1.5, 1.5)]  # keep clear where the ground camera stands
-    # 1. Water and a path: a pond in the lowest of a few spots (not by the camera), a path from edge to edge
-    #    bending round the pond; objects and grass keep off both
+    # 1. Water and a path: a pond in the lowest of a few spots (not by the camera; 6-9 m across on the default
+    #    patch, so it reads as water from the overview), a path from edge to edge bending round the pond; objects
+    #    (and the flats under them) and grass keep off both
     pond = path = None
     wg = rng_for(seed, "outdoor", "water")
     if wg.uniform() < 0.6:
-        r = float(wg.uniform(1.8, 3.2)) * S / 24
+        r = float(wg.uniform(3.0, 4.5)) * S / 24
         cand = wg.uniform(-S / 2 + r + 1.5, S / 2 - r - 1.5, size=(24, 2))
         cand = cand[np.hypot(cand[:, 0] - discs[0][0], cand[:, 1] - discs[0][1]) > r + 3.0]
         if len(cand):
             x, y = cand[int(np.argmin(terrain_noise(seed, cand[:, 0], cand[:, 1], amp)))]
-            ring = np.linspace(0, 2 * np.pi, 48, endpoint=False)
+            ring = np.linspace(0, 2 * np.pi, 96, endpoint=False)
             rim = float(terrain_noise(seed, x + r * np.cos(ring), y + r * np.sin(ring), amp).min())
-            level = rim - 0.05
-            depth = max(0.4, float(terrain_noise(seed, x, y, amp)) - level + 0.3)
+            level = rim - POND_BANK - 0.01  # the bank at the water disc's edge stands above the water everywhere
+            depth = max(0.5, float(terrain_noise(seed, x, y, amp)) - level + 0.3)
             pond = {"x": round(float(x), 4), "y": round(float(y), 4), "r": round(r, 4), "depth": round(depth, 4), "level": round(level, 4)}
-            discs.append((pond["x"], pond["y"], r + 0.6))
+            discs.append((pond["x"], pond["y"], r + 1.7))  # + the 1.5 m blend of an object's flat
     if wg.uniform() < 0.7:
         width = float(wg.uniform(0.7, 1.3))
         for _ in range(6):
@@ -123,22 +122,24 @@ def plan_outdoor(scene, rng):
     place("grass_tuft", int(round(10 * dens * area)))
     terrain = {"type": "terrain", "size": S, "resolution": n, "seed": seed, "amplitude": amp, "flats": flats}
     if pond is not None:
-        terrain["pond"] = {k: pond[k] for k in ("x", "y", "r", "depth")}
+        terrain["pond"] = {k: pond[k] for k in ("x", "y", "r", "depth", "level")}
     if path is not None:
         terrain["path"] = path
     ground = mat("plaster", seed, "terrain", palette="ground")
     hill_amp = rng.uniform(4.0, 14.0)
     g["structure"] = [{"id": "terrain", "category": "terrain", "semantic": ["structure", "terrain"], "geometry": terrain,
-                       "materials": [ground, mat("stone", seed, "path", palette="soil")]},
+                       "materials": [ground, mat("soil", seed, "path")]},
                       {"id": "land", "category": "terrain", "semantic": ["structure", "terrain"],
                        "geometry": {"type": "horizon", "size": S, "resolution": n, "seed": seed, "amplitude": amp,
                                     "hills": round(hill_amp, 3), "radius": 600.0}, "materials": [ground]}]
     if pond is not None:
         g["structure"].append({"id": "water", "category": "water", "semantic": ["structure", "water"],
                                "geometry": {"type": "water", "center": [pond["x"], pond["y"], pond["level"]], "radius": pond["r"]},
-                               "materials": [WATER]})
+                               "materials": [mat("water", seed, "water")]})  # dark, mirrors the sky
     # 2. Vegetation in the thousands, instanced: grass on the patch, grass and trees on the land around it
     avoid = [(d[0], d[1], d[2] * 0.8) for d in discs[1:]]
+    if pond is not None:  # no grass in the water
+        avoid.append((pond["x"], pond["y"], pond["r"] + 0.1))
     half = S / 2 - 0.3
     _scatter(seed, g, "grass", "grass_tuft", int(2500 * dens * area), lambda r: r.uniform(-half, half, 2),
              lambda x, y: ground_height(terrain, x, y), avoid)

@@ -1,6 +1,10 @@
 """Terrain heightfields (bpy-free): seeded smooth relief with exact flat plateaus under objects, an optional pond
-(a bowl dug into the relief, water to just below its lowest rim point) and an optional path (a shallow worn
-strip whose faces take the terrain's second material)."""
+(a hollow with an irregular shore dug into the relief, water to just below the lowest point of its rim) and an
+optional path (a shallow worn strip).
+
+Bare soil (the path, the pond's shore and bed) is not painted by whole grid cells: ``soil_edge`` gives every
+vertex its signed distance (m) to the edge of the soil, and the renderer blends the terrain's two materials
+per pixel across that interpolated distance (smooth, with a little noise: a worn, slightly ragged edge)."""
 from __future__ import annotations
 
 import numpy as np
@@ -20,19 +24,35 @@ def terrain_noise(seed, x, y, amp):
 
 
 def terrain_mesh(spec):
-    """Closed terrain slab from a terrain geometry spec (see plan_outdoor); flats are applied exactly. Top faces
-    within half the path's width of its centre line take material slot 1."""
+    """Closed terrain slab from a terrain geometry spec (see plan_outdoor); flats are applied exactly. One
+    material slot on every face: where a path or pond bares the soil, ``soil_edge`` says how much of slot 1
+    shows (per vertex, blended per pixel by the renderer), never whole faces."""
     H = terrain_mesh_heights(spec)
-    m = grid_heightfield(H, spec["size"], spec["size"], float(H.min()) - 1.0)
-    path = spec.get("path")
-    if path:
-        S, n = spec["size"], spec["resolution"]
-        c = np.linspace(-S / 2, S / 2, n)
-        c = (c[:-1] + c[1:]) / 2
-        X, Y = np.meshgrid(c, c)  # top quads come first, row by row (grid_heightfield)
-        on = path_distance(path["points"], X.ravel(), Y.ravel()) <= path["width"] / 2
-        m.mat[: len(on)] = np.where(on, 1, m.mat[: len(on)])
-    return m
+    return grid_heightfield(H, spec["size"], spec["size"], float(H.min()) - 1.0)
+
+
+SOIL_FAR = 10.0
+"""``soil_edge`` of points far from any soil (m): the field only matters within a metre of an edge."""
+SHORE_BAND = 0.4
+"""Width (m) of bare, wet soil round a pond beyond its waterline."""
+
+
+def soil_edge(spec, x, y):
+    """Signed distance (m) from points (x, y) to the edge of the bare soil (the path's strip, a pond's bed and
+    a SHORE_BAND beyond its waterline): negative on soil, positive on grass, at most SOIL_FAR. None when the
+    terrain has neither path nor pond. It is smooth, so its value interpolated across a grid cell keeps the
+    edge a smooth curve (within millimetres of the exact distance near the edge)."""
+    if not spec.get("path") and not spec.get("pond"):
+        return None
+    x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+    e = np.full(np.broadcast(x, y).shape, SOIL_FAR)
+    if spec.get("path"):
+        pth = spec["path"]
+        e = np.minimum(e, path_distance(pth["points"], x, y) - pth["width"] / 2)
+    if spec.get("pond"):
+        d, r_shore = pond_shore(spec["seed"], spec["pond"], x, y)
+        e = np.minimum(e, d - (r_shore * pond_waterline(spec["pond"]) + SHORE_BAND))
+    return np.minimum(e, SOIL_FAR)
 
 
 def path_distance(points, x, y):
@@ -46,16 +66,51 @@ def path_distance(points, x, y):
     return d.reshape(np.shape(x))
 
 
-def pond_bowl(pond, x, y):
-    """How far (m) the pond's bowl lowers the ground at (x, y): ``depth`` at its centre, 0 at and beyond its
-    radius, with zero slope at the rim."""
-    d = np.hypot(np.asarray(x) - pond["x"], np.asarray(y) - pond["y"])
-    k = np.clip(1 - (d / pond["r"]) ** 2, 0, 1)
-    return pond["depth"] * k * k
+POND_BANK = 0.05
+"""The pond's bank stands this high (m) above the water at the shore radius."""
+SHORE_MIN = 0.78
+"""The shore radius wanders between this fraction of the pond's radius (the water disc's) and all of it."""
+
+
+def pond_shore(seed, pond, x, y):
+    """Distance (m) of points (x, y) from the pond's centre, and the shore radius in their direction: a few
+    seeded harmonics of the angle between SHORE_MIN and 1 times the pond's radius (an irregular, rounded
+    outline, never a circle)."""
+    g = rng_for(seed, "terrain", "shore")
+    dx, dy = np.asarray(x, np.float64) - pond["x"], np.asarray(y, np.float64) - pond["y"]
+    a = np.arctan2(dy, dx)
+    s = np.zeros(np.broadcast(dx, dy).shape)
+    amps = g.uniform(0.4, 1.0, 3)
+    for k, amp, ph in zip((2, 3, 5), amps, g.uniform(0, 2 * np.pi, 3)):
+        s += amp * np.sin(k * a + ph)
+    s = 0.5 + 0.5 * s / amps.sum()
+    return np.hypot(dx, dy), pond["r"] * (SHORE_MIN + (1 - SHORE_MIN) * s)
+
+
+def pond_waterline(pond):
+    """Where the bank meets the water, as a fraction of the shore radius."""
+    return float(np.sqrt(1 - POND_BANK / (pond["depth"] + POND_BANK)))
+
+
+def pond_bank(seed, pond, x, y):
+    """Height (m) of the pond's bank at (x, y): ``depth`` below the water at its centre, rising as a bowl to
+    POND_BANK above the water at the shore radius and on outwards at the same slope. The ground is the lower of
+    this and the relief, so everything inside the waterline is under water."""
+    d, r = pond_shore(seed, pond, x, y)
+    D = pond["depth"] + POND_BANK
+    top = pond["level"] + POND_BANK
+    return np.where(d < r, top - D * (1 - (d / r) ** 2), top + 2 * D / r * (d - r))
+
+
+def _smooth_min(a, b, k):
+    """min(a, b) with the crease rounded over ``k`` (m); never above the min, at most k/4 below it."""
+    h = np.clip(0.5 + 0.5 * (b - a) / k, 0, 1)
+    return b + (a - b) * h - k * h * (1 - h)
 
 
 def water_mesh(spec):
-    """The pond's water: a 2 cm thick disc whose top is the water level (its sides hide under the banks)."""
+    """The pond's water: a 2 cm thick disc whose top is the water level (its sides hide under the banks; the
+    irregular shore lies inside it)."""
     from .geometry import lathe
     (x, y, z), r = spec["center"], spec["radius"]
     return lathe([(0.0, z - 0.02), (r, z - 0.02), (r, z), (0.0, z)], 64, smooth=False).transformed(offset=(x, y, 0.0))
@@ -125,7 +180,7 @@ def terrain_mesh_heights(spec):
     X, Y = np.meshgrid(xs, xs)
     H = terrain_noise(seed, X, Y, amp)
     if spec.get("pond"):
-        H = H - pond_bowl(spec["pond"], X, Y)
+        H = _smooth_min(H, pond_bank(seed, spec["pond"], X, Y), 0.08)
     if spec.get("path"):
         pth = spec["path"]
         w = np.clip(1 - path_distance(pth["points"], X, Y) / (pth["width"] / 2 + 0.25), 0, 1)
