@@ -230,3 +230,31 @@ def test_ponds_read_as_water_from_afar():
         grass = np.array([p[:2] for sc in g["scatter"] for p in sc["points"]])
         assert (np.hypot(grass[:, 0] - x, grass[:, 1] - y) >= r).all(), seed
     assert ponds >= 4
+
+
+def test_land_meets_the_patch_without_a_seam():
+    """Issue #14 (a 24 m slab in a void; then a line round the patch): the land's inner border is the patch's own
+    border, vertex for vertex and height for height (path trough and flats included), the patch is an open
+    surface (no skirts to shade as a line), and grass runs on over the border at the same density; no land
+    scatter stands on the patch."""
+    from backend.procgen.terrain import horizon_mesh, land_surface, terrain_mesh
+    for seed in range(4):
+        g = plan("outdoor", seed)
+        t, land = g["structure"][0]["geometry"], g["structure"][1]["geometry"]
+        S, n = t["size"], t["resolution"]
+        patch = terrain_mesh(t)
+        assert len(patch.verts) == n * n and (patch.verts[:, 2] > patch.verts[:, 2].min() - 1e-9).all()
+        edge = patch.verts[np.abs(patch.verts[:, :2]).max(axis=1) >= S / 2 - 1e-9]
+        m = horizon_mesh(land, t)
+        key = {(round(x, 6), round(y, 6)): z for x, y, z in m.verts}
+        assert max(abs(key[(round(x, 6), round(y, 6))] - z) for x, y, z in edge) < 1e-6, seed
+        assert len(edge) == 4 * (n - 1)
+        pts = {sc["id"]: np.array(sc["points"])[:, :3] for sc in g["scatter"]}
+        for sid in ("edge_grass", "far_grass", "far_trees"):
+            p = pts[sid]
+            assert (np.abs(p[:, :2]).max(axis=1) > S / 2).all(), sid
+            assert np.allclose(p[:, 2], land_surface(land, t, p[:, 0], p[:, 1]) - 0.005, atol=1e-4), sid
+        ring = lambda p, lo, hi: ((np.abs(p[:, :2]).max(axis=1) > lo) & (np.abs(p[:, :2]).max(axis=1) <= hi)).sum()
+        inside = ring(pts["grass"], S / 2 - 1, S / 2) / (S * S - (S - 2) ** 2)
+        outside = (ring(pts["edge_grass"], S / 2, S / 2 + 1) + ring(pts["far_grass"], S / 2, S / 2 + 1)) / ((S + 2) ** 2 - S * S)
+        assert 0.75 < outside / inside < 1.3, (seed, inside, outside)

@@ -235,8 +235,8 @@ class SceneBuild:
             m = merge([box(lo, hi) for lo, hi in geo["boxes"]])
         elif geo["type"] == "terrain":
             m = terrain_mesh(geo)
-        elif geo["type"] == "horizon":
-            m = horizon_mesh(geo)
+        elif geo["type"] == "horizon":  # meets the patch's border exactly
+            m = horizon_mesh(geo, self._patch())
         elif geo["type"] == "water":
             m = water_mesh(geo)
         elif geo["type"] == "asset":  # a door or window set into its opening
@@ -244,13 +244,16 @@ class SceneBuild:
                          detail_level=self.graph["params"].get("detail", 1.0))[0].mesh
         else:
             raise ValueError(f"unknown structure geometry {geo['type']!r}")
-        soil = soil_edge(geo, m.verts[:, 0], m.verts[:, 1]) if geo["type"] == "terrain" else None
-        if soil is None:
-            me = mesh_to_blender(s["id"], m, self.tx, s["materials"])
-        else:  # grass and bare soil (path, shore) blended per pixel by each vertex's distance to the soil's edge
+        patch = self._patch() if geo["type"] in ("terrain", "horizon") else None
+        soil = soil_edge(patch, m.verts[:, 0], m.verts[:, 1]) if patch else None
+        if soil is not None and (soil < 1.0).any():
+            # grass and bare soil (path, shore; the path on into the land) blended per pixel by each vertex's
+            # distance to the soil's edge
             me = mesh_to_blender(s["id"], m, self.tx)
             me.attributes.new(SOIL_ATTRIBUTE, "FLOAT", "POINT").data.foreach_set("value", soil.astype(np.float32))
-            me.materials.append(self.tx.blend(s["materials"][1], s["materials"][0], SOIL_ATTRIBUTE))
+            me.materials.append(self.tx.blend(self._patch_soil(), s["materials"][0], SOIL_ATTRIBUTE))
+        else:
+            me = mesh_to_blender(s["id"], m, self.tx, s["materials"][:1] if patch else s["materials"])
         obj = self.tx.add(bpy.data.objects.new(s["id"], me))
         coll.objects.link(obj)
         if geo["type"] == "asset":
@@ -259,6 +262,18 @@ class SceneBuild:
         obj["conjure_category"] = s["category"]
         obj["conjure_semantic"] = json.dumps(s["semantic"])
         obj["conjure_id"] = s["id"]
+
+    def _patch_structure(self):
+        return next((s for s in self.graph["structure"] if s["geometry"]["type"] == "terrain"), None)
+
+    def _patch(self):
+        """The outdoor patch's terrain spec (None in rooms)."""
+        s = self._patch_structure()
+        return s["geometry"] if s else None
+
+    def _patch_soil(self):
+        """The material description of the patch's bare soil (its second slot)."""
+        return self._patch_structure()["materials"][1]
 
     def _add_object(self, coll, o):
         if o["category"] == PROP:  # a prop made from text by a scene edit: its GLB, placed as the entry says

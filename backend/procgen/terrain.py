@@ -24,11 +24,13 @@ def terrain_noise(seed, x, y, amp):
 
 
 def terrain_mesh(spec):
-    """Closed terrain slab from a terrain geometry spec (see plan_outdoor); flats are applied exactly. One
-    material slot on every face: where a path or pond bares the soil, ``soil_edge`` says how much of slot 1
-    shows (per vertex, blended per pixel by the renderer), never whole faces."""
+    """The patch's ground from a terrain geometry spec (see plan_outdoor): the heightfield's top alone, flats
+    applied exactly; the land (``horizon_mesh``) meets its border edge for edge, so it needs no skirts (which
+    Cycles shaded as a dark line along the border). One material slot on every face: where a path or pond bares
+    the soil, ``soil_edge`` says how much of slot 1 shows (per vertex, blended per pixel by the renderer), never
+    whole faces."""
     H = terrain_mesh_heights(spec)
-    return grid_heightfield(H, spec["size"], spec["size"], float(H.min()) - 1.0)
+    return grid_heightfield(H, spec["size"], spec["size"], float(H.min()) - 1.0, closed=False)
 
 
 SOIL_FAR = 10.0
@@ -38,9 +40,10 @@ SHORE_BAND = 0.4
 
 
 def soil_edge(spec, x, y):
-    """Signed distance (m) from points (x, y) to the edge of the bare soil (the path's strip, a pond's bed and
-    a SHORE_BAND beyond its waterline): negative on soil, positive on grass, at most SOIL_FAR. None when the
-    terrain has neither path nor pond. It is smooth, so its value interpolated across a grid cell keeps the
+    """Signed distance (m) from points (x, y) to the edge of the bare soil (the path's strip, narrowing away
+    beyond the patch as PATH_FADE says; a pond's bed and a SHORE_BAND beyond its waterline): negative on soil,
+    positive on grass, at most SOIL_FAR; for the land round the patch too. None when the terrain has neither
+    path nor pond. It is smooth, so its value interpolated across a grid cell keeps the
     edge a smooth curve (within millimetres of the exact distance near the edge)."""
     if not spec.get("path") and not spec.get("pond"):
         return None
@@ -48,7 +51,8 @@ def soil_edge(spec, x, y):
     e = np.full(np.broadcast(x, y).shape, SOIL_FAR)
     if spec.get("path"):
         pth = spec["path"]
-        e = np.minimum(e, path_distance(pth["points"], x, y) - pth["width"] / 2)
+        out = np.maximum(np.maximum(np.abs(x), np.abs(y)) - spec["size"] / 2 - PATH_FADE[0], 0)  # off the patch
+        e = np.minimum(e, path_distance(pth["points"], x, y) - pth["width"] / 2 + out * PATH_FADE[1])
     if spec.get("pond"):
         d, r_shore = pond_shore(spec["seed"], spec["pond"], x, y)
         e = np.minimum(e, d - (r_shore * pond_waterline(spec["pond"]) + SHORE_BAND))
@@ -129,6 +133,11 @@ def hills(seed, x, y, amp):
 
 HILLS_BLEND = 150.0
 """Distance (m) beyond the patch over which its relief turns into the hills."""
+SEAM_BLEND = 4.0
+"""Distance (m) beyond the patch over which the land takes over from the patch's own border heights (its flats,
+path trough and pond bank included), so the two meet without a step."""
+PATH_FADE = (3.0, 0.3)
+"""Beyond the patch a path runs on this far (m), then narrows by this much per metre into the meadow."""
 
 
 def land_height(seed, x, y, S, amp, hills_amp):
@@ -139,25 +148,46 @@ def land_height(seed, x, y, S, amp, hills_amp):
     return terrain_noise(seed, x, y, amp) * (1 - w) + hills(seed, x, y, hills_amp) * w * w * (3 - 2 * w) - 0.01
 
 
-def horizon_mesh(spec):
-    """Land from the patch's edge to ``radius``: a grid that shares the patch's border coordinates, with the
-    patch's own relief at the border blending into hills further out, and a square hole where the patch is."""
-    S, n, seed, amp, R = spec["size"], spec["resolution"], spec["seed"], spec["amplitude"], spec["radius"]
-    e = 0.02  # the hole is 2 cm wider than the patch, so the land never touches the patch's skirts
-    inner = np.linspace(-S / 2 - e, S / 2 + e, max(3, (n - 1) // 8 + 1))
-    outer = S / 2 + e + (R - S / 2) * np.linspace(0, 1, 28)[1:] ** 2
+def land_surface(spec, patch, x, y):
+    """Height of the built land (a horizon spec) at points (x, y) outside ``patch`` (its terrain spec): exactly
+    the patch's surface along its border, turning into ``land_height`` over SEAM_BLEND metres."""
+    S = spec["size"]
+    x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+    h = land_height(spec["seed"], x, y, S, spec["amplitude"], spec["hills"])
+    if patch is None:
+        return h
+    cx, cy = np.clip(x, -S / 2, S / 2), np.clip(y, -S / 2, S / 2)  # nearest point of the patch's border
+    edge = ground_height(patch, cx, cy) - land_height(spec["seed"], cx, cy, S, spec["amplitude"], spec["hills"])
+    d = np.maximum(np.abs(x), np.abs(y)) - S / 2
+    w = np.clip(1 - d / SEAM_BLEND, 0, 1)
+    return h + edge * w * w * (3 - 2 * w)
+
+
+def horizon_mesh(spec, patch=None):
+    """Land from the patch's edge to ``radius``: a grid whose inner rows and columns are the patch's own border
+    vertices (same coordinates, same heights: no seam, no gap), 0.25 m apart for the first SEAM_BLEND + 2
+    metres, then ever wider out to the hills, with a square hole where the patch is."""
+    S, n, R = spec["size"], spec["resolution"], spec["radius"]
+    inner = np.linspace(-S / 2, S / 2, n)
+    near = S / 2 + np.arange(1, int((SEAM_BLEND + 2) / 0.25) + 1) * 0.25
+    far = near[-1] + (R - near[-1]) * np.linspace(0, 1, 28)[1:] ** 2
+    outer = np.concatenate([near, far])
     xs = np.concatenate([-outer[::-1], inner, outer])
     X, Y = np.meshgrid(xs, xs)
-    H = land_height(seed, X, Y, S, amp, spec["hills"])
+    H = land_surface(spec, patch, X, Y)
     nx = len(xs)
     verts = np.stack([X.ravel(), Y.ravel(), H.ravel()], axis=1)
     jj, ii = np.meshgrid(np.arange(nx - 1), np.arange(nx - 1))
     a = (ii * nx + jj).ravel()
     cx = (xs[jj.ravel()] + xs[jj.ravel() + 1]) / 2
     cy = (xs[ii.ravel()] + xs[ii.ravel() + 1]) / 2
-    keep = (np.abs(cx) > S / 2 + e) | (np.abs(cy) > S / 2 + e)
+    keep = (np.abs(cx) > S / 2) | (np.abs(cy) > S / 2)
     a = a[keep]
     quads = np.stack([a, a + 1, a + nx + 1, a + nx], axis=1)
+    used = np.unique(quads)  # drop the unused vertices under the patch
+    remap = np.full(len(verts), -1, np.int64)
+    remap[used] = np.arange(len(used))
+    verts, quads = verts[used], remap[quads]
     uvs = verts[quads.ravel()][:, :2] / 4.0
     from .geometry import Mesh
     return Mesh(verts, quads.ravel(), np.full(len(quads), 4), uvs, 0, True)
