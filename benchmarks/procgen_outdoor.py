@@ -61,7 +61,7 @@ def main():
             E = soil_edge(t, m.verts[:, 0], m.verts[:, 1]).reshape(n, n)
             x, y = np.random.default_rng(seed).uniform(-S / 2, S / 2, (2, 200000))
             exact = soil_edge(t, x, y)
-            near = np.abs(exact) < 0.3
+            near = np.abs(exact) < 0.15  # the edge zone (a path's centre line, where |d| kinks, lies >= 0.35 m in)
             err = np.abs(bilinear(E, S, x[near], y[near]) - exact[near])
             edge_err.append(float(err.max()))
             edge_p99.append(float(np.percentile(err, 99)))

@@ -187,7 +187,7 @@ def test_soil_edges_are_smooth_curves_not_grid_cells():
         E = soil_edge(t, m.verts[:, 0], m.verts[:, 1])[: n * n].reshape(n, n)  # the top grid's vertices first
         x, y = np.random.default_rng(seed).uniform(-S / 2, S / 2, (2, 200000))
         exact = soil_edge(t, x, y)
-        near = np.abs(exact) < 0.3
+        near = np.abs(exact) < 0.15  # the edge zone (a path's centre line, where |d| kinks, lies >= 0.35 m in)
         assert near.sum() > 1000
         err = np.abs(_bilinear(E, S, x[near], y[near]) - exact[near])
         assert err.max() < 0.025 and np.percentile(err, 99) < 0.01, (seed, float(err.max()))
