@@ -53,7 +53,8 @@ def plan_outdoor(scene, rng):
     spacing = S / (n - 1)
     amp = rng.uniform(0.2, 0.6)
     flats = []
-    discs = [(0.0, -S / 2 + 1.5, 1.5)]  # keep clear where the ground camera stands
+    c = min(1.5, 0.06 * S)  # keep clear where the ground cameras stand and the first metres they look over
+    discs = [(0.0, -S / 2 + 1.5 + c, 1.5 + c)]
     # 1. Water and a path: a pond in the lowest of a few spots (not by the camera; 6-9 m across on the default
     #    patch, so it reads as water from the overview), a path from edge to edge bending round the pond; objects
     #    (and the flats under them) and grass keep off both
