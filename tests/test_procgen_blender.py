@@ -158,6 +158,40 @@ def test_outdoor_soil_is_blended_per_pixel_and_water_is_dark(scene):
     assert max(bsdf.inputs["Base Color"].default_value[:3]) < 0.05 and bsdf.inputs["Normal"].is_linked
 
 
+def test_outdoor_sky_has_its_sun_where_the_sun_light_comes_from(scene, tmp_path):
+    """Issue #14 (a physical sky with a sun matching it): with the sky texture's sun disc shown, the brightest
+    point of an equirectangular panorama of the world lies within 3 degrees of the direction the SUN light
+    shines from."""
+    import math
+
+    import numpy as np
+    g = plan("outdoor", 3)
+    build_scene(scene, dict(g, structure=[], objects=[], scatter=[]))
+    sky = next(n for n in scene.world.node_tree.nodes if n.type == "TEX_SKY")
+    sky.sun_disc, sky.sun_size = True, math.radians(3)
+    cam = bpy.data.objects.new("pano", bpy.data.cameras.new("pano"))
+    scene.collection.objects.link(cam)
+    cam.data.type = "PANO"
+    if hasattr(cam.data, "panorama_type"):
+        cam.data.panorama_type = "EQUIRECTANGULAR"
+    else:  # Blender < 4.0
+        cam.data.cycles.panorama_type = "EQUIRECTANGULAR"
+    cam.rotation_euler = (math.pi / 2, 0.0, -math.pi / 2)  # looking along +X, +Z up
+    scene.camera = cam
+    scene.render.engine, scene.cycles.samples, scene.cycles.use_denoising = "CYCLES", 2, False
+    scene.render.resolution_x, scene.render.resolution_y, scene.render.resolution_percentage = 180, 90, 100
+    scene.render.image_settings.file_format = "OPEN_EXR"
+    scene.render.filepath = str(tmp_path / "sky.exr")
+    bpy.ops.render.render(write_still=True)
+    img = bpy.data.images.load(str(tmp_path / "sky.exr"))
+    px = np.asarray(img.pixels[:]).reshape(90, 180, 4)[..., :3].sum(-1)  # rows from the bottom (nadir)
+    r, c = np.unravel_index(np.argmax(px), px.shape)
+    lat, lon = (r + 0.5) / 90 * math.pi - math.pi / 2, (c + 0.5) / 180 * 2 * math.pi - math.pi  # lon: to the right
+    seen = np.array([math.cos(lat) * math.cos(lon), -math.cos(lat) * math.sin(lon), math.sin(lat)])
+    to_sun = -np.asarray(next(li for li in g["lights"] if li["type"] == "SUN")["direction"])
+    assert math.degrees(math.acos(np.clip(seen @ to_sun / np.linalg.norm(to_sun), -1, 1))) < 3.0
+
+
 def test_small_objects_rest_on_their_support(scene):
     graph = plan("room", 3)
     coll = build_scene(scene, graph)
