@@ -258,3 +258,15 @@ def test_land_meets_the_patch_without_a_seam():
         inside = ring(pts["grass"], S / 2 - 1, S / 2) / (S * S - (S - 2) ** 2)
         outside = (ring(pts["edge_grass"], S / 2, S / 2 + 1) + ring(pts["far_grass"], S / 2, S / 2 + 1)) / ((S + 2) ** 2 - S * S)
         assert 0.75 < outside / inside < 1.3, (seed, inside, outside)
+
+
+def test_graphs_planned_before_the_irregular_shore_still_build():
+    """A scene graph kept in a file from before (pond without a water level) still gives its round bowl."""
+    from backend.procgen.terrain import ground_height, terrain_mesh
+    t = plan("outdoor", 0)["structure"][0]["geometry"]
+    old = dict(t, pond={k: t["pond"][k] for k in ("x", "y", "r", "depth")})
+    p = old["pond"]
+    assert len(terrain_mesh(old).verts) == t["resolution"] ** 2
+    centre = ground_height(old, np.array([p["x"]]), np.array([p["y"]]))[0]
+    flat = ground_height(dict(old, pond=None, flats=[]), np.array([p["x"]]), np.array([p["y"]]))[0]
+    assert centre < flat - 0.5 * p["depth"]

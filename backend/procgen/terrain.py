@@ -209,8 +209,12 @@ def terrain_mesh_heights(spec):
     xs = np.linspace(-S / 2, S / 2, n)
     X, Y = np.meshgrid(xs, xs)
     H = terrain_noise(seed, X, Y, amp)
-    if spec.get("pond"):
+    if spec.get("pond") and "level" in spec["pond"]:
         H = _smooth_min(H, pond_bank(seed, spec["pond"], X, Y), 0.08)
+    elif spec.get("pond"):  # a graph planned before the irregular shore (kept in a file): its round bowl
+        p = spec["pond"]
+        k = np.clip(1 - (np.hypot(X - p["x"], Y - p["y"]) / p["r"]) ** 2, 0, 1)
+        H = H - p["depth"] * k * k
     if spec.get("path"):
         pth = spec["path"]
         w = np.clip(1 - path_distance(pth["points"], X, Y) / (pth["width"] / 2 + 0.25), 0, 1)
