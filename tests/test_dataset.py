@@ -388,6 +388,29 @@ def test_manifest_and_transforms(dataset):
     assert np.allclose(t["frames"][1]["transform_matrix"], _frames(spec)[1]["views"][0]["camera"]["c2w"])
 
 
+def test_exposure_is_metered_per_scene_and_recorded(tmp_path):
+    """Dataset frames are metered like headless scene renders: once per scene through the first view, the same in
+    every shard (each shard meters on its own), recorded in every view's frame record and in graph.json. A dim
+    interior gets more exposure than a sunlit tabletop, and both come out neither dark nor burnt."""
+    ev = {}
+    for scene_type, seed in (("room", 0), ("tabletop", 3)):
+        spec = _spec(tmp_path / scene_type, scene_type=scene_type, seeds=[seed], frames=2, frames_per_shard=1)
+        run(spec, RunOptions(workers=1))
+        name = spec.scene_name(seed)
+        graph = json.load(open(os.path.join(spec.output_dir, "scenes", name, "graph.json")))
+        seen = set()
+        for fr in range(2):
+            with open(os.path.join(spec.output_dir, "scenes", name, "frames", f"{fr:06d}.json")) as f:
+                view = json.load(f)["views"][0]
+            seen.add(view["exposure"])
+            rgb = _load(spec, view["files"]["rgb"]).astype(float) / 255
+            assert 0.25 < rgb.mean() < 0.75, (scene_type, fr, rgb.mean())
+            assert (rgb.mean(-1) > 0.98).mean() < 0.02, (scene_type, fr)  # no burnt-out areas
+        assert seen == {graph["render"]["exposure"]}, (scene_type, seen)
+        ev[scene_type] = graph["render"]["exposure"]
+    assert ev["room"] > ev["tabletop"] + 1.0, ev
+
+
 def test_rerun_skips_complete_shards(dataset):
     spec, _ = dataset
     before = open(os.path.join(spec.output_dir, "manifest.json"), "rb").read()

@@ -123,6 +123,75 @@ def test_outdoor_vegetation_is_instanced_and_rolls_back(scene):
     assert _counts() + (len(bpy.data.node_groups),) == before
 
 
+def test_outdoor_soil_is_blended_per_pixel_and_water_is_dark(scene):
+    """Issue #14: the path's and the shore's bare soil is blended into the grass per pixel by the terrain's
+    soil-edge point attribute (one material whose two BSDFs it mixes), not painted on whole grid faces; the pond
+    is opaque, dark water with a ripple bump that mirrors the sky."""
+    import numpy as np
+    from backend.blender.procgen import SOIL_ATTRIBUTE
+    from backend.procgen.terrain import soil_edge
+    graph = plan("outdoor", 0)
+    t = graph["structure"][0]["geometry"]
+    assert "path" in t and "pond" in t
+    coll = build_scene(scene, graph)
+    me = coll.objects["terrain"].data
+    assert len(me.materials) == 1
+    vals = np.empty(len(me.vertices), np.float32)
+    me.attributes[SOIL_ATTRIBUTE].data.foreach_get("value", vals)
+    co = np.empty(len(me.vertices) * 3, np.float32)
+    me.vertices.foreach_get("co", co)
+    co = co.reshape(-1, 3)
+    assert np.allclose(vals, soil_edge(t, co[:, 0], co[:, 1]), atol=1e-4) and (vals < 0).any() and (vals > 0).any()
+    nt = me.materials[0].node_tree
+    out = next(n for n in nt.nodes if n.type == "OUTPUT_MATERIAL")
+    mix = out.inputs["Surface"].links[0].from_node
+    assert mix.type == "MIX_SHADER" and {lk.from_node.type for i in (1, 2) for lk in mix.inputs[i].links} == {"BSDF_PRINCIPLED"}
+    upstream, todo = set(), [mix.inputs["Fac"]]
+    while todo:
+        for lk in todo.pop().links:
+            upstream.add(lk.from_node)
+            todo.extend(lk.from_node.inputs)
+    assert any(n.type == "ATTRIBUTE" and n.attribute_name == SOIL_ATTRIBUTE for n in upstream)
+    water = coll.objects["water"].data.materials[0].node_tree
+    bsdf = next(n for n in water.nodes if n.type == "BSDF_PRINCIPLED")
+    assert bsdf.inputs["Transmission Weight"].default_value == 0.0 and bsdf.inputs["Roughness"].default_value < 0.1
+    assert max(bsdf.inputs["Base Color"].default_value[:3]) < 0.05 and bsdf.inputs["Normal"].is_linked
+
+
+def test_outdoor_sky_has_its_sun_where_the_sun_light_comes_from(scene, tmp_path):
+    """Issue #14 (a physical sky with a sun matching it): with the sky texture's sun disc shown, the brightest
+    point of an equirectangular panorama of the world lies within 3 degrees of the direction the SUN light
+    shines from."""
+    import math
+
+    import numpy as np
+    g = plan("outdoor", 3)
+    build_scene(scene, dict(g, structure=[], objects=[], scatter=[]))
+    sky = next(n for n in scene.world.node_tree.nodes if n.type == "TEX_SKY")
+    sky.sun_disc, sky.sun_size = True, math.radians(3)
+    cam = bpy.data.objects.new("pano", bpy.data.cameras.new("pano"))
+    scene.collection.objects.link(cam)
+    cam.data.type = "PANO"
+    if hasattr(cam.data, "panorama_type"):
+        cam.data.panorama_type = "EQUIRECTANGULAR"
+    else:  # Blender < 4.0
+        cam.data.cycles.panorama_type = "EQUIRECTANGULAR"
+    cam.rotation_euler = (math.pi / 2, 0.0, -math.pi / 2)  # looking along +X, +Z up
+    scene.camera = cam
+    scene.render.engine, scene.cycles.samples, scene.cycles.use_denoising = "CYCLES", 2, False
+    scene.render.resolution_x, scene.render.resolution_y, scene.render.resolution_percentage = 180, 90, 100
+    scene.render.image_settings.file_format = "OPEN_EXR"
+    scene.render.filepath = str(tmp_path / "sky.exr")
+    bpy.ops.render.render(write_still=True)
+    img = bpy.data.images.load(str(tmp_path / "sky.exr"))
+    px = np.asarray(img.pixels[:]).reshape(90, 180, 4)[..., :3].sum(-1)  # rows from the bottom (nadir)
+    r, c = np.unravel_index(np.argmax(px), px.shape)
+    lat, lon = (r + 0.5) / 90 * math.pi - math.pi / 2, (c + 0.5) / 180 * 2 * math.pi - math.pi  # lon: to the right
+    seen = np.array([math.cos(lat) * math.cos(lon), -math.cos(lat) * math.sin(lon), math.sin(lat)])
+    to_sun = -np.asarray(next(li for li in g["lights"] if li["type"] == "SUN")["direction"])
+    assert math.degrees(math.acos(np.clip(seen @ to_sun / np.linalg.norm(to_sun), -1, 1))) < 3.0
+
+
 def test_small_objects_rest_on_their_support(scene):
     graph = plan("room", 3)
     coll = build_scene(scene, graph)

@@ -13,7 +13,8 @@ with the Combined image as one multilayer OpenEXR, read back with the ``OpenEXR`
   (camera and object motion between this frame and the next; motion blur off); where no surface is hit (sky,
   background) the flow of points at infinity under the camera's rotation (the Vector pass has 0 there).
 
-The RGB is Combined through Blender's view transform (``look`` RENDER), or for the preview preset (``look``
+The RGB is Combined through Blender's view transform (``look`` RENDER) at an exposure metered once per scene
+(recorded in each view's frame record and in the scene's graph.json), or for the preview preset (``look``
 STUDIO: 1 sample, 0 bounces) each surface's albedo under a fixed studio light, computed from the same render's
 albedo and normal passes (Workbench, which has no such passes, is not used: one render per frame, always).
 All files are written atomically; rendering is deterministic (fixed Cycles seed, CPU), so a shard rendered
@@ -36,7 +37,7 @@ from ..dataset.passes import ground_truth, studio_rgb
 from ..dataset.spec import DatasetSpec, Shard, label_map
 from ..files import atomic_write
 from ..procgen.plan import plan
-from .procgen import build_scene
+from .procgen import build_scene, meter_exposure
 from .render import stdout_to_stderr
 
 SENSOR_MM = 36.0
@@ -105,8 +106,11 @@ def instance_table(graph) -> list[dict]:
 
 
 def build(spec: DatasetSpec, seed: int):
-    """Fresh file, the scene built, instance ids set, the cameras flown along the trajectory. Returns
-    (scene, graph, instances, main camera poses, {view name: camera object name})."""
+    """Fresh file, the scene built, instance ids set, the cameras flown along the trajectory, and (for the RENDER
+    look) the exposure metered: a tiny low-sample render through the main camera at frame 0 with the spec's
+    bounces and Cycles seed (``meter_exposure``), so the same spec and seed give the same exposure in every
+    shard; it is kept in ``graph["render"]["exposure"]``. Returns (scene, graph, instances, main camera poses,
+    {view name: camera object name})."""
     scene = new_scene()
     graph = plan(spec.scene_type, seed, spec.scene_params)
     coll = build_scene(scene, graph)
@@ -125,6 +129,10 @@ def build(spec: DatasetSpec, seed: int):
     for k in range(spec.quilt_views):
         cams[f"quilt_{k:02d}"] = _camera(scene, f"DatasetQuilt{k}", lens, _quilt(poses, graph, k, spec.quilt_views))
     setup_render(scene, spec)
+    if spec.render.look == "RENDER":  # 2. Exposure metered once per scene through the first frame's view
+        scene.camera = bpy.data.objects[cams["main"]]
+        scene.frame_set(1)
+        graph["render"]["exposure"] = meter_exposure(scene)
     return scene, graph, instances, poses, cams
 
 
@@ -318,7 +326,8 @@ def render_view(scene, spec, writer, name, frame, cam_name, view, instances, lut
             files[p] = writer.write(f"{prefix}{p}/{stem}.{ext}", _npy(gt[p]) if ext == "npy" else _png(gt[p]))
     rec = {"frame": frame, "view": view, "files": files,
            "camera": {"K": K.round(6).tolist(), "c2w": c2w.round(6).tolist(), "lens_mm": lens,
-                      "sensor_mm": SENSOR_MM, "width": spec.width, "height": spec.height}}
+                      "sensor_mm": SENSOR_MM, "width": spec.width, "height": spec.height},
+           "exposure": round(float(scene.view_settings.exposure), 2)}
     if "boxes" in spec.passes:
         objs = []
         for inst in instances:

@@ -113,19 +113,24 @@ def procedural_material(desc: dict, name: str | None = None):
 class _Tree:
     """Small helpers for building one node tree; every node is placed left of the BSDF."""
 
-    def __init__(self, mat):
-        self.nt = mat.node_tree
-        self.nt.nodes.clear()
-        self.out = self.node("ShaderNodeOutputMaterial", 400, 0)
+    def __init__(self, mat, *, clear=True, y0=0):
+        """``clear``: a new tree with its output fed by this BSDF; else a second BSDF added below ``y0`` in the
+        same tree (its output is the caller's to wire)."""
+        self.nt, self.y0 = mat.node_tree, y0
+        self.out = None
+        if clear:
+            self.nt.nodes.clear()
+            self.out = self.node("ShaderNodeOutputMaterial", 400, 0)
         self.bsdf = self.node("ShaderNodeBsdfPrincipled", 100, 0)
-        self.link(self.bsdf.outputs["BSDF"], self.out.inputs["Surface"])
+        if clear:
+            self.link(self.bsdf.outputs["BSDF"], self.out.inputs["Surface"])
         coord = self.node("ShaderNodeTexCoord", -1400, 0)
         self.uv, self.obj = coord.outputs["UV"], coord.outputs["Object"]
         self._x = -1200
 
     def node(self, kind, x=None, y=0, **inputs):
         n = self.nt.nodes.new(kind)
-        n.location = (x if x is not None else -600, y)
+        n.location = (x if x is not None else -600, y + self.y0)
         for k, v in inputs.items():
             if isinstance(v, bpy.types.NodeSocket):
                 self.link(v, n.inputs[k])
@@ -188,7 +193,48 @@ class _Tree:
 
 
 def _fill(mat, kind, p):
-    t = _Tree(mat)
+    _fill_tree(_Tree(mat), kind, p)
+
+
+def blend_material(inside: dict, outside: dict, attribute: str, *, soft=0.05, ragged=0.25, name=None):
+    """One material showing description ``inside`` where the mesh's float point attribute ``attribute`` (signed
+    metres to a region's edge, negative inside) is negative and ``outside`` where it is positive, blended per
+    pixel over a smooth edge ``soft`` m wide each side, pushed in and out by up to ``ragged`` m of noise (a
+    worn path's or a shore's edge, never the mesh's grid). Both node trees live in the one material."""
+    desc = {"blend": [inside, outside], "attribute": attribute, "soft": soft, "ragged": ragged}
+    mat = new_material(name or f"Conjure_blend_{description_key(desc)}")
+    try:
+        a = _Tree(mat)
+        _fill_tree(a, outside["kind"], outside["params"])
+        b = _Tree(mat, clear=False, y0=-2000)
+        _fill_tree(b, inside["kind"], inside["params"])
+        attr = a.node("ShaderNodeAttribute", -900, 900)
+        attr.attribute_type, attr.attribute_name = "GEOMETRY", attribute
+        wobble = a.node("ShaderNodeTexNoise", -900, 1100, Scale=1.1, Detail=3.0)  # the edge wanders...
+        a.link(a.obj, wobble.inputs["Vector"])
+        grain = a.node("ShaderNodeTexNoise", -900, 1300, Scale=7.0, Detail=4.0, Roughness=0.7)  # ...and frays
+        a.link(a.obj, grain.inputs["Vector"])
+        # noise Fac keeps mostly within 0.5 +- 0.2: scaled so the edge wanders by about +-ragged
+        push = a.math("ADD", a.math("MULTIPLY", a.math("SUBTRACT", wobble.outputs["Fac"], 0.5), 4 * ragged),
+                      a.math("MULTIPLY", a.math("SUBTRACT", grain.outputs["Fac"], 0.5), 2 * ragged))
+        edge = a.node("ShaderNodeMapRange", -300, 900, **{"From Min": -soft, "From Max": soft, "To Min": 1.0,
+                      "To Max": 0.0})
+        edge.interpolation_type = "SMOOTHSTEP"
+        a.link(a.math("ADD", attr.outputs["Fac"], push), edge.inputs["Value"])
+        mix = a.node("ShaderNodeMixShader", 250, 0)
+        a.link(edge.outputs["Result"], mix.inputs["Fac"])
+        a.link(a.bsdf.outputs["BSDF"], mix.inputs[1])
+        a.link(b.bsdf.outputs["BSDF"], mix.inputs[2])
+        a.link(mix.outputs["Shader"], a.out.inputs["Surface"])
+    except Exception:
+        bpy.data.materials.remove(mat)
+        raise
+    mat["conjure_material"] = json.dumps(desc, sort_keys=True)
+    mat.diffuse_color = _rgba(outside["params"]["base_color"])
+    return mat
+
+
+def _fill_tree(t, kind, p):
     bsdf = t.bsdf
     _set(bsdf, "Base Color", _rgba(p["base_color"]))
     _set(bsdf, "Roughness", p.get("roughness", 0.5))
@@ -370,6 +416,26 @@ def _fill(mat, kind, p):
         t.link(t.obj, peel.inputs["Vector"])
         t.bump(peel.outputs["Fac"], 0.02)
         color = t.edge_wear(_rgba(p["base_color"]), p.get("wear", 0.0))
+    elif kind == "soil":
+        # packed earth: darker and paler patches, small pale stones (Voronoi cells' centres), grainy bump
+        patch = t.node("ShaderNodeTexNoise", -900, 0, Scale=p["scale"], Detail=6.0, Roughness=0.6)
+        t.link(t.obj, patch.inputs["Vector"])
+        color = t.ramp(patch.outputs["Fac"], p["color2"], p["base_color"], 0.3, 0.7)
+        stones = t.node("ShaderNodeTexVoronoi", -900, -300, Scale=p["scale"] * 15, Randomness=1.0)
+        t.link(t.obj, stones.inputs["Vector"])
+        stone = t.ramp(stones.outputs["Distance"], (1, 1, 1), (0, 0, 0), 0.12, 0.2)
+        color = t.mix(t.math("MULTIPLY", stone, p["pebbles"]), color,
+                      _rgba([min(1.0, c * 1.8 + 0.06) for c in p["base_color"]]))
+        grain = t.node("ShaderNodeTexNoise", -900, -600, Scale=60.0, Detail=8.0)
+        t.link(t.obj, grain.inputs["Vector"])
+        t.bump(t.math("ADD", grain.outputs["Fac"], t.math("MULTIPLY", stone, p["pebbles"] * 0.8)), p["bump"], 0.004)
+    elif kind == "water":
+        # opaque and dark: the Principled dielectric's Fresnel (IOR 1.33) mirrors the sky at glancing angles;
+        # ripples are a gentle bump from noise stretched along the wind
+        _set(bsdf, "IOR", p["ior"])
+        ripples = t.node("ShaderNodeTexNoise", -900, 0, Scale=p["ripple_scale"], Detail=3.0, Roughness=0.6)
+        t.link(t.mapping(t.obj, (1.0, 3.0, 1.0)), ripples.inputs["Vector"])
+        t.bump(ripples.outputs["Fac"], p["ripple"], 0.01)
     elif kind == "emission":
         _set(bsdf, "Emission Color", _rgba(p["base_color"]))
         _set(bsdf, "Emission", _rgba(p["base_color"]))  # Blender < 4.0

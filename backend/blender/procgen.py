@@ -16,9 +16,9 @@ from ..edit.grammar import PROP
 from ..procgen.factories import registry
 from ..procgen.geometry import box, merge
 from ..procgen.registry import generate
-from ..procgen.terrain import horizon_mesh, terrain_mesh, water_mesh
+from ..procgen.terrain import horizon_mesh, soil_edge, terrain_mesh, water_mesh
 from .idprops import id_int, read_int
-from .materials import description_key, procedural_material
+from .materials import blend_material, description_key, procedural_material
 from .mesh import build_mesh
 from .transaction import COLLECTION, Transaction, ensure_collection
 
@@ -37,6 +37,17 @@ class Build(Transaction):
         if key not in self.materials:
             self.materials[key] = self.add(procedural_material(desc)).name
         return self.get("materials", self.materials[key])
+
+    def blend(self, inside, outside, attribute):
+        """One material blending two descriptions by a mesh attribute (``materials.blend_material``)."""
+        key = description_key({"blend": [inside, outside], "attribute": attribute})
+        if key not in self.materials:
+            self.materials[key] = self.add(blend_material(inside, outside, attribute)).name
+        return self.get("materials", self.materials[key])
+
+
+SOIL_ATTRIBUTE = "conjure_soil_edge"
+"""Float point attribute on a terrain with a path or pond: ``terrain.soil_edge`` at each vertex."""
 
 
 def mesh_to_blender(name: str, m, build: Build, materials=()):
@@ -224,8 +235,8 @@ class SceneBuild:
             m = merge([box(lo, hi) for lo, hi in geo["boxes"]])
         elif geo["type"] == "terrain":
             m = terrain_mesh(geo)
-        elif geo["type"] == "horizon":
-            m = horizon_mesh(geo)
+        elif geo["type"] == "horizon":  # meets the patch's border exactly
+            m = horizon_mesh(geo, self._patch())
         elif geo["type"] == "water":
             m = water_mesh(geo)
         elif geo["type"] == "asset":  # a door or window set into its opening
@@ -233,7 +244,17 @@ class SceneBuild:
                          detail_level=self.graph["params"].get("detail", 1.0))[0].mesh
         else:
             raise ValueError(f"unknown structure geometry {geo['type']!r}")
-        obj = self.tx.add(bpy.data.objects.new(s["id"], mesh_to_blender(s["id"], m, self.tx, s["materials"])))
+        patch = self._patch() if geo["type"] in ("terrain", "horizon") else None
+        soil = soil_edge(patch, m.verts[:, 0], m.verts[:, 1]) if patch else None
+        if soil is not None and (soil < 1.0).any():
+            # grass and bare soil (path, shore; the path on into the land) blended per pixel by each vertex's
+            # distance to the soil's edge
+            me = mesh_to_blender(s["id"], m, self.tx)
+            me.attributes.new(SOIL_ATTRIBUTE, "FLOAT", "POINT").data.foreach_set("value", soil.astype(np.float32))
+            me.materials.append(self.tx.blend(self._patch_soil(), s["materials"][0], SOIL_ATTRIBUTE))
+        else:
+            me = mesh_to_blender(s["id"], m, self.tx, s["materials"][:1] if patch else s["materials"])
+        obj = self.tx.add(bpy.data.objects.new(s["id"], me))
         coll.objects.link(obj)
         if geo["type"] == "asset":
             obj.location = geo["location"]
@@ -241,6 +262,18 @@ class SceneBuild:
         obj["conjure_category"] = s["category"]
         obj["conjure_semantic"] = json.dumps(s["semantic"])
         obj["conjure_id"] = s["id"]
+
+    def _patch_structure(self):
+        return next((s for s in self.graph["structure"] if s["geometry"]["type"] == "terrain"), None)
+
+    def _patch(self):
+        """The outdoor patch's terrain spec (None in rooms)."""
+        s = self._patch_structure()
+        return s["geometry"] if s else None
+
+    def _patch_soil(self):
+        """The material description of the patch's bare soil (its second slot)."""
+        return self._patch_structure()["materials"][1]
 
     def _add_object(self, coll, o):
         if o["category"] == PROP:  # a prop made from text by a scene edit: its GLB, placed as the entry says
@@ -394,7 +427,7 @@ def meter_exposure(scene, *, size: int = 32, samples: int = 4, key: float = METE
     saved = {"engine": r.engine, "rx": r.resolution_x, "ry": r.resolution_y, "pct": r.resolution_percentage,
              "samples": c.samples, "denoise": c.use_denoising, "adaptive": c.use_adaptive_sampling,
              "fmt": im_s.file_format, "depth": im_s.color_depth, "mode": im_s.color_mode,
-             "exposure": scene.view_settings.exposure}
+             "media": getattr(im_s, "media_type", None), "exposure": scene.view_settings.exposure}
     tmp = tempfile.mkdtemp(prefix="conjure-meter-")
     path = os.path.join(tmp, "meter.exr")
     img = None
@@ -406,6 +439,8 @@ def meter_exposure(scene, *, size: int = 32, samples: int = 4, key: float = METE
         scene.view_settings.exposure = 0.0
         with stdout_to_stderr():
             bpy.ops.render.render(scene=scene.name)
+        if saved["media"] is not None:  # Blender 5.0 lists single-layer EXR under the image media type only
+            im_s.media_type = "IMAGE"
         im_s.file_format, im_s.color_depth, im_s.color_mode = "OPEN_EXR", "32", "RGB"
         bpy.data.images["Render Result"].save_render(path, scene=scene)
         img = bpy.data.images.load(path)
@@ -418,6 +453,8 @@ def meter_exposure(scene, *, size: int = 32, samples: int = 4, key: float = METE
         os.rmdir(tmp)
         r.engine, r.resolution_x, r.resolution_y, r.resolution_percentage = saved["engine"], saved["rx"], saved["ry"], saved["pct"]
         c.samples, c.use_denoising, c.use_adaptive_sampling = saved["samples"], saved["denoise"], saved["adaptive"]
+        if saved["media"] is not None:
+            im_s.media_type = saved["media"]
         im_s.file_format, im_s.color_depth, im_s.color_mode = saved["fmt"], saved["depth"], saved["mode"]
         scene.view_settings.exposure = saved["exposure"]
     lum = px @ np.array([0.2126, 0.7152, 0.0722])

@@ -6,6 +6,7 @@ over many seeds; the Blender-side test additionally checks real triangles with a
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 
@@ -138,6 +139,12 @@ def violations(graph, min_seen: float = 0.6) -> list:
             lo, hi = _box(o)
             if lo[0] < -S or lo[1] < -S or hi[0] > S or hi[1] > S:
                 out.append(f"{o['id']} is outside the terrain patch")
+        for w in (s["geometry"] for s in graph["structure"] if s["category"] == "water"):
+            (cx, cy, _level), r = w["center"], w["radius"]
+            for o in objs:  # nothing stands in (or floats on) the pond: the footprint keeps off the water disc
+                lo, hi = _box(o)
+                if math.hypot(min(max(cx, lo[0]), hi[0]) - cx, min(max(cy, lo[1]), hi[1]) - cy) < r:
+                    out.append(f"{o['id']} stands in the pond")
     # 3. Support: small objects on a surface of their support, at its height, within its rectangle
     for o in objs:
         s = o["support"]

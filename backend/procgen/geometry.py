@@ -379,9 +379,9 @@ def tube(path, radii, segments: int = 8, mat: int = 0) -> Mesh:
     return _orient(Mesh(verts, corners, sizes, uvs, mat, True))
 
 
-def grid_heightfield(heights, size_x: float, size_y: float, base: float, mat: int = 0) -> Mesh:
+def grid_heightfield(heights, size_x: float, size_y: float, base: float, mat: int = 0, closed: bool = True) -> Mesh:
     """Closed terrain slab: a heightfield top (heights: Float[ndarray, "NY NX"]) centred on the origin,
-    vertical skirts and a flat bottom at z = ``base``."""
+    vertical skirts and a flat bottom at z = ``base``; with ``closed`` False the top alone (facing up)."""
     ny, nx = heights.shape
     xs = np.linspace(-size_x / 2, size_x / 2, nx)
     ys = np.linspace(-size_y / 2, size_y / 2, ny)
@@ -393,6 +393,8 @@ def grid_heightfield(heights, size_x: float, size_y: float, base: float, mat: in
     jj, ii = np.meshgrid(np.arange(nx - 1), np.arange(ny - 1))
     a = (ii * nx + jj).ravel()
     quads = np.stack([a, a + 1, a + nx + 1, a + nx], axis=1)
+    if not closed:
+        return Mesh(verts[:off], quads.ravel(), np.full(len(quads), 4), top[quads.ravel()][:, :2] / 4.0, mat, True)
     border = np.concatenate([np.arange(nx), (np.arange(1, ny) * nx + nx - 1), (ny - 1) * nx + np.arange(nx - 2, -1, -1),
                              np.arange(ny - 2, 0, -1) * nx])
     nb = len(border)

@@ -22,6 +22,11 @@ mesh's UV space, which is metric and runs along each board's longest side):
 * ``tile``    base_color, color2 (grout), tile (m), roughness
 * ``foliage`` base_color, color2, roughness, scale, subsurface, veins (vein strength 0-1)
 * ``paint``   base_color, roughness, wear
+* ``soil``    base_color, color2 (darker patches), roughness, scale (patches per m), pebbles (0-1: how many small
+              stones), bump: bare packed earth (a worn path, a shore)
+* ``water``   base_color (the deep body's colour, dark), roughness, ior, ripple_scale (wind ripples per m),
+              ripple (their bump strength): an opaque dielectric, so it reads as water from afar by the sky
+              it mirrors (Fresnel), not by what shows through
 * ``emission`` base_color, strength
 * ``painting`` a landscape in oils for picture canvases: sky_top / sky_low (the sky's gradient), far / near (two
   ridges of hills, the far one paler), ground, horizon (height of the far ridge on the canvas, 0-1), ridge (how
@@ -32,7 +37,7 @@ from __future__ import annotations
 import colorsys
 
 KINDS = ("wood", "planks", "metal", "ceramic", "fabric", "plastic", "glass", "stone", "plaster", "tile", "foliage",
-         "paint", "emission", "painting")
+         "paint", "emission", "painting", "water", "soil")
 
 # (hue range, saturation range, value range) per palette; colours are linear RGB in [0, 1]. Ranges follow
 # measured albedos of real materials (oak/walnut/pine 0.1-0.45, painted walls 0.6-0.85, upholstery mostly
@@ -61,6 +66,7 @@ _PALETTES = {
     "grout": ((0.08, 0.12), (0.02, 0.08), (0.3, 0.55)),
     "rug": ((0.0, 1.0), (0.25, 0.65), (0.05, 0.4)),
     "canvas": ((0.0, 1.0), (0.3, 0.9), (0.1, 0.8)),
+    "water": ((0.3, 0.5), (0.3, 0.6), (0.012, 0.03)),  # a pond's body seen from above: dark green-brown
 }
 
 
@@ -119,6 +125,11 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
                  subsurface=_u(rng, 0.05, 0.2), veins=_u(rng, 0.3, 1.0))
     elif kind == "paint":
         p.update(roughness=_u(rng, 0.3, 0.8), wear=_u(rng, 0.0, 0.4))
+    elif kind == "soil":
+        p.update(color2=_shade(base, _u(rng, 0.5, 0.72)), roughness=_u(rng, 0.85, 1.0), scale=_u(rng, 1.5, 4.0),
+                 pebbles=_u(rng, 0.2, 0.8), bump=_u(rng, 0.15, 0.4))
+    elif kind == "water":
+        p.update(roughness=_u(rng, 0.02, 0.06), ior=1.33, ripple_scale=_u(rng, 2.0, 5.0), ripple=_u(rng, 0.08, 0.2))
     elif kind == "emission":
         p.update(strength=_u(rng, 3.0, 8.0), roughness=0.5)
     elif kind == "painting":

@@ -13,10 +13,8 @@ import numpy as np
 from .geometry import rng_for
 from .layout import CONTACT_GAP, look_at_camera, mat, rank_cameras, world_aabb
 from .plan_room import sky_for_sun
-from .terrain import ground_height, land_height, path_distance, terrain_noise
+from .terrain import POND_BANK, ground_height, land_surface, path_distance, terrain_noise
 
-WATER = {"kind": "glass", "params": {"base_color": [0.42, 0.55, 0.5], "roughness": 0.02, "ior": 1.33, "transmission": 1.0}}
-"""Pond water: clear, slightly green, with a calm mirror-like surface (the bowl's soil shows through)."""
 
 SCATTER_VARIANTS = 6
 """Distinct meshes per scattered category; every instance is one of them, turned and scaled."""
@@ -55,23 +53,25 @@ def plan_outdoor(scene, rng):
     spacing = S / (n - 1)
     amp = rng.uniform(0.2, 0.6)
     flats = []
-    discs = [(0.0, -S / 2 + 1.5, 1.5)]  # keep clear where the ground camera stands
-    # 1. Water and a path: a pond in the lowest of a few spots (not by the camera), a path from edge to edge
-    #    bending round the pond; objects and grass keep off both
+    c = min(1.5, 0.06 * S)  # keep clear where the ground cameras stand and the first metres they look over
+    discs = [(0.0, -S / 2 + 1.5 + c, 1.5 + c)]
+    # 1. Water and a path: a pond in the lowest of a few spots (not by the camera; 6-9 m across on the default
+    #    patch, so it reads as water from the overview), a path from edge to edge bending round the pond; objects
+    #    (and the flats under them) and grass keep off both
     pond = path = None
     wg = rng_for(seed, "outdoor", "water")
     if wg.uniform() < 0.6:
-        r = float(wg.uniform(1.8, 3.2)) * S / 24
+        r = float(wg.uniform(3.0, 4.5)) * S / 24
         cand = wg.uniform(-S / 2 + r + 1.5, S / 2 - r - 1.5, size=(24, 2))
         cand = cand[np.hypot(cand[:, 0] - discs[0][0], cand[:, 1] - discs[0][1]) > r + 3.0]
         if len(cand):
             x, y = cand[int(np.argmin(terrain_noise(seed, cand[:, 0], cand[:, 1], amp)))]
-            ring = np.linspace(0, 2 * np.pi, 48, endpoint=False)
+            ring = np.linspace(0, 2 * np.pi, 96, endpoint=False)
             rim = float(terrain_noise(seed, x + r * np.cos(ring), y + r * np.sin(ring), amp).min())
-            level = rim - 0.05
-            depth = max(0.4, float(terrain_noise(seed, x, y, amp)) - level + 0.3)
+            level = rim - POND_BANK - 0.01  # the bank at the water disc's edge stands above the water everywhere
+            depth = max(0.5, float(terrain_noise(seed, x, y, amp)) - level + 0.3)
             pond = {"x": round(float(x), 4), "y": round(float(y), 4), "r": round(r, 4), "depth": round(depth, 4), "level": round(level, 4)}
-            discs.append((pond["x"], pond["y"], r + 0.6))
+            discs.append((pond["x"], pond["y"], r + 1.7))  # + the 1.5 m blend of an object's flat
     if wg.uniform() < 0.7:
         width = float(wg.uniform(0.7, 1.3))
         for _ in range(6):
@@ -81,7 +81,7 @@ def plan_outdoor(scene, rng):
             ctrl = wg.uniform(-0.3, 0.3, 2) * S
             t = np.linspace(0, 1, 60)[:, None]
             pts = (1 - t) ** 2 * e0 + 2 * t * (1 - t) * ctrl + t ** 2 * e1
-            pts = pts[(np.abs(pts) <= S / 2 + 0.5).all(axis=1)]
+            pts = pts[(np.abs(pts) <= S / 2 + 7.0).all(axis=1)]  # on past the patch, fading (PATH_FADE)
             if len(pts) < 8:
                 continue
             if pond is not None and path_distance(pts, pond["x"], pond["y"]) < pond["r"] + width / 2 + 0.8:
@@ -123,34 +123,52 @@ def plan_outdoor(scene, rng):
     place("grass_tuft", int(round(10 * dens * area)))
     terrain = {"type": "terrain", "size": S, "resolution": n, "seed": seed, "amplitude": amp, "flats": flats}
     if pond is not None:
-        terrain["pond"] = {k: pond[k] for k in ("x", "y", "r", "depth")}
+        terrain["pond"] = {k: pond[k] for k in ("x", "y", "r", "depth", "level")}
     if path is not None:
         terrain["path"] = path
     ground = mat("plaster", seed, "terrain", palette="ground")
     hill_amp = rng.uniform(4.0, 14.0)
+    land_geo = {"type": "horizon", "size": S, "resolution": n, "seed": seed, "amplitude": amp,
+                "hills": round(hill_amp, 3), "radius": 600.0}
     g["structure"] = [{"id": "terrain", "category": "terrain", "semantic": ["structure", "terrain"], "geometry": terrain,
-                       "materials": [ground, mat("stone", seed, "path", palette="soil")]},
+                       "materials": [ground, mat("soil", seed, "path")]},
                       {"id": "land", "category": "terrain", "semantic": ["structure", "terrain"],
-                       "geometry": {"type": "horizon", "size": S, "resolution": n, "seed": seed, "amplitude": amp,
-                                    "hills": round(hill_amp, 3), "radius": 600.0}, "materials": [ground]}]
+                       "geometry": land_geo, "materials": [ground]}]
     if pond is not None:
         g["structure"].append({"id": "water", "category": "water", "semantic": ["structure", "water"],
                                "geometry": {"type": "water", "center": [pond["x"], pond["y"], pond["level"]], "radius": pond["r"]},
-                               "materials": [WATER]})
+                               "materials": [mat("water", seed, "water")]})  # dark, mirrors the sky
     # 2. Vegetation in the thousands, instanced: grass on the patch, grass and trees on the land around it
     avoid = [(d[0], d[1], d[2] * 0.8) for d in discs[1:]]
-    half = S / 2 - 0.3
+    if pond is not None:  # no grass in the water
+        avoid.append((pond["x"], pond["y"], pond["r"] + 0.1))
+    half = S / 2  # the edge grass goes on from the border at the same density: no bare strip along it
     _scatter(seed, g, "grass", "grass_tuft", int(2500 * dens * area), lambda r: r.uniform(-half, half, 2),
              lambda x, y: ground_height(terrain, x, y), avoid)
 
-    def land(r, lo=S / 2 + 2, hi=S / 2 + 120):
-        a, d = r.uniform(0, 2 * np.pi), lo + (hi - lo) * r.uniform(0, 1) ** 1.5
-        return d * math.cos(a), d * math.sin(a)
+    def land(r, lo, hi):  # polar, denser near the patch, never on it
+        while True:
+            a, d = r.uniform(0, 2 * np.pi), lo + (hi - lo) * r.uniform(0, 1) ** 1.5
+            x, y = d * math.cos(a), d * math.sin(a)
+            if max(abs(x), abs(y)) > S / 2 + 2:
+                return x, y
+
+    def edge(r, width=8.0):  # the patch's grass thinning out over ``width`` metres beyond its border
+        while True:
+            x, y = r.uniform(-S / 2 - width, S / 2 + width, 2)
+            d = max(abs(x), abs(y)) - S / 2
+            if d > 0 and r.uniform() < 1 - d / width:
+                return x, y
 
     def land_h(x, y):
-        return land_height(seed, x, y, S, amp, hill_amp)
+        return land_surface(land_geo, terrain, x, y)
+    far_avoid = [d for d in discs[1:] if max(abs(d[0]), abs(d[1])) > S / 2 - d[2]]  # the path beyond the patch
+    grass = next(sc for sc in g["scatter"] if sc["id"] == "grass")
+    gp = np.abs(np.asarray(grass["points"])[:, :2]).max(axis=1)  # the patch grass's density by its border
+    per_m2 = float((gp > S / 2 - 2).sum()) / (S * S - (S - 4) ** 2)
+    _scatter(seed, g, "edge_grass", "grass_tuft", int(per_m2 * (16 * S + 85)), edge, land_h, far_avoid)
     _scatter(seed, g, "far_trees", "tree", int(400 * dens), lambda r: land(r, S / 2 + 6, 250), land_h, [], (0.7, 1.4))
-    _scatter(seed, g, "far_grass", "grass_tuft", int(1500 * dens), lambda r: land(r, S / 2 + 0.5, S / 2 + 25), land_h, [], (0.8, 1.5))
+    _scatter(seed, g, "far_grass", "grass_tuft", int(1500 * dens), lambda r: land(r, S / 2 + 0.5, S / 2 + 25), land_h, far_avoid, (0.8, 1.5))
     # 3. Cameras: an overview, a top-down view and eye-height views from the near edge, ranked by what they see
     R = S / math.sqrt(2) + 2
     dist = R / math.sin(math.atan(18.0 / 24.0)) * 0.9

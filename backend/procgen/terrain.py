@@ -1,6 +1,10 @@
 """Terrain heightfields (bpy-free): seeded smooth relief with exact flat plateaus under objects, an optional pond
-(a bowl dug into the relief, water to just below its lowest rim point) and an optional path (a shallow worn
-strip whose faces take the terrain's second material)."""
+(a hollow with an irregular shore dug into the relief, water to just below the lowest point of its rim) and an
+optional path (a shallow worn strip).
+
+Bare soil (the path, the pond's shore and bed) is not painted by whole grid cells: ``soil_edge`` gives every
+vertex its signed distance (m) to the edge of the soil, and the renderer blends the terrain's two materials
+per pixel across that interpolated distance (smooth, with a little noise: a worn, slightly ragged edge)."""
 from __future__ import annotations
 
 import numpy as np
@@ -20,19 +24,39 @@ def terrain_noise(seed, x, y, amp):
 
 
 def terrain_mesh(spec):
-    """Closed terrain slab from a terrain geometry spec (see plan_outdoor); flats are applied exactly. Top faces
-    within half the path's width of its centre line take material slot 1."""
+    """The patch's ground from a terrain geometry spec (see plan_outdoor): the heightfield's top alone, flats
+    applied exactly; the land (``horizon_mesh``) meets its border edge for edge, so it needs no skirts (which
+    Cycles shaded as a dark line along the border). One material slot on every face: where a path or pond bares
+    the soil, ``soil_edge`` says how much of slot 1 shows (per vertex, blended per pixel by the renderer), never
+    whole faces."""
     H = terrain_mesh_heights(spec)
-    m = grid_heightfield(H, spec["size"], spec["size"], float(H.min()) - 1.0)
-    path = spec.get("path")
-    if path:
-        S, n = spec["size"], spec["resolution"]
-        c = np.linspace(-S / 2, S / 2, n)
-        c = (c[:-1] + c[1:]) / 2
-        X, Y = np.meshgrid(c, c)  # top quads come first, row by row (grid_heightfield)
-        on = path_distance(path["points"], X.ravel(), Y.ravel()) <= path["width"] / 2
-        m.mat[: len(on)] = np.where(on, 1, m.mat[: len(on)])
-    return m
+    return grid_heightfield(H, spec["size"], spec["size"], float(H.min()) - 1.0, closed=False)
+
+
+SOIL_FAR = 10.0
+"""``soil_edge`` of points far from any soil (m): the field only matters within a metre of an edge."""
+SHORE_BAND = 0.4
+"""Width (m) of bare, wet soil round a pond beyond its waterline."""
+
+
+def soil_edge(spec, x, y):
+    """Signed distance (m) from points (x, y) to the edge of the bare soil (the path's strip, narrowing away
+    beyond the patch as PATH_FADE says; a pond's bed and a SHORE_BAND beyond its waterline): negative on soil,
+    positive on grass, at most SOIL_FAR; for the land round the patch too. None when the terrain has neither
+    path nor pond. It is smooth, so its value interpolated across a grid cell keeps the
+    edge a smooth curve (within millimetres of the exact distance near the edge)."""
+    if not spec.get("path") and not spec.get("pond"):
+        return None
+    x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+    e = np.full(np.broadcast(x, y).shape, SOIL_FAR)
+    if spec.get("path"):
+        pth = spec["path"]
+        out = np.maximum(np.maximum(np.abs(x), np.abs(y)) - spec["size"] / 2 - PATH_FADE[0], 0)  # off the patch
+        e = np.minimum(e, path_distance(pth["points"], x, y) - pth["width"] / 2 + out * PATH_FADE[1])
+    if spec.get("pond"):
+        d, r_shore = pond_shore(spec["seed"], spec["pond"], x, y)
+        e = np.minimum(e, d - (r_shore * pond_waterline(spec["pond"]) + SHORE_BAND))
+    return np.minimum(e, SOIL_FAR)
 
 
 def path_distance(points, x, y):
@@ -46,16 +70,51 @@ def path_distance(points, x, y):
     return d.reshape(np.shape(x))
 
 
-def pond_bowl(pond, x, y):
-    """How far (m) the pond's bowl lowers the ground at (x, y): ``depth`` at its centre, 0 at and beyond its
-    radius, with zero slope at the rim."""
-    d = np.hypot(np.asarray(x) - pond["x"], np.asarray(y) - pond["y"])
-    k = np.clip(1 - (d / pond["r"]) ** 2, 0, 1)
-    return pond["depth"] * k * k
+POND_BANK = 0.05
+"""The pond's bank stands this high (m) above the water at the shore radius."""
+SHORE_MIN = 0.78
+"""The shore radius wanders between this fraction of the pond's radius (the water disc's) and all of it."""
+
+
+def pond_shore(seed, pond, x, y):
+    """Distance (m) of points (x, y) from the pond's centre, and the shore radius in their direction: a few
+    seeded harmonics of the angle between SHORE_MIN and 1 times the pond's radius (an irregular, rounded
+    outline, never a circle)."""
+    g = rng_for(seed, "terrain", "shore")
+    dx, dy = np.asarray(x, np.float64) - pond["x"], np.asarray(y, np.float64) - pond["y"]
+    a = np.arctan2(dy, dx)
+    s = np.zeros(np.broadcast(dx, dy).shape)
+    amps = g.uniform(0.4, 1.0, 3)
+    for k, amp, ph in zip((2, 3, 5), amps, g.uniform(0, 2 * np.pi, 3)):
+        s += amp * np.sin(k * a + ph)
+    s = 0.5 + 0.5 * s / amps.sum()
+    return np.hypot(dx, dy), pond["r"] * (SHORE_MIN + (1 - SHORE_MIN) * s)
+
+
+def pond_waterline(pond):
+    """Where the bank meets the water, as a fraction of the shore radius."""
+    return float(np.sqrt(1 - POND_BANK / (pond["depth"] + POND_BANK)))
+
+
+def pond_bank(seed, pond, x, y):
+    """Height (m) of the pond's bank at (x, y): ``depth`` below the water at its centre, rising as a bowl to
+    POND_BANK above the water at the shore radius and on outwards at the same slope. The ground is the lower of
+    this and the relief, so everything inside the waterline is under water."""
+    d, r = pond_shore(seed, pond, x, y)
+    D = pond["depth"] + POND_BANK
+    top = pond["level"] + POND_BANK
+    return np.where(d < r, top - D * (1 - (d / r) ** 2), top + 2 * D / r * (d - r))
+
+
+def _smooth_min(a, b, k):
+    """min(a, b) with the crease rounded over ``k`` (m); never above the min, at most k/4 below it."""
+    h = np.clip(0.5 + 0.5 * (b - a) / k, 0, 1)
+    return b + (a - b) * h - k * h * (1 - h)
 
 
 def water_mesh(spec):
-    """The pond's water: a 2 cm thick disc whose top is the water level (its sides hide under the banks)."""
+    """The pond's water: a 2 cm thick disc whose top is the water level (its sides hide under the banks; the
+    irregular shore lies inside it)."""
     from .geometry import lathe
     (x, y, z), r = spec["center"], spec["radius"]
     return lathe([(0.0, z - 0.02), (r, z - 0.02), (r, z), (0.0, z)], 64, smooth=False).transformed(offset=(x, y, 0.0))
@@ -74,6 +133,11 @@ def hills(seed, x, y, amp):
 
 HILLS_BLEND = 150.0
 """Distance (m) beyond the patch over which its relief turns into the hills."""
+SEAM_BLEND = 4.0
+"""Distance (m) beyond the patch over which the land takes over from the patch's own border heights (its flats,
+path trough and pond bank included), so the two meet without a step."""
+PATH_FADE = (3.0, 0.3)
+"""Beyond the patch a path runs on this far (m), then narrows by this much per metre into the meadow."""
 
 
 def land_height(seed, x, y, S, amp, hills_amp):
@@ -84,25 +148,46 @@ def land_height(seed, x, y, S, amp, hills_amp):
     return terrain_noise(seed, x, y, amp) * (1 - w) + hills(seed, x, y, hills_amp) * w * w * (3 - 2 * w) - 0.01
 
 
-def horizon_mesh(spec):
-    """Land from the patch's edge to ``radius``: a grid that shares the patch's border coordinates, with the
-    patch's own relief at the border blending into hills further out, and a square hole where the patch is."""
-    S, n, seed, amp, R = spec["size"], spec["resolution"], spec["seed"], spec["amplitude"], spec["radius"]
-    e = 0.02  # the hole is 2 cm wider than the patch, so the land never touches the patch's skirts
-    inner = np.linspace(-S / 2 - e, S / 2 + e, max(3, (n - 1) // 8 + 1))
-    outer = S / 2 + e + (R - S / 2) * np.linspace(0, 1, 28)[1:] ** 2
+def land_surface(spec, patch, x, y):
+    """Height of the built land (a horizon spec) at points (x, y) outside ``patch`` (its terrain spec): exactly
+    the patch's surface along its border, turning into ``land_height`` over SEAM_BLEND metres."""
+    S = spec["size"]
+    x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+    h = land_height(spec["seed"], x, y, S, spec["amplitude"], spec["hills"])
+    if patch is None:
+        return h
+    cx, cy = np.clip(x, -S / 2, S / 2), np.clip(y, -S / 2, S / 2)  # nearest point of the patch's border
+    edge = ground_height(patch, cx, cy) - land_height(spec["seed"], cx, cy, S, spec["amplitude"], spec["hills"])
+    d = np.maximum(np.abs(x), np.abs(y)) - S / 2
+    w = np.clip(1 - d / SEAM_BLEND, 0, 1)
+    return h + edge * w * w * (3 - 2 * w)
+
+
+def horizon_mesh(spec, patch=None):
+    """Land from the patch's edge to ``radius``: a grid whose inner rows and columns are the patch's own border
+    vertices (same coordinates, same heights: no seam, no gap), 0.25 m apart for the first SEAM_BLEND + 2
+    metres, then ever wider out to the hills, with a square hole where the patch is."""
+    S, n, R = spec["size"], spec["resolution"], spec["radius"]
+    inner = np.linspace(-S / 2, S / 2, n)
+    near = S / 2 + np.arange(1, int((SEAM_BLEND + 2) / 0.25) + 1) * 0.25
+    far = near[-1] + (R - near[-1]) * np.linspace(0, 1, 28)[1:] ** 2
+    outer = np.concatenate([near, far])
     xs = np.concatenate([-outer[::-1], inner, outer])
     X, Y = np.meshgrid(xs, xs)
-    H = land_height(seed, X, Y, S, amp, spec["hills"])
+    H = land_surface(spec, patch, X, Y)
     nx = len(xs)
     verts = np.stack([X.ravel(), Y.ravel(), H.ravel()], axis=1)
     jj, ii = np.meshgrid(np.arange(nx - 1), np.arange(nx - 1))
     a = (ii * nx + jj).ravel()
     cx = (xs[jj.ravel()] + xs[jj.ravel() + 1]) / 2
     cy = (xs[ii.ravel()] + xs[ii.ravel() + 1]) / 2
-    keep = (np.abs(cx) > S / 2 + e) | (np.abs(cy) > S / 2 + e)
+    keep = (np.abs(cx) > S / 2) | (np.abs(cy) > S / 2)
     a = a[keep]
     quads = np.stack([a, a + 1, a + nx + 1, a + nx], axis=1)
+    used = np.unique(quads)  # drop the unused vertices under the patch
+    remap = np.full(len(verts), -1, np.int64)
+    remap[used] = np.arange(len(used))
+    verts, quads = verts[used], remap[quads]
     uvs = verts[quads.ravel()][:, :2] / 4.0
     from .geometry import Mesh
     return Mesh(verts, quads.ravel(), np.full(len(quads), 4), uvs, 0, True)
@@ -124,8 +209,12 @@ def terrain_mesh_heights(spec):
     xs = np.linspace(-S / 2, S / 2, n)
     X, Y = np.meshgrid(xs, xs)
     H = terrain_noise(seed, X, Y, amp)
-    if spec.get("pond"):
-        H = H - pond_bowl(spec["pond"], X, Y)
+    if spec.get("pond") and "level" in spec["pond"]:
+        H = _smooth_min(H, pond_bank(seed, spec["pond"], X, Y), 0.08)
+    elif spec.get("pond"):  # a graph planned before the irregular shore (kept in a file): its round bowl
+        p = spec["pond"]
+        k = np.clip(1 - (np.hypot(X - p["x"], Y - p["y"]) / p["r"]) ** 2, 0, 1)
+        H = H - p["depth"] * k * k
     if spec.get("path"):
         pth = spec["path"]
         w = np.clip(1 - path_distance(pth["points"], X, Y) / (pth["width"] / 2 + 0.25), 0, 1)
