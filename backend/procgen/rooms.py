@@ -55,8 +55,9 @@ class _Ctx:
     def n(self, base):
         return int(math.floor(base * self.dens + self.rng.uniform(0, 1)))
 
-    def against(self, w=None, u=None, off=0.03):
-        """Pose proposer: back against wall ``w`` (random when None) at ``u`` (random when None)."""
+    def against(self, w=None, u=None, off=0.03, front=0.0):
+        """Pose proposer: back against wall ``w`` (random when None) at ``u`` (random when None); with ``front`` > 0
+        only where a strip that deep in front of the object is free too (room for the chair at a desk)."""
         def pose(lo, hi):
             wall = int(self.rng.integers(0, 4)) if w is None else w
             halfw = max(-lo[0], hi[0])
@@ -65,6 +66,11 @@ class _Ctx:
                 return None
             uu = self.rng.uniform(halfw + 0.05, L - halfw - 0.05) if u is None else u + self.rng.uniform(-0.3, 0.3)
             x, y = self.room.at_wall(wall, uu, hi[1] + off)
+            if front > 0:
+                nx, ny = NORMAL[wall]
+                strip = world_aabb(lo, (hi[0], hi[1], max(hi[2], 1.1)), (x + nx * front, y + ny * front, 0.0), WALL_YAW[wall])
+                if not self.scene.free(strip, 0.0):
+                    return None
             return (x, y, 0.0), WALL_YAW[wall]
         return pose
 
@@ -343,7 +349,7 @@ def _dining(c):
 
 def _office(c):
     rng, room = c.rng, c.room
-    desk = c.floor("desk", c.against())
+    desk = c.floor("desk", c.against(front=0.7)) or c.floor("desk", c.against())
     if desk is not None:
         w = c.wall_of(desk)
         u = c.u_of(desk, w)
@@ -354,9 +360,12 @@ def _office(c):
         c.scene.place_on(desk, 0, "table_lamp", (surf["lo"][0] + 0.15, surf["hi"][1] - 0.15), 0.0)
         c.on(desk, ("book", "mug", "potted_plant", "storage_box", "candle"), c.n(3))
 
-        def chair_pose(lo, hi):
-            x, y = room.at_wall(w, u + rng.uniform(-0.1, 0.1), dd + 0.03 + hi[1] + 0.03)
-            return (x, y, 0.0), WALL_YAW[w] + math.pi + rng.uniform(-0.3, 0.3)
+        def chair_pose(lo, hi):  # facing the desk, its turned box just clear of the desk's front (tuck pushes it in)
+            yaw = WALL_YAW[w] + math.pi + rng.uniform(-0.3, 0.3)
+            ext = world_aabb(lo, hi, (0.0, 0.0, 0.0), yaw)
+            to_wall = max(-(x * NORMAL[w][0] + y * NORMAL[w][1]) for x in (ext[0][0], ext[1][0]) for y in (ext[0][1], ext[1][1]))
+            x, y = room.at_wall(w, u + rng.uniform(-0.1, 0.1), dd + 0.03 + to_wall + 0.03)
+            return (x, y, 0.0), yaw
         ch = c.floor("chair", chair_pose, tries=6)
         if ch is not None:
             half = (surf["hi"][0] - surf["lo"][0]) / 2
