@@ -160,18 +160,6 @@ def test_chairs_tuck_under_their_table(scene_type):
     assert chairs >= 8 and tucked >= 0.7 * chairs, (chairs, tucked)
 
 
-def test_every_office_desk_gets_its_chair():
-    """An office desk has a chair tucked into its knee space (the defect: 13 of office seeds 0-29 had none, the
-    chair's turned box hit the desk before it could be slid in, or a door's clearance took the space in front)."""
-    missing = []
-    for seed in range(30):
-        g = plan("office", seed)
-        for d in (o for o in g["objects"] if o["category"] == "desk"):
-            if not any(o.get("tucked_under", {}).get("object") == d["id"] for o in g["objects"] if o["category"] == "chair"):
-                missing.append(seed)
-    assert not missing, f"desks without a chair in office seeds {missing}"
-
-
 def test_tuck_check_finds_a_chair_pushed_into_its_table():
     g = next(g for g in (plan("dining_room", s) for s in range(10)) if any(o.get("tucked_under") for o in g["objects"]))
     ch = next(o for o in g["objects"] if o.get("tucked_under"))

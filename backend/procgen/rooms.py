@@ -104,6 +104,18 @@ class _Ctx:
             return (x, y, H - 0.0005 - hi[2]), 0.0
         return self.scene.try_floor("ceiling_light", self.rng, pose, 1, params, support="ceiling")
 
+    def lamp_on(self, ns):
+        """A table lamp in the middle of a nightstand's top, its shade as wide as the top allows (its box turned
+        by the lamp's yaw must fit: a shade the top's full width fits only unturned)."""
+        sf = ns["_asset"].surfaces[0]
+        yaw = self.rng.uniform(-0.5, 0.5)
+        turned = abs(math.cos(yaw)) + abs(math.sin(yaw))
+        r = min(0.16, ((sf["hi"][0] - sf["lo"][0]) / 2 - 0.012) / turned, ((sf["hi"][1] - sf["lo"][1]) / 2 - 0.012) / turned)
+        if r < 0.09:
+            return None
+        return self.scene.place_on(ns, 0, "table_lamp", (0.0, (sf["lo"][1] + sf["hi"][1]) / 2), yaw,
+                                   {"shade_radius": round(float(r), 4), "base_radius": 0.06})
+
     def on(self, sup, cats, count):
         if sup is not None and sup["_asset"].surfaces:
             self.scene.fill_surfaces(sup, cats, count, self.rng, ceiling=self.room.H)
@@ -117,18 +129,22 @@ class _Ctx:
             else:
                 self.scene.fill_surfaces(shelf, DECOR, 2, self.rng, ceiling=self.room.H)
 
-    def decor(self, art=2, plants=2):
-        """Curtains beside each window, pictures on free wall stretches, plants, the pendant light."""
+    def curtains(self):
+        """A curtain on each side of every window (hung before the furniture, which then keeps clear of them)."""
         for (w, wu, ww, sill, wtop) in self.windows:
             for side in (-1, 1):
                 a, full, s, spec = self.scene.make("curtain")
-                cw = full["width"] * 0.5 + 0.08
+                lo, hi = a.mesh.bounds()
+                cw = max(-lo[0], hi[0]) + 0.03  # the folds reach a little past the nominal width
                 u = wu - 0.12 - cw if side < 0 else wu + ww + 0.12 + cw
                 top = min(wtop + 0.15, self.room.H - 0.06)
                 h = round(min(2.6, max(1.8, top - 0.1)), 4)
                 if u - cw < 0.05 or u + cw > self.room.length(w) - 0.05:
                     continue
-                self.mount("curtain", w, u, top - h, params={"height": h}, tries=1)
+                self.mount("curtain", w, u, top - h, params={"width": full["width"], "folds": full["folds"], "height": h}, tries=1)
+
+    def decor(self, art=2, plants=2):
+        """Pictures on free wall stretches, plants."""
         for _ in range(self.n(art)):
             w = int(self.rng.integers(0, 4))
             self.mount("wall_art", w, self.rng.uniform(0.6, self.room.length(w) - 0.6), self.rng.uniform(1.3, 1.6), tries=4)
@@ -242,25 +258,30 @@ def _table_with_chairs(c, cat="table", params=None, n_chairs=4, items=6, setting
 
 
 def _living(c):
+    """A sofa against a wall with end tables (a lamp on one) or a floor lamp beside it, a rug in front of it with
+    the coffee table on it and armchairs turned towards it, the TV on a stand facing the sofa, a table with chairs
+    in a big room, bookshelves and a sideboard along the walls, pictures and plants."""
     rng, room = c.rng, c.room
     sofa = c.floor("sofa", c.against())
     if sofa is not None:
         w = c.wall_of(sofa)
         u = c.u_of(sofa, w)
         nx, ny = NORMAL[w]
-        depth = sofa["bounds"]["hi"][0] - sofa["bounds"]["lo"][0] if w in (1, 3) else sofa["bounds"]["hi"][1] - sofa["bounds"]["lo"][1]
+        lo_s, hi_s = sofa["bounds"]["lo"], sofa["bounds"]["hi"]
+        depth, sw = (hi_s[0] - lo_s[0], hi_s[1] - lo_s[1]) if w in (1, 3) else (hi_s[1] - lo_s[1], hi_s[0] - lo_s[0])
         a, ct_params, s, spec = c.scene.make("coffee_table")
+        ct_d = ct_params["depth"]
         rug_p = {"width": round(min(3.0, ct_params["width"] + rng.uniform(0.8, 1.4)), 4),
-                 "depth": round(min(2.2, ct_params["depth"] + rng.uniform(0.7, 1.1)), 4)}
-        dist = depth + 0.03 + 0.35 + ct_params["depth"] / 2
+                 "depth": round(min(2.2, ct_d + rng.uniform(0.7, 1.1)), 4)}
         rug = None
-        for shrink in (1.0, 0.8, 0.65):
+        for shrink in (1.0, 0.8, 0.65):  # the rug starts just clear of the sofa's front (its legs stay off it)
             rp = {"width": round(max(1.2, rug_p["width"] * shrink), 4), "depth": round(max(0.8, rug_p["depth"] * shrink), 4)}
-            if rp["width"] < ct_params["width"] + 0.4 or rp["depth"] < ct_params["depth"] + 0.35:
+            if rp["width"] < ct_params["width"] + 0.4 or rp["depth"] < ct_d + 0.45:
                 break
             for du in (0.0, 0.2, -0.2, 0.4, -0.4):
-                x, y = room.at_wall(w, u + du, dist)
-                rug = c.floor("rug", lambda lo, hi, x=x, y=y: ((x, y, 0.0), WALL_YAW[w]), tries=1, params=rp)
+                def rug_pose(lo, hi, du=du):
+                    return (*room.at_wall(w, u + du, depth + 0.06 + hi[1]), 0.0), WALL_YAW[w]
+                rug = c.floor("rug", rug_pose, tries=1, params=rp)
                 if rug is not None:
                     rug_p = rp
                     break
@@ -268,9 +289,14 @@ def _living(c):
                 break
         if rug is not None:
             top = rug["_asset"].mesh.bounds()[1][2]
+            r_lo, r_hi = rug["bounds"]["lo"], rug["bounds"]["hi"]
+            rug_far = depth + 0.06 + ((r_hi[0] - r_lo[0]) if w in (1, 3) else (r_hi[1] - r_lo[1]))
+            ru = c.u_of(rug, w)
+            # 40 cm of legroom in front of the sofa, the whole table on the rug
+            x, y = room.at_wall(w, ru, min(depth + 0.03 + 0.4 + ct_d / 2, rug_far - 0.06 - ct_d / 2))
             ct = c.scene.try_floor("coffee_table", rng, lambda lo, hi: ((x, y, rug["location"][2] + top + CONTACT_GAP), WALL_YAW[w]), 1,
                                    ct_params, support={"object": rug["id"], "surface": 0}, gap=0.0)
-            c.on(ct, ("book", "bowl", "vase", "candle", "mug", "fruit", "potted_plant", "plate"), c.n(5))
+            c.on(ct, ("book", "bowl", "vase", "candle", "mug", "fruit", "potted_plant", "plate", "book"), c.n(6))
             for side in (-1, 1):  # armchairs beside the coffee table, turned towards it
                 if rng.uniform() < 0.6:
                     ox, oy = (-ny, nx)
@@ -278,21 +304,34 @@ def _living(c):
                     py = y + side * oy * (rug_p["width"] / 2 + 0.55) + ny * 0.2
                     c.floor("armchair", lambda lo, hi, px=px, py=py: ((px + rng.uniform(-0.15, 0.15), py + rng.uniform(-0.15, 0.15), 0.0),
                                                                       facing((px, py), (x, y))), tries=6)
+        lamp_side = 1 if rng.uniform() < 0.5 else -1
+        lamps = 0
+        for side in (lamp_side, -lamp_side):  # end tables at the sofa's arms, a lamp on the first
+            a, full, s, spec = c.scene.make("nightstand")
+            eu = u + side * (sw / 2 + full["width"] / 2 + 0.05)
+            et = c.scene.try_floor("nightstand", rng, lambda lo, hi, eu=eu: ((*room.at_wall(w, eu, hi[1] + 0.03), 0.0), WALL_YAW[w]), 1, full)
+            if et is not None:
+                if not lamps and c.lamp_on(et):
+                    lamps += 1
+                c.on(et, ("book", "mug", "candle", "vase", "potted_plant", "wine_glass"), c.n(1.5))
+            elif not lamps and c.floor("floor_lamp", c.against(w, u + side * (sw / 2 + 0.35), off=0.1), tries=6) is not None:
+                lamps += 1
         opp = (w + 2) % 4
-        stand = c.floor("tv_stand", c.against(opp, u), tries=12)
+        stand = c.floor("tv_stand", c.against(opp, u), tries=12) or c.floor("tv_stand", c.against(opp), tries=12)
         if stand is not None:
             c.scene.place_on(stand, 0, "tv", (0.0, 0.0), 0.0, {"diagonal": round(float(min(1.4, (stand["_asset"].surfaces[0]["hi"][0] - stand["_asset"].surfaces[0]["lo"][0]) / 0.9)), 4)})
-            c.on(stand, ("vase", "book", "candle", "storage_box", "potted_plant"), c.n(2))
-        lamp_u = u + (1 if rng.uniform() < 0.5 else -1) * ((sofa["bounds"]["hi"][0] - sofa["bounds"]["lo"][0]) / 2 + 0.35)
-        c.floor("floor_lamp", c.against(w, lamp_u, off=0.1), tries=6)
+            c.on(stand, ("vase", "book", "candle", "storage_box", "potted_plant"), c.n(3))
         c.mount("wall_art", w, u, 1.35, tries=3)
+    if room.W * room.D >= 22:  # a big room has a table with chairs too
+        _table_with_chairs(c, params={"width": round(float(rng.uniform(0.9, 1.3)), 4), "depth": round(float(rng.uniform(0.7, 0.85)), 4)},
+                           n_chairs=2 + 2 * int(rng.uniform() < 0.5), items=3, settings=rng.uniform() < 0.4)
     for cat in ("bookshelf", "bookshelf", "cabinet")[: max(1, c.n(3))]:
-        obj = c.floor(cat, c.against())
+        obj = c.floor(cat, c.against()) or c.floor(cat, c.against(), params={"width": round(float(rng.uniform(0.6, 0.8)), 4)})
         if cat == "bookshelf":
             c.shelves(obj)
         else:
-            c.on(obj, ("table_lamp", "vase", "book", "potted_plant", "candle", "bowl"), c.n(3))
-    c.decor(art=1, plants=2)
+            c.on(obj, ("table_lamp", "vase", "book", "potted_plant", "candle", "bowl", "storage_box"), c.n(4))
+    c.decor(art=2, plants=3)
     c.ceiling_light(*room.centre())
 
 
@@ -310,11 +349,7 @@ def _bedroom(c):
             nu = u + side * (bw / 2 + full["width"] / 2 + 0.04)
             ns = c.scene.try_floor("nightstand", rng, lambda lo, hi, nu=nu, w=w: ((*room.at_wall(w, nu, hi[1] + 0.03), 0.0), WALL_YAW[w]), 1, full)
             if ns is not None:
-                sf = ns["_asset"].surfaces[0]
-                r = min(0.16, (sf["hi"][0] - sf["lo"][0]) / 2 - 0.012, (sf["hi"][1] - sf["lo"][1]) / 2 - 0.012)
-                if r >= 0.09:
-                    c.scene.place_on(ns, 0, "table_lamp", (0.0, (sf["lo"][1] + sf["hi"][1]) / 2), rng.uniform(-0.5, 0.5),
-                                     {"shade_radius": round(float(r), 4), "base_radius": 0.06})
+                c.lamp_on(ns)
                 c.on(ns, ("book", "mug", "candle", "wine_glass"), c.n(1))
         c.mount("wall_art", w, u, 1.45, tries=2)
         nx, ny = NORMAL[w]
@@ -497,5 +532,7 @@ FURNISH = {"living_room": _living, "bedroom": _bedroom, "kitchen": _kitchen, "di
 def furnish(scene, room, rng, windows) -> dict:
     """Place ``room.kind``'s furniture, decor and small objects; returns {object id: Asset} of what it placed."""
     before = len(scene.graph["objects"])
-    FURNISH[room.kind](_Ctx(scene, room, rng, windows))
+    c = _Ctx(scene, room, rng, windows)
+    c.curtains()
+    FURNISH[room.kind](c)
     return {o["id"]: o["_asset"] for o in scene.graph["objects"][before:]}
