@@ -358,7 +358,8 @@ def _bedroom(c):
         c.floor("rug", lambda lo, hi: ((x + rng.uniform(-0.1, 0.1), y, 0.0), WALL_YAW[w]), tries=3,
                 params={"depth": 0.9, "width": round(float(min(2.4, bw + 0.3)), 4)})
     c.floor("wardrobe", c.against())
-    dresser = c.floor("cabinet", c.against(), params={"drawers": 1})
+    dresser = c.floor("cabinet", c.against(), params={"drawers": 1}) or c.floor(
+        "cabinet", c.against(), params={"drawers": 1, "width": round(float(rng.uniform(0.5, 0.7)), 4), "depth": 0.4})
     c.on(dresser, ("vase", "book", "candle", "storage_box", "potted_plant", "bottle"), c.n(3))
     if dresser is not None:
         dw = c.wall_of(dresser)
