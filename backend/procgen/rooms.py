@@ -306,7 +306,9 @@ def _living(c):
                                                                       facing((px, py), (x, y))), tries=6)
         lamp_side = 1 if rng.uniform() < 0.5 else -1
         lamps = 0
-        for side in (lamp_side, -lamp_side):  # end tables at the sofa's arms, a lamp on the first
+        if rng.uniform() < 0.5:  # a floor lamp at one arm of the sofa
+            lamps += c.floor("floor_lamp", c.against(w, u + lamp_side * (sw / 2 + 0.35), off=0.1), tries=6) is not None
+        for side in (-lamp_side, lamp_side) if lamps else (lamp_side, -lamp_side):  # end tables, a lamp on the first
             a, full, s, spec = c.scene.make("nightstand")
             eu = u + side * (sw / 2 + full["width"] / 2 + 0.05)
             et = c.scene.try_floor("nightstand", rng, lambda lo, hi, eu=eu: ((*room.at_wall(w, eu, hi[1] + 0.03), 0.0), WALL_YAW[w]), 1, full)
@@ -314,8 +316,6 @@ def _living(c):
                 if not lamps and c.lamp_on(et):
                     lamps += 1
                 c.on(et, ("book", "mug", "candle", "vase", "potted_plant", "wine_glass"), c.n(1.5))
-            elif not lamps and c.floor("floor_lamp", c.against(w, u + side * (sw / 2 + 0.35), off=0.1), tries=6) is not None:
-                lamps += 1
         opp = (w + 2) % 4
         stand = c.floor("tv_stand", c.against(opp, u), tries=12) or c.floor("tv_stand", c.against(opp), tries=12)
         if stand is not None:
