@@ -68,6 +68,11 @@ class _Ctx:
         x, y = obj["location"][0] - self.room.x0, obj["location"][1] - self.room.y0
         return x if w in (0, 2) else y
 
+    def off_of(self, obj, w):
+        """How far (m) in from wall ``w`` the object's origin stands."""
+        x, y = obj["location"][0] - self.room.x0, obj["location"][1] - self.room.y0
+        return {0: y, 2: self.room.D - y, 1: self.room.W - x, 3: x}[w]
+
     def mount(self, cat, w, u, z, params=None, tries=8):
         """A wall-mounted object (back against wall ``w``) with its base at height ``z``."""
         def pose(lo, hi):

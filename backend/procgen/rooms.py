@@ -63,11 +63,10 @@ def _living(c):
                 break
         if rug is not None:
             top = rug["_asset"].mesh.bounds()[1][2]
-            r_lo, r_hi = rug["bounds"]["lo"], rug["bounds"]["hi"]
-            rug_far = depth + 0.06 + ((r_hi[0] - r_lo[0]) if w in (1, 3) else (r_hi[1] - r_lo[1]))
-            ru = c.u_of(rug, w)
-            # 40 cm of legroom in front of the sofa, the whole table on the rug
-            x, y = room.at_wall(w, ru, min(depth + 0.03 + 0.4 + ct_d / 2, rug_far - 0.06 - ct_d / 2))
+            sf, rc = rug["_asset"].surfaces[0], c.off_of(rug, w)  # the rug's local +Y points at wall w
+            near, far = rc - sf["hi"][1] + 0.02 + ct_d / 2, rc - sf["lo"][1] - 0.02 - ct_d / 2
+            # 40 cm of legroom in front of the sofa, the whole table on the rug's top (inside its fringes)
+            x, y = room.at_wall(w, c.u_of(rug, w), max(near, min(depth + 0.03 + 0.4 + ct_d / 2, far)))
             ct = c.scene.try_floor("coffee_table", rng, lambda lo, hi: ((x, y, rug["location"][2] + top + CONTACT_GAP), WALL_YAW[w]), 1,
                                    ct_params, support={"object": rug["id"], "surface": 0}, gap=0.0)
             c.on(ct, ("book", "bowl", "vase", "candle", "mug", "fruit", "potted_plant", "plate", "book"), c.n(6))
