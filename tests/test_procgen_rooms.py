@@ -3,6 +3,7 @@ at the default density, the coffee table on its rug, a lamp), curtains hang besi
 their lamps, the main camera is not a view past a fridge."""
 import numpy as np
 
+from backend.procgen.constraints import violations
 from backend.procgen.layout import EXTRA_VIEWS, dominant_share
 from backend.procgen.plan import plan
 
@@ -74,3 +75,11 @@ def test_dominant_share_measures_what_fills_the_frame():
     near = {"location": [0.0, 0.0, 1.0], "target": [0.0, 3.0, 1.0], "lens": 24.0, "sensor": 36.0}
     far = dict(near, location=[0.0, -8.0, 1.0])
     assert dominant_share(g, near) > 0.5 > dominant_share(g, far) > 0.0
+
+
+def test_tuck_leaves_a_chair_whose_slide_misses_the_table():
+    """Room seed 138 (a dining room): a chair at the end of a long side could slide without meeting the table (its
+    measured clearance was infinite) and was sent to infinity, which broke the constraint checks."""
+    g = plan("room", 138)
+    assert all(np.isfinite(o["location"]).all() for o in g["objects"])
+    assert not violations(g)

@@ -192,6 +192,8 @@ def tuck(c, chair, table, n, sideways=(0.0,)):
             continue
         options.append((slide_clearance(tris0 + across * shift, fixed, n) - TUCK_MARGIN, -abs(shift), base))
     for room, _, base in sorted(options, key=lambda o: o[:2], reverse=True):  # the deepest knee space first
+        if not math.isfinite(room):  # the slide misses the table altogether: nothing to tuck under here
+            continue
         if room < need:
             break
         slide = max(need, min(room, room - pull))
