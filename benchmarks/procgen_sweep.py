@@ -1,7 +1,8 @@
 """Figure: constraint sweep over many seeds per scene type, measured on real triangles (bpy-free planning;
 mathutils' BVH for triangle overlap): objects floating more than 5 mm above their support, interpenetrating
 object pairs, other constraint violations (tucked chairs included: clear of their table on real triangles, seat
-front under the edge), chairs tucked under tables, and distinct furniture sets per 100 seeds.
+front under the edge), chairs tucked under tables, desks with a chair tucked under them, and distinct furniture
+sets per 100 seeds.
 
 Usage: .venv/bin/python benchmarks/procgen_sweep.py [--seeds 30] [--types room,living_room,...]
 Prints one JSON object on its last line.
@@ -51,7 +52,7 @@ def main():
     out = {}
     for t in a.types.split(","):
         t0 = time.perf_counter()
-        floating = inter = viol_seeds = chairs = tucked = 0
+        floating = inter = viol_seeds = chairs = tucked = desks = desks_chaired = 0
         sets = set()
         counts = []
         examples = []
@@ -73,9 +74,13 @@ def main():
             counts.append(len(g["objects"]))
             chairs += sum(o["category"] == "chair" for o in g["objects"])
             tucked += sum(bool(o.get("tucked_under")) for o in g["objects"])
+            under = {o["tucked_under"]["object"] for o in g["objects"] if o.get("tucked_under")}
+            desks += sum(o["category"] == "desk" for o in g["objects"])
+            desks_chaired += sum(o["category"] == "desk" and o["id"] in under for o in g["objects"])
         out[t] = {"seeds": a.seeds, "floating_over_5mm": int(floating), "interpenetrating_pairs": inter,
                   "seeds_with_violations": viol_seeds, "distinct_furniture_sets_per_100": round(100 * len(sets) / a.seeds, 1),
-                  "chairs": chairs, "chairs_tucked": tucked, "objects_median": int(np.median(counts)), "objects_max": int(max(counts)),
+                  "chairs": chairs, "chairs_tucked": tucked, "desks": desks,
+                  "desks_with_chair_tucked": desks_chaired, "objects_median": int(np.median(counts)), "objects_max": int(max(counts)),
                   "s_per_seed": round((time.perf_counter() - t0) / a.seeds, 2), "examples": examples}
         print(t, out[t], file=sys.stderr)
     print(json.dumps({"figure": "procgen_sweep", "cpus": os.cpu_count(), "types": out}))

@@ -45,7 +45,7 @@ def room(fresh_scene):
 EDITS = ["make the couch crimson", "move the armchair to the corner", "add three mugs on the coffee table",
          "put a plant in the corner", "remove the lamp", "swap the armchair for a floor lamp", "a different bookshelf",
          "paint the walls sage green", "make the lamp glow warmer", "make it night", "look at the sofa from above",
-         "make the room bigger"]
+         "make the room deeper"]
 
 
 def test_edits_update_the_scene_and_undo_restores_it_exactly(room):
@@ -99,14 +99,14 @@ def test_operator_asks_when_ambiguous_and_is_one_blender_undo_step(room):
     scene, coll, g = room
     props = scene.conjure.edit
     before = snapshot(scene)
-    props.instruction = "make the armchair blue"
-    assert bpy.ops.conjure.edit_apply() == {"CANCELLED"}  # two armchairs, nothing selected: a question
-    assert "2 objects match" in props.question and json.loads(props.candidates) == ["armchair_0", "armchair_1"]
+    props.instruction = "make the chair blue"
+    assert bpy.ops.conjure.edit_apply() == {"CANCELLED"}  # two chairs, nothing selected: a question
+    assert "2 objects match" in props.question and json.loads(props.candidates) == ["chair_0", "chair_1"]
     assert snapshot(scene) == before
-    assert bpy.ops.conjure.edit_apply(choice="armchair_1") == {"FINISHED"}
-    assert props.question == "" and [h.instruction for h in props.history] == ["make the armchair blue"]
-    mat = coll.objects["armchair_1"].data.materials[0]
-    assert mat.name not in [m[0] for m in before[0]["armchair_1"][3]]
+    assert bpy.ops.conjure.edit_apply(choice="chair_1") == {"FINISHED"}
+    assert props.question == "" and [h.instruction for h in props.history] == ["make the chair blue"]
+    mat = coll.objects["chair_1"].data.materials[0]
+    assert mat.name not in [m[0] for m in before[0]["chair_1"][3]]
     # Blender's own undo (Ctrl+Z) takes the whole Apply back in one step
     bpy.ops.ed.undo_push(message="before next")
     bpy.context.view_layer.objects.active = None
@@ -127,7 +127,7 @@ def test_operator_asks_when_ambiguous_and_is_one_blender_undo_step(room):
 def test_operator_reports_errors(room):
     scene, coll, g = room
     scene.conjure.edit.instruction = "add ten sofas"
-    with pytest.raises(RuntimeError, match="only 3 of 10 sofas fit"):
+    with pytest.raises(RuntimeError, match="only 2 of 10 sofas fit"):
         bpy.ops.conjure.edit_apply()
     scene.conjure.edit.instruction = "  "
     with pytest.raises(RuntimeError, match="Instruction: type what to change"):

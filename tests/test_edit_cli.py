@@ -37,7 +37,7 @@ def test_edit_json_to_json_and_blend(room_json, tmp_path):
                 entry=("batch.py",))
     assert out2.returncode == 0, out2.stderr
     info2 = json.loads(out2.stdout.strip().splitlines()[-1])
-    assert info2["diff"]["objects"]["added"] == ["candle_0", "candle_1"]
+    assert info2["diff"]["objects"]["added"] == ["candle_2", "candle_3"]
     check = subprocess.run([sys.executable, "-c", (
         "import bpy, json, sys; bpy.ops.wm.open_mainfile(filepath=sys.argv[1]);"
         "c = [c for c in bpy.data.collections if 'conjure_graph' in c][0];"
@@ -46,11 +46,11 @@ def test_edit_json_to_json_and_blend(room_json, tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert json.loads(check.stdout.strip().splitlines()[-1]) == [
         ["make the couch crimson", "add two candles on the coffee table"], ["add two candles on the coffee table"],
-        ["candle_0", "candle_1"]]
+        ["candle_0", "candle_1", "candle_2", "candle_3"]]  # the room's own two candles and the two added
 
 
 @pytest.mark.parametrize("args,msg", [
-    (["add ten sofas"], "only 3 of 10 sofas fit"),
+    (["add ten sofas"], "only 2 of 10 sofas fit"),
     (["make the sofa flurble"], "'flurble' is not a colour or material"),
     (["make it red", "--select", "nope_0"], None),
     ([""], "the instruction is empty"),

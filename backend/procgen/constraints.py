@@ -15,7 +15,7 @@ from .geometry import rot_z
 from .measure import drop_heights, slide_clearance, triangles
 from .layout import CONTACT_GAP, frustum_fraction, in_surface, overlap
 from .registry import generate
-from .rooms import TUCK_UNDER
+from .room_kit import TUCK_UNDER
 
 TOL = 1e-6
 MAX_FLOAT = 0.005

@@ -265,6 +265,13 @@ def _cameras(g, rooms_cams):
                     if best is None or score > best[0]:
                         best = (score, cam)
                 g["cameras"].append(best[1])
+    if g["objects"] and max(frustum_fraction(g, c) for c in g["cameras"]) < 0.65:
+        # nothing frames most of the room (furniture on every side): a high corner view aimed at the objects' middle
+        mid = np.mean([(np.asarray(o["bounds"]["lo"]) + o["bounds"]["hi"]) / 2 for o in g["objects"]], axis=0)
+        views = [look_at_camera(f"camera_{len(g['cameras'])}", c["location"], (mid[0], mid[1], zt), 24.0)
+                 for c in g["cameras"] if c["location"][2] > 2.0 for zt in (-0.2, 0.2, 0.6)]
+        if views:
+            g["cameras"].append(max(views, key=lambda c: frustum_fraction(g, c)))
     room = max((r for r, _ in rooms_cams), key=lambda r: r.W * r.D)
     cx0, cy0 = room.centre()
     # high over the room, clear of pendant lights (the first candidate outside every object), looking at the middle

@@ -1,0 +1,247 @@
+"""The placement kit the room recipes (rooms.py) are written with (bpy-free): poses against walls, wall and ceiling
+mounts, filling supports and shelves, curtains beside windows, table lamps sized to their nightstand, and chairs
+turned towards a table or desk and slid in under it as far as the real triangles allow (``tuck``).
+
+``_Ctx`` holds one room's scene, box, RNG and windows; every recipe takes one.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .geometry import rot_z
+from .layout import overlap, world_aabb
+from .measure import slide_clearance, triangles
+
+TUCK_MARGIN = 0.006
+"""A tucked chair stops this far (m) short of the first contact measured along its slide."""
+TUCK_UNDER = 0.03
+"""A chair counts as tucked when its seat front is at least this far (m) in under the table top's edge."""
+
+WALL_YAW = (math.pi, -math.pi / 2, 0.0, math.pi / 2)  # turns an object's back (+Y) towards wall 0..3
+NORMAL = ((0, 1), (-1, 0), (0, -1), (1, 0))
+TABLE_TOP = ("mug", "bowl", "plate", "vase", "bottle", "book", "potted_plant", "candle", "fruit", "wine_glass")
+DECOR = ("vase", "book", "potted_plant", "candle", "bowl", "storage_box")
+
+
+def facing(frm, to):
+    """Yaw that turns an object's front (-Y) at ``frm`` towards the point ``to``."""
+    return math.atan2(to[0] - frm[0], -(to[1] - frm[1]))
+
+
+class _Ctx:
+    def __init__(self, scene, room, rng, windows):
+        self.scene, self.room, self.rng, self.windows = scene, room, rng, windows
+        self.dens = scene.graph["params"]["density"]
+
+    def n(self, base):
+        return int(math.floor(base * self.dens + self.rng.uniform(0, 1)))
+
+    def against(self, w=None, u=None, off=0.03, front=0.0):
+        """Pose proposer: back against wall ``w`` (random when None) at ``u`` (random when None); with ``front`` > 0
+        only where a strip that deep in front of the object is free too (room for the chair at a desk)."""
+        def pose(lo, hi):
+            wall = int(self.rng.integers(0, 4)) if w is None else w
+            halfw = max(-lo[0], hi[0])
+            L = self.room.length(wall)
+            if L < 2 * halfw + 0.1:
+                return None
+            uu = self.rng.uniform(halfw + 0.05, L - halfw - 0.05) if u is None else u + self.rng.uniform(-0.3, 0.3)
+            x, y = self.room.at_wall(wall, uu, hi[1] + off)
+            if front > 0:
+                nx, ny = NORMAL[wall]
+                strip = world_aabb(lo, (hi[0], hi[1], max(hi[2], 1.1)), (x + nx * front, y + ny * front, 0.0), WALL_YAW[wall])
+                if not self.scene.free(strip, 0.0):
+                    return None
+            return (x, y, 0.0), WALL_YAW[wall]
+        return pose
+
+    def floor(self, cat, pose, tries=30, params=None):
+        return self.scene.try_floor(cat, self.rng, pose, tries, params)
+
+    def wall_of(self, obj):
+        yaw = obj["rotation_z"]
+        return min(range(4), key=lambda w: abs(math.remainder(yaw - WALL_YAW[w], 2 * math.pi)))
+
+    def u_of(self, obj, w):
+        x, y = obj["location"][0] - self.room.x0, obj["location"][1] - self.room.y0
+        return x if w in (0, 2) else y
+
+    def off_of(self, obj, w):
+        """How far (m) in from wall ``w`` the object's origin stands."""
+        x, y = obj["location"][0] - self.room.x0, obj["location"][1] - self.room.y0
+        return {0: y, 2: self.room.D - y, 1: self.room.W - x, 3: x}[w]
+
+    def mount(self, cat, w, u, z, params=None, tries=8):
+        """A wall-mounted object (back against wall ``w``) with its base at height ``z``."""
+        def pose(lo, hi):
+            uu = u + self.rng.uniform(-0.4, 0.4) if tries > 1 else u
+            x, y = self.room.at_wall(w, uu, hi[1] + 0.002)
+            return (x, y, z), WALL_YAW[w]
+        return self.scene.try_floor(cat, self.rng, pose, tries, params, support="wall")
+
+    def ceiling_light(self, x, y):
+        a, full, s, spec = self.scene.make("ceiling_light")
+        lo, hi = a.mesh.bounds()
+        H = self.room.H
+        drop_ok = min(full["drop"], H - 2.1 - (hi[2] - full["drop"]))
+        params = dict(full, drop=round(max(0.1, drop_ok), 4))
+
+        def pose(lo, hi):
+            return (x, y, H - 0.0005 - hi[2]), 0.0
+        return self.scene.try_floor("ceiling_light", self.rng, pose, 1, params, support="ceiling")
+
+    def lamp_on(self, ns):
+        """A table lamp in the middle of a nightstand's top, its shade as wide as the top allows (its box turned
+        by the lamp's yaw must fit: a shade the top's full width fits only unturned)."""
+        sf = ns["_asset"].surfaces[0]
+        yaw = self.rng.uniform(-0.5, 0.5)
+        turned = abs(math.cos(yaw)) + abs(math.sin(yaw))
+        r = min(0.16, ((sf["hi"][0] - sf["lo"][0]) / 2 - 0.012) / turned, ((sf["hi"][1] - sf["lo"][1]) / 2 - 0.012) / turned)
+        if r < 0.09:
+            return None
+        return self.scene.place_on(ns, 0, "table_lamp", (0.0, (sf["lo"][1] + sf["hi"][1]) / 2), yaw,
+                                   {"shade_radius": round(float(r), 4), "base_radius": 0.06})
+
+    def on(self, sup, cats, count):
+        if sup is not None and sup["_asset"].surfaces:
+            self.scene.fill_surfaces(sup, cats, count, self.rng, ceiling=self.room.H)
+
+    def shelves(self, shelf):
+        if shelf is None:
+            return
+        for si in range(len(shelf["_asset"].surfaces)):
+            if self.rng.uniform() < 0.85:
+                self.scene.fill_books(shelf, si, self.rng, fill=min(0.9, 0.55 + 0.2 * self.dens))
+            else:
+                self.scene.fill_surfaces(shelf, DECOR, 2, self.rng, ceiling=self.room.H)
+
+    def curtains(self):
+        """A curtain on each side of every window (hung before the furniture, which then keeps clear of them)."""
+        for (w, wu, ww, sill, wtop) in self.windows:
+            for side in (-1, 1):
+                a, full, s, spec = self.scene.make("curtain")
+                lo, hi = a.mesh.bounds()
+                cw = max(-lo[0], hi[0]) + 0.03  # the folds reach a little past the nominal width
+                u = wu - 0.12 - cw if side < 0 else wu + ww + 0.12 + cw
+                top = min(wtop + 0.15, self.room.H - 0.06)
+                h = round(min(2.6, max(1.8, top - 0.1)), 4)
+                if u - cw < 0.05 or u + cw > self.room.length(w) - 0.05:
+                    continue
+                self.mount("curtain", w, u, top - h, params={"width": full["width"], "folds": full["folds"], "height": h}, tries=1)
+
+    def decor(self, art=2, plants=2):
+        """Pictures on free wall stretches, plants."""
+        for _ in range(self.n(art)):
+            w = int(self.rng.integers(0, 4))
+            self.mount("wall_art", w, self.rng.uniform(0.6, self.room.length(w) - 0.6), self.rng.uniform(1.3, 1.6), tries=4)
+        for _ in range(self.n(plants)):
+            self.floor("potted_plant", self.against(), params={"pot_radius": round(float(self.rng.uniform(0.11, 0.14)), 4),
+                                                               "height": round(float(self.rng.uniform(0.5, 0.7)), 4)})
+
+
+def placed_triangles(o):
+    """Float[ndarray, "T 3 3"] of a planned object's real triangles where it stands."""
+    R = rot_z(o["rotation_z"])
+    return triangles(o["_asset"].mesh) @ R.T + np.asarray(o["location"], np.float64)
+
+
+def seat_front(chair_obj, n):
+    """How far along ``n`` the chair's seat front reaches (its front-most vertex at or below the seat top)."""
+    m = chair_obj["_asset"].mesh
+    R = rot_z(chair_obj["rotation_z"])
+    v = m.verts[m.verts[:, 2] <= chair_obj["params"]["seat_height"] + 0.005] @ R.T + np.asarray(chair_obj["location"])
+    return float((v[:, :2] @ np.asarray(n[:2])).max())
+
+
+def top_edge(table_obj, n):
+    """How far along ``n`` the near edge of the table's top surface lies."""
+    a = table_obj["_asset"]
+    s = a.surfaces[0]
+    R = rot_z(table_obj["rotation_z"])
+    corners = np.array([[x, y, 0.0] for x in (s["lo"][0], s["hi"][0]) for y in (s["lo"][1], s["hi"][1])]) @ R.T
+    return float(((corners[:, :2] + table_obj["location"][:2]) @ np.asarray(n[:2])).min())
+
+
+def tuck(c, chair, table, n, sideways=(0.0,)):
+    """Slide ``chair`` along ``n`` (unit, horizontal) in under ``table``: as far as its real triangles allow (the
+    table and what stands on it) less TUCK_MARGIN, or pulled out a little, never overlapping another object's box.
+    ``sideways``: shifts across ``n`` to try in turn (a desk's drawer pedestal leaves knee space at one end).
+    Records ``chair["tucked_under"] = {"object", "direction"}`` when the seat front ends TUCK_UNDER or more under
+    the top's edge; returns whether it did."""
+    scene, rng = c.scene, c.rng
+    n = np.array([n[0], n[1], 0.0]) / math.hypot(n[0], n[1])
+    across = np.array([-n[1], n[0], 0.0])
+    on_table = [o for o in scene.graph["objects"] if isinstance(o["support"], dict) and o["support"]["object"] == table["id"]]
+    fixed = np.concatenate([placed_triangles(o) for o in [table] + on_table])
+    old = (list(chair["bounds"]["lo"]), list(chair["bounds"]["hi"]))
+    k_old = next(k for k, b in enumerate(scene.blockers) if list(b[0]) == old[0] and list(b[1]) == old[1])
+    table_box = [list(table["bounds"]["lo"]), list(table["bounds"]["hi"])]
+    others = [b for k, b in enumerate(scene.blockers) if k != k_old and [list(b[0]), list(b[1])] != table_box]
+    lo, hi = chair["_asset"].mesh.bounds()
+    start = np.asarray(chair["location"], np.float64)
+    tris0 = placed_triangles(chair)
+    under0 = seat_front(chair, n) - top_edge(table, n)  # < 0: the seat front is still outside the edge
+    need = TUCK_UNDER - under0  # slide needed to have the seat front TUCK_UNDER in
+    pull = rng.uniform(0.0, 0.03) if rng.uniform() < 0.6 else rng.uniform(0.05, 0.25)  # most pushed right in
+    options = []
+    for shift in sideways:
+        base = start + across * shift
+        if shift and any(overlap(world_aabb(lo, hi, base, chair["rotation_z"]), b, 0.005) for b in others):
+            continue
+        options.append((slide_clearance(tris0 + across * shift, fixed, n) - TUCK_MARGIN, -abs(shift), base))
+    for room, _, base in sorted(options, key=lambda o: o[:2], reverse=True):  # the deepest knee space first
+        if not math.isfinite(room):  # the slide misses the table altogether: nothing to tuck under here
+            continue
+        if room < need:
+            break
+        slide = max(need, min(room, room - pull))
+        loc = base + n * slide
+        box = world_aabb(lo, hi, loc, chair["rotation_z"])
+        if any(overlap(box, b, 0.005) for b in others):
+            continue
+        scene.blockers[k_old] = box
+        chair["location"] = [round(float(v), 6) for v in loc]
+        chair["bounds"] = {"lo": [float(v) for v in box[0]], "hi": [float(v) for v in box[1]]}
+        chair["tucked_under"] = {"object": table["id"], "direction": [round(float(n[0]), 6), round(float(n[1]), 6)]}
+        return True
+    return False
+
+
+def table_with_chairs(c, cat="table", params=None, n_chairs=4, items=6, settings=True):
+    """A free-standing table, chairs on its sides facing it and half tucked under its edge, place settings."""
+    room, rng = c.room, c.rng
+
+    def free_standing(lo, hi):
+        x0, y0 = room.x0, room.y0
+        return (rng.uniform(x0 + 0.9, x0 + room.W - 0.9), rng.uniform(y0 + 0.9, y0 + room.D - 0.9), 0.0), rng.uniform(-0.08, 0.08)
+    table = c.floor(cat, free_standing, params=params)
+    if table is None:
+        return None
+    tl, th = table["bounds"]["lo"], table["bounds"]["hi"]
+    cx, cy = (tl[0] + th[0]) / 2, (tl[1] + th[1]) / 2
+    long_x = th[0] - tl[0] > 1.3
+    sides = [(0, -1, 0.0), (0, 1, 0.0), (-1, 0, 0.0), (1, 0, 0.0)]
+    if long_x:
+        sides = [(0, -1, -0.25), (0, 1, 0.25), (0, -1, 0.25), (0, 1, -0.25), (-1, 0, 0.0), (1, 0, 0.0)]
+    seats = []
+    for sx, sy, along in sides[: max(1, n_chairs)]:
+        def chair_pose(lo, hi, sx=sx, sy=sy, along=along):
+            back = hi[1]
+            tx = cx + sx * ((th[0] - tl[0]) / 2 + back + 0.04) + along * (th[0] - tl[0]) * (sy != 0)
+            ty = cy + sy * ((th[1] - tl[1]) / 2 + back + 0.04)
+            return (tx, ty, 0.0), math.atan2(-sx, sy) + rng.uniform(-0.12, 0.12)
+        ch = c.floor("chair", chair_pose, tries=2)
+        if ch is not None:
+            seats.append((sx, sy, along, ch))
+    if settings:  # a plate (and a glass) in front of each chair
+        for sx, sy, along, _ in seats:
+            lx = sx * ((th[0] - tl[0]) / 2 - 0.18) + along * (th[0] - tl[0])
+            ly = sy * ((th[1] - tl[1]) / 2 - 0.18)
+            c.scene.place_on(table, 0, "plate", (lx, ly), rng.uniform(-3, 3))
+            c.scene.place_on(table, 0, "wine_glass", (lx + 0.16 * (1 if sy >= 0 else -1), ly - 0.08 * sy), 0.0)
+    c.on(table, TABLE_TOP, c.n(items))
+    for sx, sy, _, ch in seats:  # after what stands on the table, so the chair backs clear it too
+        tuck(c, ch, table, (-sx, -sy))
+    return table
