@@ -83,3 +83,22 @@ def test_tuck_leaves_a_chair_whose_slide_misses_the_table():
     g = plan("room", 138)
     assert all(np.isfinite(o["location"]).all() for o in g["objects"])
     assert not violations(g)
+
+
+def test_apartment_cameras_count_only_what_their_own_room_shows():
+    """In an apartment the walls between rooms hide the other rooms: a camera's visible objects are those of the
+    room it stands in (the defect: apartment 0's main camera stood in the kitchen's corner aimed through the wall at
+    the living room, 'seeing' 92 objects; Blender's rays reached 20 of 133)."""
+    from backend.procgen.layout import visible_ids
+
+    for seed in range(4):
+        g = plan("apartment", seed)
+        centre = {o["id"]: (np.asarray(o["bounds"]["lo"][:2]) + o["bounds"]["hi"][:2]) / 2 for o in g["objects"]}
+        for cam in g["cameras"]:
+            loc = cam["location"]
+            room = next(r for r in g["rooms"] if r["lo"][0] <= loc[0] <= r["hi"][0] and r["lo"][1] <= loc[1] <= r["hi"][1])
+            outside = [i for i in visible_ids(g, cam)
+                       if not all(room["lo"][k] <= centre[i][k] <= room["hi"][k] for k in (0, 1))]
+            assert not outside, f"apartment {seed} {cam['name']} in {room['name']} counts {outside[:3]} of other rooms"
+        main = g["cameras"][0]
+        assert main["name"] == "camera_main" and main["sees"] >= 10, (seed, main["sees"])

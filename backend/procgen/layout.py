@@ -372,6 +372,13 @@ def visible_ids(graph, cam) -> list:
     if not ok.any():
         return []
     pts, owner = pts[ok], owner[ok]
+    room = _room_of(graph, loc)
+    if room is not None:   # an apartment: the walls between rooms hide what is not in the camera's own room
+        lo, hi = np.asarray(room["lo"][:2]), np.asarray(room["hi"][:2])
+        mine = np.all((c[:, :2] >= lo) & (c[:, :2] <= hi), axis=1)
+        pts, owner = pts[mine[owner]], owner[mine[owner]]
+        if not len(pts):
+            return []
     occ_lo, occ_hi = c[occ_idx] - e[occ_idx] * 0.85, c[occ_idx] + e[occ_idx] * 0.85
     hits = _ray_hits_box(np.repeat(loc[None], len(pts), 0), pts - loc, occ_lo, occ_hi, np.full(len(pts), 0.999))
     hits &= (occ_idx[None, :] != owner[:, None]) & (occ_idx[None, :] != sup[owner][:, None])
@@ -379,6 +386,14 @@ def visible_ids(graph, cam) -> list:
     seen = np.zeros(n, bool)
     seen[owner[clear]] = True
     return [o["id"] for o, s in zip(objs, seen) if s]
+
+
+def _room_of(graph, loc):
+    """The room (of a graph with several) whose floor plan holds ``loc``; None for one room or none."""
+    rooms = graph.get("rooms") or []
+    if len(rooms) < 2:
+        return None
+    return next((r for r in rooms if r["lo"][0] <= loc[0] <= r["hi"][0] and r["lo"][1] <= loc[1] <= r["hi"][1]), None)
 
 
 def frustum_fraction(graph, cam, aspect=1.0) -> float:

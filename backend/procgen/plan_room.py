@@ -265,8 +265,9 @@ def _cameras(g, rooms_cams):
                     if best is None or score > best[0]:
                         best = (score, cam)
                 g["cameras"].append(best[1])
-    if g["objects"] and max(frustum_fraction(g, c) for c in g["cameras"]) < 0.65:
+    if len(rooms_cams) == 1 and g["objects"] and max(frustum_fraction(g, c) for c in g["cameras"]) < 0.65:
         # nothing frames most of the room (furniture on every side): a high corner view aimed at the objects' middle
+        # (one room only: an apartment's objects lie in several rooms, and their middle is behind a wall)
         mid = np.mean([(np.asarray(o["bounds"]["lo"]) + o["bounds"]["hi"]) / 2 for o in g["objects"]], axis=0)
         views = [look_at_camera(f"camera_{len(g['cameras'])}", c["location"], (mid[0], mid[1], zt), 24.0)
                  for c in g["cameras"] if c["location"][2] > 2.0 for zt in (-0.2, 0.2, 0.6)]
