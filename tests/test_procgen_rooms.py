@@ -89,16 +89,14 @@ def test_apartment_cameras_count_only_what_their_own_room_shows():
     """In an apartment the walls between rooms hide the other rooms: a camera's visible objects are those of the
     room it stands in (the defect: apartment 0's main camera stood in the kitchen's corner aimed through the wall at
     the living room, 'seeing' 92 objects; Blender's rays reached 20 of 133)."""
-    from backend.procgen.layout import visible_ids
+    from backend.procgen.layout import in_room, visible_ids
 
     for seed in range(4):
         g = plan("apartment", seed)
         centre = {o["id"]: (np.asarray(o["bounds"]["lo"][:2]) + o["bounds"]["hi"][:2]) / 2 for o in g["objects"]}
         for cam in g["cameras"]:
-            loc = cam["location"]
-            room = next(r for r in g["rooms"] if r["lo"][0] <= loc[0] <= r["hi"][0] and r["lo"][1] <= loc[1] <= r["hi"][1])
-            outside = [i for i in visible_ids(g, cam)
-                       if not all(room["lo"][k] <= centre[i][k] <= room["hi"][k] for k in (0, 1))]
+            room = next(r for r in g["rooms"] if in_room(r, cam["location"]))
+            outside = [i for i in visible_ids(g, cam) if not in_room(room, centre[i])]
             assert not outside, f"apartment {seed} {cam['name']} in {room['name']} counts {outside[:3]} of other rooms"
         main = g["cameras"][0]
         assert main["name"] == "camera_main" and main["sees"] >= 10, (seed, main["sees"])
@@ -108,10 +106,10 @@ def test_apartment_coverage_is_checked_room_by_room():
     """An apartment's views are judged per room: each room has a camera of its own framing most of that room's
     objects (a single view framing 60% of a whole apartment was only ever met by aiming through walls; apartment 51
     has no such view and is fine room by room). A room left without a camera is a violation that names it."""
+    from backend.procgen.layout import in_room
+
     g = plan("apartment", 51)
     assert violations(g) == []
     room = g["rooms"][1]
-    g["cameras"] = [c for c in g["cameras"]
-                    if not (room["lo"][0] <= c["location"][0] <= room["hi"][0]
-                            and room["lo"][1] <= c["location"][1] <= room["hi"][1])]
+    g["cameras"] = [c for c in g["cameras"] if not in_room(room, c["location"])]
     assert any(v.startswith(f"no camera in {room['name']}") for v in violations(g))

@@ -13,7 +13,7 @@ import numpy as np
 from .factories import registry
 from .geometry import rot_z
 from .measure import drop_heights, slide_clearance, triangles
-from .layout import CONTACT_GAP, frustum_fraction, in_surface, overlap
+from .layout import CONTACT_GAP, frustum_fraction, in_room, in_surface, overlap
 from .registry import generate
 from .room_kit import TUCK_UNDER
 
@@ -203,13 +203,11 @@ def _coverage(graph, min_seen: float) -> list:
         return [f"no camera sees {min_seen:.0%} of the objects (best {best:.0%})"] if best < min_seen else []
     out = []
     for r in rooms:
-        def inside(p):
-            return r["lo"][0] <= p[0] <= r["hi"][0] and r["lo"][1] <= p[1] <= r["hi"][1]
         mine = [o for o in graph["objects"]
-                if inside([(a + b) / 2 for a, b in zip(o["bounds"]["lo"], o["bounds"]["hi"])])]
+                if in_room(r, [(a + b) / 2 for a, b in zip(o["bounds"]["lo"], o["bounds"]["hi"])])]
         if not mine:
             continue
-        best = max((frustum_fraction({"objects": mine}, c) for c in graph["cameras"] if inside(c["location"])),
+        best = max((frustum_fraction({"objects": mine}, c) for c in graph["cameras"] if in_room(r, c["location"])),
                    default=0.0)
         if best < min_seen:
             out.append(f"no camera in {r['name']} sees {min_seen:.0%} of its objects (best {best:.0%})")

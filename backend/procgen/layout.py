@@ -388,12 +388,17 @@ def visible_ids(graph, cam) -> list:
     return [o["id"] for o, s in zip(objs, seen) if s]
 
 
+def in_room(room, p) -> bool:
+    """Whether point ``p`` (x, y, ...) lies on ``room``'s floor plan (a graph's ``rooms`` entry)."""
+    return room["lo"][0] <= p[0] <= room["hi"][0] and room["lo"][1] <= p[1] <= room["hi"][1]
+
+
 def _room_of(graph, loc):
     """The room (of a graph with several) whose floor plan holds ``loc``; None for one room or none."""
     rooms = graph.get("rooms") or []
     if len(rooms) < 2:
         return None
-    return next((r for r in rooms if r["lo"][0] <= loc[0] <= r["hi"][0] and r["lo"][1] <= loc[1] <= r["hi"][1]), None)
+    return next((r for r in rooms if in_room(r, loc)), None)
 
 
 def frustum_fraction(graph, cam, aspect=1.0) -> float:

@@ -143,24 +143,24 @@ class AttentionDecoder(nn.Module):
         self.out = nn.Linear(width, 4)
 
     def modulation(self, latent: torch.Tensor):
-        """Per-shape precomputation: (keys, values Float[B, H, K, w/H], FiLM Float[B, layers, 2, w])."""
+        """Per-shape precomputation: (keys, values Float[B, H, K, w/H], FiLM Float[B, layers, 2, w], the further
+        rounds' [(keys, values)])."""
         b = latent.shape[0]
         t = self.tok_mix(self.tok_in(latent) + self.tok_pos[None])
         k, v = self._heads(self.kv(t), b)
         film = self.film(t.mean(dim=1)).view(b, self.layers, 2, self.width)
-        return k, v, film, t
+        return k, v, film, [self._heads(block.kv(t), b) for block in self.cross]
 
     def _heads(self, kv: torch.Tensor, b: int):
         return kv.view(b, -1, 2, self.heads, self.width // self.heads).permute(2, 0, 3, 1, 4)
 
     def forward(self, latent: torch.Tensor, pos: torch.Tensor, mod=None):
         """latent Float[B, K, D], pos Float[B, P, 3] -> (sdf Float[B, P], rgb Float[B, P, 3])."""
-        k, v, film, t = self.modulation(latent) if mod is None else mod
-        b, p = pos.shape[:2]
+        k, v, film, rounds = self.modulation(latent) if mod is None else mod
         h = self.inp(fourier(pos, self.freqs))
         h = torch.nn.functional.silu(h + self.proj(_attend(self.q(h), k, v, self.heads)))
-        for block in self.cross:
-            h = block(h, *self._heads(block.kv(t), b))
+        for block, (bk, bv) in zip(self.cross, rounds):
+            h = block(h, bk, bv)
         for i in range(self.layers):
             h = h + torch.nn.functional.silu(self.hidden[i](h) * (1 + film[:, i, 0, None]) + film[:, i, 1, None])
         o = self.out(h)

@@ -206,15 +206,16 @@ def caption_embeddings(texts: list, device: str, table_file: str | None = None, 
 def write_caption_table(path: str, corpus_folder: str, seed: int = 0) -> int:
     """Embed every training caption of a corpus with MiniLM and save them (float16, .npz): training can then run
     on a machine that has a GPU but no copy of the MiniLM package (``--caption-table``). Returns the count."""
+    import torch
+
     from .corpus import Corpus, param_ranges
-    from .text import TextEncoder
 
     corpus = Corpus(corpus_folder)
     meta = [corpus.meta[i] for i in corpus.indices("train")]
-    unique = sorted({t for ts in item_captions(meta, param_ranges(), seed) for t in ts})
-    emb = TextEncoder("cpu").encode(unique).numpy().astype(np.float16)
-    np.savez_compressed(path, captions=np.array(unique), embeddings=emb)
-    return len(unique)
+    table = caption_embeddings(item_captions(meta, param_ranges(), seed), "cpu", log=lambda s: None)
+    emb = torch.stack(list(table.values())).numpy().astype(np.float16)
+    np.savez_compressed(path, captions=np.array(list(table)), embeddings=emb)
+    return len(table)
 
 
 def _stamped(message: str) -> None:
