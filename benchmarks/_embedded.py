@@ -95,6 +95,33 @@ def eval_prompts(c: corpus.Corpus, per_category: int = 5, heldout_pairs: int = 1
     return out
 
 
+def grid_shell(meta: dict, rng, n: int = 1024, grid: int = 64, offset: float = 0.015) -> np.ndarray:
+    """What a perfect reconstruction of a corpus item looks like after the mesh path. The generator learns the
+    surface pushed out by ``offset`` (model.SDF_OFFSET), and the pipeline meshes it on a ``grid``-point lattice:
+    a grass blade comes back as a two-sided slab, and every surface is quantised to the lattice. The item's
+    mesh is rebuilt from its factory and seed (the corpus is pinned, so it is the same mesh). Returns
+    Float32[n, 3]: lattice points within half a cell of the outside offset level, jittered within their cell and
+    normalised like corpus items."""
+    from scipy.spatial import cKDTree
+
+    from backend.generate.embedded.geometry import sample_surface, winding_number
+    from backend.procgen import generate_asset
+    from backend.procgen.geometry import fan_triangles
+
+    mesh = generate_asset(meta["category"], meta["seed"], edition=corpus.CORPUS_EDITION)[0].mesh
+    verts, tris = normalise(mesh.verts)[0], fan_triangles(mesh)
+    dense, _ = sample_surface(verts, tris, 40000, rng)
+    axis = np.linspace(-1.0, 1.0, grid)
+    h = axis[1] - axis[0]
+    lattice = np.stack(np.meshgrid(axis, axis, axis, indexing="ij"), -1).reshape(-1, 3)
+    dist, _ = cKDTree(dense).query(lattice, distance_upper_bound=offset + h)
+    band = lattice[np.abs(dist - offset) < h / 2]
+    band = band[rng.choice(len(band), min(len(band), 4 * n), replace=False)]
+    band = band[winding_number(verts, tris, band) < 0.5]
+    pts = band[rng.choice(len(band), n)] + rng.uniform(-h / 2, h / 2, (n, 3))
+    return normalise(pts)[0].astype(np.float32)
+
+
 # ------------------------------------------------------------------ the independent classifier
 def classifier_model(n_classes: int):
     import torch

@@ -92,21 +92,23 @@ def main():
         mmd[cat] = float(d.min(axis=0).mean())
         cov[cat] = float(len(set(d.argmin(axis=1))) / len(refs))
     ok = [r for r in rows if r["ok"]]
-    acc = np.mean([r["predicted"] == r["category"] for r in ok]) if ok else 0.0
+    failed = [{"prompt": r["prompt"], "error": r["error"]} for r in rows if not r["ok"]]
+    # a prompt that made no object counts as wrong: accuracy is over every prompt, not the generated ones
+    acc = np.mean([r["ok"] and r["predicted"] == r["category"] for r in rows]) if rows else 0.0
     coloured = [r for r in ok if r["color"]]
     col_acc = np.mean([r["dominant"] == r["color"] for r in coloured]) if coloured else None
     held = [r for r in ok if r["heldout_pair"]]
     wrong = [{"prompt": r["prompt"], "predicted": r["predicted"], "dominant": r["dominant"]} for r in ok
              if r["predicted"] != r["category"] or (r["color"] and r["dominant"] != r["color"])]
-    per_cat = {cat: round(float(np.mean([r["predicted"] == cat for r in ok if r["category"] == cat])), 3)
-               for cat in sorted(gen_pts)}
+    per_cat = {cat: round(float(np.mean([r["ok"] and r["predicted"] == cat for r in rows if r["category"] == cat])), 3)
+               for cat in sorted({r["category"] for r in rows})}
     sized = [r for r in ok if r.get("size")]
     ratio = np.array([abs(np.log2(r["size"] / r["true_size"])) for r in sized]) if sized else np.array([np.nan])
     words = size_word_pairs(a.model)
     emit({"benchmark": "embedded_quality",
           "size_median_abs_log2_error": round(float(np.median(ratio)), 3),
           "size_within_1_5x": round(float(np.mean(ratio < np.log2(1.5))), 4),
-          "size_word_pairs_right": words, "prompts": len(prompts), "generated": len(ok),
+          "size_word_pairs_right": words, "prompts": len(prompts), "generated": len(ok), "failed": failed,
           "category_accuracy": round(float(acc), 4), "category_accuracy_per_category": per_cat,
           "color_adherence": None if col_acc is None else round(float(col_acc), 4), "colour_prompts": len(coloured),
           "heldout_pair_prompts": len(held),
