@@ -126,3 +126,44 @@ def test_different_seeds_differ():
     b, _ = generate(REG, "vase", 2)
     assert a.mesh.digest() != b.mesh.digest()
     assert hashlib.sha256(json.dumps(a.materials).encode()).digest() != hashlib.sha256(json.dumps(b.materials).encode()).digest()
+
+
+def test_editions_detail_nature_and_keep_the_corpus_edition():
+    """Edition 2 adds leaves, bark and chipped rock; edition 1 (the embedded corpus's) stays as it was."""
+    from backend.generate.embedded.corpus import CORPUS_EDITION
+    from backend.procgen import generate_asset
+
+    assert CORPUS_EDITION == 1 and geo.EDITION == 2
+    for cat, factor in (("tree", 2.0), ("bush", 3.0), ("rock", 2.0)):
+        old, p_old = generate(REG, cat, 4, edition=1)
+        new, p_new = generate(REG, cat, 4)
+        assert p_old == p_new                             # same parameters: the detail is not a new knob
+        assert len(geo.fan_triangles(new.mesh)) > factor * len(geo.fan_triangles(old.mesh)), cat
+        assert generate_asset(cat, 4, edition=1)[0].mesh.digest() == old.mesh.digest()
+        _check_mesh(new, f"{cat} edition 2")
+    # a chipped rock has flat facets: many vertices share a few planes (a smooth blob has none)
+    rock = generate(REG, "rock", 4)[0].mesh
+    tris = geo.fan_triangles(rock)
+    a, b, c = (rock.verts[tris[:, i]] for i in range(3))
+    n = np.cross(b - a, c - a)
+    n /= np.linalg.norm(n, axis=1, keepdims=True)
+    _, counts = np.unique(np.round(n, 2), axis=0, return_counts=True)
+    assert counts.max() >= 20
+    for bad in (0, 3, 1.5, "2"):
+        with pytest.raises(SpecError) as e:
+            generate(REG, "tree", 0, edition=bad)
+        assert e.value.field == "edition"
+
+
+def test_leaf_cards_are_closed_and_follow_the_detail_level():
+    core = geo.blob(geo.rng_for(0, "t"), (1.0, 1.0, 0.8), 2)
+    leaves = geo.leaf_cards(geo.rng_for(0, "leaves"), core, 100, 0.2)
+    assert len(leaves.sizes) == 8 * 100
+    und, directed = geo.edge_use_counts(leaves)
+    assert set(und.tolist()) == {2} and set(directed.tolist()) == {1} and geo.signed_volume(leaves) > 0
+    with geo.detail(0.5):
+        assert len(geo.leaf_cards(geo.rng_for(0, "leaves"), core, 100, 0.2).sizes) == 8 * 50
+    # they grow out of the core: every leaf's stalk is within its own length of the surface
+    stalk = leaves.verts[0::6]
+    r = np.linalg.norm(stalk / np.array([1.0, 1.0, 0.8]), axis=1)
+    assert np.all(np.abs(r - 1) < 0.4)

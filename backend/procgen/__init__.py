@@ -17,11 +17,13 @@ def categories() -> tuple:
     return registry().names()
 
 
-def generate_asset(category, seed, params=None, *, detail_level=1.0, max_triangles=None):
+def generate_asset(category, seed, params=None, *, detail_level=1.0, max_triangles=None, edition=None):
     """(Asset, full params) for one category + seed + optional parameter overrides (SpecError on bad input).
-    ``detail_level`` multiplies the tessellation; ``max_triangles`` is a per-asset triangle budget."""
+    ``detail_level`` multiplies the tessellation; ``max_triangles`` is a per-asset triangle budget; ``edition``
+    picks an older edition of the factories (``geometry.EDITION``: the current one by default)."""
     from .registry import generate
-    return generate(registry(), category, seed, params, detail_level=detail_level, max_triangles=max_triangles)
+    return generate(registry(), category, seed, params, detail_level=detail_level, max_triangles=max_triangles,
+                    edition=edition)
 
 
 __all__ = ("SCENE_TYPES", "categories", "generate_asset", "plan_scene")

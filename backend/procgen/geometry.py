@@ -41,6 +41,29 @@ def detail(level: float):
         _LOCAL.detail = old
 
 
+EDITION = 2
+"""The factories' current edition. Edition 1 is the geometry the embedded model's corpus was built from (its
+fingerprint pins it: ``embedded.corpus.CORPUS_EDITION``); edition 2 adds the small-scale detail the model cannot
+resolve at its 64-point decode grid anyway: leaf cards on tree and bush crowns, bark ridges, rock facets and
+cracks. Scenes and the asset sheet use the current edition."""
+
+
+def edition() -> int:
+    """The factory edition for assets built on this thread (see ``factory_edition``)."""
+    return getattr(_LOCAL, "edition", EDITION)
+
+
+@contextlib.contextmanager
+def factory_edition(n: int):
+    """Build assets as edition ``n`` of the factories made them (1 or 2): same edition, same bytes."""
+    old = edition()
+    _LOCAL.edition = int(n)
+    try:
+        yield
+    finally:
+        _LOCAL.edition = old
+
+
 def _seg(n: int, lo: int = 3) -> int:
     return max(lo, int(round(n * detail_level())))
 
@@ -340,6 +363,47 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
     fu = np.where((span[:, None] > 0.5) & (fu < 0.5), fu + 1.0, fu)
     uvs = np.stack([fu.ravel(), w[faces].ravel()], axis=1)
     return _orient(Mesh(v, faces.ravel(), np.full(len(faces), 3), uvs, mat, True))
+
+
+def leaf_cards(rng, core: Mesh, count: int, length: float, mat: int = 0, lift: float = 0.3) -> Mesh:
+    """``count`` (times the detail level) leaves scattered by area over ``core``'s surface, each growing out of
+    it tilted at random about the surface normal, ``length`` long (+-30 %). A leaf is a thin closed diamond (its
+    outline of stalk, two edges and tip around a midrib raised on both faces: 8 triangles), so the asset stays a
+    set of closed shells. What turns a foliage blob into a leafy crown."""
+    n = _seg(count, 8)
+    tris = fan_triangles(core)
+    a, b, c = core.verts[tris[:, 0]], core.verts[tris[:, 1]], core.verts[tris[:, 2]]
+    cross = np.cross(b - a, c - a)
+    area = 0.5 * np.linalg.norm(cross, axis=1)
+    idx = rng.choice(len(tris), size=n, p=area / area.sum())
+    u, v = rng.random(n), rng.random(n)
+    flip = u + v > 1
+    u[flip], v[flip] = 1 - u[flip], 1 - v[flip]
+    base = a[idx] + u[:, None] * (b[idx] - a[idx]) + v[:, None] * (c[idx] - a[idx])
+    normal = cross[idx] / np.maximum(np.linalg.norm(cross[idx], axis=1, keepdims=True), 1e-12)
+    # leaf axis: the normal tilted by a random direction, then a side vector across the blade
+    rnd = rng.normal(size=(n, 3))
+    axis = normal * lift + rnd / np.linalg.norm(rnd, axis=1, keepdims=True)
+    axis /= np.maximum(np.linalg.norm(axis, axis=1, keepdims=True), 1e-12)
+    side = np.cross(axis, normal + 1e-3 * rnd)
+    side /= np.maximum(np.linalg.norm(side, axis=1, keepdims=True), 1e-12)
+    up = np.cross(side, axis)
+    size = length * rng.uniform(0.7, 1.3, n)[:, None]
+    base = base - axis * size * 0.15                       # the stalk end sits a little inside the core
+    mid = base + axis * size * 0.45
+    bend = up * size * rng.uniform(0.0, 0.12, n)[:, None]  # edges and tip curl a little to one side
+    ring = np.stack([base, mid - side * size * 0.22 + bend, base + axis * size + bend * 1.5,
+                     mid + side * size * 0.22 + bend], axis=1)             # stalk, right, tip, left
+    rib = up * size * 0.03
+    verts = np.concatenate([ring, (mid + bend * 0.6 + rib)[:, None], (mid + bend * 0.6 - rib)[:, None]], axis=1)
+    k = np.arange(n)[:, None] * 6
+    top = [[4, i, (i + 1) % 4] for i in range(4)]
+    bottom = [[5, (i + 1) % 4, i] for i in range(4)]
+    faces = (k[:, None, :] + np.array(top + bottom)[None]).reshape(-1)
+    flat = np.array([[0.5, 0.0], [0.0, 0.45], [0.5, 1.0], [1.0, 0.45], [0.5, 0.45], [0.5, 0.45]])
+    uv = np.tile(flat[np.array(top + bottom).reshape(-1)], (n, 1))
+    leaves = Mesh(verts.reshape(-1, 3), faces, np.full(8 * n, 3), uv, mat, True)
+    return leaves if signed_volume(leaves) >= 0 else _orient(leaves)
 
 
 def tube(path, radii, segments: int = 8, mat: int = 0) -> Mesh:

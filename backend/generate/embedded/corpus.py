@@ -27,6 +27,10 @@ from .geometry import normalise, point_samples
 VERSION = 2
 """2: meta records each asset's true size (``extent``, metres, x y z) before normalising, for size words."""
 N_SURFACE, N_NEAR, N_UNIFORM = 1024, 512, 256
+CORPUS_EDITION = 1
+"""The factories' edition the corpus is built from (``procgen.geometry.EDITION``): edition 1 made the shipped
+weights' corpus. Later editions add detail finer than the decode grid (leaf cards, bark, rock facets) and are
+left out until the model is retrained on them."""
 # material kind -> palette colours it may be painted with (None: keep the factory's own colour)
 PAINTS = {"ceramic": colors.NAMES, "plastic": colors.NAMES, "paint": colors.NAMES, "fabric": colors.NAMES,
           "metal": ("grey", "black", "white"), "foliage": ("red", "orange", "yellow"),
@@ -52,7 +56,7 @@ def make_item(category: str, index: int, corpus_seed: int) -> tuple[np.ndarray, 
 
     rng = _rng(corpus_seed, category, index)
     seed = int(rng.integers(0, 2**31 - 1))
-    asset, params = generate_asset(category, seed)
+    asset, params = generate_asset(category, seed, edition=CORPUS_EDITION)
     mesh = asset.mesh
     mats = [dict(m, params=dict(m["params"])) for m in asset.materials]
     # 1. the main material: the slot with the largest surface share

@@ -1,16 +1,53 @@
 """Nature factories: potted plant, rock, tree, bush, grass tuft (bpy-free).
 
 Organic shapes are icospheres displaced by seeded smooth noise (geometry.blob); trunks are lathes,
-branches and stems are swept tubes. Origin at the centre of the base, min z = 0.
+branches and stems are swept tubes. Origin at the centre of the base, min z = 0. From edition 2
+(``geometry.EDITION``) crowns and bushes carry leaf cards, trunks bark ridges, and rocks facets and cracks.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import blob, lathe, merge, rng_for, rod, rot_y, rot_z, tube
+from ..geometry import blob, edition, lathe, leaf_cards, merge, rng_for, rod, rot_y, rot_z, tube
 from ..materials import material
 from ..registry import Asset, Param, factory
 from .small import vessel
+
+
+def _bark(m, rng, amount: float = 0.07):
+    """Bark ridges on a lathed trunk: vertical furrows that wander a little with height (radial scale)."""
+    v = m.verts
+    ang = np.arctan2(v[:, 1], v[:, 0])
+    rad = np.linalg.norm(v[:, :2], axis=1)
+    k, phase, wander = int(rng.integers(9, 17)), rng.uniform(0, 2 * np.pi), rng.uniform(1.5, 4.0)
+    ridge = 1 + amount * (np.abs(np.sin(ang * k / 2 + phase + 0.6 * np.sin(v[:, 2] * wander))) - 0.6)
+    v[:, :2] *= np.where(rad > 1e-9, ridge, 1.0)[:, None]
+    return m
+
+
+def _facets_and_cracks(m, rng, size: float):
+    """Chip a rock: a few flat facets (vertices clamped to random planes near the surface) and 1-3 cracks
+    (narrow grooves where a random plane through the middle cuts the surface)."""
+    v = m.verts
+    centre = (v.max(axis=0) + v.min(axis=0)) / 2
+    rel = v - centre
+    for _ in range(int(rng.integers(5, 10))):
+        n = rng.normal(size=3)
+        n[2] = abs(n[2]) * 0.5 if rng.random() < 0.5 else n[2]   # more facets on the sides and top
+        n /= np.linalg.norm(n)
+        proj = rel @ n
+        cut = proj.max() * rng.uniform(0.78, 0.92)
+        rel -= np.maximum(proj - cut, 0.0)[:, None] * n
+    for _ in range(int(rng.integers(1, 4))):
+        n = rng.normal(size=3)
+        n /= np.linalg.norm(n)
+        width, depth = size * rng.uniform(0.012, 0.025), size * rng.uniform(0.015, 0.03)
+        dist = np.abs(rel @ n - rng.uniform(-0.2, 0.2) * size)
+        groove = np.clip(1 - dist / width, 0, 1) ** 2 * depth
+        r = np.linalg.norm(rel, axis=1, keepdims=True)
+        rel -= groove[:, None] * rel / np.maximum(r, 1e-9) * (rel[:, 2:3] > rel[:, 2].min() + 0.05 * size)
+    m.verts = rel + centre
+    return m
 
 
 def _to_base(m):
@@ -67,7 +104,10 @@ def rock(seed, p):
     g = rng_for(seed, "rock", "shape")
     s = p["size"] / 2
     radii = (s, s * g.uniform(0.6, 1.0), s * p["flatness"])
-    m = blob(g, radii, 3 if p["size"] > 0.6 else 2, p["roughness"], 6, flat_bottom=-0.35)
+    fine = edition() >= 2
+    m = blob(g, radii, (3 if p["size"] > 0.6 else 2) + fine, p["roughness"], 6 + fine, flat_bottom=-0.35)
+    if fine:
+        m = _facets_and_cracks(m, rng_for(seed, "rock", "chips"), p["size"])
     m = _to_base(m.transformed(rot_z(g.uniform(0, 2 * np.pi))))
     lo, hi = m.bounds()
     m.verts[:, :2] -= (lo[:2] + hi[:2]) / 2
@@ -88,7 +128,8 @@ def tree(seed, p):
     if p["conifer"]:
         cr *= 0.75
         trunk_h = h * 0.95
-        parts.append(lathe([(0, 0), (tr * 1.5, 0), (tr * 1.1, 0.15), (tr * 0.3, trunk_h), (0, trunk_h)], 12))
+        trunk = lathe([(0, 0), (tr * 1.5, 0), (tr * 1.1, 0.15), (tr * 0.3, trunk_h), (0, trunk_h)], 12 if edition() < 2 else 24)
+        parts.append(trunk if edition() < 2 else _bark(trunk, rng_for(seed, "tree", "bark")))
         tiers = int(g.integers(5, 9))
         z0 = h * g.uniform(0.12, 0.25)
         step = (h - z0) / (tiers + 0.6)
@@ -105,9 +146,13 @@ def tree(seed, p):
             v[:, :2] *= np.where(rad > 1e-9, jag, 1.0)[:, None]
             v[:, 2] -= 0.25 * step * (rad / max(r, 1e-6)) ** 2 * (jag - 1) * 3  # branch tips droop
             parts.append(tier)
+            if edition() >= 2:    # needle sprays over the tier
+                parts.append(leaf_cards(rng_for(seed, "tree", "sprays", k), tier, 450,
+                                        float(np.clip(r * 0.15, 0.08, 0.3)), mat=1, lift=0.5))
     else:
         trunk_h = h * g.uniform(0.35, 0.5)
-        parts.append(lathe([(0, 0), (tr * 1.7, 0), (tr * 1.15, 0.25), (tr * 0.8, trunk_h), (0, trunk_h + 0.05)], 16))
+        trunk = lathe([(0, 0), (tr * 1.7, 0), (tr * 1.15, 0.25), (tr * 0.8, trunk_h), (0, trunk_h + 0.05)], 16 if edition() < 2 else 32)
+        parts.append(trunk if edition() < 2 else _bark(trunk, rng_for(seed, "tree", "bark")))
         clumps = int(g.integers(14, 26))
         centre = np.array([0.0, 0.0, h - cr * 1.05])
         for k in range(clumps):
@@ -121,7 +166,11 @@ def tree(seed, p):
             start = np.array([0, 0, trunk_h * gk.uniform(0.7, 0.95)])
             mid = start + (c - start) * 0.5 + np.array([0, 0, cr * 0.15])
             parts.append(tube(np.array([start, mid, c]), [tr * 0.5, tr * 0.3, tr * 0.12], 6))
-            parts.append(blob(gk, (rad, rad, rad * 0.75), 2, 0.3, 7).transformed(offset=c).with_material(1))
+            clump = blob(gk, (rad, rad, rad * 0.75), 2, 0.3, 7).transformed(offset=c).with_material(1)
+            parts.append(clump)
+            if edition() >= 2:
+                parts.append(leaf_cards(rng_for(seed, "tree", "leaves", k), clump, 220,
+                                        float(np.clip(cr * 0.1, 0.08, 0.3)), mat=1))
     m = merge(parts)
     # fit the crown inside its nominal radius and height so the planner's footprint is exact
     xy = np.abs(m.verts[:, :2]).max()
@@ -147,8 +196,14 @@ def bush(seed, p):
         a = g.uniform(0, 2 * np.pi)
         d = 0 if k == 0 else g.uniform(0.2, 0.45) * r
         cr = r * g.uniform(0.5, 0.7)
-        parts.append(blob(g, (cr, cr, h * g.uniform(0.4, 0.55)), 2, 0.2, flat_bottom=-0.6).transformed(
-            offset=(d * np.cos(a), d * np.sin(a), 0)))
+        clump = blob(g, (cr, cr, h * g.uniform(0.4, 0.55)), 2, 0.2, flat_bottom=-0.6).transformed(
+            offset=(d * np.cos(a), d * np.sin(a), 0))
+        parts.append(clump)
+        if edition() >= 2:
+            leaves = leaf_cards(rng_for(seed, "bush", "leaves", k), clump, 500, float(np.clip(r * 0.15, 0.05, 0.14)))
+            keep = leaves.verts[:, 2] > 0.0      # no leaf below the ground the clump rests on
+            leaves.verts[:, 2] = np.where(keep, leaves.verts[:, 2], 0.002)
+            parts.append(leaves)
     m = _to_base(merge(parts))
     lo, hi = m.bounds()
     m.verts[:, :2] -= (lo[:2] + hi[:2]) / 2
