@@ -17,13 +17,14 @@ import numpy as np
 
 from ..files import atomic_write
 from ..jobs import MAX_SEED
-from ..mesh.asset import field_to_asset, png_bytes
+from ..mesh.asset import NoSurface, field_to_asset, png_bytes
 from . import preview
 from .params import candidate_name
 from .pipelines import load_module
 
 LOAD_SHARE = 0.05       # of the progress bar: loading and encoding
 SAMPLE_SHARE = 0.6      # of each candidate's slice: the diffusion steps (the rest: meshing to export)
+RESAMPLES = 2           # a sample whose field has no surface is drawn again this many times, from the next free seeds
 UPSAMPLE_SHARE = 0.7    # of the diffusion steps' slice, when Point-E's upsampler runs (3,072 points, 4,353 tokens)
 
 
@@ -86,17 +87,28 @@ def _run_generate(ctx) -> dict:
     share = (1.0 - LOAD_SHARE) / p.candidates
     candidates = []
     for k in range(p.candidates):
-        seed = (spec.seed + k) % (MAX_SEED + 1)
         name = candidate_name(spec.name, k, p.candidates)
         lo = LOAD_SHARE + k * share
-        extras = {"conjure_spec": spec.to_json(), "prompt": p.prompt, "image": p.image, "pipeline": p.pipeline,
-                  "model": model.ref, "seed": seed, "steps": p.steps, "guidance": guidance, "candidate": k,
-                  "device": device, **pipe.describe(model, p)}
-        out = _sample(ctx, pipe, model, emb, seed, name, lo, lo + share * SAMPLE_SHARE)
-        size = p.size if p.size is not None else _default_size(pipe, model, emb)
-        extras["size"] = size
-        with ctx.span(lo + share * SAMPLE_SHARE, lo + share):
-            candidates.append(_finish(ctx, model, out, name, seed, extras, size))
+        empty = []   # seeds whose sample had no surface: the next free seed is drawn instead (deterministic)
+        for attempt in range(RESAMPLES + 1):
+            seed = (spec.seed + k + attempt * p.candidates) % (MAX_SEED + 1)
+            extras = {"conjure_spec": spec.to_json(), "prompt": p.prompt, "image": p.image, "pipeline": p.pipeline,
+                      "model": model.ref, "seed": seed, "steps": p.steps, "guidance": guidance, "candidate": k,
+                      "device": device, **pipe.describe(model, p)}
+            if empty:
+                extras["empty_seeds"] = list(empty)
+            out = _sample(ctx, pipe, model, emb, seed, name, lo, lo + share * SAMPLE_SHARE)
+            size = p.size if p.size is not None else _default_size(pipe, model, emb)
+            extras["size"] = size
+            try:
+                with ctx.span(lo + share * SAMPLE_SHARE, lo + share):
+                    candidates.append(_finish(ctx, model, out, name, seed, extras, size))
+                break
+            except NoSurface:
+                empty.append(seed)
+                if attempt == RESAMPLES:
+                    raise NoSurface(f"the model produced no surface for seeds {', '.join(map(str, empty))} "
+                                    "(try another prompt)") from None
     first = candidates[0]
     metadata = dict(first["metadata"], candidates=len(candidates), timings=dict(ctx.timings))
     return {"paths": first["paths"], "candidates": [dict(c["paths"], seed=c["seed"]) for c in candidates],

@@ -14,6 +14,10 @@ from ..files import atomic_write
 from . import bake, child, extract, glb, png, unwrap
 
 
+class NoSurface(ValueError):
+    """A model's field has no zero level inside its box: that sample made nothing (another seed may)."""
+
+
 CHILD_FACES = 100_000  # above this many faces, decimation runs in a killable child process (it takes > 0.2 s)
 
 
@@ -81,8 +85,9 @@ def field_to_asset(ctx, *, sdf: Callable, color: Callable, lo: np.ndarray, hi: n
         verts, faces = extract.marching_cubes(grid, origin, h, tick=ctx.check)
         del grid
         if len(faces) == 0:
-            raise ValueError("the shape has no surface inside its bounds (is every primitive subtracted away?)"
-                             if not clean else "the model produced no surface (try another seed or prompt)")
+            if clean:
+                raise NoSurface("the model produced no surface (try another seed or prompt)")
+            raise ValueError("the shape has no surface inside its bounds (is every primitive subtracted away?)")
     if clean:
         with ctx.stage("clean", step["clean"], total):
             from .points import keep_largest_components
