@@ -11,6 +11,7 @@ import os
 
 import bpy
 
+from .materials_nature import NATURE_KINDS, fill_nature
 from .mesh import COLOR_ATTRIBUTE
 
 
@@ -416,26 +417,8 @@ def _fill_tree(t, kind, p):
         t.link(t.obj, peel.inputs["Vector"])
         t.bump(peel.outputs["Fac"], 0.02)
         color = t.edge_wear(_rgba(p["base_color"]), p.get("wear", 0.0))
-    elif kind == "soil":
-        # packed earth: darker and paler patches, small pale stones (Voronoi cells' centres), grainy bump
-        patch = t.node("ShaderNodeTexNoise", -900, 0, Scale=p["scale"], Detail=6.0, Roughness=0.6)
-        t.link(t.obj, patch.inputs["Vector"])
-        color = t.ramp(patch.outputs["Fac"], p["color2"], p["base_color"], 0.3, 0.7)
-        stones = t.node("ShaderNodeTexVoronoi", -900, -300, Scale=p["scale"] * 15, Randomness=1.0)
-        t.link(t.obj, stones.inputs["Vector"])
-        stone = t.ramp(stones.outputs["Distance"], (1, 1, 1), (0, 0, 0), 0.12, 0.2)
-        color = t.mix(t.math("MULTIPLY", stone, p["pebbles"]), color,
-                      _rgba([min(1.0, c * 1.8 + 0.06) for c in p["base_color"]]))
-        grain = t.node("ShaderNodeTexNoise", -900, -600, Scale=60.0, Detail=8.0)
-        t.link(t.obj, grain.inputs["Vector"])
-        t.bump(t.math("ADD", grain.outputs["Fac"], t.math("MULTIPLY", stone, p["pebbles"] * 0.8)), p["bump"], 0.004)
-    elif kind == "water":
-        # opaque and dark: the Principled dielectric's Fresnel (IOR 1.33) mirrors the sky at glancing angles;
-        # ripples are a gentle bump from noise stretched along the wind
-        _set(bsdf, "IOR", p["ior"])
-        ripples = t.node("ShaderNodeTexNoise", -900, 0, Scale=p["ripple_scale"], Detail=3.0, Roughness=0.6)
-        t.link(t.mapping(t.obj, (1.0, 3.0, 1.0)), ripples.inputs["Vector"])
-        t.bump(ripples.outputs["Fac"], p["ripple"], 0.01)
+    elif kind in NATURE_KINDS:
+        color = fill_nature(t, kind, p)
     elif kind == "emission":
         _set(bsdf, "Emission Color", _rgba(p["base_color"]))
         _set(bsdf, "Emission", _rgba(p["base_color"]))  # Blender < 4.0

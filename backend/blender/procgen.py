@@ -288,15 +288,16 @@ class SceneBuild:
         obj["conjure_support"] = json.dumps(o["support"])
 
     def _add_scatter(self, coll, sc):
-        """Thousands of instances of a few variant meshes: the variants live in their own collection (linked
-        nowhere, used by the node tree), one point cloud carries position, yaw, scale and variant per instance,
+        """Thousands of instances of a few variant meshes (with the entry's ``materials`` when it has them: grass
+        takes the turf's colours): the variants live in their own collection (linked nowhere, used by the node tree), one point cloud carries position, yaw, scale and variant per instance,
         and a geometry-nodes modifier instances the variants on its points. Every datablock is recorded."""
         tx = self.tx
         variants = tx.add(bpy.data.collections.new(f"{sc['id']} variants"))
         for k, vseed in enumerate(sc["variants"]):
             asset, _full = generate(registry(), sc["category"], vseed, detail_level=min(1.0, self.graph["params"].get("detail", 1.0)))
             obj = tx.add(bpy.data.objects.new(f"{sc['id']}_variant_{k}",
-                                              mesh_to_blender(f"{sc['id']}_variant_{k}", asset.mesh, tx, asset.materials)))
+                                              mesh_to_blender(f"{sc['id']}_variant_{k}", asset.mesh, tx,
+                                                              sc.get("materials") or asset.materials)))
             variants.objects.link(obj)
         pts = np.asarray(sc["points"], np.float64).reshape(-1, 6)
         me = tx.add(bpy.data.meshes.new(f"{sc['id']}_points"))

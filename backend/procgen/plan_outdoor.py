@@ -20,9 +20,10 @@ SCATTER_VARIANTS = 6
 """Distinct meshes per scattered category; every instance is one of them, turned and scaled."""
 
 
-def _scatter(seed, g, name, category, count, region, height_fn, avoid, scale=(0.7, 1.3)):
+def _scatter(seed, g, name, category, count, region, height_fn, avoid, scale=(0.7, 1.3), materials=None):
     """A graph "scatter" entry: ``count`` instances of a few seeded variants of ``category`` on the ground.
-    ``region(rng, k) -> (x, y)`` proposes points; ``avoid`` is a list of discs (x, y, r) kept clear."""
+    ``region(rng, k) -> (x, y)`` proposes points; ``avoid`` is a list of discs (x, y, r) kept clear;
+    ``materials`` (descriptions) replace the variants' own."""
     rng = rng_for(seed, "scatter", name)
     variants = [int(v) for v in rng.integers(0, 2**31 - 1, size=SCATTER_VARIANTS)]
     pts = []
@@ -40,8 +41,11 @@ def _scatter(seed, g, name, category, count, region, height_fn, avoid, scale=(0.
     sc = rng.uniform(*scale, len(pts))
     var = rng.integers(0, SCATTER_VARIANTS, len(pts))
     rows = np.column_stack([pts, z, yaw, sc, var])
-    g.setdefault("scatter", []).append({"id": name, "category": category, "variants": variants,
-                                        "points": [[round(float(v), 4) for v in r[:5]] + [int(r[5])] for r in rows]})
+    entry = {"id": name, "category": category, "variants": variants,
+             "points": [[round(float(v), 4) for v in r[:5]] + [int(r[5])] for r in rows]}
+    if materials:
+        entry["materials"] = materials
+    g.setdefault("scatter", []).append(entry)
 
 
 def plan_outdoor(scene, rng):
@@ -126,7 +130,11 @@ def plan_outdoor(scene, rng):
         terrain["pond"] = {k: pond[k] for k in ("x", "y", "r", "depth", "level")}
     if path is not None:
         terrain["path"] = path
-    ground = mat("plaster", seed, "terrain", palette="ground")
+    ground = mat("grass", seed, "terrain")  # healthy green turf with dry patches; the grass blades take its colours
+    blades = {"kind": "grass", "params": dict(ground["params"], blades=1)}
+    for o in g["objects"]:
+        if o["category"] == "grass_tuft":
+            o["materials"] = [blades]
     hill_amp = rng.uniform(4.0, 14.0)
     land_geo = {"type": "horizon", "size": S, "resolution": n, "seed": seed, "amplitude": amp,
                 "hills": round(hill_amp, 3), "radius": 600.0}
@@ -144,7 +152,7 @@ def plan_outdoor(scene, rng):
         avoid.append((pond["x"], pond["y"], pond["r"] + 0.1))
     half = S / 2  # the edge grass goes on from the border at the same density: no bare strip along it
     _scatter(seed, g, "grass", "grass_tuft", int(2500 * dens * area), lambda r: r.uniform(-half, half, 2),
-             lambda x, y: ground_height(terrain, x, y), avoid)
+             lambda x, y: ground_height(terrain, x, y), avoid, materials=[blades])
 
     def land(r, lo, hi):  # polar, denser near the patch, never on it
         while True:
@@ -166,9 +174,10 @@ def plan_outdoor(scene, rng):
     grass = next(sc for sc in g["scatter"] if sc["id"] == "grass")
     gp = np.abs(np.asarray(grass["points"])[:, :2]).max(axis=1)  # the patch grass's density by its border
     per_m2 = float((gp > S / 2 - 2).sum()) / (S * S - (S - 4) ** 2)
-    _scatter(seed, g, "edge_grass", "grass_tuft", int(per_m2 * (16 * S + 85)), edge, land_h, far_avoid)
+    _scatter(seed, g, "edge_grass", "grass_tuft", int(per_m2 * (16 * S + 85)), edge, land_h, far_avoid, materials=[blades])
     _scatter(seed, g, "far_trees", "tree", int(400 * dens), lambda r: land(r, S / 2 + 6, 250), land_h, [], (0.7, 1.4))
-    _scatter(seed, g, "far_grass", "grass_tuft", int(1500 * dens), lambda r: land(r, S / 2 + 0.5, S / 2 + 25), land_h, far_avoid, (0.8, 1.5))
+    _scatter(seed, g, "far_grass", "grass_tuft", int(1500 * dens), lambda r: land(r, S / 2 + 0.5, S / 2 + 25), land_h, far_avoid, (0.8, 1.5),
+             materials=[blades])
     # 3. Cameras: an overview, a top-down view and eye-height views from the near edge, ranked by what they see
     R = S / math.sqrt(2) + 2
     dist = R / math.sin(math.atan(18.0 / 24.0)) * 0.9
