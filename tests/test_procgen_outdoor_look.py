@@ -64,3 +64,65 @@ def test_outdoor_land_renders_green(bscene, tmp_path):
     px = _render(bscene, tmp_path, bscene.camera.name)
     h, s, v = colorsys.rgb_to_hsv(*(np.median(px.reshape(-1, 3), axis=0) / 255))
     assert 0.17 <= h <= 0.36 and s >= 0.35, (h, s, v)
+
+
+def test_wet_edge_is_a_ragged_free_band_round_the_waterline():
+    """terrain.wet_edge: negative from the water out to WET_BAND beyond the waterline, positive beyond, never more
+    than SOIL_FAR; the same numbers for the same seed; None without a pond."""
+    from backend.procgen.terrain import SOIL_FAR, WET_BAND, pond_shore, pond_waterline, wet_edge
+    for seed in (0, 3, 11):
+        t = plan("outdoor", seed)["structure"][0]["geometry"]
+        if "pond" not in t:
+            continue
+        p = t["pond"]
+        a = np.linspace(0, 2 * np.pi, 200, endpoint=False)
+        _, r = pond_shore(t["seed"], p, p["x"] + np.cos(a), p["y"] + np.sin(a))
+        wl = r * pond_waterline(p)
+        for k, expect in ((0.0, True), (WET_BAND * 0.9, True), (WET_BAND * 1.1, False), (30.0, False)):
+            x, y = p["x"] + np.cos(a) * (wl + k), p["y"] + np.sin(a) * (wl + k)
+            e = wet_edge(t, x, y)
+            assert ((e < 0) == expect).all() and (e <= SOIL_FAR).all(), (seed, k)
+        assert np.array_equal(wet_edge(t, x, y), wet_edge(t, x, y))
+    assert wet_edge({"seed": 0, "path": None, "pond": None}, 0.0, 0.0) is None
+
+
+def test_pond_bank_renders_wet_darker_than_dry(bscene, tmp_path):
+    """The wet bank round the pond's waterline is darker and glossier per pixel: the terrain carries the
+    wet_edge point attribute, and a top-down orthographic render of the shore is much darker across the bank
+    than the same render with the attribute set dry (the old terrain had neither)."""
+    bpy = pytest.importorskip("bpy")
+    from backend.blender.procgen import WET_ATTRIBUTE, build_scene
+    from backend.procgen.terrain import WET_BAND, pond_shore, pond_waterline, wet_edge
+    g = plan("outdoor", 13)
+    t = g["structure"][0]["geometry"]
+    assert "pond" in t
+    p = t["pond"]
+    coll = build_scene(bscene, dict(g, objects=[], scatter=[]))
+    me = coll.objects["terrain"].data
+    vals = np.empty(len(me.vertices), np.float32)
+    me.attributes[WET_ATTRIBUTE].data.foreach_get("value", vals)
+    co = np.empty(len(me.vertices) * 3, np.float32)
+    me.vertices.foreach_get("co", co)
+    co = co.reshape(-1, 3)
+    assert np.allclose(vals, wet_edge(t, co[:, 0], co[:, 1]), atol=1e-4)
+    half = p["r"] * 1.25
+    cam = bpy.data.objects.new("shore_cam", bpy.data.cameras.new("shore_cam"))
+    coll.objects.link(cam)
+    cam.data.type, cam.data.ortho_scale = "ORTHO", 2 * half
+    cam.location = (p["x"], p["y"], p["level"] + 20.0)
+    cam.rotation_euler = (0.0, 0.0, 0.0)
+    n = 96
+    wet_img = _render(bscene, tmp_path, "shore_cam", size=n, samples=16)
+    me.attributes[WET_ATTRIBUTE].data.foreach_set("value", np.full(len(vals), 10.0, np.float32))
+    me.update()
+    dry_img = _render(bscene, tmp_path, "shore_cam", size=n, samples=16)
+    c = (np.arange(n) + 0.5) / n * 2 * half - half
+    X, Y = np.meshgrid(p["x"] + c, p["y"] - c)  # image rows run from the top (+Y) down
+    d, r = pond_shore(t["seed"], p, X, Y)
+    wl = r * pond_waterline(p)
+    band = (d > wl + 0.08) & (d < wl + WET_BAND - 0.15)
+    far = d > wl + WET_BAND + 0.6
+    assert band.sum() > 100
+    lum_wet, lum_dry = wet_img[band].mean(), dry_img[band].mean()
+    assert lum_wet < 0.8 * lum_dry, (lum_wet, lum_dry)
+    assert abs(wet_img[far].mean() - dry_img[far].mean()) < 0.03 * dry_img[far].mean()  # only the bank

@@ -197,12 +197,34 @@ def _fill(mat, kind, p):
     _fill_tree(_Tree(mat), kind, p)
 
 
-def blend_material(inside: dict, outside: dict, attribute: str, *, soft=0.05, ragged=0.25, name=None):
+WET = {"darken": 0.6, "roughness": 0.3, "fade": 0.3, "ragged": 0.12}
+"""The wet bank: base colours times 1 - darken, roughness towards this value, fully wet ``fade`` m inside the
+wet attribute's zero (drying over that width), the edge pushed in and out by up to ``ragged`` m of noise."""
+
+
+def _wetten(t, wet):
+    """Darken and gloss ``t``'s BSDF by the 0-1 socket ``wet`` (water soaks soil and grass: lower albedo, a
+    glossy film)."""
+    bc, ro = t.bsdf.inputs["Base Color"], t.bsdf.inputs["Roughness"]
+    src = bc.links[0].from_socket if bc.is_linked else tuple(bc.default_value)
+    t.link(t.mix(t.math("MULTIPLY", wet, WET["darken"]), src, (0.0, 0.0, 0.0, 1.0)), bc)
+    r = ro.links[0].from_socket if ro.is_linked else float(ro.default_value)
+    t.link(t.math("SUBTRACT", r, t.math("MULTIPLY", t.math("SUBTRACT", r, WET["roughness"]), wet)), ro)
+    ior = t.bsdf.inputs.get("IOR")  # the film is water: it reflects less head-on than the dry grains
+    if ior is not None and not ior.is_linked:
+        t.link(t.math("SUBTRACT", float(ior.default_value), t.math("MULTIPLY", wet, float(ior.default_value) - 1.33)), ior)
+
+
+def blend_material(inside: dict, outside: dict, attribute: str, *, soft=0.05, ragged=0.25, name=None, wet=None):
     """One material showing description ``inside`` where the mesh's float point attribute ``attribute`` (signed
     metres to a region's edge, negative inside) is negative and ``outside`` where it is positive, blended per
     pixel over a smooth edge ``soft`` m wide each side, pushed in and out by up to ``ragged`` m of noise (a
-    worn path's or a shore's edge, never the mesh's grid). Both node trees live in the one material."""
+    worn path's or a shore's edge, never the mesh's grid). Both node trees live in the one material.
+    ``wet``: a second such attribute; where it is negative both are wet (``WET``: darker, glossier), per pixel
+    with its own ragged edge."""
     desc = {"blend": [inside, outside], "attribute": attribute, "soft": soft, "ragged": ragged}
+    if wet:
+        desc["wet"] = wet
     mat = new_material(name or f"Conjure_blend_{description_key(desc)}")
     try:
         a = _Tree(mat)
@@ -222,6 +244,20 @@ def blend_material(inside: dict, outside: dict, attribute: str, *, soft=0.05, ra
                       "To Max": 0.0})
         edge.interpolation_type = "SMOOTHSTEP"
         a.link(a.math("ADD", attr.outputs["Fac"], push), edge.inputs["Value"])
+        if wet:
+            wattr = a.node("ShaderNodeAttribute", -900, 1500)
+            wattr.attribute_type, wattr.attribute_name = "GEOMETRY", wet
+            fray = a.node("ShaderNodeTexNoise", -900, 1700, Scale=2.3, Detail=4.0, Roughness=0.65)
+            fray.noise_dimensions = "4D"
+            a.link(a.obj, fray.inputs["Vector"])
+            fray.inputs["W"].default_value = 3.1  # not the soil edge's noise
+            wpush = a.math("MULTIPLY", a.math("SUBTRACT", fray.outputs["Fac"], 0.5), 4 * WET["ragged"])
+            wmap = a.node("ShaderNodeMapRange", -300, 1500, **{"From Min": -WET["fade"], "From Max": 0.0,
+                          "To Min": 1.0, "To Max": 0.0})
+            wmap.interpolation_type = "SMOOTHSTEP"
+            a.link(a.math("ADD", wattr.outputs["Fac"], wpush), wmap.inputs["Value"])
+            for tree in (a, b):
+                _wetten(tree, wmap.outputs["Result"])
         mix = a.node("ShaderNodeMixShader", 250, 0)
         a.link(edge.outputs["Result"], mix.inputs["Fac"])
         a.link(a.bsdf.outputs["BSDF"], mix.inputs[1])

@@ -16,7 +16,7 @@ from ..edit.grammar import PROP
 from ..procgen.factories import registry
 from ..procgen.geometry import box, merge
 from ..procgen.registry import generate
-from ..procgen.terrain import horizon_mesh, soil_edge, terrain_mesh, water_mesh
+from ..procgen.terrain import horizon_mesh, soil_edge, terrain_mesh, water_mesh, wet_edge
 from .idprops import id_int, read_int
 from .materials import blend_material, description_key, procedural_material
 from .mesh import build_mesh
@@ -38,16 +38,19 @@ class Build(Transaction):
             self.materials[key] = self.add(procedural_material(desc)).name
         return self.get("materials", self.materials[key])
 
-    def blend(self, inside, outside, attribute):
-        """One material blending two descriptions by a mesh attribute (``materials.blend_material``)."""
-        key = description_key({"blend": [inside, outside], "attribute": attribute})
+    def blend(self, inside, outside, attribute, wet=None):
+        """One material blending two descriptions by a mesh attribute (``materials.blend_material``), wet where
+        the ``wet`` attribute is negative."""
+        key = description_key({"blend": [inside, outside], "attribute": attribute, "wet": wet})
         if key not in self.materials:
-            self.materials[key] = self.add(blend_material(inside, outside, attribute)).name
+            self.materials[key] = self.add(blend_material(inside, outside, attribute, wet=wet)).name
         return self.get("materials", self.materials[key])
 
 
 SOIL_ATTRIBUTE = "conjure_soil_edge"
 """Float point attribute on a terrain with a path or pond: ``terrain.soil_edge`` at each vertex."""
+WET_ATTRIBUTE = "conjure_wet_edge"
+"""Float point attribute on a terrain with a pond: ``terrain.wet_edge`` at each vertex (the wet bank)."""
 
 
 def mesh_to_blender(name: str, m, build: Build, materials=()):
@@ -251,7 +254,13 @@ class SceneBuild:
             # distance to the soil's edge
             me = mesh_to_blender(s["id"], m, self.tx)
             me.attributes.new(SOIL_ATTRIBUTE, "FLOAT", "POINT").data.foreach_set("value", soil.astype(np.float32))
-            me.materials.append(self.tx.blend(self._patch_soil(), s["materials"][0], SOIL_ATTRIBUTE))
+            wet = wet_edge(patch, m.verts[:, 0], m.verts[:, 1])  # the bank round the pond's waterline is wet
+            if wet is not None and (wet < 0.5).any():
+                me.attributes.new(WET_ATTRIBUTE, "FLOAT", "POINT").data.foreach_set("value", wet.astype(np.float32))
+            else:
+                wet = None
+            me.materials.append(self.tx.blend(self._patch_soil(), s["materials"][0], SOIL_ATTRIBUTE,
+                                              WET_ATTRIBUTE if wet is not None else None))
         else:
             me = mesh_to_blender(s["id"], m, self.tx, s["materials"][:1] if patch else s["materials"])
         obj = self.tx.add(bpy.data.objects.new(s["id"], me))

@@ -59,6 +59,22 @@ def soil_edge(spec, x, y):
     return np.minimum(e, SOIL_FAR)
 
 
+WET_BAND = 0.6
+"""Width (m) of the wet bank beyond a pond's waterline (the shore's bare soil and the first grass): darker and
+glossier, ragged at its outer edge (the renderer pushes that edge in and out by noise, per pixel)."""
+
+
+def wet_edge(spec, x, y):
+    """Signed distance (m) from points (x, y) to the outer edge of the wet bank round the pond's waterline:
+    negative on the wet bank (and under the water), positive beyond it, at most SOIL_FAR. None without a pond
+    (or for a pond planned before the irregular shore). Smooth across the grid, like ``soil_edge``."""
+    pond = spec.get("pond")
+    if not pond or "level" not in pond:
+        return None
+    d, r_shore = pond_shore(spec["seed"], pond, np.asarray(x, np.float64), np.asarray(y, np.float64))
+    return np.minimum(d - (r_shore * pond_waterline(pond) + WET_BAND), SOIL_FAR)
+
+
 def path_distance(points, x, y):
     """Distance (m) from points (x, y) to the polyline ``points`` [[x, y], ...]."""
     P = np.asarray(points, np.float64)
