@@ -126,3 +126,60 @@ def test_pond_bank_renders_wet_darker_than_dry(bscene, tmp_path):
     lum_wet, lum_dry = wet_img[band].mean(), dry_img[band].mean()
     assert lum_wet < 0.8 * lum_dry, (lum_wet, lum_dry)
     assert abs(wet_img[far].mean() - dry_img[far].mean()) < 0.03 * dry_img[far].mean()  # only the bank
+
+
+def test_path_runs_on_across_the_land_clear_of_grass_and_trees():
+    """A path leaves the patch at both ends and runs on across the land (``far`` polylines, past the farthest
+    trees) instead of fading a few metres out; soil_edge with far=True is bare soil along them, and the grass
+    and trees scattered on the land keep off them."""
+    from backend.procgen.terrain import path_distance, soil_edge
+    checked = 0
+    for seed in (4, 5, 12, 21):
+        g = plan("outdoor", seed)
+        t = g["structure"][0]["geometry"]
+        if "path" not in t:
+            continue
+        checked += 1
+        pth = t["path"]
+        assert len(pth["far"]) == 2
+        for line in pth["far"]:
+            L = np.asarray(line)
+            assert np.hypot(*L[-1]) > 250 and np.linalg.norm(L[0] - np.asarray(pth["points"]), axis=1).min() < 1e-3
+            mid = (L[:-1] + L[1:]) / 2
+            assert (soil_edge(t, mid[:, 0], mid[:, 1], far=True) < -pth["width"] / 2 + 0.01).all()
+            assert (soil_edge(t, mid[-3:, 0], mid[-3:, 1]) > 1.0).all()  # per pixel only: never the coarse grid
+        sc = {s["id"]: np.asarray(s["points"])[:, :2] for s in g["scatter"]}
+        for name, clear in (("far_trees", pth["width"] / 2 + 2.0), ("far_grass", pth["width"] / 2 + 0.2),
+                            ("edge_grass", pth["width"] / 2 + 0.2)):
+            d = np.min([path_distance(line, sc[name][:, 0], sc[name][:, 1]) for line in pth["far"]], axis=0)
+            assert d.min() > clear, (seed, name, d.min())
+    assert checked >= 3
+
+
+def test_path_shows_far_out_on_the_land(bscene, tmp_path):
+    """Rendered from above 60-120 m out on the land, the path is a strip of bare soil (redder than green) where
+    the far polyline runs, and the land beside it is grass: before, the path faded out a few metres past the
+    patch and the land there was all grass."""
+    bpy = pytest.importorskip("bpy")
+    from backend.blender.procgen import build_scene
+    from backend.procgen.terrain import land_surface, path_distance
+    g = plan("outdoor", 12)
+    t, land = g["structure"][0]["geometry"], g["structure"][1]["geometry"]
+    line = np.asarray(t["path"]["far"][0])
+    coll = build_scene(bscene, dict(g, objects=[], scatter=[], structure=g["structure"][:2]))
+    k = int(np.argmin(np.abs(np.hypot(line[:, 0], line[:, 1]) - 90)))
+    cx, cy = line[k]
+    half = 6.0
+    cam = bpy.data.objects.new("far_cam", bpy.data.cameras.new("far_cam"))
+    coll.objects.link(cam)
+    cam.data.type, cam.data.ortho_scale, cam.data.clip_end = "ORTHO", 2 * half, 500.0
+    cam.location = (cx, cy, float(land_surface(land, t, cx, cy)) + 60.0)
+    n = 64
+    img = _render(bscene, tmp_path, "far_cam", size=n, samples=8)
+    c = (np.arange(n) + 0.5) / n * 2 * half - half
+    X, Y = np.meshgrid(cx + c, cy - c)
+    d = path_distance(line, X.ravel(), Y.ravel()).reshape(n, n)
+    on, off = d < t["path"]["width"] / 2 - 0.25, d > t["path"]["width"] / 2 + 1.5
+    assert on.sum() > 20 and off.sum() > 200
+    soil = img[..., 0] > img[..., 1] * 1.02  # bare earth is red-brown, grass green
+    assert soil[on].mean() > 0.7 and soil[off].mean() < 0.3, (soil[on].mean(), soil[off].mean())

@@ -215,16 +215,55 @@ def _wetten(t, wet):
         t.link(t.math("SUBTRACT", float(ior.default_value), t.math("MULTIPLY", wet, float(ior.default_value) - 1.33)), ior)
 
 
-def blend_material(inside: dict, outside: dict, attribute: str, *, soft=0.05, ragged=0.25, name=None, wet=None):
+def _far_lines(t, lines, half_width):
+    """Per-pixel signed distance (m) to strips ``half_width`` wide along ``lines`` (polylines [[x, y], ...] in
+    object space): the minimum over their segments of |P - (A + clamp(t) (B - A))|, less the half width."""
+    pos = t.node("ShaderNodeNewGeometry", -1300, 1900).outputs["Position"]
+    flat = t.node("ShaderNodeVectorMath", -1150, 1900)
+    flat.operation = "MULTIPLY"
+    t.link(pos, flat.inputs[0])
+    flat.inputs[1].default_value = (1.0, 1.0, 0.0)
+    best = None
+    for line in lines:
+        for (x0, y0), (x1, y1) in zip(line[:-1], line[1:]):
+            ba = (x1 - x0, y1 - y0, 0.0)
+            pa = t.node("ShaderNodeVectorMath", -1000, 1900)
+            pa.operation = "SUBTRACT"
+            t.link(flat.outputs["Vector"], pa.inputs[0])
+            pa.inputs[1].default_value = (x0, y0, 0.0)
+            dot = t.node("ShaderNodeVectorMath", -900, 1900)
+            dot.operation = "DOT_PRODUCT"
+            t.link(pa.outputs["Vector"], dot.inputs[0])
+            dot.inputs[1].default_value = ba
+            h = t.math("MULTIPLY", dot.outputs["Value"], 1.0 / max(ba[0] ** 2 + ba[1] ** 2, 1e-9))
+            h.node.use_clamp = True
+            sc = t.node("ShaderNodeVectorMath", -800, 1900)
+            sc.operation = "SCALE"
+            sc.inputs[0].default_value = ba
+            t.link(h, sc.inputs["Scale"])
+            off = t.node("ShaderNodeVectorMath", -700, 1900)
+            off.operation = "DISTANCE"
+            t.link(pa.outputs["Vector"], off.inputs[0])
+            t.link(sc.outputs["Vector"], off.inputs[1])
+            d = off.outputs["Value"]
+            best = d if best is None else t.math("MINIMUM", best, d)
+    return t.math("SUBTRACT", best, half_width)
+
+
+def blend_material(inside: dict, outside: dict, attribute: str, *, soft=0.05, ragged=0.25, name=None, wet=None,
+                   lines=None, half_width=0.5):
     """One material showing description ``inside`` where the mesh's float point attribute ``attribute`` (signed
     metres to a region's edge, negative inside) is negative and ``outside`` where it is positive, blended per
     pixel over a smooth edge ``soft`` m wide each side, pushed in and out by up to ``ragged`` m of noise (a
     worn path's or a shore's edge, never the mesh's grid). Both node trees live in the one material.
     ``wet``: a second such attribute; where it is negative both are wet (``WET``: darker, glossier), per pixel
-    with its own ragged edge."""
+    with its own ragged edge. ``lines``: polylines [[x, y], ...] along which ``inside`` also shows, in strips
+    ``half_width`` m either side measured per pixel (a path running on across coarse land)."""
     desc = {"blend": [inside, outside], "attribute": attribute, "soft": soft, "ragged": ragged}
     if wet:
         desc["wet"] = wet
+    if lines:
+        desc.update(lines=lines, half_width=half_width)
     mat = new_material(name or f"Conjure_blend_{description_key(desc)}")
     try:
         a = _Tree(mat)
@@ -243,7 +282,10 @@ def blend_material(inside: dict, outside: dict, attribute: str, *, soft=0.05, ra
         edge = a.node("ShaderNodeMapRange", -300, 900, **{"From Min": -soft, "From Max": soft, "To Min": 1.0,
                       "To Max": 0.0})
         edge.interpolation_type = "SMOOTHSTEP"
-        a.link(a.math("ADD", attr.outputs["Fac"], push), edge.inputs["Value"])
+        dist = attr.outputs["Fac"]
+        if lines:
+            dist = a.math("MINIMUM", dist, _far_lines(a, lines, half_width))
+        a.link(a.math("ADD", dist, push), edge.inputs["Value"])
         if wet:
             wattr = a.node("ShaderNodeAttribute", -900, 1500)
             wattr.attribute_type, wattr.attribute_name = "GEOMETRY", wet

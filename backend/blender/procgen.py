@@ -38,12 +38,14 @@ class Build(Transaction):
             self.materials[key] = self.add(procedural_material(desc)).name
         return self.get("materials", self.materials[key])
 
-    def blend(self, inside, outside, attribute, wet=None):
+    def blend(self, inside, outside, attribute, wet=None, lines=None, half_width=0.5):
         """One material blending two descriptions by a mesh attribute (``materials.blend_material``), wet where
-        the ``wet`` attribute is negative."""
-        key = description_key({"blend": [inside, outside], "attribute": attribute, "wet": wet})
+        the ``wet`` attribute is negative, ``inside`` also along ``lines``."""
+        key = description_key({"blend": [inside, outside], "attribute": attribute, "wet": wet, "lines": lines,
+                               "half_width": half_width})
         if key not in self.materials:
-            self.materials[key] = self.add(blend_material(inside, outside, attribute, wet=wet)).name
+            self.materials[key] = self.add(blend_material(inside, outside, attribute, wet=wet, lines=lines,
+                                                          half_width=half_width)).name
         return self.get("materials", self.materials[key])
 
 
@@ -249,7 +251,9 @@ class SceneBuild:
             raise ValueError(f"unknown structure geometry {geo['type']!r}")
         patch = self._patch() if geo["type"] in ("terrain", "horizon") else None
         soil = soil_edge(patch, m.verts[:, 0], m.verts[:, 1]) if patch else None
-        if soil is not None and (soil < 1.0).any():
+        pth = patch.get("path") if patch else None
+        lines = pth.get("far") if pth and geo["type"] == "horizon" else None  # the path on across the land
+        if soil is not None and ((soil < 1.0).any() or lines):
             # grass and bare soil (path, shore; the path on into the land) blended per pixel by each vertex's
             # distance to the soil's edge
             me = mesh_to_blender(s["id"], m, self.tx)
@@ -260,7 +264,8 @@ class SceneBuild:
             else:
                 wet = None
             me.materials.append(self.tx.blend(self._patch_soil(), s["materials"][0], SOIL_ATTRIBUTE,
-                                              WET_ATTRIBUTE if wet is not None else None))
+                                              WET_ATTRIBUTE if wet is not None else None, lines,
+                                              pth["width"] / 2 if lines else 0.5))
         else:
             me = mesh_to_blender(s["id"], m, self.tx, s["materials"][:1] if patch else s["materials"])
         obj = self.tx.add(bpy.data.objects.new(s["id"], me))
