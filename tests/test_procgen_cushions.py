@@ -34,7 +34,7 @@ def _cushions(g):
     return [o for o in g["objects"] if o["category"] == "cushion"]
 
 
-@pytest.mark.parametrize("scene_type, seeds", [("living_room", range(40, 60)), ("bedroom", range(40, 60))])
+@pytest.mark.parametrize("scene_type, seeds", [("living_room", [*range(40, 60), 91, 158, 199]), ("bedroom", range(40, 60))])
 def test_cushions_rest_on_the_seat_and_lean_on_the_back(scene_type, seeds):
     """Cushions stand on a sofa, armchair or bed, their base on its real triangles (constraint checker: not
     floating, not sunk, not overhanging) and leaning against its back cushions or pillows: within 2 cm of them
@@ -44,7 +44,7 @@ def test_cushions_rest_on_the_seat_and_lean_on_the_back(scene_type, seeds):
     for seed in seeds:
         g = plan(scene_type, seed)
         by_id = {o["id"]: o for o in g["objects"]}
-        assert not [v for v in violations(g) if "cushion" in v], seed
+        assert not [v for v in violations(g) if "cushion" in v], (seed, violations(g))
         per_seat = {}
         for c in _cushions(g):
             seat = by_id[c["support"]["object"]]

@@ -9,7 +9,7 @@ import numpy as np
 
 from .factories import registry
 from .geometry import rng_for, rot_z
-from .layout import CONTACT_GAP, in_surface, world_aabb
+from .layout import CONTACT_GAP, in_surface, overlap, world_aabb
 from .measure import drop_heights, triangles
 from .registry import generate
 
@@ -125,9 +125,11 @@ def dress(scene, seat) -> list:
         loc = tuple(np.asarray(L, np.float64) + R0 @ np.array([x, y, z]))
         yaw = yaw0 + j
         lo, hi = a.mesh.bounds()
-        if not in_surface(lo, hi, loc, yaw, L, yaw0, surf):
+        if not in_surface(lo, hi, loc, yaw, L, yaw0, surf) or _base_support(v0 + [x, y, z], tris) < 0.6:
             continue
         aabb = world_aabb(lo, hi, loc, yaw)
+        if any(overlap(aabb, b, 0.005) for b in scene.on_surface.get(seat["id"], [])):
+            continue
         obj = scene.add("cushion", a, full, s, spec, loc, yaw, {"object": seat["id"], "surface": 0}, aabb)
         scene.on_surface.setdefault(seat["id"], []).append(aabb)
         placed.append(obj)
@@ -159,6 +161,15 @@ def _sunk(verts, tris, reach=0.03):
         d = np.where(inside & (z <= p[:, None, 2] + reach), z - p[:, None, 2], -np.inf)
         worst = max(worst, float(d.max()) if d.size else -np.inf)
     return worst
+
+
+def _base_support(verts, tris):
+    """Share of the cushion's base points (within 1 mm of its bottom) with seat geometry at most 5 mm under them
+    (what the constraint checker measures)."""
+    bottom = verts[:, 2].min()
+    feet = verts[verts[:, 2] <= bottom + 0.001]
+    z = drop_heights(feet[:, :2], tris, bottom + 0.05)
+    return float(np.mean(np.isfinite(z) & (bottom - z <= 0.005)))
 
 
 def _settle_lift(verts, tris, z_guess):
