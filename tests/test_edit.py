@@ -188,3 +188,28 @@ def test_props_from_text_are_placed_and_named_by_their_prompt(scenes):
         apply_instruction(g2, "make the telescope red")
     with pytest.raises(EditError, match="nor a prop made from text"):
         apply_instruction(g2, "remove the flurble")
+
+
+@pytest.mark.parametrize("scene_type", ["living_room", "bedroom", "dining_room", "office"])
+def test_resizing_moves_doors_with_their_wall_and_keeps_their_clearance_free(scene_type):
+    """Issue #14: "make the room bigger" on living room 2 failed its own constraint check (the door stayed put
+    while the sideboard beside it moved, into its clearance). Doors and windows now move along their wall as the
+    furniture against it does, a door whose clearance still holds furniture moves to the nearest free place,
+    and tucked chairs move with their table: every resize of these rooms passes the checks the original passed,
+    with each door's clearance free and curtains still at their window."""
+    for seed in (2, 3, 6, 9, 11, 14):
+        g = plan(scene_type, seed)
+        for how in ("bigger", "wider", "deeper"):
+            try:
+                r = apply_instruction(g, f"make the room {how}")
+            except EditError as e:
+                assert "already as" in str(e), (scene_type, seed, how, str(e))
+                continue
+            new = r.graph
+            assert set(violations(new)) <= set(violations(g)), (scene_type, seed, how)
+            room = new["rooms"][0]
+            for op in new["openings"]:
+                L = (room["hi"][0] - room["lo"][0]) if op["wall"] in ("south", "north") else (room["hi"][1] - room["lo"][1])
+                assert 0.0 < op["u"][0] < op["u"][1] < L
+            zone = next(z for z in new["zones"] if z["kind"] == "door_clearance")
+            assert not [o["id"] for o in new["objects"] if all(o["bounds"]["lo"][k] < zone["hi"][k] and zone["lo"][k] < o["bounds"]["hi"][k] for k in range(3))]

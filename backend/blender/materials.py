@@ -11,6 +11,7 @@ import os
 
 import bpy
 
+from .materials_nature import NATURE_KINDS, fill_nature
 from .mesh import COLOR_ATTRIBUTE
 
 
@@ -196,12 +197,73 @@ def _fill(mat, kind, p):
     _fill_tree(_Tree(mat), kind, p)
 
 
-def blend_material(inside: dict, outside: dict, attribute: str, *, soft=0.05, ragged=0.25, name=None):
+WET = {"darken": 0.6, "roughness": 0.3, "fade": 0.3, "ragged": 0.12}
+"""The wet bank: base colours times 1 - darken, roughness towards this value, fully wet ``fade`` m inside the
+wet attribute's zero (drying over that width), the edge pushed in and out by up to ``ragged`` m of noise."""
+
+
+def _wetten(t, wet):
+    """Darken and gloss ``t``'s BSDF by the 0-1 socket ``wet`` (water soaks soil and grass: lower albedo, a
+    glossy film)."""
+    bc, ro = t.bsdf.inputs["Base Color"], t.bsdf.inputs["Roughness"]
+    src = bc.links[0].from_socket if bc.is_linked else tuple(bc.default_value)
+    t.link(t.mix(t.math("MULTIPLY", wet, WET["darken"]), src, (0.0, 0.0, 0.0, 1.0)), bc)
+    r = ro.links[0].from_socket if ro.is_linked else float(ro.default_value)
+    t.link(t.math("SUBTRACT", r, t.math("MULTIPLY", t.math("SUBTRACT", r, WET["roughness"]), wet)), ro)
+    ior = t.bsdf.inputs.get("IOR")  # the film is water: it reflects less head-on than the dry grains
+    if ior is not None and not ior.is_linked:
+        t.link(t.math("SUBTRACT", float(ior.default_value), t.math("MULTIPLY", wet, float(ior.default_value) - 1.33)), ior)
+
+
+def _far_lines(t, lines, half_width):
+    """Per-pixel signed distance (m) to strips ``half_width`` wide along ``lines`` (polylines [[x, y], ...] in
+    object space): the minimum over their segments of |P - (A + clamp(t) (B - A))|, less the half width."""
+    pos = t.node("ShaderNodeNewGeometry", -1300, 1900).outputs["Position"]
+    flat = t.node("ShaderNodeVectorMath", -1150, 1900)
+    flat.operation = "MULTIPLY"
+    t.link(pos, flat.inputs[0])
+    flat.inputs[1].default_value = (1.0, 1.0, 0.0)
+    best = None
+    for line in lines:
+        for (x0, y0), (x1, y1) in zip(line[:-1], line[1:]):
+            ba = (x1 - x0, y1 - y0, 0.0)
+            pa = t.node("ShaderNodeVectorMath", -1000, 1900)
+            pa.operation = "SUBTRACT"
+            t.link(flat.outputs["Vector"], pa.inputs[0])
+            pa.inputs[1].default_value = (x0, y0, 0.0)
+            dot = t.node("ShaderNodeVectorMath", -900, 1900)
+            dot.operation = "DOT_PRODUCT"
+            t.link(pa.outputs["Vector"], dot.inputs[0])
+            dot.inputs[1].default_value = ba
+            h = t.math("MULTIPLY", dot.outputs["Value"], 1.0 / max(ba[0] ** 2 + ba[1] ** 2, 1e-9))
+            h.node.use_clamp = True
+            sc = t.node("ShaderNodeVectorMath", -800, 1900)
+            sc.operation = "SCALE"
+            sc.inputs[0].default_value = ba
+            t.link(h, sc.inputs["Scale"])
+            off = t.node("ShaderNodeVectorMath", -700, 1900)
+            off.operation = "DISTANCE"
+            t.link(pa.outputs["Vector"], off.inputs[0])
+            t.link(sc.outputs["Vector"], off.inputs[1])
+            d = off.outputs["Value"]
+            best = d if best is None else t.math("MINIMUM", best, d)
+    return t.math("SUBTRACT", best, half_width)
+
+
+def blend_material(inside: dict, outside: dict, attribute: str, *, soft=0.05, ragged=0.25, name=None, wet=None,
+                   lines=None, half_width=0.5):
     """One material showing description ``inside`` where the mesh's float point attribute ``attribute`` (signed
     metres to a region's edge, negative inside) is negative and ``outside`` where it is positive, blended per
     pixel over a smooth edge ``soft`` m wide each side, pushed in and out by up to ``ragged`` m of noise (a
-    worn path's or a shore's edge, never the mesh's grid). Both node trees live in the one material."""
+    worn path's or a shore's edge, never the mesh's grid). Both node trees live in the one material.
+    ``wet``: a second such attribute; where it is negative both are wet (``WET``: darker, glossier), per pixel
+    with its own ragged edge. ``lines``: polylines [[x, y], ...] along which ``inside`` also shows, in strips
+    ``half_width`` m either side measured per pixel (a path running on across coarse land)."""
     desc = {"blend": [inside, outside], "attribute": attribute, "soft": soft, "ragged": ragged}
+    if wet:
+        desc["wet"] = wet
+    if lines:
+        desc.update(lines=lines, half_width=half_width)
     mat = new_material(name or f"Conjure_blend_{description_key(desc)}")
     try:
         a = _Tree(mat)
@@ -220,7 +282,24 @@ def blend_material(inside: dict, outside: dict, attribute: str, *, soft=0.05, ra
         edge = a.node("ShaderNodeMapRange", -300, 900, **{"From Min": -soft, "From Max": soft, "To Min": 1.0,
                       "To Max": 0.0})
         edge.interpolation_type = "SMOOTHSTEP"
-        a.link(a.math("ADD", attr.outputs["Fac"], push), edge.inputs["Value"])
+        dist = attr.outputs["Fac"]
+        if lines:
+            dist = a.math("MINIMUM", dist, _far_lines(a, lines, half_width))
+        a.link(a.math("ADD", dist, push), edge.inputs["Value"])
+        if wet:
+            wattr = a.node("ShaderNodeAttribute", -900, 1500)
+            wattr.attribute_type, wattr.attribute_name = "GEOMETRY", wet
+            fray = a.node("ShaderNodeTexNoise", -900, 1700, Scale=2.3, Detail=4.0, Roughness=0.65)
+            fray.noise_dimensions = "4D"
+            a.link(a.obj, fray.inputs["Vector"])
+            fray.inputs["W"].default_value = 3.1  # not the soil edge's noise
+            wpush = a.math("MULTIPLY", a.math("SUBTRACT", fray.outputs["Fac"], 0.5), 4 * WET["ragged"])
+            wmap = a.node("ShaderNodeMapRange", -300, 1500, **{"From Min": -WET["fade"], "From Max": 0.0,
+                          "To Min": 1.0, "To Max": 0.0})
+            wmap.interpolation_type = "SMOOTHSTEP"
+            a.link(a.math("ADD", wattr.outputs["Fac"], wpush), wmap.inputs["Value"])
+            for tree in (a, b):
+                _wetten(tree, wmap.outputs["Result"])
         mix = a.node("ShaderNodeMixShader", 250, 0)
         a.link(edge.outputs["Result"], mix.inputs["Fac"])
         a.link(a.bsdf.outputs["BSDF"], mix.inputs[1])
@@ -416,26 +495,8 @@ def _fill_tree(t, kind, p):
         t.link(t.obj, peel.inputs["Vector"])
         t.bump(peel.outputs["Fac"], 0.02)
         color = t.edge_wear(_rgba(p["base_color"]), p.get("wear", 0.0))
-    elif kind == "soil":
-        # packed earth: darker and paler patches, small pale stones (Voronoi cells' centres), grainy bump
-        patch = t.node("ShaderNodeTexNoise", -900, 0, Scale=p["scale"], Detail=6.0, Roughness=0.6)
-        t.link(t.obj, patch.inputs["Vector"])
-        color = t.ramp(patch.outputs["Fac"], p["color2"], p["base_color"], 0.3, 0.7)
-        stones = t.node("ShaderNodeTexVoronoi", -900, -300, Scale=p["scale"] * 15, Randomness=1.0)
-        t.link(t.obj, stones.inputs["Vector"])
-        stone = t.ramp(stones.outputs["Distance"], (1, 1, 1), (0, 0, 0), 0.12, 0.2)
-        color = t.mix(t.math("MULTIPLY", stone, p["pebbles"]), color,
-                      _rgba([min(1.0, c * 1.8 + 0.06) for c in p["base_color"]]))
-        grain = t.node("ShaderNodeTexNoise", -900, -600, Scale=60.0, Detail=8.0)
-        t.link(t.obj, grain.inputs["Vector"])
-        t.bump(t.math("ADD", grain.outputs["Fac"], t.math("MULTIPLY", stone, p["pebbles"] * 0.8)), p["bump"], 0.004)
-    elif kind == "water":
-        # opaque and dark: the Principled dielectric's Fresnel (IOR 1.33) mirrors the sky at glancing angles;
-        # ripples are a gentle bump from noise stretched along the wind
-        _set(bsdf, "IOR", p["ior"])
-        ripples = t.node("ShaderNodeTexNoise", -900, 0, Scale=p["ripple_scale"], Detail=3.0, Roughness=0.6)
-        t.link(t.mapping(t.obj, (1.0, 3.0, 1.0)), ripples.inputs["Vector"])
-        t.bump(ripples.outputs["Fac"], p["ripple"], 0.01)
+    elif kind in NATURE_KINDS:
+        color = fill_nature(t, kind, p)
     elif kind == "emission":
         _set(bsdf, "Emission Color", _rgba(p["base_color"]))
         _set(bsdf, "Emission", _rgba(p["base_color"]))  # Blender < 4.0

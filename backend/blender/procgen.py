@@ -16,7 +16,7 @@ from ..edit.grammar import PROP
 from ..procgen.factories import registry
 from ..procgen.geometry import box, merge
 from ..procgen.registry import generate
-from ..procgen.terrain import horizon_mesh, soil_edge, terrain_mesh, water_mesh
+from ..procgen.terrain import horizon_mesh, soil_edge, terrain_mesh, water_mesh, wet_edge
 from .idprops import id_int, read_int
 from .materials import blend_material, description_key, procedural_material
 from .mesh import build_mesh
@@ -38,16 +38,21 @@ class Build(Transaction):
             self.materials[key] = self.add(procedural_material(desc)).name
         return self.get("materials", self.materials[key])
 
-    def blend(self, inside, outside, attribute):
-        """One material blending two descriptions by a mesh attribute (``materials.blend_material``)."""
-        key = description_key({"blend": [inside, outside], "attribute": attribute})
+    def blend(self, inside, outside, attribute, wet=None, lines=None, half_width=0.5):
+        """One material blending two descriptions by a mesh attribute (``materials.blend_material``), wet where
+        the ``wet`` attribute is negative, ``inside`` also along ``lines``."""
+        key = description_key({"blend": [inside, outside], "attribute": attribute, "wet": wet, "lines": lines,
+                               "half_width": half_width})
         if key not in self.materials:
-            self.materials[key] = self.add(blend_material(inside, outside, attribute)).name
+            self.materials[key] = self.add(blend_material(inside, outside, attribute, wet=wet, lines=lines,
+                                                          half_width=half_width)).name
         return self.get("materials", self.materials[key])
 
 
 SOIL_ATTRIBUTE = "conjure_soil_edge"
 """Float point attribute on a terrain with a path or pond: ``terrain.soil_edge`` at each vertex."""
+WET_ATTRIBUTE = "conjure_wet_edge"
+"""Float point attribute on a terrain with a pond: ``terrain.wet_edge`` at each vertex (the wet bank)."""
 
 
 def mesh_to_blender(name: str, m, build: Build, materials=()):
@@ -246,12 +251,21 @@ class SceneBuild:
             raise ValueError(f"unknown structure geometry {geo['type']!r}")
         patch = self._patch() if geo["type"] in ("terrain", "horizon") else None
         soil = soil_edge(patch, m.verts[:, 0], m.verts[:, 1]) if patch else None
-        if soil is not None and (soil < 1.0).any():
+        pth = patch.get("path") if patch else None
+        lines = pth.get("far") if pth and geo["type"] == "horizon" else None  # the path on across the land
+        if soil is not None and ((soil < 1.0).any() or lines):
             # grass and bare soil (path, shore; the path on into the land) blended per pixel by each vertex's
             # distance to the soil's edge
             me = mesh_to_blender(s["id"], m, self.tx)
             me.attributes.new(SOIL_ATTRIBUTE, "FLOAT", "POINT").data.foreach_set("value", soil.astype(np.float32))
-            me.materials.append(self.tx.blend(self._patch_soil(), s["materials"][0], SOIL_ATTRIBUTE))
+            wet = wet_edge(patch, m.verts[:, 0], m.verts[:, 1])  # the bank round the pond's waterline is wet
+            if wet is not None and (wet < 0.5).any():
+                me.attributes.new(WET_ATTRIBUTE, "FLOAT", "POINT").data.foreach_set("value", wet.astype(np.float32))
+            else:
+                wet = None
+            me.materials.append(self.tx.blend(self._patch_soil(), s["materials"][0], SOIL_ATTRIBUTE,
+                                              WET_ATTRIBUTE if wet is not None else None, lines,
+                                              pth["width"] / 2 if lines else 0.5))
         else:
             me = mesh_to_blender(s["id"], m, self.tx, s["materials"][:1] if patch else s["materials"])
         obj = self.tx.add(bpy.data.objects.new(s["id"], me))
@@ -288,15 +302,16 @@ class SceneBuild:
         obj["conjure_support"] = json.dumps(o["support"])
 
     def _add_scatter(self, coll, sc):
-        """Thousands of instances of a few variant meshes: the variants live in their own collection (linked
-        nowhere, used by the node tree), one point cloud carries position, yaw, scale and variant per instance,
+        """Thousands of instances of a few variant meshes (with the entry's ``materials`` when it has them: grass
+        takes the turf's colours): the variants live in their own collection (linked nowhere, used by the node tree), one point cloud carries position, yaw, scale and variant per instance,
         and a geometry-nodes modifier instances the variants on its points. Every datablock is recorded."""
         tx = self.tx
         variants = tx.add(bpy.data.collections.new(f"{sc['id']} variants"))
         for k, vseed in enumerate(sc["variants"]):
             asset, _full = generate(registry(), sc["category"], vseed, detail_level=min(1.0, self.graph["params"].get("detail", 1.0)))
             obj = tx.add(bpy.data.objects.new(f"{sc['id']}_variant_{k}",
-                                              mesh_to_blender(f"{sc['id']}_variant_{k}", asset.mesh, tx, asset.materials)))
+                                              mesh_to_blender(f"{sc['id']}_variant_{k}", asset.mesh, tx,
+                                                              sc.get("materials") or asset.materials)))
             variants.objects.link(obj)
         pts = np.asarray(sc["points"], np.float64).reshape(-1, 6)
         me = tx.add(bpy.data.meshes.new(f"{sc['id']}_points"))

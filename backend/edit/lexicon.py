@@ -61,7 +61,7 @@ FINISH = {"matte": 0.9, "matt": 0.9, "glossy": 0.1, "shiny": 0.15, "polished": 0
 
 # extra names of categories (the category's own name, with spaces, is always known)
 SYNONYMS = {
-    "couch": "sofa", "settee": "sofa", "sofa bed": "sofa", "loveseat": "sofa", "seat": "chair",
+    "pillow": "cushion", "throw pillow": "cushion", "throw cushion": "cushion", "couch": "sofa", "settee": "sofa", "sofa bed": "sofa", "loveseat": "sofa", "seat": "chair",
     "dining chair": "chair", "bookcase": "bookshelf", "shelf": "bookshelf", "shelves": "bookshelf",
     "cupboard": "cabinet", "sideboard": "cabinet", "dresser": "cabinet", "closet": "wardrobe",
     "television": "tv", "telly": "tv", "screen": "monitor", "computer": "laptop", "notebook": "laptop",

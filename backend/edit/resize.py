@@ -5,6 +5,7 @@ the ceiling fill light and the cameras are made again for the new box. A smaller
 collide is refused by the constraint checks (``apply``), naming the objects."""
 from __future__ import annotations
 
+from ..procgen.layout import overlap
 from ..procgen.plan import SCENE_PARAMS
 from ..procgen.plan_room import DOOR_W, WALLS, Room, _cameras, _skirting, _wall_boxes
 from .grammar import EditError
@@ -13,6 +14,41 @@ FACTORS = {"bigger": (1.2, 1.2), "smaller": (0.85, 0.85), "wider": (1.2, 1.0), "
            "deeper": (1.0, 1.2), "shallower": (1.0, 0.85)}
 NEAR_WALL = 0.35
 """An object whose box is closer than this (m) to a wall moves with that wall."""
+
+
+DOOR_STEP = 0.05
+"""Steps (m) along its wall in which a door looks for a place whose clearance is free."""
+
+
+def _clearance(room, w, u0):
+    return room.zone(w, u0 - 0.15, u0 + DOOR_W + 0.15, 1.0, -1, room.H + 1)
+
+
+def _free_door(g, room, w, op, how):
+    """The door's [u0, u1] on wall ``w`` of the resized ``room``: where it is if its clearance (the zone the
+    planner keeps clear) holds no object, else the nearest place along the wall whose clearance is free and
+    which keeps off the wall's other openings. Raises EditError naming what blocks it when there is none."""
+    boxes = [(o["bounds"]["lo"], o["bounds"]["hi"]) for o in g["objects"]]
+    others = [o["u"] for o in g["openings"] if o is not op and o["wall"] == op["wall"]]
+
+    def free(u0):
+        if u0 < 0.3 - 1e-9 or u0 + DOOR_W > room.length(w) - 0.3 + 1e-9:
+            return False
+        if any(u0 - 0.1 < b and a < u0 + DOOR_W + 0.1 for a, b in others):
+            return False
+        z = _clearance(room, w, u0)
+        return not any(overlap(b, z, -1e-9) for b in boxes)
+    u = op["u"][0]
+    if free(u):
+        return op["u"]
+    for k in range(1, int(room.length(w) / DOOR_STEP) + 1):
+        for cand in (u + k * DOOR_STEP, u - k * DOOR_STEP):
+            if free(cand):
+                return [round(cand, 6), round(cand + DOOR_W, 6)]
+    z = _clearance(room, w, min(max(u, 0.3), room.length(w) - DOOR_W - 0.3))
+    blocked = [o["id"] for o in g["objects"] if overlap((o["bounds"]["lo"], o["bounds"]["hi"]), z, -1e-9)]
+    raise EditError(f"making the room {how} leaves no free place for the door on the {op['wall']} wall "
+                    f"({', '.join(blocked[:3]) or 'the other openings'} in the way)", how)
 
 
 def resize(g, how: str, deps_of) -> str:
@@ -39,10 +75,13 @@ def resize(g, how: str, deps_of) -> str:
     # 1. Objects: floor, wall and ceiling things by their place; what stands on them rigidly with them
     by = {o["id"]: o for o in g["objects"]}
     moved = {}
+    def own_shift(o):  # a chair tucked under a table or desk moves with it (it stays tucked)
+        t = by.get((o.get("tucked_under") or {}).get("object"))
+        return shift(*((t or o)["bounds"]["lo"], (t or o)["bounds"]["hi"]))
     for o in g["objects"]:
         if isinstance(o["support"], dict):
             continue
-        dx, dy = shift(o["bounds"]["lo"], o["bounds"]["hi"])
+        dx, dy = own_shift(o)
         for i in [o["id"]] + deps_of(g, [o["id"]]):
             moved[i] = (dx, dy)
     for i, (dx, dy) in moved.items():
@@ -56,9 +95,20 @@ def resize(g, how: str, deps_of) -> str:
             li["location"] = [round(li["location"][0] + dx, 6), round(li["location"][1] + dy, 6), li["location"][2]]
         elif li["name"] == "ceiling_fill":
             li.update(location=[x0 + W2 / 2, y0 + D2 / 2, H - 0.02], size=[W2 * 0.5, D2 * 0.5], energy=round(2.0 * W2 * D2, 2))
-    # 2. The box, its walls and openings (same place along their wall; the east / north walls moved)
+    # 2. The box, its walls and openings: each opening moves along its wall as the furniture against that wall
+    #    does (curtains stay at their window, a sideboard keeps its distance from the door), then a door whose
+    #    clearance would still take furniture moves to the nearest free place on its wall
+    old_room = Room(r["name"], r["type"], x0, y0, W, D, H)
     room = Room(r["name"], r["type"], x0, y0, W2, D2, H)
     names = [n for n, *_ in WALLS]
+    for op in g["openings"]:
+        w = names.index(op["wall"])
+        dx, dy = shift(*old_room.zone(w, op["u"][0], op["u"][1], 0.05, 0.0, 1.0)[:2])
+        du = dx if w in (0, 2) else dy
+        op["u"] = [round(op["u"][0] + du, 6), round(op["u"][1] + du, 6)]
+    for op in g["openings"]:
+        if op["kind"] == "door":
+            op["u"] = _free_door(g, room, names.index(op["wall"]), op, how)
     openings = {w: [] for w in range(4)}
     for op in g["openings"]:
         w = names.index(op["wall"])

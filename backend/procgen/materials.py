@@ -24,6 +24,11 @@ mesh's UV space, which is metric and runs along each board's longest side):
 * ``paint``   base_color, roughness, wear
 * ``soil``    base_color, color2 (darker patches), roughness, scale (patches per m), pebbles (0-1: how many small
               stones), bump: bare packed earth (a worn path, a shore)
+* ``grass``   base_color (healthy green: sRGB about (60-110, 90-140, 30-60) before light), color2 (dry straw and
+              brown), dry (share of the land in dry patches, 0.1-0.3), scale (lusher/paler stretches per m),
+              roughness, bump, blades (0: the ground's turf; 1: grass blades, which also vary per instance, darken
+              at the root and pale at the tip, and let some light through). The colour follows world position,
+              so the blades match the turf under them
 * ``water``   base_color (the deep body's colour, dark), roughness, ior, ripple_scale (wind ripples per m),
               ripple (their bump strength): an opaque dielectric, so it reads as water from afar by the sky
               it mirrors (Fresnel), not by what shows through
@@ -37,7 +42,7 @@ from __future__ import annotations
 import colorsys
 
 KINDS = ("wood", "planks", "metal", "ceramic", "fabric", "plastic", "glass", "stone", "plaster", "tile", "foliage",
-         "paint", "emission", "painting", "water", "soil")
+         "paint", "emission", "painting", "water", "soil", "grass")
 
 # (hue range, saturation range, value range) per palette; colours are linear RGB in [0, 1]. Ranges follow
 # measured albedos of real materials (oak/walnut/pine 0.1-0.45, painted walls 0.6-0.85, upholstery mostly
@@ -53,6 +58,8 @@ _PALETTES = {
     "stone": ((0.05, 0.12), (0.02, 0.15), (0.18, 0.5)),
     "soil": ((0.06, 0.09), (0.45, 0.65), (0.05, 0.12)),
     "ground": ((0.14, 0.24), (0.35, 0.55), (0.12, 0.26)),
+    "grass": ((0.23, 0.28), (0.8, 0.88), (0.12, 0.22)),  # healthy turf, sRGB about (60-110, 90-135, 30-60)
+    "dry_grass": ((0.11, 0.15), (0.7, 0.82), (0.13, 0.22)),  # straw and brown
     "foliage": ((0.2, 0.3), (0.55, 0.85), (0.04, 0.2)),
     "bark": ((0.05, 0.09), (0.3, 0.55), (0.05, 0.14)),
     "paint": ((0.0, 1.0), (0.0, 0.25), (0.35, 0.85)),
@@ -65,6 +72,7 @@ _PALETTES = {
     "tile": ((0.0, 1.0), (0.0, 0.2), (0.5, 0.9)),
     "grout": ((0.08, 0.12), (0.02, 0.08), (0.3, 0.55)),
     "rug": ((0.0, 1.0), (0.25, 0.65), (0.05, 0.4)),
+    "cushion": ((0.0, 1.0), (0.3, 0.75), (0.04, 0.4)),  # accents: rust, mustard, teal, navy, olive, plum, ...
     "canvas": ((0.0, 1.0), (0.3, 0.9), (0.1, 0.8)),
     "water": ((0.3, 0.5), (0.3, 0.6), (0.012, 0.03)),  # a pond's body seen from above: dark green-brown
 }
@@ -128,6 +136,9 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     elif kind == "soil":
         p.update(color2=_shade(base, _u(rng, 0.5, 0.72)), roughness=_u(rng, 0.85, 1.0), scale=_u(rng, 1.5, 4.0),
                  pebbles=_u(rng, 0.2, 0.8), bump=_u(rng, 0.15, 0.4))
+    elif kind == "grass":
+        p.update(color2=_color(rng, "dry_grass"), dry=_u(rng, 0.1, 0.3), scale=_u(rng, 0.12, 0.3),
+                 roughness=_u(rng, 0.8, 0.95), bump=_u(rng, 0.2, 0.45), blades=0)
     elif kind == "water":
         p.update(roughness=_u(rng, 0.02, 0.06), ior=1.33, ripple_scale=_u(rng, 2.0, 5.0), ripple=_u(rng, 0.08, 0.2))
     elif kind == "emission":

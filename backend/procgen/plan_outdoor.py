@@ -13,16 +13,17 @@ import numpy as np
 from .geometry import rng_for
 from .layout import CONTACT_GAP, look_at_camera, mat, rank_cameras, world_aabb
 from .plan_room import sky_for_sun
-from .terrain import POND_BANK, ground_height, land_surface, path_distance, terrain_noise
+from .terrain import POND_BANK, ground_height, land_surface, path_distance, path_far, terrain_noise
 
 
 SCATTER_VARIANTS = 6
 """Distinct meshes per scattered category; every instance is one of them, turned and scaled."""
 
 
-def _scatter(seed, g, name, category, count, region, height_fn, avoid, scale=(0.7, 1.3)):
+def _scatter(seed, g, name, category, count, region, height_fn, avoid, scale=(0.7, 1.3), materials=None):
     """A graph "scatter" entry: ``count`` instances of a few seeded variants of ``category`` on the ground.
-    ``region(rng, k) -> (x, y)`` proposes points; ``avoid`` is a list of discs (x, y, r) kept clear."""
+    ``region(rng, k) -> (x, y)`` proposes points; ``avoid`` is a list of discs (x, y, r) kept clear;
+    ``materials`` (descriptions) replace the variants' own."""
     rng = rng_for(seed, "scatter", name)
     variants = [int(v) for v in rng.integers(0, 2**31 - 1, size=SCATTER_VARIANTS)]
     pts = []
@@ -40,8 +41,11 @@ def _scatter(seed, g, name, category, count, region, height_fn, avoid, scale=(0.
     sc = rng.uniform(*scale, len(pts))
     var = rng.integers(0, SCATTER_VARIANTS, len(pts))
     rows = np.column_stack([pts, z, yaw, sc, var])
-    g.setdefault("scatter", []).append({"id": name, "category": category, "variants": variants,
-                                        "points": [[round(float(v), 4) for v in r[:5]] + [int(r[5])] for r in rows]})
+    entry = {"id": name, "category": category, "variants": variants,
+             "points": [[round(float(v), 4) for v in r[:5]] + [int(r[5])] for r in rows]}
+    if materials:
+        entry["materials"] = materials
+    g.setdefault("scatter", []).append(entry)
 
 
 def plan_outdoor(scene, rng):
@@ -81,12 +85,13 @@ def plan_outdoor(scene, rng):
             ctrl = wg.uniform(-0.3, 0.3, 2) * S
             t = np.linspace(0, 1, 60)[:, None]
             pts = (1 - t) ** 2 * e0 + 2 * t * (1 - t) * ctrl + t ** 2 * e1
-            pts = pts[(np.abs(pts) <= S / 2 + 7.0).all(axis=1)]  # on past the patch, fading (PATH_FADE)
+            pts = pts[(np.abs(pts) <= S / 2 + 7.0).all(axis=1)]  # on past the patch, then path_far's legs
             if len(pts) < 8:
                 continue
             if pond is not None and path_distance(pts, pond["x"], pond["y"]) < pond["r"] + width / 2 + 0.8:
                 continue
             path = {"points": [[round(float(u), 4), round(float(v), 4)] for u, v in pts], "width": round(width, 4), "depth": 0.04}
+            path["far"] = path_far(seed, path["points"])  # on across the land towards the horizon
             for u, v in pts:
                 discs.append((float(u), float(v), width / 2 + 0.3))
             break
@@ -126,7 +131,11 @@ def plan_outdoor(scene, rng):
         terrain["pond"] = {k: pond[k] for k in ("x", "y", "r", "depth", "level")}
     if path is not None:
         terrain["path"] = path
-    ground = mat("plaster", seed, "terrain", palette="ground")
+    ground = mat("grass", seed, "terrain")  # healthy green turf with dry patches; the grass blades take its colours
+    blades = {"kind": "grass", "params": dict(ground["params"], blades=1)}
+    for o in g["objects"]:
+        if o["category"] == "grass_tuft":
+            o["materials"] = [blades]
     hill_amp = rng.uniform(4.0, 14.0)
     land_geo = {"type": "horizon", "size": S, "resolution": n, "seed": seed, "amplitude": amp,
                 "hills": round(hill_amp, 3), "radius": 600.0}
@@ -144,7 +153,7 @@ def plan_outdoor(scene, rng):
         avoid.append((pond["x"], pond["y"], pond["r"] + 0.1))
     half = S / 2  # the edge grass goes on from the border at the same density: no bare strip along it
     _scatter(seed, g, "grass", "grass_tuft", int(2500 * dens * area), lambda r: r.uniform(-half, half, 2),
-             lambda x, y: ground_height(terrain, x, y), avoid)
+             lambda x, y: ground_height(terrain, x, y), avoid, materials=[blades])
 
     def land(r, lo, hi):  # polar, denser near the patch, never on it
         while True:
@@ -163,12 +172,23 @@ def plan_outdoor(scene, rng):
     def land_h(x, y):
         return land_surface(land_geo, terrain, x, y)
     far_avoid = [d for d in discs[1:] if max(abs(d[0]), abs(d[1])) > S / 2 - d[2]]  # the path beyond the patch
+    tree_avoid = []
+    if path is not None:  # ... and on across the land: grass and trees keep off it
+        for line in path["far"]:
+            for (x0, y0), (x1, y1) in zip(line[:-1], line[1:]):
+                L = math.hypot(x1 - x0, y1 - y0)
+                for t in np.linspace(0, 1, max(2, int(L / 0.5) + 1)):
+                    u, v = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+                    if max(abs(u), abs(v)) < S / 2 + 30:
+                        far_avoid.append((u, v, path["width"] / 2 + 0.3))
+                    tree_avoid.append((u, v, path["width"] / 2 + 2.5))
     grass = next(sc for sc in g["scatter"] if sc["id"] == "grass")
     gp = np.abs(np.asarray(grass["points"])[:, :2]).max(axis=1)  # the patch grass's density by its border
     per_m2 = float((gp > S / 2 - 2).sum()) / (S * S - (S - 4) ** 2)
-    _scatter(seed, g, "edge_grass", "grass_tuft", int(per_m2 * (16 * S + 85)), edge, land_h, far_avoid)
-    _scatter(seed, g, "far_trees", "tree", int(400 * dens), lambda r: land(r, S / 2 + 6, 250), land_h, [], (0.7, 1.4))
-    _scatter(seed, g, "far_grass", "grass_tuft", int(1500 * dens), lambda r: land(r, S / 2 + 0.5, S / 2 + 25), land_h, far_avoid, (0.8, 1.5))
+    _scatter(seed, g, "edge_grass", "grass_tuft", int(per_m2 * (16 * S + 85)), edge, land_h, far_avoid, materials=[blades])
+    _scatter(seed, g, "far_trees", "tree", int(400 * dens), lambda r: land(r, S / 2 + 6, 250), land_h, tree_avoid, (0.7, 1.4))
+    _scatter(seed, g, "far_grass", "grass_tuft", int(1500 * dens), lambda r: land(r, S / 2 + 0.5, S / 2 + 25), land_h, far_avoid, (0.8, 1.5),
+             materials=[blades])
     # 3. Cameras: an overview, a top-down view and eye-height views from the near edge, ranked by what they see
     R = S / math.sqrt(2) + 2
     dist = R / math.sin(math.atan(18.0 / 24.0)) * 0.9

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from .cushions import HOW_MANY, dress
 from .layout import CONTACT_GAP, world_aabb
 from .room_kit import NORMAL, WALL_YAW, _Ctx, facing, table_with_chairs, tuck
 
@@ -309,4 +310,8 @@ def furnish(scene, room, rng, windows) -> dict:
     c = _Ctx(scene, room, rng, windows)
     c.curtains()
     FURNISH[room.kind](c)
+    if room.kind in ("living_room", "bedroom"):  # throw cushions on the seats and beds (their own seeded stream)
+        for o in list(scene.graph["objects"][before:]):
+            if o["category"] in HOW_MANY:
+                dress(scene, o)
     return {o["id"]: o["_asset"] for o in scene.graph["objects"][before:]}

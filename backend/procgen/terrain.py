@@ -39,24 +39,50 @@ SHORE_BAND = 0.4
 """Width (m) of bare, wet soil round a pond beyond its waterline."""
 
 
-def soil_edge(spec, x, y):
-    """Signed distance (m) from points (x, y) to the edge of the bare soil (the path's strip, narrowing away
-    beyond the patch as PATH_FADE says; a pond's bed and a SHORE_BAND beyond its waterline): negative on soil,
-    positive on grass, at most SOIL_FAR; for the land round the patch too. None when the terrain has neither
-    path nor pond. It is smooth, so its value interpolated across a grid cell keeps the
-    edge a smooth curve (within millimetres of the exact distance near the edge)."""
+def soil_edge(spec, x, y, far=False):
+    """Signed distance (m) from points (x, y) to the edge of the bare soil (the path's strip; a pond's bed and a
+    SHORE_BAND beyond its waterline): negative on soil, positive on grass, at most SOIL_FAR; for the land round
+    the patch too. None when the terrain has neither path nor pond. It is smooth, so its value interpolated
+    across a grid cell keeps the edge a smooth curve (within millimetres of the exact distance near the edge).
+
+    A path runs on across the land along its ``far`` polylines (``path_far``); those count only with ``far``
+    True: the land's grid grows coarse away from the patch, so the renderer measures the distance to them per
+    pixel (``far_lines``) instead of interpolating it between vertices metres apart. A path planned before it
+    had them (a graph kept in a file) narrows away beyond the patch as PATH_FADE says."""
     if not spec.get("path") and not spec.get("pond"):
         return None
     x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
     e = np.full(np.broadcast(x, y).shape, SOIL_FAR)
     if spec.get("path"):
         pth = spec["path"]
-        out = np.maximum(np.maximum(np.abs(x), np.abs(y)) - spec["size"] / 2 - PATH_FADE[0], 0)  # off the patch
-        e = np.minimum(e, path_distance(pth["points"], x, y) - pth["width"] / 2 + out * PATH_FADE[1])
+        if "far" in pth:
+            e = np.minimum(e, path_distance(pth["points"], x, y) - pth["width"] / 2)
+            if far:
+                for line in pth["far"]:
+                    e = np.minimum(e, path_distance(line, x, y) - pth["width"] / 2)
+        else:
+            out = np.maximum(np.maximum(np.abs(x), np.abs(y)) - spec["size"] / 2 - PATH_FADE[0], 0)  # off the patch
+            e = np.minimum(e, path_distance(pth["points"], x, y) - pth["width"] / 2 + out * PATH_FADE[1])
     if spec.get("pond"):
         d, r_shore = pond_shore(spec["seed"], spec["pond"], x, y)
         e = np.minimum(e, d - (r_shore * pond_waterline(spec["pond"]) + SHORE_BAND))
     return np.minimum(e, SOIL_FAR)
+
+
+WET_BAND = 0.6
+"""Width (m) of the wet bank beyond a pond's waterline (the shore's bare soil and the first grass): darker and
+glossier, ragged at its outer edge (the renderer pushes that edge in and out by noise, per pixel)."""
+
+
+def wet_edge(spec, x, y):
+    """Signed distance (m) from points (x, y) to the outer edge of the wet bank round the pond's waterline:
+    negative on the wet bank (and under the water), positive beyond it, at most SOIL_FAR. None without a pond
+    (or for a pond planned before the irregular shore). Smooth across the grid, like ``soil_edge``."""
+    pond = spec.get("pond")
+    if not pond or "level" not in pond:
+        return None
+    d, r_shore = pond_shore(spec["seed"], pond, np.asarray(x, np.float64), np.asarray(y, np.float64))
+    return np.minimum(d - (r_shore * pond_waterline(pond) + WET_BAND), SOIL_FAR)
 
 
 def path_distance(points, x, y):
@@ -137,7 +163,28 @@ SEAM_BLEND = 4.0
 """Distance (m) beyond the patch over which the land takes over from the patch's own border heights (its flats,
 path trough and pond bank included), so the two meet without a step."""
 PATH_FADE = (3.0, 0.3)
-"""Beyond the patch a path runs on this far (m), then narrows by this much per metre into the meadow."""
+"""A path planned without ``far`` polylines runs on this far (m) beyond the patch, then narrows by this much per
+metre into the meadow."""
+PATH_FAR = (8.0, 14.0, 22.0, 35.0, 55.0, 80.0, 110.0)
+"""Lengths (m) of the straight legs by which a path runs on across the land from each end of its patch part
+(324 m in all, past the farthest trees), each turned a little from the one before."""
+
+
+def path_far(seed, points):
+    """The polylines [[x, y], ...] by which a path (its patch part ``points``) runs on from both ends across the
+    land: each leaves along the path's own direction at that end, then bends gently (seeded) leg by leg."""
+    g = rng_for(seed, "terrain", "path_far")
+    P = np.asarray(points, np.float64)
+    lines = []
+    for end, prev in ((P[-1], P[-2]), (P[0], P[1])):
+        d = (end - prev) / max(float(np.linalg.norm(end - prev)), 1e-9)
+        a = float(np.arctan2(d[1], d[0]))
+        line = [end]
+        for leg in PATH_FAR:
+            a += float(g.uniform(-0.22, 0.22))
+            line.append(line[-1] + leg * np.array([np.cos(a), np.sin(a)]))
+        lines.append([[round(float(u), 3), round(float(v), 3)] for u, v in line])
+    return lines
 
 
 def land_height(seed, x, y, S, amp, hills_amp):

@@ -139,7 +139,10 @@ def sofa(seed, p):
         parts.append(rbox((cx - cw / 2 + 0.008, d / 2 - back_d - 0.13, sh - 0.02),
                           (cx + cw / 2 - 0.008, d / 2 - back_d + 0.02, sh + (bh - sh) * 0.82), 0.05, 4, bulge=0.025))
     mats = (material("fabric", rng_for(seed, "sofa", "mat", "fabric")), material("wood", rng_for(seed, "sofa", "mat", "legs")))
-    return Asset(merge(parts), mats)
+    # the seat between the arms, back to the back frame (throw cushions lean against the back cushions)
+    seat = {"lo": [round(-inner / 2, 6), round(-d / 2 + 0.03, 6)], "hi": [round(inner / 2, 6), round(d / 2 - back_d - 0.01, 6)],
+            "z": round(sh, 6), "clear": round(bh - sh + 0.3, 6)}
+    return Asset(merge(parts), mats, (seat,))
 
 
 @factory("bed", (
@@ -173,7 +176,8 @@ def bed(seed, p):
         parts.append(rbox_c(cx, my1 - 0.25, mt - 0.012, pw - 0.06, 0.36, 0.1, 0.04, 4, mat=1, bulge=0.03))
     mats = (_frame_material(seed, "bed", rng), material("fabric", rng_for(seed, "bed", "mat", "sheet"), "white"),
             material("fabric", rng_for(seed, "bed", "mat", "blanket")))
-    return Asset(merge(parts), mats)
+    top = {"lo": [round(-w / 2, 6), round(my0, 6)], "hi": [round(w / 2, 6), round(my1, 6)], "z": round(mt, 6), "clear": 1.0}  # the mattress
+    return Asset(merge(parts), mats, (top,))
 
 
 @factory("bookshelf", (
