@@ -365,11 +365,13 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
     return _orient(Mesh(v, faces.ravel(), np.full(len(faces), 3), uvs, mat, True))
 
 
-def leaf_cards(rng, core: Mesh, count: int, length: float, mat: int = 0, lift: float = 0.3) -> Mesh:
+def leaf_cards(rng, core: Mesh, count: int, length: float, mat: int = 0, lift: float = 0.3,
+               min_z: float | None = None) -> Mesh:
     """``count`` (times the detail level) leaves scattered by area over ``core``'s surface, each growing out of
     it tilted at random about the surface normal, ``length`` long (+-30 %). A leaf is a thin closed diamond (its
     outline of stalk, two edges and tip around a midrib raised on both faces: 8 triangles), so the asset stays a
-    set of closed shells. What turns a foliage blob into a leafy crown."""
+    set of closed shells. Leaves reaching below ``min_z`` are left out. What turns a foliage blob into a leafy
+    crown."""
     n = _seg(count, 8)
     tris = fan_triangles(core)
     a, b, c = core.verts[tris[:, 0]], core.verts[tris[:, 1]], core.verts[tris[:, 2]]
@@ -396,6 +398,9 @@ def leaf_cards(rng, core: Mesh, count: int, length: float, mat: int = 0, lift: f
                      mid + side * size * 0.22 + bend], axis=1)             # stalk, right, tip, left
     rib = up * size * 0.03
     verts = np.concatenate([ring, (mid + bend * 0.6 + rib)[:, None], (mid + bend * 0.6 - rib)[:, None]], axis=1)
+    if min_z is not None:
+        verts = verts[verts[:, :, 2].min(axis=1) >= min_z]
+        n = len(verts)
     k = np.arange(n)[:, None] * 6
     top = [[4, i, (i + 1) % 4] for i in range(4)]
     bottom = [[5, (i + 1) % 4, i] for i in range(4)]

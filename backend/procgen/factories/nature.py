@@ -37,7 +37,7 @@ def _facets_and_cracks(m, rng, size: float):
         n /= np.linalg.norm(n)
         proj = rel @ n
         cut = proj.max() * rng.uniform(0.78, 0.92)
-        rel -= np.maximum(proj - cut, 0.0)[:, None] * n
+        rel -= 0.94 * np.maximum(proj - cut, 0.0)[:, None] * n   # squash, not clamp: clamped faces would coincide
     for _ in range(int(rng.integers(1, 4))):
         n = rng.normal(size=3)
         n /= np.linalg.norm(n)
@@ -200,10 +200,8 @@ def bush(seed, p):
             offset=(d * np.cos(a), d * np.sin(a), 0))
         parts.append(clump)
         if edition() >= 2:
-            leaves = leaf_cards(rng_for(seed, "bush", "leaves", k), clump, 500, float(np.clip(r * 0.15, 0.05, 0.14)))
-            keep = leaves.verts[:, 2] > 0.0      # no leaf below the ground the clump rests on
-            leaves.verts[:, 2] = np.where(keep, leaves.verts[:, 2], 0.002)
-            parts.append(leaves)
+            parts.append(leaf_cards(rng_for(seed, "bush", "leaves", k), clump, 500,
+                                    float(np.clip(r * 0.15, 0.05, 0.14)), min_z=0.0))   # none below the ground
     m = _to_base(merge(parts))
     lo, hi = m.bounds()
     m.verts[:, :2] -= (lo[:2] + hi[:2]) / 2
