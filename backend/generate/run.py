@@ -85,6 +85,7 @@ def _run_generate(ctx) -> dict:
             emb = model.encode(_condition(ctx, p), guided=guided)
 
     share = (1.0 - LOAD_SHARE) / p.candidates
+    size = p.size if p.size is not None else _default_size(pipe, model, emb)   # from the prompt: once
     candidates = []
     for k in range(p.candidates):
         name = candidate_name(spec.name, k, p.candidates)
@@ -98,7 +99,6 @@ def _run_generate(ctx) -> dict:
             if empty:
                 extras["empty_seeds"] = list(empty)
             out = _sample(ctx, pipe, model, emb, seed, name, lo, lo + share * SAMPLE_SHARE)
-            size = p.size if p.size is not None else _default_size(pipe, model, emb)
             extras["size"] = size
             try:
                 with ctx.span(lo + share * SAMPLE_SHARE, lo + share):
