@@ -112,7 +112,7 @@ def build(spec: DatasetSpec, seed: int):
     shard; it is kept in ``graph["render"]["exposure"]``. Returns (scene, graph, instances, main camera poses,
     {view name: camera object name})."""
     scene = new_scene()
-    graph = plan(spec.scene_type, seed, spec.scene_params)
+    graph = plan(spec.scene_type, seed, spec.scene_params, edition=spec.factory_edition)
     coll = build_scene(scene, graph)
     instances = instance_table(graph)
     by_id = {o.get("conjure_id"): o for o in coll.all_objects}

@@ -63,7 +63,7 @@ def graph_of(scene):
             return coll, json.loads(coll[GRAPH_KEY])
         from ..procgen.plan import plan
         head = json.loads(coll["conjure_scene_graph"])
-        return coll, plan(head["type"], head["seed"], head["params"])
+        return coll, plan(head["type"], head["seed"], head["params"], edition=head.get("edition", 1))
     return None, plain_graph(scene)
 
 

@@ -2,10 +2,13 @@
 
 Builds are atomic: every datablock created is recorded, and on any error they are all removed again, so a failed
 build adds nothing to the file. Objects carry ``conjure_category``, ``conjure_seed``, ``conjure_params`` (JSON),
-``conjure_semantic`` (JSON list) and one ``conjure_param_<name>`` per parameter (with its range) for editing.
+``conjure_semantic`` (JSON list), ``conjure_edition`` (the factories' edition that made the mesh: a rebuild keeps it;
+absent means edition 1) and one ``conjure_param_<name>`` per parameter (with its range) for editing. A scene graph's
+assets are built as the graph's own edition made them (``layout.graph_edition``).
 """
 from __future__ import annotations
 
+import functools
 import json
 
 import bpy
@@ -14,7 +17,8 @@ from mathutils import Vector
 
 from ..edit.grammar import PROP
 from ..procgen.factories import registry
-from ..procgen.geometry import box, merge
+from ..procgen.geometry import box, edition as current_edition, factory_edition, merge
+from ..procgen.layout import graph_edition
 from ..procgen.registry import generate
 from ..procgen.terrain import horizon_mesh, soil_edge, terrain_mesh, water_mesh, wet_edge
 from .idprops import id_int, read_int
@@ -64,8 +68,9 @@ def mesh_to_blender(name: str, m, build: Build, materials=()):
     return me
 
 
-def set_asset_props(obj, category, seed, params, semantic):
+def set_asset_props(obj, category, seed, params, semantic, edition=None):
     obj["conjure_category"] = category
+    obj["conjure_edition"] = current_edition() if edition is None else int(edition)
     obj["conjure_seed"] = id_int(seed)
     obj["conjure_params"] = json.dumps(params, sort_keys=True)
     obj["conjure_semantic"] = json.dumps(list(semantic))
@@ -81,23 +86,28 @@ def set_asset_props(obj, category, seed, params, semantic):
 
 
 def _asset_object(created: Build, collection, name, category, seed, params, materials=None, detail_level=1.0,
-                  max_triangles=None):
-    asset, full = generate(registry(), category, seed, params, detail_level=detail_level, max_triangles=max_triangles)
+                  max_triangles=None, edition=None):
+    asset, full = generate(registry(), category, seed, params, detail_level=detail_level, max_triangles=max_triangles,
+                           edition=edition)
     me = mesh_to_blender(name, asset.mesh, created, materials if materials is not None else asset.materials)
     obj = created.add(bpy.data.objects.new(name, me))
     collection.objects.link(obj)
-    set_asset_props(obj, category, seed, full, registry().get(category).semantic)
+    set_asset_props(obj, category, seed, full, registry().get(category).semantic, edition)
     return obj
 
 
-def add_asset(scene, category, seed, params=None, location=(0.0, 0.0, 0.0), *, detail_level=1.0, max_triangles=None):
+def add_asset(scene, category, seed, params=None, location=(0.0, 0.0, 0.0), *, detail_level=1.0, max_triangles=None,
+              edition=None):
     """Add one asset object to the 'Conjure' collection of ``scene``. Raises SpecError on bad input.
-    ``detail_level`` multiplies the tessellation; ``max_triangles`` caps it (per-asset triangle budget)."""
-    generate(registry(), category, seed, params, detail_level=detail_level, max_triangles=max_triangles)  # 1. validate
+    ``detail_level`` multiplies the tessellation; ``max_triangles`` caps it (per-asset triangle budget);
+    ``edition`` picks the factories' edition (the current one by default)."""
+    generate(registry(), category, seed, params, detail_level=detail_level, max_triangles=max_triangles,
+             edition=edition)  # 1. validate
     created = Build()
     try:
         coll = ensure_collection(scene, ASSET_COLLECTION, created)
-        obj = _asset_object(created, coll, category, category, seed, params, None, detail_level, max_triangles)
+        obj = _asset_object(created, coll, category, category, seed, params, None, detail_level, max_triangles,
+                            edition)
         obj["conjure_detail"] = float(detail_level)
         if max_triangles is not None:
             obj["conjure_max_triangles"] = int(max_triangles)
@@ -111,11 +121,13 @@ def add_asset(scene, category, seed, params=None, location=(0.0, 0.0, 0.0), *, d
 
 
 def rebuild_asset(obj, params=None, seed=None):
-    """Regenerate ``obj``'s mesh in place from new params/seed (validated first); transform is kept."""
+    """Regenerate ``obj``'s mesh in place from new params/seed (validated first); transform and the factories'
+    edition it was made with are kept."""
     category = obj["conjure_category"]
     seed = read_int(obj, "conjure_seed") if seed is None else seed
+    edition = obj.get("conjure_edition", 1)
     asset, full = generate(registry(), category, seed, params, detail_level=obj.get("conjure_detail", 1.0),
-                           max_triangles=obj.get("conjure_max_triangles"))
+                           max_triangles=obj.get("conjure_max_triangles"), edition=edition)
     created = Build()
     try:
         me = mesh_to_blender(obj.data.name, asset.mesh, created, asset.materials)
@@ -124,7 +136,7 @@ def rebuild_asset(obj, params=None, seed=None):
         raise
     old = obj.data
     obj.data = me
-    set_asset_props(obj, category, seed, full, registry().get(category).semantic)
+    set_asset_props(obj, category, seed, full, registry().get(category).semantic, edition)
     if old.users == 0:
         bpy.data.meshes.remove(old)
     for sc in obj.users_scene:
@@ -166,6 +178,16 @@ def _scatter_nodes(name, variants):
 
 def _look(obj, direction):
     obj.rotation_euler = Vector(direction).to_track_quat("-Z", "Y").to_euler()
+
+
+def _in_graph_edition(method):
+    """Run a build step with the factories at the graph's own edition (a graph saved by an older Conjure rebuilds
+    to the meshes it was planned with)."""
+    @functools.wraps(method)
+    def run(self, *args):
+        with factory_edition(graph_edition(self.graph)):
+            return method(self, *args)
+    return run
 
 
 class SceneBuild:
@@ -221,7 +243,8 @@ class SceneBuild:
         if self._queue is None:
             coll = self.tx.add(bpy.data.collections.new(self._wanted_name or f"Conjure {g['type']} {g['seed']}"))
             coll.use_fake_user = True  # linked nowhere until finish
-            coll["conjure_scene_graph"] = json.dumps({k: g[k] for k in ("type", "seed", "params")})
+            coll["conjure_scene_graph"] = json.dumps({k: g[k] for k in ("type", "seed", "params")}
+                                                     | {"edition": graph_edition(g)})
             self.collection_name = coll.name
             self._queue = self._plan_steps()
             self.total = len(self._queue) + 1
@@ -234,6 +257,7 @@ class SceneBuild:
         self.done += 1
         return self.done == self.total
 
+    @_in_graph_edition
     def _add_structure(self, coll, s):
         geo = s["geometry"]
         if geo["type"] == "boxes":
@@ -289,18 +313,20 @@ class SceneBuild:
         """The material description of the patch's bare soil (its second slot)."""
         return self._patch_structure()["materials"][1]
 
+    @_in_graph_edition
     def _add_object(self, coll, o):
         if o["category"] == PROP:  # a prop made from text by a scene edit: its GLB, placed as the entry says
             from .edit import add_prop_object
             add_prop_object(self.tx, coll, o)
             return
         obj = _asset_object(self.tx, coll, o["id"], o["category"], o["seed"], o["params"], o["materials"],
-                            self.graph["params"].get("detail", 1.0))
+                            self.graph["params"].get("detail", 1.0), edition=graph_edition(self.graph))
         obj.location = o["location"]
         obj.rotation_euler = (0.0, 0.0, o["rotation_z"])
         obj["conjure_id"] = o["id"]
         obj["conjure_support"] = json.dumps(o["support"])
 
+    @_in_graph_edition
     def _add_scatter(self, coll, sc):
         """Thousands of instances of a few variant meshes (with the entry's ``materials`` when it has them: grass
         takes the turf's colours): the variants live in their own collection (linked nowhere, used by the node tree), one point cloud carries position, yaw, scale and variant per instance,

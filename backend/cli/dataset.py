@@ -38,7 +38,7 @@ def spec_from_args(args):
     flags = {"output_dir": args.out, "scene_type": args.type, "frames": args.frames,
              "frames_per_shard": args.frames_per_shard, "trajectory": args.trajectory, "quality": args.quality,
              "stereo_baseline": args.stereo, "quilt_views": args.quilt,
-             "object_spin": args.spin}
+             "object_spin": args.spin, "factory_edition": args.edition}
     data.update({k: v for k, v in flags.items() if v is not None})
     if args.seeds is not None:
         data["seeds"] = _seeds(args.seeds)
@@ -103,6 +103,7 @@ def run_dataset(args) -> int:
 
 def add_subcommands(subparsers) -> None:
     from ..dataset.spec import EXECUTORS, PASSES, QUALITY, TRAJECTORIES
+    from ..procgen.geometry import EDITION
     from ..procgen.plan import SCENE_TYPES
     d = subparsers.add_parser("dataset", help="render a synthetic dataset with ground truth (RGB, depth, normals, "
                                               "instance/semantic ids, flow, boxes, COCO, transforms.json)")
@@ -117,6 +118,8 @@ def add_subcommands(subparsers) -> None:
     d.add_argument("--trajectory", help=f"camera path: {' | '.join(TRAJECTORIES)} (default orbit)")
     d.add_argument("--quality", help=f"render preset: {' | '.join(QUALITY)} (default fast)")
     d.add_argument("--samples", type=int, help="Cycles samples (overrides the preset's)")
+    d.add_argument("--edition", type=int, help=f"procedural factories' edition, 1..{EDITION} (default {EDITION}: "
+                                               "the newest; a dataset keeps the one it was begun with)")
     d.add_argument("--stereo", type=float, help="also render a right eye this far to the right, m")
     d.add_argument("--quilt", type=int, help="also render this many views on a horizontal arc")
     d.add_argument("--spin", type=float, help="degrees per frame that small objects turn (object motion; default 0)")

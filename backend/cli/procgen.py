@@ -54,7 +54,7 @@ def run_asset(args) -> int:
         from ..procgen import registry
         from ..procgen.registry import generate
         params = _parse_params(args.param)
-        budget = dict(detail_level=args.detail, max_triangles=args.max_triangles)
+        budget = dict(detail_level=args.detail, max_triangles=args.max_triangles, edition=args.edition)
         generate(registry(), args.category, _seed(args.seed), params, **budget)  # validate before starting Blender work
         check_outputs(args)
         made = _blender().asset_file(args.category, _seed(args.seed), params, os.path.abspath(args.out),
@@ -73,7 +73,7 @@ def run_scene(args) -> int:
         params = _parse_params(args.param)
         if args.density is not None:
             params["density"] = args.density
-        graph = plan(args.type, _seed(args.seed), params)
+        graph = plan(args.type, _seed(args.seed), params, edition=args.edition)
         check_outputs(args)
         out = os.path.abspath(args.out)
         stem = f"{args.type}_{args.seed}"
@@ -86,6 +86,16 @@ def run_scene(args) -> int:
     made["objects"] = len(graph["objects"])
     print(json.dumps(made))
     return 0
+
+
+def _edition_flag(parser) -> None:
+    try:
+        from ..procgen.geometry import EDITION
+    except ImportError:
+        EDITION = "newest"
+    parser.add_argument("--edition", type=int, default=None,
+                        help=f"procedural factories' edition (default {EDITION}, the newest; 1 = the geometry "
+                             "before leaf cards, bark and rock facets, which the embedded model was trained on)")
 
 
 def add_subcommands(subparsers) -> None:
@@ -104,6 +114,7 @@ def add_subcommands(subparsers) -> None:
                    help="tessellation multiplier 0.1..16 (default 1; 4 gives ~40k triangles for a chair)")
     a.add_argument("--max-triangles", type=int, default=None,
                    help="per-asset triangle budget: the finest detail level that fits is used")
+    _edition_flag(a)
     a.add_argument("--out", default="out/asset", help="output folder (default out/asset)")
     add_output_flags(a, blend=False)
     a.set_defaults(func=run_asset, blend=None)
@@ -114,6 +125,7 @@ def add_subcommands(subparsers) -> None:
     names = sorted({k for v in SCENE_PARAMS.values() for k in v} - {"density"})
     s.add_argument("--param", action="append", metavar="NAME=VALUE",
                    help=f"scene parameter (repeatable): {', '.join(names)}")
+    _edition_flag(s)
     s.add_argument("--out", default="out/scene", help="output folder (default out/scene)")
     add_output_flags(s, blend=False)
     s.set_defaults(func=run_scene, blend=None)

@@ -53,8 +53,12 @@ def prepare(spec: DatasetSpec, options: RunOptions):
     if os.path.exists(spec_path):
         with open(spec_path) as f:
             old = json.load(f)
+        old.setdefault("factory_edition", 1)  # a dataset begun before factory editions was built by edition 1
         if _spec_identity(DatasetSpec.from_json({**old, "output_dir": spec.output_dir})) != _spec_identity(spec):
             diff = sorted(k for k in old if k != "output_dir" and old.get(k) != spec.to_json().get(k))
+            if "factory_edition" in diff:
+                diff[diff.index("factory_edition")] = (f"factory_edition: it was begun with edition "
+                                                       f"{old['factory_edition']}; pass --edition {old['factory_edition']} to resume it")
             raise SpecError("output_dir", f"{spec.output_dir} holds another dataset (differs in: {', '.join(diff)}); "
                             "choose an empty folder")
     # 3. Remove what a killed run left half-written (atomic writes' temporary files)

@@ -120,6 +120,9 @@ class DatasetSpec:
     vertical axis: object motion for the flow pass (0 = a static scene)"""
     export: tuple = ()
     """per-scene exports for other tools: usd, gltf"""
+    factory_edition: int | None = None
+    """the procedural factories' edition the scenes are built with (``procgen.geometry.EDITION``, the current one,
+    when not given): recorded, so resuming a dataset with a newer Conjure builds the same meshes"""
 
     def __post_init__(self):
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731 (frozen dataclass normalisation)
@@ -157,6 +160,10 @@ class DatasetSpec:
         for e in self.export:
             check_choice(f"export ({e!r})", e, ("usd", "gltf"))
         set_("export", tuple(self.export))
+        from ..procgen.geometry import EDITION
+        if self.factory_edition is None:
+            set_("factory_edition", EDITION)
+        set_("factory_edition", int(check_number("factory_edition", self.factory_edition, 1, EDITION, integer=True)))
 
     # ------------------------------------------------------------------ JSON
     @classmethod

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..jobs import SpecError
 from ..procgen.constraints import violations
-from ..procgen.geometry import rng_for
+from ..procgen.geometry import factory_edition, rng_for
+from ..procgen.layout import graph_edition
 from ..procgen.materials import material
 from . import place as pl
 from .grammar import AmbiguousEdit, Edit, EditError, Target, parse
@@ -413,39 +415,44 @@ def apply_instruction(graph: dict, instruction, *, selection=(), ambiguity: str 
     if ambiguity not in ("choose", "ask"):
         raise ValueError(f"ambiguity must be 'choose' or 'ask', got {ambiguity!r}")
     e = instruction if isinstance(instruction, Edit) else parse(instruction)
-    # 2. Apply to a copy
-    g = copy.deepcopy(graph)
-    notes: list = []
-    step = len(graph.get("edits", []))
-    # the RNG of an edit is keyed by what it means, not its wording: paraphrases give the same bytes
-    t, p = e.target, e.place
-    key = (step, e.group, e.category or "", ",".join(t.categories) if t else "", t.plural if t else False, e.count,
-           p.relation if p else "", p.wall or "" if p else "", ",".join(p.anchor.categories) if p and p.anchor else "",
-           (p.anchor.structure or "") if p and p.anchor else "")
-    if e.group == "appearance":
-        msg = _appearance(g, e, resolve(g, e.target, selection, ambiguity, notes, structure_ok=True), notes)
-    elif e.group == "glow":
-        msg = _glow(g, e, resolve(g, e.target, selection, ambiguity, notes), notes)
-    elif e.group == "lighting":
-        msg = lighting(g, e, notes)
-    elif e.group == "camera":
-        msg = camera(g, e, resolve(g, e.target, selection, ambiguity, notes), notes)
-    elif e.group == "room":
-        msg = _room_size(g, e, notes)
-    elif e.group == "add_prop":
-        msg = _add_prop(g, e, list(selection), ambiguity, notes, key, make_prop)
-    else:
-        msg = _placement(g, e, list(selection), ambiguity, notes, key)
-    diff = graph_diff(graph, g)
-    if empty(diff):
-        raise EditError(f"'{e.instruction}' changes nothing", e.instruction)
-    # 3. Constraint checks: the edit may not add a problem the scene did not have
-    if check and diff["objects"]["added"] + diff["objects"]["changed"] + diff["objects"]["removed"]:
-        new = violations(g)
-        if new:  # only problems the scene did not have before count
-            before = set(violations(graph))
-            new = [v for v in new if v not in before]
-        if new:
-            raise EditError(f"'{e.instruction}' would break the scene's constraints: {'; '.join(new[:3])}", e.instruction)
-    g.setdefault("edits", []).append(e.instruction)
-    return Result(g, diff, e, msg, notes)
+    try:  # the edit builds, moves and checks the graph's assets as its own factory edition made them
+        edition = graph_edition(graph)
+    except SpecError as err:
+        raise EditError(str(err)) from None
+    with factory_edition(edition):
+        # 2. Apply to a copy
+        g = copy.deepcopy(graph)
+        notes: list = []
+        step = len(graph.get("edits", []))
+        # the RNG of an edit is keyed by what it means, not its wording: paraphrases give the same bytes
+        t, p = e.target, e.place
+        key = (step, e.group, e.category or "", ",".join(t.categories) if t else "", t.plural if t else False, e.count,
+               p.relation if p else "", p.wall or "" if p else "", ",".join(p.anchor.categories) if p and p.anchor else "",
+               (p.anchor.structure or "") if p and p.anchor else "")
+        if e.group == "appearance":
+            msg = _appearance(g, e, resolve(g, e.target, selection, ambiguity, notes, structure_ok=True), notes)
+        elif e.group == "glow":
+            msg = _glow(g, e, resolve(g, e.target, selection, ambiguity, notes), notes)
+        elif e.group == "lighting":
+            msg = lighting(g, e, notes)
+        elif e.group == "camera":
+            msg = camera(g, e, resolve(g, e.target, selection, ambiguity, notes), notes)
+        elif e.group == "room":
+            msg = _room_size(g, e, notes)
+        elif e.group == "add_prop":
+            msg = _add_prop(g, e, list(selection), ambiguity, notes, key, make_prop)
+        else:
+            msg = _placement(g, e, list(selection), ambiguity, notes, key)
+        diff = graph_diff(graph, g)
+        if empty(diff):
+            raise EditError(f"'{e.instruction}' changes nothing", e.instruction)
+        # 3. Constraint checks: the edit may not add a problem the scene did not have
+        if check and diff["objects"]["added"] + diff["objects"]["changed"] + diff["objects"]["removed"]:
+            new = violations(g)
+            if new:  # only problems the scene did not have before count
+                before = set(violations(graph))
+                new = [v for v in new if v not in before]
+            if new:
+                raise EditError(f"'{e.instruction}' would break the scene's constraints: {'; '.join(new[:3])}", e.instruction)
+        g.setdefault("edits", []).append(e.instruction)
+        return Result(g, diff, e, msg, notes)

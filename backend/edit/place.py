@@ -15,7 +15,7 @@ from ..procgen import rooms
 from ..procgen.constraints import AssetCache
 from ..procgen.factories import registry
 from ..procgen.geometry import rng_for
-from ..procgen.layout import CONTACT_GAP, Scene, in_surface, overlap, world_aabb
+from ..procgen.layout import CONTACT_GAP, Scene, graph_edition, in_surface, overlap, world_aabb
 from ..procgen.plan_room import WALLS, Room, lamp_lights
 from .grammar import PROP, EditError
 from . import lexicon as lx
@@ -67,7 +67,7 @@ class Planner:
             if n.isdigit():
                 sc.counts[cat] = max(sc.counts.get(cat, 0), int(n) + 1)
         self.scene = sc
-        self.cache = AssetCache(g["params"].get("detail", 1.0))
+        self.cache = AssetCache(g["params"].get("detail", 1.0), graph_edition(g))
         self.set_room(g["rooms"][0]["name"])
 
     # -- state

@@ -13,7 +13,7 @@ import numpy as np
 from .factories import registry
 from .geometry import rot_z
 from .measure import drop_heights, slide_clearance, triangles
-from .layout import CONTACT_GAP, frustum_fraction, in_room, in_surface, overlap
+from .layout import CONTACT_GAP, frustum_fraction, graph_edition, in_room, in_surface, overlap
 from .registry import generate
 from .room_kit import TUCK_UNDER
 
@@ -25,16 +25,19 @@ MAX_SINK = 0.0005
 
 
 class AssetCache:
-    """Regenerated asset meshes, keyed by (category, seed, params); the checks measure these real triangles."""
+    """Regenerated asset meshes, keyed by (category, seed, params); the checks measure these real triangles.
+    ``edition``: the factories' edition the graph's assets are built with (``layout.graph_edition``)."""
 
-    def __init__(self, detail_level: float = 1.0):
+    def __init__(self, detail_level: float = 1.0, edition: int | None = None):
         self._d = {}
         self.detail_level = detail_level
+        self.edition = edition
 
     def get(self, o):
         key = (o["category"], o["seed"], json.dumps(o["params"], sort_keys=True))
         if key not in self._d:
-            self._d[key] = generate(registry(), o["category"], o["seed"], o["params"], detail_level=self.detail_level)[0]
+            self._d[key] = generate(registry(), o["category"], o["seed"], o["params"], detail_level=self.detail_level,
+                                    edition=self.edition)[0]
         return self._d[key]
 
     def world(self, o):
@@ -80,7 +83,7 @@ def violations(graph, min_seen: float = 0.6) -> list:
     """Problems of ``graph`` (empty when valid). ``min_seen``: the best camera has this fraction of the objects in
     its frustum (0.6 with the 24 mm lenses of issue #14 and full bookshelves; 0.8 with the old 14 mm ones)."""
     out = []
-    cache = AssetCache(graph["params"].get("detail", 1.0))
+    cache = AssetCache(graph["params"].get("detail", 1.0), graph_edition(graph))
     objs = graph["objects"]
     by_id = {o["id"]: o for o in objs}
     # 1. No two objects closer than touching, except an object and the thing it stands on, and a chair tucked

@@ -12,7 +12,7 @@ constraints hold by construction for every seed:
 
 Graph layout::
 
-    {"version": 2, "type": "room", "seed": 3, "params": {...},
+    {"version": 2, "type": "room", "seed": 3, "params": {...}, "edition": 2,
      "objects": [{"id", "category", "seed", "params", "location", "rotation_z", "materials", "semantic",
                   "support": {"object": id, "surface": k} | "floor" | "ground", "bounds": {"lo", "hi"}}],
      "structure": [{"id", "category", "semantic", "geometry": {"type": "boxes" | "terrain", ...}, "materials"}],
@@ -27,7 +27,7 @@ import numpy as np
 
 from ..jobs import SpecError
 from .factories import registry
-from .geometry import rng_for
+from .geometry import EDITION, edition, rng_for
 from .materials import material
 from .registry import generate, resolve_params
 
@@ -35,9 +35,23 @@ GRAPH_VERSION = 2
 """2 (issue #14): ``render`` {engine, size, samples, denoise, exposure} is what the builder sets on the scene;
 cameras carry ``sees`` (objects visible, see ``visible_ids``) and the first one is the one that sees the most;
 ``world`` may hold a ``sky`` {sun_elevation, sun_rotation, ...} for Blender's sky texture."""
+EDITION_FIELD = "edition"
+"""The graph key recording the factory edition (``geometry.EDITION``) its assets are built with; a graph without it
+predates editions and was made by edition 1."""
 CONTACT_GAP = 0.0005
 """Objects rest this far (m) above their support so touching faces never count as interpenetration."""
 MAX_OBJECTS = 400
+
+def graph_edition(graph) -> int:
+    """The factory edition ``graph``'s assets are built with: building, checking or editing the graph runs under it
+    (``geometry.factory_edition``), so a graph saved by an older Conjure rebuilds to the same meshes. SpecError
+    names a graph made by a newer Conjure's factories."""
+    n = graph.get(EDITION_FIELD, 1)
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= EDITION:
+        raise SpecError(EDITION_FIELD, f"the scene graph was made by factory edition {n!r}; this Conjure builds "
+                                       f"editions 1 to {EDITION} (a newer Conjure made the graph?)")
+    return n
+
 
 # --------------------------------------------------------------------- boxes
 def overlap(a, b, gap=0.0) -> bool:
@@ -74,6 +88,7 @@ class Scene:
 
     def __init__(self, scene_type, seed, params):
         self.graph = {"version": GRAPH_VERSION, "type": scene_type, "seed": seed, "params": params,
+                      EDITION_FIELD: edition(),
                       "objects": [], "structure": [], "lights": [], "cameras": [], "world": {},
                       "render": {"engine": "CYCLES", "size": 512, "samples": 64, "denoise": True, "exposure": 0.0}}
         self.blockers = []  # AABBs large objects must avoid

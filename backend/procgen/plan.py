@@ -9,7 +9,7 @@ from ..jobs import SpecError, check_choice, check_number, check_seed
 import functools
 
 from . import plan_outdoor, plan_room, plan_tabletop, rooms
-from .geometry import rng_for
+from .geometry import EDITION, factory_edition, rng_for
 from .layout import Scene
 
 PLANNERS = {"room": plan_room.plan_room, "tabletop": plan_tabletop.plan_tabletop, "outdoor": plan_outdoor.plan_outdoor,
@@ -66,11 +66,13 @@ def resolve_scene_params(scene_type: str, seed: int, params) -> dict:
     return out
 
 
-def plan(scene_type, seed, params=None) -> dict:
-    """Plan one scene. Raises SpecError naming the bad field on bad input."""
+def plan(scene_type, seed, params=None, *, edition=None) -> dict:
+    """Plan one scene. ``edition``: the factories' edition (``geometry.EDITION``, the current one, by default), recorded
+    in the graph. Raises SpecError naming the bad field on bad input."""
     # 1. Check inputs
     check_choice("type", scene_type, SCENE_TYPES)
     seed = check_seed("seed", seed)
+    edition = EDITION if edition is None else int(check_number("edition", edition, 1, EDITION, integer=True))
     full = resolve_scene_params(scene_type, seed, params)
     planner = PLANNERS[scene_type]
     if scene_type == "room":  # a room type drawn from the seed, sized by its own ranges unless sizes were given
@@ -81,4 +83,5 @@ def plan(scene_type, seed, params=None) -> dict:
                 full[name] = round(float(rng_for(seed, "scene", "room", name).uniform(lo, hi)), 3)
         planner = functools.partial(plan_room.plan_room, kind=kind)
     # 2. Plan
-    return planner(Scene(scene_type, seed, full), rng_for(seed, "scene", scene_type, "layout"))
+    with factory_edition(edition):
+        return planner(Scene(scene_type, seed, full), rng_for(seed, "scene", scene_type, "layout"))

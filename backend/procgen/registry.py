@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..jobs import SpecError, check_choice, check_number, check_seed
-from .geometry import EDITION, Mesh, detail, factory_edition, fan_triangles, rng_for
+from .geometry import EDITION, Mesh, detail, edition as current_edition, factory_edition, fan_triangles, rng_for
 
 DETAIL_LEVELS = (8.0, 4.0, 2.0, 1.0, 0.6, 0.35)
 """Tessellation levels tried, finest first, to meet a triangle budget."""
@@ -107,8 +107,9 @@ def generate(registry: Registry, category, seed, params=None, *, detail_level: f
 
     ``detail_level`` multiplies the tessellation (bevel steps, lathe segments, sphere subdivisions). With
     ``max_triangles`` the finest level in DETAIL_LEVELS (not above ``detail_level``) whose mesh fits the budget is
-    used (the coarsest if none fits). ``edition`` is the factories' edition (``geometry.EDITION``, the current one,
-    by default; 1 for the embedded model's corpus). Same arguments, same bytes."""
+    used (the coarsest if none fits). ``edition`` is the factories' edition (by default the one in effect on this
+    thread: ``geometry.EDITION``, the current one, unless inside ``factory_edition``; 1 for the embedded model's
+    corpus). Same arguments, same bytes."""
     # 1. Check inputs
     spec = registry.get(category)
     seed = check_seed("seed", seed)
@@ -116,7 +117,7 @@ def generate(registry: Registry, category, seed, params=None, *, detail_level: f
     if max_triangles is not None:
         max_triangles = int(check_number("max_triangles", max_triangles, 100, 10**8, integer=True))
     check_number("detail_level", detail_level, 0.1, 16.0)
-    edition = EDITION if edition is None else int(check_number("edition", edition, 1, EDITION, integer=True))
+    edition = current_edition() if edition is None else int(check_number("edition", edition, 1, EDITION, integer=True))
     # 2. Run the seeded program (at the finest level that fits the budget)
     levels = [detail_level] if max_triangles is None else [lv for lv in DETAIL_LEVELS if lv <= detail_level] or [detail_level]
     for lv in levels:
