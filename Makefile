@@ -9,8 +9,11 @@ STAMP50 := $(VENV50)/.conjure-requirements
 GLTF_VALIDATOR := gltf-validator@2.0.0-dev.3.10
 TOOLS := .tools
 STAMP_NODE := $(TOOLS)/.$(GLTF_VALIDATOR)
+# Infinigen in its own venv (it pins bpy 4.2 and numpy<2), only for benchmarks/infinigen_compare.py; ~1.5 GB.
+VENV_INFG := .venv-infinigen
+STAMP_INFG := $(VENV_INFG)/.conjure-requirements
 
-.PHONY: setup demo test test-fast bench wheels extension clean
+.PHONY: setup demo test test-fast bench wheels extension clean infinigen-venv
 
 # Blender-side wheels (OpenEXR, Pillow, pycocotools: requirements/blender-wheels.txt) for Blender's Python 3.11 on
 # every platform blender_manifest.toml lists; build output, never committed. No dependencies: Blender has numpy.
@@ -33,6 +36,13 @@ $(STAMP_NODE):
 	npm install --prefix $(TOOLS) --no-save --no-package-lock --no-audit --no-fund --loglevel=error $(GLTF_VALIDATOR)
 	touch $@
 
+$(STAMP_INFG): requirements/infinigen.txt
+	test -x $(VENV_INFG)/bin/python || python3.11 -m venv $(VENV_INFG)
+	$(VENV_INFG)/bin/pip install $(PIP_FLAGS) -r requirements/infinigen.txt
+	touch $@
+
+infinigen-venv: $(STAMP_INFG)
+
 demo: $(STAMP)
 	$(VENV)/bin/python -m backend.cli demo --out out
 
@@ -42,7 +52,7 @@ test: setup
 test-fast: $(STAMP) $(STAMP_NODE)
 	$(VENV)/bin/python -m pytest -p no:cacheprovider -x -q tests -k "not extension"
 
-bench: $(STAMP)
+bench: $(STAMP) $(STAMP_INFG)
 	for f in benchmarks/[a-z]*.py; do echo "== $$f"; $(VENV)/bin/python $$f || exit 1; done
 
 $(STAMP_WHEELS): requirements/blender-wheels.txt | $(STAMP)
