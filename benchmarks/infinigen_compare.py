@@ -9,6 +9,7 @@ the Blender mesh, current factory edition), at detail 1 and at the detail level 
 Infinigen's (the per-asset budget a user can set).
 
 Usage: .venv/bin/python benchmarks/infinigen_compare.py [--seeds 3] [--categories chair,mug] [--timeout 900]
+       [--infinigen-json earlier.json]   (Infinigen's side from an earlier run: its trees and rocks take minutes)
 Prints a table and, on its last line, one JSON object.
 """
 import argparse
@@ -88,14 +89,22 @@ def main():
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--categories", default=",".join(PAIRS))
     ap.add_argument("--timeout", type=int, default=900, help="seconds per Infinigen factory (all its seeds)")
+    ap.add_argument("--infinigen-json", metavar="FILE",
+                    help="reuse the Infinigen side of an earlier run (its last JSON line) instead of running it again")
     args = ap.parse_args()
     cats = [c.strip() for c in args.categories.split(",") if c.strip()]
     bad = [c for c in cats if c not in PAIRS]
     if bad:
         sys.exit(f"error: no Infinigen counterpart for {', '.join(bad)} (known: {', '.join(PAIRS)})")
-    if not os.path.exists(args.infinigen_python):
+    if args.infinigen_json:
+        with open(args.infinigen_json) as f:
+            earlier = {r["category"]: r for r in json.loads(f.read().strip().splitlines()[-1])["rows"]}
+        inf = {c: [{"seconds": earlier[c]["infinigen"]["seconds"], "triangles": earlier[c]["infinigen"]["triangles"]}]
+               if earlier.get(c, {}).get("infinigen") else [{"error": "not in the earlier run"}] for c in cats}
+    elif not os.path.exists(args.infinigen_python):
         sys.exit(f"error: {args.infinigen_python} does not exist: run `make infinigen-venv` or pass --infinigen-python")
-    inf = run_infinigen(args.infinigen_python, cats, args.seeds, args.timeout)
+    else:
+        inf = run_infinigen(args.infinigen_python, cats, args.seeds, args.timeout)
     ok = {c: [r for r in rs if "seconds" in r] for c, rs in inf.items()}
     inf_med = {c: {"seconds": statistics.median(r["seconds"] for r in rs),
                    "triangles": int(statistics.median(r["triangles"] for r in rs))} for c, rs in ok.items() if rs}
@@ -120,6 +129,7 @@ def main():
             print(f"{c:13s} Infinigen failed: {row['infinigen_errors'][:1]}")
         rows.append(row)
     print(json.dumps({"benchmark": "infinigen_compare", "seeds": args.seeds, "rows": rows,
+                      "infinigen_from": args.infinigen_json or "this run",
                       "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.python_version()}",
                       "load": os.getloadavg()[0]}))
 

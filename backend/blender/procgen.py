@@ -19,7 +19,7 @@ from ..edit.grammar import PROP
 from ..procgen.factories import registry
 from ..procgen.geometry import box, edition as current_edition, factory_edition, merge
 from ..procgen.layout import graph_edition
-from ..procgen.registry import generate
+from ..procgen.registry import check_args, generate
 from ..procgen.terrain import horizon_mesh, soil_edge, terrain_mesh, water_mesh, wet_edge
 from .idprops import id_int, read_int
 from .materials import blend_material, description_key, procedural_material
@@ -101,8 +101,8 @@ def add_asset(scene, category, seed, params=None, location=(0.0, 0.0, 0.0), *, d
     """Add one asset object to the 'Conjure' collection of ``scene``. Raises SpecError on bad input.
     ``detail_level`` multiplies the tessellation; ``max_triangles`` caps it (per-asset triangle budget);
     ``edition`` picks the factories' edition (the current one by default)."""
-    generate(registry(), category, seed, params, detail_level=detail_level, max_triangles=max_triangles,
-             edition=edition)  # 1. validate
+    check_args(registry(), category, seed, params, detail_level=detail_level, max_triangles=max_triangles,
+               edition=edition)  # 1. validate (the factory runs once, in step 2)
     created = Build()
     try:
         coll = ensure_collection(scene, ASSET_COLLECTION, created)

@@ -52,10 +52,10 @@ def _blender():
 def run_asset(args) -> int:
     try:
         from ..procgen import registry
-        from ..procgen.registry import generate
+        from ..procgen.registry import check_args
         params = _parse_params(args.param)
         budget = dict(detail_level=args.detail, max_triangles=args.max_triangles, edition=args.edition)
-        generate(registry(), args.category, _seed(args.seed), params, **budget)  # validate before starting Blender work
+        check_args(registry(), args.category, _seed(args.seed), params, **budget)  # validate before Blender work
         check_outputs(args)
         made = _blender().asset_file(args.category, _seed(args.seed), params, os.path.abspath(args.out),
                                      render=args.render, size=args.size, samples=args.samples, **budget)

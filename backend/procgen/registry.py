@@ -101,6 +101,20 @@ def resolve_params(spec: FactorySpec, seed: int, overrides=None, field_name: str
     return out
 
 
+def check_args(registry: Registry, category, seed, params=None, *, detail_level: float = 1.0, max_triangles=None,
+               edition: int | None = None) -> tuple:
+    """``generate``'s input checks without running the factory: (spec, seed, full params, max_triangles, edition).
+    Raises SpecError naming the bad field."""
+    spec = registry.get(category)
+    seed = check_seed("seed", seed)
+    full = resolve_params(spec, seed, params)
+    if max_triangles is not None:
+        max_triangles = int(check_number("max_triangles", max_triangles, 100, 10**8, integer=True))
+    check_number("detail_level", detail_level, 0.1, 16.0)
+    edition = current_edition() if edition is None else int(check_number("edition", edition, 1, EDITION, integer=True))
+    return spec, seed, full, max_triangles, edition
+
+
 def generate(registry: Registry, category, seed, params=None, *, detail_level: float = 1.0, max_triangles=None,
              edition: int | None = None) -> tuple:
     """(Asset, full params) for one category + seed + (partial) params. Raises SpecError on bad input.
@@ -111,13 +125,8 @@ def generate(registry: Registry, category, seed, params=None, *, detail_level: f
     thread: ``geometry.EDITION``, the current one, unless inside ``factory_edition``; 1 for the embedded model's
     corpus). Same arguments, same bytes."""
     # 1. Check inputs
-    spec = registry.get(category)
-    seed = check_seed("seed", seed)
-    full = resolve_params(spec, seed, params)
-    if max_triangles is not None:
-        max_triangles = int(check_number("max_triangles", max_triangles, 100, 10**8, integer=True))
-    check_number("detail_level", detail_level, 0.1, 16.0)
-    edition = current_edition() if edition is None else int(check_number("edition", edition, 1, EDITION, integer=True))
+    spec, seed, full, max_triangles, edition = check_args(registry, category, seed, params, detail_level=detail_level,
+                                                          max_triangles=max_triangles, edition=edition)
     # 2. Run the seeded program (at the finest level that fits the budget)
     levels = [detail_level] if max_triangles is None else [lv for lv in DETAIL_LEVELS if lv <= detail_level] or [detail_level]
     for lv in levels:
