@@ -11,6 +11,7 @@ import os
 
 import bpy
 
+from .materials_detail import DETAIL_KINDS, fill_detail
 from .materials_nature import NATURE_KINDS, fill_nature
 from .mesh import COLOR_ATTRIBUTE
 
@@ -497,6 +498,8 @@ def _fill_tree(t, kind, p):
         color = t.edge_wear(_rgba(p["base_color"]), p.get("wear", 0.0))
     elif kind in NATURE_KINDS:
         color = fill_nature(t, kind, p)
+    elif kind in DETAIL_KINDS:
+        color = fill_detail(t, kind, p)
     elif kind == "emission":
         _set(bsdf, "Emission Color", _rgba(p["base_color"]))
         _set(bsdf, "Emission", _rgba(p["base_color"]))  # Blender < 4.0

@@ -576,3 +576,30 @@ def _rbox_topology(k: int):
 def rbox_c(cx, cy, z0, sx, sy, sz, r: float = 0.004, k: int = 2, mat: int = 0, bulge: float = 0.0) -> Mesh:
     """``rbox`` centred on (cx, cy) in XY, resting on z0."""
     return rbox((cx - sx / 2, cy - sy / 2, z0), (cx + sx / 2, cy + sy / 2, z0 + sz), r, k, mat, bulge)
+
+
+# --------------------------------------------------------------------- lofts
+def loft(rings, mat: int = 0, smooth: bool = True) -> Mesh:
+    """Closed solid through ``rings`` (Float["N K 3"]: N cross-sections, each a planar convex loop of K points in
+    the same order), side quads between consecutive rings, flat K-gon caps at both ends. UVs are metric planar
+    projections per face (the axis the face's normal leans on most dropped), so a texture's u runs along x on
+    faces that face y or z. A rounded spine, a page block with a concave fore-edge, a band wrapped on a curve."""
+    rings = np.asarray(rings, np.float64)
+    n, k = rings.shape[:2]
+    idx = np.arange(n * k).reshape(n, k)
+    faces = [[idx[i, j], idx[i, (j + 1) % k], idx[i + 1, (j + 1) % k], idx[i + 1, j]]
+             for i in range(n - 1) for j in range(k)]
+    faces.append(list(idx[0, ::-1]))
+    faces.append(list(idx[-1]))
+    verts = rings.reshape(-1, 3)
+    corners = np.concatenate([np.asarray(f) for f in faces])
+    sizes = np.array([len(f) for f in faces])
+    uvs = []
+    for f in faces:
+        p = verts[f]
+        nrm = np.cross(p[1] - p[0], p[-1] - p[0])
+        keep = [a for a in range(3) if a != int(np.argmax(np.abs(nrm)))]
+        uvs.append(p[:, keep])
+    m = Mesh(verts, corners, sizes, np.concatenate(uvs), mat, smooth)
+    m.smooth[-2:] = False
+    return _orient(m)

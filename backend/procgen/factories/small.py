@@ -9,9 +9,10 @@ import numpy as np
 
 import colorsys
 
-from ..geometry import blob, box, lathe, merge, rbox, rng_for, rod, rot_y, tube
+from ..geometry import blob, box, edition, lathe, merge, rbox, rng_for, rod, rot_y, tube
 from ..materials import material
 from ..registry import Asset, Param, factory
+from . import small_detail
 
 
 def _rim(r_out, r_in, z, n=4):
@@ -134,7 +135,10 @@ def bottle(seed, p):
 ), ("object", "decor", "book"), small=True)
 def book(seed, p):
     """Hard-cover book: two bevelled boards and a rounded spine around a page block that is inset from the
-    boards' edges (the page edges show as a paper material with fine lines)."""
+    boards' edges (the page edges show as a paper material with fine lines). Edition 2: a rounded spine with a
+    title band and embossed foil lettering, a page block with a concave fore-edge (``small_detail.book``)."""
+    if edition() >= 2:
+        return Asset(*small_detail.book(seed, p))
     h, d, t = p["height"], p["depth"], p["thickness"]
     c = min(0.003, t / 6)
     parts = [rbox((-t / 2, -d / 2 + c * 0.5, 0), (-t / 2 + c, d / 2, h), c * 0.4, 1),
