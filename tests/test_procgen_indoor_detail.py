@@ -60,3 +60,47 @@ def test_books_have_a_page_block_a_rounded_spine_and_a_title(seed):
     assert max(cover_l, band_l) > 1.8 * min(cover_l, band_l)
     assert len(geo.fan_triangles(m)[m.mat[geo.fan_owner(m)] == 3]) >= 12 * 3   # at least a few letters' strokes
     assert letters[:, 2].min() > band[:, 2].min() and letters[:, 2].max() < band[:, 2].max()
+
+
+def _parts(m):
+    """Vertex sets of the mesh's connected shells (union-find over face corners)."""
+    parent = np.arange(len(m.verts))
+
+    def find(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+    starts = geo.face_starts(m)
+    for s, n in zip(starts, m.sizes):
+        ra = find(m.corners[s])
+        for c in m.corners[s + 1:s + n]:
+            rb = find(c)
+            if rb != ra:
+                parent[rb] = ra
+    roots = np.array([find(i) for i in range(len(m.verts))])
+    return [np.flatnonzero(roots == r) for r in np.unique(roots)]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_bottles_are_hollow_glass_with_a_separate_cap_and_a_label(seed):
+    a, p = generate(REG, "bottle", seed)
+    m, r = a.mesh, p["radius"]
+    tri, owner = geo.fan_triangles(m), geo.fan_owner(m)
+    glass = m.verts[np.unique(tri[m.mat[owner] == 0])]
+    rad = np.hypot(glass[:, 0], glass[:, 1])
+    # glass with thickness: an inner wall 2-3 mm inside the outer one, and the mouth open (no glass on the axis
+    # above the base)
+    assert ((glass[:, 2] > 0.01) & (rad > r - 0.0032) & (rad < r - 0.0018)).any()
+    assert glass[rad < 1e-9][:, 2].max() < 0.01
+    # a cap or cork: its own shell, clear of the glass everywhere
+    shells = _parts(m)
+    cap_v = np.unique(tri[m.mat[owner] == 1])
+    assert any(set(cap_v) == set(s) for s in shells)
+    gv = np.unique(tri[m.mat[owner] == 0])
+    d = np.linalg.norm(m.verts[cap_v][:, None, :] - m.verts[gv][None, :, :], axis=2).min()
+    assert d > 0.0003
+    # a label band in its own slot, a printed label, UVs spanning its height
+    assert a.materials[2]["kind"] == "label" and a.materials[0]["kind"] == "glass"
+    lab = m.mat[np.repeat(np.arange(len(m.sizes)), m.sizes)] == 2
+    assert np.isclose(m.uvs[lab, 1].min(), 0) and np.isclose(m.uvs[lab, 1].max(), 1)

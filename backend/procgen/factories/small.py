@@ -106,7 +106,10 @@ def vase(seed, p):
     Param("shoulder", 0.5, 0.75, doc="Shoulder height as a fraction of the height"),
 ), ("object", "tableware", "bottle"), small=True)
 def bottle(seed, p):
-    """Glass bottle (solid closed profile: body, shoulder, neck) with a cap."""
+    """Glass bottle (solid closed profile: body, shoulder, neck) with a cap. Edition 2: hollow glass with a
+    separate screw cap or cork, a label band and sometimes a liquid (``small_detail.bottle``)."""
+    if edition() >= 2:
+        return Asset(*small_detail.bottle(seed, p, vessel))
     rng = rng_for(seed, "bottle", "shape")
     h, r, s = p["height"], p["radius"], p["shoulder"]
     nr = r * rng.uniform(0.3, 0.45)

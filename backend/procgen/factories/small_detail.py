@@ -111,3 +111,62 @@ def book(seed, p):
             {"kind": "metal", "params": {"base_color": list(foil), "metallic": 1.0, "roughness": round(float(g.uniform(0.2, 0.4)), 4),
                                          "scale": 300.0, "bump": 0.02, "brushed": 0.0, "painted": 0}})
     return m, mats
+
+
+LIQUIDS = ((0.35, 0.02, 0.03), (0.55, 0.32, 0.05), (0.8, 0.85, 0.75), (0.25, 0.4, 0.05))
+"""Tints of what a bottle holds: red wine, oil or whisky, water, green (a cordial) (linear RGB)."""
+
+
+def bottle(seed, p, vessel):
+    """Bottle, edition 2: hollow glass with real wall thickness (2-3 mm, a thicker base) open at a beaded mouth;
+    a separate knurled screw cap or a cork stopper clear of the glass by 0.4-0.6 mm; a paper label band wrapped
+    0.3 mm off the body (its own material slot, printed on UVs that span its height); sometimes a liquid inside."""
+    rng = rng_for(seed, "bottle", "detail")
+    h, r, s = p["height"], p["radius"], p["shoulder"]
+    nr = r * rng_for(seed, "bottle", "shape").uniform(0.3, 0.45)     # the same neck radius as edition 1
+    wall = rng.uniform(0.002, 0.003)
+    cork = rng.uniform() < 0.35
+    z_m = h - (0.012 if cork else 0.004)                             # the glass mouth's rim
+    body = z_m - 0.02                                                # where the neck's straight part begins
+    neck0 = min(body * 0.82, z_m - 0.035)
+    shoulder = min(body * s, neck0 - 0.02)
+    outer = [(r * 0.95, 0.0), (r, 0.005), (r, shoulder)]
+    for k in np.linspace(0.2, 1, 5):
+        outer.append((nr + (r - nr) * np.cos(k * np.pi / 2), shoulder + (neck0 - shoulder) * k))
+    outer += [(nr, z_m - 0.006), (nr + 0.0015, z_m - 0.004), (nr + 0.0015, z_m - 0.001), (nr, z_m)]  # the bead
+    glass = vessel(outer, wall, rng.uniform(0.004, 0.007), 48)
+    rim_top = z_m + wall / 2
+    parts = [glass]
+    if cork:
+        rc = nr - wall - 0.0004
+        parts.append(lathe([(0, z_m - 0.02), (rc, z_m - 0.02), (rc, rim_top + 0.0006), (nr + 0.002, rim_top + 0.0006),
+                            (nr + 0.002, h - 0.002), (nr + 0.001, h), (0, h)], 24, mat=1))
+    else:
+        ro, ri = nr + 0.0015 + 0.0026, nr + 0.0015 + 0.0006   # clear of the bead by 0.6 mm
+        zb = z_m - 0.016
+        cap = lathe([(0, h), (ro - 0.001, h), (ro, h - 0.001), (ro, zb + 0.001), (ro - 0.0005, zb), (ri, zb),
+                     (ri, rim_top + 0.0006), (0, rim_top + 0.0006)], 48, mat=1)
+        v = cap.verts
+        rad = np.hypot(v[:, 0], v[:, 1])
+        knurl = (np.abs(rad - ro) < 1e-9) & (v[:, 2] > zb + 0.0015) & (v[:, 2] < h - 0.0015)
+        ang = np.arctan2(v[:, 1], v[:, 0])
+        v[knurl, :2] *= (1 + 0.05 * (np.cos(ang[knurl] * 24) > 0))[:, None]   # 24 grip ridges
+        parts.append(cap)
+    z0, z1 = shoulder * rng.uniform(0.15, 0.3), shoulder * rng.uniform(0.75, 0.92)
+    label = lathe([(r + 0.0003, z0), (r + 0.0006, z0), (r + 0.0006, z1), (r + 0.0003, z1)], 48, mat=2, loop=True)
+    label.uvs[:, 1] = (label.verts[label.corners, 2] - z0) / (z1 - z0)   # v: 0 at the label's foot, 1 at its top
+    parts.append(label)
+    if rng.uniform() < 0.6:
+        fill = shoulder * rng.uniform(0.5, 0.95)
+        base = glass.verts[:, 2][(np.hypot(glass.verts[:, 0], glass.verts[:, 1]) < 1e-9)].max()  # the inner floor
+        rl = r * 0.95 - wall - 0.0004
+        parts.append(lathe([(0, base + 0.0004), (rl, base + 0.0004), (rl, fill), (0, fill)], 32, mat=3))
+    tint = LIQUIDS[int(rng.integers(0, len(LIQUIDS)))]
+    g = rng_for(seed, "bottle", "mat", "cap")
+    cap_mat = ({"kind": "stone", "params": {"base_color": [0.42, 0.27, 0.14], "color2": [0.3, 0.18, 0.09], "roughness": 0.9,
+                                            "scale": 90.0, "bump": 0.3}} if cork
+               else material("metal" if g.uniform() < 0.6 else "plastic", g))
+    mats = (material("glass", rng_for(seed, "bottle", "mat", "glass")), cap_mat,
+            material("label", rng_for(seed, "bottle", "mat", "label")),
+            {"kind": "glass", "params": {"base_color": list(tint), "roughness": 0.0, "ior": 1.34, "transmission": 1.0}})
+    return merge(parts), mats
