@@ -104,3 +104,30 @@ def test_bottles_are_hollow_glass_with_a_separate_cap_and_a_label(seed):
     assert a.materials[2]["kind"] == "label" and a.materials[0]["kind"] == "glass"
     lab = m.mat[np.repeat(np.arange(len(m.sizes)), m.sizes)] == 2
     assert np.isclose(m.uvs[lab, 1].min(), 0) and np.isclose(m.uvs[lab, 1].max(), 1)
+
+
+@pytest.mark.parametrize("category", ["mug", "bowl", "plate", "vase"])
+def test_ceramics_have_a_foot_ring_a_rolled_rim_and_a_varied_glaze(category):
+    from backend.procgen.factories.small_detail import GLAZES
+    for seed in range(6):
+        a, _ = generate(REG, category, seed)
+        old, _ = generate(REG, category, seed, edition=1)
+        v = a.mesh.verts
+        rad = np.hypot(v[:, 0], v[:, 1])
+        # a foot ring: the piece stands on a ring, its underside recessed inside it
+        ground = rad[v[:, 2] < 1e-9]
+        assert ground.min() > 0.003, f"{category} {seed}: stands on a disc"
+        assert v[rad < 1e-9][:, 2].min() >= 0.0015
+        # a rolled rim: a bead wider than the edition-1 rim (the same wall)
+        if category != "plate":
+            def rim_width(m):   # on the lathe's profile (its vertices at angle 0), over the top 4 mm
+                v = m.verts[(np.abs(m.verts[:, 1]) < 1e-12) & (m.verts[:, 0] > 0)]
+                r = v[v[:, 2] > v[:, 2].max() - 0.004][:, 0]
+                return r.max() - r.min()
+            assert rim_width(a.mesh) > 1.25 * rim_width(old.mesh), f"{category} {seed}"
+        # a glaze with drift, drips and a bare foot, in a real glaze's colour (glass vases stay clear)
+        mp = a.materials[0]["params"]
+        if a.materials[0]["kind"] == "ceramic":
+            assert {"clay", "foot_z", "variation", "drips"} <= set(mp)
+            assert any(np.allclose(mp["base_color"], np.array(g) * (mp["base_color"][0] / max(g[0], 1e-9)), atol=0.02)
+                       for g, _ in GLAZES)

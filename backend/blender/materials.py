@@ -11,7 +11,7 @@ import os
 
 import bpy
 
-from .materials_detail import DETAIL_KINDS, fill_detail
+from .materials_detail import DETAIL_KINDS, apply_glaze, fill_detail
 from .materials_nature import NATURE_KINDS, fill_nature
 from .mesh import COLOR_ATTRIBUTE
 
@@ -396,6 +396,8 @@ def _fill_tree(t, kind, p):
         color = t.mix(1.0, color, dots, "MULTIPLY")
         _set(bsdf, "Coat Weight", p["coat"])
         _set(bsdf, "Coat Roughness", 0.03)
+        if "clay" in p:  # edition 2: glaze drift, drips and a bare foot
+            color = apply_glaze(t, color, p)
         ripple = t.node("ShaderNodeTexNoise", -900, -300, Scale=p["scale"] * 8, Detail=2.0)
         t.link(t.obj, ripple.inputs["Vector"])
         t.bump(ripple.outputs["Fac"], 0.02)

@@ -1,7 +1,7 @@
 """Node trees for the indoor detail of factory edition 2: a book's page edges (``pages``), a printed bottle label
 (``label``); called by ``materials._fill_tree`` with its ``_Tree`` helper, each returning the colour socket that
 feeds the BSDF's base colour. Also the optional edition-2 parameters of existing kinds (glazed ceramics, leaves
-with veins): ``glaze`` and ``leaf_veins`` add to a tree ``_fill_tree`` has built."""
+with veins): ``apply_glaze`` and ``leaf_veins`` add to a tree ``_fill_tree`` has built."""
 from __future__ import annotations
 
 DETAIL_KINDS = ("pages", "label")
@@ -52,3 +52,34 @@ def _label(t, p):
     ink = t.math("MULTIPLY", ink, t.math("SUBTRACT", 1.0, stripes))
     color = t.mix(t.math("MINIMUM", stripes, 1.0), p["base_color"], p["color2"])
     return t.mix(ink, color, p["color3"])
+
+
+def apply_glaze(t, color, p):
+    """An edition-2 ceramic's glaze over ``color`` (see ``procgen.small_detail.glaze``): the colour drifts over the
+    piece, runs in darker streaks down the walls, and stops in a wavy line ``foot_z`` above the base, below which
+    the bare clay shows, rough and without the glaze's coat. Returns the new colour socket."""
+    # 1. Drift: a broad noise over the piece, towards the darker pooled colour
+    drift = t.node("ShaderNodeTexNoise", -900, -1500, Scale=6.0, Detail=3.0)
+    t.link(t.obj, drift.inputs["Vector"])
+    color = t.mix(t.math("MULTIPLY", drift.outputs["Fac"], p["variation"] * 1.6), color, p["color2"])
+    # 2. Drips: noise stretched along z, thresholded into runs
+    run = t.node("ShaderNodeTexNoise", -900, -1700, Scale=1.0, Detail=2.0)
+    t.link(t.mapping(t.obj, (45.0, 45.0, 4.0)), run.inputs["Vector"])
+    streak = t.ramp(run.outputs["Fac"], (0, 0, 0), (1, 1, 1), 0.55, 0.7)
+    color = t.mix(t.math("MULTIPLY", streak, p["drips"] * 0.45), color, _rgba(p["color2"], 0.7))
+    # 3. The bare foot: below foot_z (+- 2 mm of wobble), clay colour, rough, no coat
+    sep = t.node("ShaderNodeSeparateXYZ", -1100, -1900)
+    t.link(t.obj, sep.inputs[0])
+    wob = t.node("ShaderNodeTexNoise", -900, -1900, Scale=40.0, Detail=2.0)
+    t.link(t.obj, wob.inputs["Vector"])
+    line = t.math("ADD", p["foot_z"], t.math("MULTIPLY", t.math("SUBTRACT", wob.outputs["Fac"], 0.5), 0.004))
+    bare = t.math("LESS_THAN", sep.outputs["Z"], line)
+    grain = t.node("ShaderNodeTexNoise", -900, -2100, Scale=300.0, Detail=4.0)
+    t.link(t.obj, grain.inputs["Vector"])
+    clay = t.mix(t.math("MULTIPLY", grain.outputs["Fac"], 0.5), p["clay"], _rgba(p["clay"], 0.75))
+    rough = t.bsdf.inputs["Roughness"]
+    t.link(t.math("ADD", float(rough.default_value), t.math("MULTIPLY", bare, 0.85 - float(rough.default_value))), rough)
+    coat = t.bsdf.inputs.get("Coat Weight")
+    if coat is not None:
+        t.link(t.math("MULTIPLY", float(coat.default_value), t.math("SUBTRACT", 1.0, bare)), coat)
+    return t.mix(bare, color, clay)

@@ -42,7 +42,10 @@ def _ceramic(seed, name, slot="body"):
     Param("handle", 0, 1, integer=True, doc="1 adds a handle"),
 ), ("object", "tableware", "mug"), small=True)
 def mug(seed, p):
-    """Ceramic mug with a thick rounded rim and an optional loop handle."""
+    """Ceramic mug with a thick rounded rim and an optional loop handle. Edition 2: rolled rim, foot ring,
+    glaze with a bare foot (``small_detail.mug``)."""
+    if edition() >= 2:
+        return Asset(*small_detail.mug(seed, p, tube))
     rng = rng_for(seed, "mug", "shape")
     r, h = p["radius"], p["height"]
     taper = rng.uniform(0.85, 1.05)
@@ -60,7 +63,9 @@ def mug(seed, p):
     Param("height", 0.04, 0.08, doc="Height, m"),
 ), ("object", "tableware", "bowl"), small=True)
 def bowl(seed, p):
-    """Ceramic bowl: a curved wall on a foot ring."""
+    """Ceramic bowl: a curved wall on a foot ring. Edition 2: a recessed foot ring, rolled rim, glaze."""
+    if edition() >= 2:
+        return Asset(*small_detail.bowl(seed, p))
     rng = rng_for(seed, "bowl", "shape")
     r, h = p["radius"], p["height"]
     foot = r * rng.uniform(0.35, 0.5)
@@ -75,7 +80,10 @@ def bowl(seed, p):
     Param("rim", 0.1, 0.3, doc="Rim width as a fraction of the radius"),
 ), ("object", "tableware", "plate"), small=True)
 def plate(seed, p):
-    """Ceramic plate: a flat well and a raised rim, closed solid profile."""
+    """Ceramic plate: a flat well and a raised rim, closed solid profile. Edition 2: a foot ring, an S-curved rim
+    to a rolled edge, glaze."""
+    if edition() >= 2:
+        return Asset(*small_detail.plate_asset(seed, p))
     r = p["radius"]
     well = r * (1 - p["rim"])
     prof = [(0, 0), (well * 0.8, 0), (well, 0.008), (r, 0.02), (r - 0.002, 0.022), (well, 0.011), (0, 0.005)]
@@ -88,7 +96,9 @@ def plate(seed, p):
     Param("neck", 0.3, 0.8, doc="Neck radius as a fraction of the largest radius"),
 ), ("object", "decor", "vase"), small=True)
 def vase(seed, p):
-    """Open ceramic or glass vase with a seeded belly-neck-lip profile."""
+    """Open ceramic or glass vase with a seeded belly-neck-lip profile. Edition 2: foot ring, rolled lip, glaze."""
+    if edition() >= 2:
+        return Asset(*small_detail.vase(seed, p))
     rng = rng_for(seed, "vase", "shape")
     h, r, nk = p["height"], p["radius"], p["neck"]
     belly = rng.uniform(0.25, 0.55)

@@ -170,3 +170,140 @@ def bottle(seed, p, vessel):
             material("label", rng_for(seed, "bottle", "mat", "label")),
             {"kind": "glass", "params": {"base_color": list(tint), "roughness": 0.0, "ior": 1.34, "transmission": 1.0}})
     return merge(parts), mats
+
+
+# --------------------------------------------------------------------- ceramics
+def _at(profile, z):
+    """Radius of a profile [(r, z), ...] (z increasing) at height z."""
+    rs, zs = zip(*profile)
+    return float(np.interp(z, zs, rs))
+
+
+def vessel2(outer, thickness, bottom, segments=32, ring=0.006, recess=0.0025, bead=True):
+    """Closed thick-walled vessel, edition 2: like ``small.vessel`` (outer profile bottom to top, walls
+    ``thickness`` thick, inner floor at ``bottom``) with a foot ring (the underside recessed by ``recess`` inside a
+    ring ``ring`` wide, its edges bevelled) and a rolled rim: a bead 1.6 walls across, standing out of the outer
+    wall, its top at the profile's top."""
+    outer = [(float(r), float(z)) for r, z in outer]
+    (r0, _), (top_r, top_z) = outer[0], outer[-1]
+    fo = r0 - 0.0015                                  # the ring is tucked under the body by 1.5 mm
+    fi = max(fo - ring, 0.004)
+    foot_h = min(0.003, 0.5 * outer[1][1])
+    base = [(0.0, recess), (fi, recess), (fi + 0.0012, 0.0), (fo - 0.0012, 0.0), (fo, 0.0012), (r0, foot_h)]
+    rb = 0.8 * thickness if bead else 0.5 * thickness
+    below = top_z - (2.4 * rb if bead else 0.0)
+    body = [(r, z) for r, z in outer[1:] if foot_h < z < below - 1e-4] + [(_at(outer, below), below)]
+    if bead:   # a circle round (top_r - 0.2 t, top_z - rb) from low outside, over the top, to the inside
+        cx, cz = _at(outer, below) - 0.2 * thickness, top_z - rb
+        rim = [(cx + rb * np.cos(a), cz + rb * np.sin(a)) for a in np.linspace(-np.pi / 3, 4 * np.pi / 3, 9)]
+    else:
+        rim = [(top_r - thickness / 2 + rb * np.cos(a), top_z + rb * np.sin(a)) for a in np.linspace(0, np.pi, 6)[1:-1]]
+    inner = [(max(r - thickness, 1e-3), z) for r, z in body[::-1] if z > bottom + 1e-6]
+    inner.append((max(_at(outer, bottom) - thickness, 1e-3), bottom))
+    return lathe(base + body + rim + inner + [(0.0, bottom)], segments)
+
+
+GLAZES = (((0.8, 0.78, 0.72), (0.55, 0.5, 0.42)),     # white / cream
+          ((0.42, 0.55, 0.45), (0.2, 0.32, 0.25)),     # celadon
+          ((0.05, 0.03, 0.02), (0.3, 0.12, 0.04)),     # tenmoku: near black, breaking rust-brown
+          ((0.05, 0.1, 0.35), (0.02, 0.03, 0.15)),     # cobalt blue
+          ((0.35, 0.03, 0.03), (0.15, 0.01, 0.01)),    # oxblood red
+          ((0.55, 0.47, 0.36), (0.35, 0.28, 0.2)),     # oatmeal
+          ((0.3, 0.3, 0.15), (0.15, 0.15, 0.06)),      # ash olive
+          ((0.25, 0.3, 0.33), (0.12, 0.15, 0.17)))     # slate
+"""Real glazes (linear RGB): the glaze and its pooled (thicker, darker) colour."""
+
+
+def glaze(rng, foot_z: float) -> dict:
+    """Edition-2 parameters of a glazed ceramic (see ``materials``' ceramic): a real glaze's colour and its pooled
+    colour (``GLAZES``, jittered); the glaze stops in a wavy line ``foot_z`` m above the base, showing the bare
+    ``clay`` below; ``variation`` (0-1) is how much the colour drifts over the piece, ``drips`` (0-1) how strongly
+    it runs in streaks down the walls."""
+    base, pool = GLAZES[int(rng.integers(0, len(GLAZES)))]
+    k = float(rng.uniform(0.85, 1.15))
+    clay = ((0.55, 0.42, 0.3), (0.42, 0.2, 0.1), (0.7, 0.65, 0.58), (0.3, 0.28, 0.27))[int(rng.integers(0, 4))]
+    return {"base_color": [round(min(1.0, c * k), 4) for c in base], "color2": [round(min(1.0, c * k), 4) for c in pool],
+            "clay": [round(c * float(rng.uniform(0.85, 1.1)), 4) for c in clay], "foot_z": round(float(foot_z), 4),
+            "variation": round(float(rng.uniform(0.15, 0.45)), 4), "drips": round(float(rng.uniform(0.0, 1.0)), 4)}
+
+
+def glazed(desc: dict, rng, foot_z: float) -> dict:
+    """``desc`` (a ceramic description) with ``glaze`` parameters added; other kinds as they are."""
+    if desc["kind"] != "ceramic":
+        return desc
+    return dict(desc, params=dict(desc["params"], **glaze(rng, foot_z)))
+
+
+def plate(r, rim_frac, thickness=0.0045, segments=48):
+    """Closed plate profile, edition 2: a foot ring under the well, a flat well, a rim rising in an S-curve to a
+    rolled edge; the top and the underside run ``thickness`` apart."""
+    well = r * (1 - rim_frac)
+    rec, z_rim = 0.002, 0.02
+    fo = well * 0.75
+    fi = fo - 0.007
+    zw = rec + thickness + 0.001                      # the well's top
+    rs = np.linspace(fo, r - thickness, 10)
+    top = lambda x: zw + (z_rim - zw) * np.clip((x - well * 0.95) / (r - well * 0.95), 0, 1) ** 1.6  # noqa: E731
+    under = [(x, max(top(x) - thickness, 0.0015)) for x in rs]
+    cz = top(r - thickness) - thickness / 2
+    edge = [(r - thickness + thickness / 2 * np.cos(a), cz + thickness / 2 * np.sin(a) * 1.1) for a in np.linspace(-np.pi / 2, np.pi / 2, 6)]
+    upper = [(x, top(x)) for x in np.linspace(r - thickness, 0.0, 14)[1:]]
+    prof = [(0.0, rec), (fi, rec), (fi + 0.0012, 0.0), (fo - 0.0012, 0.0)] + under + edge[1:] + upper
+    return lathe(prof, segments)
+
+
+def _ceramic2(seed, name, foot_z, slot="body"):
+    return glazed(material("ceramic", rng_for(seed, name, "mat", slot)), rng_for(seed, name, "glaze"), foot_z)
+
+
+def mug(seed, p, tube):
+    """Mug, edition 2: rolled rim, foot ring, a handle whose ends are sunk into the middle of the wall (never
+    through it), glazed with a bare foot."""
+    rng = rng_for(seed, "mug", "shape")
+    r, h = p["radius"], p["height"]
+    taper = rng.uniform(0.85, 1.05)
+    thk = rng.uniform(0.003, 0.005)
+    outer = [(r * taper * 0.95, 0.0), (r * taper, 0.006), (r, h)]
+    parts = [vessel2(outer, thk, 0.009, 40)]
+    if p["handle"]:
+        hr = h * rng.uniform(0.25, 0.32)
+        a = np.linspace(-np.pi / 2, np.pi / 2, 16)
+        z = h / 2 + hr * np.sin(a)
+        x_end = np.array([_at(outer, zz) for zz in z]) - thk / 2      # the wall's middle at each end's height
+        x = x_end + hr * 0.8 * np.cos(a)
+        parts.append(tube(np.stack([x, np.zeros_like(a), z], axis=1), min(0.0055, hr * 0.25), 10))
+    return merge(parts), (_ceramic2(seed, "mug", rng_for(seed, "mug", "glaze", "foot").uniform(0.003, 0.012)),)
+
+
+def bowl(seed, p):
+    """Bowl, edition 2: the edition-1 wall on a recessed foot ring, a rolled rim, glazed with a bare foot."""
+    rng = rng_for(seed, "bowl", "shape")
+    r, h = p["radius"], p["height"]
+    foot = r * rng.uniform(0.35, 0.5)
+    t = np.linspace(0, 1, 10)
+    outer = [(foot, 0.0)] + [(foot + (r - foot) * np.sin(x * np.pi / 2), 0.006 + (h - 0.006) * (1 - np.cos(x * np.pi / 2)) ** 0.8)
+                             for x in t[1:]]
+    m = vessel2(outer, rng.uniform(0.003, 0.006), 0.01, 40, ring=min(0.008, foot * 0.3))
+    return m, (_ceramic2(seed, "bowl", rng_for(seed, "bowl", "glaze", "foot").uniform(0.004, 0.012)),)
+
+
+def vase(seed, p):
+    """Vase, edition 2: the edition-1 silhouette on a foot ring with a rolled lip; ceramic ones glazed to a wavy
+    line above a bare foot."""
+    rng = rng_for(seed, "vase", "shape")
+    h, r, nk = p["height"], p["radius"], p["neck"]
+    belly = rng.uniform(0.25, 0.55)
+    z = np.linspace(0, 1, 14)
+    prof = r * (nk + (1 - nk) * np.exp(-((z - belly) / 0.28) ** 2)) + r * 0.15 * z ** 4
+    outer = [(max(pr, r * 0.25), h * zz) for pr, zz in zip(prof, z)]
+    outer[0] = (outer[0][0] * 0.85, 0.0)
+    kind = "glass" if rng.uniform() < 0.25 else "ceramic"
+    m = vessel2(outer, 0.004, 0.01, 40, ring=min(0.008, outer[0][0] * 0.3))
+    mat = glazed(material(kind, rng_for(seed, "vase", "mat", "body")), rng_for(seed, "vase", "glaze"),
+                 h * rng_for(seed, "vase", "glaze", "foot").uniform(0.03, 0.25))
+    return m, (mat,)
+
+
+def plate_asset(seed, p):
+    """Plate, edition 2: foot ring, flat well, S-curved rim to a rolled edge, glazed with a bare foot ring."""
+    return plate(p["radius"], p["rim"]), (_ceramic2(seed, "plate", 0.0025),)
