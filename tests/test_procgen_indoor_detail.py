@@ -131,3 +131,36 @@ def test_ceramics_have_a_foot_ring_a_rolled_rim_and_a_varied_glaze(category):
             assert {"clay", "foot_z", "variation", "drips"} <= set(mp)
             assert any(np.allclose(mp["base_color"], np.array(g) * (mp["base_color"][0] / max(g[0], 1e-9)), atol=0.02)
                        for g, _ in GLAZES)
+
+
+def test_leaf_blades_fold_along_a_thicker_midrib_and_are_closed():
+    from backend.procgen.factories.plant_detail import leaf_blade
+    leaf = leaf_blade(0.12, 0.05, fold=0.3, arch=0.0)
+    und, directed = geo.edge_use_counts(leaf)
+    assert set(und.tolist()) == {2} and set(directed.tolist()) == {1} and geo.signed_volume(leaf) > 0
+    v = leaf.verts
+    mid = np.abs(v[:, 0] - 0.06) < 0.012                  # around the middle of the blade
+    rib = mid & (np.abs(v[:, 1]) < 0.002)
+    side = mid & (np.abs(np.abs(v[:, 1]) - 0.012) < 0.006)
+    assert v[side, 2].mean() - v[rib, 2].mean() > 0.002   # the halves rise from the midrib: a V fold
+    thick = lambda sel: np.ptp(v[sel, 2]) if sel.any() else 0  # noqa: E731
+    assert thick(rib) > 1.5 * np.median([thick(mid & (np.abs(v[:, 1] - y) < 0.0015)) for y in (0.017, -0.017)])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_potted_plants_have_veined_leaves_and_a_soil_surface(seed):
+    old, _ = generate(REG, "potted_plant", seed, edition=1)
+    a, p = generate(REG, "potted_plant", seed)
+    m = a.mesh
+    assert len(old.materials) == 3 and a.materials[2]["kind"] == "foliage" and a.materials[2]["params"]["vein_count"] >= 6
+    # each leaf carries its own UV frame (u along the blade, v across, 0.5 on the midrib) for the veins
+    corner_mat = m.mat[np.repeat(np.arange(len(m.sizes)), m.sizes)]
+    uv = m.uvs[corner_mat == 2]
+    assert uv[:, 0].min() == 0 and uv[:, 0].max() == 1 and uv[:, 1].min() == 0 and uv[:, 1].max() == 1
+    assert len(_parts(m)) >= 2 + p["leaves"] * 2           # pot, soil, a stem and a blade per leaf, pebbles
+    # the soil's surface is uneven (lumps of millimetres), with pebbles lying on it
+    soil = _faces_verts(m, 1)
+    top = soil[soil[:, 2] > np.percentile(soil[:, 2], 50)]
+    assert np.ptp(top[:, 2]) > 0.002
+    peb = _faces_verts(m, 4)
+    assert len(peb) and abs(peb[:, 2].min() - soil[:, 2].max()) < 0.01

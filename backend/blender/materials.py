@@ -11,7 +11,7 @@ import os
 
 import bpy
 
-from .materials_detail import DETAIL_KINDS, apply_glaze, fill_detail
+from .materials_detail import DETAIL_KINDS, apply_glaze, fill_detail, leaf_veins
 from .materials_nature import NATURE_KINDS, fill_nature
 from .mesh import COLOR_ATTRIBUTE
 
@@ -466,6 +466,9 @@ def _fill_tree(t, kind, p):
         _set(brick, "Mortar", _rgba(p["color2"]))
         color = brick.outputs["Color"]
         t.bump(t.math("SUBTRACT", 1.0, brick.outputs["Fac"]), 0.5)
+    elif kind == "foliage" and "vein_count" in p:  # edition 2: a leaf blade with its own UVs
+        color = leaf_veins(t, p)
+        _set(bsdf, "Subsurface Weight", p["subsurface"])
     elif kind == "foliage":
         noise = t.node("ShaderNodeTexNoise", -900, 0, Scale=p["scale"], Detail=4.0)
         t.link(t.obj, noise.inputs["Vector"])

@@ -83,3 +83,22 @@ def apply_glaze(t, color, p):
     if coat is not None:
         t.link(t.math("MULTIPLY", float(coat.default_value), t.math("SUBTRACT", 1.0, bare)), coat)
     return t.mix(bare, color, clay)
+
+
+def leaf_veins(t, p):
+    """An edition-2 leaf blade's colour (``vein_count`` in a foliage description): on the blade's UVs (u along it,
+    v across, 0.5 on the midrib) a pale midrib and ``vein_count`` pairs of secondary veins running out and
+    forward from it, sunk a little into the blade (bump); the blade's green drifts from base to tip."""
+    u, v = _uv_xy(t)
+    across = t.math("ABSOLUTE", t.math("MULTIPLY", t.math("SUBTRACT", v, 0.5), 2.0))   # 0 on the midrib, 1 at edges
+    f = t.math("FRACT", t.math("SUBTRACT", t.math("MULTIPLY", u, p["vein_count"]), t.math("MULTIPLY", across, 0.9)))
+    dist = t.math("MINIMUM", f, t.math("SUBTRACT", 1.0, f))
+    secondary = t.math("MULTIPLY", t.ramp(dist, (1, 1, 1), (0, 0, 0), 0.0, 0.07), t.math("SUBTRACT", 1.0, t.math("MULTIPLY", across, 0.7)))
+    midrib = t.ramp(across, (1, 1, 1), (0, 0, 0), 0.0, 0.06)
+    vein = t.math("MAXIMUM", midrib, secondary)
+    drift = t.node("ShaderNodeTexNoise", -900, -1300, Scale=4.0, Detail=3.0)
+    t.link(t.uv, drift.inputs["Vector"])
+    green = t.ramp(t.math("ADD", t.math("MULTIPLY", u, 0.5), t.math("MULTIPLY", drift.outputs["Fac"], 0.5)), p["color2"], p["base_color"], 0.2, 0.8)
+    pale = _rgba([min(1.0, c * 1.7 + 0.06) for c in (p["base_color"][0] * 1.15, p["base_color"][1], p["base_color"][2] * 0.7)])
+    t.bump(t.math("MULTIPLY", vein, -1.0), 0.35, 0.0008)
+    return t.mix(t.math("MULTIPLY", vein, 0.4 + 0.5 * p.get("veins", 0.5)), green, pale)
