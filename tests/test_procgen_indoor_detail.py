@@ -164,3 +164,40 @@ def test_potted_plants_have_veined_leaves_and_a_soil_surface(seed):
     assert np.ptp(top[:, 2]) > 0.002
     peb = _faces_verts(m, 4)
     assert len(peb) and abs(peb[:, 2].min() - soil[:, 2].max()) < 0.01
+
+
+@pytest.mark.parametrize("category", ["table", "bookshelf", "coffee_table"])
+def test_no_sharp_boxes_left_in_tables_and_shelves(category):
+    """Edition 1 built table aprons and bookshelf backs and plinths as plain 6-face boxes (sharp edges that
+    catch no light); edition 2 bevels them."""
+    for seed in range(6):
+        a, _ = generate(REG, category, seed, {"pedestal": 0} if category == "table" else None)
+        m = a.mesh
+        sharp = [s for s in _parts(m) if len(s) == 8]       # a plain box: 8 vertices, 6 faces
+        assert not sharp, f"{category} {seed}: {len(sharp)} sharp boxes"
+
+
+def test_cabinet_fronts_have_handles_and_shaker_doors():
+    styles = set()
+    for seed in range(12):
+        for drawers in (0, 1):
+            a, p = generate(REG, "cabinet", seed, {"drawers": drawers})
+            m = a.mesh
+            tri, owner = geo.fan_triangles(m), geo.fan_owner(m)
+            shells = _parts(m)
+            vmat = np.full(len(m.verts), -1)
+            vmat[tri.ravel()] = np.repeat(m.mat[owner], 3)
+            fronts = [m.verts[s] for s in shells if vmat[s[0]] == 1]
+            handles = [m.verts[s] for s in shells if vmat[s[0]] == 2]
+            panels = [f for f in fronts if np.ptp(f[:, 1]) > 0.015]      # the 20 mm door/drawer boards
+            for f in panels:   # every front has a handle in front of it
+                lo, hi = f.min(axis=0), f.max(axis=0)
+                assert any(lo[0] <= h[:, 0].mean() <= hi[0] and lo[2] <= h[:, 2].mean() <= hi[2] and h[:, 1].min() < lo[1] - 0.01
+                           for h in handles), f"cabinet {seed} drawers={drawers}: a front without a handle"
+            if not drawers:  # shaker doors: two rails and two stiles on each door
+                assert len(fronts) == 5 * len(panels)
+            else:
+                ext = [np.ptp(h, axis=0) for h in handles]
+                styles |= {"knob" if 0.02 < e[0] < 0.03 and 0.02 < e[2] < 0.03 and e[1] > 0.02 else "bow" if e[1] > 0.02 and e[0] > 0.04 else "bar"
+                           for e in ext}
+    assert {"knob", "bow", "bar"} <= styles
