@@ -509,5 +509,7 @@ def _fill_tree(t, kind, p):
         _set(bsdf, "Emission Color", _rgba(p["base_color"]))
         _set(bsdf, "Emission", _rgba(p["base_color"]))  # Blender < 4.0
         _set(bsdf, "Emission Strength", p["strength"])
-    if color is not None:
+    if isinstance(color, tuple):  # a constant (edge wear of 0 leaves the paint's colour as it is)
+        _set(bsdf, "Base Color", color)
+    elif color is not None:
         t.link(color, bsdf.inputs["Base Color"])

@@ -34,20 +34,25 @@ def leaf_blade(length, width, fold=0.25, arch=0.15, thickness=0.0012, mat=0) -> 
     m_loop = loops.shape[1]
     verts = np.concatenate([loops.reshape(-1, 3), [[0.0, 0.0, 0.0], [length, 0.0, -arch * length]]])
     base, tip = len(verts) - 2, len(verts) - 1
-    idx = np.arange(len(s) * m_loop).reshape(len(s), m_loop)
-    faces, uvs = [], []
-    for i in range(len(s) - 1):
-        for j in range(m_loop):
-            j2 = (j + 1) % m_loop
-            faces.append([idx[i, j], idx[i, j2], idx[i + 1, j2], idx[i + 1, j]])
-            uvs += [(s[i], uv_row[j]), (s[i], uv_row[j2]), (s[i + 1], uv_row[j2]), (s[i + 1], uv_row[j])]
-    for j in range(m_loop):
-        j2 = (j + 1) % m_loop
-        faces.append([base, idx[0, j2], idx[0, j]])
-        uvs += [(0.0, 0.5), (s[0], uv_row[j2]), (s[0], uv_row[j])]
-        faces.append([tip, idx[-1, j], idx[-1, j2]])
-        uvs += [(1.0, 0.5), (s[-1], uv_row[j]), (s[-1], uv_row[j2])]
-    return _orient(Mesh(verts, np.concatenate(faces), [len(f) for f in faces], uvs, mat, True))
+    rows = len(s)
+    idx = np.arange(rows * m_loop).reshape(rows, m_loop)
+    j2 = np.roll(np.arange(m_loop), -1)
+    quads = np.stack([idx[:-1], idx[:-1][:, j2], idx[1:][:, j2], idx[1:]], axis=-1).reshape(-1, 4)
+    su = np.broadcast_to(s[:, None], (rows, m_loop))
+    sv = np.broadcast_to(uv_row[None, :], (rows, m_loop))
+    quv = np.stack([np.stack([su[:-1], sv[:-1]], -1), np.stack([su[:-1], sv[:-1][:, j2]], -1),
+                    np.stack([su[1:], sv[1:][:, j2]], -1), np.stack([su[1:], sv[1:]], -1)], axis=2).reshape(-1, 2)
+    j = np.arange(m_loop)
+    base_tris = np.stack([np.full(m_loop, base), idx[0, j2], idx[0, j]], axis=1)
+    tip_tris = np.stack([np.full(m_loop, tip), idx[-1, j], idx[-1, j2]], axis=1)
+    buv = np.stack([np.tile([0.0, 0.5], (m_loop, 1)), np.stack([np.full(m_loop, s[0]), uv_row[j2]], 1),
+                    np.stack([np.full(m_loop, s[0]), uv_row[j]], 1)], axis=1).reshape(-1, 2)
+    tuv = np.stack([np.tile([1.0, 0.5], (m_loop, 1)), np.stack([np.full(m_loop, s[-1]), uv_row[j]], 1),
+                    np.stack([np.full(m_loop, s[-1]), uv_row[j2]], 1)], axis=1).reshape(-1, 2)
+    corners = np.concatenate([quads.ravel(), base_tris.ravel(), tip_tris.ravel()])
+    sizes = np.concatenate([np.full(len(quads), 4), np.full(2 * m_loop, 3)])
+    uvs = np.concatenate([quv, buv, tuv])
+    return _orient(Mesh(verts, corners, sizes, uvs, mat, True))
 
 
 def _soil(rng, r_top, r_bottom, z_bottom, z_top, mat):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import _seg, box, detail_level, lathe, loft, merge, rbox, rng_for, rot_y
+from ..geometry import _seg, boxes, detail_level, lathe, loft, merge, rbox, rng_for, rot_y
 from ..materials import material
 
 # A 3 x 5 pixel font (rows top to bottom, "1" = ink) for the embossed titles on book spines.
@@ -29,6 +29,17 @@ FOIL = ((0.83, 0.62, 0.26), (0.8, 0.8, 0.78), (0.55, 0.3, 0.18))
 """Blocking foils for spine titles: gold, silver, copper (linear RGB)."""
 
 
+BANDS_DARK = ((0.012, 0.011, 0.01), (0.09, 0.012, 0.01), (0.01, 0.018, 0.06), (0.012, 0.04, 0.02))
+"""Title bands on light covers: black, oxblood, navy, forest (linear RGB)."""
+BANDS_LIGHT = ((0.75, 0.68, 0.52), (0.8, 0.79, 0.75), (0.6, 0.45, 0.2))
+"""Title bands on dark covers: cream, off-white, ochre."""
+PAGES = tuple({"kind": "pages", "params": {"base_color": list(c), "color2": [round(v * 0.65, 4) for v in c], "roughness": 0.8,
+                                           "scale": sc}} for c, sc in (((0.78, 0.74, 0.62), 3000.0), ((0.82, 0.8, 0.74), 3500.0),
+                                                                       ((0.7, 0.62, 0.45), 2800.0), ((0.85, 0.84, 0.8), 4000.0)))
+"""Page blocks: cream, white, old yellowed, bright white paper. A handful of shared descriptions, so a shelf of books
+builds a handful of node trees, not one per book."""
+
+
 def _title(rng, n_max: int) -> str:
     """A seeded title of one to three words from the font's letters, at most ``n_max`` characters."""
     words = ["".join(rng.choice(list(_LETTERS), int(rng.integers(2, 7)))) for _ in range(int(rng.integers(1, 4)))]
@@ -37,8 +48,8 @@ def _title(rng, n_max: int) -> str:
 
 def _glyph_boxes(text, z_top, px, x_mid, y_front, y_back, mat):
     """Embossed letters reading down a spine from ``z_top``: each glyph's rows (across the spine, along x) are
-    runs of ink merged into one box, with a gap between rows so no two boxes share a face."""
-    out = []
+    runs of ink merged into one box, with a gap between rows so no two boxes share a face. One mesh (or None)."""
+    lo, hi = [], []
     for i, ch in enumerate(text):
         if ch == " ":
             continue
@@ -51,9 +62,9 @@ def _glyph_boxes(text, z_top, px, x_mid, y_front, y_back, mat):
                 c1 = c0
                 while c1 + 1 < 3 and row[c1 + 1] == "1":
                     c1 += 1
-                out.append(box((x0 - px * 0.42, y_front, z_hi - (c1 + 1) * px + px * 0.08),
-                               (x0 + px * 0.42, y_back, z_hi - c0 * px - px * 0.08), mat))
-    return out
+                lo.append((x0 - px * 0.42, y_front, z_hi - (c1 + 1) * px + px * 0.08))
+                hi.append((x0 + px * 0.42, y_back, z_hi - c0 * px - px * 0.08))
+    return boxes(lo, hi, mat) if lo else None
 
 
 def book(seed, p):
@@ -95,7 +106,8 @@ def book(seed, p):
         xw = 2.5 * px
         front = curve(0.0) - 0.0004 - 0.0003
         back = curve(np.array(xw)) + 0.3 * c
-        parts += _glyph_boxes(text, bz1 - px, px, 0.0, front, float(back), 3)
+        letters = _glyph_boxes(text, bz1 - px, px, 0.0, front, float(back), 3)
+        parts += [letters] if letters is not None else []
     m = merge(parts)
     if not p["standing"]:  # lay it on its back cover, front cover (+X) up: the title reads left to right
         m = m.transformed(rot_y(-np.pi / 2), (h / 2, 0.0, 0.0))
@@ -103,13 +115,12 @@ def book(seed, p):
     cover = material("fabric", rng_for(seed, "book", "mat", "cover"), "cover")
     lum = float(np.dot(cover["params"]["base_color"], (0.2126, 0.7152, 0.0722)))
     g = rng_for(seed, "book", "mat", "band")
-    band = (dict(cover, params=dict(cover["params"], base_color=[round(v * 0.3, 4) for v in cover["params"]["base_color"]],
-                                    color2=[round(v * 0.25, 4) for v in cover["params"]["base_color"]]))
-            if lum > 0.08 else material("paint", g, "paper"))
+    bands = BANDS_DARK if lum > 0.08 else BANDS_LIGHT          # contrast with the cover
+    band = {"kind": "paint", "params": {"base_color": list(bands[int(g.integers(0, len(bands)))]), "roughness": 0.5, "wear": 0.15}}
     foil = FOIL[int(g.integers(0, len(FOIL)))]
-    mats = (cover, material("pages", rng_for(seed, "book", "mat", "pages"), "paper"), band,
-            {"kind": "metal", "params": {"base_color": list(foil), "metallic": 1.0, "roughness": round(float(g.uniform(0.2, 0.4)), 4),
-                                         "scale": 300.0, "bump": 0.02, "brushed": 0.0, "painted": 0}})
+    mats = (cover, PAGES[int(g.integers(0, len(PAGES)))], band,
+            {"kind": "metal", "params": {"base_color": list(foil), "metallic": 1.0, "roughness": 0.3, "scale": 300.0,
+                                         "bump": 0.02, "brushed": 0.0, "painted": 0}})
     return m, mats
 
 
