@@ -71,7 +71,8 @@ def book(seed, p):
     """Hard-cover book, edition 2: bevelled boards that overhang the page block by 3 mm at the head, tail and
     fore-edge; a rounded spine (the boards' front edges buried in it); a page block that follows the spine's curve
     and has a concave fore-edge, its pages drawn by the ``pages`` material; a title band in a contrasting colour
-    on the spine with the title embossed in foil (pixel-font letters as geometry, no texture)."""
+    on the spine with the title embossed in foil, or in black on a light band (pixel-font letters as geometry, no
+    texture)."""
     rng = rng_for(seed, "book", "detail")
     h, d, t = p["height"], p["depth"], p["thickness"]
     c = min(0.003, t / 6)                 # board thickness
@@ -118,9 +119,10 @@ def book(seed, p):
     bands = BANDS_DARK if lum > 0.08 else BANDS_LIGHT          # contrast with the cover
     band = {"kind": "paint", "params": {"base_color": list(bands[int(g.integers(0, len(bands)))]), "roughness": 0.5, "wear": 0.15}}
     foil = FOIL[int(g.integers(0, len(FOIL)))]
-    mats = (cover, PAGES[int(g.integers(0, len(PAGES)))], band,
-            {"kind": "metal", "params": {"base_color": list(foil), "metallic": 1.0, "roughness": 0.3, "scale": 300.0,
-                                         "bump": 0.02, "brushed": 0.0, "painted": 0}})
+    letters = ({"kind": "metal", "params": {"base_color": list(foil), "metallic": 1.0, "roughness": 0.3, "scale": 300.0,
+                                            "bump": 0.02, "brushed": 0.0, "painted": 0}} if bands is BANDS_DARK
+               else {"kind": "paint", "params": {"base_color": [0.015, 0.014, 0.013], "roughness": 0.4, "wear": 0.1}})
+    mats = (cover, PAGES[int(g.integers(0, len(PAGES)))], band, letters)   # foil on dark bands, black ink on light
     return m, mats
 
 
