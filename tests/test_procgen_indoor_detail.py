@@ -43,6 +43,7 @@ def test_books_have_a_page_block_a_rounded_spine_and_a_title(seed):
     kinds = [x["kind"] for x in a.materials]
     assert kinds[1] == "pages" and kinds[3] in ("metal", "paint") and len(kinds) == 4
     pages, covers = _faces_verts(m, 1), _faces_verts(m, 0)
+    assert abs(covers[:, 2].max() - h) < 1e-9 and abs(covers[:, 2].min()) < 1e-9
     # the covers overhang the page block by a few mm at the head, the tail and the fore-edge
     assert 0.002 <= pages[:, 2].min() - covers[:, 2].min() <= 0.005
     assert 0.002 <= covers[:, 2].max() - pages[:, 2].max() <= 0.005
