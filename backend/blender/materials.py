@@ -11,6 +11,7 @@ import os
 
 import bpy
 
+from .materials_detail import DETAIL_KINDS, apply_glaze, fill_detail, leaf_veins
 from .materials_nature import NATURE_KINDS, fill_nature
 from .mesh import COLOR_ATTRIBUTE
 
@@ -395,6 +396,8 @@ def _fill_tree(t, kind, p):
         color = t.mix(1.0, color, dots, "MULTIPLY")
         _set(bsdf, "Coat Weight", p["coat"])
         _set(bsdf, "Coat Roughness", 0.03)
+        if "clay" in p:  # edition 2: glaze drift, drips and a bare foot
+            color = apply_glaze(t, color, p)
         ripple = t.node("ShaderNodeTexNoise", -900, -300, Scale=p["scale"] * 8, Detail=2.0)
         t.link(t.obj, ripple.inputs["Vector"])
         t.bump(ripple.outputs["Fac"], 0.02)
@@ -463,6 +466,9 @@ def _fill_tree(t, kind, p):
         _set(brick, "Mortar", _rgba(p["color2"]))
         color = brick.outputs["Color"]
         t.bump(t.math("SUBTRACT", 1.0, brick.outputs["Fac"]), 0.5)
+    elif kind == "foliage" and "vein_count" in p:  # edition 2: a leaf blade with its own UVs
+        color = leaf_veins(t, p)
+        _set(bsdf, "Subsurface Weight", p["subsurface"])
     elif kind == "foliage":
         noise = t.node("ShaderNodeTexNoise", -900, 0, Scale=p["scale"], Detail=4.0)
         t.link(t.obj, noise.inputs["Vector"])
@@ -497,9 +503,13 @@ def _fill_tree(t, kind, p):
         color = t.edge_wear(_rgba(p["base_color"]), p.get("wear", 0.0))
     elif kind in NATURE_KINDS:
         color = fill_nature(t, kind, p)
+    elif kind in DETAIL_KINDS:
+        color = fill_detail(t, kind, p)
     elif kind == "emission":
         _set(bsdf, "Emission Color", _rgba(p["base_color"]))
         _set(bsdf, "Emission", _rgba(p["base_color"]))  # Blender < 4.0
         _set(bsdf, "Emission Strength", p["strength"])
-    if color is not None:
+    if isinstance(color, tuple):  # a constant (edge wear of 0 leaves the paint's colour as it is)
+        _set(bsdf, "Base Color", color)
+    elif color is not None:
         t.link(color, bsdf.inputs["Base Color"])

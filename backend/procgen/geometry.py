@@ -184,12 +184,9 @@ def _orient(m: Mesh) -> Mesh:
     if signed_volume(m) >= 0:
         return m
     starts = face_starts(m)
-    corners = m.corners.copy()
-    uvs = m.uvs.copy()
-    for s, n in zip(starts, m.sizes):
-        corners[s:s + n] = corners[s:s + n][::-1]
-        uvs[s:s + n] = uvs[s:s + n][::-1]
-    return Mesh(m.verts, corners, m.sizes, uvs, m.mat, m.smooth)
+    face = np.repeat(np.arange(len(m.sizes)), m.sizes)   # each corner's face; reverse the corners within it
+    rev = 2 * starts[face] + m.sizes[face] - 1 - np.arange(len(m.corners))
+    return Mesh(m.verts, m.corners[rev], m.sizes, m.uvs[rev], m.mat, m.smooth)
 
 
 # --------------------------------------------------------------------- rotations
@@ -253,30 +250,30 @@ def lathe(profile, segments: int = 24, mat: int = 0, loop: bool = False, smooth:
     if not loop and not (on_axis[0] and on_axis[-1]):
         raise ValueError("open lathe profile must start and end on the axis")
     theta = np.linspace(0.0, 2 * np.pi, n + 1)[:-1]
-    vid = np.zeros((len(p), n), np.int64)
-    verts = []
-    for i, (r, z) in enumerate(p):
-        if on_axis[i] and not loop:
-            vid[i, :] = len(verts)
-            verts.append((0.0, 0.0, z))
-        else:
-            vid[i, :] = len(verts) + np.arange(n)
-            verts.extend(np.stack([r * np.cos(theta), r * np.sin(theta), np.full(n, z)], axis=1).tolist())
+    single = on_axis & (not loop)                              # an axis point is one vertex, not a ring
+    count = np.where(single, 1, n)
+    first = np.concatenate([[0], np.cumsum(count)[:-1]])
+    vid = np.where(single[:, None], first[:, None], first[:, None] + np.arange(n)[None, :])
+    ring = np.stack([np.outer(p[:, 0], np.cos(theta)), np.outer(p[:, 0], np.sin(theta)),
+                     np.repeat(p[:, 1:2], n, axis=1)], axis=-1)
+    verts = np.where(single[:, None, None], np.stack([np.zeros(len(p)), np.zeros(len(p)), p[:, 1]], 1)[:, None, :], ring)
+    verts = np.concatenate([verts[i, :count[i]] for i in range(len(p))])
     seg = np.linalg.norm(np.diff(np.vstack([p, p[:1]]) if loop else p, axis=0), axis=1)
     vcoord = np.concatenate([[0.0], np.cumsum(seg)])
     rows = len(p) if loop else len(p) - 1
-    corners, sizes, uvs = [], [], []
-    for i in range(rows):
-        i2 = (i + 1) % len(p)
-        for j in range(n):
-            j2 = (j + 1) % n
-            quad = [(i, j), (i, j + 1), (i2, j + 1), (i2, j)]
-            ids = [vid[a, b % n] for a, b in quad]
-            uv = [(b / n, vcoord[a if k < 2 else i + 1]) for k, (a, b) in enumerate(quad)]
-            keep = [k for k in range(4) if not (k > 0 and ids[k] == ids[k - 1]) and not (k == 3 and ids[3] == ids[0])]
-            corners.extend(ids[k] for k in keep)
-            uvs.extend(uv[k] for k in keep)
-            sizes.append(len(keep))
+    i = np.arange(rows)[:, None, None]
+    i2 = (i + 1) % len(p)
+    j = np.arange(n)[None, :, None]
+    a_idx = np.broadcast_to(np.concatenate([i, i, i2, i2], axis=2), (rows, n, 4))
+    b_idx = np.broadcast_to(np.concatenate([j, j + 1, j + 1, j], axis=2), (rows, n, 4))
+    ids = vid[a_idx, b_idx % n]
+    uv = np.stack([b_idx / n, np.broadcast_to(np.concatenate([vcoord[i], vcoord[i], vcoord[i + 1], vcoord[i + 1]], axis=2),
+                                               (rows, n, 4))], axis=-1)
+    dup = np.zeros(ids.shape, bool)                             # corners repeated where a quad meets the axis
+    dup[..., 1:] = ids[..., 1:] == ids[..., :-1]
+    dup[..., 3] |= ids[..., 3] == ids[..., 0]
+    keep = ~dup
+    corners, uvs, sizes = ids[keep], uv[keep], keep.sum(axis=-1).ravel()
     m = Mesh(verts, corners, sizes, uvs, mat, smooth)
     return _orient(m)
 
@@ -432,19 +429,22 @@ def tube(path, radii, segments: int = 8, mat: int = 0) -> Mesh:
     verts = np.concatenate(rings + [path[:1], path[-1:]])
     P, S = len(path), segments
     c0, c1 = P * S, P * S + 1
-    corners, sizes, uvs = [], [], []
-    for i in range(P - 1):
-        for j in range(S):
-            j2 = (j + 1) % S
-            corners += [i * S + j, i * S + j2, (i + 1) * S + j2, (i + 1) * S + j]
-            uvs += [(j / S, i), ((j + 1) / S, i), ((j + 1) / S, i + 1), (j / S, i + 1)]
-            sizes.append(4)
-    for j in range(S):
-        j2 = (j + 1) % S
-        corners += [c0, j2, j, c1, (P - 1) * S + j, (P - 1) * S + j2]
-        uvs += [(0.5, 0.5), (0.5 + 0.5 * np.cos(theta[j2]), 0.5 + 0.5 * np.sin(theta[j2])),
-                (0.5 + 0.5 * np.cos(theta[j]), 0.5 + 0.5 * np.sin(theta[j]))] * 2
-        sizes += [3, 3]
+    i = np.arange(P - 1)[:, None]
+    j = np.arange(S)[None, :]
+    j2 = (j + 1) % S
+    quads = np.stack([i * S + j, i * S + j2, (i + 1) * S + j2, (i + 1) * S + j], axis=-1).reshape(-1, 4)
+    fi, fj = np.broadcast_to(i, (P - 1, S)).ravel().astype(np.float64), np.broadcast_to(j, (P - 1, S)).ravel()
+    quv = np.stack([np.stack([fj / S, fi], 1), np.stack([(fj + 1) / S, fi], 1), np.stack([(fj + 1) / S, fi + 1], 1),
+                    np.stack([fj / S, fi + 1], 1)], axis=1).reshape(-1, 2)
+    jj = np.arange(S)
+    jn = (jj + 1) % S
+    caps = np.stack([np.full(S, c0), jn, jj, np.full(S, c1), (P - 1) * S + jj, (P - 1) * S + jn], axis=1).reshape(-1, 3)
+    tri_uv = np.stack([np.tile([0.5, 0.5], (S, 1)), np.stack([0.5 + 0.5 * np.cos(theta[jn]), 0.5 + 0.5 * np.sin(theta[jn])], 1),
+                       np.stack([0.5 + 0.5 * np.cos(theta[jj]), 0.5 + 0.5 * np.sin(theta[jj])], 1)], axis=1)
+    cuv = np.concatenate([tri_uv, tri_uv], axis=1).reshape(-1, 2)
+    corners = np.concatenate([quads.ravel(), caps.ravel()])
+    sizes = np.concatenate([np.full(len(quads), 4), np.full(2 * S, 3)])
+    uvs = np.concatenate([quv, cuv])
     return _orient(Mesh(verts, corners, sizes, uvs, mat, True))
 
 
@@ -576,3 +576,46 @@ def _rbox_topology(k: int):
 def rbox_c(cx, cy, z0, sx, sy, sz, r: float = 0.004, k: int = 2, mat: int = 0, bulge: float = 0.0) -> Mesh:
     """``rbox`` centred on (cx, cy) in XY, resting on z0."""
     return rbox((cx - sx / 2, cy - sy / 2, z0), (cx + sx / 2, cy + sy / 2, z0 + sz), r, k, mat, bulge)
+
+
+# --------------------------------------------------------------------- lofts
+def _planar_uvs(pts):
+    """Float["F C 2"]: metric planar UVs of faces ``pts`` (Float["F C 3"]), the axis each face's normal leans on
+    most dropped (the remaining two in x, y, z order)."""
+    nrm = np.cross(pts[:, 1] - pts[:, 0], pts[:, -1] - pts[:, 0])
+    drop = np.argmax(np.abs(nrm), axis=1)
+    keep = np.array([[1, 2], [0, 2], [0, 1]])[drop]
+    return np.take_along_axis(pts, keep[:, None, :].repeat(pts.shape[1], 1), axis=2)
+
+
+def loft(rings, mat: int = 0, smooth: bool = True) -> Mesh:
+    """Closed solid through ``rings`` (Float["N K 3"]: N cross-sections, each a planar convex loop of K points in
+    the same order), side quads between consecutive rings, flat K-gon caps at both ends. UVs are metric planar
+    projections per face (the axis the face's normal leans on most dropped), so a texture's u runs along x on
+    faces that face y or z. A rounded spine, a page block with a concave fore-edge, a band wrapped on a curve."""
+    rings = np.asarray(rings, np.float64)
+    n, k = rings.shape[:2]
+    idx = np.arange(n * k).reshape(n, k)
+    j2 = np.roll(np.arange(k), -1)
+    quads = np.stack([idx[:-1], idx[:-1][:, j2], idx[1:][:, j2], idx[1:]], axis=-1).reshape(-1, 4)
+    caps = [idx[0, ::-1], idx[-1]]
+    verts = rings.reshape(-1, 3)
+    corners = np.concatenate([quads.ravel()] + caps)
+    sizes = np.concatenate([np.full(len(quads), 4), [k, k]])
+    uvs = np.concatenate([_planar_uvs(verts[quads]).reshape(-1, 2)] + [_planar_uvs(verts[c][None])[0] for c in caps])
+    m = Mesh(verts, corners, sizes, uvs, mat, smooth)
+    m.smooth[-2:] = False
+    return _orient(m)
+
+
+def boxes(lo, hi, mat: int = 0) -> Mesh:
+    """Many axis-aligned closed boxes at once (Float["B 3"] corners ``lo`` to ``hi``): the same shells as ``box``
+    gives one by one, built in one go (embossed letters, slats)."""
+    lo, hi = np.asarray(lo, np.float64).reshape(-1, 3), np.asarray(hi, np.float64).reshape(-1, 3)
+    one = box((0, 0, 0), (1, 1, 1))
+    verts = (lo[:, None, :] + one.verts[None] * (hi - lo)[:, None, :]).reshape(-1, 3)
+    corners = (one.corners[None] + 8 * np.arange(len(lo))[:, None]).ravel()
+    face_pts = verts[corners].reshape(-1, 4, 3)
+    ax = np.tile(_BOX_UV_AXES, (len(lo), 1))
+    uvs = np.take_along_axis(face_pts, ax[:, None, :].repeat(4, 1), axis=2).reshape(-1, 2)
+    return Mesh(verts, corners, np.full(6 * len(lo), 4), uvs, mat, False)

@@ -32,6 +32,10 @@ mesh's UV space, which is metric and runs along each board's longest side):
 * ``water``   base_color (the deep body's colour, dark), roughness, ior, ripple_scale (wind ripples per m),
               ripple (their bump strength): an opaque dielectric, so it reads as water from afar by the sky
               it mirrors (Fresnel), not by what shows through
+* ``pages``   base_color (paper), color2 (the shade between leaves), roughness, scale (leaves per m across the
+              block: the page edges of a book's block, as lines along UV v; u runs across the pages)
+* ``label``   base_color (paper), color2 (ink), color3 (a second ink), roughness, rows (print rows on the label's
+              height): a printed bottle label (an edge stripe in each ink, blocks of "text" between), on UVs
 * ``emission`` base_color, strength
 * ``painting`` a landscape in oils for picture canvases: sky_top / sky_low (the sky's gradient), far / near (two
   ridges of hills, the far one paler), ground, horizon (height of the far ridge on the canvas, 0-1), ridge (how
@@ -42,7 +46,7 @@ from __future__ import annotations
 import colorsys
 
 KINDS = ("wood", "planks", "metal", "ceramic", "fabric", "plastic", "glass", "stone", "plaster", "tile", "foliage",
-         "paint", "emission", "painting", "water", "soil", "grass")
+         "paint", "emission", "painting", "water", "soil", "grass", "pages", "label")
 
 # (hue range, saturation range, value range) per palette; colours are linear RGB in [0, 1]. Ranges follow
 # measured albedos of real materials (oak/walnut/pine 0.1-0.45, painted walls 0.6-0.85, upholstery mostly
@@ -96,7 +100,8 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     """One seeded material description. ``palette`` overrides the colour family (e.g. stone with "soil")."""
     if kind not in KINDS:
         raise ValueError(f"unknown material kind {kind!r}")
-    default = {"emission": "white", "planks": "wood", "plaster": "wall", "painting": "canvas"}.get(kind, kind)
+    default = {"emission": "white", "planks": "wood", "plaster": "wall", "painting": "canvas", "pages": "paper",
+               "label": "paper"}.get(kind, kind)
     base = _color(rng, palette or default)
     p = {"base_color": base}
     if kind in ("wood", "planks"):
@@ -141,6 +146,11 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
                  roughness=_u(rng, 0.8, 0.95), bump=_u(rng, 0.2, 0.45), blades=0)
     elif kind == "water":
         p.update(roughness=_u(rng, 0.02, 0.06), ior=1.33, ripple_scale=_u(rng, 2.0, 5.0), ripple=_u(rng, 0.08, 0.2))
+    elif kind == "pages":
+        p.update(color2=_shade(base, _u(rng, 0.55, 0.75)), roughness=_u(rng, 0.7, 0.9), scale=_u(rng, 2500.0, 4000.0))
+    elif kind == "label":
+        p.update(color2=_color(rng, "cover"), color3=_color(rng, "label"), roughness=_u(rng, 0.3, 0.7),
+                 rows=int(rng.integers(3, 7)))
     elif kind == "emission":
         p.update(strength=_u(rng, 3.0, 8.0), roughness=0.5)
     elif kind == "painting":

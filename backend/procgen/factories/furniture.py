@@ -5,7 +5,9 @@ front facing -Y, back at +Y (the planner turns +Y towards a wall).
 """
 from __future__ import annotations
 
-from ..geometry import box, lathe, merge, rbox, rbox_c, rng_for, rod
+import numpy as np
+
+from ..geometry import box, edition, lathe, merge, rbox, rbox_c, rng_for, rod, rot_x, tube
 from ..materials import material
 from ..registry import Asset, Param, factory
 
@@ -72,7 +74,7 @@ def chair(seed, p):
 ), ("furniture", "table"))
 def table(seed, p):
     """Dining/desk table: bevelled top on four inset legs joined by an apron set back from the legs' faces,
-    or on a turned pedestal."""
+    or on a turned pedestal. Edition 2: the aprons' edges are bevelled too."""
     rng = rng_for(seed, "table", "shape")
     w, d, h, tt = p["width"], p["depth"], p["height"], p["top_thickness"]
     parts = [rbox_c(0, 0, h - tt, w, d, tt, min(0.008, tt * 0.3), 3)]
@@ -89,12 +91,13 @@ def table(seed, p):
         za, zb = h - tt - ah, h - tt + 0.003
         yo = ly + lt / 2 - 0.006  # apron's outer face 6 mm behind the legs' faces
         xo = lx + lt / 2 - 0.006
+        apron = box if edition() < 2 else (lambda lo, hi: rbox(lo, hi, 0.0025, 1))   # edition 2: bevelled aprons
         for sy in (-1, 1):
             y0, y1 = sorted((sy * yo, sy * (yo - 0.02)))
-            parts.append(box((-lx, y0, za), (lx, y1, zb)))
+            parts.append(apron((-lx, y0, za), (lx, y1, zb)))
         for sx in (-1, 1):  # side aprons 1 mm lower so no face meets the front aprons' faces
             x0, x1 = sorted((sx * xo, sx * (xo - 0.02)))
-            parts.append(box((x0, -ly, za - 0.001), (x1, ly, zb - 0.001)))
+            parts.append(apron((x0, -ly, za - 0.001), (x1, ly, zb - 0.001)))
     mats = (_frame_material(seed, "table", rng),)
     surf = ({"lo": [-w / 2 + 0.02, -d / 2 + 0.02], "hi": [w / 2 - 0.02, d / 2 - 0.02], "z": h, "clear": 1.2},)
     return Asset(merge(parts), mats, surf)
@@ -201,8 +204,9 @@ def bookshelf(seed, p):
     for sx in (-1, 1):
         x0, x1 = sorted((sx * w / 2, sx * xi))
         parts.append(rbox((x0, -d / 2, 0.0), (x1, d / 2 - 0.001, h - b + 0.002), r, 2))
-    parts.append(box((-xi - 0.002, d / 2 - back - 0.002, plinth + 0.002), (xi + 0.002, d / 2 - 0.003, h - b + 0.002)))
-    parts.append(box((-xi - 0.0025, -d / 2 + 0.03, 0.002), (xi + 0.0025, d / 2 - back - 0.0005, plinth + 0.003)))
+    panel = box if edition() < 2 else (lambda lo, hi: rbox(lo, hi, 0.0015, 1))   # edition 2: bevelled back and plinth
+    parts.append(panel((-xi - 0.002, d / 2 - back - 0.002, plinth + 0.002), (xi + 0.002, d / 2 - 0.003, h - b + 0.002)))
+    parts.append(panel((-xi - 0.0025, -d / 2 + 0.03, 0.002), (xi + 0.0025, d / 2 - back - 0.0005, plinth + 0.003)))
     spacing = (h - b - plinth) / n
     surfaces = []
     for k in range(n):
@@ -228,6 +232,54 @@ def _pull(hx, hz, y_face, length, vertical, mat):
     return out
 
 
+def _knob(x, z, y_face, r, mat):
+    """Round knob on a short neck, its foot sunk 2 mm into the front at ``y_face`` (which faces -Y)."""
+    prof = [(0, -0.002), (r * 0.45, -0.002), (r * 0.45, 0.008), (r * 0.3, 0.012), (r * 0.9, 0.017), (r, 0.021),
+            (r * 0.9, 0.025), (r * 0.5, 0.027), (0, 0.0275)]
+    return lathe(prof, 20, mat).transformed(rot_x(np.pi / 2), (x, y_face, z))
+
+
+def _bow(x, z, y_face, length, mat):
+    """Bow handle: a round bar arching 25 mm out of the front between two feet sunk 2 mm into it."""
+    a = np.linspace(0, np.pi, 11)
+    path = np.stack([x - length / 2 * np.cos(a), y_face + 0.002 - 0.027 * np.sin(a) ** 0.7, np.full_like(a, z)], axis=1)
+    return tube(path, 0.0045, 10, mat)
+
+
+def _fronts2(seed, w, cols, rows, fw, fh, gap, plinth, front, drawers):
+    """Edition 2 door and drawer fronts: shaker doors (rails and stiles 4 mm proud of the panel, the stiles 0.5 mm
+    in from the rails' ends so no faces meet) with a bar pull on the stile; drawers with one style of handle per
+    cabinet: bar pulls, knobs (two on wide drawers) or bow handles."""
+    g = rng_for(seed, "cabinet", "handles")
+    style = ("bar", "knob", "bow")[int(g.integers(0, 3))]
+    face = front - 0.018
+    out = []
+    for i in range(cols):
+        for j in range(rows):
+            x0 = -w / 2 + 0.01 + i * fw + gap / 2
+            z0 = plinth + 0.01 + j * fh + gap / 2
+            x1, z1 = x0 + fw - gap, z0 + fh - gap
+            out.append(rbox((x0, face, z0), (x1, front + 0.002, z1), 0.003, 2, mat=1))
+            if drawers:
+                zc = z0 + (z1 - z0) * 0.6
+                if style == "bar":
+                    out += _pull((x0 + x1) / 2, zc, face, min(0.16, fw * 0.4), False, 2)
+                elif style == "knob":
+                    xs = ((x0 + x1) / 2,) if fw < 0.5 else (x0 + (x1 - x0) * 0.25, x0 + (x1 - x0) * 0.75)
+                    out += [_knob(x, zc, face, 0.014, 2) for x in xs]
+                else:
+                    out.append(_bow((x0 + x1) / 2, zc, face, min(0.12, fw * 0.35), 2))
+                continue
+            fs = min(0.07, 0.16 * min(x1 - x0, z1 - z0))      # frame width
+            for zr in ((z0 + 0.002, z0 + 0.002 + fs), (z1 - 0.002 - fs, z1 - 0.002)):   # rails, full width
+                out.append(rbox((x0 + 0.002, face - 0.004, zr[0]), (x1 - 0.002, face + 0.002, zr[1]), 0.0015, 1, mat=1))
+            for xr in ((x0 + 0.0025, x0 + 0.0025 + fs), (x1 - 0.0025 - fs, x1 - 0.0025)):  # stiles between them
+                out.append(rbox((xr[0], face - 0.0035, z0 + fs), (xr[1], face + 0.002, z1 - fs), 0.0015, 1, mat=1))
+            hx = x0 + 0.0025 + fs / 2 if i % 2 else x1 - 0.0025 - fs / 2
+            out += _pull(hx, z0 + fh * 0.72 if fh > 0.3 else (z0 + z1) / 2, face - 0.0035, min(0.14, fh * 0.4), True, 2)
+    return out
+
+
 @factory("cabinet", (
     Param("width", 0.4, 1.2, doc="Outer width, m"),
     Param("depth", 0.35, 0.6, doc="Outer depth, m"),
@@ -237,7 +289,8 @@ def _pull(hx, hz, y_face, length, vertical, mat):
 ), ("furniture", "storage", "cabinet"))
 def cabinet(seed, p):
     """Closed cabinet / sideboard / nightstand: bevelled carcass on a recessed plinth, door or drawer fronts with
-    shadow gaps, metal bar pulls on standoffs."""
+    shadow gaps, metal bar pulls on standoffs. Edition 2: shaker doors (a raised frame round a recessed panel) with
+    the pull on the frame; drawers with bar pulls, one or two knobs or bow handles (``_fronts2``)."""
     rng = rng_for(seed, "cabinet", "shape")
     w, d, h, n = p["width"], p["depth"], p["height"], p["doors"]
     plinth = rng.uniform(0.02, 0.1)
@@ -247,7 +300,9 @@ def cabinet(seed, p):
     rows = int(rng.integers(2, 5)) if p["drawers"] else 1
     cols = n
     fw, fh = (w - 0.02) / cols, (h - plinth - 0.02) / rows
-    for i in range(cols):
+    if edition() >= 2:
+        parts += _fronts2(seed, w, cols, rows, fw, fh, gap, plinth, front, bool(p["drawers"]))
+    for i in range(cols if edition() < 2 else 0):
         for j in range(rows):
             x0 = -w / 2 + 0.01 + i * fw + gap / 2
             z0 = plinth + 0.01 + j * fh + gap / 2

@@ -11,6 +11,7 @@ import numpy as np
 from ..geometry import blob, edition, lathe, leaf_cards, merge, rng_for, rod, rot_y, rot_z, tube
 from ..materials import material
 from ..registry import Asset, Param, factory
+from . import plant_detail
 from .small import vessel
 
 
@@ -62,7 +63,10 @@ def _to_base(m):
     Param("leaves", 5, 24, integer=True, doc="Number of leaves"),
 ), ("object", "plant", "potted_plant"), small=True)
 def potted_plant(seed, p):
-    """House plant: tapered ceramic pot, soil, stems with flattened leaf blades."""
+    """House plant: tapered ceramic pot, soil, stems with flattened leaf blades. Edition 2: leaves folded along a
+    midrib with veins, curved stems, lumpy soil with pebbles, a glazed pot (``plant_detail.potted_plant``)."""
+    if edition() >= 2:
+        return Asset(*plant_detail.potted_plant(seed, p))
     rng = rng_for(seed, "potted_plant", "shape")
     pr, h = p["pot_radius"], p["height"]
     ph = min(pr * rng.uniform(1.0, 1.5), h * 0.45)

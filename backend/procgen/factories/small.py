@@ -9,9 +9,10 @@ import numpy as np
 
 import colorsys
 
-from ..geometry import blob, box, lathe, merge, rbox, rng_for, rod, rot_y, tube
+from ..geometry import blob, box, edition, lathe, merge, rbox, rng_for, rod, rot_y, tube
 from ..materials import material
 from ..registry import Asset, Param, factory
+from . import small_detail
 
 
 def _rim(r_out, r_in, z, n=4):
@@ -41,7 +42,10 @@ def _ceramic(seed, name, slot="body"):
     Param("handle", 0, 1, integer=True, doc="1 adds a handle"),
 ), ("object", "tableware", "mug"), small=True)
 def mug(seed, p):
-    """Ceramic mug with a thick rounded rim and an optional loop handle."""
+    """Ceramic mug with a thick rounded rim and an optional loop handle. Edition 2: rolled rim, foot ring,
+    glaze with a bare foot (``small_detail.mug``)."""
+    if edition() >= 2:
+        return Asset(*small_detail.mug(seed, p, tube))
     rng = rng_for(seed, "mug", "shape")
     r, h = p["radius"], p["height"]
     taper = rng.uniform(0.85, 1.05)
@@ -59,7 +63,9 @@ def mug(seed, p):
     Param("height", 0.04, 0.08, doc="Height, m"),
 ), ("object", "tableware", "bowl"), small=True)
 def bowl(seed, p):
-    """Ceramic bowl: a curved wall on a foot ring."""
+    """Ceramic bowl: a curved wall on a foot ring. Edition 2: a recessed foot ring, rolled rim, glaze."""
+    if edition() >= 2:
+        return Asset(*small_detail.bowl(seed, p))
     rng = rng_for(seed, "bowl", "shape")
     r, h = p["radius"], p["height"]
     foot = r * rng.uniform(0.35, 0.5)
@@ -74,7 +80,10 @@ def bowl(seed, p):
     Param("rim", 0.1, 0.3, doc="Rim width as a fraction of the radius"),
 ), ("object", "tableware", "plate"), small=True)
 def plate(seed, p):
-    """Ceramic plate: a flat well and a raised rim, closed solid profile."""
+    """Ceramic plate: a flat well and a raised rim, closed solid profile. Edition 2: a foot ring, an S-curved rim
+    to a rolled edge, glaze."""
+    if edition() >= 2:
+        return Asset(*small_detail.plate_asset(seed, p))
     r = p["radius"]
     well = r * (1 - p["rim"])
     prof = [(0, 0), (well * 0.8, 0), (well, 0.008), (r, 0.02), (r - 0.002, 0.022), (well, 0.011), (0, 0.005)]
@@ -87,7 +96,9 @@ def plate(seed, p):
     Param("neck", 0.3, 0.8, doc="Neck radius as a fraction of the largest radius"),
 ), ("object", "decor", "vase"), small=True)
 def vase(seed, p):
-    """Open ceramic or glass vase with a seeded belly-neck-lip profile."""
+    """Open ceramic or glass vase with a seeded belly-neck-lip profile. Edition 2: foot ring, rolled lip, glaze."""
+    if edition() >= 2:
+        return Asset(*small_detail.vase(seed, p))
     rng = rng_for(seed, "vase", "shape")
     h, r, nk = p["height"], p["radius"], p["neck"]
     belly = rng.uniform(0.25, 0.55)
@@ -105,7 +116,10 @@ def vase(seed, p):
     Param("shoulder", 0.5, 0.75, doc="Shoulder height as a fraction of the height"),
 ), ("object", "tableware", "bottle"), small=True)
 def bottle(seed, p):
-    """Glass bottle (solid closed profile: body, shoulder, neck) with a cap."""
+    """Glass bottle (solid closed profile: body, shoulder, neck) with a cap. Edition 2: hollow glass with a
+    separate screw cap or cork, a label band and sometimes a liquid (``small_detail.bottle``)."""
+    if edition() >= 2:
+        return Asset(*small_detail.bottle(seed, p, vessel))
     rng = rng_for(seed, "bottle", "shape")
     h, r, s = p["height"], p["radius"], p["shoulder"]
     nr = r * rng.uniform(0.3, 0.45)
@@ -134,7 +148,10 @@ def bottle(seed, p):
 ), ("object", "decor", "book"), small=True)
 def book(seed, p):
     """Hard-cover book: two bevelled boards and a rounded spine around a page block that is inset from the
-    boards' edges (the page edges show as a paper material with fine lines)."""
+    boards' edges (the page edges show as a paper material with fine lines). Edition 2: a rounded spine with a
+    title band and embossed foil lettering, a page block with a concave fore-edge (``small_detail.book``)."""
+    if edition() >= 2:
+        return Asset(*small_detail.book(seed, p))
     h, d, t = p["height"], p["depth"], p["thickness"]
     c = min(0.003, t / 6)
     parts = [rbox((-t / 2, -d / 2 + c * 0.5, 0), (-t / 2 + c, d / 2, h), c * 0.4, 1),
