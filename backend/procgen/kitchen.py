@@ -67,7 +67,7 @@ def _run_pieces(rng, length):
     fridge_w = round(float(rng.uniform(0.6, 0.75)), 4)
     total = min(length, rng.uniform(3.0, 4.8))
     stove = total >= SINK_MIN + stove_w + JOINT
-    fridge = stove and total >= SINK_MIN + stove_w + fridge_w + 2 * JOINT
+    fridge = stove and total >= SINK_MIN + 0.4 + stove_w + fridge_w + 2 * JOINT  # else it stands elsewhere
     rest = total - stove * (stove_w + JOINT) - fridge * (fridge_w + JOINT)
     second = 0.0
     if stove and rest >= SINK_MIN + PIECE_MIN + JOINT and rng.uniform() < 0.8:
@@ -86,6 +86,15 @@ def _run_pieces(rng, length):
     return pieces[::-1] if rng.uniform() < 0.5 else pieces
 
 
+def _camera_us(c, w):
+    """Room-local positions along wall ``w`` of the reserved camera corners that touch it."""
+    room = c.room
+    ax, off = (0, room.x0) if w in (0, 2) else (1, room.y0)
+    wall_zone = room.zone(w, 0.0, room.length(w), 0.05, 0.0, room.H)
+    return [(z["lo"][ax] + z["hi"][ax]) / 2 - off for z in c.scene.graph.get("zones", [])
+            if z["kind"] == "camera" and overlap(wall_zone, (z["lo"], z["hi"]))]
+
+
 def _main_run(c):
     """The run along the wall with the most free length (among those nearly as long, a random one); returns
     (wall, [placed pieces])."""
@@ -98,7 +107,14 @@ def _main_run(c):
     F, w, a, b = good[int(rng.integers(0, len(good)))]
     pieces = _run_pieces(rng, F)
     span = sum(p[1] for p in pieces) + JOINT * max(0, len(pieces) - 1)
-    u = a if rng.uniform() < 0.5 else b - span  # the run starts at one end of the stretch (a corner, a door frame)
+    # the run starts at the end of the stretch away from the camera corner on its wall (seen across the room, not
+    # from beside it); a random end where no camera stands by that wall
+    cams = _camera_us(c, w)
+    if cams:
+        far_a = min(abs(a - u) for u in cams) > min(abs(b - u) for u in cams)
+    else:
+        far_a = rng.uniform() < 0.5
+    u = a if far_a else b - span
     placed = []
     for cat, width, params in pieces:
         width = round(float(width), 4)
@@ -129,7 +145,7 @@ def _corner_run(c, w):
     if best is None or best[0] > 1.2:  # nothing that reaches the run's corner
         return None
     _, w2, a, b, end = best
-    width = round(float(min(2.4, (b - a) * rng.uniform(0.6, 1.0))), 4)
+    width = round(float(min(2.4, max(PIECE_MIN, (b - a) * rng.uniform(0.6, 1.0)))), 4)  # the stretch is >= PIECE_MIN + 0.2
     u0 = a if end == a else b - width
     return w2, _piece(c, w2, "kitchen_counter", u0, width, {"width": width, "depth": UNIT_DEPTH, "sink": 0})
 
