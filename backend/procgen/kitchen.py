@@ -224,7 +224,7 @@ def kitchen(c):
         if o is not None:
             runs.append((w2, o))
     # 2. What the run could not hold, wherever it fits
-    if not any(o["category"] == "kitchen_counter" for _, o in runs):
+    if not any(o["category"] == "kitchen_counter" and o["params"]["sink"] for _, o in runs):
         o = c.floor("kitchen_counter", c.against(), tries=20, params={"width": 1.2, "depth": UNIT_DEPTH, "sink": 1})
         if o is not None:
             runs.append((c.wall_of(o), o))
