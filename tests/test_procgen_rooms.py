@@ -9,7 +9,7 @@ import pytest
 from backend.procgen.constraints import violations
 from backend.procgen.layout import EXTRA_VIEWS, dominant_share
 from backend.procgen.plan import plan
-from backend.procgen.views import NEAR_MAX, door_leaf, near_share, near_shares
+from backend.procgen.views import LEAF_MAX, LEAF_NEAR, NEAR_MAX, door_leaf, near_share, near_shares
 
 
 def _on(g, obj, cat):
@@ -145,3 +145,13 @@ def test_near_share_sees_an_open_door_leaf_beside_the_lens():
     assert near_share(g, near) > 0.15
     far = dict(near, location=[3.5, -2.0, 1.4], target=[0.0, 1.0, 1.0])
     assert near_share(g, far) == 0.0 < max(near_shares(g, far, near=6.0).values())
+
+
+@pytest.mark.parametrize("scene_type, seed", [("room", 0), ("bathroom", 17), ("kitchen", 17), ("living_room", 11)])
+def test_main_view_is_not_a_view_past_an_open_door_leaf(scene_type, seed):
+    """Farther off, an open door leaf is still a bare slab: room seed 0's main view (a bathroom) looked past one
+    2-3 m away filling a sixth of the frame. A leaf nearer than 3 m may fill at most 10 % of the main view."""
+    g = plan(scene_type, seed)
+    leaves = {e["id"] for e in g["structure"] if e["category"] == "door"}
+    shares = near_shares(g, g["cameras"][0], near=LEAF_NEAR)
+    assert max((v for k, v in shares.items() if k in leaves), default=0.0) <= LEAF_MAX, shares
