@@ -104,3 +104,21 @@ def test_built_cushions_touch_nothing_in_blender():
         checked += len(cs)
     bpy.ops.wm.read_factory_settings(use_empty=True)
     assert checked >= 5
+
+
+def test_cushion_face_is_crowned_not_a_flat_plateau():
+    """Cushions read flat under even light (issue #14): the stuffing's profile had a flat plateau over 40 % of the
+    face. Now the face curves from the seam to the middle: most of its area turns away from the face's normal by
+    more than 15 degrees, which is what shading picks up."""
+    tilted = []
+    for seed in range(8):
+        a, _ = generate(registry(), "cushion", seed, {"lean": 0.0, "piping": 0})
+        tri = a.mesh.verts[fan_triangles(a.mesh)]
+        n = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])
+        area = np.linalg.norm(n, axis=1)
+        n /= area[:, None]
+        front = n[:, 1] < -0.2  # the face towards -Y
+        ang = np.degrees(np.arccos(np.clip(-n[front, 1], -1.0, 1.0)))
+        tilted.append(float((area[front] * (ang > 15)).sum() / area[front].sum()))
+    assert np.median(tilted) >= 0.72, tilted
+

@@ -32,6 +32,20 @@ def test_grass_has_a_realistic_green_albedo_with_dry_patches(seed):
     assert all(o["materials"] == [blades] for o in g["objects"] if o["category"] == "grass_tuft")
 
 
+@pytest.mark.parametrize("seed", range(1, 40, 4))
+def test_dry_grass_is_straw_not_earth(seed):
+    """Far dry-grass patches read as bare earth (issue #14): their colour was a dark brown, sRGB value about
+    95-130, as dark as the path's soil. Dry grass is straw: light yellow-beige, well above the soil's brightness."""
+    g = plan("outdoor", seed)
+    ground = g["structure"][0]["materials"][0]
+    straw = _srgb(ground["params"]["color2"])
+    h, s, v = colorsys.rgb_to_hsv(*(straw / 255))
+    assert 0.08 <= h <= 0.17 and 0.3 <= s <= 0.6 and v >= 0.58, (straw, h, s, v)
+    soils = [m["params"]["base_color"] for e in g["structure"] for m in e["materials"] if m["kind"] == "soil"]
+    for soil in soils:
+        assert straw.mean() > 1.4 * _srgb(soil).mean(), (straw, _srgb(soil))
+
+
 def _render(scene, tmp_path, camera, size=48, samples=8):
     bpy = pytest.importorskip("bpy")
     scene.camera = bpy.data.objects[camera]

@@ -62,7 +62,7 @@ def _grass(t, p):
     dry.inputs["W"].default_value = 7.3  # a field of its own, not the lush one's
     thr = 0.5 + DRY_SPREAD * (0.5 - p["dry"])
     dmask = t.ramp(dry.outputs["Fac"], (0, 0, 0), (1, 1, 1), thr - 0.03, thr + 0.03)
-    color = t.mix(t.math("MULTIPLY", dmask, 0.7), color, _rgba(p["color2"]))
+    color = t.mix(t.math("MULTIPLY", dmask, 0.85), color, _rgba(p["color2"]))  # straw, a little green left
     clumps = t.node("ShaderNodeTexNoise", -900, -250, Scale=22.0, Detail=6.0, Roughness=0.6)
     t.link(pos, clumps.inputs["Vector"])
     color = t.mix(1.0, color, t.ramp(clumps.outputs["Fac"], (0.72, 0.72, 0.72), (1.1, 1.1, 1.1), 0.3, 0.7), "MULTIPLY")

@@ -30,6 +30,7 @@ from .factories import registry
 from .geometry import EDITION, edition, rng_for
 from .materials import material
 from .registry import generate, resolve_params
+from .views import boxes, spoilt
 
 GRAPH_VERSION = 2
 """2 (issue #14): ``render`` {engine, size, samples, denoise, exposure} is what the builder sets on the scene;
@@ -250,34 +251,43 @@ def look_at_camera(name, loc, target, lens, sensor=36.0):
             "lens": lens, "sensor": sensor}
 
 
-def aim_camera(graph, name, loc, lens, yaw0, z_targets=(0.0, 0.3, 0.6), spread=0.6, dist=3.0):
+def aim_camera(graph, name, loc, lens, yaw0, z_targets=(0.0, 0.3, 0.6), spread=0.6, dist=3.0, things=None):
     """Camera at ``loc`` aimed (around heading ``yaw0``) so that it sees the most objects (``visible_ids``:
-    in the frustum and not hidden behind furniture). Its score is kept in the camera's ``"sees"``."""
+    in the frustum and not hidden behind furniture), unless a thing right in front of the lens fills much of the
+    frame (``views.spoilt``): such aims come last. Its score is kept in the camera's ``"sees"``. ``things``:
+    ``views.boxes(graph)`` when already computed."""
+    things = boxes(graph) if things is None else things
     best = None
     for dyaw in np.linspace(-spread, spread, 7):
         for zt in z_targets:
             tgt = (loc[0] + dist * math.cos(yaw0 + dyaw), loc[1] + dist * math.sin(yaw0 + dyaw), zt)
             cam = look_at_camera(name, loc, tgt, lens)
-            f = len(visible_ids(graph, cam)) + 0.01 * frustum_fraction(graph, cam)
+            f = len(visible_ids(graph, cam)) + 0.01 * frustum_fraction(graph, cam) - SPOILT * spoilt(graph, cam, things)
             if best is None or f > best[0] + 1e-9:
                 best = (f, cam)
-    best[1]["sees"] = int(best[0])
+    best[1]["sees"] = len(visible_ids(graph, best[1]))
     return best[1]
 
 
+SPOILT = 1000.0
+"""What a thing filling the frame right in front of the lens costs an aim, in objects seen: it comes last."""
 EXTRA_VIEWS = ("camera_top", "camera_overview")
 """Views kept after the eye-height ones whatever they see (a top-down or bird's-eye frame is an extra view)."""
 
 
 def rank_cameras(graph):
-    """Sort ``graph["cameras"]`` by how many objects each sees (most first; ``camera_top`` last), among views that
-    see as many the one least filled by a single piece of furniture (``dominant_share``); the first becomes
-    ``camera_main``, the others ``camera_alt``, ``camera_2``... (``camera_top`` keeps its name)."""
+    """Sort ``graph["cameras"]`` by how many objects each sees (most first; ``camera_top`` last), views with a thing
+    right in front of the lens filling much of the frame (``views.spoilt``: an open door leaf, a cabinet beside
+    the camera) after the others; among views that see as many, the one least filled by a single
+    piece of furniture (``dominant_share``) first. The first becomes ``camera_main``, the others ``camera_alt``,
+    ``camera_2``... (``camera_top`` keeps its name)."""
     cams = graph["cameras"]
+    things = boxes(graph)
     for c in cams:
         c["sees"] = len(visible_ids(graph, c))
     # the top-down view is kept as an extra view: a dataset's main frame is a view from where a person stands
-    cams.sort(key=lambda c: (c["name"] in EXTRA_VIEWS, -c["sees"], round(dominant_share(graph, c), 2), -frustum_fraction(graph, c)))
+    cams.sort(key=lambda c: (c["name"] in EXTRA_VIEWS, spoilt(graph, c, things), -c["sees"], round(dominant_share(graph, c), 2),
+                             -frustum_fraction(graph, c)))
     cams[0]["name"] = "camera_main"
     for k, c in enumerate(cams[1:]):
         if c["name"] not in EXTRA_VIEWS:

@@ -24,8 +24,9 @@ mesh's UV space, which is metric and runs along each board's longest side):
 * ``paint``   base_color, roughness, wear
 * ``soil``    base_color, color2 (darker patches), roughness, scale (patches per m), pebbles (0-1: how many small
               stones), bump: bare packed earth (a worn path, a shore)
-* ``grass``   base_color (healthy green: sRGB about (60-110, 90-140, 30-60) before light), color2 (dry straw and
-              brown), dry (share of the land in dry patches, 0.1-0.3), scale (lusher/paler stretches per m),
+* ``grass``   base_color (healthy green: sRGB about (60-110, 90-140, 30-60) before light), color2 (dry straw: a
+              light yellow-beige, sRGB about (155-180, 140-160, 80-105), well above bare soil),
+              dry (share of the land in dry patches, 0.1-0.3), scale (lusher/paler stretches per m),
               roughness, bump, blades (0: the ground's turf; 1: grass blades, which also vary per instance, darken
               at the root and pale at the tip, and let some light through). The colour follows world position,
               so the blades match the turf under them
@@ -63,7 +64,8 @@ _PALETTES = {
     "soil": ((0.06, 0.09), (0.45, 0.65), (0.05, 0.12)),
     "ground": ((0.14, 0.24), (0.35, 0.55), (0.12, 0.26)),
     "grass": ((0.23, 0.28), (0.8, 0.88), (0.12, 0.22)),  # healthy turf, sRGB about (60-110, 90-135, 30-60)
-    "dry_grass": ((0.11, 0.15), (0.7, 0.82), (0.13, 0.22)),  # straw and brown
+    "dry_grass": ((0.1, 0.13), (0.68, 0.8), (0.33, 0.48)),  # straw, sRGB about (155-180, 140-160, 80-105); darker
+    # and it read as bare earth from afar
     "foliage": ((0.2, 0.3), (0.55, 0.85), (0.04, 0.2)),
     "bark": ((0.05, 0.09), (0.3, 0.55), (0.05, 0.14)),
     "paint": ((0.0, 1.0), (0.0, 0.25), (0.35, 0.85)),

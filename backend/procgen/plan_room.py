@@ -15,6 +15,7 @@ import numpy as np
 from . import rooms
 from .geometry import fan_owner, fan_triangles, rng_for
 from .layout import CONTACT_GAP, aim_camera, frustum_fraction, look_at_camera, mat, rank_cameras
+from .views import boxes, spoilt
 
 WALL_T = 0.12
 DOOR_W, DOOR_H = 0.9, 2.1
@@ -251,6 +252,7 @@ def _reserve(scene, room, doors, windows, rng):
 
 def _cameras(g, rooms_cams):
     g["cameras"] = []
+    things = boxes(g)
     for room, cams in rooms_cams:
         cx0, cy0 = room.centre()
         for cx, cy in cams:
@@ -260,8 +262,8 @@ def _cameras(g, rooms_cams):
                 best = None
                 for x, y in ((cx + 0.4, cy + 0.4), deep):
                     heading = math.atan2(cy0 - y, cx0 - x)
-                    cam = aim_camera(g, f"camera_{len(g['cameras'])}", (x, y, z), 24.0, heading, zt, spread=0.8)
-                    score = (cam["sees"], frustum_fraction(g, cam))
+                    cam = aim_camera(g, f"camera_{len(g['cameras'])}", (x, y, z), 24.0, heading, zt, spread=0.8, things=things)
+                    score = (not spoilt(g, cam, things), cam["sees"], frustum_fraction(g, cam))
                     if best is None or score > best[0]:
                         best = (score, cam)
                 g["cameras"].append(best[1])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from .cushions import HOW_MANY, dress
+from .kitchen import kitchen
 from .layout import CONTACT_GAP, world_aabb
 from .room_kit import NORMAL, WALL_YAW, _Ctx, facing, table_with_chairs, tuck
 
@@ -193,84 +194,6 @@ def _office(c):
     c.ceiling_light(*room.centre())
 
 
-KITCHEN_CLUTTER = ("jar", "jar", "bottle", "bowl", "fruit", "mug", "plate", "potted_plant", "wine_glass", "storage_box", "candle")
-UPPER_Z = 1.5
-"""Bottom of the upper kitchen cabinets (m): clear of what stands on a 0.9 m worktop (its 0.6 m free height)."""
-
-
-def _run_along(w, obj):
-    """(u0, u1) of an object standing against wall ``w`` (its extent along the wall)."""
-    lo, hi = obj["bounds"]["lo"], obj["bounds"]["hi"]
-    return (lo[0], hi[0]) if w in (0, 2) else (lo[1], hi[1])
-
-
-def _uppers(c, w, u0, u1):
-    """Upper cabinets over the stretch (u0, u1) (room-local along wall ``w``), in 0.5-0.9 m units, where the wall
-    is free (windows and door clearances keep them out)."""
-    rng = c.rng
-    x = u0
-    while u1 - x >= 0.4:
-        uw = round(float(min(u1 - x, rng.uniform(0.5, 0.9))), 4)
-        c.mount("wall_cabinet", w, x + uw / 2, UPPER_Z, params={"width": uw, "doors": 1 if uw < 0.6 else 2,
-                                                              "height": round(float(min(0.75, c.room.H - UPPER_Z - 0.1)), 4)}, tries=1)
-        x += uw + 0.004
-
-
-def _kitchen(c):
-    """Counters along one or two walls (sink in the first run, a cooker beside it, an L run on the next wall),
-    upper cabinets over them, clutter on the worktops, the fridge at a run's end, a small table or a stool."""
-    rng, room = c.rng, c.room
-    w0 = int(rng.integers(0, 4))
-    runs = []  # (wall, obj)
-    for k in range(4):
-        w = (w0 + k) % 4
-        L = room.length(w)
-        counter = c.floor("kitchen_counter", c.against(w), tries=10,
-                          params={"width": round(float(min(3.0, max(1.2, L - 1.4 - rng.uniform(0, 0.6)))), 4), "sink": 1})
-        if counter is not None:
-            runs.append((w, counter))
-            break
-    if runs:
-        w, counter = runs[0]
-        u0, u1 = _run_along(w, counter)
-        u0, u1 = u0 - (room.x0 if w in (0, 2) else room.y0), u1 - (room.x0 if w in (0, 2) else room.y0)
-        side = 1 if rng.uniform() < 0.5 else -1
-        for sd in (side, -side):  # the cooker at one end of the run, flush with the counter's front
-            a, full, s, spec = c.scene.make("stove")
-            hw = full["width"] / 2
-            u = u1 + 0.006 + hw if sd > 0 else u0 - 0.006 - hw
-            st = c.scene.try_floor("stove", rng, lambda lo, hi, u=u: ((*room.at_wall(w, u, hi[1] + 0.03), 0.0), WALL_YAW[w]), 1, full,
-                                   gap=0.001)
-            if st is not None:
-                runs.append((w, st))
-                break
-        # an L: a second run (no sink) on a neighbouring wall
-        for w2 in ((w + 1) % 4, (w + 3) % 4):
-            L2 = room.length(w2)
-            run2 = c.floor("kitchen_counter", c.against(w2), tries=8,
-                           params={"width": round(float(min(2.4, max(1.2, L2 * rng.uniform(0.35, 0.6)))), 4), "sink": 0})
-            if run2 is not None:
-                runs.append((w2, run2))
-                break
-        for ww, obj in runs:
-            a, b = _run_along(ww, obj)
-            off = room.x0 if ww in (0, 2) else room.y0
-            _uppers(c, ww, a - off + 0.002, b - off - 0.002)
-            if obj["category"] == "kitchen_counter":
-                for si in range(len(obj["_asset"].surfaces)):
-                    c.scene.fill_surfaces(obj, KITCHEN_CLUTTER, c.n(7), rng, ceiling=UPPER_Z - 0.01)
-        c.floor("fridge", c.against(w), tries=20) or c.floor("fridge", c.against(), tries=10)
-    else:
-        c.floor("fridge", c.against(), tries=10)
-    if room.W * room.D > 10:
-        table_with_chairs(c, params={"width": 0.9, "depth": 0.7}, n_chairs=2, items=3, settings=False)
-    else:
-        c.floor("stool", c.against(), tries=10)
-    c.mount("wall_art", int(rng.integers(0, 4)), room.length(0) / 2, 1.5, tries=6)
-    c.decor(art=0, plants=1)
-    c.ceiling_light(*room.centre())
-
-
 def _bathroom(c):
     """Bathtub, toilet and vanity against the walls, a mirror over the vanity and things on its top, towel rails
     with towels, a bath mat, a laundry box and a stool."""
@@ -300,7 +223,7 @@ def _bathroom(c):
     c.ceiling_light(*room.centre())
 
 
-FURNISH = {"living_room": _living, "bedroom": _bedroom, "kitchen": _kitchen, "dining_room": _dining, "office": _office,
+FURNISH = {"living_room": _living, "bedroom": _bedroom, "kitchen": kitchen, "dining_room": _dining, "office": _office,
            "bathroom": _bathroom}
 
 

@@ -11,7 +11,7 @@ from .small import vessel
 
 
 @factory("kitchen_counter", (
-    Param("width", 1.2, 3.0, doc="Run length, m"),
+    Param("width", 0.6, 3.0, doc="Run length, m (a sink needs 1 m)"),
     Param("depth", 0.58, 0.65, doc="Depth including the worktop overhang, m"),
     Param("sink", 0, 1, integer=True, doc="1 sets a steel sink with a tap into the worktop"),
 ), ("furniture", "kitchen", "kitchen_counter"))

@@ -10,6 +10,9 @@ from ..registry import Asset, Param, factory
 
 SQUASH = 0.012
 """How far (m) the cushion's weight flattens its lowest edge into a contact patch."""
+CROWN = 0.7
+"""Share of the stuffing's profile that is a dome, q = (1 - u^2)(1 - v^2); the rest is q^0.35, a plateau with a
+steep rounded edge (all of it before: the middle read flat under even light)."""
 
 
 def _pillow(W, H, T, pinch, n, rng):
@@ -20,9 +23,16 @@ def _pillow(W, H, T, pinch, n, rng):
     U, V = np.meshgrid(s, s)  # [row = v, col = u]
     X = U * W / 2 * (1 - pinch * (1 - V ** 2))
     Z = V * H / 2 * (1 - pinch * (1 - U ** 2))
-    puff = np.clip((1 - U ** 2) * (1 - V ** 2), 0, 1) ** 0.35
+    # a crowned dome, not a slab with rounded edges: the face curves all the way from the seam to the middle
+    q = np.clip((1 - U ** 2) * (1 - V ** 2), 0, 1)
+    puff = (1 - CROWN) * q ** 0.35 + CROWN * q  # a thin rounded bead at the seam (the panels never meet flat) + a dome
     a, b, ph = rng.uniform(2, 5), rng.uniform(2, 5), rng.uniform(0, 2 * np.pi, 2)
     wrinkle = 0.006 * np.sin(a * U * np.pi + ph[0]) * np.sin(b * V * np.pi + ph[1]) * (1 - U ** 2) * (1 - V ** 2)
+    # creases running in from the pinched corners (where the cover gathers), fading out towards the middle
+    for su, sv in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
+        along = np.clip((su * U + sv * V) / 2, 0, 1)  # 1 at this corner, 0 at the middle
+        across = (su * U - sv * V) / 2
+        wrinkle += 0.005 * along ** 2 * np.cos(across * np.pi * rng.uniform(5, 8)) * (1 - U ** 2) ** 0.5 * (1 - V ** 2) ** 0.5
     rim = (np.abs(U) >= 1 - 1e-12) | (np.abs(V) >= 1 - 1e-12)
     N = (n + 1) ** 2
     front = np.stack([X, -(T / 2) * puff + wrinkle, Z], -1).reshape(-1, 3)
@@ -85,7 +95,7 @@ def cushion(seed, p):
     rng = rng_for(seed, "cushion", "shape")
     W, H, T = p["width"], min(p["height"], p["width"]), p["thickness"]
     n = _seg(16, 6)
-    body, (X, Z) = _pillow(W, H, T, rng.uniform(0.04, 0.09), n, rng)
+    body, (X, Z) = _pillow(W, H, T, rng.uniform(0.06, 0.12), n, rng)
     parts = [body]
     if p["piping"]:
         parts.append(_piping(X, Z, 0.0045, _seg(6, 4), 1))
