@@ -98,7 +98,8 @@ def main():
         sys.exit(f"error: no Infinigen counterpart for {', '.join(bad)} (known: {', '.join(PAIRS)})")
     if args.infinigen_json:
         with open(args.infinigen_json) as f:
-            earlier = {r["category"]: r for r in json.loads(f.read().strip().splitlines()[-1])["rows"]}
+            last = [l for l in f.read().splitlines() if l.startswith("{")][-1]  # the JSON line of a saved log
+        earlier = {r["category"]: r for r in json.loads(last)["rows"]}
         inf = {c: [{"seconds": earlier[c]["infinigen"]["seconds"], "triangles": earlier[c]["infinigen"]["triangles"]}]
                if earlier.get(c, {}).get("infinigen") else [{"error": "not in the earlier run"}] for c in cats}
     elif not os.path.exists(args.infinigen_python):

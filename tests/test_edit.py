@@ -19,7 +19,7 @@ CASES = DATA["cases"]
 
 @pytest.fixture(scope="module")
 def scenes():
-    return {k: plan(t, s) for k, (t, s) in DATA["scenes"].items()}
+    return {k: plan(t, s, edition=DATA["edition"]) for k, (t, s) in DATA["scenes"].items()}
 
 
 def _cats(graph, ids):

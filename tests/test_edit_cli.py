@@ -19,7 +19,7 @@ def _cli(*args, entry=("-m", "backend.cli")):
 def room_json(tmp_path_factory):
     from backend.procgen.plan import plan
     path = tmp_path_factory.mktemp("edit") / "room.json"
-    path.write_text(json.dumps(plan("living_room", 2)))
+    path.write_text(json.dumps(plan("living_room", 2, edition=1)))  # the scene the messages below were written for
     return str(path)
 
 
@@ -37,7 +37,8 @@ def test_edit_json_to_json_and_blend(room_json, tmp_path):
                 entry=("batch.py",))
     assert out2.returncode == 0, out2.stderr
     info2 = json.loads(out2.stdout.strip().splitlines()[-1])
-    assert info2["diff"]["objects"]["added"] == ["candle_2", "candle_3"]
+    n = sum(o["category"] == "candle" for o in json.load(open(room_json))["objects"])  # candles already there
+    assert info2["diff"]["objects"]["added"] == [f"candle_{n}", f"candle_{n + 1}"]
     check = subprocess.run([sys.executable, "-c", (
         "import bpy, json, sys; bpy.ops.wm.open_mainfile(filepath=sys.argv[1]);"
         "c = [c for c in bpy.data.collections if 'conjure_graph' in c][0];"
@@ -46,7 +47,7 @@ def test_edit_json_to_json_and_blend(room_json, tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert json.loads(check.stdout.strip().splitlines()[-1]) == [
         ["make the couch crimson", "add two candles on the coffee table"], ["add two candles on the coffee table"],
-        ["candle_0", "candle_1", "candle_2", "candle_3"]]  # the room's own two candles and the two added
+        [f"candle_{i}" for i in range(n + 2)]]  # the room's own candles and the two added
 
 
 @pytest.mark.parametrize("args,msg", [

@@ -32,6 +32,10 @@ CLUTTER_PER_M = 7.0
 """Things tried per metre of free worktop at density 1 (plus 3 per worktop)."""
 
 
+END_GAP = 0.03
+"""A stretch stops this far (m) short of the walls at its ends: clear of their skirting boards (14 mm deep)."""
+
+
 def stretches(c, w, depth, z1, gap=0.02):
     """Free stretches (u0, u1) along wall ``w`` (room-local) where a strip ``depth`` deep and ``z1`` high in front of
     the wall meets no blocker (door clearance, camera corner, window front, curtains, furniture) closer than ``gap``."""
@@ -40,13 +44,13 @@ def stretches(c, w, depth, z1, gap=0.02):
     zone = room.zone(w, 0.0, L, depth, 0.0, z1)
     ax, off = (0, room.x0) if w in (0, 2) else (1, room.y0)
     cuts = sorted((b[0][ax] - off - gap, b[1][ax] - off + gap) for b in c.scene.blockers if overlap(zone, b, gap))
-    free, x = [], 0.01
+    free, x = [], END_GAP
     for a, b in cuts:
         if a > x:
             free.append((x, a))
         x = max(x, b)
-    if L - 0.01 > x:
-        free.append((x, L - 0.01))
+    if L - END_GAP > x:
+        free.append((x, L - END_GAP))
     return free
 
 
