@@ -39,6 +39,8 @@ cameras carry ``sees`` (objects visible, see ``visible_ids``) and the first one 
 EDITION_FIELD = "edition"
 """The graph key recording the factory edition (``geometry.EDITION``) its assets are built with; a graph without it
 predates editions and was made by edition 1."""
+SKIRTING_DEPTH = 0.014
+"""How far (m) the skirting boards stand out from a room's walls; floor-standing objects keep clear of them."""
 CONTACT_GAP = 0.0005
 """Objects rest this far (m) above their support so touching faces never count as interpenetration."""
 MAX_OBJECTS = 400
@@ -135,8 +137,11 @@ class Scene:
             loc, yaw = pose
             loc = (loc[0], loc[1], loc[2] + (CONTACT_GAP if support == "floor" else 0.0))
             aabb = world_aabb(lo, hi, loc, yaw)
+            # inside the room; what stands on the floor also clear of the skirting boards along its walls
+            clear = [SKIRTING_DEPTH + 0.001] * 2 + [0.0] if support == "floor" else [0.0] * 3
             if self.inside is not None and not all(
-                    self.inside[0][i] <= aabb[0][i] and aabb[1][i] <= self.inside[1][i] for i in range(3)):
+                    self.inside[0][i] + clear[i] <= aabb[0][i] and aabb[1][i] <= self.inside[1][i] - clear[i]
+                    for i in range(3)):
                 continue
             if self.free(aabb, gap):
                 self.blockers.append(aabb)

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import rooms
 from .geometry import fan_owner, fan_triangles, rng_for
-from .layout import CONTACT_GAP, aim_camera, frustum_fraction, look_at_camera, mat, rank_cameras
+from .layout import CONTACT_GAP, SKIRTING_DEPTH, aim_camera, frustum_fraction, look_at_camera, mat, rank_cameras
 from .views import boxes, spoilt
 
 WALL_T = 0.12
@@ -105,7 +105,7 @@ def _opening_asset(scene, room, kind, w, u0, u1, z0, z1, sid):
 
 def _skirting(room, openings, mat_desc, sid):
     """Skirting boards along the walls' inner faces, broken at door openings."""
-    t, h = 0.014, 0.08
+    t, h = SKIRTING_DEPTH, 0.08
     boxes = []
     for w in range(4):
         L = room.length(w)
