@@ -30,7 +30,7 @@ from .factories import registry
 from .geometry import EDITION, edition, rng_for
 from .materials import material
 from .registry import generate, resolve_params
-from .views import boxes, spoilt
+from .views import boxes, frame_rays, spoilt
 
 GRAPH_VERSION = 2
 """2 (issue #14): ``render`` {engine, size, samples, denoise, exposure} is what the builder sets on the scene;
@@ -305,14 +305,7 @@ def dominant_share(graph, cam, n=15) -> float:
     objs = [o for o in graph["objects"] if o["support"] in ("floor", "ground")]
     if not objs:
         return 0.0
-    loc, tgt = np.asarray(cam["location"], np.float64), np.asarray(cam["target"], np.float64)
-    f = (tgt - loc) / np.linalg.norm(tgt - loc)
-    r = np.cross(f, [0, 0, 1.0])
-    r = r / np.linalg.norm(r) if np.linalg.norm(r) > 1e-9 else np.array([1.0, 0.0, 0.0])
-    u = np.cross(r, f)
-    s = np.linspace(-1.0, 1.0, n) * cam["sensor"] / 2 / cam["lens"]
-    d = f[None] + s[:, None, None] * r[None, None] + s[None, :, None] * u[None, None]
-    d = d.reshape(-1, 3)
+    loc, d = frame_rays(cam, n)
     lo = np.array([o["bounds"]["lo"] for o in objs])
     hi = np.array([o["bounds"]["hi"] for o in objs])
     with np.errstate(divide="ignore", invalid="ignore"):
