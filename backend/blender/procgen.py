@@ -320,7 +320,7 @@ class SceneBuild:
             add_prop_object(self.tx, coll, o)
             return
         obj = _asset_object(self.tx, coll, o["id"], o["category"], o["seed"], o["params"], o["materials"],
-                            self.graph["params"].get("detail", 1.0), edition=graph_edition(self.graph))
+                            self.graph["params"].get("detail", 1.0))
         obj.location = o["location"]
         obj.rotation_euler = (0.0, 0.0, o["rotation_z"])
         obj["conjure_id"] = o["id"]

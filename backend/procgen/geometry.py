@@ -619,3 +619,12 @@ def boxes(lo, hi, mat: int = 0) -> Mesh:
     ax = np.tile(_BOX_UV_AXES, (len(lo), 1))
     uvs = np.take_along_axis(face_pts, ax[:, None, :].repeat(4, 1), axis=2).reshape(-1, 2)
     return Mesh(verts, corners, np.full(6 * len(lo), 4), uvs, mat, False)
+
+
+def squash_above(m: Mesh, z0: float, h: float) -> None:
+    """Scale ``m``'s vertices above ``z0`` down (in place) so its top is at most ``h``: a plant kept within the
+    height it was asked for, its pot and soil untouched."""
+    top = m.verts[:, 2].max()
+    if top > h:
+        z = m.verts[:, 2]
+        m.verts[:, 2] = np.where(z > z0, z0 + (z - z0) * (h - z0) / (top - z0), z)

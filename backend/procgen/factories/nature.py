@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import blob, edition, lathe, leaf_cards, merge, rng_for, rod, rot_y, rot_z, tube
+from ..geometry import blob, edition, lathe, leaf_cards, merge, rng_for, rod, rot_y, rot_z, squash_above, tube
 from ..materials import material
 from ..registry import Asset, Param, factory
 from . import plant_detail
@@ -88,10 +88,7 @@ def potted_plant(seed, p):
         leaf = leaf.transformed(rot_z(yaw) @ rot_y(-(np.pi / 2 - tilt) * 0.8), tip + d * ll * 0.4).with_material(2)
         parts.append(leaf)
     m = merge(parts)
-    top = m.verts[:, 2].max()
-    if top > h:  # keep within the requested height
-        z = m.verts[:, 2]
-        m.verts[:, 2] = np.where(z > soil_z, soil_z + (z - soil_z) * (h - soil_z) / (top - soil_z), z)
+    squash_above(m, soil_z, h)  # keep within the requested height
     mats = (material("ceramic", rng_for(seed, "potted_plant", "mat", "pot")),
             material("stone", rng_for(seed, "potted_plant", "mat", "soil"), "soil"),
             material("foliage", rng_for(seed, "potted_plant", "mat", "leaf")))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import Mesh, _orient, _seg, blob, lathe, merge, rng_for, rot_x, rot_y, rot_z, tube
+from ..geometry import Mesh, _orient, _seg, blob, lathe, merge, rng_for, rot_x, rot_y, rot_z, squash_above, tube
 from ..materials import material
 from .small_detail import glazed, vessel2
 
@@ -120,10 +120,7 @@ def potted_plant(seed, p):
                 break
         parts.append(leaf)
     m = merge(parts)
-    top = m.verts[:, 2].max()
-    if top > h:  # keep within the requested height
-        z = m.verts[:, 2]
-        m.verts[:, 2] = np.where(z > soil_z, soil_z + (z - soil_z) * (h - soil_z) / (top - soil_z), z)
+    squash_above(m, soil_z, h)  # keep within the requested height
     leaf = material("foliage", rng_for(seed, "potted_plant", "mat", "leaf"))
     leaf = dict(leaf, params=dict(leaf["params"], vein_count=int(rng_for(seed, "potted_plant", "veins").integers(6, 13))))
     mats = (glazed(material("ceramic", rng_for(seed, "potted_plant", "mat", "pot")), rng_for(seed, "potted_plant", "glaze"), 0.004),

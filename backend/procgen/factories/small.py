@@ -99,14 +99,7 @@ def vase(seed, p):
     """Open ceramic or glass vase with a seeded belly-neck-lip profile. Edition 2: foot ring, rolled lip, glaze."""
     if edition() >= 2:
         return Asset(*small_detail.vase(seed, p))
-    rng = rng_for(seed, "vase", "shape")
-    h, r, nk = p["height"], p["radius"], p["neck"]
-    belly = rng.uniform(0.25, 0.55)
-    z = np.linspace(0, 1, 10)
-    prof = r * (nk + (1 - nk) * np.exp(-((z - belly) / 0.28) ** 2)) + r * 0.15 * z ** 4
-    outer = [(max(pr, r * 0.25), h * zz) for pr, zz in zip(prof, z)]
-    outer[0] = (outer[0][0] * 0.85, 0.0)
-    kind = "glass" if rng.uniform() < 0.25 else "ceramic"
+    _h, outer, kind = small_detail.vase_profile(seed, p, 10)
     return Asset(vessel(outer, 0.004, 0.01), (material(kind, rng_for(seed, "vase", "mat", "body")),))
 
 

@@ -300,17 +300,23 @@ def bowl(seed, p):
     return m, (_ceramic2(seed, "bowl", rng_for(seed, "bowl", "glaze", "foot").uniform(0.004, 0.012)),)
 
 
-def vase(seed, p):
-    """Vase, edition 2: the edition-1 silhouette on a foot ring with a rolled lip; ceramic ones glazed to a wavy
-    line above a bare foot."""
+def vase_profile(seed, p, samples):
+    """(height, outer profile [(radius, z)] of ``samples`` points, "glass" | "ceramic") of the vase with this seed:
+    a seeded belly-neck-lip silhouette, shared by both editions."""
     rng = rng_for(seed, "vase", "shape")
     h, r, nk = p["height"], p["radius"], p["neck"]
     belly = rng.uniform(0.25, 0.55)
-    z = np.linspace(0, 1, 14)
+    z = np.linspace(0, 1, samples)
     prof = r * (nk + (1 - nk) * np.exp(-((z - belly) / 0.28) ** 2)) + r * 0.15 * z ** 4
     outer = [(max(pr, r * 0.25), h * zz) for pr, zz in zip(prof, z)]
     outer[0] = (outer[0][0] * 0.85, 0.0)
-    kind = "glass" if rng.uniform() < 0.25 else "ceramic"
+    return h, outer, "glass" if rng.uniform() < 0.25 else "ceramic"
+
+
+def vase(seed, p):
+    """Vase, edition 2: the edition-1 silhouette on a foot ring with a rolled lip; ceramic ones glazed to a wavy
+    line above a bare foot."""
+    h, outer, kind = vase_profile(seed, p, 14)
     m = vessel2(outer, 0.004, 0.01, 40, ring=min(0.008, outer[0][0] * 0.3))
     mat = glazed(material(kind, rng_for(seed, "vase", "mat", "body")), rng_for(seed, "vase", "glaze"),
                  h * rng_for(seed, "vase", "glaze", "foot").uniform(0.03, 0.25))
