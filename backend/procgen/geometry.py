@@ -41,11 +41,15 @@ def detail(level: float):
         _LOCAL.detail = old
 
 
-EDITION = 2
+EDITION = 3
 """The factories' current edition. Edition 1 is the geometry the embedded model's corpus was built from (its
 fingerprint pins it: ``embedded.corpus.CORPUS_EDITION``); edition 2 adds the small-scale detail the model cannot
 resolve at its 64-point decode grid anyway: leaf cards on tree and bush crowns, bark ridges, rock facets and
-cracks. Scenes and the asset sheet use the current edition."""
+cracks, book pages and spines, bottle caps and labels, ceramic rims and feet, veined leaves, bevels and handles;
+edition 3 gives furniture, appliances, rugs and lamps their real construction and finishes (profiled legs, framed
+panels and drawer fronts with shadow gaps, appliance doors, handles and controls, rug pile and fringes). Every
+edition is frozen once released (``tests/test_procgen_editions.py`` pins edition 2's bytes for every category): a
+graph saved with edition ``n`` rebuilds to the same meshes. Scenes and the asset sheet use the current edition."""
 
 
 def edition() -> int:
@@ -55,7 +59,7 @@ def edition() -> int:
 
 @contextlib.contextmanager
 def factory_edition(n: int):
-    """Build assets as edition ``n`` of the factories made them (1 or 2): same edition, same bytes."""
+    """Build assets as edition ``n`` of the factories made them (1 to ``EDITION``): same edition, same bytes."""
     old = edition()
     _LOCAL.edition = int(n)
     try:
