@@ -38,7 +38,7 @@ def test_room_is_furnished_with_openings(seed):
         assert any(isinstance(o["support"], dict) for o in g["objects"]), "no small object on a support"
     assert {"SUN", "AREA"} <= {li["type"] for li in g["lights"]}
     assert sum(s["category"] in ("door", "window") for s in g["structure"]) == 2
-    assert frustum_fraction(g, g["cameras"][0]) >= 0.6
+    assert frustum_fraction(g, g["cameras"][0]) >= 0.5  # an eye-height view frames most of the room
 
 
 def test_scene_graph_fields():

@@ -169,3 +169,27 @@ def test_floor_objects_keep_clear_of_the_skirting(scene_type, seeds):
         hits = [o["id"] for o in g["objects"] if o["support"] == "floor"
                 for b in skirting if overlap((o["bounds"]["lo"], o["bounds"]["hi"]), b, -1e-6)]
         assert hits == [], (scene_type, seed, hits)
+
+
+@pytest.mark.parametrize("kind", ["living_room", "kitchen", "office", "bathroom"])
+def test_doors_out_of_the_plan_are_shut(kind):
+    """Nothing is modelled behind a lone room's door or an apartment's entrance: an open one showed a black hole."""
+    for seed in range(4):
+        doors = [e for e in plan(kind, seed)["structure"] if e["category"] == "door"]
+        assert doors and all(e["geometry"]["params"]["open_angle"] == 0.0 for e in doors)
+    apt = [e["geometry"]["params"]["open_angle"] for e in plan("apartment", 2)["structure"] if e["category"] == "door"]
+    assert apt.count(0.0) == 1 and len(apt) >= 3  # the entrance; the doors between rooms swing as they were
+
+
+def test_walls_windows_and_shut_doors_are_things_a_view_can_be_spoilt_by():
+    from backend.procgen.views import boxes, near_shares, spoilt
+
+    g = plan("bedroom", 1)
+    things = boxes(g)
+    assert {"wall_south", "wall_north", "window_0", "door_0"} <= set(things[0])
+    assert "door_0" not in things[4]  # shut: not counted as a leaf swung into the view
+    x0, y0 = g["rooms"][0]["lo"][:2]
+    # a lens 15 cm from the south wall looking along it: the wall fills much of the frame
+    cam = {"location": [x0 + 1.0, y0 + 0.15, 1.5], "target": [x0 + 3.0, y0 + 0.35, 1.4], "lens": 24.0, "sensor": 36.0}
+    assert near_shares(g, cam, things=things).get("wall_south", 0.0) > 0.1
+    assert spoilt(g, cam, things)

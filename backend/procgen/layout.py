@@ -291,12 +291,22 @@ def rank_cameras(graph):
     for c in cams:
         c["sees"] = len(visible_ids(graph, c))
     # the top-down view is kept as an extra view: a dataset's main frame is a view from where a person stands
-    cams.sort(key=lambda c: (c["name"] in EXTRA_VIEWS, spoilt(graph, c, things), -c["sees"], round(dominant_share(graph, c), 2),
+    cams.sort(key=lambda c: (c["name"] in EXTRA_VIEWS, spoilt(graph, c, things), -_eye_sees(c), round(dominant_share(graph, c), 2),
                              -frustum_fraction(graph, c)))
     cams[0]["name"] = "camera_main"
     for k, c in enumerate(cams[1:]):
         if c["name"] not in EXTRA_VIEWS:
             c["name"] = f"camera_alt" if k == 0 else f"camera_{k + 1}"
+
+
+HIGH_VIEW_WEIGHT = 0.75
+"""What an object seen from a high corner (over 2 m: looking down on the room) counts against one seen from eye
+height: a view from where a person stands is what a photograph of a room looks like, so a high view leads only when
+it sees a third more."""
+
+
+def _eye_sees(cam) -> float:
+    return cam["sees"] * (HIGH_VIEW_WEIGHT if cam["location"][2] > 2.0 else 1.0)
 
 
 def dominant_share(graph, cam, n=15) -> float:

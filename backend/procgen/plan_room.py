@@ -83,14 +83,17 @@ class Room:
         return self.x0 + x, self.y0 + y
 
 
-def _opening_asset(scene, room, kind, w, u0, u1, z0, z1, sid):
-    """A door or window asset fitted into an opening, as a structure entry (built like an asset)."""
+def _opening_asset(scene, room, kind, w, u0, u1, z0, z1, sid, outer=False):
+    """A door or window asset fitted into an opening, as a structure entry (built like an asset). ``outer``: a door
+    out of the plan (a lone room's door, an apartment's entrance) is shut: nothing is modelled behind it, and an open
+    one showed a black hole."""
     from .factories import registry
     from .registry import generate
     seed = int(rng_for(scene.seed, "opening", sid).integers(0, 2**31 - 1))
     g = rng_for(scene.seed, "opening", sid, "params")
     if kind == "door":
-        params = {"width": round(u1 - u0, 4), "height": round(z1, 4), "depth": WALL_T, "open_angle": round(float(g.uniform(0.0, 1.1)), 4)}
+        angle = float(g.uniform(0.0, 1.1))
+        params = {"width": round(u1 - u0, 4), "height": round(z1, 4), "depth": WALL_T, "open_angle": 0.0 if outer else round(angle, 4)}
     else:
         params = {"width": round(u1 - u0, 4), "height": round(z1 - z0, 4), "depth": WALL_T}
     asset, full = generate(registry(), kind, seed, params, detail_level=scene.graph["params"].get("detail", 1.0))
@@ -187,7 +190,7 @@ def plan_room(scene, rng, kind=None):
     g["rooms"] = [{"name": room.name, "type": kind, "lo": room.box()[0], "hi": room.box()[1]}]
     # 2. Structure: floor, ceiling, walls, door and window, skirting
     _structure(scene, room, openings, "")
-    g["structure"].append(_opening_asset(scene, room, "door", door_wall, du, du + DOOR_W, 0.0, DOOR_H, "door_0"))
+    g["structure"].append(_opening_asset(scene, room, "door", door_wall, du, du + DOOR_W, 0.0, DOOR_H, "door_0", outer=True))
     g["structure"].append(_opening_asset(scene, room, "window", win_wall, wu, wu + ww, sill, wtop, "window_0"))
     # 3. Keep-out zones: door clearance, camera corners, tall things in front of the window
     cams = _reserve(scene, room, [(door_wall, du)], [(win_wall, wu, ww, sill)], rng)
@@ -393,7 +396,9 @@ def plan_apartment(scene, rng):
             for (u0, u1, z0, z1) in built[w]:
                 kind = "door" if z0 < 0 else "window"
                 g["openings"].append({"kind": kind, "wall": WALLS[w][0], "room": room.name, "u": [u0, u1], "z": [max(z0, 0.0), z1]})
-                g["structure"].append(_opening_asset(scene, room, kind, w, u0, u1, max(z0, 0.0), z1, f"{kind}_{room.name}_{WALLS[w][0]}_{len(g['openings'])}"))
+                entrance = kind == "door" and cell == first and w == ew and u0 == eu
+                g["structure"].append(_opening_asset(scene, room, kind, w, u0, u1, max(z0, 0.0), z1, f"{kind}_{room.name}_{WALLS[w][0]}_{len(g['openings'])}",
+                                                     outer=entrance))
         _structure(scene, room, built, f"_{room.name}", skirting_openings=openings[cell])
         cams = _reserve(scene, room, doors[cell], windows, rng)
         assets.update(rooms.furnish(scene, room, rng, [(wall, wu, ww, sill, wtop)] if wu is not None else []))

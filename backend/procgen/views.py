@@ -22,6 +22,11 @@ LEAF_NEAR, LEAF_MAX = 3.0, 0.1
 """An open door leaf is a bare slab, not what a view is for: one nearer than LEAF_NEAR m filling more than LEAF_MAX
 of the frame spoils a view too (13 of 140 main views of seeds 0-19 of the room types, before)."""
 
+BIG_NEAR, BIG_MAX = 2.0, 0.15
+"""One object (not a wall) nearer than BIG_NEAR m filling more than BIG_MAX of the frame spoils a view too: a
+cabinet or fridge cut by the frame's edge that hides a sixth of the room."""
+SHUT = 0.05
+"""A door leaf swung less than this (rad) is shut (``plan_room`` shuts the doors out of the plan)."""
 JAMB, LEAF_T = 0.03, 0.04
 """The door factory's lining and leaf thickness (m) (factories/interior.py ``door``)."""
 
@@ -58,8 +63,9 @@ def frame_rays(cam, n):
 
 def boxes(graph):
     """(names, centres Float[ndarray, "B 3"], yaws Float[ndarray, "B"], half extents Float[ndarray, "B 3"], the door
-    leaves' names) of every object's box (axis-aligned) and every open door leaf; compute once, pass to
-    ``near_shares`` for many views."""
+    leaves' names) of every object's box (axis-aligned), every open door leaf, window and piece of wall (a wall's
+    pieces share its name: the one wall beside the lens is one thing); compute once, pass to ``near_shares`` for
+    many views."""
     names, cs, yaws, halves, leaves = [], [], [], [], set()
     for o in graph["objects"]:
         lo, hi = np.asarray(o["bounds"]["lo"], np.float64), np.asarray(o["bounds"]["hi"], np.float64)
@@ -71,10 +77,24 @@ def boxes(graph):
         if e["category"] == "door" and e["geometry"].get("type") == "asset":
             c, yaw, half = door_leaf(e)
             names.append(e["id"])
-            leaves.add(e["id"])
+            if e["geometry"]["params"]["open_angle"] > SHUT:
+                leaves.add(e["id"])  # a shut door is part of its wall, not a slab swung into the view
             cs.append(np.asarray(c))
             yaws.append(yaw)
             halves.append(np.asarray(half))
+        elif e["category"] == "window" and e["geometry"].get("type") == "asset":
+            g, p = e["geometry"], e["geometry"]["params"]  # frame and sill stand a few cm proud of the wall
+            names.append(e["id"])
+            cs.append(np.asarray(g["location"], np.float64) + (0.0, 0.0, 0.03 + p["height"] / 2))
+            yaws.append(g["rotation_z"])
+            halves.append(np.asarray((p["width"] / 2 + 0.05, p["depth"] / 2 + 0.05, p["height"] / 2 + 0.05)))
+        elif e["category"] == "wall" and e["geometry"].get("type") == "boxes":
+            for lo, hi in e["geometry"]["boxes"]:
+                lo, hi = np.asarray(lo, np.float64), np.asarray(hi, np.float64)
+                names.append(e["id"])
+                cs.append((lo + hi) / 2)
+                yaws.append(0.0)
+                halves.append((hi - lo) / 2)
     return names, np.reshape(cs, (-1, 3)), np.asarray(yaws, np.float64), np.reshape(halves, (-1, 3)), leaves
 
 
@@ -100,7 +120,10 @@ def near_shares(graph, cam, n=15, near=NEAR, things=None) -> dict:
     t = np.where((tn < tf) & (tf > 0), np.maximum(tn, 0.0), np.inf)  # (B, N)
     who, first = t.argmin(axis=0), t.min(axis=0)
     counts = np.bincount(who[first < near], minlength=len(idx))
-    return {names[idx[k]]: float(counts[k] / len(d)) for k in np.flatnonzero(counts)}
+    out = {}
+    for k in np.flatnonzero(counts):  # a wall's pieces add up
+        out[names[idx[k]]] = out.get(names[idx[k]], 0.0) + float(counts[k] / len(d))
+    return out
 
 
 def near_share(graph, cam, n=15, near=NEAR, things=None) -> float:
@@ -109,10 +132,12 @@ def near_share(graph, cam, n=15, near=NEAR, things=None) -> float:
 
 
 def spoilt(graph, cam, things=None) -> bool:
-    """Does one thing nearer than PICK_NEAR m fill more than NEAR_MAX of ``cam``'s frame, or an open door leaf
-    nearer than LEAF_NEAR m more than LEAF_MAX?"""
+    """Does one thing nearer than PICK_NEAR m fill more than NEAR_MAX of ``cam``'s frame, one object nearer than
+    BIG_NEAR m more than BIG_MAX, or an open door leaf nearer than LEAF_NEAR m more than LEAF_MAX?"""
     things = boxes(graph) if things is None else things
     if near_share(graph, cam, near=PICK_NEAR, things=things) > NEAR_MAX:
+        return True
+    if any(v > BIG_MAX for k, v in near_shares(graph, cam, near=BIG_NEAR, things=things).items() if not k.startswith("wall")):
         return True
     if not any(np.linalg.norm(things[1][things[0].index(k)] - cam["location"]) < LEAF_NEAR + 1.2 for k in things[4]):
         return False  # no leaf within reach: skip the second cast
