@@ -193,3 +193,19 @@ def test_walls_windows_and_shut_doors_are_things_a_view_can_be_spoilt_by():
     cam = {"location": [x0 + 1.0, y0 + 0.15, 1.5], "target": [x0 + 3.0, y0 + 0.35, 1.4], "lens": 24.0, "sensor": 36.0}
     assert near_shares(g, cam, things=things).get("wall_south", 0.0) > 0.1
     assert spoilt(g, cam, things)
+
+
+def test_wall_to_wall_carpet_is_a_muted_carpet_colour():
+    """A fabric floor is carpet (greige, oatmeal, taupe, warm grey), not a rug's accent colour over the whole room."""
+    import colorsys
+
+    seen = 0
+    for kind in ("living_room", "bedroom", "office"):
+        for seed in range(12):
+            for e in plan(kind, seed)["structure"]:
+                m = e["materials"][0] if e["category"] == "floor" else None
+                if m and m["kind"] == "fabric":
+                    h, s, v = colorsys.rgb_to_hsv(*m["params"]["base_color"])
+                    assert s <= 0.3 and 0.12 <= v <= 0.45, (kind, seed, m["params"]["base_color"])
+                    seen += 1
+    assert seen >= 3

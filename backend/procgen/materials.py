@@ -78,6 +78,7 @@ _PALETTES = {
     "tile": ((0.0, 1.0), (0.0, 0.2), (0.5, 0.9)),
     "grout": ((0.08, 0.12), (0.02, 0.08), (0.3, 0.55)),
     "rug": ((0.0, 1.0), (0.25, 0.65), (0.05, 0.4)),
+    "carpet": ((0.05, 0.13), (0.04, 0.28), (0.14, 0.42)),  # wall-to-wall: greige, oatmeal, taupe, warm grey
     "cushion": ((0.0, 1.0), (0.3, 0.75), (0.04, 0.4)),  # accents: rust, mustard, teal, navy, olive, plum, ...
     "canvas": ((0.0, 1.0), (0.3, 0.9), (0.1, 0.8)),
     "water": ((0.3, 0.5), (0.3, 0.6), (0.012, 0.03)),  # a pond's body seen from above: dark green-brown
