@@ -9,7 +9,7 @@ STAMP50 := $(VENV50)/.conjure-requirements
 GLTF_VALIDATOR := gltf-validator@2.0.0-dev.3.10
 TOOLS := .tools
 STAMP_NODE := $(TOOLS)/.$(GLTF_VALIDATOR)
-# Infinigen in its own venv (it pins bpy 4.2 and numpy<2), only for benchmarks/infinigen_compare.py; ~1.5 GB.
+# Infinigen in its own venv (it pins bpy 4.2 and numpy<2), only for benchmarks/infinigen_compare.py and infinigen_scene.py; ~1.5 GB.
 VENV_INFG := .venv-infinigen
 STAMP_INFG := $(VENV_INFG)/.conjure-requirements
 
