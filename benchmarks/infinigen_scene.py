@@ -9,7 +9,7 @@ opened here (bpy 4.5 reads 4.2 files) to count objects and evaluated triangles. 
 of the same type in Blender here (``plan`` + ``build_scene``, the current factory edition), seeds 0..n-1.
 
 Usage: .venv/bin/python benchmarks/infinigen_scene.py [--seed 0] [--timeout 3600] [--conjure-seeds 3]
-       [--details 1 8] [--infinigen-dir OUT]   (OUT: a finished run's output folder with its log.txt
+       [--details 1 8] [--render side_by_side.png] [--infinigen-dir OUT]   (OUT: a finished run's output folder with its log.txt
        and wall.json: reuse it instead of running)
 Prints a table and, on its last line, one JSON object.
 """
@@ -111,6 +111,73 @@ def run_conjure(room_type, seeds, detail=1.0):
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
 
 
+def _room_bounds(room):
+    import bpy
+    from mathutils import Vector
+    ob = next(o for o in bpy.context.scene.objects if o.type == "MESH" and o.name.startswith(f"{room}_0/0"))
+    pts = [ob.matrix_world @ Vector(c) for c in ob.bound_box]
+    return [min(p[i] for p in pts) for i in range(3)], [max(p[i] for p in pts) for i in range(3)]
+
+
+def render_pair(out_dir, room, room_type, png, size=384, samples=16):
+    """Infinigen's room (from a corner at eye height, 24 mm, looking across to the far corner; its own lights, or
+    one ceiling point light if it saved none; Blender's default exposure) beside Conjure's room of the same type at seed
+    0 (its main camera, metered as the scene sheet does), Cycles, side by side in ``png``."""
+    import bpy
+    from mathutils import Vector
+    from PIL import Image
+
+    from backend.blender.procgen import build_scene, meter_exposure
+    from backend.blender.render import render_to_file
+    from backend.procgen.plan import plan
+
+    tiles = []
+    blend = next(os.path.join(d, f) for d, _, fs in os.walk(out_dir) for f in fs if f == "scene.blend")
+    bpy.ops.wm.open_mainfile(filepath=blend)
+    sc = bpy.context.scene
+    lo, hi = _room_bounds(room)
+    cd = bpy.data.cameras.new("compare")
+    cd.lens, cd.sensor_width = 24.0, 36.0
+    cam = bpy.data.objects.new("compare", cd)
+    sc.collection.objects.link(cam)
+    loc, tgt = Vector((lo[0] + 0.35, hi[1] - 0.35, lo[2] + 1.6)), Vector((hi[0] - 0.9, lo[1] + 0.9, lo[2] + 0.6))
+    cam.location, cam.rotation_euler = loc, (tgt - loc).to_track_quat("-Z", "Y").to_euler()
+    sc.camera = cam
+    for o in sc.objects:
+        if "placeholder" in o.name:
+            o.hide_render = True
+    if not any(o.type == "LIGHT" and not o.hide_render for o in sc.objects):
+        ld = bpy.data.lights.new("compare", "POINT")
+        ld.energy = 150.0
+        lo_ = bpy.data.objects.new("compare", ld)
+        sc.collection.objects.link(lo_)
+        lo_.location = ((lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, hi[2] - 0.4)
+    sc.render.engine = "CYCLES"
+    sc.cycles.samples, sc.cycles.device, sc.cycles.use_denoising = samples, "CPU", True
+    sc.render.resolution_x = sc.render.resolution_y = size
+    sc.render.resolution_percentage = 100
+    sc.render.filepath = png + ".infinigen.png"
+    bpy.ops.render.render(write_still=True)
+    tiles.append(sc.render.filepath)
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    sc = bpy.context.scene
+    build_scene(sc, plan(room_type, 0))
+    meter_exposure(sc)  # as the scene sheet renders it
+    sc.render.resolution_x = sc.render.resolution_y = size
+    sc.cycles.samples = samples
+    render_to_file(sc, png + ".conjure.png")
+    tiles.append(png + ".conjure.png")
+    ims = [Image.open(t).convert("RGB") for t in tiles]
+    sheet = Image.new("RGB", (sum(i.width for i in ims), max(i.height for i in ims)))
+    x = 0
+    for im in ims:
+        sheet.paste(im, (x, 0))
+        x += im.width
+    sheet.save(png)
+    for t in tiles:
+        os.remove(t)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=0, help="Infinigen's scene seed")
@@ -119,6 +186,7 @@ def main():
     ap.add_argument("--details", type=float, nargs="+", default=[1.0, 8.0],
                     help="Conjure's detail levels (the per-asset triangle budget a user can set)")
     ap.add_argument("--infinigen-python", default=os.path.join(ROOT, ".venv-infinigen", "bin", "python"))
+    ap.add_argument("--render", help="also write a side-by-side PNG here: Infinigen's room, Conjure's room of the type")
     ap.add_argument("--infinigen-dir", help="a finished run's output folder (with log.txt and wall.json): reuse it")
     a = ap.parse_args()
     out_dir = a.infinigen_dir or os.path.join(os.environ.get("TMPDIR", "/tmp"), f"conjure_infinigen_scene_{a.seed}")
@@ -130,6 +198,8 @@ def main():
     con = {f"detail_{d:g}": run_conjure(room_type, a.conjure_seeds, d) for d in a.details}  # before opening
     inf = read_infinigen(out_dir)  # Infinigen's big scene, so Conjure's peak memory is its own
     speedup = {k: round(inf["seconds"] / v["median_s"], 1) for k, v in con.items()} if inf["rc"] == 0 else None
+    if a.render:
+        render_pair(out_dir, inf["room"], room_type, os.path.abspath(a.render))
     print(f"Infinigen coarse {inf['room']}: {inf['seconds']} s (rc {inf['rc']}), peak {inf['peak_rss_mb']} MB, "
           f"{inf.get('mesh_objects')} mesh objects, {inf.get('triangles')} triangles")
     for k, c in con.items():

@@ -209,3 +209,18 @@ def test_wall_to_wall_carpet_is_a_muted_carpet_colour():
                     assert s <= 0.3 and 0.12 <= v <= 0.45, (kind, seed, m["params"]["base_color"])
                     seen += 1
     assert seen >= 3
+
+
+def test_tiled_floors_take_floor_tile_colours():
+    """Tiled floors are slate, charcoal, warm grey, terracotta or sandstone, not the pale wall tiles' colours."""
+    import colorsys
+
+    seen = 0
+    for kind in ("bathroom", "kitchen", "dining_room"):
+        for seed in range(10):
+            floor = next(e for e in plan(kind, seed)["structure"] if e["category"] == "floor")["materials"][0]
+            if floor["kind"] == "tile":
+                _h, s, v = colorsys.rgb_to_hsv(*floor["params"]["base_color"])
+                assert s <= 0.5 and v <= 0.5, (kind, seed, floor["params"]["base_color"])
+                seen += 1
+    assert seen >= 5

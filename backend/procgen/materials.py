@@ -77,6 +77,7 @@ _PALETTES = {
     "warm": ((0.08, 0.12), (0.2, 0.4), (0.95, 1.0)),
     "tile": ((0.0, 1.0), (0.0, 0.2), (0.5, 0.9)),
     "grout": ((0.08, 0.12), (0.02, 0.08), (0.3, 0.55)),
+    "floor_tile": ((0.02, 0.12), (0.05, 0.5), (0.07, 0.5)),  # slate, charcoal, warm grey, terracotta, sandstone
     "rug": ((0.0, 1.0), (0.25, 0.65), (0.05, 0.4)),
     "carpet": ((0.05, 0.13), (0.04, 0.28), (0.14, 0.42)),  # wall-to-wall: greige, oatmeal, taupe, warm grey
     "cushion": ((0.0, 1.0), (0.3, 0.75), (0.04, 0.4)),  # accents: rust, mustard, teal, navy, olive, plum, ...

@@ -218,7 +218,7 @@ def _structure(scene, room, openings, suffix, skirting_openings=None):
     g["structure"] += [
         {"id": f"floor{suffix}", "category": "floor", "semantic": ["structure", "floor"],
          "geometry": {"type": "boxes", "boxes": [[[x0, y0, -0.1], [x1, y1, 0]]]},
-         "materials": [mat(floor_kind, seed, "floor", room.name, palette="carpet" if floor_kind == "fabric" else None)]},
+         "materials": [mat(floor_kind, seed, "floor", room.name, palette={"fabric": "carpet", "tile": "floor_tile"}.get(floor_kind))]},
         {"id": f"ceiling{suffix}", "category": "ceiling", "semantic": ["structure", "ceiling"],
          "geometry": {"type": "boxes", "boxes": [[[x0, y0, H], [x1, y1, H + 0.1]]]},
          "materials": [mat("plaster", seed, "ceiling", palette="white")]},
