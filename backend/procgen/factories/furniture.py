@@ -8,11 +8,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..geometry import box, edition, lathe, merge, rbox, rbox_c, rng_for, rod, rot_x, tube
+from .. import finishes
 from ..materials import material
 from ..registry import Asset, Param, factory
 
 
 def _frame_material(seed, name, rng):
+    if edition() >= 3:   # edition 3: a natural wood (oak, walnut, ash, cherry, pine) or a furniture paint
+        return finishes.furniture(rng_for(seed, name, "mat", "frame", "e3"), 0.75)
     kind = "wood" if rng.uniform() < 0.7 else ("metal" if rng.uniform() < 0.5 else "paint")
     return material(kind, rng_for(seed, name, "mat", "frame"))
 
@@ -200,7 +203,8 @@ def bookshelf(seed, p):
     back = 0.008
     r = min(0.003, b * 0.2)
     xi = w / 2 - b  # inner face of the sides
-    parts = [rbox((-w / 2 - 0.005, -d / 2 - 0.006, h - b), (w / 2 + 0.005, d / 2, h), r, 2)]  # top
+    rt, kt = (r, 2) if edition() < 3 else (min(0.007, b * 0.35), 3)   # edition 3: the top's edge rounded
+    parts = [rbox((-w / 2 - 0.005, -d / 2 - 0.006, h - b), (w / 2 + 0.005, d / 2, h), rt, kt)]  # top
     for sx in (-1, 1):
         x0, x1 = sorted((sx * w / 2, sx * xi))
         parts.append(rbox((x0, -d / 2, 0.0), (x1, d / 2 - 0.001, h - b + 0.002), r, 2))
@@ -291,6 +295,9 @@ def cabinet(seed, p):
     """Closed cabinet / sideboard / nightstand: bevelled carcass on a recessed plinth, door or drawer fronts with
     shadow gaps, metal bar pulls on standoffs. Edition 2: shaker doors (a raised frame round a recessed panel) with
     the pull on the frame; drawers with bar pulls, one or two knobs or bow handles (``_fronts2``)."""
+    if edition() >= 3:   # edition 3: real carcass construction and finishes (casework.py)
+        from .casework import cabinet3
+        return cabinet3(seed, p)
     rng = rng_for(seed, "cabinet", "shape")
     w, d, h, n = p["width"], p["depth"], p["height"], p["doors"]
     plinth = rng.uniform(0.02, 0.1)
