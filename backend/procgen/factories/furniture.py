@@ -35,6 +35,9 @@ def _legs_at(xs, ys, z0, z1, t, r, mat=0):
 def chair(seed, p):
     """Four-legged chair: bevelled seat, legs inset from the seat's edges, stretchers, a slatted or panel backrest
     carried by the back legs, an optional stuffed cushion. Parts overlap (joined) without coincident faces."""
+    if edition() >= 3:   # edition 3: rounded seat, tapered or turned legs (joinery.py)
+        from .joinery import chair3
+        return chair3(seed, p)
     rng = rng_for(seed, "chair", "shape")
     w, d, sh, t = p["seat_width"], p["seat_depth"], p["seat_height"], p["leg_thickness"]
     st = rng.uniform(0.025, 0.04)
@@ -78,6 +81,9 @@ def chair(seed, p):
 def table(seed, p):
     """Dining/desk table: bevelled top on four inset legs joined by an apron set back from the legs' faces,
     or on a turned pedestal. Edition 2: the aprons' edges are bevelled too."""
+    if edition() >= 3:   # edition 3: profiled top, tapered or turned legs (joinery.py)
+        from .joinery import table3
+        return table3(seed, p)[0]
     rng = rng_for(seed, "table", "shape")
     w, d, h, tt = p["width"], p["depth"], p["height"], p["top_thickness"]
     parts = [rbox_c(0, 0, h - tt, w, d, tt, min(0.008, tt * 0.3), 3)]
