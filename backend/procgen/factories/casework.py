@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import box, loft, merge, rbox, rng_for
+from ..geometry import box, face_starts, loft, merge, rbox, rng_for
 from .. import finishes
 from ..registry import Asset
 from .furniture import _knob, _pull
@@ -25,6 +25,26 @@ GAP = 0.003
 """Shadow gap between fronts, and between a front and the carcass (m)."""
 BOARD = 0.018
 DOOR = 0.019
+
+
+def board_uvs(m, axis: int):
+    """Metric planar UVs in place, u along ``axis`` (0 x, 1 y, 2 z) on every face whose plane contains it (the
+    grain of a board or a leg), v along the remaining in-plane axis."""
+    starts = face_starts(m)
+    nxt = lambda k: m.verts[m.corners[starts + k]]
+    n = np.cross(nxt(1) - nxt(0), nxt(2) - nxt(0))
+    drop = np.argmax(np.abs(n), axis=1)
+    u_ax = np.where(drop == axis, (axis + 1) % 3, axis)
+    v_ax = 3 - drop - u_ax
+    face = np.repeat(np.arange(len(m.sizes)), m.sizes)
+    p = m.verts[m.corners]
+    m.uvs = np.stack([p[np.arange(len(p)), u_ax[face]], p[np.arange(len(p)), v_ax[face]]], axis=1)
+    return m
+
+
+def _board(lo, hi, mat=0):
+    """A plain box whose grain (UV u) runs along its longest side."""
+    return board_uvs(box(lo, hi, mat), int(np.argmax(np.subtract(hi, lo))))
 
 
 def grid(x0, x1, z0, z1, cols, heights, kind, n_doors_open=None):
@@ -142,7 +162,7 @@ def case(w, d, h, cells, *, top="over", base="plinth", plinth=0.08, recess=0.035
     zb1 = zb0 + BOARD if base == "plinth" else BOARD
     parts.append(rbox((-xi - 0.002, yc + 0.001, zb0), (xi + 0.002, yb - 0.004, zb1), r, 1))          # bottom
     if base == "plinth":
-        parts.append(box((-xi - 0.0015, yc + recess, 0.003), (xi + 0.0015, yc + recess + 0.016, plinth + 0.001)))
+        parts.append(_board((-xi - 0.0015, yc + recess, 0.003), (xi + 0.0015, yc + recess + 0.016, plinth + 0.001)))
     if top == "over":
         parts.append(rbox((-w / 2, -d / 2, h - top_t), (w / 2, d / 2, h), float(min(0.008, top_t * 0.35)), 3))
         z_top = h - top_t
@@ -152,7 +172,7 @@ def case(w, d, h, cells, *, top="over", base="plinth", plinth=0.08, recess=0.035
     else:
         z_top = h
     bp = yb - 0.002
-    parts.append(box((-xi - 0.003, bp - 0.006, zb0 + 0.002), (xi + 0.003, bp, z_top + 0.001 if top != "none" else h - 0.002)))
+    parts.append(_board((-xi - 0.003, bp - 0.006, zb0 + 0.002), (xi + 0.003, bp, z_top + 0.001 if top != "none" else h - 0.002)))
     fx0, fx1, fz0, fz1 = -xi + GAP, xi - GAP, zb1 + GAP, z_top - GAP
     for k, cell in enumerate(cells(fx0, fx1, fz0, fz1)):
         if cell[4] == "drawer":

@@ -8,25 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import detail_level, face_starts, lathe, loft, merge, rbox, rng_for, rod, rot_align_z
+from ..geometry import detail_level, lathe, loft, merge, rbox, rng_for, rod, rot_align_z
 from .. import finishes
 from ..registry import Asset
+from .casework import board_uvs
 from .worktop import rrect
-
-
-def board_uvs(m, axis: int):
-    """Metric planar UVs in place, u along ``axis`` (0 x, 1 y, 2 z) on every face whose plane contains it (the
-    grain of a board or a leg), v along the remaining in-plane axis."""
-    starts = face_starts(m)
-    nxt = lambda k: m.verts[m.corners[starts + k]]
-    n = np.cross(nxt(1) - nxt(0), nxt(2) - nxt(0))
-    drop = np.argmax(np.abs(n), axis=1)
-    u_ax = np.where(drop == axis, (axis + 1) % 3, axis)
-    v_ax = 3 - drop - u_ax
-    face = np.repeat(np.arange(len(m.sizes)), m.sizes)
-    p = m.verts[m.corners]
-    m.uvs = np.stack([p[np.arange(len(p)), u_ax[face]], p[np.arange(len(p)), v_ax[face]]], axis=1)
-    return m
 
 
 def profiled_top(w, d, z0, t, rc, profile: str, mat=0):
@@ -192,7 +178,9 @@ def stool3(seed, p):
     rr = float(np.linalg.norm((feet[0] + (tops[0] - feet[0]) * s)[:2]))
     tube_r = 0.009
     circ = [(rr + tube_r * np.cos(a), ring_z + tube_r * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 9)[:-1]]
-    parts.append(lathe(circ, 32, mat=0, loop=True))
+    ring = lathe(circ, 32, mat=0, loop=True)
+    ring.uvs[:, 0] *= 2 * np.pi * rr          # metric along the ring: the grain follows it
+    parts.append(ring)
     m = merge(parts)
     m.verts[:, 2] -= m.verts[:, 2].min()
     gm = rng_for(seed, "stool", "mat", "e3")
@@ -205,7 +193,7 @@ def stool3(seed, p):
 
 def desk3(seed, p):
     """Edition-3 desk: an edition-3 four-legged table (never a pedestal table) and a drawer pedestal (a case with
-    an inset top, a recessed plinth and a stack of drawers) between the legs at one end, under the aprons."""
+    an inset top, a recessed plinth and a stack of drawers) inside the legs at one end, under the aprons."""
     from .casework import case, case_materials, drawer_heights, grid, styles
     g = rng_for(seed, "desk", "shape")
     base, (lx, ly, lt, za) = table3(seed, {"width": p["width"], "depth": p["depth"], "height": p["height"],
@@ -214,7 +202,7 @@ def desk3(seed, p):
     side = 1 if g.uniform() < 0.5 else -1
     pw = min(0.42, w * 0.32)
     px = side * (lx - lt / 2 - 0.015 - pw / 2)
-    pd = 2 * (ly - lt / 2) - 0.06
+    pd = 2 * (ly + lt / 2) - 0.05        # beside the legs, its front 25 mm behind theirs
     ph = za - 0.006
     style, handle = styles(seed, "desk")
     ped = case(pw, pd, ph, lambda x0, x1, z0, z1: grid(x0, x1, z0, z1, 1, drawer_heights(z1 - z0, 0.13, 0.3), "drawer"),

@@ -113,7 +113,7 @@ def kitchen_counter3(seed, p):
     for k in range(units):
         kind = "doors" if k == sink_unit else ("drawer_doors", "drawers", "doors")[int(g.choice(3, p=[0.45, 0.3, 0.25]))]
         doors = 1 if uw < 0.55 else 2
-        top_h = float(g.uniform(0.14, 0.17))
+        top_h = float(g.uniform(0.145, 0.175))
 
         def cells(x0, x1, z0, z1, kind=kind, doors=doors, top_h=top_h):
             if kind == "drawers":
