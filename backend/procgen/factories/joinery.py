@@ -76,7 +76,10 @@ def table3(seed, p):
     g = rng_for(seed, "table", "shape", "e3")
     w, d, h, tt = p["width"], p["depth"], p["height"], p["top_thickness"]
     rc = float(g.uniform(0.004, 0.04)) if g.uniform() < 0.7 else float(min(w, d) * g.uniform(0.08, 0.15))
-    parts = [profiled_top(w, d, h - tt, tt, rc, "bevel" if g.uniform() < 0.6 else "bullnose")]
+    profile = "bevel" if g.uniform() < 0.6 else "bullnose"
+    parts = [profiled_top(w, d, h - tt, tt, rc, profile)]
+    e = tt / 2 if profile == "bullnose" else min(0.004, tt * 0.2)     # the flat top is a rounded rectangle e inside
+    flat = max(0.02, e + 0.003, rc - max(rc - e, 0.0) / np.sqrt(2) + 0.003)   # a rectangle inside it
     legs_at = None
     if p["pedestal"]:
         rb = min(w, d) * 0.32
@@ -101,7 +104,7 @@ def table3(seed, p):
             x0, x1 = sorted((sx * xo, sx * (xo - 0.02)))
             parts.append(_rail((x0, -ly, za - 0.001), (x1, ly, zb - 0.001)))
     mats = (finishes.furniture(rng_for(seed, "table", "mat", "frame", "e3"), 0.8),)
-    surf = ({"lo": [-w / 2 + 0.02, -d / 2 + 0.02], "hi": [w / 2 - 0.02, d / 2 - 0.02], "z": h, "clear": 1.2},)
+    surf = ({"lo": [-w / 2 + flat, -d / 2 + flat], "hi": [w / 2 - flat, d / 2 - flat], "z": h, "clear": 1.2},)
     return Asset(merge(parts), mats, surf), legs_at
 
 
