@@ -12,7 +12,7 @@ Woods (base colour = early wood; ``color2`` = late wood, 0.5-0.7 of it; sRGB of 
     walnut  (0.12, 0.055, 0.028) [97, 66, 48]      dark chocolate
     ash     (0.66, 0.50, 0.30)   [212, 189, 150]   pale, near white-blond
     cherry  (0.22, 0.07, 0.03)   [130, 75, 50]     red-brown
-    pine    (0.70, 0.45, 0.19)   [219, 179, 121]   yellow-blond
+    pine    (0.6, 0.36, 0.14)    [203, 162, 105]   honey (lacquered, ambered)
 Paints (furniture paint colours, satin, roughness 0.3-0.55):
     off_white (0.80, 0.77, 0.69), warm_grey (0.40, 0.37, 0.32), charcoal (0.05, 0.05, 0.055),
     black (0.014, 0.014, 0.015), navy (0.018, 0.028, 0.07), sage (0.33, 0.40, 0.26),
@@ -28,7 +28,7 @@ WOODS = {
     "walnut": (0.12, 0.055, 0.028),
     "ash": (0.66, 0.50, 0.30),
     "cherry": (0.22, 0.07, 0.03),
-    "pine": (0.70, 0.45, 0.19),
+    "pine": (0.6, 0.36, 0.14),
 }
 WOOD_WEIGHTS = (0.38, 0.2, 0.16, 0.12, 0.14)
 

@@ -53,7 +53,7 @@ def turned_leg(x, y, z_top, z_pommel, t, mat=0):
     prof = [(0, 0.0), (0.6 * R, 0.0), (0.68 * R, 0.012), (0.58 * R, 0.03), (0.5 * R, 0.05), (0.72 * R, L * 0.62),
             (0.82 * R, L * 0.66), (0.66 * R, L * 0.7), (0.7 * R, L - 0.05), (0.9 * R, L - 0.035), (0.94 * R, L - 0.025),
             (0.74 * R, L - 0.015), (0.8 * R, L), (0, L)]
-    shaft = board_uvs(lathe(prof, 16, mat).transformed(offset=(x, y, 0.0)), 2)
+    shaft = board_uvs(lathe(prof, 24, mat).transformed(offset=(x, y, 0.0)), 2)
     pommel = board_uvs(rbox((x - R, y - R, z_pommel), (x + R, y + R, z_top), min(0.003, t * 0.1), 1, mat), 2)
     return [shaft, pommel]
 
@@ -96,6 +96,9 @@ def table3(seed, p):
         pos = [(sx * lx, sy * ly) for sx in (-1, 1) for sy in (-1, 1)]
         parts += _legs(style, pos, h - tt + 0.004, za - 0.015, lt, float(g.uniform(0.55, 0.7)))
         legs_at = (lx, ly, lt, za)
+        if p.get("shelf"):   # a coffee table's lower shelf, housed in the legs
+            zs = float(g.uniform(0.08, 0.14))
+            parts.append(board_uvs(rbox((-lx, -ly, zs), (lx, ly, zs + 0.018), 0.002, 1), 0 if w >= d else 1))
         yo, xo = ly + lt / 2 - 0.012, lx + lt / 2 - 0.012          # aprons' outer faces 12 mm behind the legs'
         for sy in (-1, 1):
             y0, y1 = sorted((sy * yo, sy * (yo - 0.02)))
@@ -174,7 +177,7 @@ def stool3(seed, p):
         d = t - f
         L = float(np.linalg.norm(d))
         prof = [(0, 0), (lr * 0.75, 0), (lr, L * 0.6), (lr * 1.1, L - 0.04), (lr * 1.0, L), (0, L)]
-        leg = lathe(prof, 12, mat=0)
+        leg = lathe(prof, 16, mat=0)
         parts.append(board_uvs(leg, 2).transformed(rot_align_z(d), f))
     # the ring's centre line passes through the legs' axes at ring_z (each leg runs through the tube)
     s = ring_z / (tops[0][2])
