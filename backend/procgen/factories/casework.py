@@ -47,9 +47,10 @@ def _board(lo, hi, mat=0):
     return board_uvs(box(lo, hi, mat), int(np.argmax(np.subtract(hi, lo))))
 
 
-def grid(x0, x1, z0, z1, cols, heights, kind, n_doors_open=None):
+def grid(x0, x1, z0, z1, cols, heights, kind, opens=1):
     """Cells [(x0, x1, z0, z1, kind, opens)] of ``cols`` columns by rows of relative ``heights`` (bottom first),
-    GAP apart inside the region. ``opens`` is the side a door opens on (+1 right, -1 left: the handle's side)."""
+    GAP apart inside the region. ``opens`` is the side a door opens on (+1 right, -1 left: the handle's side):
+    ``opens`` for a single column; doors side by side open towards the middle, so a pair's handles meet there."""
     xs = np.linspace(x0, x1, cols + 1)
     hs = np.asarray(heights, np.float64)
     zs = z0 + np.concatenate([[0.0], np.cumsum(hs / hs.sum())]) * (z1 - z0)
@@ -57,11 +58,11 @@ def grid(x0, x1, z0, z1, cols, heights, kind, n_doors_open=None):
     for i in range(cols):
         a = xs[i] + (GAP / 2 if i > 0 else 0.0)
         b = xs[i + 1] - (GAP / 2 if i < cols - 1 else 0.0)
-        opens = (1 if i >= cols / 2 else -1) if cols > 1 else (n_doors_open or 1)
+        side = (1 if i < cols / 2 else -1) if cols > 1 else opens
         for j in range(len(hs)):
             c = zs[j] + (GAP / 2 if j > 0 else 0.0)
             e = zs[j + 1] - (GAP / 2 if j < len(hs) - 1 else 0.0)
-            out.append((float(a), float(b), float(c), float(e), kind, opens))
+            out.append((float(a), float(b), float(c), float(e), kind, side))
     return out
 
 
@@ -88,8 +89,7 @@ def _cup(x, z, y_face, length, mat):
         s = 0.45 + 0.55 * np.sqrt(max(0.0, 1 - u * u))
         rings.append(np.stack([np.full(len(sec), x + u * length / 2), y_face + np.where(sec[:, 0] > 0, 0.002, sec[:, 0] * s),
                                z + sec[:, 1] * s], axis=1))
-    m = loft(rings, mat)
-    return m
+    return loft(rings, mat)
 
 
 def _handle(style, cell, y_face, at, mat):
