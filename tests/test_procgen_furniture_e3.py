@@ -275,3 +275,20 @@ def test_the_triangle_budget_holds(category):
         budget = (full + coarse) // 2
         small = len(geo.fan_triangles(generate(REG, category, seed, max_triangles=budget)[0].mesh))
         assert coarse < full and small <= budget, (category, seed, full, coarse, small)
+
+
+def test_some_tall_bookcases_have_a_cupboard_below():
+    """Edition 3: two in five tall bookcases close their lowest compartment with doors (handles on them), and
+    declare no shelf surface behind the doors; edition 2's were open all the way down."""
+    with_doors = 0
+    for seed in range(20):
+        a, p = generate(REG, "bookshelf", seed)
+        c = construction(a, "bookshelf")
+        if not c["fronts"]:
+            continue
+        with_doors += 1
+        assert c["handles"] and all(0.002 <= g <= 0.004 for g in c["gaps"]), (seed, c["gaps"])
+        top = max(hi[2] for lo, hi in c["fronts"])
+        assert min(s["z"] for s in a.surfaces) > top, seed
+        assert not any(s == 1 for v, s in _shells(generate(REG, "bookshelf", seed, edition=2)[0].mesh))
+    assert with_doors >= 3

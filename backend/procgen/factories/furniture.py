@@ -202,7 +202,8 @@ def bed(seed, p):
 def bookshelf(seed, p):
     """Open bookcase: two sides under an overhanging top, a recessed plinth, evenly spaced shelves housed in the
     sides and a thin back panel. Every declared surface is the top of a real board (the top board's top at
-    ``height``)."""
+    ``height``). Edition 3: a rounded top edge, palette finishes, and doors on the lowest compartment of some tall
+    bookcases."""
     rng = rng_for(seed, "bookshelf", "shape")
     w, d, h, b, n = p["width"], p["depth"], p["height"], p["board"], p["shelves"]
     plinth = rng.uniform(0.03, 0.08)
@@ -227,6 +228,15 @@ def bookshelf(seed, p):
     if h < 1.3:
         surfaces.append({"lo": [-w / 2 + 0.01, -d / 2 + 0.005], "hi": [w / 2 - 0.01, d / 2 - 0.01], "z": h, "clear": 0.6})
     mats = (_frame_material(seed, "bookshelf", rng),)
+    if edition() >= 3:   # edition 3: two in five tall bookcases close their lowest compartment with doors
+        from .casework import GAP, _door, grid, styles
+        if h > 1.2 and n >= 3 and rng_for(seed, "bookshelf", "shape", "e3").uniform() < 0.4:
+            style, handle = styles(seed, "bookshelf")
+            cells = grid(-xi + GAP, xi - GAP, plinth + b + GAP, plinth + spacing - GAP, 2 if w > 0.7 else 1, [1.0], "door")
+            for c in cells:   # between the sides and the two lowest shelves, 2 mm proud of the sides' edges
+                parts += _door(c, -d / 2 - 0.002, style, False, "knob" if handle == "knob" else "bar", "high")
+            surfaces = surfaces[1:]
+        mats = (mats[0], mats[0], finishes.hardware(rng_for(seed, "bookshelf", "mat", "handle")))
     return Asset(merge(parts), mats, tuple(surfaces))
 
 
