@@ -131,7 +131,7 @@ def vanity(seed, p):
     basin.mat[:] = 3
     if edition() >= 3:   # edition 3: a gooseneck mixer behind the basin
         from .worktop import tap as tap3
-        tap = tap3(0.0, d / 2 - 0.06, h, min(0.16, d / 2 - 0.02 + 0.0), 0.3, 2)
+        tap = tap3(0.0, d / 2 - 0.06, h, min(0.16, d / 2 - 0.02), 0.3, 2)
         side = [{"lo": [-w / 2 + 0.02, -d / 2 + 0.02], "hi": [-br - 0.03, d / 2 - 0.02], "z": h, "clear": 0.5},
                 {"lo": [br + 0.03, -d / 2 + 0.02], "hi": [w / 2 - 0.02, d / 2 - 0.02], "z": h, "clear": 0.5}]
         return Asset(merge([c.mesh, basin] + tap), tuple(c.materials) + (_white_ceramic(),),

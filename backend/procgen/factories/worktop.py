@@ -107,8 +107,6 @@ def kitchen_counter3(seed, p):
     style, handle = styles(seed, "kitchen_counter")
     plinth, recess = float(g.uniform(0.1, 0.14)), float(g.uniform(0.05, 0.07))
     sink_unit = int(g.integers(0, units)) if p["sink"] else -1
-    if p["sink"] and uw < 0.5 and units > 1:
-        sink_unit = int(np.clip(sink_unit, 0, units - 1))
     parts = []
     for k in range(units):
         kind = "doors" if k == sink_unit else ("drawer_doors", "drawers", "doors")[int(g.choice(3, p=[0.45, 0.3, 0.25]))]
