@@ -182,7 +182,7 @@ def test_cabinet_fronts_have_handles_and_shaker_doors():
     styles = set()
     for seed in range(12):
         for drawers in (0, 1):
-            a, p = generate(REG, "cabinet", seed, {"drawers": drawers})
+            a, p = generate(REG, "cabinet", seed, {"drawers": drawers}, edition=2)
             m = a.mesh
             tri, owner = geo.fan_triangles(m), geo.fan_owner(m)
             shells = _parts(m)

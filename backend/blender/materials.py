@@ -437,6 +437,14 @@ def _fill_tree(t, kind, p):
         _set(bsdf, "Transmission Weight", p["transmission"])
         _set(bsdf, "Transmission", p["transmission"])  # Blender < 4.0
         _set(bsdf, "IOR", p["ior"])
+    elif kind == "stone" and p.get("polished"):   # edition 3 worktops: a fine speckle and soft clouds, no cracks
+        speck = t.node("ShaderNodeTexVoronoi", -900, 0, Scale=p["scale"] * 40)
+        t.link(t.obj, speck.inputs["Vector"])
+        cloud = t.node("ShaderNodeTexNoise", -900, 300, Scale=p["scale"] * 0.5, Detail=6.0)
+        t.link(t.obj, cloud.inputs["Vector"])
+        g = t.math("ADD", t.math("MULTIPLY", speck.outputs["Distance"], 0.55), t.math("MULTIPLY", cloud.outputs["Fac"], 0.45))
+        color = t.ramp(g, p["color2"], p["base_color"], 0.3, 0.75)
+        t.bump(speck.outputs["Distance"], p["bump"] * 0.2, 0.001)
     elif kind == "stone":
         vor = t.node("ShaderNodeTexVoronoi", -900, 0, Scale=p["scale"])
         t.link(t.obj, vor.inputs["Vector"])

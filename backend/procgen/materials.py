@@ -17,7 +17,8 @@ mesh's UV space, which is metric and runs along each board's longest side):
 * ``fabric``  base_color, color2, roughness, scale (weave threads per m), sheen, bump
 * ``plastic`` base_color, roughness
 * ``glass``   base_color (tint), roughness, ior, transmission (1); meshes model the wall thickness
-* ``stone``   base_color, color2, roughness, scale, bump (facets and cracks from Voronoi edges)
+* ``stone``   base_color, color2, roughness, scale, bump (facets and cracks from Voronoi edges); with ``polished`` = 1
+              (edition-3 worktops, see finishes.py) a fine speckle and soft clouds instead, no cracks
 * ``plaster`` base_color, color2, roughness, scale, bump (subtle trowel noise)
 * ``tile``    base_color, color2 (grout), tile (m), roughness
 * ``foliage`` base_color, color2, roughness, scale, subsurface, veins (vein strength 0-1)

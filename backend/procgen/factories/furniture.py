@@ -8,11 +8,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..geometry import box, edition, lathe, merge, rbox, rbox_c, rng_for, rod, rot_x, tube
+from .. import finishes
 from ..materials import material
 from ..registry import Asset, Param, factory
 
 
 def _frame_material(seed, name, rng):
+    if edition() >= 3:   # edition 3: a natural wood (oak, walnut, ash, cherry, pine) or a furniture paint
+        return finishes.furniture(rng_for(seed, name, "mat", "frame", "e3"), 0.75)
     kind = "wood" if rng.uniform() < 0.7 else ("metal" if rng.uniform() < 0.5 else "paint")
     return material(kind, rng_for(seed, name, "mat", "frame"))
 
@@ -32,6 +35,9 @@ def _legs_at(xs, ys, z0, z1, t, r, mat=0):
 def chair(seed, p):
     """Four-legged chair: bevelled seat, legs inset from the seat's edges, stretchers, a slatted or panel backrest
     carried by the back legs, an optional stuffed cushion. Parts overlap (joined) without coincident faces."""
+    if edition() >= 3:   # edition 3: rounded seat, tapered or turned legs (joinery.py)
+        from .joinery import chair3
+        return chair3(seed, p)
     rng = rng_for(seed, "chair", "shape")
     w, d, sh, t = p["seat_width"], p["seat_depth"], p["seat_height"], p["leg_thickness"]
     st = rng.uniform(0.025, 0.04)
@@ -75,6 +81,9 @@ def chair(seed, p):
 def table(seed, p):
     """Dining/desk table: bevelled top on four inset legs joined by an apron set back from the legs' faces,
     or on a turned pedestal. Edition 2: the aprons' edges are bevelled too."""
+    if edition() >= 3:   # edition 3: profiled top, tapered or turned legs (joinery.py)
+        from .joinery import table3
+        return table3(seed, p)[0]
     rng = rng_for(seed, "table", "shape")
     w, d, h, tt = p["width"], p["depth"], p["height"], p["top_thickness"]
     parts = [rbox_c(0, 0, h - tt, w, d, tt, min(0.008, tt * 0.3), 3)]
@@ -193,14 +202,16 @@ def bed(seed, p):
 def bookshelf(seed, p):
     """Open bookcase: two sides under an overhanging top, a recessed plinth, evenly spaced shelves housed in the
     sides and a thin back panel. Every declared surface is the top of a real board (the top board's top at
-    ``height``)."""
+    ``height``). Edition 3: a rounded top edge, palette finishes, and doors on the lowest compartment of some tall
+    bookcases."""
     rng = rng_for(seed, "bookshelf", "shape")
     w, d, h, b, n = p["width"], p["depth"], p["height"], p["board"], p["shelves"]
     plinth = rng.uniform(0.03, 0.08)
     back = 0.008
     r = min(0.003, b * 0.2)
     xi = w / 2 - b  # inner face of the sides
-    parts = [rbox((-w / 2 - 0.005, -d / 2 - 0.006, h - b), (w / 2 + 0.005, d / 2, h), r, 2)]  # top
+    rt, kt = (r, 2) if edition() < 3 else (min(0.007, b * 0.35), 3)   # edition 3: the top's edge rounded
+    parts = [rbox((-w / 2 - 0.005, -d / 2 - 0.006, h - b), (w / 2 + 0.005, d / 2, h), rt, kt)]  # top
     for sx in (-1, 1):
         x0, x1 = sorted((sx * w / 2, sx * xi))
         parts.append(rbox((x0, -d / 2, 0.0), (x1, d / 2 - 0.001, h - b + 0.002), r, 2))
@@ -217,6 +228,15 @@ def bookshelf(seed, p):
     if h < 1.3:
         surfaces.append({"lo": [-w / 2 + 0.01, -d / 2 + 0.005], "hi": [w / 2 - 0.01, d / 2 - 0.01], "z": h, "clear": 0.6})
     mats = (_frame_material(seed, "bookshelf", rng),)
+    if edition() >= 3:   # edition 3: two in five tall bookcases close their lowest compartment with doors
+        from .casework import GAP, _door, grid, styles
+        if h > 1.2 and n >= 3 and rng_for(seed, "bookshelf", "shape", "e3").uniform() < 0.4:
+            style, handle = styles(seed, "bookshelf")
+            cells = grid(-xi + GAP, xi - GAP, plinth + b + GAP, plinth + spacing - GAP, 2 if w > 0.7 else 1, [1.0], "door")
+            for c in cells:   # between the sides and the two lowest shelves, 2 mm proud of the sides' edges
+                parts += _door(c, -d / 2 - 0.002, style, False, "knob" if handle == "knob" else "bar", "high")
+            surfaces = surfaces[1:]
+        mats = (mats[0], mats[0], finishes.hardware(rng_for(seed, "bookshelf", "mat", "handle")))
     return Asset(merge(parts), mats, tuple(surfaces))
 
 
@@ -291,6 +311,9 @@ def cabinet(seed, p):
     """Closed cabinet / sideboard / nightstand: bevelled carcass on a recessed plinth, door or drawer fronts with
     shadow gaps, metal bar pulls on standoffs. Edition 2: shaker doors (a raised frame round a recessed panel) with
     the pull on the frame; drawers with bar pulls, one or two knobs or bow handles (``_fronts2``)."""
+    if edition() >= 3:   # edition 3: real carcass construction and finishes (casework.py)
+        from .casework import cabinet3
+        return cabinet3(seed, p)
     rng = rng_for(seed, "cabinet", "shape")
     w, d, h, n = p["width"], p["depth"], p["height"], p["doors"]
     plinth = rng.uniform(0.02, 0.1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from ..geometry import box, lathe, merge, rbox, rng_for, rod
+from ..geometry import box, edition, lathe, merge, rbox, rng_for, rod
 from ..materials import material
 from ..registry import Asset, Param, factory
 from .furniture import _pull, cabinet
@@ -17,6 +17,9 @@ from .small import vessel
 ), ("furniture", "kitchen", "kitchen_counter"))
 def kitchen_counter(seed, p):
     """Run of base units (doors and drawers) under a stone or wood worktop, with an optional sink and tap."""
+    if edition() >= 3:   # edition 3: carcasses under one worktop slab, an inset sink (worktop.py)
+        from .worktop import kitchen_counter3
+        return kitchen_counter3(seed, p)
     g = rng_for(seed, "kitchen_counter", "shape")
     w, d = p["width"], p["depth"]
     h, top = 0.9, 0.035
@@ -126,6 +129,13 @@ def vanity(seed, p):
     br = min(0.2, w * 0.3, d * 0.42)
     basin = vessel([(br * 0.55, 0.0), (br * 0.9, 0.06), (br, 0.13)], 0.008, 0.012, 40).transformed(offset=(0, -0.02, h - 0.002))
     basin.mat[:] = 3
+    if edition() >= 3:   # edition 3: a gooseneck mixer behind the basin
+        from .worktop import tap as tap3
+        tap = tap3(0.0, d / 2 - 0.06, h, min(0.16, d / 2 - 0.02), 0.3, 2)
+        side = [{"lo": [-w / 2 + 0.02, -d / 2 + 0.02], "hi": [-br - 0.03, d / 2 - 0.02], "z": h, "clear": 0.5},
+                {"lo": [br + 0.03, -d / 2 + 0.02], "hi": [w / 2 - 0.02, d / 2 - 0.02], "z": h, "clear": 0.5}]
+        return Asset(merge([c.mesh, basin] + tap), tuple(c.materials) + (_white_ceramic(),),
+                     tuple(s for s in side if s["hi"][0] - s["lo"][0] >= 0.1))
     tap = [rod((0, d / 2 - 0.05, h - 0.002), (0, d / 2 - 0.05, h + 0.22), 0.012, 12, mat=2),
            rod((0, d / 2 - 0.05, h + 0.21), (0, d / 2 - 0.05 - 0.14, h + 0.21), 0.01, 12, mat=2)]
     # the top beside the basin holds soap, bottles, a plant
@@ -144,6 +154,9 @@ def vanity(seed, p):
 def wall_cabinet(seed, p):
     """Upper kitchen cabinet hung on the wall (origin at its bottom): bevelled carcass, door fronts with shadow
     gaps and bar pulls near the bottom edge; sometimes one glazed door."""
+    if edition() >= 3:   # edition 3: hung carcass with inset boards, Shaker or slab doors (casework.py)
+        from .casework import wall_cabinet3
+        return wall_cabinet3(seed, p)
     g = rng_for(seed, "wall_cabinet", "shape")
     w, h, d, n = p["width"], p["height"], p["depth"], p["doors"]
     parts = [rbox((-w / 2, -d / 2 + 0.02, 0.0), (w / 2, d / 2, h), 0.004, 2)]

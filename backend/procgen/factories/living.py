@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import lathe, merge, rbox, rng_for, rod, rot_x
+from ..geometry import edition, lathe, merge, rbox, rng_for, rod, rot_x
 from ..materials import material
 from ..registry import Asset, Param, factory
 from .furniture import cabinet, sofa, table
@@ -30,10 +30,14 @@ def armchair(seed, p):
     Param("height", 0.35, 0.48, doc="Top surface height, m"),
 ), ("furniture", "table", "coffee_table"))
 def coffee_table(seed, p):
-    """Low table in front of a sofa: bevelled top on four legs with aprons (or a pedestal)."""
+    """Low table in front of a sofa: bevelled top on four legs with aprons (or a pedestal); edition 3: a lower
+    shelf on half of the legged ones."""
     g = rng_for(seed, "coffee_table", "shape")
-    return table(seed, {"width": p["width"], "depth": p["depth"], "height": p["height"],
-                        "top_thickness": round(float(g.uniform(0.025, 0.045)), 4), "pedestal": int(g.uniform() < 0.2)})
+    q = {"width": p["width"], "depth": p["depth"], "height": p["height"],
+         "top_thickness": round(float(g.uniform(0.025, 0.045)), 4), "pedestal": int(g.uniform() < 0.2)}
+    if edition() >= 3:   # edition 3: half of them have a lower shelf
+        q["shelf"] = int(rng_for(seed, "coffee_table", "shelf").uniform() < 0.5)
+    return table(seed, q)
 
 
 @factory("desk", (
@@ -43,6 +47,9 @@ def coffee_table(seed, p):
 ), ("furniture", "table", "desk"))
 def desk(seed, p):
     """Writing desk: a four-legged table with a drawer pedestal under one end."""
+    if edition() >= 3:   # edition 3: a drawer pedestal built as a real case under the aprons (joinery.py)
+        from .joinery import desk3
+        return desk3(seed, p)
     g = rng_for(seed, "desk", "shape")
     base = table(seed, {"width": p["width"], "depth": p["depth"], "height": p["height"], "top_thickness": 0.03, "pedestal": 0})
     w, d, h = p["width"], p["depth"], p["height"]
@@ -96,6 +103,9 @@ def wardrobe(seed, p):
 ), ("furniture", "seating", "stool"))
 def stool(seed, p):
     """Round stool: dished seat on splayed legs joined by a foot ring of rods."""
+    if edition() >= 3:   # edition 3: round wooden or padded seat, tapered legs, a footrest ring (joinery.py)
+        from .joinery import stool3
+        return stool3(seed, p)
     h, r, n = p["height"], p["radius"], p["legs"]
     parts = [lathe([(0, h - 0.035), (r - 0.01, h - 0.035), (r, h - 0.025), (r, h - 0.008), (r - 0.01, h), (0, h - 0.004)], 32)]
     ring_z = h * 0.35

@@ -1,0 +1,122 @@
+"""Furniture finishes from real palettes (bpy-free), edition 3 on.
+
+Descriptions are the ``wood``, ``paint``, ``stone``, ``plastic`` and ``metal`` kinds of ``materials.py`` (so the
+Blender node trees are the existing ones); a ``finish`` parameter names what was drawn (the node trees ignore it).
+``materials.material`` and its palettes are untouched: edition 2's descriptions keep their bytes.
+
+Colours are linear RGB (what the BSDF takes). Each entry is a measured-looking centre; a draw scales it by
+0.85-1.15 in value and mixes up to 6 % grey, so two oak cabinets differ the way two real ones do.
+
+Woods (base colour = early wood; ``color2`` = late wood, 0.5-0.7 of it; sRGB of the centre in brackets):
+    oak     (0.50, 0.30, 0.13)   [188, 149, 101]   light-to-mid brown, the commonest
+    walnut  (0.12, 0.055, 0.028) [97, 66, 48]      dark chocolate
+    ash     (0.66, 0.50, 0.30)   [212, 189, 150]   pale, near white-blond
+    cherry  (0.22, 0.07, 0.03)   [130, 75, 50]     red-brown
+    pine    (0.6, 0.36, 0.14)    [203, 162, 105]   honey (lacquered, ambered)
+Paints (furniture paint colours, satin, roughness 0.3-0.55):
+    off_white (0.80, 0.77, 0.69), warm_grey (0.40, 0.37, 0.32), charcoal (0.05, 0.05, 0.055),
+    black (0.014, 0.014, 0.015), navy (0.018, 0.028, 0.07), sage (0.33, 0.40, 0.26),
+    forest_green (0.022, 0.06, 0.033), ochre (0.56, 0.28, 0.035)
+Worktops: stone (granite black, grey granite, white quartz, concrete, warm marble-like) or matte laminate
+(white, light grey, anthracite, beige).
+Hardware: brushed steel, brass, matte black, bronze.
+"""
+from __future__ import annotations
+
+WOODS = {
+    "oak": (0.50, 0.30, 0.13),
+    "walnut": (0.12, 0.055, 0.028),
+    "ash": (0.66, 0.50, 0.30),
+    "cherry": (0.22, 0.07, 0.03),
+    "pine": (0.6, 0.36, 0.14),
+}
+WOOD_WEIGHTS = (0.38, 0.2, 0.16, 0.12, 0.14)
+
+PAINTS = {
+    "off_white": (0.80, 0.77, 0.69),
+    "warm_grey": (0.40, 0.37, 0.32),
+    "charcoal": (0.05, 0.05, 0.055),
+    "black": (0.014, 0.014, 0.015),
+    "navy": (0.018, 0.028, 0.07),
+    "sage": (0.33, 0.40, 0.26),
+    "forest_green": (0.022, 0.06, 0.033),
+    "ochre": (0.56, 0.28, 0.035),
+}
+PAINT_WEIGHTS = (0.3, 0.18, 0.14, 0.08, 0.1, 0.09, 0.06, 0.05)
+
+STONES = {
+    "black_granite": ((0.03, 0.03, 0.032), 0.5),
+    "grey_granite": ((0.22, 0.21, 0.2), 0.55),
+    "white_quartz": ((0.75, 0.74, 0.71), 0.85),
+    "concrete": ((0.3, 0.29, 0.27), 0.7),
+    "warm_marble": ((0.68, 0.62, 0.54), 0.75),
+}
+LAMINATES = {"white": (0.78, 0.78, 0.76), "light_grey": (0.45, 0.45, 0.44), "anthracite": (0.04, 0.042, 0.045),
+             "beige": (0.55, 0.48, 0.38)}
+
+METALS = {"steel": ((0.56, 0.56, 0.57), 1.0, 0), "brass": ((0.62, 0.44, 0.16), 1.0, 0),
+          "black": ((0.02, 0.02, 0.02), 0.0, 1), "bronze": ((0.3, 0.17, 0.08), 1.0, 0)}
+
+
+def _u(rng, lo, hi) -> float:
+    return round(float(rng.uniform(lo, hi)), 4)
+
+
+def _pick(rng, table: dict, weights) -> str:
+    names = list(table)
+    w = [x / sum(weights) for x in weights]
+    return names[int(rng.choice(len(names), p=w))]
+
+
+def _vary(rng, rgb, spread: float = 0.15) -> list:
+    k = float(rng.uniform(1 - spread, 1 + spread))
+    g = float(rng.uniform(0.0, 0.06))
+    grey = sum(rgb) / 3
+    return [round(min(1.0, (c * (1 - g) + grey * g) * k), 4) for c in rgb]
+
+
+def wood(rng, species: str | None = None) -> dict:
+    """A natural wood (see WOODS), grain along each board's long axis (UV u)."""
+    species = species or _pick(rng, WOODS, WOOD_WEIGHTS)
+    base = _vary(rng, WOODS[species])
+    late = _u(rng, 0.5, 0.7)
+    return {"kind": "wood", "params": {
+        "base_color": base, "color2": [round(c * late, 4) for c in base], "roughness": _u(rng, 0.35, 0.6),
+        "scale": _u(rng, 14.0, 30.0), "distortion": _u(rng, 2.0, 5.0), "stretch": _u(rng, 10.0, 20.0),
+        "wear": _u(rng, 0.0, 0.3), "finish": species}}
+
+
+def paint(rng, colour: str | None = None) -> dict:
+    """A furniture paint colour (see PAINTS), satin."""
+    colour = colour or _pick(rng, PAINTS, PAINT_WEIGHTS)
+    return {"kind": "paint", "params": {"base_color": _vary(rng, PAINTS[colour], 0.08), "roughness": _u(rng, 0.3, 0.55),
+                                        "wear": _u(rng, 0.0, 0.25), "finish": colour}}
+
+
+def furniture(rng, p_wood: float = 0.7) -> dict:
+    """Natural wood most often, else paint."""
+    return wood(rng) if rng.uniform() < p_wood else paint(rng)
+
+
+def worktop(rng) -> dict:
+    """Stone (60 %) or matte laminate."""
+    if rng.uniform() < 0.6:
+        name = _pick(rng, STONES, (0.25, 0.2, 0.25, 0.15, 0.15))
+        rgb, shade = STONES[name]
+        base = _vary(rng, rgb, 0.08)
+        return {"kind": "stone", "params": {"base_color": base, "color2": [round(c * shade, 4) for c in base],
+                                            "roughness": _u(rng, 0.25, 0.5), "scale": _u(rng, 4.0, 10.0),
+                                            "bump": _u(rng, 0.02, 0.08), "polished": 1, "finish": name}}
+    name = _pick(rng, LAMINATES, (0.3, 0.25, 0.25, 0.2))
+    return {"kind": "plastic", "params": {"base_color": _vary(rng, LAMINATES[name], 0.06), "roughness": _u(rng, 0.35, 0.55),
+                                          "finish": "laminate_" + name}}
+
+
+def hardware(rng) -> dict:
+    """Handles and knobs: brushed steel, brass, matte black or bronze."""
+    name = _pick(rng, METALS, (0.45, 0.2, 0.25, 0.1))
+    rgb, metallic, painted = METALS[name]
+    return {"kind": "metal", "params": {"base_color": list(rgb), "metallic": metallic, "roughness": _u(rng, 0.2, 0.4),
+                                        "scale": _u(rng, 250.0, 500.0), "bump": _u(rng, 0.02, 0.05),
+                                        "brushed": _u(rng, 0.5, 1.0) if name == "steel" else _u(rng, 0.0, 0.4),
+                                        "painted": painted, "finish": name}}
