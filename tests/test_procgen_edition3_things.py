@@ -1,0 +1,159 @@
+"""Edition 3 of the appliances, rug, lamps and small things (issue #14): each feature a real one has is there as
+geometry (measured on the mesh, not read from the code), every part is a closed shell joined to or clear of its
+neighbours, and editions 1 and 2 keep their bytes (pinned in test_procgen_editions / test_procgen_indoor_detail).
+Each test here fails on edition 2's meshes (bpy-free)."""
+import numpy as np
+import pytest
+
+from backend.procgen import geometry as geo, measure
+from backend.procgen.factories import build_registry
+from backend.procgen.registry import generate
+
+REG = build_registry()
+
+
+def shells(m):
+    """[(vertex ids, material slot)] of the mesh's connected shells (union-find over face corners)."""
+    parent = np.arange(len(m.verts))
+
+    def find(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+    starts = geo.face_starts(m)
+    for s, n in zip(starts, m.sizes):
+        ra = find(m.corners[s])
+        for c in m.corners[s + 1:s + n]:
+            rb = find(c)
+            if rb != ra:
+                parent[rb] = ra
+    roots = np.array([find(i) for i in range(len(m.verts))])
+    corner_face = np.repeat(np.arange(len(m.sizes)), m.sizes)
+    slot_of_vert = np.zeros(len(m.verts), np.int64)
+    slot_of_vert[m.corners] = m.mat[corner_face]
+    return [(ids, int(slot_of_vert[ids[0]])) for ids in (np.flatnonzero(roots == r) for r in np.unique(roots))]
+
+
+def ray_y(m, x, z):
+    """[(y, slot)] where a ray along +Y through (x, z) crosses the mesh's triangles, nearest (most -Y) first."""
+    tri = geo.fan_triangles(m)
+    slot = m.mat[geo.fan_owner(m)]
+    P = m.verts[tri][:, :, [0, 2, 1]]          # (x, z) as the plane, y as the depth
+    a, b, c = P[:, 0], P[:, 1], P[:, 2]
+    v0, v1 = b[:, :2] - a[:, :2], c[:, :2] - a[:, :2]
+    den = v0[:, 0] * v1[:, 1] - v1[:, 0] * v0[:, 1]
+    ok = np.abs(den) > 1e-14
+    w = np.array([x, z]) - a[:, :2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = (w[:, 0] * v1[:, 1] - v1[:, 0] * w[:, 1]) / den
+        v = (v0[:, 0] * w[:, 1] - w[:, 0] * v0[:, 1]) / den
+        y = a[:, 2] + u * (b[:, 2] - a[:, 2]) + v * (c[:, 2] - a[:, 2])
+        hit = ok & (u >= 0) & (v >= 0) & (u + v <= 1)
+    order = np.argsort(y[hit])
+    return list(zip(y[hit][order], slot[hit][order]))
+
+
+def assert_clean(asset, label):
+    m = asset.mesh
+    und, directed = geo.edge_use_counts(m)
+    assert set(und.tolist()) == {2} and set(directed.tolist()) == {1}, f"{label}: not closed"
+    assert not measure.coplanar_overlaps(m), f"{label}: coincident faces"
+    assert abs(m.bounds()[0][2]) < 1e-9
+
+
+# ------------------------------------------------------------------ 1. fridge and cooker
+@pytest.mark.parametrize("seed", range(8))
+def test_fridges_have_rounded_cabinets_a_door_gap_handles_on_posts_and_a_grille(seed, edition=None):
+    a, p = generate(REG, "fridge", seed, edition=edition)
+    assert_clean(a, f"fridge {seed}")
+    m, w, h = a.mesh, p["width"], p["height"]
+    sh = shells(m)
+    # the cabinet (the biggest shell): edges rounded by 2.5 cm or more (no vertex near its box's back top corner)
+    cab = m.verts[max((ids for ids, s in sh), key=lambda ids: np.prod(np.ptp(m.verts[ids], axis=0)))]
+    corner = np.array([cab[:, 0].max(), cab[:, 1].max(), cab[:, 2].max()])
+    assert np.linalg.norm(cab - corner, axis=1).min() > 0.025 * (np.sqrt(3) - 1)
+    # two doors (slot 0), one above the other, a 5 mm or wider gap between them, something dark behind the gap
+    doors = sorted((m.verts[ids] for ids, s in sh if s == 0 and np.ptp(m.verts[ids][:, 2]) > 0.2), key=lambda v: v[:, 2].min())
+    assert len(doors) == 2
+    gap = doors[1][:, 2].min() - doors[0][:, 2].max()
+    assert gap >= 0.005
+    hits = ray_y(m, 0.0, doors[0][:, 2].max() + gap / 2)
+    assert hits and a.materials[hits[0][1]]["params"]["base_color"][0] < 0.05, "the gap shows the cabinet, not a seal"
+    front = min(d[:, 1].min() for d in doors)
+    # a handle on each door, on posts: finger room of 2.7 cm or more between the bar and the door
+    bars = [m.verts[ids] for ids, s in sh if s == 1 and np.ptp(m.verts[ids], axis=0).max() > 0.15]
+    assert len(bars) == 2 and all(front - b[:, 1].max() >= 0.027 for b in bars)
+    # a louvred grille under the lower door: four or more black slats in front of a black panel
+    slats = [m.verts[ids] for ids, s in sh if s == 2 and np.ptp(m.verts[ids][:, 2]) < 0.02 and np.ptp(m.verts[ids][:, 0]) > w * 0.5
+             and m.verts[ids][:, 2].max() < doors[0][:, 2].min()]
+    assert len(slats) >= 4
+    # a finish: brushed steel or glossy enamel on the doors
+    f = a.materials[0]
+    assert (f["kind"] == "metal" and f["params"]["brushed"] == 1.0 and f["params"]["metallic"] == 1.0) or \
+        (f["kind"] == "paint" and f["params"]["roughness"] <= 0.3)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_cookers_have_a_glazed_oven_door_a_bar_handle_knobs_and_a_hob(seed, edition=None):
+    a, p = generate(REG, "stove", seed, edition=edition)
+    assert_clean(a, f"stove {seed}")
+    m, w = a.mesh, p["width"]
+    kinds = [d["kind"] for d in a.materials]
+    glass = kinds.index("glass")
+    sh = shells(m)
+    pane = m.verts[next(ids for ids, s in sh if s == glass)]
+    cx, cz = pane[:, 0].mean(), pane[:, 2].mean()
+    # through the window: the glass first, then (past an air gap) the oven's dark cavity, not the door itself
+    hits = ray_y(m, cx, cz)
+    assert hits[0][1] == glass and hits[1][1] == glass
+    inner = [s for y, s in hits[2:] if s != glass]
+    assert inner and hits[2][0] - hits[1][0] > 0.005
+    assert a.materials[inner[0]]["params"]["base_color"][0] < 0.05 and inner[0] != hits[0][1]
+    # a bar handle on posts across the door, its back 3 cm or more in front of the door
+    door_front = pane[:, 1].min() - 0.006
+    bars = [m.verts[ids] for ids, s in sh if np.ptp(m.verts[ids][:, 0]) > 0.5 * w and np.ptp(m.verts[ids][:, 2]) < 0.03
+            and m.verts[ids][:, 1].max() < door_front - 0.02]
+    assert bars and door_front - bars[0][:, 1].max() >= 0.025
+    # a row of knobs, one per burner and more, each with a grip fin (long and narrow seen from the front)
+    fins = []
+    for ids, s in sh:
+        v = m.verts[ids]
+        if 0.02 < np.ptp(v, axis=0).max() < 0.05 and v[:, 1].min() < door_front and v[:, 2].min() > pane[:, 2].max():
+            xz = v[:, [0, 2]] - v[:, [0, 2]].mean(0)
+            ev = np.linalg.eigvalsh(xz.T @ xz)
+            fins.append(ev[1] / max(ev[0], 1e-12))
+    burners = 6 if p["burners"] >= 5 and w >= 0.75 else 4
+    assert sum(r > 9 for r in fins) >= burners + 1
+
+
+def test_cookers_come_with_gas_grates_or_glass_ceramic_zones(edition=None):
+    seen = set()
+    for seed in range(12):
+        a, p = generate(REG, "stove", seed, edition=edition)
+        m = a.mesh
+        top = m.verts[:, 2].max()
+        sh = shells(m)
+        rods = [ids for ids, s in sh if a.materials[s]["params"]["base_color"][0] < 0.05 and m.verts[ids][:, 2].min() > 0.85]
+        thin_rings = [ids for ids, s in sh if np.ptp(m.verts[ids][:, 2]) < 0.002 and np.ptp(m.verts[ids][:, 0]) > 0.1]
+        if len(rods) >= 8 and top > 0.91:          # cast-iron grate bars standing over burners
+            seen.add("gas")
+        elif len(thin_rings) >= 4 and top < 0.905:  # zone rings printed on a flat top
+            seen.add("ceramic")
+    assert seen == {"gas", "ceramic"}
+
+
+EDITION_3_CHECKS = [
+    (test_fridges_have_rounded_cabinets_a_door_gap_handles_on_posts_and_a_grille, {"seed": 0}),
+    (test_fridges_have_rounded_cabinets_a_door_gap_handles_on_posts_and_a_grille, {"seed": 1}),
+    (test_cookers_have_a_glazed_oven_door_a_bar_handle_knobs_and_a_hob, {"seed": 0}),
+    (test_cookers_have_a_glazed_oven_door_a_bar_handle_knobs_and_a_hob, {"seed": 1}),
+    (test_cookers_come_with_gas_grates_or_glass_ceramic_zones, {}),
+]
+
+
+@pytest.mark.parametrize("check, kw", EDITION_3_CHECKS, ids=lambda x: getattr(x, "__name__", str(x)))
+def test_the_checks_fail_on_edition_2(check, kw):
+    """The checks above find what edition 2 lacks: run on edition 2's meshes they fail."""
+    with pytest.raises(AssertionError):
+        check(edition=2, **kw)
