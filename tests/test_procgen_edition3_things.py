@@ -143,12 +143,46 @@ def test_cookers_come_with_gas_grates_or_glass_ceramic_zones(edition=None):
     assert seen == {"gas", "ceramic"}
 
 
+
+# ------------------------------------------------------------------ 2. rug
+@pytest.mark.parametrize("seed", range(8))
+def test_rugs_have_a_rounded_pile_selvedges_fringes_on_the_short_ends_and_a_woven_pattern(seed, edition=None):
+    a, p = generate(REG, "rug", seed, edition=edition)
+    assert_clean(a, f"rug {seed}")
+    m, w, d, t = a.mesh, p["width"], p["depth"], p["pile"]
+    along = 0 if w >= d else 1
+    L, B = max(w, d), min(w, d)
+    sh = shells(m)
+    # the pile: one slab as thick as asked, its edges rounded (nothing near its box's corners)
+    pile = m.verts[max((ids for ids, s in sh), key=lambda ids: np.prod(np.ptp(m.verts[ids], axis=0)))]
+    assert np.isclose(np.ptp(pile[:, 2]), t, rtol=0.01) and np.isclose(np.ptp(pile[:, along]), L, rtol=1e-3)
+    corner = pile.max(axis=0)
+    assert np.linalg.norm(pile - corner, axis=1).min() > 0.3 * t * (np.sqrt(3) - 1)
+    # a woven pattern sized to the rug
+    pat = a.materials[0]
+    assert pat["kind"] == "rug" and pat["params"]["style"] in (0, 1, 2)
+    assert np.isclose(pat["params"]["length"], L) and np.isclose(pat["params"]["breadth"], B)
+    assert len({tuple(pat["params"][k]) for k in ("base_color", "color2", "color3", "color4")}) == 4
+    # tassels at both short ends, 15 mm apart or closer, rooted in the pile and lying on the floor beyond it;
+    # none along the long sides
+    fr = [m.verts[ids] for ids, s in sh if s == 2]
+    ends = [np.sign(f[:, along].mean()) for f in fr]
+    assert all(np.abs(f[:, along]).max() > L / 2 + 0.035 and np.abs(f[:, along]).min() < L / 2 - 0.005 for f in fr)
+    assert ends.count(1) == ends.count(-1) >= (B - 0.05) / 0.015
+    for f in fr:
+        out = f[np.abs(f[:, along]) > L / 2 + 0.015]
+        assert out[:, 2].max() < 0.0035 and out[:, 2].min() > 0
+    # selvedge cords along both long sides
+    cords = [m.verts[ids] for ids, s in sh if s == 1 and np.ptp(m.verts[ids][:, along]) > 0.9 * L]
+    assert sorted(np.sign(c[:, 1 - along].mean()) for c in cords) == [-1, 1]
+
 EDITION_3_CHECKS = [
     (test_fridges_have_rounded_cabinets_a_door_gap_handles_on_posts_and_a_grille, {"seed": 0}),
     (test_fridges_have_rounded_cabinets_a_door_gap_handles_on_posts_and_a_grille, {"seed": 1}),
     (test_cookers_have_a_glazed_oven_door_a_bar_handle_knobs_and_a_hob, {"seed": 0}),
     (test_cookers_have_a_glazed_oven_door_a_bar_handle_knobs_and_a_hob, {"seed": 1}),
     (test_cookers_come_with_gas_grates_or_glass_ceramic_zones, {}),
+    (test_rugs_have_a_rounded_pile_selvedges_fringes_on_the_short_ends_and_a_woven_pattern, {"seed": 0}),
 ]
 
 
