@@ -176,6 +176,118 @@ def test_rugs_have_a_rounded_pile_selvedges_fringes_on_the_short_ends_and_a_wove
     cords = [m.verts[ids] for ids, s in sh if s == 1 and np.ptp(m.verts[ids][:, along]) > 0.9 * L]
     assert sorted(np.sign(c[:, 1 - along].mean()) for c in cords) == [-1, 1]
 
+
+# ------------------------------------------------------------------ 3. lamps, pendant, candle, storage box
+def _slot_shells(m, sh, slot):
+    return [m.verts[ids] for ids, s in sh if s == slot]
+
+
+@pytest.mark.parametrize("category", ["table_lamp", "floor_lamp"])
+def test_lamps_have_a_turned_base_a_harp_and_a_shade_with_rolled_rims(category, edition=None):
+    for seed in range(10):
+        a, p = generate(REG, category, seed, edition=edition)
+        assert_clean(a, f"{category} {seed}")
+        m = a.mesh
+        sh = shells(m)
+        bulb = np.concatenate(_slot_shells(m, sh, 2))
+        # the shade: a wall and two rolled rims, each rim a ring whose tube wraps an edge of the wall
+        shade = sorted(_slot_shells(m, sh, 1), key=lambda v: -np.ptp(v[:, 2]))
+        assert len(shade) == 3
+        wall, rims = shade[0], shade[1:]
+        for rim in rims:
+            zc = rim[:, 2].mean()
+            edge = wall[np.abs(wall[:, 2] - (wall[:, 2].min() if zc < wall[:, 2].mean() else wall[:, 2].max())) < 1e-9]
+            rr = np.hypot(rim[:, 0], rim[:, 1])
+            rc, tube_r = (rr.max() + rr.min()) / 2, (rr.max() - rr.min()) / 2
+            assert 0.002 < tube_r < 0.006 and np.all(np.hypot(np.hypot(edge[:, 0], edge[:, 1]) - rc, edge[:, 2] - zc) < tube_r)
+        # a harp: a wire loop from below the bulb over its top, both legs beside it, inside the shade
+        r_shade = np.hypot(wall[:, 0], wall[:, 1]).min()
+        harps = [v for v in _slot_shells(m, sh, 0) if v[:, 2].max() > bulb[:, 2].max() + 0.004
+                 and v[:, 2].min() < bulb[:, 2].min() and np.ptp(v[:, 0]) > np.ptp(bulb[:, 0])]
+        assert len(harps) == 1 and np.hypot(harps[0][:, 0], harps[0][:, 1]).max() < r_shade
+        # a turned base (ceramic or metal) with a profile, not a flat disc
+        base = max(_slot_shells(m, sh, 3), key=len)
+        assert a.materials[3]["kind"] in ("ceramic", "metal")
+        assert len(np.unique(np.round(np.hypot(base[:, 0], base[:, 1]), 4))) >= 6
+
+
+def test_pendants_hang_from_a_rose_on_a_cord_with_the_bulb_inside_a_rimmed_shade(edition=None):
+    kinds = set()
+    for seed in range(10):
+        a, p = generate(REG, "ceiling_light", seed, edition=edition)
+        assert_clean(a, f"ceiling_light {seed}")
+        m = a.mesh
+        sh = shells(m)
+        top = m.verts[:, 2].max()
+        rose = [v for v in _slot_shells(m, sh, 0) if np.isclose(v[:, 2].max(), top) and np.ptp(v[:, 0]) > 0.1]
+        cord = [v for v in _slot_shells(m, sh, 3) if np.ptp(v[:, 2]) > 0.01 and np.ptp(v[:, 0]) < 0.01]
+        assert rose and cord
+        shade = _slot_shells(m, sh, 1)
+        rims = [v for v in shade if np.ptp(v[:, 2]) < 0.008]
+        assert rims, "no rolled rim on the shade"
+        bulb = np.concatenate(_slot_shells(m, sh, 2))
+        assert bulb[:, 2].max() < max(v[:, 2].max() for v in shade)
+        kinds.add(a.materials[1]["kind"])
+    assert kinds == {"metal", "fabric"}
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_candles_are_burnt_into_a_crater_with_a_wick_and_stand_in_a_holder(seed, edition=None):
+    a, p = generate(REG, "candle", seed, edition=edition)
+    assert_clean(a, f"candle {seed}")
+    m, r = a.mesh, p["radius"]
+    sh = shells(m)
+    wax = max(_slot_shells(m, sh, 0), key=len)
+    rad = np.hypot(wax[:, 0], wax[:, 1])
+    lip, centre = wax[rad > 0.85 * r], wax[rad < 0.05 * r]
+    # the top burnt down round the wick, the lip uneven where it melted
+    assert lip[:, 2].max() - centre[:, 2].max() > 0.0015
+    ring = wax[(np.abs(rad - rad[np.argmax(wax[:, 2])]) < 1e-6) & (wax[:, 2] > wax[:, 2].max() - 0.006)]
+    assert np.ptp(ring[:, 2]) > 0.0004
+    # a wick rising out of the crater's floor
+    wick = np.concatenate(_slot_shells(m, sh, 1))
+    assert wick[:, 2].min() < centre[:, 2].max() < wick[:, 2].max()
+    # a holder (a dish or a candlestick) under the wax, the wax's foot sunk in it
+    assert len(a.materials) > 3 and _slot_shells(m, sh, 3), "no holder"
+    holder = np.concatenate(_slot_shells(m, sh, 3))
+    assert holder[:, 2].min() == 0 and holder[:, 2].max() > wax[:, 2].min() > 0
+    assert np.hypot(holder[:, 0], holder[:, 1]).max() > r
+
+
+def test_storage_boxes_are_woven_baskets_or_lidded_boxes_with_handle_holes(edition=None):
+    kinds = set()
+    for seed in range(12):
+        a, p = generate(REG, "storage_box", seed, edition=edition)
+        assert_clean(a, f"storage_box {seed}")
+        m, w, d, h = a.mesh, p["width"], p["depth"], p["height"]
+        sh = shells(m)
+        if len(sh) == 2:                       # a basket: a woven wall and a rope border round its top
+            wall, rope = sorted((m.verts[ids] for ids, s in sh), key=len, reverse=True)
+            assert rope[:, 2].max() == pytest.approx(h, abs=0.001) and np.ptp(rope[:, 2]) < 0.02
+            # the weave: on a long side, at one height, the outer surface goes in and out over the stakes
+            spread = []
+            for zm in np.unique(np.round(wall[:, 2], 6)):
+                ring = wall[np.isclose(wall[:, 2], zm, atol=1e-6)]
+                side = ring[(np.abs(ring[:, 0]) < 0.15 * w) & (ring[:, 1] < 0)]
+                if 0.3 * h < zm < 0.7 * h and len(side) > 2:    # (the inner wall has no ring at these heights)
+                    spread.append(np.ptp(side[:, 1]))
+            assert max(spread) > 0.0015
+            kinds.add("basket")
+        else:                                  # a lidded box: a lid clear of the walls, holes through both ends
+            lid = [m.verts[ids] for ids, s in sh if s == 1]
+            walls = np.concatenate([m.verts[ids] for ids, s in sh if s == 0])
+            assert lid and min(v[:, 2].min() for v in lid) < walls[:, 2].max() < min(v[:, 2].max() for v in lid)
+            assert measure.slide_clearance is not None
+            turned = m.transformed(geo.rot_z(np.pi / 2))    # x becomes y: look through the ends along the ray
+            for zh in np.linspace(0.0, h, 200):
+                hits = ray_y(turned, 0.0, zh)
+                if hits and len(hits) <= 4 and zh < h * 0.8:
+                    break
+            else:
+                raise AssertionError(f"storage_box {seed}: no handle hole through the ends")
+            kinds.add("box")
+    assert kinds == {"basket", "box"}
+
 EDITION_3_CHECKS = [
     (test_fridges_have_rounded_cabinets_a_door_gap_handles_on_posts_and_a_grille, {"seed": 0}),
     (test_fridges_have_rounded_cabinets_a_door_gap_handles_on_posts_and_a_grille, {"seed": 1}),
@@ -183,6 +295,11 @@ EDITION_3_CHECKS = [
     (test_cookers_have_a_glazed_oven_door_a_bar_handle_knobs_and_a_hob, {"seed": 1}),
     (test_cookers_come_with_gas_grates_or_glass_ceramic_zones, {}),
     (test_rugs_have_a_rounded_pile_selvedges_fringes_on_the_short_ends_and_a_woven_pattern, {"seed": 0}),
+    (test_lamps_have_a_turned_base_a_harp_and_a_shade_with_rolled_rims, {"category": "table_lamp"}),
+    (test_lamps_have_a_turned_base_a_harp_and_a_shade_with_rolled_rims, {"category": "floor_lamp"}),
+    (test_pendants_hang_from_a_rose_on_a_cord_with_the_bulb_inside_a_rimmed_shade, {}),
+    (test_candles_are_burnt_into_a_crater_with_a_wick_and_stand_in_a_holder, {"seed": 0}),
+    (test_storage_boxes_are_woven_baskets_or_lidded_boxes_with_handle_holes, {}),
 ]
 
 

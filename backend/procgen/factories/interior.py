@@ -8,7 +8,7 @@ import numpy as np
 from ..geometry import Mesh, _orient, edition, lathe, merge, rbox, rbox_c, rng_for, rod, rot_z
 from ..materials import material
 from ..registry import Asset, Param, factory
-from . import textiles
+from . import lighting, textiles
 
 
 @factory("door", (
@@ -219,7 +219,10 @@ def mirror(seed, p):
 ), ("object", "lighting", "ceiling_light"))
 def ceiling_light(seed, p):
     """Pendant light: ceiling rose, cord, a spun shade open at the bottom and a glowing bulb inside it.
-    Its top (z max) touches the ceiling."""
+    Its top (z max) touches the ceiling. Edition 3: a turned rose, a cord with a grip, a holder and a spun metal
+    dome with a rolled rim or a fabric drum on a spider (``lighting.pendant``)."""
+    if edition() >= 3:
+        return lighting.pendant(seed, p)
     rng = rng_for(seed, "ceiling_light", "shape")
     r, drop = p["radius"], p["drop"]
     sh = r * rng.uniform(0.5, 0.9)
