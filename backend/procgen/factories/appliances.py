@@ -193,4 +193,7 @@ def stove(seed, p):
     marks = {"kind": "paint", "params": {"base_color": [0.6, 0.6, 0.6], "roughness": 0.4, "wear": 0}}
     glass = material("glass", rng_for(seed, "stove", "mat", "glass"))
     glass["params"]["base_color"] = [0.35, 0.33, 0.3]   # smoked oven glass
-    return Asset(merge(parts), (body, fascia, hob, trim, iron, crown, cavity, marks, glass))
+    # a glass-ceramic top holds a pan (its zone prints are the highest thing on it); gas grates are left bare
+    surfaces = () if gas else ({"lo": [-w / 2 + 0.03, yb + 0.02], "hi": [w / 2 - 0.03, d / 2 - 0.03], "z": hz + 0.0004,
+                                "clear": 0.5},)
+    return Asset(merge(parts), (body, fascia, hob, trim, iron, crown, cavity, marks, glass), surfaces)
