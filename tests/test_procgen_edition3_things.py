@@ -288,6 +288,16 @@ def test_storage_boxes_are_woven_baskets_or_lidded_boxes_with_handle_holes(editi
             kinds.add("box")
     assert kinds == {"basket", "box"}
 
+
+@pytest.mark.parametrize("category", ["fridge", "stove", "rug", "table_lamp", "floor_lamp", "ceiling_light", "candle",
+                                      "kettle", "saucepan"])
+def test_the_new_detail_follows_the_triangle_budget(category):
+    """A per-asset budget of half the default triangles is met (the detail level scales lathes, bevels, tubes and
+    the rug's tassels), and a finer level gives more."""
+    n = len(geo.fan_triangles(generate(REG, category, 0)[0].mesh))
+    assert len(geo.fan_triangles(generate(REG, category, 0, max_triangles=n // 2)[0].mesh)) <= n // 2
+    assert len(geo.fan_triangles(generate(REG, category, 0, detail_level=2.0)[0].mesh)) > n
+
 EDITION_3_CHECKS = [
     (test_fridges_have_rounded_cabinets_a_door_gap_handles_on_posts_and_a_grille, {"seed": 0}),
     (test_fridges_have_rounded_cabinets_a_door_gap_handles_on_posts_and_a_grille, {"seed": 1}),
