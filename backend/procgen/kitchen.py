@@ -24,8 +24,8 @@ _SMALL = {"potted_plant": {"pot_radius": 0.07, "height": 0.28, "leaves": 8}, "st
 KITCHENWARE = (("kettle", 0.9), ("knife_block", 0.6), ("cutting_board", 0.8), ("saucepan", 0.6))
 """Edition 3: what a used kitchen's worktops hold, each with the chance a kitchen has it, placed before the rest of
 the clutter so they find room (a board and a knife block towards the wall, a kettle, a pan)."""
-KITCHEN_CLUTTER_3 = KITCHEN_CLUTTER + ("saucepan", "cutting_board", "kettle")
-"""Edition 3's worktop clutter: edition 2's and the kitchenware."""
+KITCHEN_CLUTTER_3 = KITCHEN_CLUTTER + ("saucepan",)
+"""Edition 3's worktop clutter: edition 2's and a second pan (one kettle, board and knife block a kitchen)."""
 UPPER_Z = 1.5
 """Bottom of the upper kitchen cabinets (m): clear of what stands on a 0.9 m worktop (its 0.6 m free height)."""
 RUN_DEPTH = 0.7
