@@ -10,7 +10,7 @@ bpy = pytest.importorskip("bpy")
 
 from backend.blender.materials import procedural_material  # noqa: E402
 from backend.blender.procgen import add_asset  # noqa: E402
-from backend.blender.render import add_camera, render_settings, render_to_file  # noqa: E402
+from backend.blender.render import render_settings, render_to_file  # noqa: E402
 from backend.procgen.materials import rug_pattern  # noqa: E402
 from backend.procgen.geometry import rng_for  # noqa: E402
 

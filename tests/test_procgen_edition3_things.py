@@ -67,7 +67,7 @@ def assert_clean(asset, label):
 def test_fridges_have_rounded_cabinets_a_door_gap_handles_on_posts_and_a_grille(seed, edition=None):
     a, p = generate(REG, "fridge", seed, edition=edition)
     assert_clean(a, f"fridge {seed}")
-    m, w, h = a.mesh, p["width"], p["height"]
+    m, w = a.mesh, p["width"]
     sh = shells(m)
     # the cabinet (the biggest shell): edges rounded by 2.5 cm or more (no vertex near its box's back top corner)
     cab = m.verts[max((ids for ids, s in sh), key=lambda ids: np.prod(np.ptp(m.verts[ids], axis=0)))]
@@ -259,7 +259,7 @@ def test_storage_boxes_are_woven_baskets_or_lidded_boxes_with_handle_holes(editi
     for seed in range(12):
         a, p = generate(REG, "storage_box", seed, edition=edition)
         assert_clean(a, f"storage_box {seed}")
-        m, w, d, h = a.mesh, p["width"], p["depth"], p["height"]
+        m, w, h = a.mesh, p["width"], p["height"]
         sh = shells(m)
         if len(sh) == 2:                       # a basket: a woven wall and a rope border round its top
             wall, rope = sorted((m.verts[ids] for ids, s in sh), key=len, reverse=True)
@@ -277,7 +277,6 @@ def test_storage_boxes_are_woven_baskets_or_lidded_boxes_with_handle_holes(editi
             lid = [m.verts[ids] for ids, s in sh if s == 1]
             walls = np.concatenate([m.verts[ids] for ids, s in sh if s == 0])
             assert lid and min(v[:, 2].min() for v in lid) < walls[:, 2].max() < min(v[:, 2].max() for v in lid)
-            assert measure.slide_clearance is not None
             turned = m.transformed(geo.rot_z(np.pi / 2))    # x becomes y: look through the ends along the ray
             for zh in np.linspace(0.0, h, 200):
                 hits = ray_y(turned, 0.0, zh)

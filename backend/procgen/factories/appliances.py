@@ -87,7 +87,7 @@ def fridge(seed, p):
             zc = float(np.clip(1.15, z0 + L / 2 + 0.08, z1 - L / 2 - 0.08)) if not freezer else z0 + L / 2 + 0.07
             parts += standoff_bar((hx, zc - L / 2), (hx, zc + L / 2), yf, out, hr, 1)
     # 3. A maker's badge near the top of the upper door
-    parts.append(box((-w / 2 + 0.02, yb - 0.002, split - 0.012), (w / 2 - 0.02, yb + 0.003, split + 0.012), mat=2))  # dark in the gap
+    parts.append(box((-w / 2 + 0.045, yb - 0.002, split - 0.012), (w / 2 - 0.045, yb + 0.003, split + 0.012), mat=2))  # dark in the gap
     parts.append(rbox((-0.035, yf - 0.002, h - 0.09), (0.035, yf + 0.003, h - 0.076), 0.002, 1, mat=1))
     steel = g.uniform() < 0.5
     if steel:

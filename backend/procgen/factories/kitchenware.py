@@ -130,7 +130,8 @@ def saucepan(seed, p):
     if p["handles"]:    # two loop handles on the sides
         for sx in (-1, 1):
             a = np.linspace(-np.pi / 2, np.pi / 2, 9)
-            loop = np.stack([sx * (R - 0.002 + 0.022 * np.cos(a)), 0.035 * np.sin(a), np.full(9, H * 0.78)], 1)
+            xe = np.sqrt((R - 0.0012) ** 2 - 0.035 ** 2)      # the ends sunk into the curved wall
+            loop = np.stack([sx * (xe + 0.022 * np.cos(a)), 0.035 * np.sin(a), np.full(9, H * 0.78)], 1)
             parts.append(tube(loop, 0.005, 10, 0))
     else:               # a long handle: a tapered bar riveted to a bracket on the wall, a hanging hole at its end
         L = R * g.uniform(1.4, 1.8)

@@ -64,7 +64,7 @@ def _base_profile(g, R, hb):
     return [(0.0, 0.0)] + pts + [(0.0, hb)], style == 3
 
 
-def fitting(g, zc, rb, z_top, h_shade_top, top_r, wall, rim, mat=0):
+def fitting(g, zc, rb, z_top, h_shade_top, top_r, mat=0):
     """Lamp holder under a bulb centred at ``zc`` (radius ``rb``), a harp round the bulb up to ``z_top`` with a
     finial, and the spider's spokes to the shade's top rim (its ring at radius ``top_r``, height ``h_shade_top``).
     Returns (meshes, holder's bottom z)."""
@@ -102,6 +102,7 @@ def lamp(seed, name, h, shade_r, base_r, floor: bool):
 
     def r_in(z):      # the shade's inner radius at height z
         return shade_r - wall + (top_r - shade_r) * (z - z0) / shade_h
+
     def harp_top(rb):
         return min(max(zc + 1.25 * rb + 0.012, z0 + shade_h * 0.8), top_z - 0.004)
     zc = z0 + shade_h * 0.42
@@ -109,7 +110,7 @@ def lamp(seed, name, h, shade_r, base_r, floor: bool):
     while rb > 0.006 and (rb + 0.006 > r_in(zc + 1.25 * rb) or rb + 0.0182 > r_in(harp_top(rb) - rb - 0.012)):
         rb *= 0.92    # the bulb and the harp's loop round it clear the shade's wall (by 6 and 4 mm)
     parts.append(blob(rng_for(seed, name, "bulb"), (rb, rb, 1.25 * rb), 2, 0.0, 0).transformed(offset=(0, 0, zc)).with_material(2))
-    fit, zs0 = fitting(g, zc, rb, harp_top(rb), top_z, rims[1][0], wall, rim)
+    fit, zs0 = fitting(g, zc, rb, harp_top(rb), top_z, rims[1][0])
     parts += fit
     if floor:      # a weighted foot, a tall stem with collars
         hb = g.uniform(0.03, 0.05)
@@ -119,11 +120,10 @@ def lamp(seed, name, h, shade_r, base_r, floor: bool):
         parts.append(lathe(foot, 48, 3))
         parts.append(rod((0, 0, hb - 0.004), (0, 0, zs0 + 0.004), 0.0105, 16, 3))
         for z in (hb + 0.04, (hb + zs0) * 0.55, zs0 - 0.03):
-            parts.append(lathe([(0.0125, z - 0.01), (0.016, z - 0.006), (0.016, z + 0.006), (0.0125, z + 0.01)], 20, 3, loop=True))
+            parts.append(lathe([(0.0095, z - 0.01), (0.016, z - 0.006), (0.016, z + 0.006), (0.0095, z + 0.01)], 20, 3, loop=True))
         metal_base = True
     else:          # a turned base, a short metal stem up to the holder
-        gap = zs0 - 0.0
-        hb = gap * g.uniform(0.6, 0.85)
+        hb = zs0 * g.uniform(0.6, 0.85)
         prof, metal_base = _base_profile(g, base_r, hb)
         parts.append(lathe(prof, 48, 3))
         parts.append(rod((0, 0, hb - 0.008), (0, 0, zs0 + 0.004), 0.008, 14, 0))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import Mesh, _orient, _planar_uvs, _seg, box, lathe, rot_align_z, rot_x, rot_z
+from ..geometry import Mesh, _orient, _planar_uvs, box, lathe, rot_align_z, rot_x, rot_z
 
 
 def bar(a, b, r: float, mat: int, segments: int = 14) -> Mesh:
@@ -85,8 +85,3 @@ def louvres(x0, x1, z0, z1, y_front, depth, n: int, mat: int):
 def ring(r_in, r_out, z0, z1, mat, segments=48) -> Mesh:
     """A flat annulus (a burner's drip ring, a cooking zone's print) from ``r_in`` to ``r_out``, z0 to z1."""
     return lathe([(r_in, z0), (r_out, z0), (r_out, z1), (r_in, z1)], segments, mat, loop=True)
-
-
-def seg(n: int, lo: int = 3) -> int:
-    """Segments scaled by the detail level (the knob behind a triangle budget)."""
-    return _seg(n, lo)
