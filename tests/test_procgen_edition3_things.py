@@ -297,6 +297,51 @@ def test_the_new_detail_follows_the_triangle_budget(category):
     assert len(geo.fan_triangles(generate(REG, category, 0, max_triangles=n // 2)[0].mesh)) <= n // 2
     assert len(geo.fan_triangles(generate(REG, category, 0, detail_level=2.0)[0].mesh)) > n
 
+
+def _inside(points, tris):
+    """Bool["P"]: which ``points`` lie inside the closed shell ``tris`` (Float["T 3 3"]): odd crossings upwards."""
+    a, b, c = tris[:, 0], tris[:, 1], tris[:, 2]
+    v0, v1 = b[:, :2] - a[:, :2], c[:, :2] - a[:, :2]
+    den = v0[:, 0] * v1[:, 1] - v1[:, 0] * v0[:, 1]
+    ok = np.abs(den) > 1e-15
+    a, b, c, v0, v1, den = a[ok], b[ok], c[ok], v0[ok], v1[ok], den[ok]
+    q = points[:, None, :2] + np.array([1.3e-7, 0.7e-7]) - a[None, :, :2]      # nudged off edges and vertices
+    u = (q[..., 0] * v1[:, 1] - v1[:, 0] * q[..., 1]) / den
+    v = (v0[:, 0] * q[..., 1] - q[..., 0] * v0[:, 1]) / den
+    z = a[:, 2] + u * (b[:, 2] - a[:, 2]) + v * (c[:, 2] - a[:, 2])
+    return ((u >= 0) & (v >= 0) & (u + v <= 1) & (z > points[:, None, 2])).sum(axis=1) % 2 == 1
+
+
+@pytest.mark.parametrize("category", ["fridge", "stove", "rug", "table_lamp", "floor_lamp", "ceiling_light", "candle",
+                                      "storage_box", "kettle", "saucepan", "cutting_board", "knife_block"])
+def test_no_part_hangs_in_the_air(category):
+    """Every part either stands on the floor or is sunk into another part (one of its vertices inside the other,
+    or the other's inside it): a floor lamp's collar 2 mm clear of its stem, or a pan's handle ending 4 mm short
+    of its curved wall, fail."""
+    for seed in range(3):
+        m = generate(REG, category, seed)[0].mesh
+        sh = shells(m)
+        owner = np.zeros(len(m.verts), np.int64)
+        for k, (ids, _) in enumerate(sh):
+            owner[ids] = k
+        tri = geo.fan_triangles(m)
+        T, tri_shell = m.verts[tri], owner[tri[:, 0]]
+        for k, (ids, _) in enumerate(sh):
+            V = m.verts[ids]
+            if V[:, 2].min() < 1e-6:
+                continue
+            pick = V[np.linspace(0, len(V) - 1, min(len(V), 40)).astype(int)]
+            linked = False
+            for j, (ids2, _) in enumerate(sh):
+                W = m.verts[ids2]
+                if j == k or (V.min(0) > W.max(0) + 1e-4).any() or (V.max(0) < W.min(0) - 1e-4).any():
+                    continue
+                pick2 = W[np.linspace(0, len(W) - 1, min(len(W), 40)).astype(int)]
+                if _inside(pick, T[tri_shell == j]).any() or _inside(pick2, T[tri_shell == k]).any():
+                    linked = True
+                    break
+            assert linked, f"{category} {seed}: a part from {V.min(0).round(3)} to {V.max(0).round(3)} touches nothing"
+
 EDITION_3_CHECKS = [
     (test_fridges_have_rounded_cabinets_a_door_gap_handles_on_posts_and_a_grille, {"seed": 0}),
     (test_fridges_have_rounded_cabinets_a_door_gap_handles_on_posts_and_a_grille, {"seed": 1}),
