@@ -118,9 +118,22 @@ def lamp(seed, name, h, shade_r, base_r, floor: bool):
                 (base_r * 0.9, hb * 0.6), (base_r * 0.6, hb * 0.72), (base_r * 0.45, hb * 0.8), (base_r * 0.25, hb * 0.9),
                 (base_r * 0.2, hb), (0, hb)]     # a turned foot: a band, an ogee, a boss round the stem
         parts.append(lathe(foot, 48, 3))
-        parts.append(rod((0, 0, hb - 0.004), (0, 0, zs0 + 0.004), 0.0105, 16, 3))
-        for z in (hb + 0.04, (hb + zs0) * 0.55, zs0 - 0.03):
-            parts.append(lathe([(0.0095, z - 0.01), (0.016, z - 0.006), (0.016, z + 0.006), (0.0095, z + 0.01)], 20, 3, loop=True))
+        if g.uniform() < 0.6:   # a plain tube with three collars
+            parts.append(rod((0, 0, hb - 0.004), (0, 0, zs0 + 0.004), 0.0105, 16, 3))
+            for z in (hb + 0.04, (hb + zs0) * 0.55, zs0 - 0.03):
+                parts.append(lathe([(0.0095, z - 0.01), (0.016, z - 0.006), (0.016, z + 0.006), (0.0095, z + 0.01)], 20, 3, loop=True))
+        else:                   # a turned column: a baluster low down, beads and reeds up the shaft
+            z0c, z1c = hb - 0.004, zs0 + 0.004
+            L = z1c - z0c
+            prof = [(0.0, z0c), (0.03, z0c), (0.03, z0c + 0.02), (0.022, z0c + 0.03), (0.034, z0c + 0.12), (0.024, z0c + 0.2),
+                    (0.013, z0c + 0.24)]
+            for z in np.linspace(z0c + 0.3, z1c - 0.08, 5):
+                prof += [(0.012, z - 0.012), (0.019, z), (0.012, z + 0.012)]
+            prof += [(0.011, z1c - 0.04), (0.018, z1c - 0.025), (0.012, z1c - 0.01), (0.011, z1c), (0.0, z1c)]
+            if L > 0.5:
+                parts.append(lathe(prof, 24, 3))
+            else:
+                parts.append(rod((0, 0, z0c), (0, 0, z1c), 0.0105, 16, 3))
         metal_base = True
     else:          # a turned base, a short metal stem up to the holder
         hb = zs0 * g.uniform(0.6, 0.85)
