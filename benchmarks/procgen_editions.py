@@ -5,7 +5,9 @@ With ``--scenes``: also plan + build (in bpy) living rooms 0 and 1 and 3-room ap
 twice, and report seconds and triangles. Scene graphs do not record the edition, so this sets the default edition
 ``registry.generate`` uses for the run (a benchmark-only switch; the product always builds the current edition).
 
-Usage: .venv/bin/python benchmarks/procgen_editions.py [--seeds 20] [--categories book,bottle,...] [--editions 2,3]
+``--editions 2,3`` compares other editions (a category new in the later one is measured there alone).
+
+Usage: .venv/bin/python benchmarks/procgen_editions.py [--seeds 20] [--categories book,bottle,...] [--editions 1,3]
        [--scenes]
 Prints one JSON object on its last line.
 """
@@ -32,14 +34,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, default=20, help="seeds per category and edition (0 .. N-1)")
     ap.add_argument("--categories", default=",".join(INDOOR), help="comma-separated categories")
+    ap.add_argument("--editions", default=f"1,{geometry.EDITION}", help="comma-separated factory editions to compare")
     ap.add_argument("--scenes", action="store_true", help="also time scene plan + build per edition (needs bpy)")
-    ap.add_argument("--editions", default=f"1,{geometry.EDITION}", help="comma-separated editions to compare (per asset)")
     a = ap.parse_args()
     reg = build_registry()
     out = {}
     for cat in a.categories.split(","):
         row = {}
-        for ed in (int(e) for e in a.editions.split(",")):
+        for ed in [int(e) for e in a.editions.split(",")]:
             generate(reg, cat, 0, edition=ed)  # warm caches (icospheres, bevel topologies)
             tris, secs = [], []
             for s in range(a.seeds):

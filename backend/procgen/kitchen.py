@@ -12,12 +12,20 @@ from __future__ import annotations
 
 import math
 
+from .geometry import edition
 from .layout import CONTACT_GAP, in_surface, overlap, world_aabb
 from .room_kit import WALL_YAW, table_with_chairs
 
 KITCHEN_CLUTTER = ("jar", "jar", "bottle", "bottle", "bowl", "fruit", "mug", "mug", "plate", "wine_glass", "potted_plant", "storage_box")
-"""What stands on a worktop; a plant is a small herb pot and a storage box a low bread bin (``_SMALL``)."""
-_SMALL = {"potted_plant": {"pot_radius": 0.07, "height": 0.28, "leaves": 8}, "storage_box": {"width": 0.3, "depth": 0.22, "height": 0.16}}
+"""What stands on a worktop; a plant is a small herb pot and a storage box a low bread bin, a board and a pan are
+of the smaller sizes (``_SMALL``)."""
+_SMALL = {"potted_plant": {"pot_radius": 0.07, "height": 0.28, "leaves": 8}, "storage_box": {"width": 0.3, "depth": 0.22, "height": 0.16},
+          "cutting_board": {"width": 0.32, "depth": 0.22}, "saucepan": {"radius": 0.085}}
+KITCHENWARE = (("kettle", 0.9), ("knife_block", 0.6), ("cutting_board", 0.8), ("saucepan", 0.6))
+"""Edition 3: what a used kitchen's worktops hold, each with the chance a kitchen has it, placed before the rest of
+the clutter so they find room (a board and a knife block towards the wall, a kettle, a pan)."""
+KITCHEN_CLUTTER_3 = KITCHEN_CLUTTER + ("saucepan",)
+"""Edition 3's worktop clutter: edition 2's and a second pan (one kettle, board and knife block a kitchen)."""
 UPPER_Z = 1.5
 """Bottom of the upper kitchen cabinets (m): clear of what stands on a 0.9 m worktop (its 0.6 m free height)."""
 RUN_DEPTH = 0.7
@@ -30,6 +38,8 @@ SINK_MIN, PIECE_MIN = 1.0, 0.6
 """Shortest worktop (m) with a sink, and without."""
 CLUTTER_PER_M = 7.0
 """Things tried per metre of free worktop at density 1 (plus 3 per worktop)."""
+CLUTTER_PER_M_3 = 10.5
+"""Edition 3's tries per metre: things set square to the worktop pack closer, so more of the tries find room."""
 
 
 END_GAP = 0.03
@@ -173,40 +183,73 @@ def uppers(c, w, u0, u1):
     return [o for o in out if o is not None]
 
 
-def worktop_things(c, counter, count):
-    """Up to ``count`` things on a worktop, lined up towards the wall (the front is where people work), none
-    overlapping another, all below the upper cabinets."""
+def worktop_things(c, counter, count, cats=KITCHEN_CLUTTER, params=None) -> int:
+    """Up to ``count`` things (drawn from ``cats``) on a worktop, lined up towards the wall (the front is where
+    people work), none overlapping another, all below the upper cabinets. Edition 3 sets them square to the
+    worktop (give or take 17 degrees) and measures their turned footprint, so long things (a board, a pan with
+    its handle) fit where a circle round them would not. Returns how many were placed."""
     rng, scene = c.rng, c.scene
+    squared = edition() >= 3
+    done = 0
     surfs = counter["_asset"].surfaces
     loc, yaw0 = counter["location"], counter["rotation_z"]
     cs, sn = math.cos(yaw0), math.sin(yaw0)
     placed = scene.on_surface.setdefault(counter["id"], [])
     for _ in range(count):
         if not surfs:
-            return
+            return done
         si = int(rng.integers(0, len(surfs)))
         s = surfs[si]
-        cat = KITCHEN_CLUTTER[int(rng.integers(0, len(KITCHEN_CLUTTER)))]
-        a, full, seed, spec = scene.make(cat, _SMALL.get(cat))
+        cat = cats[int(rng.integers(0, len(cats)))]
+        a, full, seed, spec = scene.make(cat, params or _SMALL.get(cat))
         lo, hi = a.mesh.bounds()
         z = loc[2] + s["z"] + CONTACT_GAP
         if hi[2] > min(s["clear"], UPPER_Z - z) - 0.03:
             continue
         for _ in range(16):
-            yaw = yaw0 + rng.uniform(-math.pi, math.pi)
-            r = max(abs(v) for v in (lo[0], lo[1], hi[0], hi[1]))  # turned any way it stays within r of its origin
-            x0, x1, y1 = s["lo"][0] + r, s["hi"][0] - r, s["hi"][1] - r
-            if x0 > x1 or y1 < s["lo"][1] + r:
+            if squared:   # edition 3: square to the worktop give or take 17 degrees, its turned footprint measured
+                turn = int(rng.integers(0, 4)) * math.pi / 2 + rng.uniform(-0.3, 0.3)
+                ct, st = math.cos(turn), math.sin(turn)
+                fx = [ct * x - st * y for x in (lo[0], hi[0]) for y in (lo[1], hi[1])]
+                fy = [st * x + ct * y for x in (lo[0], hi[0]) for y in (lo[1], hi[1])]
+                yaw = yaw0 + turn
+                x0, x1, y1, y0 = s["lo"][0] - min(fx), s["hi"][0] - max(fx), s["hi"][1] - max(fy), s["lo"][1] - min(fy)
+            else:
+                yaw = yaw0 + rng.uniform(-math.pi, math.pi)
+                r = max(abs(v) for v in (lo[0], lo[1], hi[0], hi[1]))  # turned any way it stays within r of its origin
+                x0, x1, y1, y0 = s["lo"][0] + r, s["hi"][0] - r, s["hi"][1] - r, s["lo"][1] + r
+            if x0 > x1 or y1 < y0:
+                if squared:
+                    continue
                 break
             lx = rng.uniform(x0, x1)
-            ly = max(s["lo"][1] + r, y1 - abs(rng.normal(0.0, 0.18)))
+            ly = max(y0, y1 - abs(rng.normal(0.0, 0.18)))
             p = (loc[0] + cs * lx - sn * ly, loc[1] + sn * lx + cs * ly, z)
             box = world_aabb(lo, hi, p, yaw)
             if not in_surface(lo, hi, p, yaw, loc, yaw0, s) or any(overlap(box, b, 0.01) for b in placed):
                 continue
             placed.append(box)
             scene.add(cat, a, full, seed, spec, p, yaw, {"object": counter["id"], "surface": si}, box)
+            done += 1
             break
+    return done
+
+
+def kitchenware(c, runs):
+    """Edition 3: a kettle, a cutting board, a knife block and a pan on the worktops (each with its chance in
+    ``KITCHENWARE``; tried on the worktops, longest free top first, until one holds it), and a casserole on a
+    glass-ceramic hob."""
+    rng = c.rng
+    tops = sorted((o for _, o in runs if o["category"] == "kitchen_counter"),
+                  key=lambda o: -sum(s["hi"][0] - s["lo"][0] for s in o["_asset"].surfaces))
+    for cat, chance in KITCHENWARE:
+        if rng.uniform() < chance:
+            for top in tops:
+                if worktop_things(c, top, 1, (cat,)):
+                    break
+    for _, o in runs:
+        if o["category"] == "stove" and o["_asset"].surfaces and rng.uniform() < 0.6:
+            worktop_things(c, o, 1, ("saucepan",), {"handles": 1})
 
 
 def _along(c, w, obj):
@@ -247,11 +290,16 @@ def kitchen(c):
                 merged.append((a, b))
         for a, b in merged:
             uppers(c, ww, a + 0.002, b - 0.002)
-    # 4. Things on the worktops
+    # 4. Things on the worktops (edition 3: the kitchenware first)
+    if edition() >= 3:
+        kitchenware(c, runs)
     for _, o in runs:
         if o["category"] == "kitchen_counter":
             free_len = sum(s["hi"][0] - s["lo"][0] for s in o["_asset"].surfaces)
-            worktop_things(c, o, c.n(3 + CLUTTER_PER_M * free_len))
+            if edition() >= 3:
+                worktop_things(c, o, c.n(3 + CLUTTER_PER_M_3 * free_len), KITCHEN_CLUTTER_3)
+            else:
+                worktop_things(c, o, c.n(3 + CLUTTER_PER_M * free_len))
     # 5. A runner in front of the sink's worktop; a table with two chairs where there is room, else a stool
     sink = next((o for _, o in runs if o["category"] == "kitchen_counter" and o["params"]["sink"]), None)
     if sink is not None and rng.uniform() < 0.5:

@@ -38,6 +38,13 @@ mesh's UV space, which is metric and runs along each board's longest side):
               block: the page edges of a book's block, as lines along UV v; u runs across the pages)
 * ``label``   base_color (paper), color2 (ink), color3 (a second ink), roughness, rows (print rows on the label's
               height): a printed bottle label (an edge stripe in each ink, blocks of "text" between), on UVs
+* ``rug``     a woven rug's pile (edition 3; ``rug_pattern`` draws one): base_color (the field), color2 (the border),
+              color3 (medallion and motifs), color4 (guard stripes and outlines), style (0: border, field and a
+              central medallion with corner motifs; 1: kilim stripes of the four colours with stepped zigzags;
+              2: border and a field of diamond lattice with a dot in each cell), length and breadth (the rug's size
+              in m along UV u and v: the UVs are metric and centred, u along the longer side), border (the border's
+              width, m), motifs (motif repeats per m in the border and lattice), scale (knots per m: the pile's
+              fine grain), fade (0-0.3: sun-faded, worn patches), roughness, sheen
 * ``emission`` base_color, strength
 * ``painting`` a landscape in oils for picture canvases: sky_top / sky_low (the sky's gradient), far / near (two
   ridges of hills, the far one paler), ground, horizon (height of the far ridge on the canvas, 0-1), ridge (how
@@ -48,7 +55,7 @@ from __future__ import annotations
 import colorsys
 
 KINDS = ("wood", "planks", "metal", "ceramic", "fabric", "plastic", "glass", "stone", "plaster", "tile", "foliage",
-         "paint", "emission", "painting", "water", "soil", "grass", "pages", "label")
+         "paint", "emission", "painting", "water", "soil", "grass", "pages", "label", "rug")
 
 # (hue range, saturation range, value range) per palette; colours are linear RGB in [0, 1]. Ranges follow
 # measured albedos of real materials (oak/walnut/pine 0.1-0.45, painted walls 0.6-0.85, upholstery mostly
@@ -85,6 +92,12 @@ _PALETTES = {
     "canvas": ((0.0, 1.0), (0.3, 0.9), (0.1, 0.8)),
     "water": ((0.3, 0.5), (0.3, 0.6), (0.012, 0.03)),  # a pond's body seen from above: dark green-brown
 }
+
+
+RUG_DYES = ((0.32, 0.035, 0.03), (0.02, 0.035, 0.12), (0.72, 0.62, 0.45), (0.55, 0.38, 0.16), (0.035, 0.035, 0.04),
+            (0.03, 0.14, 0.14), (0.4, 0.12, 0.04), (0.16, 0.2, 0.1), (0.5, 0.5, 0.48), (0.12, 0.04, 0.08))
+"""Rug dyes (linear RGB): madder red, indigo, ivory, saffron gold, charcoal, teal, rust, olive, undyed grey, aubergine.
+A rug's four colours are drawn from these without repeats: the muted, deep colours of real rugs."""
 
 
 def _color(rng, palette: str) -> list:
@@ -156,6 +169,8 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     elif kind == "label":
         p.update(color2=_color(rng, "cover"), color3=_color(rng, "label"), roughness=_u(rng, 0.3, 0.7),
                  rows=int(rng.integers(3, 7)))
+    elif kind == "rug":
+        return rug_pattern(rng, 2.0, 1.4)
     elif kind == "emission":
         p.update(strength=_u(rng, 3.0, 8.0), roughness=0.5)
     elif kind == "painting":
@@ -167,3 +182,17 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
                  sun=[_u(rng, 0.2, 0.8), _u(rng, 0.6, 0.85)], seed=_u(rng, 0.0, 100.0), brush=_u(rng, 0.05, 0.2),
                  roughness=_u(rng, 0.5, 0.8))
     return {"kind": kind, "params": p}
+
+
+def rug_pattern(rng, length: float, breadth: float) -> dict:
+    """A seeded ``rug`` description for a rug ``length`` x ``breadth`` m (see the module docstring): four dyes
+    without repeats, each jittered a little, a style, a border in proportion to the rug."""
+    pick = rng.permutation(len(RUG_DYES))[:4]
+    cols = [[round(float(min(1.0, c * rng.uniform(0.85, 1.15))), 4) for c in RUG_DYES[i]] for i in pick]
+    style = int(rng.choice(3, p=(0.5, 0.25, 0.25)))
+    return {"kind": "rug", "params": {
+        "base_color": cols[0], "color2": cols[1], "color3": cols[2], "color4": cols[3], "style": style,
+        "length": round(float(length), 4), "breadth": round(float(breadth), 4),
+        "border": round(float(min(0.25, breadth * rng.uniform(0.1, 0.16))), 4), "motifs": _u(rng, 6.0, 12.0),
+        "scale": _u(rng, 120.0, 250.0), "fade": _u(rng, 0.0, 0.3), "roughness": _u(rng, 0.85, 1.0),
+        "sheen": _u(rng, 0.3, 0.7)}}

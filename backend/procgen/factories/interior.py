@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import Mesh, _orient, lathe, merge, rbox, rbox_c, rng_for, rod, rot_z
+from ..geometry import Mesh, _orient, edition, lathe, merge, rbox, rbox_c, rng_for, rod, rot_z
 from ..materials import material
 from ..registry import Asset, Param, factory
+from . import lighting, textiles
 
 
 @factory("door", (
@@ -94,7 +95,10 @@ def window(seed, p):
     Param("pile", 0.006, 0.02, doc="Thickness, m"),
 ), ("object", "textile", "rug"))
 def rug(seed, p):
-    """Rug: a soft, rounded slab with a bound border and fringes on the short ends."""
+    """Rug: a soft, rounded slab with a bound border and fringes on the short ends. Edition 3: a pile with rounded
+    edges, overcast selvedges, tassels lying on the floor and a woven pattern (``textiles.rug``)."""
+    if edition() >= 3:
+        return textiles.rug(seed, p)
     rng = rng_for(seed, "rug", "shape")
     w, d, t = p["width"], p["depth"], p["pile"]
     parts = [rbox_c(0, 0, 0, w, d, t, t * 0.45, 2), rbox_c(0, 0, t * 0.3, w - 0.16, d - 0.16, t * 0.75, t * 0.3, 2, mat=1)]
@@ -215,7 +219,10 @@ def mirror(seed, p):
 ), ("object", "lighting", "ceiling_light"))
 def ceiling_light(seed, p):
     """Pendant light: ceiling rose, cord, a spun shade open at the bottom and a glowing bulb inside it.
-    Its top (z max) touches the ceiling."""
+    Its top (z max) touches the ceiling. Edition 3: a turned rose, a cord with a grip, a holder and a spun metal
+    dome with a rolled rim or a fabric drum on a spider (``lighting.pendant``)."""
+    if edition() >= 3:
+        return lighting.pendant(seed, p)
     rng = rng_for(seed, "ceiling_light", "shape")
     r, drop = p["radius"], p["drop"]
     sh = r * rng.uniform(0.5, 0.9)

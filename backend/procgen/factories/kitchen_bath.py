@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..geometry import box, edition, lathe, merge, rbox, rng_for, rod
 from ..materials import material
 from ..registry import Asset, Param, factory
+from . import appliances
 from .furniture import _pull, cabinet
 from .small import vessel
 
@@ -55,7 +56,10 @@ def kitchen_counter(seed, p):
     Param("height", 1.5, 2.0, doc="Height, m"),
 ), ("furniture", "kitchen", "fridge"))
 def fridge(seed, p):
-    """Fridge-freezer: rounded cabinet, two doors with a gap, long bar handles."""
+    """Fridge-freezer: rounded cabinet, two doors with a gap, long bar handles. Edition 3: levelling feet, a louvred
+    plinth grille, a door seal in the gap, handles on posts, brushed steel or enamel (``appliances.fridge``)."""
+    if edition() >= 3:
+        return appliances.fridge(seed, p)
     w, h = p["width"], p["height"]
     d = 0.65
     parts = [rbox((-w / 2, -d / 2 + 0.04, 0.02), (w / 2, d / 2, h), 0.02, 3), rbox((-w / 2 + 0.04, -d / 2 + 0.06, 0), (w / 2 - 0.04, d / 2 - 0.05, 0.025), 0.004, 1, mat=2)]
@@ -188,7 +192,11 @@ def wall_cabinet(seed, p):
 ), ("furniture", "kitchen", "stove"))
 def stove(seed, p):
     """Free-standing cooker as tall as a kitchen counter: enamelled body, glazed oven door with a bar handle,
-    black glass hob with burner rings, a row of knobs."""
+    black glass hob with burner rings, a row of knobs. Edition 3: a framed oven door round a smoked glass window with
+    the cavity behind, knobs with fins, a gas hob with grates or a glass-ceramic top with zones
+    (``appliances.stove``)."""
+    if edition() >= 3:
+        return appliances.stove(seed, p)
     w, d, h = p["width"], 0.6, 0.9
     nb = 6 if p["burners"] >= 5 and w >= 0.75 else 4
     parts = [rbox((-w / 2, -d / 2 + 0.03, 0.0), (w / 2, d / 2, h - 0.012), 0.01, 2)]

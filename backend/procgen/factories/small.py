@@ -12,7 +12,7 @@ import colorsys
 from ..geometry import blob, box, edition, lathe, merge, rbox, rng_for, rod, rot_y, tube
 from ..materials import material
 from ..registry import Asset, Param, factory
-from . import small_detail
+from . import lighting, small_detail, small_things
 
 
 def _rim(r_out, r_in, z, n=4):
@@ -190,7 +190,10 @@ def _lamp(seed, name, h, shade_r, base_r):
     Param("base_radius", 0.06, 0.1, doc="Base radius, m"),
 ), ("object", "lighting", "lamp"), small=True)
 def table_lamp(seed, p):
-    """Table lamp: metal base and stem, glowing bulb, open fabric shade with thickness."""
+    """Table lamp: metal base and stem, glowing bulb, open fabric shade with thickness. Edition 3: a turned ceramic
+    or metal base, a holder, harp, finial and spider, a tapered shade with rolled rims (``lighting.lamp``)."""
+    if edition() >= 3:
+        return lighting.lamp(seed, "table_lamp", p["height"], p["shade_radius"], p["base_radius"], False)
     return _lamp(seed, "table_lamp", p["height"], p["shade_radius"], p["base_radius"])
 
 
@@ -200,7 +203,10 @@ def table_lamp(seed, p):
     Param("base_radius", 0.12, 0.2, doc="Base radius, m"),
 ), ("furniture", "lighting", "lamp"))
 def floor_lamp(seed, p):
-    """Floor lamp: weighted base, tall stem, glowing bulb, open fabric shade."""
+    """Floor lamp: weighted base, tall stem, glowing bulb, open fabric shade. Edition 3: a turned foot, a stem with
+    collars, the table lamp's fitting and shade (``lighting.lamp``)."""
+    if edition() >= 3:
+        return lighting.lamp(seed, "floor_lamp", p["height"], p["shade_radius"], p["base_radius"], True)
     return _lamp(seed, "floor_lamp", p["height"], p["shade_radius"], p["base_radius"])
 
 
@@ -231,7 +237,10 @@ def wine_glass(seed, p):
     Param("radius", 0.01, 0.04, doc="Radius, m"),
 ), ("object", "decor", "candle"), small=True)
 def candle(seed, p):
-    """Pillar or taper candle: wax body with a dished, melted top, a wick and a glowing flame."""
+    """Pillar or taper candle: wax body with a dished, melted top, a wick and a glowing flame. Edition 3: a crater
+    with an uneven lip, drips, a curled wick, a dish or a turned candlestick (``small_things.candle``)."""
+    if edition() >= 3:
+        return small_things.candle(seed, p)
     h, r = p["height"], p["radius"]
     body = lathe([(0, 0), (r, 0), (r, h), (r * 0.8, h - 0.003), (0, h - 0.005)], 32, mat=0)
     wick = lathe([(0, h - 0.006), (0.001, h - 0.006), (0.001, h + 0.008), (0, h + 0.008)], 6, mat=1)
@@ -295,7 +304,11 @@ def fruit(seed, p):
     Param("height", 0.08, 0.25, doc="Height, m"),
 ), ("object", "storage", "storage_box"), small=True)
 def storage_box(seed, p):
-    """Open storage box or basket: four rounded walls on a base, with hand holes suggested by a rim."""
+    """Open storage box or basket: four rounded walls on a base, with hand holes suggested by a rim. Edition 3: a
+    woven basket with a rope border, or a lidded box with handle cut-outs and a label holder
+    (``small_things.storage_box``)."""
+    if edition() >= 3:
+        return small_things.storage_box(seed, p)
     w, d, h = p["width"], p["depth"], p["height"]
     t = 0.006
     parts = [rbox((-w / 2 + 0.0005, -d / 2 + 0.0005, 0), (w / 2 - 0.0005, d / 2 - 0.0005, 0.01), 0.003, 1)]
