@@ -1,6 +1,8 @@
 """Kitchenware (issue #14: small kitchens lacked kettles, pots and boards): the new categories are real objects
 (spout, handle and lid; a hollow pan under its lid; a flat board; knives standing in a block), registered so the
 planner and the edit words find them, and edition-3 kitchens carry them on their worktops and hob (bpy-free)."""
+import json
+
 import numpy as np
 import pytest
 
@@ -103,3 +105,22 @@ def test_edition_3_kitchens_carry_kettles_pans_and_boards_on_their_worktops(kitc
     # and the kitchens pass every check (nothing floating or interpenetrating on the real triangles)
     for s in range(0, 16, 3):
         assert not violations(new[s]), (s, violations(new[s])[:3])
+
+
+def test_a_kitchens_fitted_units_share_one_finish():
+    """Edition 3: base and wall units of one kitchen are one wood or paint with one handle metal (before, each unit
+    drew its own, so one kitchen mixed pine, white and oak); edition 2 graphs keep each unit's own."""
+    from backend.procgen.plan import plan
+
+    checked = 0
+    for seed in range(8):
+        units = [o for o in plan("kitchen", seed)["objects"] if o["category"] in ("kitchen_counter", "wall_cabinet")]
+        if len(units) >= 2:
+            assert len({json.dumps(o["materials"][:3], sort_keys=True) for o in units}) == 1, seed
+            checked += 1
+    assert checked >= 5
+    mixed = 0
+    for seed in range(8):
+        units = [o for o in plan("kitchen", seed, edition=2)["objects"] if o["category"] in ("kitchen_counter", "wall_cabinet")]
+        mixed += len({json.dumps(o["materials"][:1], sort_keys=True) for o in units}) > 1
+    assert mixed >= 3

@@ -258,6 +258,21 @@ def _along(c, w, obj):
     return obj["bounds"]["lo"][ax] - off, obj["bounds"]["hi"][ax] - off
 
 
+FITTED = ("kitchen_counter", "wall_cabinet")
+"""The fitted units that share a kitchen's finish."""
+
+
+def one_finish(g):
+    """Edition 3: every base and wall unit of a kitchen takes the first base unit's carcass, front and handle
+    materials (slots 0-2 of both factories), as a fitted kitchen is bought: one wood or paint, one handle metal."""
+    units = [o for o in g["objects"] if o["category"] in FITTED]
+    first = next((o for o in units if o["category"] == "kitchen_counter"), None)
+    if first is None:
+        return
+    for o in units:
+        o["materials"] = list(first["materials"][:3]) + list(o["materials"][3:])
+
+
 def kitchen(c):
     """Runs of units, uppers over them, things on the worktops, the fridge, a table with two chairs or a stool."""
     rng, room = c.rng, c.room
@@ -290,8 +305,9 @@ def kitchen(c):
                 merged.append((a, b))
         for a, b in merged:
             uppers(c, ww, a + 0.002, b - 0.002)
-    # 4. Things on the worktops (edition 3: the kitchenware first)
+    # 4. Things on the worktops (edition 3: the kitchenware first, and one finish for the whole kitchen)
     if edition() >= 3:
+        one_finish(c.scene.graph)
         kitchenware(c, runs)
     for _, o in runs:
         if o["category"] == "kitchen_counter":
