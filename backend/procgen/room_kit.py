@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from .geometry import rot_z
+from .geometry import edition, rot_z
 from .layout import overlap, world_aabb
 from .measure import slide_clearance, triangles
 
@@ -113,7 +113,9 @@ class _Ctx:
             return
         for si in range(len(shelf["_asset"].surfaces)):
             if self.rng.uniform() < 0.85:
-                self.scene.fill_books(shelf, si, self.rng, fill=min(0.9, 0.55 + 0.2 * self.dens))
+                # edition 3: shelves packed as lived-in ones are (some tall bookcases close their bottom with doors)
+                base = 0.65 if edition() >= 3 else 0.55
+                self.scene.fill_books(shelf, si, self.rng, fill=min(0.9, base + 0.2 * self.dens))
             else:
                 self.scene.fill_surfaces(shelf, DECOR, 2, self.rng, ceiling=self.room.H)
 

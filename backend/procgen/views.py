@@ -22,6 +22,9 @@ LEAF_NEAR, LEAF_MAX = 3.0, 0.1
 """An open door leaf is a bare slab, not what a view is for: one nearer than LEAF_NEAR m filling more than LEAF_MAX
 of the frame spoils a view too (13 of 140 main views of seeds 0-19 of the room types, before)."""
 
+NEAR_SUM_MAX = 0.15
+"""Largest fraction of the frame all things (not walls) nearer than PICK_NEAR may fill together: a worktop's clutter
+right under the lens, each piece under NEAR_MAX, still fills the picture."""
 BIG_NEAR, BIG_MAX = 2.0, 0.15
 """One object (not a wall) nearer than BIG_NEAR m filling more than BIG_MAX of the frame spoils a view too: a
 cabinet or fridge cut by the frame's edge that hides a sixth of the room."""
@@ -132,10 +135,12 @@ def near_share(graph, cam, n=15, near=NEAR, things=None) -> float:
 
 
 def spoilt(graph, cam, things=None) -> bool:
-    """Does one thing nearer than PICK_NEAR m fill more than NEAR_MAX of ``cam``'s frame, one object nearer than
+    """Does one thing nearer than PICK_NEAR m fill more than NEAR_MAX of ``cam``'s frame (all of them together more
+    than NEAR_SUM_MAX), one object nearer than
     BIG_NEAR m more than BIG_MAX, or an open door leaf nearer than LEAF_NEAR m more than LEAF_MAX?"""
     things = boxes(graph) if things is None else things
-    if near_share(graph, cam, near=PICK_NEAR, things=things) > NEAR_MAX:
+    near = near_shares(graph, cam, near=PICK_NEAR, things=things)
+    if max(near.values(), default=0.0) > NEAR_MAX or sum(v for k, v in near.items() if not k.startswith("wall")) > NEAR_SUM_MAX:
         return True
     if any(v > BIG_MAX for k, v in near_shares(graph, cam, near=BIG_NEAR, things=things).items() if not k.startswith("wall")):
         return True

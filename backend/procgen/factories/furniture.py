@@ -228,9 +228,9 @@ def bookshelf(seed, p):
     if h < 1.3:
         surfaces.append({"lo": [-w / 2 + 0.01, -d / 2 + 0.005], "hi": [w / 2 - 0.01, d / 2 - 0.01], "z": h, "clear": 0.6})
     mats = (_frame_material(seed, "bookshelf", rng),)
-    if edition() >= 3:   # edition 3: two in five tall bookcases close their lowest compartment with doors
+    if edition() >= 3:   # edition 3: one in five tall bookcases close their lowest compartment with doors
         from .casework import GAP, _door, grid, styles
-        if h > 1.2 and n >= 3 and rng_for(seed, "bookshelf", "shape", "e3").uniform() < 0.4:
+        if h > 1.2 and n >= 3 and rng_for(seed, "bookshelf", "shape", "e3").uniform() < 0.2:
             style, handle = styles(seed, "bookshelf")
             cells = grid(-xi + GAP, xi - GAP, plinth + b + GAP, plinth + spacing - GAP, 2 if w > 0.7 else 1, [1.0], "door")
             for c in cells:   # between the sides and the two lowest shelves, 2 mm proud of the sides' edges
