@@ -10,6 +10,7 @@ from backend.generate.embedded.corpus import CATEGORIES
 from backend.procgen import geometry as geo
 from backend.procgen.factories import build_registry
 from backend.procgen.registry import generate
+from test_procgen_edition3_things import shells
 
 REG = build_registry()
 
@@ -64,23 +65,8 @@ def test_books_have_a_page_block_a_rounded_spine_and_a_title(seed):
 
 
 def _parts(m):
-    """Vertex sets of the mesh's connected shells (union-find over face corners)."""
-    parent = np.arange(len(m.verts))
-
-    def find(a):
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-    starts = geo.face_starts(m)
-    for s, n in zip(starts, m.sizes):
-        ra = find(m.corners[s])
-        for c in m.corners[s + 1:s + n]:
-            rb = find(c)
-            if rb != ra:
-                parent[rb] = ra
-    roots = np.array([find(i) for i in range(len(m.verts))])
-    return [np.flatnonzero(roots == r) for r in np.unique(roots)]
+    """Vertex sets of the mesh's connected shells."""
+    return [ids for ids, _slot in shells(m)]
 
 
 @pytest.mark.parametrize("seed", range(8))
