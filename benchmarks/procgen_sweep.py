@@ -70,6 +70,8 @@ def main():
                 examples.append((s, pairs[:2]))
             v = violations(g)
             viol_seeds += bool(v)
+            if v and len(examples) < 5:
+                examples.append((s, [str(x) for x in v[:2]]))
             sets.add(tuple(sorted(o["category"] for o in g["objects"] if o["support"] in ("floor", "ground"))))
             counts.append(len(g["objects"]))
             chairs += sum(o["category"] == "chair" for o in g["objects"])
