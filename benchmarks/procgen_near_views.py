@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 
+from backend.procgen.layout import HIGH_VIEW_Z  # noqa: E402
 from backend.procgen.plan import plan  # noqa: E402
 from backend.procgen.rooms import ROOM_KINDS  # noqa: E402
 from backend.procgen.views import LEAF_MAX, LEAF_NEAR, NEAR_MAX, PICK_NEAR, near_shares  # noqa: E402
@@ -37,7 +38,7 @@ def main():
             sh = near_shares(g, cam)
             thing, share = max(sh.items(), key=lambda kv: kv[1], default=(None, 0.0))
             sees.append(cam["sees"])
-            high += cam["location"][2] > 2.0
+            high += cam["location"][2] > HIGH_VIEW_Z
             walls += sum(v for k, v in sh.items() if k.startswith("wall")) > NEAR_MAX
             wide += max(near_shares(g, cam, near=PICK_NEAR).values(), default=0.0) > NEAR_MAX
             leaf += max((v for k, v in near_shares(g, cam, near=LEAF_NEAR).items() if k.startswith("door")), default=0.0) > LEAF_MAX

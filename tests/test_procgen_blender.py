@@ -227,7 +227,7 @@ def test_built_scene_renders_the_framed_shot(scene):
 def test_main_camera_sees_as_many_objects_as_any_other(scene, seed):
     """Counted with Blender ray casts on the built triangles (not the planner's own boxes), among the views nothing
     spoils, an object seen from a high corner counting ``HIGH_VIEW_WEIGHT`` of one seen from eye height."""
-    from backend.procgen.layout import HIGH_VIEW_WEIGHT
+    from backend.procgen.layout import HIGH_VIEW_WEIGHT, HIGH_VIEW_Z
     from backend.procgen.views import spoilt
 
     graph = plan("room", seed)
@@ -238,7 +238,7 @@ def test_main_camera_sees_as_many_objects_as_any_other(scene, seed):
     for cam in coll.objects:
         name = next((n for n in fine if cam.type == "CAMERA" and cam.name.startswith(n)), None)
         if name:
-            counts[name] = _seen_by(scene, cam, assets) * (HIGH_VIEW_WEIGHT if cam.location.z > 2.0 else 1.0)
+            counts[name] = _seen_by(scene, cam, assets) * (HIGH_VIEW_WEIGHT if cam.location.z > HIGH_VIEW_Z else 1.0)
     assert "camera_main" in counts and counts["camera_main"] >= max(counts.values()) - 3, counts
 
 

@@ -129,18 +129,18 @@ def test_chairs_face_their_table(scene_type):
 def test_main_camera_sees_the_most_objects():
     """The main view is the unspoilt one that sees the most objects, an object seen from a high corner counting
     HIGH_VIEW_WEIGHT of one seen from eye height (a room photographed from where a person stands)."""
-    from backend.procgen.layout import HIGH_VIEW_WEIGHT
+    from backend.procgen.layout import HIGH_VIEW_WEIGHT, HIGH_VIEW_Z
     from backend.procgen.views import spoilt
 
     high_main = 0
     for seed in range(30):
         g = plan("room", seed)
-        score = [len(visible_ids(g, c)) * (HIGH_VIEW_WEIGHT if c["location"][2] > 2.0 else 1.0) for c in g["cameras"]]
+        score = [len(visible_ids(g, c)) * (HIGH_VIEW_WEIGHT if c["location"][2] > HIGH_VIEW_Z else 1.0) for c in g["cameras"]]
         ok = [n for c, n in zip(g["cameras"], score) if c["name"] not in ("camera_top", "camera_overview") and not spoilt(g, c)]
         assert g["cameras"][0]["name"] == "camera_main" and ok and score[0] == max(ok), (seed, score)
         assert not spoilt(g, g["cameras"][0])
         assert 24.0 <= g["cameras"][0]["lens"] <= 35.0
-        high_main += g["cameras"][0]["location"][2] > 2.0
+        high_main += g["cameras"][0]["location"][2] > HIGH_VIEW_Z
     assert high_main <= 10  # most main views are from eye height (before: nearly all from a high corner)
 
 

@@ -67,11 +67,11 @@ def test_main_camera_is_the_least_blocked_of_the_views_that_see_the_most():
     saw the same 11 with nothing in the way: of the eye-height views that see the most objects, the main one is the
     one least filled by a single piece of furniture (views nothing spoils; a high corner's objects count
     HIGH_VIEW_WEIGHT)."""
-    from backend.procgen.layout import HIGH_VIEW_WEIGHT
+    from backend.procgen.layout import HIGH_VIEW_WEIGHT, HIGH_VIEW_Z
     from backend.procgen.views import spoilt
 
     def score(c):
-        return c["sees"] * (HIGH_VIEW_WEIGHT if c["location"][2] > 2.0 else 1.0)
+        return c["sees"] * (HIGH_VIEW_WEIGHT if c["location"][2] > HIGH_VIEW_Z else 1.0)
 
     for seed in range(10):
         g = plan("kitchen", seed)

@@ -296,9 +296,11 @@ def rank_cameras(graph):
     cams[0]["name"] = "camera_main"
     for k, c in enumerate(cams[1:]):
         if c["name"] not in EXTRA_VIEWS:
-            c["name"] = f"camera_alt" if k == 0 else f"camera_{k + 1}"
+            c["name"] = "camera_alt" if k == 0 else f"camera_{k + 1}"
 
 
+HIGH_VIEW_Z = 2.0
+"""A camera above this height (m) is a high corner view looking down on the room, not one from eye height."""
 HIGH_VIEW_WEIGHT = 0.75
 """What an object seen from a high corner (over 2 m: looking down on the room) counts against one seen from eye
 height: a view from where a person stands is what a photograph of a room looks like, so a high view leads only when
@@ -306,7 +308,7 @@ it sees a third more."""
 
 
 def _eye_sees(cam) -> float:
-    return cam["sees"] * (HIGH_VIEW_WEIGHT if cam["location"][2] > 2.0 else 1.0)
+    return cam["sees"] * (HIGH_VIEW_WEIGHT if cam["location"][2] > HIGH_VIEW_Z else 1.0)
 
 
 def dominant_share(graph, cam, n=15) -> float:

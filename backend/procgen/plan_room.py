@@ -14,7 +14,7 @@ import numpy as np
 
 from . import rooms
 from .geometry import fan_owner, fan_triangles, rng_for
-from .layout import CONTACT_GAP, SKIRTING_DEPTH, aim_camera, frustum_fraction, in_room, look_at_camera, mat, rank_cameras
+from .layout import CONTACT_GAP, HIGH_VIEW_Z, SKIRTING_DEPTH, aim_camera, frustum_fraction, in_room, look_at_camera, mat, rank_cameras
 from .views import boxes, spoilt
 
 WALL_T = 0.12
@@ -253,6 +253,16 @@ def _reserve(scene, room, doors, windows, rng):
     return cams
 
 
+def _overview(g, objs, own):
+    """Add the view from one of the high corner cameras ``own`` aimed at the middle of ``objs`` that frames most of
+    them (at three heights)."""
+    mid = np.mean([(np.asarray(o["bounds"]["lo"]) + o["bounds"]["hi"]) / 2 for o in objs], axis=0)
+    views = [look_at_camera(f"camera_{len(g['cameras'])}", c["location"], (mid[0], mid[1], zt), 24.0)
+             for c in own if c["location"][2] > HIGH_VIEW_Z for zt in (-0.2, 0.2, 0.6)]
+    if views:
+        g["cameras"].append(max(views, key=lambda c: frustum_fraction({"objects": objs}, c)))
+
+
 def _room_overviews(g):
     """An apartment room whose views (eye height and high corner, each kept unspoilt where it could be) frame
     under 65 % of its objects gets one more: from its high corner camera, aimed at its objects' middle (the
@@ -260,13 +270,8 @@ def _room_overviews(g):
     for r in g["rooms"]:
         mine = [o for o in g["objects"] if in_room(r, [(a + b) / 2 for a, b in zip(o["bounds"]["lo"], o["bounds"]["hi"])])]
         own = [c for c in g["cameras"] if in_room(r, c["location"])]
-        if not mine or not own or max(frustum_fraction({"objects": mine}, c) for c in own) >= 0.65:
-            continue
-        mid = np.mean([(np.asarray(o["bounds"]["lo"]) + o["bounds"]["hi"]) / 2 for o in mine], axis=0)
-        views = [look_at_camera(f"camera_{len(g['cameras'])}", c["location"], (mid[0], mid[1], zt), 24.0)
-                 for c in own if c["location"][2] > 2.0 for zt in (-0.2, 0.2, 0.6)]
-        if views:
-            g["cameras"].append(max(views, key=lambda c: frustum_fraction({"objects": mine}, c)))
+        if mine and own and max(frustum_fraction({"objects": mine}, c) for c in own) < 0.65:
+            _overview(g, mine, own)
 
 
 def _cameras(g, rooms_cams):
@@ -291,11 +296,7 @@ def _cameras(g, rooms_cams):
     if len(rooms_cams) == 1 and g["objects"] and max(frustum_fraction(g, c) for c in g["cameras"]) < 0.65:
         # nothing frames most of the room (furniture on every side): a high corner view aimed at the objects' middle
         # (one room only: an apartment's objects lie in several rooms, and their middle is behind a wall)
-        mid = np.mean([(np.asarray(o["bounds"]["lo"]) + o["bounds"]["hi"]) / 2 for o in g["objects"]], axis=0)
-        views = [look_at_camera(f"camera_{len(g['cameras'])}", c["location"], (mid[0], mid[1], zt), 24.0)
-                 for c in g["cameras"] if c["location"][2] > 2.0 for zt in (-0.2, 0.2, 0.6)]
-        if views:
-            g["cameras"].append(max(views, key=lambda c: frustum_fraction(g, c)))
+        _overview(g, g["objects"], list(g["cameras"]))
     room = max((r for r, _ in rooms_cams), key=lambda r: r.W * r.D)
     cx0, cy0 = room.centre()
     # high over the room, clear of pendant lights (the first candidate outside every object), looking at the middle

@@ -101,14 +101,14 @@ def boxes(graph):
     return names, np.reshape(cs, (-1, 3)), np.asarray(yaws, np.float64), np.reshape(halves, (-1, 3)), leaves
 
 
-def near_shares(graph, cam, n=15, near=NEAR, things=None) -> dict:
-    """{thing: fraction of ``cam``'s frame whose first hit is that thing, nearer than ``near`` m}. ``things``:
-    ``boxes(graph)`` when already computed."""
+def _first_hits(graph, cam, n, near, things):
+    """(names, per-ray index of the first thing hit into ``names`` (-1: none), its distance) for ``cam``'s n x n
+    rays, counting only things that can be hit nearer than ``near`` m."""
     o, d = frame_rays(cam, n)
     names, c, yaw, half, _ = boxes(graph) if things is None else things
     keep = np.linalg.norm(c - o, axis=1) - np.linalg.norm(half, axis=1) < near  # only these can be hit that near
     if not keep.any():
-        return {}
+        return names, np.full(len(d), -1), np.full(len(d), np.inf)
     idx = np.flatnonzero(keep)
     c, half = c[idx], half[idx]
     cs, sn = np.cos(yaw[idx]), np.sin(yaw[idx])
@@ -121,12 +121,23 @@ def near_shares(graph, cam, n=15, near=NEAR, things=None) -> dict:
         t0, t1 = (-half[:, None] - ol[:, None]) * inv, (half[:, None] - ol[:, None]) * inv
     tn, tf = np.minimum(t0, t1).max(axis=2), np.maximum(t0, t1).min(axis=2)
     t = np.where((tn < tf) & (tf > 0), np.maximum(tn, 0.0), np.inf)  # (B, N)
-    who, first = t.argmin(axis=0), t.min(axis=0)
-    counts = np.bincount(who[first < near], minlength=len(idx))
+    first = t.min(axis=0)
+    return names, np.where(np.isfinite(first), idx[t.argmin(axis=0)], -1), first
+
+
+def _shares(names, who, first, near) -> dict:
+    """{thing: fraction of the rays whose first hit is that thing, nearer than ``near`` m} (a wall's pieces add up)."""
     out = {}
-    for k in np.flatnonzero(counts):  # a wall's pieces add up
-        out[names[idx[k]]] = out.get(names[idx[k]], 0.0) + float(counts[k] / len(d))
+    hit = who[first < near]
+    for k, count in zip(*np.unique(hit, return_counts=True)):
+        out[names[k]] = out.get(names[k], 0.0) + float(count / len(who))
     return out
+
+
+def near_shares(graph, cam, n=15, near=NEAR, things=None) -> dict:
+    """{thing: fraction of ``cam``'s frame whose first hit is that thing, nearer than ``near`` m}. ``things``:
+    ``boxes(graph)`` when already computed."""
+    return _shares(*_first_hits(graph, cam, n, near, things), near)
 
 
 def near_share(graph, cam, n=15, near=NEAR, things=None) -> float:
@@ -139,11 +150,10 @@ def spoilt(graph, cam, things=None) -> bool:
     than NEAR_SUM_MAX), one object nearer than
     BIG_NEAR m more than BIG_MAX, or an open door leaf nearer than LEAF_NEAR m more than LEAF_MAX?"""
     things = boxes(graph) if things is None else things
-    near = near_shares(graph, cam, near=PICK_NEAR, things=things)
+    hits = _first_hits(graph, cam, 15, max(PICK_NEAR, BIG_NEAR, LEAF_NEAR), things)  # one cast for every rule
+    near = _shares(*hits, PICK_NEAR)
     if max(near.values(), default=0.0) > NEAR_MAX or sum(v for k, v in near.items() if not k.startswith("wall")) > NEAR_SUM_MAX:
         return True
-    if any(v > BIG_MAX for k, v in near_shares(graph, cam, near=BIG_NEAR, things=things).items() if not k.startswith("wall")):
+    if any(v > BIG_MAX for k, v in _shares(*hits, BIG_NEAR).items() if not k.startswith("wall")):
         return True
-    if not any(np.linalg.norm(things[1][things[0].index(k)] - cam["location"]) < LEAF_NEAR + 1.2 for k in things[4]):
-        return False  # no leaf within reach: skip the second cast
-    return any(v > LEAF_MAX for k, v in near_shares(graph, cam, near=LEAF_NEAR, things=things).items() if k in things[4])
+    return any(v > LEAF_MAX for k, v in _shares(*hits, LEAF_NEAR).items() if k in things[4])
