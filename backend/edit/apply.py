@@ -92,7 +92,7 @@ def resolve(g, target: Target, selection, ambiguity, notes, *, structure_ok=Fals
             raise EditError(f"the {target.structure} cannot be {'moved' if not structure_ok else 'changed'} this way", target.text)
         ids = [s["id"] for s in g["structure"] if s["category"] == target.structure]
         if not ids:
-            raise EditError(f"there is no {target.structure} in this scene", target.text)
+            raise EditError(f"there is no {target.structure.replace('_', ' ')} in this scene", target.text)
         return ids
     if target.how == "prompt":  # a noun no category matches: props made from text whose prompt names it
         from .match import singular

@@ -368,6 +368,8 @@ def parse(instruction: str) -> Edit:
             except EditError as e:
                 target_err = e
                 continue
+            if tgt.structure and any(match.structure(re.sub(r"^the ", "", " ".join(rest[:j]))) for j in range(k + 1, len(rest))):
+                continue  # "the wall tiles blue": the wall tiles, not the wall in blue tiles
             try:
                 return Edit("appearance", t, target=tgt, look=parse_look(look_text))
             except EditError as e:

@@ -81,7 +81,8 @@ GROUPS = {"lamp": ("table_lamp", "floor_lamp"), "light": ("table_lamp", "floor_l
           "stuff": "object", "things": "object", "objects": "object"}
 """Nouns naming several categories: a tuple of categories or a semantic tag they share."""
 STRUCTURE = {"wall": "wall", "walls": "wall", "floor": "floor", "ceiling": "ceiling", "door": "door",
-             "window": "window", "skirting": "skirting", "skirting board": "skirting", "baseboard": "skirting"}
+             "window": "window", "skirting": "skirting", "skirting board": "skirting", "baseboard": "skirting",
+             "wall tiles": "wall_tiles", "wall tiling": "wall_tiles"}
 """Room parts that appearance edits can reach (and spatial phrases can name)."""
 
 PRONOUNS = ("it", "this", "that", "them", "these", "those", "the selection", "selection", "the selected objects",

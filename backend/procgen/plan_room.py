@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from . import rooms
-from .geometry import fan_owner, fan_triangles, rng_for
+from .geometry import edition, fan_owner, fan_triangles, rng_for
 from .layout import CONTACT_GAP, HIGH_VIEW_Z, SKIRTING_DEPTH, aim_camera, frustum_fraction, in_room, look_at_camera, mat, rank_cameras
 from .views import boxes, spoilt
 
@@ -56,6 +56,8 @@ class Room:
 
     def __init__(self, name, kind, x0, y0, W, D, H):
         self.name, self.kind, self.x0, self.y0, self.W, self.D, self.H = name, kind, x0, y0, W, D, H
+        self.lining = None
+        """(depth, height) of the wall tiles when the walls are lined (see _lining), m."""
 
     def length(self, w):
         return self.W if w in (0, 2) else self.D
@@ -122,6 +124,38 @@ def _skirting(room, openings, mat_desc, sid):
             boxes.append([[round(v, 6) for v in lo], [round(v, 6) for v in hi]])
     return {"id": sid, "category": "skirting", "semantic": ["structure", "skirting"],
             "geometry": {"type": "boxes", "boxes": boxes}, "materials": [mat_desc]}
+
+
+TILE_LINING = 0.006
+"""How far (m) an edition-3 bathroom's wall tiles stand out from its walls (thinner than the skirting, so what stands
+on the floor keeps clear of them; what is mounted on a wall below their top is hung on them)."""
+TILE_HEIGHTS = (1.2, 1.5, None)
+"""Tiled to 1.2 m, to 1.5 m or (None) floor to ceiling, drawn with TILE_HEIGHT_P."""
+TILE_HEIGHT_P = (0.35, 0.35, 0.3)
+
+
+def _lining(room, openings, h, mat_desc, sid):
+    """Wall tiles on the walls' inner faces from the floor to ``h``, TILE_LINING deep, broken at doors and windows
+    (below a window's sill they go on); their corners meet without overlapping. ``lining`` records the height and
+    depth (a resize rebuilds the boxes from it)."""
+    t = TILE_LINING
+    out = []
+    for w in range(4):
+        L = room.length(w)
+        ops = openings.get(w, [])
+        cuts = sorted({0.0, L} | {min(L, max(0.0, u)) for o in ops for u in o[:2]})
+        for a, b in zip(cuts[:-1], cuts[1:]):
+            if b - a < 1e-6:
+                continue
+            hole = next((o for o in ops if o[0] <= a + 1e-9 and b <= o[1] + 1e-9), None)
+            spans = [(0.0, h)] if hole is None else [z for z in ((0.0, min(h, hole[2])), (max(0.0, hole[3]), h)) if z[1] - z[0] > 0.01]
+            if w in (1, 3):  # the side walls' tiles stop at the end walls' tiles
+                a, b = (t if a <= 0.0 else a), (L - t if b >= L else b)
+            for z0, z1 in spans:
+                lo, hi = room.zone(w, a, b, t, z0, z1)
+                out.append([[round(v, 6) for v in lo], [round(v, 6) for v in hi]])
+    return {"id": sid, "category": "wall_tiles", "semantic": ["structure", "wall_tiles"],
+            "geometry": {"type": "boxes", "boxes": out}, "lining": {"height": round(h, 4), "depth": t}, "materials": [mat_desc]}
 
 
 def lamp_lights(graph, assets):
@@ -213,7 +247,8 @@ def _structure(scene, room, openings, suffix, skirting_openings=None):
     g, seed = scene.graph, scene.seed
     rng = rng_for(seed, "structure", room.name)
     floor_kind = rooms.FLOORS[room.kind][int(rng.integers(0, len(rooms.FLOORS[room.kind])))]
-    wall_mat = mat("tile" if room.kind == "bathroom" else "plaster", seed, "wall", room.name)
+    tiles = room.kind == "bathroom" and edition() >= 3  # edition 3: tiles to a height on painted plaster, no skirting
+    wall_mat = mat("tile" if room.kind == "bathroom" and not tiles else "plaster", seed, "wall", room.name)
     (x0, y0, _), (x1, y1, H) = room.box()
     g["structure"] += [
         {"id": f"floor{suffix}", "category": "floor", "semantic": ["structure", "floor"],
@@ -226,6 +261,12 @@ def _structure(scene, room, openings, suffix, skirting_openings=None):
           "geometry": {"type": "boxes", "boxes": _wall_boxes(w, room.W, room.D, H, openings[w], x0, y0)},
           "materials": [wall_mat]} for w in range(4) if openings.get(w) is not None]
     skirt = {w: v or [] for w, v in (skirting_openings or openings).items()}
+    if tiles:
+        tr = rng_for(seed, "structure", room.name, "tiles")
+        h = TILE_HEIGHTS[int(tr.choice(len(TILE_HEIGHTS), p=TILE_HEIGHT_P))] or H
+        g["structure"].append(_lining(room, skirt, h, mat("tile", seed, "wall", room.name), f"wall_tiles{suffix}"))
+        room.lining = (TILE_LINING, h)
+        return
     g["structure"].append(_skirting(room, skirt, mat("paint", seed, "skirting", palette="white"), f"skirting{suffix}"))
 
 

@@ -75,11 +75,35 @@ class _Ctx:
 
     def mount(self, cat, w, u, z, params=None, tries=8):
         """A wall-mounted object (back against wall ``w``) with its base at height ``z``."""
+        lining = self.room.lining  # hung on the wall tiles where they reach
+        on_tiles = lining[0] if lining is not None and z < lining[1] else 0.0
+
         def pose(lo, hi):
             uu = u + self.rng.uniform(-0.4, 0.4) if tries > 1 else u
-            x, y = self.room.at_wall(w, uu, hi[1] + 0.002)
+            x, y = self.room.at_wall(w, uu, hi[1] + 0.002 + on_tiles)
             return (x, y, z), WALL_YAW[w]
         return self.scene.try_floor(cat, self.rng, pose, tries, params, support="wall")
+
+    def wall_shelf(self, w, u, z, params=None, tries=4):
+        """A wall shelf (edition 3) with its base at ``z`` on wall ``w`` near ``u``, where the space over its top (its
+        surface's clear height) is free too, and that space then kept free for what will stand on it."""
+        lining = self.room.lining
+        on_tiles = lining[0] if lining is not None and z < lining[1] else 0.0
+        a, full, s, spec = self.scene.make("wall_shelf", params)
+        clear = a.surfaces[0]["clear"]
+
+        def pose(lo, hi):
+            uu = u + self.rng.uniform(-0.4, 0.4) if tries > 1 else u
+            x, y = self.room.at_wall(w, uu, hi[1] + 0.002 + on_tiles)
+            b = world_aabb(lo, hi, (x, y, z), WALL_YAW[w])
+            if not self.scene.free(([b[0][0], b[0][1], b[1][2]], [b[1][0], b[1][1], b[1][2] + clear]), 0.01):
+                return None
+            return (x, y, z), WALL_YAW[w]
+        shelf = self.scene.try_floor("wall_shelf", self.rng, pose, tries, full, support="wall")
+        if shelf is not None:
+            lo, hi = shelf["bounds"]["lo"], shelf["bounds"]["hi"]
+            self.scene.blockers.append(([lo[0], lo[1], hi[2]], [hi[0], hi[1], hi[2] + clear]))
+        return shelf
 
     def ceiling_light(self, x, y):
         a, full, s, spec = self.scene.make("ceiling_light")
@@ -90,7 +114,14 @@ class _Ctx:
 
         def pose(lo, hi):
             return (x, y, H - 0.0005 - hi[2]), 0.0
-        return self.scene.try_floor("ceiling_light", self.rng, pose, 1, params, support="ceiling")
+        got = self.scene.try_floor("ceiling_light", self.rng, pose, 1, params, support="ceiling")
+        if got is None and edition() >= 3:  # edition 3: a small room's centre can be in the door's clearance: off it
+            for dx, dy in ((0.35, 0.0), (-0.35, 0.0), (0.0, 0.35), (0.0, -0.35), (0.35, 0.35), (-0.35, -0.35), (0.35, -0.35), (-0.35, 0.35)):
+                got = self.scene.try_floor("ceiling_light", self.rng, lambda lo, hi, dx=dx, dy=dy: ((x + dx, y + dy, H - 0.0005 - hi[2]), 0.0),
+                                           1, params, support="ceiling")
+                if got is not None:
+                    break
+        return got
 
     def lamp_on(self, ns):
         """A table lamp in the middle of a nightstand's top, its shade as wide as the top allows (its box turned

@@ -11,6 +11,7 @@ import math
 
 from .cushions import HOW_MANY, dress
 from .kitchen import kitchen
+from .geometry import edition
 from .layout import CONTACT_GAP, world_aabb
 from .room_kit import NORMAL, WALL_YAW, _Ctx, facing, table_with_chairs, tuck
 
@@ -125,7 +126,10 @@ def _bedroom(c):
             ns = c.scene.try_floor("nightstand", rng, lambda lo, hi, nu=nu, w=w: ((*room.at_wall(w, nu, hi[1] + 0.03), 0.0), WALL_YAW[w]), 1, full)
             if ns is not None:
                 c.lamp_on(ns)
-                c.on(ns, ("book", "mug", "candle", "wine_glass"), c.n(1))
+                if edition() >= 3:  # a book or two, a glass, a clock-sized plant: a bedside as it is used
+                    c.on(ns, ("book", "book", "mug", "candle", "wine_glass", "potted_plant", "bottle"), c.n(2.2))
+                else:
+                    c.on(ns, ("book", "mug", "candle", "wine_glass"), c.n(1))
         c.mount("wall_art", w, u, 1.45, tries=2)
         nx, ny = NORMAL[w]
         L = (bed["bounds"]["hi"][1] - bed["bounds"]["lo"][1]) if w in (0, 2) else (bed["bounds"]["hi"][0] - bed["bounds"]["lo"][0])
@@ -135,13 +139,80 @@ def _bedroom(c):
     c.floor("wardrobe", c.against())
     dresser = c.floor("cabinet", c.against(), params={"drawers": 1}) or c.floor(
         "cabinet", c.against(), params={"drawers": 1, "width": round(float(rng.uniform(0.5, 0.7)), 4), "depth": 0.4})
-    c.on(dresser, ("vase", "book", "candle", "storage_box", "potted_plant", "bottle"), c.n(3))
+    c.on(dresser, ("vase", "book", "candle", "storage_box", "potted_plant", "bottle"), c.n(4.5 if edition() >= 3 else 3))
     if dresser is not None:
         dw = c.wall_of(dresser)
         c.mount("mirror", dw, c.u_of(dresser, dw), dresser["bounds"]["hi"][2] + 0.25, tries=1)
     if rng.uniform() < 0.5:
         c.shelves(c.floor("bookshelf", c.against(), params={"height": round(float(rng.uniform(0.9, 1.25)), 4)}))
+    if edition() >= 3:
+        _bedroom_extras(c, bed)
+        return
     c.decor(art=1, plants=1)
+    c.ceiling_light(*room.centre())
+
+
+def _bedroom_extras(c, bed):
+    """Edition 3: what else a lived-in bedroom holds, each when it fits: a reading corner (an armchair with a floor
+    lamp beside it), a desk with a chair, a wall shelf with books, a laundry basket, a bench or
+    stool at the bed's foot, a TV on a stand; more pictures and plants."""
+    rng, room = c.rng, c.room
+    if rng.uniform() < 0.45:  # a reading corner
+        chair = c.floor("armchair", c.against(), tries=20)
+        if chair is not None:
+            w = c.wall_of(chair)
+            u = c.u_of(chair, w)
+            half = (chair["bounds"]["hi"][0] - chair["bounds"]["lo"][0]) / 2 if w in (0, 2) else (chair["bounds"]["hi"][1] - chair["bounds"]["lo"][1]) / 2
+            for side in rng.permutation([-1, 1]):  # at one arm, tucked back towards the wall
+                def lamp_pose(lo, hi, side=side):
+                    r = max(-lo[0], hi[0])
+                    return (*room.at_wall(w, u + side * (half + r + rng.uniform(0.04, 0.12)), hi[1] + 0.05), 0.0), WALL_YAW[w]
+                if c.floor("floor_lamp", lamp_pose, tries=3) is not None:
+                    break
+    if room.W * room.D >= 13 and rng.uniform() < 0.35:  # a desk with a chair pulled up to it
+        desk = c.floor("desk", c.against(front=0.7), tries=20)
+        if desk is not None:
+            surf = desk["_asset"].surfaces[0]
+            c.scene.place_on(desk, 0, "table_lamp", (surf["lo"][0] + 0.15, surf["hi"][1] - 0.15), 0.0)
+            c.on(desk, ("book", "laptop", "mug", "potted_plant", "candle"), c.n(2))
+            w = c.wall_of(desk)
+            u = c.u_of(desk, w)
+            dd = (desk["bounds"]["hi"][1] - desk["bounds"]["lo"][1]) if w in (0, 2) else (desk["bounds"]["hi"][0] - desk["bounds"]["lo"][0])
+
+            def chair_pose(lo, hi):
+                yaw = WALL_YAW[w] + math.pi + rng.uniform(-0.25, 0.25)
+                ext = world_aabb(lo, hi, (0.0, 0.0, 0.0), yaw)
+                to_wall = max(-(x * NORMAL[w][0] + y * NORMAL[w][1]) for x in (ext[0][0], ext[1][0]) for y in (ext[0][1], ext[1][1]))
+                x, y = room.at_wall(w, u + rng.uniform(-0.1, 0.1), dd + 0.03 + to_wall + 0.03)
+                return (x, y, 0.0), yaw
+            ch = c.floor("chair", chair_pose, tries=6)
+            if ch is not None:
+                half = (surf["hi"][0] - surf["lo"][0]) / 2
+                tuck(c, ch, desk, (-NORMAL[w][0], -NORMAL[w][1]), sideways=[k * half for k in (0.0, 0.3, -0.3, 0.45, -0.45)])
+    if rng.uniform() < 0.55:  # books and a plant on a wall shelf
+        shelf = None
+        for w in rng.permutation(4):
+            w = int(w)
+            shelf = c.wall_shelf(w, rng.uniform(0.7, room.length(w) - 0.7), rng.uniform(1.35, 1.7), tries=4)
+            if shelf is not None:
+                break
+        if shelf is not None:
+            c.scene.fill_books(shelf, 0, rng, fill=rng.uniform(0.3, 0.6))
+            c.on(shelf, ("potted_plant", "candle", "vase", "storage_box"), c.n(1.5))
+    if bed is not None and rng.uniform() < 0.35:  # a bench or stool at the bed's foot
+        w = c.wall_of(bed)
+        L = (bed["bounds"]["hi"][1] - bed["bounds"]["lo"][1]) if w in (0, 2) else (bed["bounds"]["hi"][0] - bed["bounds"]["lo"][0])
+        x, y = room.at_wall(w, c.u_of(bed, w), L + 0.3)
+        c.floor("stool", lambda lo, hi: ((x + rng.uniform(-0.1, 0.1), y + rng.uniform(-0.1, 0.1), 0.0), WALL_YAW[w]), tries=3)
+    if rng.uniform() < 0.5:
+        c.floor("storage_box", c.against(), tries=10)  # the laundry basket
+    if room.W * room.D >= 14 and bed is not None and rng.uniform() < 0.25:  # a TV facing the bed
+        w = (c.wall_of(bed) + 2) % 4
+        stand = c.floor("tv_stand", c.against(w, c.u_of(bed, c.wall_of(bed))), tries=8)
+        if stand is not None:
+            sf = stand["_asset"].surfaces[0]
+            c.scene.place_on(stand, 0, "tv", (0.0, 0.0), 0.0, {"diagonal": round(float(min(1.2, (sf["hi"][0] - sf["lo"][0]) / 0.9)), 4)})
+    c.decor(art=1.6, plants=1.5)
     c.ceiling_light(*room.centre())
 
 
@@ -196,7 +267,10 @@ def _office(c):
 
 def _bathroom(c):
     """Bathtub, toilet and vanity against the walls, a mirror over the vanity and things on its top, towel rails
-    with towels, a bath mat, a laundry box and a stool."""
+    with towels, a bath mat, a laundry box and a stool. Edition 3 (``_bathroom_3``): the fixtures first, smaller
+    ones where the first do not fit, then the toilet-roll holder, a wall shelf with toiletries, folded towels."""
+    if edition() >= 3:
+        return _bathroom_3(c)
     rng, room = c.rng, c.room
     c.floor("bathtub", c.against(), tries=20)
     c.floor("toilet", c.against(), tries=20)
@@ -220,6 +294,92 @@ def _bathroom(c):
     c.floor("storage_box", c.against(), tries=5)
     c.floor("stool", c.against(), tries=5)
     c.decor(art=0, plants=1)
+    c.ceiling_light(*room.centre())
+
+
+TOILETRIES = ("soap_dispenser", "tooth_mug", "bottle", "bottle", "jar", "candle", "potted_plant")
+"""What stands on an edition-3 bathroom's vanity and shelves."""
+
+
+def _towels_on(c, obj):
+    """A stack of folded towels squared up at one end of ``obj``'s first surface, as deep as it allows."""
+    if obj is None or not obj["_asset"].surfaces:
+        return None
+    sf = obj["_asset"].surfaces[0]
+    sw, sd = sf["hi"][0] - sf["lo"][0], sf["hi"][1] - sf["lo"][1]
+    if sd < 0.13 or sw < 0.24:
+        return None
+    w = round(float(min(0.32, sw * 0.45, max(0.2, sd * 1.4))), 4)
+    d = round(float(min(0.26, sd - 0.012)), 4)
+    end = 1 if c.rng.uniform() < 0.5 else -1
+    x = (sf["lo"][0] + sf["hi"][0]) / 2 + end * (sw / 2 - w / 2 - 0.015)
+    return c.scene.place_on(obj, 0, "towel", (x, (sf["lo"][1] + sf["hi"][1]) / 2), 0.0,
+                            {"width": w, "depth": d, "count": int(c.rng.integers(1, 5))})
+
+
+def _bathroom_3(c):
+    rng, room = c.rng, c.room
+    # 1. The fixtures: the tub into a corner first (the biggest), then the toilet and the basin, each smaller where
+    # the first will not fit
+    def corner(lo, hi):
+        w = int(rng.integers(0, 4))
+        halfw = max(-lo[0], hi[0])
+        L = room.length(w)
+        if L < 2 * halfw + 0.1:
+            return None
+        u = halfw + 0.02 if rng.uniform() < 0.5 else L - halfw - 0.02
+        return (*room.at_wall(w, u, hi[1] + 0.03), 0.0), WALL_YAW[w]
+    tub = None
+    for tp in (None, {"length": 1.6, "width": 0.75}, {"length": 1.5, "width": 0.7}):
+        tub = c.floor("bathtub", corner, tries=16, params=tp)
+        if tub is not None:
+            break
+    toilet = c.floor("toilet", c.against(), tries=40)
+    van = None
+    for vp in (None, {"width": round(float(rng.uniform(0.6, 0.8)), 4), "depth": 0.45}, {"width": 0.5, "depth": 0.4}):
+        van = c.floor("vanity", c.against(), tries=30, params=vp)
+        if van is not None:
+            break
+    # 2. Over and beside them: the mirror and toiletries at the basin, a roll holder by the toilet, a cabinet or a
+    # shelf over the cistern, a shelf over the tub
+    if van is not None:
+        w = c.wall_of(van)
+        c.mount("mirror", w, c.u_of(van, w), van["bounds"]["hi"][2] + 0.3, tries=1)
+        for si, sf in enumerate(van["_asset"].surfaces[:1]):  # soap by the basin
+            c.scene.place_on(van, si, "soap_dispenser", ((sf["lo"][0] + sf["hi"][0]) / 2, (sf["lo"][1] + sf["hi"][1]) / 2), 0.0)
+        c.on(van, TOILETRIES, c.n(3.5))
+    if toilet is not None:
+        w = c.wall_of(toilet)
+        u = c.u_of(toilet, w)
+        half = (toilet["bounds"]["hi"][0] - toilet["bounds"]["lo"][0]) / 2 if w in (0, 2) else (toilet["bounds"]["hi"][1] - toilet["bounds"]["lo"][1]) / 2
+        for side in rng.permutation([-1, 1]):
+            if c.mount("toilet_roll", w, u + side * (half + rng.uniform(0.12, 0.25)), rng.uniform(0.6, 0.72), tries=1) is not None:
+                break
+        top = toilet["bounds"]["hi"][2]
+        if rng.uniform() < 0.45:
+            c.mount("wall_cabinet", w, u, max(1.55, top + 0.45), tries=1,
+                    params={"width": round(float(rng.uniform(0.4, 0.6)), 4), "height": 0.55, "doors": 1, "depth": 0.3})
+        else:
+            shelf = c.wall_shelf(w, u, max(1.25, top + 0.4), tries=1,
+                                 params={"width": round(float(rng.uniform(0.5, 0.75)), 4), "depth": round(float(rng.uniform(0.16, 0.22)), 4)})
+            if rng.uniform() < 0.7:
+                _towels_on(c, shelf)
+            c.on(shelf, TOILETRIES, c.n(2.5))
+    if tub is not None and rng.uniform() < 0.6:
+        w = c.wall_of(tub)
+        c.on(c.wall_shelf(w, c.u_of(tub, w) + rng.uniform(-0.3, 0.3), tub["bounds"]["hi"][2] + rng.uniform(0.45, 0.6), tries=1,
+                          params={"width": round(float(rng.uniform(0.4, 0.7)), 4), "depth": 0.14}), TOILETRIES, c.n(2.5))
+    # 3. Towels: on rails high enough to clear the tub, the cistern and the vanity; folded on a stool
+    rails = 1 + int(rng.uniform() < 0.7 * c.dens)
+    for w in rng.permutation(4):
+        if rails and c.mount("towel_rail", int(w), rng.uniform(0.5, room.length(int(w)) - 0.5), rng.uniform(0.95, 1.1), tries=8):
+            rails -= 1
+    for rp in ({"width": 1.0, "depth": 0.6, "pile": 0.01}, {"width": 0.8, "depth": 0.5, "pile": 0.01}):
+        if c.floor("rug", c.against(off=0.35), tries=12, params=rp) is not None:
+            break
+    c.floor("storage_box", c.against(), tries=8)
+    c.floor("stool", c.against(), tries=8)
+    c.decor(art=0.6, plants=1.3)
     c.ceiling_light(*room.centre())
 
 

@@ -1,6 +1,6 @@
 """Every asset factory, registered explicitly by name (a duplicate name raises)."""
 from ..registry import Registry
-from . import furniture, interior, kitchen_bath, kitchenware, living, nature, small, soft
+from . import furniture, household, interior, kitchen_bath, kitchenware, living, nature, small, soft
 
 _REGISTRY = None
 
@@ -8,7 +8,7 @@ _REGISTRY = None
 def build_registry() -> Registry:
     registry = Registry()
     for fn in (furniture.FACTORIES + living.FACTORIES + kitchen_bath.FACTORIES + interior.FACTORIES + small.FACTORIES
-               + nature.FACTORIES + soft.FACTORIES + kitchenware.FACTORIES):
+               + nature.FACTORIES + soft.FACTORIES + kitchenware.FACTORIES + household.FACTORIES):
         registry.register(fn)
     return registry
 

@@ -1,0 +1,172 @@
+"""Bathrooms and bedrooms a dataset maker would recognise (issue #14: bathrooms had 9-15 objects, some with no
+bathtub, basin or even toilet, walls tiled floor to ceiling; bedrooms were a bed, two nightstands and a wardrobe).
+Edition 3 adds the household things (folded towels, a toilet-roll holder, a wall shelf, a soap dispenser, a tooth
+mug), tiles bathrooms to a height over painted plaster, places the fixtures first, and gives bedrooms the reading
+corner, desk, shelf and clutter of a lived-in room. bpy-free."""
+import numpy as np
+import pytest
+
+from backend.dataset.spec import label_map
+from backend.edit import apply_instruction
+from backend.procgen import geometry as geo
+from backend.procgen.constraints import violations
+from backend.procgen.factories import build_registry
+from backend.procgen.layout import overlap
+from backend.procgen.plan import plan
+from backend.procgen.plan_room import TILE_LINING
+from backend.procgen.registry import generate
+from test_procgen_edition3_things import assert_clean, shells
+
+REG = build_registry()
+THINGS = ("towel", "toilet_roll", "wall_shelf", "soap_dispenser", "tooth_mug")
+
+
+@pytest.mark.parametrize("name", THINGS)
+def test_household_things_are_registered_clean_and_seeded(name):
+    spec = REG.get(name)
+    assert spec.semantic[-1] == name
+    assert spec.small == (name in ("towel", "soap_dispenser", "tooth_mug"))
+    for seed in range(6):
+        a, p = generate(REG, name, seed)
+        assert_clean(a, f"{name} {seed}")
+        b, _ = generate(REG, name, seed)
+        assert a.mesh.verts.tobytes() == b.mesh.verts.tobytes()
+        if name in ("toilet_roll", "wall_shelf"):  # wall-mounted: the back at y = 0, everything in front of it
+            assert abs(a.mesh.verts[:, 1].max()) < 1e-9
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_towel_stack_has_as_many_folded_towels_as_asked(seed):
+    for n in (1, 3):
+        a, p = generate(REG, "towel", seed, {"count": n})
+        m = a.mesh
+        pads = [m.verts[ids] for ids, _ in shells(m) if np.ptp(m.verts[ids][:, 0]) > p["width"] * 0.8
+                and np.ptp(m.verts[ids][:, 1]) > p["depth"] * 0.5]
+        assert len(pads) == n
+        folds = [m.verts[ids] for ids, _ in shells(m) if np.ptp(m.verts[ids][:, 1]) < 0.05]
+        assert len(folds) == n and all(f[:, 1].min() < m.verts[:, 1].min() + 0.015 for f in folds), "the fold is at the front"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_toilet_roll_is_a_hollow_roll_on_its_holder(seed):
+    a, p = generate(REG, "toilet_roll", seed)
+    m = a.mesh
+    paper = max((m.verts[ids] for ids, s in shells(m) if s == 1), key=len)
+    axis = (paper[:, 1:].max(0) + paper[:, 1:].min(0)) / 2   # the roll's axis (along X) at its box's centre
+    r = np.hypot(paper[:, 1] - axis[0], paper[:, 2] - axis[1])
+    big = np.abs(paper[:, 0]) < 0.055   # the outer cylinder and the core, not the rounded ends
+    assert r[big].min() > 0.018 and r[big].max() == pytest.approx(p["roll_radius"], abs=0.002)
+    # the holder's arm or bar runs along the roll's axis, through the core
+    def through(v):  # reaches past the roll's far end (-X) along the axis, inside the core
+        far = v[v[:, 0] < -0.04]
+        return len(far) and np.hypot(far[:, 1] - axis[0], far[:, 2] - axis[1]).max() < 0.012 and v[:, 0].max() > 0.04
+    assert any(through(m.verts[ids]) for ids, s in shells(m) if s == 0)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_wall_shelf_offers_its_top_and_hangs_its_brackets_below(seed):
+    for style in (0, 1, 2):
+        a, p = generate(REG, "wall_shelf", seed, {"style": style})
+        (sf,) = a.surfaces
+        top = a.mesh.verts[:, 2].max()
+        assert sf["z"] == pytest.approx(top, abs=1e-5) and sf["hi"][1] < 0 and sf["lo"][1] > -p["depth"]
+        if style:  # brackets or corbels under the board
+            assert top > 0.1
+        else:
+            assert top < 0.05
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_toothbrushes_stay_inside_the_mug(seed):
+    a, p = generate(REG, "tooth_mug", seed, {"brushes": 3})
+    m = a.mesh
+    cup = max((m.verts[ids] for ids, s in shells(m) if s == 0), key=len)
+    rim = np.hypot(cup[:, 0], cup[:, 1]).max()
+    inner = rim - 0.004 - 1e-4
+    brushes = [m.verts[ids] for ids, s in shells(m) if s != 0 and m.verts[ids][:, 2].min() < p["height"]]
+    assert len(brushes) >= 3
+    for b in brushes:
+        low = b[b[:, 2] < p["height"]]
+        assert np.hypot(low[:, 0], low[:, 1]).max() < inner
+
+
+# ------------------------------------------------------------------ rooms
+def _tiles(g):
+    return [s for s in g["structure"] if s["category"] == "wall_tiles"]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_edition_3_bathrooms_are_tiled_to_a_height_and_hang_things_on_the_tiles(seed):
+    g = plan("bathroom", seed)
+    (t,) = _tiles(g)
+    walls = [s for s in g["structure"] if s["category"] == "wall"]
+    assert all(w["materials"][0]["kind"] == "plaster" for w in walls)
+    assert not [s for s in g["structure"] if s["category"] == "skirting"]
+    h, d = t["lining"]["height"], t["lining"]["depth"]
+    assert d == TILE_LINING and 1.2 <= h <= g["params"]["height"] + 1e-9
+    boxes = t["geometry"]["boxes"]
+    assert max(b[1][2] for b in boxes) == pytest.approx(h)
+    assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if overlap(a, b, -1e-9)], "tile boxes overlap"
+    room = g["rooms"][0]
+    for o in g["objects"]:
+        box = (o["bounds"]["lo"], o["bounds"]["hi"])
+        assert not [b for b in boxes if overlap(box, b, -1e-6)], f"{o['id']} is inside the tiles"
+        if o["support"] == "wall" and o["bounds"]["lo"][2] < h:  # hung on the tiles, not behind them
+            gaps = [o["bounds"]["lo"][0] - room["lo"][0], room["hi"][0] - o["bounds"]["hi"][0],
+                    o["bounds"]["lo"][1] - room["lo"][1], room["hi"][1] - o["bounds"]["hi"][1]]
+            assert d <= min(gaps) <= d + 0.005
+    assert not violations(g)
+
+
+def test_edition_2_bathrooms_keep_their_full_height_tiled_walls():
+    g = plan("bathroom", 0, edition=2)
+    assert not _tiles(g) and [s for s in g["structure"] if s["category"] == "skirting"]
+    assert {w["materials"][0]["kind"] for w in g["structure"] if w["category"] == "wall"} == {"tile"}
+
+
+def test_edition_3_bathrooms_have_their_fixtures_and_toiletries():
+    n, has = [], {k: 0 for k in ("bathtub", "toilet", "vanity", "ceiling_light", "toilet_roll", "wall_shelf", "towel",
+                                  "soap_dispenser")}
+    for seed in range(20):
+        g = plan("bathroom", seed)
+        cats = [o["category"] for o in g["objects"]]
+        n.append(len(cats))
+        for k in has:
+            has[k] += k in cats
+        toilets = [o for o in g["objects"] if o["category"] == "toilet"]
+        for r in (o for o in g["objects"] if o["category"] == "toilet_roll"):  # beside the toilet
+            c = (np.array(r["bounds"]["lo"]) + r["bounds"]["hi"]) / 2
+            assert min(np.hypot(*(c[:2] - (np.array(t["bounds"]["lo"][:2]) + t["bounds"]["hi"][:2]) / 2)) for t in toilets) < 0.8
+    assert has["toilet"] >= 19 and has["vanity"] >= 19 and has["bathtub"] >= 17 and has["ceiling_light"] >= 19
+    assert has["toilet_roll"] >= 12 and has["wall_shelf"] >= 6 and has["towel"] >= 3 and has["soap_dispenser"] >= 6
+    n2 = [len(plan("bathroom", s, edition=2)["objects"]) for s in range(20)]
+    assert np.median(n) >= np.median(n2) + 3, (np.median(n), np.median(n2))
+
+
+def test_edition_3_bedrooms_are_lived_in():
+    n, n2, extra = [], [], set()
+    for seed in range(20):
+        g = plan("bedroom", seed)
+        assert not violations(g), seed
+        n.append(len(g["objects"]))
+        extra |= {o["category"] for o in g["objects"]} & {"armchair", "desk", "wall_shelf", "stool", "storage_box"}
+        n2.append(len(plan("bedroom", seed, edition=2)["objects"]))
+    assert extra == {"armchair", "desk", "wall_shelf", "stool", "storage_box"}, extra
+    assert np.median(n) >= np.median(n2) + 4, (np.median(n), np.median(n2))
+
+
+def test_wall_tiles_have_their_own_label_a_name_in_edits_and_follow_a_resize():
+    assert "wall_tiles" in label_map()
+    g = plan("bathroom", 1)
+    r = apply_instruction(g, "make the wall tiles blue")
+    (t,) = _tiles(r.graph)
+    rgb = t["materials"][0]["params"]["base_color"]
+    assert rgb[2] > rgb[0]
+    big = apply_instruction(g, "make the room bigger").graph
+    room = big["rooms"][0]
+    (t,) = _tiles(big)
+    lo = np.array([b[0] for b in t["geometry"]["boxes"]])
+    hi = np.array([b[1] for b in t["geometry"]["boxes"]])
+    assert (lo[:, :2] >= np.array(room["lo"][:2]) - 1e-9).all() and (hi[:, :2] <= np.array(room["hi"][:2]) + 1e-9).all()
+    assert hi[:, 0].max() == pytest.approx(room["hi"][0]) and hi[:, 1].max() == pytest.approx(room["hi"][1])
+    assert t["lining"] == _tiles(g)[0]["lining"]
