@@ -325,10 +325,33 @@ def kitchen(c):
                                        WALL_YAW[ws]), tries=3, params=rp)
     if room.W * room.D < 9 or table_with_chairs(c, params={"width": 0.9, "depth": 0.7}, n_chairs=2, items=3, settings=False) is None:
         c.floor("stool", c.against(), tries=10)
+    if edition() >= 3:
+        _extras(c)
     wa = int(rng.integers(0, 4))
     c.mount("wall_art", wa, room.length(wa) / 2, 1.5, tries=6)
     c.decor(art=0, plants=1)
     c.ceiling_light(*room.centre())
+
+
+def _extras(c):
+    """Edition 3: what else kitchens hold, each when it fits: an open shelf of jars, bowls and bottles on a free wall,
+    a dresser or sideboard with crockery, a shelf of cookbooks, a basket or bin by a wall."""
+    rng, room = c.rng, c.room
+    if rng.uniform() < 0.55:
+        for w in rng.permutation(4):
+            w = int(w)
+            shelf = c.wall_shelf(w, rng.uniform(0.7, room.length(w) - 0.7), rng.uniform(1.4, 1.65), tries=3,
+                                 params={"width": round(float(rng.uniform(0.6, 1.0)), 4), "depth": round(float(rng.uniform(0.2, 0.26)), 4)})
+            if shelf is not None:
+                c.on(shelf, ("jar", "jar", "bowl", "plate", "bottle", "mug", "potted_plant", "vase"), c.n(4))
+                break
+    if rng.uniform() < 0.3:
+        side = c.floor("cabinet", c.against(), tries=15, params={"height": round(float(rng.uniform(0.8, 0.95)), 4)})
+        c.on(side, ("bowl", "plate", "fruit", "jar", "bottle", "vase", "potted_plant", "kettle"), c.n(3))
+    if rng.uniform() < 0.15:
+        c.shelves(c.floor("bookshelf", c.against(), tries=10, params={"height": round(float(rng.uniform(0.9, 1.2)), 4)}))
+    if rng.uniform() < 0.35:
+        c.floor("storage_box", c.against(), tries=8)
 
 
 # ------------------------------------------------------------ what a kitchen is recognised by (tests, benchmarks)

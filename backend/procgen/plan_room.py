@@ -126,6 +126,9 @@ def _skirting(room, openings, mat_desc, sid):
             "geometry": {"type": "boxes", "boxes": boxes}, "materials": [mat_desc]}
 
 
+OUTSIDE = 400.0
+"""Half the width (m) of the lawn round an edition-3 room or apartment, its top under the floor slab: its edge lies
+a quarter of a degree below the horizon from eye height."""
 TILE_LINING = 0.006
 """How far (m) an edition-3 bathroom's wall tiles stand out from its walls (thinner than the skirting, so what stands
 on the floor keeps clear of them; what is mounted on a wall below their top is hung on them)."""
@@ -189,6 +192,14 @@ def _sun_and_sky(g, rng, win_normal):
     g["lights"].append({"name": "sun", "type": "SUN", "direction": [round(float(v), 6) for v in d],
                         "energy": round(rng.uniform(3.0, 5.0), 3), "color": [1.0, 0.95, 0.88], "angle": 0.02})
     g["world"] = {"color": [0.55, 0.7, 1.0], "strength": 0.6, "sky": sky_for_sun(d, 0.3)}
+    if edition() >= 3:  # a lawn round the building to the horizon: windows look out on grass and sky, not the void
+        lo = np.min([r["lo"] for r in g["rooms"]], axis=0)
+        hi = np.max([r["hi"] for r in g["rooms"]], axis=0)
+        cx, cy = (lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2
+        g["structure"].append({"id": "outside", "category": "terrain", "semantic": ["structure", "terrain"],
+                               "geometry": {"type": "boxes", "boxes": [[[round(cx - OUTSIDE, 6), round(cy - OUTSIDE, 6), -0.5],
+                                                                        [round(cx + OUTSIDE, 6), round(cy + OUTSIDE, 6), -0.1]]]},
+                               "materials": [mat("grass", g["seed"], "outside")]})
 
 
 def sky_for_sun(direction, strength):

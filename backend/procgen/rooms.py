@@ -222,6 +222,21 @@ def _dining(c):
     c.on(side, ("vase", "bowl", "candle", "bottle", "wine_glass", "potted_plant", "fruit"), c.n(4))
     if c.rng.uniform() < 0.5:
         c.shelves(c.floor("bookshelf", c.against()))
+    if edition() >= 3:  # a shelf of crockery, a lamp or an easy chair in a corner, a second sideboard
+        rng = c.rng
+        if rng.uniform() < 0.45:
+            for w in rng.permutation(4):
+                shelf = c.wall_shelf(int(w), rng.uniform(0.7, c.room.length(int(w)) - 0.7), rng.uniform(1.4, 1.65), tries=3)
+                if shelf is not None:
+                    c.on(shelf, ("plate", "bowl", "vase", "wine_glass", "bottle", "candle", "jar"), c.n(4))
+                    break
+        if rng.uniform() < 0.3:
+            c.floor("floor_lamp", c.against(off=0.08), tries=10)
+        if rng.uniform() < 0.2:
+            c.floor("armchair", c.against(), tries=10)
+        if rng.uniform() < 0.25:
+            c.on(c.floor("cabinet", c.against(), tries=10, params={"height": round(float(rng.uniform(0.8, 1.0)), 4)}),
+                 ("vase", "bowl", "candle", "bottle", "potted_plant", "fruit"), c.n(3))
     c.decor(art=2, plants=2)
     if t is not None:
         c.ceiling_light((t["bounds"]["lo"][0] + t["bounds"]["hi"][0]) / 2, (t["bounds"]["lo"][1] + t["bounds"]["hi"][1]) / 2)
@@ -261,6 +276,21 @@ def _office(c):
             c.on(obj, ("table_lamp", "vase", "book", "potted_plant", "storage_box"), c.n(3))
     c.floor("rug", lambda lo, hi: ((room.x0 + room.W / 2 + rng.uniform(-0.5, 0.5), room.y0 + room.D / 2 + rng.uniform(-0.5, 0.5), 0.0),
                                    rng.uniform(-0.1, 0.1)), tries=4)
+    if edition() >= 3:  # a study's other furniture, each when it fits: an easy chair, a lamp, a sofa, a shelf of books
+        if rng.uniform() < 0.35:
+            c.floor("armchair", c.against(), tries=10)
+        if rng.uniform() < 0.3:
+            c.floor("floor_lamp", c.against(off=0.08), tries=10)
+        if room.W * room.D >= 14 and rng.uniform() < 0.2:
+            c.floor("sofa", c.against(), tries=10, params={"width": round(float(rng.uniform(1.4, 1.7)), 4), "cushions": 2})
+        if rng.uniform() < 0.3:
+            c.floor("storage_box", c.against(), tries=6)
+        if rng.uniform() < 0.5:
+            for w in rng.permutation(4):
+                shelf = c.wall_shelf(int(w), rng.uniform(0.7, room.length(int(w)) - 0.7), rng.uniform(1.35, 1.7), tries=3)
+                if shelf is not None:
+                    c.scene.fill_books(shelf, 0, rng, fill=rng.uniform(0.4, 0.7))
+                    break
     c.decor(art=1, plants=2)
     c.ceiling_light(*room.centre())
 
