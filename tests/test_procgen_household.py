@@ -170,3 +170,65 @@ def test_wall_tiles_have_their_own_label_a_name_in_edits_and_follow_a_resize():
     assert (lo[:, :2] >= np.array(room["lo"][:2]) - 1e-9).all() and (hi[:, :2] <= np.array(room["hi"][:2]) + 1e-9).all()
     assert hi[:, 0].max() == pytest.approx(room["hi"][0]) and hi[:, 1].max() == pytest.approx(room["hi"][1])
     assert t["lining"] == _tiles(g)[0]["lining"]
+
+
+@pytest.mark.parametrize("scene_type", ["kitchen", "office", "dining_room"])
+def test_edition_3_kitchens_offices_and_dining_rooms_vary_their_furniture(scene_type):
+    """Kitchens (19 distinct furniture sets per 100 seeds) and offices were one recipe each; edition 3 adds optional
+    pieces (shelves, dressers, easy chairs, lamps, a sofa), each where it fits, and keeps every constraint."""
+    def sets(edition):
+        out = set()
+        for seed in range(16):
+            g = plan(scene_type, seed, edition=edition)
+            if edition == 3:
+                assert not violations(g), (scene_type, seed)
+            out.add(tuple(sorted(o["category"] for o in g["objects"] if o["support"] == "floor")))
+        return len(out)
+    assert sets(3) >= sets(2) + 2
+
+
+@pytest.mark.parametrize("scene_type", ["bedroom", "apartment"])
+def test_edition_3_rooms_stand_on_a_lawn_that_reaches_the_horizon(scene_type):
+    g = plan(scene_type, 0)
+    (lawn,) = [s for s in g["structure"] if s["id"] == "outside"]
+    assert lawn["category"] == "terrain" and lawn["materials"][0]["kind"] == "grass"
+    ((lo, hi),) = lawn["geometry"]["boxes"]
+    floor_top = 0.0
+    assert hi[2] <= floor_top - 0.1 + 1e-9, "under the floor slab, never in a room"
+    for r in g["rooms"]:  # the lawn's edge is under a degree below the horizon from eye height in every room
+        for x in (r["lo"][0], r["hi"][0]):
+            assert min(x - lo[0], hi[0] - x) > 1.7 / np.tan(np.radians(1.0))
+    assert not [s for s in plan(scene_type, 0, edition=2)["structure"] if s["id"] == "outside"]
+
+
+def test_edition_3_cornices_run_round_the_ceiling_clear_of_everything():
+    """A cornice (a stepped moulding at the ceiling) in most edition-3 living rooms, bedrooms, dining rooms and
+    offices: nothing stands, hangs or rests in it, curtains stop under it, a resize rebuilds it."""
+    found = 0
+    for scene_type in ("living_room", "bedroom", "dining_room", "office"):
+        for seed in range(5):
+            g = plan(scene_type, seed)
+            cs = [s for s in g["structure"] if s["category"] == "cornice"]
+            if not cs:
+                continue
+            found += 1
+            (c,) = cs
+            boxes = c["geometry"]["boxes"]
+            H = g["params"]["height"]
+            assert max(b[1][2] for b in boxes) == pytest.approx(H) and min(b[0][2] for b in boxes) == pytest.approx(H - c["cornice"]["height"])
+            assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if overlap(a, b, -1e-9)], "cornice boxes overlap"
+            for o in g["objects"]:
+                assert not [b for b in boxes if overlap((o["bounds"]["lo"], o["bounds"]["hi"]), b, -1e-6)], (scene_type, seed, o["id"])
+    assert found >= 8
+    assert not [s for s in plan("living_room", 0, edition=2)["structure"] if s["category"] == "cornice"]
+    assert "cornice" in label_map()
+    g = next(g for g in (plan("living_room", s) for s in range(6)) if any(x["category"] == "cornice" for x in g["structure"]))
+    try:
+        big = apply_instruction(g, "make the room bigger").graph
+    except Exception as e:  # already as big as a living room gets: try wider
+        assert "already as" in str(e)
+        big = apply_instruction(g, "make the room narrower").graph
+    room = big["rooms"][0]
+    (c,) = [s for s in big["structure"] if s["category"] == "cornice"]
+    hi = np.array([b[1] for b in c["geometry"]["boxes"]])
+    assert hi[:, 0].max() == pytest.approx(room["hi"][0]) and hi[:, 1].max() == pytest.approx(room["hi"][1])

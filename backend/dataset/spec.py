@@ -239,7 +239,7 @@ class RunOptions:
             raise SpecError("ray_address", "is only used with executor 'ray'")
 
 
-STRUCTURE_CATEGORIES = ("floor", "wall", "ceiling", "terrain", "skirting", "water", "wall_tiles")
+STRUCTURE_CATEGORIES = ("floor", "wall", "ceiling", "terrain", "skirting", "water", "wall_tiles", "cornice")
 
 
 def label_map() -> list[str]:

@@ -82,7 +82,8 @@ GROUPS = {"lamp": ("table_lamp", "floor_lamp"), "light": ("table_lamp", "floor_l
 """Nouns naming several categories: a tuple of categories or a semantic tag they share."""
 STRUCTURE = {"wall": "wall", "walls": "wall", "floor": "floor", "ceiling": "ceiling", "door": "door",
              "window": "window", "skirting": "skirting", "skirting board": "skirting", "baseboard": "skirting",
-             "wall tiles": "wall_tiles", "wall tiling": "wall_tiles"}
+             "wall tiles": "wall_tiles", "wall tiling": "wall_tiles", "cornice": "cornice", "crown moulding": "cornice",
+             "crown molding": "cornice"}
 """Room parts that appearance edits can reach (and spatial phrases can name)."""
 
 PRONOUNS = ("it", "this", "that", "them", "these", "those", "the selection", "selection", "the selected objects",

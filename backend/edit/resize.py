@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..procgen.layout import overlap
 from ..procgen.plan import SCENE_PARAMS
-from ..procgen.plan_room import DOOR_W, WALLS, Room, _cameras, _lining, _skirting, _wall_boxes
+from ..procgen.plan_room import DOOR_W, WALLS, Room, _cameras, _cornice, _lining, _skirting, _wall_boxes
 from .grammar import EditError
 
 FACTORS = {"bigger": (1.2, 1.2), "smaller": (0.85, 0.85), "wider": (1.2, 1.0), "narrower": (0.85, 1.0),
@@ -129,6 +129,8 @@ def resize(g, how: str, deps_of) -> str:
             geo["boxes"] = _wall_boxes(names.index(s["id"].split("_")[1]), W2, D2, H, openings[names.index(s["id"].split("_")[1])], x0, y0)
         elif c == "skirting":
             geo["boxes"] = _skirting(room, openings, s["materials"][0], s["id"])["geometry"]["boxes"]
+        elif c == "cornice":
+            geo["boxes"] = _cornice(room, s["cornice"]["height"], s["cornice"]["depth"], s["materials"][0], s["id"])["geometry"]["boxes"]
         elif c == "wall_tiles":
             geo["boxes"] = _lining(room, openings, s["lining"]["height"], s["materials"][0], s["id"])["geometry"]["boxes"]
         elif c in ("door", "window"):

@@ -58,6 +58,8 @@ class Room:
         self.name, self.kind, self.x0, self.y0, self.W, self.D, self.H = name, kind, x0, y0, W, D, H
         self.lining = None
         """(depth, height) of the wall tiles when the walls are lined (see _lining), m."""
+        self.cornice = 0.0
+        """Height (m) of the cornice along the top of the walls (0: none)."""
 
     def length(self, w):
         return self.W if w in (0, 2) else self.D
@@ -159,6 +161,30 @@ def _lining(room, openings, h, mat_desc, sid):
                 out.append([[round(v, 6) for v in lo], [round(v, 6) for v in hi]])
     return {"id": sid, "category": "wall_tiles", "semantic": ["structure", "wall_tiles"],
             "geometry": {"type": "boxes", "boxes": out}, "lining": {"height": round(h, 4), "depth": t}, "materials": [mat_desc]}
+
+
+CORNICE_KINDS = ("living_room", "bedroom", "dining_room", "office")
+"""Room types that may have a cornice (edition 3; CORNICE_P of them): kitchens and bathrooms have wall units and tiles."""
+CORNICE_P = 0.6
+
+
+def _cornice(room, h, d, mat_desc, sid):
+    """A cornice along the top of every wall: a moulding ``h`` tall standing ``d`` out at the ceiling, in three
+    steps that narrow downwards (each step's corners meet without overlapping)."""
+    steps = ((d, 0.35), (d * 0.65, 0.7), (d * 0.35, 1.0))  # (depth, how far down it reaches as a share of h)
+    top = 0.0
+    out = []
+    for dep, down in steps:
+        z0, z1 = room.H - h * down, room.H - h * top
+        for w in range(4):
+            L = room.length(w)
+            a, b = (dep, L - dep) if w in (1, 3) else (0.0, L)
+            lo, hi = room.zone(w, a, b, dep, z0, z1)
+            out.append([[round(v, 6) for v in lo], [round(v, 6) for v in hi]])
+        top = down
+    return {"id": sid, "category": "cornice", "semantic": ["structure", "cornice"],
+            "geometry": {"type": "boxes", "boxes": out}, "cornice": {"height": round(h, 4), "depth": round(d, 4)},
+            "materials": [mat_desc]}
 
 
 def lamp_lights(graph, assets):
@@ -279,6 +305,13 @@ def _structure(scene, room, openings, suffix, skirting_openings=None):
         room.lining = (TILE_LINING, h)
         return
     g["structure"].append(_skirting(room, skirt, mat("paint", seed, "skirting", palette="white"), f"skirting{suffix}"))
+    cr = rng_for(seed, "structure", room.name, "cornice")
+    if edition() >= 3 and room.kind in CORNICE_KINDS and cr.uniform() < CORNICE_P:
+        h, d = round(float(cr.uniform(0.06, 0.11)), 4), round(float(cr.uniform(0.03, 0.05)), 4)
+        c = _cornice(room, h, d, mat("paint", seed, "cornice", palette="white"), f"cornice{suffix}")
+        g["structure"].append(c)
+        scene.blockers += [(list(lo), list(hi)) for lo, hi in c["geometry"]["boxes"]]  # nothing stands or hangs in it
+        room.cornice = h
 
 
 def _reserve(scene, room, doors, windows, rng):

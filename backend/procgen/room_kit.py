@@ -137,7 +137,7 @@ class _Ctx:
 
     def on(self, sup, cats, count):
         if sup is not None and sup["_asset"].surfaces:
-            self.scene.fill_surfaces(sup, cats, count, self.rng, ceiling=self.room.H)
+            self.scene.fill_surfaces(sup, cats, count, self.rng, ceiling=self.room.H - self.room.cornice)
 
     def shelves(self, shelf):
         if shelf is None:
@@ -158,7 +158,7 @@ class _Ctx:
                 lo, hi = a.mesh.bounds()
                 cw = max(-lo[0], hi[0]) + 0.03  # the folds reach a little past the nominal width
                 u = wu - 0.12 - cw if side < 0 else wu + ww + 0.12 + cw
-                top = min(wtop + 0.15, self.room.H - 0.06)
+                top = min(wtop + 0.15, self.room.H - 0.06 - self.room.cornice)
                 h = round(min(2.6, max(1.8, top - 0.1)), 4)
                 if u - cw < 0.05 or u + cw > self.room.length(w) - 0.05:
                     continue
