@@ -232,3 +232,40 @@ def test_edition_3_cornices_run_round_the_ceiling_clear_of_everything():
     (c,) = [s for s in big["structure"] if s["category"] == "cornice"]
     hi = np.array([b[1] for b in c["geometry"]["boxes"]])
     assert hi[:, 0].max() == pytest.approx(room["hi"][0]) and hi[:, 1].max() == pytest.approx(room["hi"][1])
+
+
+def test_edition_3_kitchens_have_a_tiled_splashback_behind_their_run():
+    from backend.procgen.kitchen import SPLASH_DEPTH, UPPER_Z
+    for seed in range(8):
+        g = plan("kitchen", seed)
+        (sp,) = [s for s in g["structure"] if s["id"].startswith("splashback")]
+        assert sp["category"] == "wall_tiles" and sp["materials"][0]["kind"] == "tile"
+        room = g["rooms"][0]
+        units = {o["id"]: o for o in g["objects"] if o["category"] in ("kitchen_counter", "stove")}
+        assert {i for i, _ in sp["splashback"]["over"]} <= set(units) and sp["splashback"]["over"]
+        wins = [op for op in g["openings"] if op["kind"] == "window"]
+        for lo, hi in sp["geometry"]["boxes"]:
+            d = [lo[0] - room["lo"][0], room["hi"][0] - hi[0], lo[1] - room["lo"][1], room["hi"][1] - hi[1]]
+            thin = [k for k in range(2) if hi[k] - lo[k] == pytest.approx(SPLASH_DEPTH)]
+            assert len(thin) == 1 and min(d) == pytest.approx(0.0, abs=1e-6), "on a wall, 6 mm deep"
+            assert 0.8 < lo[2] < 1.0 and hi[2] <= UPPER_Z
+            for o in g["objects"]:
+                assert not overlap((o["bounds"]["lo"], o["bounds"]["hi"]), (lo, hi), -1e-6), (seed, o["id"])
+            assert not [w for w in wins if lo[2] < w["z"][1] and w["z"][0] < hi[2] and
+                        overlap((lo, hi), _window_box(room, w), -1e-6)], "tiles over a window"
+        assert not [s for s in plan("kitchen", seed, edition=2)["structure"] if s["id"].startswith("splashback")]
+    big = apply_instruction(g, "make the room bigger").graph
+    (sp2,) = [s for s in big["structure"] if s["id"].startswith("splashback")]
+    assert len(sp2["geometry"]["boxes"]) == len(sp["geometry"]["boxes"])
+    for o in big["objects"]:
+        for lo, hi in sp2["geometry"]["boxes"]:
+            assert not overlap((o["bounds"]["lo"], o["bounds"]["hi"]), (lo, hi), -1e-6)
+
+
+def _window_box(room, w):
+    """The window opening's box, 10 cm into the room from its wall."""
+    (u0, u1), (z0, z1) = w["u"], w["z"]
+    x0, y0 = room["lo"][0], room["lo"][1]
+    x1, y1 = room["hi"][0], room["hi"][1]
+    return {"south": ([x0 + u0, y0, z0], [x0 + u1, y0 + 0.1, z1]), "north": ([x0 + u0, y1 - 0.1, z0], [x0 + u1, y1, z1]),
+            "west": ([x0, y0 + u0, z0], [x0 + 0.1, y0 + u1, z1]), "east": ([x1 - 0.1, y0 + u0, z0], [x1, y0 + u1, z1])}[w["wall"]]

@@ -5,6 +5,7 @@ the ceiling fill light and the cameras are made again for the new box. A smaller
 collide is refused by the constraint checks (``apply``), naming the objects."""
 from __future__ import annotations
 
+from ..procgen.kitchen import splashback_boxes
 from ..procgen.layout import overlap
 from ..procgen.plan import SCENE_PARAMS
 from ..procgen.plan_room import DOOR_W, WALLS, Room, _cameras, _cornice, _lining, _skirting, _wall_boxes
@@ -131,6 +132,11 @@ def resize(g, how: str, deps_of) -> str:
             geo["boxes"] = _skirting(room, openings, s["materials"][0], s["id"])["geometry"]["boxes"]
         elif c == "cornice":
             geo["boxes"] = _cornice(room, s["cornice"]["height"], s["cornice"]["depth"], s["materials"][0], s["id"])["geometry"]["boxes"]
+        elif c == "wall_tiles" and "splashback" in s:  # behind the kitchen's units, which have moved with their walls
+            sp = s["splashback"]
+            by_id = {o["id"]: o for o in g["objects"]}
+            wins = [(w, u0, u1, z0, z1) for w, ops in openings.items() for (u0, u1, z0, z1) in ops if z0 > 0]
+            geo["boxes"] = splashback_boxes(room, [(by_id[i], z) for i, z in sp["over"] if i in by_id], wins, sp["top"])
         elif c == "wall_tiles":
             geo["boxes"] = _lining(room, openings, s["lining"]["height"], s["materials"][0], s["id"])["geometry"]["boxes"]
         elif c in ("door", "window"):

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 
-from .geometry import edition
+from .geometry import edition, rng_for
 from .layout import CONTACT_GAP, in_surface, overlap, world_aabb
+from .materials import material
 from .room_kit import WALL_YAW, table_with_chairs
 
 KITCHEN_CLUTTER = ("jar", "jar", "bottle", "bottle", "bowl", "fruit", "mug", "mug", "plate", "wine_glass", "potted_plant", "storage_box")
@@ -305,8 +306,10 @@ def kitchen(c):
                 merged.append((a, b))
         for a, b in merged:
             uppers(c, ww, a + 0.002, b - 0.002)
-    # 4. Things on the worktops (edition 3: the kitchenware first, and one finish for the whole kitchen)
+    # 4. Things on the worktops (edition 3: a tiled splashback, the kitchenware first, and one finish for the whole
+    # kitchen)
     if edition() >= 3:
+        splashback(c, runs)
         one_finish(c.scene.graph)
         kitchenware(c, runs)
     for _, o in runs:
@@ -352,6 +355,56 @@ def _extras(c):
         c.shelves(c.floor("bookshelf", c.against(), tries=10, params={"height": round(float(rng.uniform(0.9, 1.2)), 4)}))
     if rng.uniform() < 0.35:
         c.floor("storage_box", c.against(), tries=8)
+
+
+SPLASH_DEPTH = 0.006
+"""How far (m) the tiled splashback behind an edition-3 kitchen's worktops and cooker stands out from the wall."""
+
+
+def splashback_boxes(room, units, windows, top):
+    """Boxes of a tiled splashback on the wall behind each of ``units`` ((object, height of its top surface): worktops
+    and cookers standing with their back to a wall), from 3 cm under that top (down into the gap behind the worktop)
+    up to ``top``, across the unit's width and half the joints to its neighbours, broken where a window
+    (w, u0, u1, sill, wtop) would be covered."""
+    out = []
+    for o, z_top in units:
+        w = min(range(4), key=lambda k: abs(math.remainder(o["rotation_z"] - WALL_YAW[k], 2 * math.pi)))
+        ax, off = (0, room.x0) if w in (0, 2) else (1, room.y0)
+        a, b = o["bounds"]["lo"][ax] - off - JOINT / 2, o["bounds"]["hi"][ax] - off + JOINT / 2
+        a, b = max(a, END_GAP), min(b, room.length(w) - END_GAP)
+        z0 = z_top - 0.03
+        spans = [(a, b)]
+        for ww, u0, u1, sill, wtop in windows:
+            if ww == w and sill < top and wtop > z0:
+                spans = [p for x, y in spans for p in ((x, min(y, u0)), (max(x, u1), y)) if p[1] - p[0] > 0.02]
+        for x, y in spans:
+            lo, hi = room.zone(w, x, y, SPLASH_DEPTH, z0, top)
+            out.append([[round(v, 6) for v in lo], [round(v, 6) for v in hi]])
+    return out
+
+
+def splashback(c, runs):
+    """Edition 3: tiles on the wall behind the run's worktops and cooker up to the upper cabinets (a structure
+    entry, its boxes kept free of anything hung later); None without worktops."""
+    units = [(o, round(o["location"][2] + (o["_asset"].surfaces[0]["z"] if o["_asset"].surfaces else o["bounds"]["hi"][2] - o["location"][2]), 6))
+             for _, o in runs if o["category"] in ("kitchen_counter", "stove")]
+    if not units:
+        return None
+    windows = [(w, wu, wu + ww, sill, wtop) for (w, wu, ww, sill, wtop) in c.windows]
+    top = UPPER_Z - 0.002
+    boxes = splashback_boxes(c.room, units, windows, top)
+    if not boxes:
+        return None
+    r = rng_for(c.scene.seed, "splashback", c.room.name)
+    desc = material("tile", r, "tile")
+    desc["params"]["tile"] = round(float(r.uniform(0.075, 0.15)), 4)
+    entry = {"id": f"splashback_{c.room.name}", "category": "wall_tiles", "semantic": ["structure", "wall_tiles"],
+             "geometry": {"type": "boxes", "boxes": boxes},
+             "splashback": {"over": [[o["id"], z] for o, z in units], "top": round(top, 4), "depth": SPLASH_DEPTH},
+             "materials": [desc]}
+    c.scene.graph["structure"].append(entry)
+    c.scene.blockers += [(list(lo), list(hi)) for lo, hi in boxes]
+    return entry
 
 
 # ------------------------------------------------------------ what a kitchen is recognised by (tests, benchmarks)
