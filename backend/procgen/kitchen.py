@@ -339,15 +339,11 @@ def kitchen(c):
 def _extras(c):
     """Edition 3: what else kitchens hold, each when it fits: an open shelf of jars, bowls and bottles on a free wall,
     a dresser or sideboard with crockery, a shelf of cookbooks, a basket or bin by a wall."""
-    rng, room = c.rng, c.room
+    rng = c.rng
     if rng.uniform() < 0.55:
-        for w in rng.permutation(4):
-            w = int(w)
-            shelf = c.wall_shelf(w, rng.uniform(0.7, room.length(w) - 0.7), rng.uniform(1.4, 1.65), tries=3,
-                                 params={"width": round(float(rng.uniform(0.6, 1.0)), 4), "depth": round(float(rng.uniform(0.2, 0.26)), 4)})
-            if shelf is not None:
-                c.on(shelf, ("jar", "jar", "bowl", "plate", "bottle", "mug", "potted_plant", "vase"), c.n(4))
-                break
+        c.on(c.shelf_on_a_wall((1.4, 1.65), lambda: {"width": round(float(rng.uniform(0.6, 1.0)), 4),
+                                                      "depth": round(float(rng.uniform(0.2, 0.26)), 4)}),
+             ("jar", "jar", "bowl", "plate", "bottle", "mug", "potted_plant", "vase"), c.n(4))
     if rng.uniform() < 0.3:
         side = c.floor("cabinet", c.against(), tries=15, params={"height": round(float(rng.uniform(0.8, 0.95)), 4)})
         c.on(side, ("bowl", "plate", "fruit", "jar", "bottle", "vase", "potted_plant", "kettle"), c.n(3))

@@ -105,6 +105,17 @@ class _Ctx:
             self.scene.blockers.append(([lo[0], lo[1], hi[2]], [hi[0], hi[1], hi[2] + clear]))
         return shelf
 
+    def shelf_on_a_wall(self, z_range, params=None, tries=3):
+        """A wall shelf on the first wall (in random order) with room for one at a height in ``z_range``; ``params``
+        a callable drawing its parameters per wall (None: the factory's own draw). None when no wall has room."""
+        for w in self.rng.permutation(4):
+            w = int(w)
+            shelf = self.wall_shelf(w, self.rng.uniform(0.7, self.room.length(w) - 0.7), self.rng.uniform(*z_range), tries=tries,
+                                    params=params() if params else None)
+            if shelf is not None:
+                return shelf
+        return None
+
     def ceiling_light(self, x, y):
         a, full, s, spec = self.scene.make("ceiling_light")
         lo, hi = a.mesh.bounds()

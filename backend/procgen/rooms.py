@@ -152,6 +152,24 @@ def _bedroom(c):
     c.ceiling_light(*room.centre())
 
 
+def _chair_at_desk(c, desk, w, u, dd, turn):
+    """A chair facing ``desk`` (against wall ``w`` at ``u``, ``dd`` deep), turned up to ``turn`` rad, its turned box
+    just clear of the desk's front, then tucked into the knee space."""
+    rng, room = c.rng, c.room
+    surf = desk["_asset"].surfaces[0]
+
+    def chair_pose(lo, hi):
+        yaw = WALL_YAW[w] + math.pi + rng.uniform(-turn, turn)
+        ext = world_aabb(lo, hi, (0.0, 0.0, 0.0), yaw)
+        to_wall = max(-(x * NORMAL[w][0] + y * NORMAL[w][1]) for x in (ext[0][0], ext[1][0]) for y in (ext[0][1], ext[1][1]))
+        x, y = room.at_wall(w, u + rng.uniform(-0.1, 0.1), dd + 0.03 + to_wall + 0.03)
+        return (x, y, 0.0), yaw
+    ch = c.floor("chair", chair_pose, tries=6)
+    if ch is not None:
+        half = (surf["hi"][0] - surf["lo"][0]) / 2
+        tuck(c, ch, desk, (-NORMAL[w][0], -NORMAL[w][1]), sideways=[k * half for k in (0.0, 0.3, -0.3, 0.45, -0.45)])
+
+
 def _bedroom_extras(c, bed):
     """Edition 3: what else a lived-in bedroom holds, each when it fits: a reading corner (an armchair with a floor
     lamp beside it), a desk with a chair, a wall shelf with books, a laundry basket, a bench or
@@ -176,26 +194,10 @@ def _bedroom_extras(c, bed):
             c.scene.place_on(desk, 0, "table_lamp", (surf["lo"][0] + 0.15, surf["hi"][1] - 0.15), 0.0)
             c.on(desk, ("book", "laptop", "mug", "potted_plant", "candle"), c.n(2))
             w = c.wall_of(desk)
-            u = c.u_of(desk, w)
             dd = (desk["bounds"]["hi"][1] - desk["bounds"]["lo"][1]) if w in (0, 2) else (desk["bounds"]["hi"][0] - desk["bounds"]["lo"][0])
-
-            def chair_pose(lo, hi):
-                yaw = WALL_YAW[w] + math.pi + rng.uniform(-0.25, 0.25)
-                ext = world_aabb(lo, hi, (0.0, 0.0, 0.0), yaw)
-                to_wall = max(-(x * NORMAL[w][0] + y * NORMAL[w][1]) for x in (ext[0][0], ext[1][0]) for y in (ext[0][1], ext[1][1]))
-                x, y = room.at_wall(w, u + rng.uniform(-0.1, 0.1), dd + 0.03 + to_wall + 0.03)
-                return (x, y, 0.0), yaw
-            ch = c.floor("chair", chair_pose, tries=6)
-            if ch is not None:
-                half = (surf["hi"][0] - surf["lo"][0]) / 2
-                tuck(c, ch, desk, (-NORMAL[w][0], -NORMAL[w][1]), sideways=[k * half for k in (0.0, 0.3, -0.3, 0.45, -0.45)])
+            _chair_at_desk(c, desk, w, c.u_of(desk, w), dd, 0.25)
     if rng.uniform() < 0.55:  # books and a plant on a wall shelf
-        shelf = None
-        for w in rng.permutation(4):
-            w = int(w)
-            shelf = c.wall_shelf(w, rng.uniform(0.7, room.length(w) - 0.7), rng.uniform(1.35, 1.7), tries=4)
-            if shelf is not None:
-                break
+        shelf = c.shelf_on_a_wall((1.35, 1.7), tries=4)
         if shelf is not None:
             c.scene.fill_books(shelf, 0, rng, fill=rng.uniform(0.3, 0.6))
             c.on(shelf, ("potted_plant", "candle", "vase", "storage_box"), c.n(1.5))
@@ -225,11 +227,7 @@ def _dining(c):
     if edition() >= 3:  # a shelf of crockery, a lamp or an easy chair in a corner, a second sideboard
         rng = c.rng
         if rng.uniform() < 0.45:
-            for w in rng.permutation(4):
-                shelf = c.wall_shelf(int(w), rng.uniform(0.7, c.room.length(int(w)) - 0.7), rng.uniform(1.4, 1.65), tries=3)
-                if shelf is not None:
-                    c.on(shelf, ("plate", "bowl", "vase", "wine_glass", "bottle", "candle", "jar"), c.n(4))
-                    break
+            c.on(c.shelf_on_a_wall((1.4, 1.65)), ("plate", "bowl", "vase", "wine_glass", "bottle", "candle", "jar"), c.n(4))
         if rng.uniform() < 0.3:
             c.floor("floor_lamp", c.against(off=0.08), tries=10)
         if rng.uniform() < 0.2:
@@ -257,16 +255,7 @@ def _office(c):
         c.scene.place_on(desk, 0, "table_lamp", (surf["lo"][0] + 0.15, surf["hi"][1] - 0.15), 0.0)
         c.on(desk, ("book", "mug", "potted_plant", "storage_box", "candle"), c.n(3))
 
-        def chair_pose(lo, hi):  # facing the desk, its turned box just clear of the desk's front (tuck pushes it in)
-            yaw = WALL_YAW[w] + math.pi + rng.uniform(-0.3, 0.3)
-            ext = world_aabb(lo, hi, (0.0, 0.0, 0.0), yaw)
-            to_wall = max(-(x * NORMAL[w][0] + y * NORMAL[w][1]) for x in (ext[0][0], ext[1][0]) for y in (ext[0][1], ext[1][1]))
-            x, y = room.at_wall(w, u + rng.uniform(-0.1, 0.1), dd + 0.03 + to_wall + 0.03)
-            return (x, y, 0.0), yaw
-        ch = c.floor("chair", chair_pose, tries=6)
-        if ch is not None:
-            half = (surf["hi"][0] - surf["lo"][0]) / 2
-            tuck(c, ch, desk, (-NORMAL[w][0], -NORMAL[w][1]), sideways=[k * half for k in (0.0, 0.3, -0.3, 0.45, -0.45)])
+        _chair_at_desk(c, desk, w, u, dd, 0.3)
         c.mount("wall_art", w, u, 1.4, tries=3)
     for cat in ("bookshelf", "bookshelf", "cabinet")[: max(1, c.n(3))]:
         obj = c.floor(cat, c.against())
@@ -286,11 +275,9 @@ def _office(c):
         if rng.uniform() < 0.3:
             c.floor("storage_box", c.against(), tries=6)
         if rng.uniform() < 0.5:
-            for w in rng.permutation(4):
-                shelf = c.wall_shelf(int(w), rng.uniform(0.7, room.length(int(w)) - 0.7), rng.uniform(1.35, 1.7), tries=3)
-                if shelf is not None:
-                    c.scene.fill_books(shelf, 0, rng, fill=rng.uniform(0.4, 0.7))
-                    break
+            shelf = c.shelf_on_a_wall((1.35, 1.7))
+            if shelf is not None:
+                c.scene.fill_books(shelf, 0, rng, fill=rng.uniform(0.4, 0.7))
     c.decor(art=1, plants=2)
     c.ceiling_light(*room.centre())
 
