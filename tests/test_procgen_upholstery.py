@@ -46,12 +46,12 @@ def _seat_cushions(asset, parts=None):
 
 
 def _crown(v):
-    """How far (m) the middle of a cushion's top rises over its top 15-25 mm in from either side (where the crown
+    """How far (m) the middle of a cushion's top rises over its top 9-30 mm in from either side (where the crown
     rolls down to the seam)."""
     c = (v.min(0) + v.max(0)) / 2
     half = np.ptp(v, axis=0) / 2
     mid = v[(np.abs(v[:, 0] - c[0]) < 0.15 * half[0]) & (np.abs(v[:, 1] - c[1]) < 0.15 * half[1])]
-    side = v[(np.abs(np.abs(v[:, 0] - c[0]) - half[0] + 0.02) < 0.005) & (np.abs(v[:, 1] - c[1]) < 0.15 * half[1])]
+    side = v[(np.abs(np.abs(v[:, 0] - c[0]) - half[0] + 0.0195) <= 0.0105) & (np.abs(v[:, 1] - c[1]) < 0.15 * half[1])]
     if not len(mid) or not len(side):
         return 0.0
     return float(mid[:, 2].max() - side[:, 2].max())
@@ -220,7 +220,59 @@ def test_bed_headboards_and_bases_vary_with_the_seed():
     assert heads == {"tufted", "channels", "panelled"} and bases == {"divan", "legs"}, (heads, bases)
 
 
-@pytest.mark.parametrize("check, kw", [(test_beds_have_a_mattress_a_draped_duvet_crowned_pillows_and_a_headboard, {}),
+def _back_legs(a, p):
+    """The two floor-standing wooden shells reaching the top of the back."""
+    top = p["seat_height"] + p["back_height"]
+    return [v for v, k, _ in _parts(a.mesh) if k == 0 and abs(v[:, 2].min()) < 1e-9 and v[:, 2].max() > top - 0.01]
+
+
+def test_chair_back_legs_splay_below_the_seat_and_rake_back_above_it(edition=3):
+    for seed in range(10):
+        a, p = generate(REG, "chair", seed, edition=edition)
+        legs = _back_legs(a, p)
+        assert len(legs) == 2, seed
+        sh = p["seat_height"]
+        for v in legs:     # the leg's axis at each of its cross-sections (z levels)
+            zr = np.unique(np.round(v[:, 2], 6))
+            yc = {z: (v[np.abs(v[:, 2] - z) < 1e-6, 1].min() + v[np.abs(v[:, 2] - z) < 1e-6, 1].max()) / 2 for z in zr}
+            above, below = zr[zr > sh - 0.045].min(), zr[zr < sh - 0.045].max()
+            rake = np.degrees(np.arctan2(yc[zr[-1]] - yc[above], zr[-1] - above))
+            splay = yc[zr[0]] - yc[below]
+            assert 4.5 < rake < 9.0 and splay > 0.01, (seed, rake, splay)
+
+
+def test_chair_seats_are_dished_or_padded():
+    """Without the loose cushion a seat is dished (its middle 3-9 mm under its rim) or carries a crowned fabric pad
+    clear of it; edition 2's seats were flat slabs."""
+    kinds = set()
+    for seed in range(12):
+        for ed in (3, 2):
+            a, p = generate(REG, "chair", seed, edition=ed)
+            if p["cushion"]:
+                continue
+            parts = _parts(a.mesh)
+            pads = [q for q in parts if q[1] == 1]
+            seat = max((q for q in parts if q[1] == 0), key=lambda q: np.ptp(q[0][:, 0]) * np.ptp(q[0][:, 1]))
+            v = seat[0]
+            c = (v.min(0) + v.max(0)) / 2
+            rim = v[:, 2].max()
+            mid = measure.drop_heights(np.array([c[:2]]), seat[2], rim + 0.1)[0]
+            if pads:
+                pv = pads[0][0]
+                ok = len(pads) == 1 and 0.0005 < pv[:, 2].min() - rim < 0.003 and _crown(pv) > 0.004 and _clear(pads[0], seat)
+                kind = "pad"
+            else:
+                ok, kind = 0.003 < rim - mid < 0.009, "dish"
+            if ed == 3:
+                assert ok, (seed, kind, rim - mid)
+                kinds.add(kind)
+            else:
+                assert not ok, seed
+    assert kinds == {"dish", "pad"}
+
+
+@pytest.mark.parametrize("check, kw", [(test_chair_back_legs_splay_below_the_seat_and_rake_back_above_it, {}),
+                                       (test_beds_have_a_mattress_a_draped_duvet_crowned_pillows_and_a_headboard, {}),
                                        (test_seat_cushions_are_separate_crowned_and_subdivided, {"category": "sofa"}),
                                        (test_cushions_rest_on_the_deck_and_touch_nothing, {"category": "sofa"})],
                          ids=lambda x: getattr(x, "__name__", str(x)))
