@@ -117,7 +117,7 @@ def soft_block(lo, hi, r, crown=0.0, bulge=0.0, pipe=0.0, cells=(8, 8, 3), k=3, 
     a0, a1 = p.min(axis=0), p.max(axis=0)
     verts = lo + (p - a0) * (hi - lo) / (a1 - a0)
     uvs = _planar_uvs(verts[faces]).reshape(-1, 2)
-    return _orient(Mesh(verts, faces.ravel(), np.full(len(faces), 4), uvs, mat, smooth))
+    return _orient(Mesh(verts, faces.ravel().copy(), np.full(len(faces), 4), uvs, mat, smooth))   # never a view of the cache
 
 
 def _bolster(xc, y0, y1, zc, R, mat=0):
