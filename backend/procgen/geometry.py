@@ -134,17 +134,14 @@ def face_starts(m: Mesh):
 def fan_triangles(m: Mesh):
     """Int[ndarray, "T 3"] triangles fanned from each face's first corner, in face order (face f gives
     sizes[f] - 2 consecutive triangles; ``fan_owner`` names the face of each)."""
-    starts = face_starts(m)
-    tris, owner = [], []
-    for k in range(1, int(m.sizes.max()) - 1 if len(m.sizes) else 0):
-        sel = m.sizes > k + 1
-        s = starts[sel]
-        tris.append(np.stack([m.corners[s], m.corners[s + k], m.corners[s + k + 1]], axis=1))
-        owner.append(np.flatnonzero(sel))
-    if not tris:
+    if not len(m.sizes) or int(m.sizes.max()) < 3:
         return np.zeros((0, 3), np.int64)
-    order = np.argsort(np.concatenate(owner), kind="stable")
-    return np.concatenate(tris)[order]
+    starts = face_starts(m)
+    per = np.maximum(m.sizes - 2, 0)
+    owner = np.repeat(np.arange(len(m.sizes)), per)
+    k = np.arange(len(owner)) - np.repeat(np.cumsum(per) - per, per) + 1    # 1 .. size - 2 within each face
+    s = starts[owner]
+    return np.stack([m.corners[s], m.corners[s + k], m.corners[s + k + 1]], axis=1)
 
 
 def fan_owner(m: Mesh):
@@ -155,7 +152,7 @@ def fan_owner(m: Mesh):
 def signed_volume(m: Mesh) -> float:
     t = fan_triangles(m)
     a, b, c = m.verts[t[:, 0]], m.verts[t[:, 1]], m.verts[t[:, 2]]
-    return float(np.einsum("ij,ij->i", a, np.cross(b, c)).sum() / 6.0)
+    return float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0)
 
 
 def face_areas(m: Mesh):
@@ -243,11 +240,57 @@ def box_c(cx, cy, z0, sx, sy, sz, mat: int = 0) -> Mesh:
     return box((cx - sx / 2, cy - sy / 2, z0), (cx + sx / 2, cy + sy / 2, z0 + sz), mat)
 
 
+_LATHE_TOPO: dict = {}
+
+
+def _cross(b, c):
+    """``np.cross`` of (N, 3) arrays without its axis juggling: the same products and differences, the same bits."""
+    return np.stack([b[:, 1] * c[:, 2] - b[:, 2] * c[:, 1], b[:, 2] * c[:, 0] - b[:, 0] * c[:, 2],
+                     b[:, 0] * c[:, 1] - b[:, 1] * c[:, 0]], axis=1)
+
+
+def _lathe_topology(single, n: int, loop: bool):
+    """Everything about a lathe that depends only on which profile points sit on the axis (``single``), the
+    segment count and ``loop``: which ring vertices exist, the face corners and sizes, each corner's u and profile
+    row (for v), the fan triangles (for the signed volume) and the corner order that flips the winding. Built once
+    per shape; callers must not mutate."""
+    key = (single.tobytes(), n, loop)
+    if key in _LATHE_TOPO:
+        return _LATHE_TOPO[key]
+    P = len(single)
+    count = np.where(single, 1, n)
+    first = np.concatenate([[0], np.cumsum(count)[:-1]])
+    vid = np.where(single[:, None], first[:, None], first[:, None] + np.arange(n)[None, :])
+    keep_v = np.arange(n)[None, :] < count[:, None]
+    rows = P if loop else P - 1
+    i = np.arange(rows)[:, None, None]
+    i2 = (i + 1) % P
+    j = np.arange(n)[None, :, None]
+    a_idx = np.broadcast_to(np.concatenate([i, i, i2, i2], axis=2), (rows, n, 4))
+    b_idx = np.broadcast_to(np.concatenate([j, j + 1, j + 1, j], axis=2), (rows, n, 4))
+    ids = vid[a_idx, b_idx % n]
+    vrow = np.broadcast_to(np.concatenate([i, i, i + 1, i + 1], axis=2), (rows, n, 4))
+    dup = np.zeros(ids.shape, bool)                             # corners repeated where a quad meets the axis
+    dup[..., 1:] = ids[..., 1:] == ids[..., :-1]
+    dup[..., 3] |= ids[..., 3] == ids[..., 0]
+    keep = ~dup
+    corners, sizes = ids[keep], keep.sum(axis=-1).ravel()
+    skel = Mesh(np.zeros((int(count.sum()), 3)), corners, sizes, np.zeros((len(corners), 2)))
+    tris = fan_triangles(skel)
+    starts = face_starts(skel)
+    face = np.repeat(np.arange(len(sizes)), sizes)
+    rev = 2 * starts[face] + sizes[face] - 1 - np.arange(len(corners))
+    out = (keep_v, skel.corners, skel.sizes, (b_idx / n)[keep], vrow[keep], tris, rev)
+    _LATHE_TOPO[key] = out
+    return out
+
+
 def lathe(profile, segments: int = 24, mat: int = 0, loop: bool = False, smooth: bool = True) -> Mesh:
     """Revolve a 2D profile [(r, z), ...] about Z.
 
     An open profile must start and end on the axis (r == 0) so the result is closed; a ``loop`` profile is a
-    closed polygon with r > 0 everywhere (a ring such as a lamp shade or a tyre)."""
+    closed polygon with r > 0 everywhere (a ring such as a lamp shade or a tyre). The topology is built once per
+    shape (``_lathe_topology``); the result is the same, byte for byte, as building it afresh."""
     p = np.asarray(profile, np.float64)
     n = _seg(segments, 6)
     on_axis = p[:, 0] <= 1e-12
@@ -255,31 +298,18 @@ def lathe(profile, segments: int = 24, mat: int = 0, loop: bool = False, smooth:
         raise ValueError("open lathe profile must start and end on the axis")
     theta = np.linspace(0.0, 2 * np.pi, n + 1)[:-1]
     single = on_axis & (not loop)                              # an axis point is one vertex, not a ring
-    count = np.where(single, 1, n)
-    first = np.concatenate([[0], np.cumsum(count)[:-1]])
-    vid = np.where(single[:, None], first[:, None], first[:, None] + np.arange(n)[None, :])
+    keep_v, corners, sizes, u, vrow, tris, rev = _lathe_topology(single, n, bool(loop))
     ring = np.stack([np.outer(p[:, 0], np.cos(theta)), np.outer(p[:, 0], np.sin(theta)),
                      np.repeat(p[:, 1:2], n, axis=1)], axis=-1)
     verts = np.where(single[:, None, None], np.stack([np.zeros(len(p)), np.zeros(len(p)), p[:, 1]], 1)[:, None, :], ring)
-    verts = np.concatenate([verts[i, :count[i]] for i in range(len(p))])
+    verts = verts[keep_v]
     seg = np.linalg.norm(np.diff(np.vstack([p, p[:1]]) if loop else p, axis=0), axis=1)
     vcoord = np.concatenate([[0.0], np.cumsum(seg)])
-    rows = len(p) if loop else len(p) - 1
-    i = np.arange(rows)[:, None, None]
-    i2 = (i + 1) % len(p)
-    j = np.arange(n)[None, :, None]
-    a_idx = np.broadcast_to(np.concatenate([i, i, i2, i2], axis=2), (rows, n, 4))
-    b_idx = np.broadcast_to(np.concatenate([j, j + 1, j + 1, j], axis=2), (rows, n, 4))
-    ids = vid[a_idx, b_idx % n]
-    uv = np.stack([b_idx / n, np.broadcast_to(np.concatenate([vcoord[i], vcoord[i], vcoord[i + 1], vcoord[i + 1]], axis=2),
-                                               (rows, n, 4))], axis=-1)
-    dup = np.zeros(ids.shape, bool)                             # corners repeated where a quad meets the axis
-    dup[..., 1:] = ids[..., 1:] == ids[..., :-1]
-    dup[..., 3] |= ids[..., 3] == ids[..., 0]
-    keep = ~dup
-    corners, uvs, sizes = ids[keep], uv[keep], keep.sum(axis=-1).ravel()
-    m = Mesh(verts, corners, sizes, uvs, mat, smooth)
-    return _orient(m)
+    uvs = np.stack([u, vcoord[vrow]], axis=-1)
+    a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
+    if float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0) >= 0:      # ``_orient``, its triangles cached
+        return Mesh(verts, corners.copy(), sizes.copy(), uvs, mat, smooth)
+    return Mesh(verts, corners[rev], sizes.copy(), uvs[rev], mat, smooth)
 
 
 def cylinder(r: float, h: float, z0: float = 0.0, segments: int = 16, mat: int = 0, r_top=None) -> Mesh:
@@ -423,12 +453,13 @@ def tube(path, radii, segments: int = 8, mat: int = 0) -> Mesh:
     n_prev = np.cross(tang[0], ref)
     n_prev /= np.linalg.norm(n_prev)
     theta = np.linspace(0, 2 * np.pi, segments + 1)[:-1]
+    cos, sin = np.cos(theta)[:, None], np.sin(theta)[:, None]
     rings = []
     for t, p, r in zip(tang, path, radii):
         n = n_prev - t * (n_prev @ t)  # parallel transport of the ring frame
         n /= np.linalg.norm(n)
-        b = np.cross(t, n)
-        rings.append(p + r * (np.cos(theta)[:, None] * n + np.sin(theta)[:, None] * b))
+        b = np.array([t[1] * n[2] - t[2] * n[1], t[2] * n[0] - t[0] * n[2], t[0] * n[1] - t[1] * n[0]])  # t x n
+        rings.append(p + r * (cos * n + sin * b))
         n_prev = n
     verts = np.concatenate(rings + [path[:1], path[-1:]])
     P, S = len(path), segments
@@ -586,7 +617,7 @@ def rbox_c(cx, cy, z0, sx, sy, sz, r: float = 0.004, k: int = 2, mat: int = 0, b
 def _planar_uvs(pts):
     """Float["F C 2"]: metric planar UVs of faces ``pts`` (Float["F C 3"]), the axis each face's normal leans on
     most dropped (the remaining two in x, y, z order)."""
-    nrm = np.cross(pts[:, 1] - pts[:, 0], pts[:, -1] - pts[:, 0])
+    nrm = _cross(pts[:, 1] - pts[:, 0], pts[:, -1] - pts[:, 0])
     drop = np.argmax(np.abs(nrm), axis=1)
     keep = np.array([[1, 2], [0, 2], [0, 1]])[drop]
     return np.take_along_axis(pts, keep[:, None, :].repeat(pts.shape[1], 1), axis=2)

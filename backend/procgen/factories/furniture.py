@@ -122,7 +122,11 @@ def table(seed, p):
 ), ("furniture", "seating", "sofa"))
 def sofa(seed, p):
     """Upholstered sofa: rounded arms and back, stuffed seat and back cushions with gaps between them,
-    turned wooden legs."""
+    turned wooden legs. Edition 3: separate crowned seat and back cushions with piped seams, rolled, track or
+    sloped arms, tapered or metal legs or a plinth (upholstery.py)."""
+    if edition() >= 3:
+        from .upholstery import sofa3
+        return sofa3(seed, p)
     rng = rng_for(seed, "sofa", "shape")
     w, d, sh, bh, aw = p["width"], p["depth"], p["seat_height"], p["back_height"], p["arm_width"]
     leg = rng.uniform(0.05, 0.12)
@@ -166,7 +170,11 @@ def sofa(seed, p):
 ), ("furniture", "bed"))
 def bed(seed, p):
     """Bed: bevelled frame on legs, upholstered headboard, a soft mattress, a blanket folded over it and stuffed
-    pillows; the headboard is at +Y."""
+    pillows; the headboard is at +Y. Edition 3: a buttoned, channelled or panelled headboard, a piped mattress with
+    rounded edges, a duvet draped over its sides in folds, crowned pillows, a frame on legs or a divan (upholstery.py)."""
+    if edition() >= 3:
+        from .upholstery import bed3
+        return bed3(seed, p)
     rng = rng_for(seed, "bed", "shape")
     w, l, mt, hh = p["width"], p["length"], p["mattress_top"], p["headboard_height"]
     fw, fl = w + 0.06, l + 0.08

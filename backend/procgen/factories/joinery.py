@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import detail_level, lathe, loft, merge, rbox, rng_for, rod, rot_align_z
+from ..geometry import detail_level, lathe, loft, merge, rbox, rng_for, rod, rot_align_z, rot_x
 from .. import finishes
 from ..registry import Asset
 from .casework import board_uvs
@@ -111,42 +111,100 @@ def table3(seed, p):
     return Asset(merge(parts), mats, surf), legs_at
 
 
+def dished_top(w, d, cy, z0, t, rc, dish, mat=0):
+    """A chair seat ``w`` x ``d`` centred on (0, ``cy``) from ``z0`` to ``z0 + t``: both arrises rounded (at most
+    6 mm), corners rounded ``rc`` in plan, its top dished ``dish`` m deep towards the middle (a saddle: the deepest
+    part a little behind the centre) in rings that stay inside the rim."""
+    k = max(2, int(round(3 * detail_level())))
+    e = min(0.006, t * 0.3)
+    arc = np.linspace(0, np.pi / 2, k + 1)
+    prof = [(e * (1 - np.sin(a)), e * (1 - np.cos(a))) for a in arc] + [(e * (1 - np.cos(a)), t - e + e * np.sin(a)) for a in arc]
+    rings = [rrect(0.0, cy, w / 2 - i, d / 2 - i, rc - i, z0 + z) for i, z in prof]
+    span = min(w, d) / 2 - e
+    for f in np.linspace(0.0, 1.0, max(3, int(round(4 * detail_level()))) + 1)[1:]:
+        i = e + span * 0.75 * f
+        rings.append(rrect(0.0, cy + 0.2 * span * f * 0.3, w / 2 - i, d / 2 - i, max(rc - i, 0.002), z0 + t - dish * np.sin(f * np.pi / 2)))
+    return board_uvs(loft(rings, mat, smooth=True), 0 if w >= d else 1)
+
+
+def raked_leg(x, y_seat, z_seat, z_top, rake, splay, t, mat=0):
+    """A chair's back leg and back post in one piece: square (edges eased), ``t`` thick at the seat (``z_seat``,
+    its axis at ``y_seat``), splayed back ``splay`` m at the floor where it narrows to 0.72 ``t``, and raking back
+    by ``rake`` radians above the seat up to ``z_top`` (0.9 ``t`` there)."""
+    r = min(0.004, t * 0.12)
+    off = np.tan(rake)
+    prof = [(0.0, y_seat + splay, 0.72 * t), (z_seat - 0.02, y_seat, t), (z_seat + 0.02, y_seat + 0.02 * off, t),
+            (z_top, y_seat + (z_top - z_seat) * off, 0.9 * t)]
+    rings = [rrect(x, y, s / 2, s / 2, r, z) for z, y, s in prof]
+    return board_uvs(loft(rings, mat, smooth=False), 2)
+
+
 def chair3(seed, p):
-    """Edition-3 chair: a seat with a rounded edge, front legs tapered or turned, back legs tapering to the floor
-    and running up to carry the backrest, stretchers and a slatted or panel back (as edition 2)."""
+    """Edition-3 chair: front legs tapered or turned; back legs splayed back below the seat and running on up into
+    the back posts, raked back 5-8 degrees above it; stretchers; slatted or panel back following the rake; a seat
+    with a rounded edge, dished (a saddle) or carrying an upholstered pad (or the optional loose cushion). The
+    chair's outer bounds are edition 2's for the same parameters: the seat gives up the depth the rake takes."""
     rng = rng_for(seed, "chair", "shape")        # the same draws as edition 2 for the shared proportions
     g = rng_for(seed, "chair", "shape", "e3")
     w, d, sh, t = p["seat_width"], p["seat_depth"], p["seat_height"], p["leg_thickness"]
     st = rng.uniform(0.025, 0.04)
-    lx, ly = w / 2 - 0.008 - t / 2, d / 2 - 0.008 - t / 2
     top_back = sh + p["back_height"]
-    parts = [profiled_top(w, d, sh - st, st, float(g.uniform(0.008, 0.02)), "round")]   # legs 8 mm in from its edges
+    rc = float(g.uniform(0.008, 0.02))
     style = "turned" if g.uniform() < 0.4 else "tapered"
+    rake = np.radians(g.uniform(5.0, 8.0))
+    splay = float(g.uniform(0.025, 0.045))
+    zs0 = sh - st - 0.01                          # where the back legs bend: just under the seat
+    extra = max((top_back - zs0) * np.tan(rake) - 0.05 * t, splay - 0.14 * t, 0.0)
+    ds, cy = d - extra, -extra / 2               # the seat, its back edge moved forward by what the rake takes
+    lx = w / 2 - 0.008 - t / 2
+    lyf, lyb = cy - ds / 2 + 0.008 + t / 2, cy + ds / 2 - 0.008 - t / 2
+    seat_kind = "plain" if p["cushion"] else ("dish" if g.uniform() < 0.6 else "pad")
+    if seat_kind == "dish":
+        parts = [dished_top(w, ds, cy, sh - st, st, rc, float(g.uniform(0.004, 0.008)))]
+    else:
+        parts = [profiled_top(w, ds, sh - st, st, rc, "round").transformed(offset=(0.0, cy, 0.0))]
     zs = sh * rng.uniform(0.2, 0.35)
-    parts += _legs(style, [(-lx, -ly), (lx, -ly)], sh - st * 0.5, max(zs + t * 1.2, sh - st - 0.06), t, 0.7)
+    parts += _legs(style, [(-lx, lyf), (lx, lyf)], sh - st * 0.5, max(zs + t * 1.2, sh - st - 0.06), t, 0.7)
     for sx in (-1, 1):
-        parts.append(tapered_leg(sx * lx, ly, top_back, sh - st, t, 0.75))
-    for sx in (-1, 1):
-        parts.append(_rail((sx * lx - t * 0.28, -ly, zs), (sx * lx + t * 0.28, ly, zs + t * 0.45)))
-    parts.append(_rail((-lx, ly - t * 0.28, zs + t * 0.6), (lx, ly + t * 0.22, zs + t * 1.05)))
+        parts.append(raked_leg(sx * lx, lyb, zs0, top_back, rake, splay, t))
+
+    def y_back(z):      # the back legs' axis at height z
+        return lyb + (splay * (1 - z / (zs0 - 0.02)) if z < zs0 - 0.02 else max(z - zs0, 0.0) * np.tan(rake))
+    for sx in (-1, 1):   # side stretchers from the front legs into the splayed back legs
+        parts.append(_rail((sx * lx - t * 0.28, lyf, zs), (sx * lx + t * 0.28, y_back(zs + t * 0.225), zs + t * 0.45)))
+    yb = y_back(zs + t * 0.825)
+    parts.append(_rail((-lx, yb - t * 0.28, zs + t * 0.6), (lx, yb + t * 0.22, zs + t * 1.05)))
+    # the back: rails or a panel built upright along the back posts' axis, then raked with them
+    R = rot_x(-rake)
+    piv = np.array([0.0, lyb, zs0])
+
+    def raked(m):
+        return m.transformed(R, piv - R @ piv)
     style_b = int(rng.integers(0, 3))
     span = p["back_height"] * 0.6
+    L = (top_back - zs0) / np.cos(rake)          # the posts' length above the bend, along their axis
     if style_b < 2:
         rails = 2 + style_b
         for k in range(rails):
-            z = top_back - 0.02 - k * span / rails
-            parts.append(_rail((-lx, ly - t * 0.35, z - 0.045), (lx, ly + t * 0.25, z)))
+            z = zs0 + L - 0.02 - k * span / rails
+            parts.append(raked(_rail((-lx, lyb - t * 0.35, z - 0.045), (lx, lyb + t * 0.25, z))))
     else:
-        z = top_back - 0.02
-        parts.append(board_uvs(rbox((-lx, ly - t * 0.35, z - span), (lx, ly + t * 0.25, z), 0.01, 3, bulge=0.004), 0))
+        z = zs0 + L - 0.02
+        parts.append(raked(board_uvs(rbox((-lx, lyb - t * 0.35, z - span), (lx, lyb + t * 0.25, z), 0.01, 3, bulge=0.004), 0)))
     if p["cushion"]:
-        cd = (ly - t / 2 - 0.004) - (-d / 2 + 0.015)
-        parts.append(rbox((-(lx - t / 2) + 0.005, -d / 2 + 0.015, sh - 0.004), ((lx - t / 2) - 0.005, -d / 2 + 0.015 + cd,
+        cd = (lyb - t / 2 - 0.004) - (cy - ds / 2 + 0.015)
+        parts.append(rbox((-(lx - t / 2) + 0.005, cy - ds / 2 + 0.015, sh - 0.004), ((lx - t / 2) - 0.005, cy - ds / 2 + 0.015 + cd,
                           sh + 0.046), 0.02, 4, mat=1, bulge=0.012))
+    elif seat_kind == "pad":    # an upholstered pad on the seat, in front of the back posts, 1 mm clear of the seat
+        from .upholstery import soft_block
+        parts.append(soft_block((-w / 2 + 0.012, cy - ds / 2 + 0.012, sh + 0.001), (w / 2 - 0.012, lyb - t / 2 - 0.006,
+                                sh + float(g.uniform(0.025, 0.04))), 0.012, crown=0.012, pipe=0.002, cells=(8, 8, 1), k=2, mat=1))
     from ..materials import material
     mats = (finishes.furniture(rng_for(seed, "chair", "mat", "frame", "e3"), 0.8),
             material("fabric", rng_for(seed, "chair", "mat", "cushion")))
-    return Asset(merge(parts), mats)
+    m = merge(parts)
+    m.verts[:, 2] -= m.verts[:, 2].min()
+    return Asset(m, mats)
 
 
 def stool3(seed, p):

@@ -13,7 +13,8 @@ neighbour or clear of it.
 * Pendant: a turned ceiling rose, a cord with a strain-relief grip, a lamp holder and either a spun metal dome
   with a rolled rim, or a fabric drum on a spider; the bulb inside.
 
-Material slots: 0 metal (fittings), 1 shade, 2 bulb (emission), 3 the base (ceramic or metal; pendants: the cord).
+Material slots: 0 metal (fittings), 1 shade, 2 bulb (emission), 3 the base (ceramic, or the fittings' own metal: one finish,
+one node tree; pendants: the cord).
 """
 from __future__ import annotations
 
@@ -140,10 +141,11 @@ def lamp(seed, name, h, shade_r, base_r, floor: bool):
         prof, metal_base = _base_profile(g, base_r, hb)
         parts.append(lathe(prof, 48, 3))
         parts.append(rod((0, 0, hb - 0.008), (0, 0, zs0 + 0.004), 0.008, 14, 0))
-    mats = (material("metal", rng_for(seed, name, "mat", "metal")),
-            material("fabric", rng_for(seed, name, "mat", "shade"), "paper"),
+    metal = material("metal", rng_for(seed, name, "mat", "metal"))
+    mats = (metal, material("fabric", rng_for(seed, name, "mat", "shade"), "paper"),
             material("emission", rng_for(seed, name, "mat", "bulb"), "warm"),
-            material("metal" if metal_base else "ceramic", rng_for(seed, name, "mat", "base")))
+            metal if metal_base else material("ceramic", rng_for(seed, name, "mat", "base")))   # one metal finish
+    #   for the fittings and a metal base or stand (one node tree fewer to build)
     return Asset(merge(parts), mats)
 
 

@@ -15,17 +15,20 @@ from ..registry import Asset
 from .casework import GAP, case, case_materials, drawer_heights, grid, styles
 
 
+_RRECT: dict = {}
+"""Per corner-step count: the corner angles' cosines and sines and the corners' signs (built once)."""
+
+
 def rrect(cx, cy, hx, hy, r, z):
     """Float["K 3"]: a rounded rectangle at height ``z`` (counter-clockwise seen from above), corner radius ``r``;
     the same K for the same detail level, so sections of one solid line up."""
     n = max(2, int(round(3 * detail_level())))
     r = float(min(max(r, 1e-4), hx * 0.95, hy * 0.95))
-    pts = []
-    for sx, sy, a0 in ((1, 1, 0.0), (-1, 1, 0.5 * np.pi), (-1, -1, np.pi), (1, -1, 1.5 * np.pi)):
-        ccx, ccy = cx + sx * (hx - r), cy + sy * (hy - r)
-        for t in np.linspace(a0, a0 + 0.5 * np.pi, n + 1):
-            pts.append((ccx + r * np.cos(t), ccy + r * np.sin(t), z))
-    return np.array(pts)
+    if n not in _RRECT:
+        t = np.concatenate([np.linspace(a0, a0 + 0.5 * np.pi, n + 1) for a0 in (0.0, 0.5 * np.pi, np.pi, 1.5 * np.pi)])
+        _RRECT[n] = (np.cos(t), np.sin(t), np.repeat([1.0, -1.0, -1.0, 1.0], n + 1), np.repeat([1.0, 1.0, -1.0, -1.0], n + 1))
+    cos, sin, sx, sy = _RRECT[n]
+    return np.stack([cx + sx * (hx - r) + r * cos, cy + sy * (hy - r) + r * sin, np.full(len(cos), float(z))], axis=1)
 
 
 def ring_loop(rings, mat: int = 0) -> Mesh:

@@ -1,0 +1,64 @@
+"""Figure (issue #14): where one asset's time goes in Blender: the factory (numpy mesh), building the Blender mesh,
+and building its node-tree materials, per category and detail level (medians over seeds x repeats, each asset in a
+fresh factory-settings file as ``infinigen_compare.py`` does).
+
+Usage: .venv/bin/python benchmarks/asset_time_split.py [--categories table_lamp,floor_lamp,chair] [--details 1,8]
+       [--seeds 3] [--repeats 3]
+Prints one line per category and detail, and on its last line one JSON object.
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--categories", default="table_lamp,floor_lamp,chair")
+    ap.add_argument("--details", default="1,8")
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=3)
+    a = ap.parse_args()
+    import bpy
+    from backend.blender.materials import procedural_material
+    from backend.blender.mesh import build_mesh
+    from backend.procgen.factories import registry
+    from backend.procgen.registry import generate
+    rows = []
+    for cat in a.categories.split(","):
+        for d in (float(x) for x in a.details.split(",")):
+            gen, mesh, mats, tris, nmat = [], [], [], 0, 0
+            for _ in range(a.repeats):
+                for seed in range(a.seeds):
+                    bpy.ops.wm.read_factory_settings(use_empty=True)
+                    t0 = time.perf_counter()
+                    asset, _ = generate(registry(), cat, seed, detail_level=d)
+                    t1 = time.perf_counter()
+                    m = asset.mesh
+                    build_mesh(cat, m.verts, m.corners, sizes=m.sizes, uvs=m.uvs, material_indices=m.mat, smooth=m.smooth)
+                    t2 = time.perf_counter()
+                    seen = set()
+                    for desc in asset.materials:          # one node tree per distinct description, as a build shares them
+                        key = json.dumps(desc, sort_keys=True)
+                        if key not in seen:
+                            seen.add(key)
+                            procedural_material(desc)
+                    t3 = time.perf_counter()
+                    gen.append(t1 - t0), mesh.append(t2 - t1), mats.append(t3 - t2)
+                    tris, nmat = int((m.sizes - 2).sum()), len(seen)
+            ms = lambda x: round(statistics.median(x) * 1000, 2)
+            row = {"category": cat, "detail": d, "factory_ms": ms(gen), "mesh_ms": ms(mesh), "materials_ms": ms(mats),
+                   "node_trees": nmat, "triangles": tris}
+            rows.append(row)
+            print(f"{cat:12s} detail {d:4.1f}  factory {row['factory_ms']:7.2f} ms  mesh {row['mesh_ms']:6.2f} ms  "
+                  f"materials {row['materials_ms']:6.2f} ms ({nmat} trees)  {tris} tris", flush=True)
+    print(json.dumps({"figure": "asset_time_split", "cpus": os.cpu_count(), "load": list(os.getloadavg()), "rows": rows}))
+
+
+if __name__ == "__main__":
+    main()

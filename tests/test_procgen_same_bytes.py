@@ -1,0 +1,107 @@
+"""The speed-ups in ``geometry`` and ``worktop`` (a cached lathe topology, vectorised fan triangles, cross products
+without ``np.cross``, cached corner angles) change no output: each is checked against the straightforward code it
+replaced, kept here as the reference. Released editions must rebuild to the same bytes. bpy-free."""
+import numpy as np
+import pytest
+
+from backend.procgen import geometry as geo
+from backend.procgen.factories import build_registry, worktop
+from backend.procgen.registry import generate
+
+REG = build_registry()
+
+
+def _fan_reference(m):
+    starts = geo.face_starts(m)
+    tris, owner = [], []
+    for k in range(1, int(m.sizes.max()) - 1 if len(m.sizes) else 0):
+        sel = m.sizes > k + 1
+        s = starts[sel]
+        tris.append(np.stack([m.corners[s], m.corners[s + k], m.corners[s + k + 1]], axis=1))
+        owner.append(np.flatnonzero(sel))
+    if not tris:
+        return np.zeros((0, 3), np.int64)
+    order = np.argsort(np.concatenate(owner), kind="stable")
+    return np.concatenate(tris)[order]
+
+
+def _lathe_reference(profile, segments=24, mat=0, loop=False, smooth=True):
+    p = np.asarray(profile, np.float64)
+    n = geo._seg(segments, 6)
+    on_axis = p[:, 0] <= 1e-12
+    theta = np.linspace(0.0, 2 * np.pi, n + 1)[:-1]
+    single = on_axis & (not loop)
+    count = np.where(single, 1, n)
+    first = np.concatenate([[0], np.cumsum(count)[:-1]])
+    vid = np.where(single[:, None], first[:, None], first[:, None] + np.arange(n)[None, :])
+    ring = np.stack([np.outer(p[:, 0], np.cos(theta)), np.outer(p[:, 0], np.sin(theta)),
+                     np.repeat(p[:, 1:2], n, axis=1)], axis=-1)
+    verts = np.where(single[:, None, None], np.stack([np.zeros(len(p)), np.zeros(len(p)), p[:, 1]], 1)[:, None, :], ring)
+    verts = np.concatenate([verts[i, :count[i]] for i in range(len(p))])
+    seg = np.linalg.norm(np.diff(np.vstack([p, p[:1]]) if loop else p, axis=0), axis=1)
+    vcoord = np.concatenate([[0.0], np.cumsum(seg)])
+    rows = len(p) if loop else len(p) - 1
+    i = np.arange(rows)[:, None, None]
+    i2 = (i + 1) % len(p)
+    j = np.arange(n)[None, :, None]
+    a_idx = np.broadcast_to(np.concatenate([i, i, i2, i2], axis=2), (rows, n, 4))
+    b_idx = np.broadcast_to(np.concatenate([j, j + 1, j + 1, j], axis=2), (rows, n, 4))
+    ids = vid[a_idx, b_idx % n]
+    uv = np.stack([b_idx / n, np.broadcast_to(np.concatenate([vcoord[i], vcoord[i], vcoord[i + 1], vcoord[i + 1]], axis=2),
+                                               (rows, n, 4))], axis=-1)
+    dup = np.zeros(ids.shape, bool)
+    dup[..., 1:] = ids[..., 1:] == ids[..., :-1]
+    dup[..., 3] |= ids[..., 3] == ids[..., 0]
+    keep = ~dup
+    m = geo.Mesh(verts, ids[keep], keep.sum(axis=-1).ravel(), uv[keep], mat, smooth)
+    t = _fan_reference(m)
+    a, b, c = m.verts[t[:, 0]], m.verts[t[:, 1]], m.verts[t[:, 2]]
+    if float(np.einsum("ij,ij->i", a, np.cross(b, c)).sum() / 6.0) >= 0:
+        return m
+    starts = geo.face_starts(m)
+    face = np.repeat(np.arange(len(m.sizes)), m.sizes)
+    rev = 2 * starts[face] + m.sizes[face] - 1 - np.arange(len(m.corners))
+    return geo.Mesh(m.verts, m.corners[rev], m.sizes, m.uvs[rev], m.mat, m.smooth)
+
+
+PROFILES = [
+    ([(0, 0), (0.03, 0), (0.04, 0.05), (0.02, 0.1), (0, 0.11)], False),
+    ([(0, 0.11), (0.02, 0.1), (0.04, 0.05), (0.03, 0), (0, 0)], False),            # drawn the other way: flipped
+    ([(0, 0), (0.05, 0), (0.0, 0.02), (0.04, 0.05), (0, 0.08)], False),            # an axis point in the middle
+    ([(0.1, 0), (0.12, 0.01), (0.1, 0.02), (0.09, 0.01)], True),
+    ([(0.1, 0), (0.09, 0.01), (0.1, 0.02), (0.12, 0.01)], True),
+]
+
+
+@pytest.mark.parametrize("profile, loop", PROFILES)
+@pytest.mark.parametrize("level", [0.35, 1.0, 3.0])
+def test_cached_lathe_gives_the_same_bytes(profile, loop, level):
+    with geo.detail(level):
+        for _ in range(2):      # the second call comes from the cache
+            assert geo.lathe(profile, 20, 2, loop).digest() == _lathe_reference(profile, 20, 2, loop).digest()
+
+
+def test_fan_triangles_and_cross_products_match_the_reference():
+    rng = np.random.default_rng(0)
+    b, c = rng.normal(size=(50, 3)), rng.normal(size=(50, 3))
+    assert np.cross(b, c).tobytes() == geo._cross(b, c).tobytes()
+    for cat in REG.names():
+        for ed in (1, 2, 3):
+            m = generate(REG, cat, 0, edition=ed)[0].mesh
+            assert np.array_equal(geo.fan_triangles(m), _fan_reference(m)), (cat, ed)
+
+
+def test_rounded_rectangles_match_the_corner_loop():
+    def reference(cx, cy, hx, hy, r, z):
+        n = max(2, int(round(3 * geo.detail_level())))
+        r = float(min(max(r, 1e-4), hx * 0.95, hy * 0.95))
+        pts = []
+        for sx, sy, a0 in ((1, 1, 0.0), (-1, 1, 0.5 * np.pi), (-1, -1, np.pi), (1, -1, 1.5 * np.pi)):
+            ccx, ccy = cx + sx * (hx - r), cy + sy * (hy - r)
+            for t in np.linspace(a0, a0 + 0.5 * np.pi, n + 1):
+                pts.append((ccx + r * np.cos(t), ccy + r * np.sin(t), z))
+        return np.array(pts)
+    for level in (0.35, 1.0, 8.0):
+        with geo.detail(level):
+            for args in ((0.1, -0.2, 0.5, 0.3, 0.04, 0.7), (0.0, 0.0, 0.02, 0.02, 0.5, 0.0)):
+                assert worktop.rrect(*args).tobytes() == reference(*args).tobytes()
