@@ -8,7 +8,6 @@ import pytest
 
 from backend.dataset.spec import label_map
 from backend.edit import apply_instruction
-from backend.procgen import geometry as geo
 from backend.procgen.constraints import violations
 from backend.procgen.factories import build_registry
 from backend.procgen.layout import overlap
