@@ -120,3 +120,33 @@ def hardware(rng) -> dict:
                                         "scale": _u(rng, 250.0, 500.0), "bump": _u(rng, 0.02, 0.05),
                                         "brushed": _u(rng, 0.5, 1.0) if name == "steel" else _u(rng, 0.0, 0.4),
                                         "painted": painted, "finish": name}}
+
+
+SHADES = {"ivory_linen": (0.72, 0.66, 0.52), "oatmeal": (0.5, 0.43, 0.32), "white": (0.78, 0.78, 0.74),
+          "charcoal": (0.05, 0.05, 0.05), "navy": (0.025, 0.04, 0.11), "sage": (0.24, 0.3, 0.2),
+          "mustard": (0.52, 0.35, 0.05), "terracotta": (0.42, 0.14, 0.07)}
+SHADE_WEIGHTS = (0.3, 0.16, 0.14, 0.1, 0.08, 0.08, 0.07, 0.07)
+GLAZES = {"white": (0.78, 0.77, 0.72), "celadon": (0.36, 0.48, 0.38), "ink_blue": (0.03, 0.07, 0.2),
+          "ochre": (0.5, 0.3, 0.06), "charcoal": (0.04, 0.04, 0.045), "terracotta": (0.38, 0.13, 0.06),
+          "oxblood": (0.22, 0.03, 0.03)}
+GLAZE_WEIGHTS = (0.22, 0.16, 0.16, 0.12, 0.12, 0.12, 0.1)
+
+
+def lampshade(rng) -> dict:
+    """A lamp shade's cloth: linen, oatmeal or white most often, else a deep colour (charcoal, navy, sage, mustard,
+    terracotta); a fine weave with a little sheen."""
+    name = _pick(rng, SHADES, SHADE_WEIGHTS)
+    rgb = _vary(rng, SHADES[name], 0.08)
+    return {"kind": "fabric", "params": {"base_color": rgb, "color2": [round(c * 0.8, 4) for c in rgb], "roughness": _u(rng, 0.75, 0.9),
+                                         "scale": _u(rng, 900.0, 1600.0), "sheen": _u(rng, 0.1, 0.3), "bump": _u(rng, 0.05, 0.15),
+                                         "finish": "shade_" + name}}
+
+
+def glaze(rng) -> dict:
+    """A turned ceramic lamp base's glaze: white, celadon, ink blue, ochre, charcoal, terracotta or oxblood, glossy,
+    pooling darker in the hollows."""
+    name = _pick(rng, GLAZES, GLAZE_WEIGHTS)
+    rgb = _vary(rng, GLAZES[name], 0.1)
+    return {"kind": "ceramic", "params": {"base_color": rgb, "color2": [round(c * 0.6, 4) for c in rgb], "roughness": _u(rng, 0.08, 0.25),
+                                          "coat": _u(rng, 0.3, 0.8), "scale": _u(rng, 4.0, 12.0), "finish": "glaze_" + name}}
+

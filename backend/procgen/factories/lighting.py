@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import finishes
 from ..geometry import blob, lathe, merge, rng_for, rod, tube
 from ..materials import material
 from ..registry import Asset
@@ -141,10 +142,10 @@ def lamp(seed, name, h, shade_r, base_r, floor: bool):
         prof, metal_base = _base_profile(g, base_r, hb)
         parts.append(lathe(prof, 48, 3))
         parts.append(rod((0, 0, hb - 0.008), (0, 0, zs0 + 0.004), 0.008, 14, 0))
-    metal = material("metal", rng_for(seed, name, "mat", "metal"))
-    mats = (metal, material("fabric", rng_for(seed, name, "mat", "shade"), "paper"),
+    metal = finishes.hardware(rng_for(seed, name, "mat", "metal"))   # brass, black, brushed steel or bronze
+    mats = (metal, finishes.lampshade(rng_for(seed, name, "mat", "shade")),
             material("emission", rng_for(seed, name, "mat", "bulb"), "warm"),
-            metal if metal_base else material("ceramic", rng_for(seed, name, "mat", "base")))   # one metal finish
+            metal if metal_base else finishes.glaze(rng_for(seed, name, "mat", "base")))   # one metal finish
     #   for the fittings and a metal base or stand (one node tree fewer to build)
     return Asset(merge(parts), mats)
 
@@ -191,7 +192,7 @@ def pendant(seed, p):
     m = merge(parts)
     m.verts[:, 2] -= m.verts[:, 2].min()
     shade_mat = material("metal", rng_for(seed, "ceiling_light", "mat", "shade")) if dome else \
-        material("fabric", rng_for(seed, "ceiling_light", "mat", "shade"), "paper")
+        finishes.lampshade(rng_for(seed, "ceiling_light", "mat", "shade"))
     cord = {"kind": "fabric", "params": {"base_color": [0.02, 0.02, 0.02], "color2": [0.01, 0.01, 0.01], "roughness": 0.8,
                                          "scale": 800.0, "sheen": 0.3, "bump": 0.1}}
     return Asset(m, (material("metal", rng_for(seed, "ceiling_light", "mat", "metal")), shade_mat,
