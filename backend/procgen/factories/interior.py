@@ -8,7 +8,7 @@ import numpy as np
 from ..geometry import Mesh, _orient, edition, lathe, merge, rbox, rbox_c, rng_for, rod, rot_z
 from ..materials import material
 from ..registry import Asset, Param, factory
-from . import lighting, textiles
+from . import lighting, openings, textiles
 
 
 @factory("door", (
@@ -20,7 +20,11 @@ from . import lighting, textiles
 ), ("structure", "door"))
 def door(seed, p):
     """Door: lining frame with architraves, a panelled leaf hung on the left jamb (swung open by
-    ``open_angle`` towards -Y), lever handles. Origin: bottom centre of the opening, wall plane at y = 0."""
+    ``open_angle`` towards -Y), lever handles. Origin: bottom centre of the opening, wall plane at y = 0. Edition 3:
+    stop beads, moulded architraves on both faces, a panelled, flush or half-glazed leaf of stiles and rails with
+    raised panels, hinges, levers on roses or backplates (``openings.door3``)."""
+    if edition() >= 3:
+        return openings.door3(seed, p)
     rng = rng_for(seed, "door", "shape")
     w, h, d = p["width"], p["height"], p["depth"]
     jt = 0.03  # lining thickness

@@ -1,0 +1,121 @@
+"""Edition 3 of the door, window, mirror, wall art, curtain, cutting board, storage box and coffee table (issue #14:
+these still read as toys on the asset sheet): each feature a real one has is there as geometry, measured on the
+mesh; every asset is a set of closed shells with no coincident faces; a door or window still fits its opening as
+edition 2 did. Each check is run on edition 2 too and finds the toy there (bpy-free)."""
+import numpy as np
+import pytest
+
+from backend.procgen import geometry as geo, measure
+from backend.procgen.factories import build_registry
+from backend.procgen.registry import generate
+
+REG = build_registry()
+
+
+def shells(m):
+    """[(Float["V 3"] vertices, material slot)] of the mesh's connected shells."""
+    lab = np.arange(len(m.verts))
+    face = np.repeat(np.arange(len(m.sizes)), m.sizes)
+    while True:
+        fmin = np.full(len(m.sizes), len(m.verts))
+        np.minimum.at(fmin, face, lab[m.corners])
+        new = lab.copy()
+        np.minimum.at(new, m.corners, fmin[face])
+        new = new[new]
+        if np.array_equal(new, lab):
+            break
+        lab = new
+    vmat = np.zeros(len(m.verts), np.int64)
+    vmat[m.corners] = m.mat[face]
+    return [(m.verts[lab == r], int(vmat[r])) for r in np.unique(lab[m.corners])]
+
+
+def assert_clean(asset, label):
+    m = asset.mesh
+    und, directed = geo.edge_use_counts(m)
+    assert set(und.tolist()) == {2} and set(directed.tolist()) == {1}, f"{label}: not closed"
+    assert not measure.coplanar_overlaps(m), f"{label}: coincident faces"
+
+
+def ray_y(m, x, z):
+    """[(y, slot)] where a line along Y through (x, z) crosses the mesh's triangles, most -Y first."""
+    tri = geo.fan_triangles(m)
+    slot = m.mat[geo.fan_owner(m)]
+    P = m.verts[tri][:, :, [0, 2, 1]]
+    a, b, c = P[:, 0], P[:, 1], P[:, 2]
+    v0, v1 = b[:, :2] - a[:, :2], c[:, :2] - a[:, :2]
+    den = v0[:, 0] * v1[:, 1] - v1[:, 0] * v0[:, 1]
+    ok = np.abs(den) > 1e-14
+    w = np.array([x, z]) - a[:, :2]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        u = (w[:, 0] * v1[:, 1] - v1[:, 0] * w[:, 1]) / den
+        v = (v0[:, 0] * w[:, 1] - w[:, 0] * v0[:, 1]) / den
+        y = a[:, 2] + u * (b[:, 2] - a[:, 2]) + v * (c[:, 2] - a[:, 2])
+        hit = ok & (u >= 0) & (v >= 0) & (u + v <= 1)
+    order = np.argsort(y[hit])
+    return list(zip(y[hit][order], slot[hit][order]))
+
+
+# ------------------------------------------------------------------ 1. door
+@pytest.mark.parametrize("seed", range(8))
+def test_doors_have_a_40_mm_leaf_of_joinery_architraves_both_sides_hinges_and_levers(seed, edition=None):
+    a, p = generate(REG, "door", seed, {"open_angle": 0.0}, edition=edition)
+    assert_clean(a, f"door {seed}")
+    m, w, h, d = a.mesh, p["width"], p["height"], p["depth"]
+    sh = shells(m)
+    # the leaf (slot 1): 40 mm thick, hung in the lining's room-side half
+    leaf = np.concatenate([v for v, s in sh if s == 1])
+    assert abs(np.ptp(leaf[:, 1]) - 0.04) < 0.004
+    # architraves (slot 0) on both faces of the wall, covering the joint: past the opening's sides and head
+    for sy in (-1, 1):
+        cas = [v for v, s in sh if s == 0 and (sy * v[:, 1]).min() > d / 2 - 0.003]
+        assert len(cas) >= 3, f"door {seed}: architrave missing on the {'-+'[sy > 0]}Y face"
+        c = np.concatenate(cas)
+        assert c[:, 0].min() < -w / 2 - 0.04 and c[:, 0].max() > w / 2 + 0.04 and c[:, 2].max() > h + 0.04
+        assert np.ptp(c[:, 1]) > 0.015                     # moulded: it stands 15 mm or more off the wall
+    # lever handles on both faces of the leaf, and hinge knuckles on its hinge edge
+    hw = [v for v, s in sh if s == 2]
+    lf, lb = leaf[:, 1].min(), leaf[:, 1].max()
+    assert any(v[:, 1].min() < lf - 0.04 for v in hw) and any(v[:, 1].max() > lb + 0.04 for v in hw)
+    hinge_x = leaf[:, 0].min()
+    assert sum(1 for v in hw if abs(v[:, 0].mean() - hinge_x) < 0.01 and np.ptp(v[:, 2]) > 0.08) >= 2
+    # the leaf: a flush slab, or stiles and rails with recessed panels (or glass) between them
+    parts = [v for v, s in sh if s in (1, 3)]
+    if len(parts) > 1:
+        xc = (leaf[:, 0].min() + leaf[:, 0].max()) / 2
+        z = leaf[:, 2].min() + 0.45
+        front = [y for y, s in ray_y(m, xc - 0.17, z) if lf - 0.001 <= y <= lb + 0.001]
+        assert front and front[0] > lf + 0.006, f"door {seed}: no panel recessed in the leaf"
+
+
+def test_doors_come_in_panelled_flush_and_glazed_leaves_and_still_hang_and_swing_as_before():
+    kinds = set()
+    for seed in range(16):
+        a, p = generate(REG, "door", seed, {"open_angle": 0.0})
+        sl = [s for v, s in shells(a.mesh) if s in (1, 3)]
+        kinds.add("glazed" if 3 in sl else "flush" if len(sl) == 1 else f"panels{len(sl)}")
+    assert {"glazed", "flush"} <= kinds and len(kinds) >= 4, kinds
+    # the leaf hangs where edition 2's slab hung (the same box when shut) and turns about the same hinge line
+    for seed in range(4):
+        for ed in (2, 3):
+            a, p = generate(REG, "door", seed, {"open_angle": 0.0}, edition=ed)
+            w, h, d = p["width"], p["height"], p["depth"]
+            sl = [v for v, s in shells(a.mesh) if s == 1]
+            leaf = np.concatenate(sl) if ed == 3 else max(sl, key=lambda v: np.prod(np.ptp(v, axis=0)))
+            np.testing.assert_allclose(leaf.min(0), [-w / 2 + 0.033, -d / 2 + 0.004, 0.008], atol=0.0015)
+            np.testing.assert_allclose(leaf.max(0), [w / 2 - 0.033, -d / 2 + 0.044, h - 0.034], atol=0.0015)
+        hinge = np.array([-w / 2 + 0.033, -d / 2 + 0.024, 0.0])
+        turned = np.concatenate([v for v, s in shells(generate(REG, "door", seed, {"open_angle": 0.9})[0].mesh) if s == 1])
+        np.testing.assert_allclose((turned - hinge) @ geo.rot_z(-0.9), leaf - hinge, atol=1e-9)
+
+
+EDITION_3_CHECKS = [
+    (test_doors_have_a_40_mm_leaf_of_joinery_architraves_both_sides_hinges_and_levers, {"seed": 0}),
+]
+
+
+@pytest.mark.parametrize("check, kw", EDITION_3_CHECKS, ids=lambda x: getattr(x, "__name__", str(x)))
+def test_the_checks_fail_on_edition_2(check, kw):
+    """The checks above find what edition 2 lacks: run on edition 2's meshes they fail."""
+    with pytest.raises(AssertionError):
+        check(edition=2, **kw)
