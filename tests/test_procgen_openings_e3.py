@@ -109,8 +109,53 @@ def test_doors_come_in_panelled_flush_and_glazed_leaves_and_still_hang_and_swing
         np.testing.assert_allclose((turned - hinge) @ geo.rot_z(-0.9), leaf - hinge, atol=1e-9)
 
 
+# ------------------------------------------------------------------ 2. window
+@pytest.mark.parametrize("seed", range(10))
+def test_windows_have_a_stepped_frame_sashes_round_thick_glass_handles_and_sills_both_sides(seed, edition=None):
+    a, p = generate(REG, "window", seed, edition=edition)
+    assert_clean(a, f"window {seed}")
+    m, w, h, d = a.mesh, p["width"], p["height"], p["depth"]
+    sh = shells(m)
+    # the frame: one ring with a stepped section (an outside lip the sashes close against: 3+ offsets in from
+    # the opening's sides at one height)
+    frame = max((v for v, s in sh if s == 0), key=lambda v: np.prod(np.ptp(v, axis=0)))
+    assert len(np.unique(np.round(frame[:, 0], 4))) >= 6, f"window {seed}: a frame of plain boards"
+    # every pane of glass (6 mm thick) sits in a sash: a frame ring round it, sash and glass clear of the frame's
+    glass = [v for v, s in sh if s == 1]
+    assert glass and all(abs(np.ptp(v[:, 1]) - 0.006) < 1e-6 for v in glass)
+    rings = [v for v, s in sh if s == 0 and len(v) <= 64 and np.ptp(v[:, 0]) > 0.1 and np.ptp(v[:, 2]) > 0.1]
+    for gv in glass:
+        lo, hi = gv.min(0), gv.max(0)
+        assert any((r.min(0)[[0, 2]] < lo[[0, 2]]).all() and (r.max(0)[[0, 2]] > hi[[0, 2]]).all() and
+                   r[:, 1].min() < lo[1] and r[:, 1].max() > hi[1] for r in rings), f"window {seed}: glass without a sash"
+    # a handle or a sash catch (slot 3); a sill board with a nosing inside and a sloped sill outside the wall
+    assert any(s == 3 for v, s in sh), f"window {seed}: no handle"
+    inside = np.concatenate([v for v, s in sh if s == 2])
+    assert inside[:, 1].min() < -d / 2 - 0.03 and inside[:, 1].max() > -d / 2 + 0.02
+    outside = [v for v, s in sh if s == 4]
+    assert outside and outside[0][:, 1].max() > d / 2 + 0.02, f"window {seed}: no outside sill"
+    top = outside[0][outside[0][:, 1] > d / 2]
+    assert np.ptp(top[:, 2]) > 0.01
+
+
+def test_windows_fit_their_opening_as_edition_2_did_and_come_as_casements_and_sliding_sashes():
+    kinds = set()
+    for seed in range(12):
+        e2, p = generate(REG, "window", seed, edition=2)
+        e3, p3 = generate(REG, "window", seed)
+        assert p3 == p
+        (lo2, hi2), (lo3, hi3) = e2.mesh.bounds(), e3.mesh.bounds()
+        np.testing.assert_allclose(lo3, lo2, atol=1e-9)                 # the room side and the bottom as before
+        np.testing.assert_allclose(hi3[[0, 2]], hi2[[0, 2]], atol=1e-9)
+        glass = [v for v, s in shells(e3.mesh) if s == 1]
+        ys = {round(float(v[:, 1].mean()), 3) for v in glass}
+        kinds.add("sliding" if len(ys) > 1 else "casement")
+    assert kinds == {"sliding", "casement"}
+
+
 EDITION_3_CHECKS = [
     (test_doors_have_a_40_mm_leaf_of_joinery_architraves_both_sides_hinges_and_levers, {"seed": 0}),
+    (test_windows_have_a_stepped_frame_sashes_round_thick_glass_handles_and_sills_both_sides, {"seed": 0}),
 ]
 
 

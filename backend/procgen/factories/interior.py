@@ -63,7 +63,11 @@ def door(seed, p):
 ), ("structure", "window"))
 def window(seed, p):
     """Window: frame lining the opening, casements with mullions, glass panes with real thickness, an inside sill.
-    Origin: bottom centre of the opening, wall plane at y = 0 (inside towards -Y)."""
+    Origin: bottom centre of the opening, wall plane at y = 0 (inside towards -Y). Edition 3: a frame with a stepped
+    section, casements (a transom on tall ones) or sliding sashes with glazing bars, handles, a sill board with an
+    apron inside and a sloped sill outside (``openings.window3``)."""
+    if edition() >= 3:
+        return openings.window3(seed, p)
     w, h, d, n = p["width"], p["height"], p["depth"], p["columns"]
     ft = 0.05
     parts = []

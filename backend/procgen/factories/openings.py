@@ -181,3 +181,101 @@ def door3(seed, p):
     frame = finishes.paint(gm, "off_white") if painted or gm.uniform() < 0.5 else finishes.wood(gm, leaf_mat["params"]["finish"])
     glass = material("glass", rng_for(seed, "door", "mat", "glass"))
     return Asset(merge(parts), (frame, leaf_mat, finishes.hardware(gm), glass))
+
+
+def _ring(x0, x1, z0, z1, prof, mat):
+    """A frame round the rectangle (x0..x1, z0..z1) with the section ``prof`` [(o, y)]: o inwards from the
+    rectangle's edge, y through the wall (a closed loop, mitred at the corners)."""
+    return rect_ring([(x0 + o, x1 - o, z0 + o, z1 - o, y) for o, y in prof], mat)
+
+
+def _sash(x0, x1, z0, z1, y0, y1, sw, bars, slots):
+    """A sash filling (x0..x1, z0..z1), ``y0`` (room side) to ``y1``: a frame ``sw`` wide with its inner room-side
+    edge bevelled, glass 6 mm thick sunk 8 mm into it, glazing bars ``bars`` = (columns, rows) proud of the glass on
+    both sides (the horizontal ones 1 mm thinner, so no faces meet)."""
+    frame, glass = slots
+    prof = [(0.0, y0), (0.0, y1), (sw - 0.004, y1), (sw, y1 - 0.004), (sw, y0 + 0.01), (sw - 0.01, y0)]
+    parts = [_ring(x0, x1, z0, z1, prof, frame)]
+    yc = (y0 + y1) / 2
+    parts.append(rbox((x0 + sw - 0.008, yc - 0.003, z0 + sw - 0.008), (x1 - sw + 0.008, yc + 0.003, z1 - sw + 0.008), 0.0, 0, glass))
+    ix0, ix1, iz0, iz1 = x0 + sw, x1 - sw, z0 + sw, z1 - sw
+    cols = max(1, min(bars[0], int((ix1 - ix0) / 0.13)))       # no light narrower than 13 cm
+    rows = max(1, min(bars[1], int((iz1 - iz0) / 0.13)))
+    hy = (y1 - y0) / 2 - 0.003
+    for k in range(1, cols):
+        x = ix0 + (ix1 - ix0) * k / cols
+        parts.append(rbox((x - 0.009, yc - hy, iz0 - 0.004), (x + 0.009, yc + hy, iz1 + 0.004), 0.002, 1, frame))
+    for k in range(1, rows):
+        z = iz0 + (iz1 - iz0) * k / rows
+        parts.append(rbox((ix0 - 0.004, yc - hy + 0.001, z - 0.009), (ix1 + 0.004, yc + hy - 0.001, z + 0.009), 0.002, 1, frame))
+    return parts
+
+
+def _window_handle(x, z, face_y, mat):
+    """A casement handle on a sash's room face at ``face_y``: a base plate and a lever hanging down."""
+    return [rbox((x - 0.015, face_y - 0.009, z - 0.032), (x + 0.015, face_y + 0.001, z + 0.032), 0.004, 2, mat),
+            lathe([(0, 0), (0.009, 0), (0.008, 0.02), (0, 0.022)], 14, mat).transformed(rot_align_z((0, -1, 0)), (x, face_y - 0.007, z)),
+            bar((x, face_y - 0.022, z + 0.006), (x, face_y - 0.026, z - 0.1), 0.0065, mat)]
+
+
+def window3(seed, p):
+    """Edition-3 window (see the module's docstring): casements (with a transom and top lights on tall
+    openings, uPVC or painted or natural timber) or vertical sliding sashes with glazing bars. Origin: bottom
+    centre of the opening less 30 mm (the sill's apron), wall plane y = 0, inside towards -Y."""
+    g = rng_for(seed, "window", "shape", "e3")
+    w, h, d, n = p["width"], p["height"], p["depth"], p["columns"]
+    sliding = g.uniform() < 0.4
+    upvc = not sliding and g.uniform() < 0.4
+    ft, lip = 0.055, (0.028 if sliding else 0.012)
+    X0, X1, Z0, Z1 = -w / 2 + 0.001, w / 2 - 0.001, 0.001, h - 0.001
+    parts = [_ring(X0, X1, Z0, Z1, [(0.0, -0.035), (0.0, 0.035), (ft + 0.012, 0.035), (ft + 0.012, lip), (ft, lip), (ft, -0.031),
+                                    (ft - 0.004, -0.035)], 0)]
+    mw = 0.06
+    cw = (X1 - X0 - 2 * ft - (n - 1) * mw) / n
+    for k in range(1, n):        # mullions, their ends sunk into the frame's head and sill
+        x = X0 + ft + k * cw + (k - 0.5) * mw
+        parts.append(board_uvs(rbox((x - mw / 2, -0.034, Z0 + ft - 0.006), (x + mw / 2, 0.034, Z1 - ft + 0.006), 0.002, 1), 2))
+    transom = None if sliding or h < 1.0 or g.uniform() < 0.3 else Z1 - ft - (h - 2 * ft) * float(g.uniform(0.26, 0.34))
+    bars = (1, 1) if upvc or (not sliding and g.uniform() < 0.65) else (int(g.integers(2, 4)), 2)
+    sw = 0.05 if upvc else 0.045
+    gap = 0.003
+    for k in range(n):
+        x0 = X0 + ft + k * (cw + mw)
+        x1 = x0 + cw
+        z0, z1 = Z0 + ft, Z1 - ft
+        if transom is not None:
+            parts.append(board_uvs(rbox((x0 - 0.006, -0.0335, transom - 0.03), (x1 + 0.006, 0.0335, transom + 0.03), 0.002, 1), 0))
+            cells = ((z0, transom - 0.03), (transom + 0.03, z1))
+        else:
+            cells = ((z0, z1),)
+        if sliding:
+            zm = (z0 + z1) / 2
+            parts += _sash(x0 + gap, x1 - gap, z0 + gap, zm + 0.02, -0.03, -0.004, sw, bars, (0, 1))
+            parts += _sash(x0 + gap, x1 - gap, zm - 0.02, z1 - gap, -0.001, lip - 0.002, sw, bars, (0, 1))
+            parts.append(lathe([(0, 0), (0.012, 0), (0.01, 0.008), (0.004, 0.011), (0.004, 0.018), (0, 0.02)], 14, 3)
+                         .transformed(None, ((x0 + x1) / 2, -0.017, zm + 0.02 - 0.002)))
+        else:
+            for i, (c0, c1) in enumerate(cells):
+                sb = bars if i == 0 else (bars[0], 1)
+                parts += _sash(x0 + gap, x1 - gap, c0 + gap, c1 - gap, -0.03, lip - 0.002, sw, sb, (0, 1))
+            c0, c1 = cells[0]
+            hx = x1 - gap - sw / 2 if k % 2 == 0 else x0 + gap + sw / 2
+            parts += _window_handle(hx, (c0 + c1) / 2, -0.03, 3)
+    # sills: a board inside (horns past the reveal, a rounded nosing, an apron under it), a sloped one outside
+    parts.append(board_uvs(rbox((-w / 2 - 0.04, -d / 2 - 0.045, 0.0), (w / 2 + 0.04, -0.028, 0.022), 0.006, 2, 2), 0))
+    parts.append(board_uvs(rbox((-w / 2 - 0.02, -d / 2 - 0.014, -0.03), (w / 2 + 0.02, -d / 2 + 0.002, 0.004), 0.002, 1, 2), 0))
+    sec = [(0.02, -0.03), (d / 2 + 0.04, -0.03), (d / 2 + 0.04, -0.008), (d / 2 + 0.035, -0.004), (0.02, 0.012)]
+    parts.append(loft([[(x, y, z) for y, z in sec] for x in (-w / 2 - 0.03, w / 2 + 0.03)], 4, smooth=False))
+    m = merge(parts)
+    m.verts[:, 2] += 0.03
+    gm = rng_for(seed, "window", "mat", "e3")
+    if upvc:
+        frame = {"kind": "plastic", "params": {"base_color": [0.8, 0.8, 0.78], "roughness": 0.3, "finish": "upvc_white"}}
+    else:
+        u = gm.uniform()
+        frame = finishes.paint(gm, "off_white") if u < 0.55 else finishes.paint(gm) if u < 0.7 else finishes.wood(gm)
+    u = gm.uniform()
+    sill = (finishes.paint(gm, "off_white") if u < 0.5 else finishes.wood(gm) if u < 0.75
+            else material("stone", rng_for(seed, "window", "mat", "sill"), "white"))
+    return Asset(m, (frame, material("glass", rng_for(seed, "window", "mat", "glass")), sill, finishes.hardware(gm),
+                     material("stone", rng_for(seed, "window", "mat", "outer_sill"))))
