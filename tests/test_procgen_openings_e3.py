@@ -153,9 +153,75 @@ def test_windows_fit_their_opening_as_edition_2_did_and_come_as_casements_and_sl
     assert kinds == {"sliding", "casement"}
 
 
+# ------------------------------------------------------------------ 3. mirror and wall art
+def _frame(sh, w, h):
+    """The frame: a slot-0 shell running all round the outline (as wide and as high as the asset)."""
+    rings = [v for v, s in sh if s == 0 and np.ptp(v[:, 0]) > w - 0.002 and np.ptp(v[:, 2]) > h - 0.002]
+    assert rings, "no frame running round it"
+    return rings[0]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_mirrors_are_framed_or_bevelled_panes_standing_proud_of_a_backing_board(seed, edition=None):
+    a, p = generate(REG, "mirror", seed, edition=edition)
+    assert_clean(a, f"mirror {seed}")
+    m, w, h = a.mesh, p["width"], p["height"]
+    lo, hi = m.bounds()
+    assert lo[0] >= -w / 2 - 1e-9 and hi[0] <= w / 2 + 1e-9 and abs(lo[2]) < 1e-9 and hi[2] <= h + 1e-9 and abs(hi[1]) < 1e-9
+    sh = shells(m)
+    pane = np.concatenate([v for v, s in sh if s == 1])
+    back = [v for v, s in sh if s == 2]
+    assert back, f"mirror {seed}: no backing board"
+    back = np.concatenate(back)
+    assert pane[:, 1].min() < back[:, 1].min() - 0.002 and back[:, 1].max() < 0.0     # the pane in front, both off the wall
+    frame = [v for v, s in sh if s == 0 and np.ptp(v[:, 0]) > 0.8 * np.ptp(pane[:, 0])]
+    if frame:      # a moulded frame: its section steps through 6 or more depths, and it laps over the pane's edge
+        f = frame[0]
+        assert len(np.unique(np.round(f[:, 1], 5))) >= 6
+        assert f[:, 1].min() < pane[:, 1].min() - 0.004
+    else:          # frameless: the pane's front edge bevelled (three depths), clips over its edge
+        assert len(np.unique(np.round(pane[:, 1], 5))) == 3
+        assert sum(1 for v, s in sh if s == 0) == 4
+
+
+def test_mirrors_come_rectangular_round_and_arched_framed_and_frameless():
+    shapes, framed = set(), set()
+    for seed in range(24):
+        a, p = generate(REG, "mirror", seed)
+        pane = np.concatenate([v for v, s in shells(a.mesh) if s == 1])
+        top = pane[pane[:, 2] > pane[:, 2].max() - 0.02]
+        low = pane[pane[:, 2] < pane[:, 2].min() + 0.02]
+        shapes.add("rect" if np.ptp(top[:, 0]) > 0.9 * np.ptp(pane[:, 0]) else
+                   "arch" if np.ptp(low[:, 0]) > 0.9 * np.ptp(pane[:, 0]) else "round")
+        framed.add(sum(1 for v, s in shells(a.mesh) if s == 0) == 1)
+    assert shapes == {"rect", "round", "arch"} and framed == {True, False}
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_wall_art_has_a_moulded_frame_round_a_bevelled_passe_partout_or_a_canvas(seed, edition=None):
+    a, p = generate(REG, "wall_art", seed, edition=edition)
+    assert_clean(a, f"wall_art {seed}")
+    m, w, h = a.mesh, p["width"], p["height"]
+    lo, hi = m.bounds()
+    np.testing.assert_allclose([lo[0], lo[2], hi[0], hi[1], hi[2]], [-w / 2, 0, w / 2, 0, h], atol=1e-6)
+    sh = shells(m)
+    frame = _frame(sh, w, h)
+    assert len(np.unique(np.round(frame[:, 1], 5))) >= 4, f"wall_art {seed}: a frame of flat boards"
+    pic = np.concatenate([v for v, s in sh if s == 2])
+    mats = [v for v, s in sh if s == 1]
+    if mats:       # the passe-partout: a board with a window cut at a bevel, the picture behind it
+        mb = mats[0]
+        assert len(np.unique(np.round(mb[:, 1], 5))) == 3, f"wall_art {seed}: the mat's window is not bevelled"
+        assert pic[:, 1].min() > mb[:, 1].min() and pic[:, 1].min() < mb[:, 1].max() + 0.001
+    else:          # a canvas: a stretched picture 1 cm or more deep, its face behind the frame's front
+        assert np.ptp(pic[:, 1]) > 0.01 and pic[:, 1].min() > frame[:, 1].min() + 0.005
+
+
 EDITION_3_CHECKS = [
     (test_doors_have_a_40_mm_leaf_of_joinery_architraves_both_sides_hinges_and_levers, {"seed": 0}),
     (test_windows_have_a_stepped_frame_sashes_round_thick_glass_handles_and_sills_both_sides, {"seed": 0}),
+    (test_mirrors_are_framed_or_bevelled_panes_standing_proud_of_a_backing_board, {"seed": 0}),
+    (test_wall_art_has_a_moulded_frame_round_a_bevelled_passe_partout_or_a_canvas, {"seed": 0}),
 ]
 
 

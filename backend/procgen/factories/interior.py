@@ -8,7 +8,7 @@ import numpy as np
 from ..geometry import Mesh, _orient, edition, lathe, merge, rbox, rbox_c, rng_for, rod, rot_z
 from ..materials import material
 from ..registry import Asset, Param, factory
-from . import lighting, openings, textiles
+from . import lighting, openings, textiles, wall_decor
 
 
 @factory("door", (
@@ -186,7 +186,11 @@ def curtain(seed, p):
     Param("frame", 0.015, 0.06, doc="Frame moulding width, m"),
 ), ("object", "decor", "wall_art"))
 def wall_art(seed, p):
-    """Framed picture: moulded frame, passe-partout and a canvas (a seeded landscape painting material)."""
+    """Framed picture: moulded frame, passe-partout and a canvas (a seeded landscape painting material). Edition 3: a
+    frame moulding swept round it, a passe-partout with a bevelled window over the picture, or a canvas in a float
+    frame (``wall_decor.wall_art3``)."""
+    if edition() >= 3:
+        return wall_decor.wall_art3(seed, p)
     w, h, f = p["width"], p["height"], p["frame"]
     dep = 0.03
     parts = []
@@ -213,7 +217,10 @@ def box_like(x0, x1, y0, y1, z0, z1, mat):
     Param("height", 0.5, 1.2, doc="Height, m"),
 ), ("object", "decor", "mirror"))
 def mirror(seed, p):
-    """Wall mirror: rounded frame around a mirror-finish pane."""
+    """Wall mirror: rounded frame around a mirror-finish pane. Edition 3: rectangular, round or arched, in a moulded
+    wooden or a metal frame over a backing board, or a bevelled frameless pane on clips (``wall_decor.mirror3``)."""
+    if edition() >= 3:
+        return wall_decor.mirror3(seed, p)
     w, h = p["width"], p["height"]
     parts = [rbox((-w / 2, -0.025, 0), (w / 2, 0, h), 0.01, 3), rbox((-w / 2 + 0.03, -0.028, 0.03), (w / 2 - 0.03, -0.015, h - 0.03), 0.002, 1, mat=1)]
     silver = {"kind": "metal", "params": {"base_color": [0.9, 0.9, 0.9], "metallic": 1.0, "roughness": 0.02, "scale": 300.0,
