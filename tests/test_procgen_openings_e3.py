@@ -217,11 +217,47 @@ def test_wall_art_has_a_moulded_frame_round_a_bevelled_passe_partout_or_a_canvas
         assert np.ptp(pic[:, 1]) > 0.01 and pic[:, 1].min() > frame[:, 1].min() + 0.005
 
 
+# ------------------------------------------------------------------ 4. curtain
+@pytest.mark.parametrize("seed", range(8))
+def test_curtains_hang_from_rings_on_a_pole_with_finials_in_uneven_folds_down_to_a_hem(seed, edition=None):
+    a, p = generate(REG, "curtain", seed, edition=edition)
+    assert_clean(a, f"curtain {seed}")
+    m, w, folds = a.mesh, p["width"], p["folds"]
+    sh = shells(m)
+    cloth = [v for v, s in sh if s == 0]
+    assert len(cloth) == 1
+    cloth = cloth[0]
+    hard = [v for v, s in sh if s == 1]
+    pole = max(hard, key=lambda v: np.ptp(v[:, 0]))
+    assert np.ptp(pole[:, 0]) > w + 0.1                                  # the pole runs past the panel
+    ends = [v for v in hard if np.ptp(v[:, 0]) < 0.1 and abs(v[:, 0].mean()) > pole[:, 0].max()
+            and np.ptp(v[:, 2]) > 0.035]
+    assert len(ends) == 2, f"curtain {seed}: no finials"                  # a ball at each end, fatter than the pole
+    # rings: thin hoops round the pole (their hole round its axis), one at each fold's edge
+    zc, yc = pole[:, 2].mean(), pole[:, 1].mean()
+    rings = [v for v in hard if np.ptp(v[:, 0]) < 0.01 and v[:, 2].min() < zc - 0.02 < zc + 0.01 < v[:, 2].max()]
+    assert len(rings) == 2 * folds + 1, f"curtain {seed}: {len(rings)} rings"
+    # the heading passes through each ring; the folds between rings differ in width (not a uniform sine)
+    top = cloth[:, 2].max()
+    for r in rings:
+        assert r[:, 2].min() < top, f"curtain {seed}: a ring above the cloth"
+    xs = np.sort([r[:, 0].mean() for r in rings])
+    gaps = np.diff(xs)
+    assert gaps.std() / gaps.mean() > 0.08
+    assert np.ptp(cloth[:, 1]) > 0.05                                     # folds 5 cm deep or more
+    # a hem: the cloth is doubled over its last few centimetres
+    def thickness(z):
+        hits = [y for y, s in ray_y(m, 0.0, z) if s == 0]
+        return hits[1] - hits[0]
+    assert thickness(0.01) > 1.8 * thickness(1.0)
+
+
 EDITION_3_CHECKS = [
     (test_doors_have_a_40_mm_leaf_of_joinery_architraves_both_sides_hinges_and_levers, {"seed": 0}),
     (test_windows_have_a_stepped_frame_sashes_round_thick_glass_handles_and_sills_both_sides, {"seed": 0}),
     (test_mirrors_are_framed_or_bevelled_panes_standing_proud_of_a_backing_board, {"seed": 0}),
     (test_wall_art_has_a_moulded_frame_round_a_bevelled_passe_partout_or_a_canvas, {"seed": 0}),
+    (test_curtains_hang_from_rings_on_a_pole_with_finials_in_uneven_folds_down_to_a_hem, {"seed": 0}),
 ]
 
 

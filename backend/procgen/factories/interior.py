@@ -8,7 +8,7 @@ import numpy as np
 from ..geometry import Mesh, _orient, edition, lathe, merge, rbox, rbox_c, rng_for, rod, rot_z
 from ..materials import material
 from ..registry import Asset, Param, factory
-from . import lighting, openings, textiles, wall_decor
+from . import drapery, lighting, openings, textiles, wall_decor
 
 
 @factory("door", (
@@ -165,7 +165,11 @@ def _sheet(w, h, t, folds, amp, rng, mat):
     Param("folds", 3, 9, integer=True, doc="Number of folds"),
 ), ("object", "textile", "curtain"))
 def curtain(seed, p):
-    """Curtain panel hanging in folds from a rod with rings; back (+Y) to the wall."""
+    """Curtain panel hanging in folds from a rod with rings; back (+Y) to the wall. Edition 3: a pole with finials on
+    brackets, rings on it, the heading scalloped between unevenly spaced rings, folds loosening towards a hem
+    (``drapery.curtain3``)."""
+    if edition() >= 3:
+        return drapery.curtain3(seed, p)
     rng = rng_for(seed, "curtain", "shape")
     w, h = p["width"], p["height"]
     amp = w / p["folds"] * 0.3
