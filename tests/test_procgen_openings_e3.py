@@ -252,12 +252,50 @@ def test_curtains_hang_from_rings_on_a_pole_with_finials_in_uneven_folds_down_to
     assert thickness(0.01) > 1.8 * thickness(1.0)
 
 
+# ------------------------------------------------------------------ 5. cutting board, storage box, coffee table
+@pytest.mark.parametrize("seed", range(8))
+def test_cutting_boards_have_round_corners_chamfered_edges_a_hole_and_grain_along_them(seed, edition=None):
+    a, p = generate(REG, "cutting_board", seed, edition=edition)
+    assert_clean(a, f"cutting_board {seed}")
+    m, w, d, t = a.mesh, p["width"], p["depth"], p["thickness"]
+    v = m.verts
+    # corners rounded in plan: nothing within 1 cm of the footprint's corners
+    corner = np.abs(v[:, :2]) - [w / 2, d / 2]
+    assert np.linalg.norm(corner, axis=1).min() > 0.01, f"cutting_board {seed}: square corners"
+    # edges chamfered: the top face stops short of the sides
+    top = v[v[:, 2] > v[:, 2].max() - 1e-9]
+    assert np.abs(top[:, 0]).max() < w / 2 - 0.002 and np.abs(top[:, 1]).max() < d / 2 - 0.002
+    # one solid with a hole through it (genus one: V - E + F = 0)
+    und, _ = geo.edge_use_counts(m)
+    assert len(shells(m)) == 1 and len(v) - len(und) + len(m.sizes) == 0, f"cutting_board {seed}: no hole"
+    # the grain (UV u) runs along the board's length on its top
+    tri = geo.fan_triangles(m)
+    face = np.repeat(np.arange(len(m.sizes)), m.sizes)
+    up = np.flatnonzero(np.isin(face, np.unique(geo.fan_owner(m)[np.all(v[tri][:, :, 2] > t - 1e-9, axis=1)])))
+    along = 0 if w >= d else 1
+    assert np.allclose(m.uvs[up, 0], v[m.corners[up], along])
+
+
+def test_cutting_boards_come_with_and_without_a_juice_groove_in_wood_strips_end_grain_and_plastic():
+    grooved, finishes_seen = set(), set()
+    for seed in range(16):
+        a, p = generate(REG, "cutting_board", seed)
+        v, t = a.mesh.verts, p["thickness"]
+        inner = (v[:, 0] < 0) & (v[:, 0] > -p["width"] / 2 + 0.012) & (np.abs(v[:, 1]) < p["depth"] / 2 - 0.012)   # clear of the hole
+        grooved.add(bool(((v[:, 2] < t - 0.001) & (v[:, 2] > t * 0.6) & inner).any()))
+        f = a.materials[0]
+        finishes_seen.add(f["kind"] if f["kind"] != "planks" else f["params"]["finish"].split("_")[0])
+    assert grooved == {True, False}
+    assert finishes_seen == {"wood", "strips", "end", "plastic"}, finishes_seen
+
+
 EDITION_3_CHECKS = [
     (test_doors_have_a_40_mm_leaf_of_joinery_architraves_both_sides_hinges_and_levers, {"seed": 0}),
     (test_windows_have_a_stepped_frame_sashes_round_thick_glass_handles_and_sills_both_sides, {"seed": 0}),
     (test_mirrors_are_framed_or_bevelled_panes_standing_proud_of_a_backing_board, {"seed": 0}),
     (test_wall_art_has_a_moulded_frame_round_a_bevelled_passe_partout_or_a_canvas, {"seed": 0}),
     (test_curtains_hang_from_rings_on_a_pole_with_finials_in_uneven_folds_down_to_a_hem, {"seed": 0}),
+    (test_cutting_boards_have_round_corners_chamfered_edges_a_hole_and_grain_along_them, {"seed": 0}),
 ]
 
 

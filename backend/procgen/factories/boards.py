@@ -1,0 +1,90 @@
+"""Edition-3 cutting board and coffee table (bpy-free).
+
+Cutting board: a board with corners rounded in plan (a superellipse), its edges chamfered above and below, a
+hanging hole (round or a slot) with chamfered edges near one end and, on some, a juice groove round the top. Grain
+runs along its length: natural wood, glued edge-grain strips or an end-grain block (the ``planks`` kind), or a
+plastic board. Coffee table: four legs with aprons and a lower shelf housed in the legs (``joinery.table3``), or two
+sled frames (a closed loop of square section at each end) carrying a lower shelf, under a top with a profiled edge;
+natural wood, the sleds in wood or metal. Same conventions as the factories: origin at the footprint centre on
+the floor (or under the board), front -Y.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..geometry import Mesh, _orient, merge, rbox, rng_for, rot_z
+from .. import finishes
+from ..materials import material
+from ..registry import Asset
+from .casework import board_uvs
+from .parts import rect_ring
+
+
+def _ray_superellipse(cx, th, a, b, n):
+    """Distance along each ray from (cx, 0) at angles ``th`` to the superellipse |x/a|^n + |y/b|^n = 1."""
+    lo, hi = np.zeros_like(th), np.full_like(th, 2 * (a + b))
+    for _ in range(50):
+        r = (lo + hi) / 2
+        f = np.abs((cx + r * np.cos(th)) / a) ** n + np.abs(r * np.sin(th) / b) ** n
+        lo, hi = np.where(f < 1, r, lo), np.where(f < 1, hi, r)
+    return (lo + hi) / 2
+
+
+def loops_ring(loops, mat: int = 0) -> Mesh:
+    """A closed ring solid through ``loops`` (Float["K N 3"]: K closed contours of N points each, taken in order
+    round the ring's cross-section, the last joined back to the first)."""
+    L = np.asarray(loops, np.float64)
+    K, N = L.shape[:2]
+    i = np.arange(N)[None, :]
+    j = np.arange(K)[:, None]
+    quads = np.stack([j * N + i, j * N + (i + 1) % N, ((j + 1) % K) * N + (i + 1) % N, ((j + 1) % K) * N + i], -1).reshape(-1, 4)
+    verts = L.reshape(-1, 3)
+    uvs = verts[quads.ravel()][:, :2]
+    return _orient(Mesh(verts, quads.ravel(), np.full(len(quads), 4), uvs, mat, False))
+
+
+def cutting_board3(seed, p):
+    """Edition-3 cutting board (see the module's docstring)."""
+    g = rng_for(seed, "cutting_board", "shape", "e3")
+    w, d, t = p["width"], p["depth"], p["thickness"]
+    a, b = w / 2, d / 2
+    n = float(g.uniform(5.0, 9.0))                   # the squareness of the corners (higher: tighter corners)
+    c = min(0.004, t * 0.22)                         # the chamfers
+    slot = g.uniform() < 0.45
+    hr = float(g.uniform(0.009, 0.014))
+    hx = a - 0.045 - (0.02 if slot else 0.0)         # the hole's centre, near the +X end
+    groove = g.uniform() < 0.5
+    N = 96
+    th = np.linspace(0, 2 * np.pi, N + 1)[:-1]
+
+    def outer(o, z):
+        r = _ray_superellipse(hx, th, a - o, b - o, n)
+        return np.stack([hx + r * np.cos(th), r * np.sin(th), np.full(N, z)], 1)
+
+    def hole(o, z):      # a circle, or a slot (a stadium 2.5 hole radii long across the board)
+        ys = np.sign(np.sin(th)) * hr * 1.25 if slot else 0.0      # a slot: the half-circles 2.5 radii apart
+        return np.stack([hx + (hr + o) * np.cos(th), (hr + o) * np.sin(th) + ys, np.full(N, z)], 1)
+
+    loops = [outer(c, t), outer(0, t - c), outer(0, c), outer(c, 0), hole(c, 0), hole(0, c), hole(0, t - c), hole(c, t)]
+    if groove:   # a juice groove round the top: 9 mm wide, 3 mm deep, 15 mm in from the edge, rounded in section
+        gw, gd, gi = 0.009, min(0.003, t * 0.2), 0.015
+        for k, ang in enumerate(np.linspace(0, np.pi, 5)):
+            loops.append(outer(gi + gw - gw * k / 4, t - gd * np.sin(ang)))
+    m = loops_ring(loops, 0)
+    board_uvs(m, 0 if w >= d else 1)                 # the grain along the board's length
+    gm = rng_for(seed, "cutting_board", "mat", "e3")
+    u = gm.uniform()
+    if u < 0.35:
+        desc = finishes.wood(gm)
+    elif u < 0.8:     # glued strips along the board (edge grain), or an end-grain block of short ones
+        wd = finishes.wood(gm)
+        pw = round(float(gm.uniform(0.025, 0.045)), 4)
+        end = gm.uniform() < 0.35
+        desc = material("planks", rng_for(seed, "cutting_board", "mat", "wood"))
+        desc["params"].update(base_color=wd["params"]["base_color"], color2=wd["params"]["color2"], plank_width=pw,
+                              plank_length=pw if end else 10.0, wear=0.0,
+                              finish=("end_grain_" if end else "strips_") + wd["params"]["finish"])
+    else:
+        col = ((0.82, 0.82, 0.8), (0.1, 0.3, 0.12), (0.4, 0.05, 0.04), (0.03, 0.03, 0.03))[int(gm.integers(0, 4))]
+        desc = {"kind": "plastic", "params": {"base_color": list(col), "roughness": 0.55, "finish": "hdpe"}}
+    return Asset(m, (desc,))
