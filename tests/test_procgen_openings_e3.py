@@ -5,7 +5,7 @@ edition 2 did. Each check is run on edition 2 too and finds the toy there (bpy-f
 import numpy as np
 import pytest
 
-from backend.procgen import geometry as geo, measure
+from backend.procgen import finishes, geometry as geo, measure
 from backend.procgen.factories import build_registry
 from backend.procgen.registry import generate
 
@@ -289,6 +289,39 @@ def test_cutting_boards_come_with_and_without_a_juice_groove_in_wood_strips_end_
     assert finishes_seen == {"wood", "strips", "end", "plastic"}, finishes_seen
 
 
+def _euler(m, v):
+    """V - E + F of the shell with vertices ``v`` (2 for a closed blob, 0 for a ring)."""
+    rows = {tuple(r) for r in v}
+    idx = np.array([i for i, r in enumerate(map(tuple, m.verts)) if r in rows])
+    faces = np.unique(np.repeat(np.arange(len(m.sizes)), m.sizes)[np.isin(m.corners, idx)])
+    return len(idx) - int(m.sizes[faces].sum()) // 2 + len(faces)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_coffee_tables_have_a_profiled_top_a_lower_shelf_and_legs_or_sleds_in_natural_wood(seed, edition=None):
+    a, p = generate(REG, "coffee_table", seed, edition=edition)
+    assert_clean(a, f"coffee_table {seed}")
+    m, w, d, h = a.mesh, p["width"], p["depth"], p["height"]
+    sh = shells(m)
+    top = max((v for v, s in sh), key=lambda v: np.ptp(v[:, 0]) * np.ptp(v[:, 1]) * (v[:, 2].min() > h / 2))
+    assert len(np.unique(np.round(top[:, 2], 5))) >= 4, f"coffee_table {seed}: a slab top"       # a profiled edge
+    shelf = [v for v, s in sh if v[:, 2].max() < h * 0.5 and np.ptp(v[:, 0]) > 0.5 * w and np.ptp(v[:, 1]) > 0.4 * d
+             and np.ptp(v[:, 2]) < 0.03]
+    assert shelf, f"coffee_table {seed}: no lower shelf"
+    legs = [v for v, s in sh if v[:, 2].min() < 1e-6 and np.ptp(v[:, 2]) > 0.6 * h]
+    sleds = [v for v in legs if np.ptp(v[:, 1]) > 0.5 * d]
+    assert len(legs) == 4 and not sleds or len(sleds) == 2 == len(legs) and all(_euler(m, v) == 0 for v in sleds)
+    assert a.materials[0]["kind"] == "wood" and a.materials[0]["params"]["finish"] in finishes.WOODS
+
+
+def test_coffee_tables_stand_on_legs_or_sleds():
+    kinds = set()
+    for seed in range(12):
+        m = generate(REG, "coffee_table", seed)[0].mesh
+        kinds.add(any(np.ptp(v[:, 1]) > 0.2 and v[:, 2].min() < 1e-6 for v, s in shells(m) if s == 1))
+    assert kinds == {True, False}
+
+
 EDITION_3_CHECKS = [
     (test_doors_have_a_40_mm_leaf_of_joinery_architraves_both_sides_hinges_and_levers, {"seed": 0}),
     (test_windows_have_a_stepped_frame_sashes_round_thick_glass_handles_and_sills_both_sides, {"seed": 0}),
@@ -296,6 +329,8 @@ EDITION_3_CHECKS = [
     (test_wall_art_has_a_moulded_frame_round_a_bevelled_passe_partout_or_a_canvas, {"seed": 0}),
     (test_curtains_hang_from_rings_on_a_pole_with_finials_in_uneven_folds_down_to_a_hem, {"seed": 0}),
     (test_cutting_boards_have_round_corners_chamfered_edges_a_hole_and_grain_along_them, {"seed": 0}),
+    (test_coffee_tables_have_a_profiled_top_a_lower_shelf_and_legs_or_sleds_in_natural_wood, {"seed": 0}),
+    (test_coffee_tables_have_a_profiled_top_a_lower_shelf_and_legs_or_sleds_in_natural_wood, {"seed": 1}),
 ]
 
 

@@ -88,3 +88,44 @@ def cutting_board3(seed, p):
         col = ((0.82, 0.82, 0.8), (0.1, 0.3, 0.12), (0.4, 0.05, 0.04), (0.03, 0.03, 0.03))[int(gm.integers(0, 4))]
         desc = {"kind": "plastic", "params": {"base_color": list(col), "roughness": 0.55, "finish": "hdpe"}}
     return Asset(m, (desc,))
+
+
+def _sled(xc, half_y, z1, b, mat):
+    """A sled frame at x = ``xc``: a closed loop of ``b`` x ``b`` section in the YZ plane, ``half_y`` either side of
+    the middle, from the floor up to ``z1``."""
+    ring = rect_ring([(-half_y, half_y, 0.0, z1, -b / 2), (-half_y, half_y, 0.0, z1, b / 2),
+                      (-half_y + b, half_y - b, b, z1 - b, b / 2), (-half_y + b, half_y - b, b, z1 - b, -b / 2)], mat)
+    return ring.transformed(rot_z(np.pi / 2), (xc, 0.0, 0.0))
+
+
+def coffee_table3(seed, p):
+    """Edition-3 coffee table (see the module's docstring): four legs with aprons and a lower shelf, or two sled
+    frames with a shelf on cross rails between them, under a top with a profiled edge; natural wood."""
+    from .joinery import profiled_top, table3
+    g = rng_for(seed, "coffee_table", "shape", "e3")
+    w, d, h = p["width"], p["depth"], p["height"]
+    tt = round(float(g.uniform(0.025, 0.045)), 4)
+    gm = rng_for(seed, "coffee_table", "mat", "e3")
+    wood = finishes.wood(gm)
+    if g.uniform() < 0.55:
+        base, _ = table3(seed, {"width": w, "depth": d, "height": h, "top_thickness": tt, "pedestal": 0, "shelf": 1})
+        return Asset(base.mesh, (wood,), base.surfaces)
+    metal = g.uniform() < 0.6
+    b = float(g.uniform(0.022, 0.032)) if metal else float(g.uniform(0.035, 0.045))
+    rc = float(g.uniform(0.004, 0.03))
+    profile = ("bevel", "bullnose", "round")[int(g.integers(0, 3))]
+    parts = [profiled_top(w, d, h - tt, tt, rc, profile, 0)]
+    inset = float(g.uniform(0.05, 0.1))
+    xs, hy = w / 2 - inset - b / 2, d / 2 - float(g.uniform(0.03, 0.06))
+    zs = float(g.uniform(0.1, 0.16))
+    for sx in (-1, 1):
+        parts.append(_sled(sx * xs, hy, h - tt + 0.003, b, 1))        # its top member 3 mm into the top
+        # a cross rail under the shelf, its ends in the sled's legs, 1 mm narrower than the sled each side
+        parts.append(board_uvs(rbox((sx * xs - b / 2 + 0.001, -hy + b - 0.004, zs - b * 0.8), (sx * xs + b / 2 - 0.001, hy - b + 0.004, zs + 0.002),
+                                    0.0, 0, 1), 1))
+    parts.append(board_uvs(rbox((-xs - b / 2 + 0.003, -hy + b / 2, zs), (xs + b / 2 - 0.003, hy - b / 2, zs + 0.018), 0.002, 1, 0),
+                           0 if w >= d else 1))
+    sled = finishes.hardware(gm) if metal else wood
+    flat = max(0.02, tt / 2 + 0.003, rc * 0.3 + 0.003)
+    surf = ({"lo": [-w / 2 + flat, -d / 2 + flat], "hi": [w / 2 - flat, d / 2 - flat], "z": h, "clear": 1.2},)
+    return Asset(merge(parts), (wood, sled), surf)
