@@ -322,6 +322,32 @@ def test_coffee_tables_stand_on_legs_or_sleds():
     assert kinds == {True, False}
 
 
+BASKETS = [seed for seed in range(12) if len(shells(generate(REG, "storage_box", seed)[0].mesh)) <= 4]
+
+
+@pytest.mark.parametrize("seed", BASKETS[:4])
+def test_baskets_have_rope_handles_at_the_ends_and_stakes_showing_between_the_weavers(seed, edition=None):
+    a, p = generate(REG, "storage_box", seed, edition=edition)
+    assert_clean(a, f"storage_box {seed}")
+    m, w, h = a.mesh, p["width"], p["height"]
+    sh = shells(m)
+    wall = max((v for v, s in sh), key=len)
+    # a handle at each end: a loop standing 2 cm or more out from the end wall, below the border
+    for sx in (-1, 1):
+        out = [v for v, s in sh if s == 1 and (sx * v[:, 0]).max() > (sx * wall[:, 0]).max() + 0.02 and v[:, 2].max() < h - 0.02]
+        assert out, f"storage_box {seed}: no handle at the {'-+'[sx > 0]}X end"
+    # the stakes: at a height between two rows of weavers (where they meet), the outer surface still steps in and
+    # out round the basket (the ribs of the stakes); 0.8 mm or more on a long side
+    zs = np.unique(np.round(wall[:, 2], 6))
+    spread = []
+    for zm in zs[(zs > 0.3 * h) & (zs < 0.7 * h)]:
+        ring = wall[np.isclose(wall[:, 2], zm, atol=1e-6)]
+        side = ring[(np.abs(ring[:, 0]) < 0.15 * w) & (ring[:, 1] < 0)]
+        if len(side) > 2:
+            spread.append(np.ptp(side[:, 1]))
+    assert min(spread) > 0.0008, f"storage_box {seed}: rows of weavers with nothing between them"
+
+
 EDITION_3_CHECKS = [
     (test_doors_have_a_40_mm_leaf_of_joinery_architraves_both_sides_hinges_and_levers, {"seed": 0}),
     (test_windows_have_a_stepped_frame_sashes_round_thick_glass_handles_and_sills_both_sides, {"seed": 0}),
@@ -331,6 +357,7 @@ EDITION_3_CHECKS = [
     (test_cutting_boards_have_round_corners_chamfered_edges_a_hole_and_grain_along_them, {"seed": 0}),
     (test_coffee_tables_have_a_profiled_top_a_lower_shelf_and_legs_or_sleds_in_natural_wood, {"seed": 0}),
     (test_coffee_tables_have_a_profiled_top_a_lower_shelf_and_legs_or_sleds_in_natural_wood, {"seed": 1}),
+    (test_baskets_have_rope_handles_at_the_ends_and_stakes_showing_between_the_weavers, {"seed": BASKETS[0]}),
 ]
 
 
