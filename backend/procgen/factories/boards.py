@@ -122,7 +122,7 @@ def coffee_table3(seed, p):
         parts.append(_sled(sx * xs, hy, h - tt + 0.003, b, 1))        # its top member 3 mm into the top
         # a cross rail under the shelf, its ends in the sled's legs, 1 mm narrower than the sled each side
         parts.append(board_uvs(rbox((sx * xs - b / 2 + 0.001, -hy + b - 0.004, zs - b * 0.8), (sx * xs + b / 2 - 0.001, hy - b + 0.004, zs + 0.002),
-                                    0.0, 0, 1), 1))
+                                    0.002, 1, 1), 1))
     parts.append(board_uvs(rbox((-xs - b / 2 + 0.003, -hy + b / 2, zs), (xs + b / 2 - 0.003, hy - b / 2, zs + 0.018), 0.002, 1, 0),
                            0 if w >= d else 1))
     sled = finishes.hardware(gm) if metal else wood
