@@ -348,6 +348,20 @@ def test_baskets_have_rope_handles_at_the_ends_and_stakes_showing_between_the_we
     assert min(spread) > 0.0008, f"storage_box {seed}: rows of weavers with nothing between them"
 
 
+@pytest.mark.parametrize("category", ("door", "window", "mirror", "curtain", "cutting_board", "storage_box", "coffee_table"))
+def test_the_triangle_budget_holds_and_coarse_meshes_stay_clean(category):
+    """The new parts follow the detail level, so a budget between the coarsest and the default mesh is met, and the
+    coarsest mesh is as clean as the default one."""
+    for seed in range(3):
+        full = len(geo.fan_triangles(generate(REG, category, seed)[0].mesh))
+        coarse_a, _ = generate(REG, category, seed, detail_level=0.35)
+        assert_clean(coarse_a, f"{category} {seed} coarse")
+        coarse = len(geo.fan_triangles(coarse_a.mesh))
+        budget = max(100, (full + coarse) // 2)
+        small = len(geo.fan_triangles(generate(REG, category, seed, max_triangles=budget)[0].mesh))
+        assert coarse <= full and small <= max(budget, coarse), (category, seed, full, coarse, small)
+
+
 EDITION_3_CHECKS = [
     (test_doors_have_a_40_mm_leaf_of_joinery_architraves_both_sides_hinges_and_levers, {"seed": 0}),
     (test_windows_have_a_stepped_frame_sashes_round_thick_glass_handles_and_sills_both_sides, {"seed": 0}),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import Mesh, _orient, merge, rbox, rng_for, rot_z
+from ..geometry import Mesh, _orient, _seg, merge, rbox, rng_for, rot_z
 from .. import finishes
 from ..materials import material
 from ..registry import Asset
@@ -54,7 +54,7 @@ def cutting_board3(seed, p):
     hr = float(g.uniform(0.009, 0.014))
     hx = a - 0.045 - (0.02 if slot else 0.0)         # the hole's centre, near the +X end
     groove = g.uniform() < 0.5
-    N = 96
+    N = _seg(96, 32)
     th = np.linspace(0, 2 * np.pi, N + 1)[:-1]
 
     def outer(o, z):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import Mesh, _orient, lathe, merge, rng_for, rod, rot_align_z, rot_y
+from ..geometry import Mesh, _orient, _seg, lathe, merge, rng_for, rod, rot_align_z, rot_y
 from .. import finishes
 from ..registry import Asset
 
@@ -83,8 +83,8 @@ def curtain3(seed, p):
         parts.append(hoop.transformed(rot_y(np.pi / 2), (x, rod_y, ring_zc)))
     # 2. the panel: scallops at the heading, folds of their own at the hem, blended down the drop
     top = ring_zc - ring_r + ring_t + 0.004             # the heading's top edge: the rings pass through it
-    nx = max(48, 14 * folds)
-    nz = 34
+    nx = _seg(max(48, 14 * folds), 20)
+    nz = _seg(34, 14)
     spacing = np.diff(knots)
     sign = np.where(np.arange(n - 1) % 2 == 0, -1.0, 1.0)
     depth = np.where(sign < 0, 0.09, 0.045)              # folds bulge further into the room than towards the wall

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import Mesh, _orient, loft, merge, rbox, rng_for
+from ..geometry import Mesh, _orient, _seg, loft, merge, rbox, rng_for
 from .. import finishes
 from ..materials import material
 from ..registry import Asset
@@ -18,6 +18,7 @@ from .parts import window_panel
 def outline(kind: str, w: float, h: float, n: int = 48):
     """Float["N 2"]: a convex outline (x, z) counter-clockwise seen from the front (-Y): "rect" w x h from z = 0,
     "round" a circle of diameter min(w, h), "arch" a rectangle under a half-circle top w wide."""
+    n = _seg(n, 16)
     if kind == "rect":
         return np.array([(-w / 2, 0.0), (-w / 2, h), (w / 2, h), (w / 2, 0.0)])
     if kind == "round":
