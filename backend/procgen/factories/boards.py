@@ -82,7 +82,7 @@ def cutting_board3(seed, p):
         end = gm.uniform() < 0.35
         desc = material("planks", rng_for(seed, "cutting_board", "mat", "wood"))
         desc["params"].update(base_color=wd["params"]["base_color"], color2=wd["params"]["color2"], plank_width=pw,
-                              plank_length=pw if end else 10.0, wear=0.0,
+                              plank_length=pw if end else 10.0, wear=0.0, seam=0.55, seam_width=0.0012, seam_bump=0.05,
                               finish=("end_grain_" if end else "strips_") + wd["params"]["finish"])
     else:
         col = ((0.82, 0.82, 0.8), (0.1, 0.3, 0.12), (0.4, 0.05, 0.04), (0.03, 0.03, 0.03))[int(gm.integers(0, 4))]

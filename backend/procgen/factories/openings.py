@@ -25,6 +25,9 @@ from .casework import board_uvs
 from .parts import bar, rect_ring
 
 JT = 0.03          # lining thickness (as edition 2)
+ARCHITRAVE_REACH = 0.066
+"""How far a door's architrave reaches past each side of the opening over the wall (m)."""
+PLINTH_H = 0.095   # the architrave's plinth blocks: taller than a room's skirting (layout: 8 cm), in front of it
 LT = 0.04          # leaf thickness
 
 
@@ -39,17 +42,23 @@ def _casing_profile(cw: float, ct: float, k: int = 4):
 
 def architrave(w: float, h: float, face_y: float, sy: int, cw: float, ct: float, mat: int = 0):
     """Legs and head of an architrave round an opening ``w`` x ``h`` on the wall face at ``face_y`` (facing ``sy``
-    = -1 for -Y); mitred at the head, each leg's mitre 0.7 mm short of the head's (a joint, not shared faces)."""
+    = -1 for -Y); mitred at the head, each leg's mitre 0.7 mm short of the head's (a joint, not shared faces). It
+    reaches ARCHITRAVE_REACH past the opening's sides; its legs stand on plinth blocks held 15.5 mm off the wall,
+    so a room's skirting (14 mm) runs behind them to the opening."""
     prof = _casing_profile(cw, ct)
     xi, zi = w / 2 - 0.004, h - 0.004           # the inner edges: a 4 mm lip over the lining
-    y = face_y - sy * 0.002 + sy * prof[:, 1]   # the back 2 mm into the wall
+    y = face_y + sy * (0.0005 + prof[:, 1])     # the back 0.5 mm off the wall (clear of it, joined to the lining)
     o = prof[:, 0]
     out = []
     for sx in (-1, 1):
         x = sx * (xi + o)
-        bottom = np.stack([x, y, np.zeros_like(o)], 1)
+        bottom = np.stack([x, y, np.full_like(o, PLINTH_H - 0.007)], 1)    # 7 mm into the plinth block
         top = np.stack([x, y, zi + o - 0.0007], 1)
         out.append(board_uvs(loft([bottom, top], mat, smooth=False), 2))
+        # a plinth block at the foot, standing 15.5 mm off the wall: a room's skirting runs behind it, up to the opening
+        x0, x1 = sorted((sx * (xi - 0.002), sx * (xi + cw + 0.004)))
+        y0, y1 = sorted((face_y + sy * 0.0155, face_y + sy * (0.0155 + ct + 0.004)))
+        out.append(board_uvs(rbox((x0, y0, 0.0015), (x1, y1, PLINTH_H), 0.0025, 1, mat), 2))
     left = np.stack([-(xi + o), y, zi + o], 1)
     right = np.stack([xi + o, y, zi + o], 1)
     out.append(board_uvs(loft([left, right], mat, smooth=False), 0))
@@ -149,20 +158,21 @@ def door3(seed, p):
     w, h, d = p["width"], p["height"], p["depth"]
     style = ("panel4", "panel6", "flush", "glazed")[int(g.choice(4, p=(0.3, 0.3, 0.2, 0.2)))]
     parts = []
-    # 1. lining (as edition 2, the head's faces set 0.5 mm back from the jambs') and stop beads on three sides behind the leaf (+Y of it)
+    # 1. lining (as edition 2 but 1 mm proud of the wall faces, into the architraves, and 1 mm off the floor; the
+    #    head's faces 0.5 mm back from the jambs') and stop beads on three sides behind the leaf (+Y of it)
     for sx in (-1, 1):
         x0, x1 = sorted((sx * (w / 2 - 0.001), sx * (w / 2 - JT)))
-        parts.append(board_uvs(rbox((x0, -d / 2 + 0.001, 0), (x1, d / 2 - 0.001, h - 0.001), 0.002, 1), 2))
-    parts.append(board_uvs(rbox((-w / 2 + JT - 0.002, -d / 2 + 0.0015, h - JT), (w / 2 - JT + 0.002, d / 2 - 0.0015, h - 0.0015),
+        parts.append(board_uvs(rbox((x0, -d / 2 - 0.001, 0.001), (x1, d / 2 + 0.001, h - 0.001), 0.002, 1), 2))
+    parts.append(board_uvs(rbox((-w / 2 + JT - 0.002, -d / 2 - 0.0008, h - JT), (w / 2 - JT + 0.002, d / 2 + 0.0008, h - 0.0015),
                                 0.002, 1), 0))
     ys = -d / 2 + 0.004 + LT + 0.0015
     for sx in (-1, 1):
         x0, x1 = sorted((sx * (w / 2 - JT + 0.001), sx * (w / 2 - JT - 0.012)))
-        parts.append(board_uvs(rbox((x0, ys, 0.0), (x1, ys + 0.012, h - JT + 0.0005), 0.0015, 1), 2))
+        parts.append(board_uvs(rbox((x0, ys, 0.001), (x1, ys + 0.012, h - JT + 0.0005), 0.0015, 1), 2))
     parts.append(board_uvs(rbox((-w / 2 + JT - 0.002, ys + 0.0005, h - JT - 0.012), (w / 2 - JT + 0.002, ys + 0.0115, h - JT + 0.001),
                                 0.0015, 1), 0))
     # 2. architraves on both faces
-    cw, ct = float(g.uniform(0.06, 0.085)), float(g.uniform(0.016, 0.022))
+    cw, ct = ARCHITRAVE_REACH + 0.004, float(g.uniform(0.016, 0.022))
     for sy in (-1, 1):
         parts += architrave(w, h, sy * d / 2, sy, cw, ct)
     # 3. the leaf, hinges and handles, hung and swung as in edition 2
@@ -262,10 +272,13 @@ def window3(seed, p):
             hx = x1 - gap - sw / 2 if k % 2 == 0 else x0 + gap + sw / 2
             parts += _window_handle(hx, (c0 + c1) / 2, -0.03, 3)
     # sills: a board inside (horns past the reveal, a rounded nosing, an apron under it), a sloped one outside
-    parts.append(board_uvs(rbox((-w / 2 - 0.04, -d / 2 - 0.045, 0.0), (w / 2 + 0.04, -0.028, 0.022), 0.006, 2, 2), 0))
-    parts.append(board_uvs(rbox((-w / 2 - 0.02, -d / 2 - 0.014, -0.03), (w / 2 + 0.02, -d / 2 + 0.002, 0.004), 0.002, 1, 2), 0))
-    sec = [(0.02, -0.03), (d / 2 + 0.04, -0.03), (d / 2 + 0.04, -0.008), (d / 2 + 0.035, -0.004), (0.02, 0.012)]
-    parts.append(loft([[(x, y, z) for y, z in sec] for x in (-w / 2 - 0.03, w / 2 + 0.03)], 4, smooth=False))
+    #    (nothing sunk into the wall: the nosing and the apron stand 0.8 mm off its face, the boards in the reveal
+    #    0.5 mm over its bottom and 1.5 mm in from its sides)
+    parts.append(board_uvs(rbox((-w / 2 - 0.04, -d / 2 - 0.045, 0.0005), (w / 2 + 0.04, -d / 2 - 0.0008, 0.022), 0.006, 2, 2), 0))
+    parts.append(board_uvs(rbox((-w / 2 + 0.0015, -d / 2 - 0.012, 0.0007), (w / 2 - 0.0015, -0.028, 0.02), 0.002, 1, 2), 0))
+    parts.append(board_uvs(rbox((-w / 2 - 0.02, -d / 2 - 0.014, -0.03), (w / 2 + 0.02, -d / 2 - 0.0008, 0.004), 0.002, 1, 2), 0))
+    sec = [(0.02, 0.0005), (d / 2 + 0.04, 0.0005), (d / 2 + 0.04, 0.008), (d / 2 + 0.035, 0.012), (0.02, 0.03)]
+    parts.append(loft([[(x, y, z) for y, z in sec] for x in (-w / 2 + 0.0015, w / 2 - 0.0015)], 4, smooth=False))
     m = merge(parts)
     m.verts[:, 2] += 0.03
     gm = rng_for(seed, "window", "mat", "e3")
