@@ -153,6 +153,23 @@ def test_windows_fit_their_opening_as_edition_2_did_and_come_as_casements_and_sl
     assert kinds == {"sliding", "casement"}
 
 
+@pytest.mark.parametrize("category", ("door", "window"))
+def test_doors_and_windows_keep_out_of_the_wall_the_floor_and_the_skirting(category):
+    """Nothing is sunk into the wall round the opening (inside the wall's thickness every vertex is within the
+    opening), nothing touches the floor, and a door's architrave stands clear of a room's 14 mm skirting, which
+    runs up to the opening (its plinth blocks stand in front of it)."""
+    for seed in range(12):
+        a, p = generate(REG, category, seed)
+        v, w, d = a.mesh.verts, p["width"], p["depth"]
+        h, z0 = (p["height"], 0.0) if category == "door" else (p["height"], 0.03)
+        inside = np.abs(v[:, 1]) < d / 2 + 0.0001
+        assert (np.abs(v[inside, 0]) < w / 2).all() and (v[inside, 2] > z0).all() and (v[inside, 2] < z0 + h).all(), seed
+        if category == "door":
+            assert v[:, 2].min() > 0.0009
+            skirting = (np.abs(v[:, 1]) < d / 2 + 0.0145 + 0.0005) & (np.abs(v[:, 0]) > w / 2) & (v[:, 2] < 0.0805)
+            assert not skirting.any(), seed
+
+
 # ------------------------------------------------------------------ 3. mirror and wall art
 def _frame(sh, w, h):
     """The frame: a slot-0 shell running all round the outline (as wide and as high as the asset)."""
