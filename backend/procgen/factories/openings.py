@@ -47,7 +47,7 @@ def architrave(w: float, h: float, face_y: float, sy: int, cw: float, ct: float,
     so a room's skirting (14 mm) runs behind them to the opening."""
     prof = _casing_profile(cw, ct)
     xi, zi = w / 2 - 0.004, h - 0.004           # the inner edges: a 4 mm lip over the lining
-    y = face_y + sy * (0.0005 + prof[:, 1])     # the back 0.5 mm off the wall (clear of it, joined to the lining)
+    y = face_y + sy * (0.0005 + prof[:, 1])     # the back 0.5 mm off the wall (clear of it and of the lining)
     o = prof[:, 0]
     out = []
     for sx in (-1, 1):
@@ -158,12 +158,12 @@ def door3(seed, p):
     w, h, d = p["width"], p["height"], p["depth"]
     style = ("panel4", "panel6", "flush", "glazed")[int(g.choice(4, p=(0.3, 0.3, 0.2, 0.2)))]
     parts = []
-    # 1. lining (as edition 2 but 1 mm proud of the wall faces, into the architraves, and 1 mm off the floor; the
+    # 1. lining (as edition 2, within the wall's thickness, 1.5 mm short of the architraves: a shadow gap; the
     #    head's faces 0.5 mm back from the jambs') and stop beads on three sides behind the leaf (+Y of it)
     for sx in (-1, 1):
         x0, x1 = sorted((sx * (w / 2 - 0.001), sx * (w / 2 - JT)))
-        parts.append(board_uvs(rbox((x0, -d / 2 - 0.001, 0.001), (x1, d / 2 + 0.001, h - 0.001), 0.002, 1), 2))
-    parts.append(board_uvs(rbox((-w / 2 + JT - 0.002, -d / 2 - 0.0008, h - JT), (w / 2 - JT + 0.002, d / 2 + 0.0008, h - 0.0015),
+        parts.append(board_uvs(rbox((x0, -d / 2 + 0.001, 0), (x1, d / 2 - 0.001, h - 0.001), 0.002, 1), 2))
+    parts.append(board_uvs(rbox((-w / 2 + JT - 0.002, -d / 2 + 0.0015, h - JT), (w / 2 - JT + 0.002, d / 2 - 0.0015, h - 0.0015),
                                 0.002, 1), 0))
     ys = -d / 2 + 0.004 + LT + 0.0015
     for sx in (-1, 1):
