@@ -333,15 +333,16 @@ def _fill_tree(t, kind, p):
         g = t.math("MULTIPLY", t.math("ADD", wave.outputs["Fac"], t.math("MULTIPLY", fibre.outputs["Fac"], 0.6)), 0.62)
         color = t.ramp(g, p["color2"], p["base_color"], 0.15, 0.85)
         if kind == "planks":
-            brick = t.node("ShaderNodeTexBrick", -900, 300, Scale=1.0, **{"Mortar Size": 0.0035, "Mortar Smooth": 0.2,
+            brick = t.node("ShaderNodeTexBrick", -900, 300, Scale=1.0, **{"Mortar Size": p.get("seam_width", 0.0035), "Mortar Smooth": 0.2,
                            "Brick Width": p["plank_length"], "Row Height": p["plank_width"], "Bias": 0.0})
             brick.offset, brick.offset_frequency = 0.37, 2
             t.link(t.uv, brick.inputs["Vector"])
             _set(brick, "Color1", (1, 1, 1, 1))
             _set(brick, "Color2", (1 - p["plank_variation"],) * 3 + (1,))
-            _set(brick, "Mortar", (0.05, 0.05, 0.05, 1))
+            seam = p.get("seam", 0.05)          # optional: how dark the joints are (glued strips: light lines)
+            _set(brick, "Mortar", (seam, seam, seam, 1))
             color = t.mix(1.0, color, brick.outputs["Color"], "MULTIPLY")
-            t.bump(t.math("SUBTRACT", 1.0, brick.outputs["Fac"]), 0.4)
+            t.bump(t.math("SUBTRACT", 1.0, brick.outputs["Fac"]), p.get("seam_bump", 0.4))
         else:
             t.bump(g, 0.08)
         color = t.edge_wear(color, p.get("wear", 0.0))

@@ -11,6 +11,8 @@ mesh's UV space, which is metric and runs along each board's longest side):
 * ``wood``    base_color, color2 (late wood), roughness, scale (rings per m across the grain), distortion,
               stretch (how much longer the grain runs along the board than across), wear (edge lightening 0-1)
 * ``planks``  wood parameters plus plank_width, plank_length (m) and plank_variation (colour spread per plank)
+              (optional: seam, the joints' brightness 0-1, default 0.05; seam_width in m, default 0.0035;
+              seam_bump, default 0.4: a cutting board's glued strips are seam 0.55, 0.0012 wide, bump 0.05)
 * ``metal``   base_color, metallic=1, roughness, brushed (0: cast/painted noise, 1: brushed streaks), scale, bump,
               painted (0/1: a painted metal with metallic 0 and an orange-peel bump)
 * ``ceramic`` base_color, color2 (glaze pooling), roughness, coat, scale

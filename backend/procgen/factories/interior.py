@@ -8,7 +8,7 @@ import numpy as np
 from ..geometry import Mesh, _orient, edition, lathe, merge, rbox, rbox_c, rng_for, rod, rot_z
 from ..materials import material
 from ..registry import Asset, Param, factory
-from . import lighting, textiles
+from . import drapery, lighting, openings, textiles, wall_decor
 
 
 @factory("door", (
@@ -20,7 +20,11 @@ from . import lighting, textiles
 ), ("structure", "door"))
 def door(seed, p):
     """Door: lining frame with architraves, a panelled leaf hung on the left jamb (swung open by
-    ``open_angle`` towards -Y), lever handles. Origin: bottom centre of the opening, wall plane at y = 0."""
+    ``open_angle`` towards -Y), lever handles. Origin: bottom centre of the opening, wall plane at y = 0. Edition 3:
+    stop beads, moulded architraves on both faces, a panelled, flush or half-glazed leaf of stiles and rails with
+    raised panels, hinges, levers on roses or backplates (``openings.door3``)."""
+    if edition() >= 3:
+        return openings.door3(seed, p)
     rng = rng_for(seed, "door", "shape")
     w, h, d = p["width"], p["height"], p["depth"]
     jt = 0.03  # lining thickness
@@ -59,7 +63,11 @@ def door(seed, p):
 ), ("structure", "window"))
 def window(seed, p):
     """Window: frame lining the opening, casements with mullions, glass panes with real thickness, an inside sill.
-    Origin: bottom centre of the opening, wall plane at y = 0 (inside towards -Y)."""
+    Origin: bottom centre of the opening, wall plane at y = 0 (inside towards -Y). Edition 3: a frame with a stepped
+    section, casements (a transom on tall ones) or sliding sashes with glazing bars, handles, a sill board with an
+    apron inside and a sloped sill outside (``openings.window3``)."""
+    if edition() >= 3:
+        return openings.window3(seed, p)
     w, h, d, n = p["width"], p["height"], p["depth"], p["columns"]
     ft = 0.05
     parts = []
@@ -157,7 +165,11 @@ def _sheet(w, h, t, folds, amp, rng, mat):
     Param("folds", 3, 9, integer=True, doc="Number of folds"),
 ), ("object", "textile", "curtain"))
 def curtain(seed, p):
-    """Curtain panel hanging in folds from a rod with rings; back (+Y) to the wall."""
+    """Curtain panel hanging in folds from a rod with rings; back (+Y) to the wall. Edition 3: a pole with finials on
+    brackets, rings on it, the heading scalloped between unevenly spaced rings, folds loosening towards a hem
+    (``drapery.curtain3``)."""
+    if edition() >= 3:
+        return drapery.curtain3(seed, p)
     rng = rng_for(seed, "curtain", "shape")
     w, h = p["width"], p["height"]
     amp = w / p["folds"] * 0.3
@@ -178,7 +190,11 @@ def curtain(seed, p):
     Param("frame", 0.015, 0.06, doc="Frame moulding width, m"),
 ), ("object", "decor", "wall_art"))
 def wall_art(seed, p):
-    """Framed picture: moulded frame, passe-partout and a canvas (a seeded landscape painting material)."""
+    """Framed picture: moulded frame, passe-partout and a canvas (a seeded landscape painting material). Edition 3: a
+    frame moulding swept round it, a passe-partout with a bevelled window over the picture, or a canvas in a float
+    frame (``wall_decor.wall_art3``)."""
+    if edition() >= 3:
+        return wall_decor.wall_art3(seed, p)
     w, h, f = p["width"], p["height"], p["frame"]
     dep = 0.03
     parts = []
@@ -205,7 +221,10 @@ def box_like(x0, x1, y0, y1, z0, z1, mat):
     Param("height", 0.5, 1.2, doc="Height, m"),
 ), ("object", "decor", "mirror"))
 def mirror(seed, p):
-    """Wall mirror: rounded frame around a mirror-finish pane."""
+    """Wall mirror: rounded frame around a mirror-finish pane. Edition 3: rectangular, round or arched, in a moulded
+    wooden or a metal frame over a backing board, or a bevelled frameless pane on clips (``wall_decor.mirror3``)."""
+    if edition() >= 3:
+        return wall_decor.mirror3(seed, p)
     w, h = p["width"], p["height"]
     parts = [rbox((-w / 2, -0.025, 0), (w / 2, 0, h), 0.01, 3), rbox((-w / 2 + 0.03, -0.028, 0.03), (w / 2 - 0.03, -0.015, h - 0.03), 0.002, 1, mat=1)]
     silver = {"kind": "metal", "params": {"base_color": [0.9, 0.9, 0.9], "metallic": 1.0, "roughness": 0.02, "scale": 300.0,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import lathe, loft, merge, rbox, rbox_c, rng_for, rot_x, rot_y, tube
+from ..geometry import edition, lathe, loft, merge, rbox, rbox_c, rng_for, rot_x, rot_y, tube
 from ..materials import material
 from ..registry import Asset, Param, factory
 from .appliances import _steel
@@ -158,7 +158,11 @@ def saucepan(seed, p):
 ), ("object", "kitchen", "cutting_board"), small=True)
 def cutting_board(seed, p):
     """Cutting board lying flat: a butcher-block board of glued strips (rounded edges) or a board with a handle
-    slot at one end, in wood or plastic."""
+    slot at one end, in wood or plastic. Edition 3: corners rounded in plan, chamfered edges, a hanging hole or slot,
+    an optional juice groove, natural wood, glued strips or end grain, or plastic (``boards.cutting_board3``)."""
+    if edition() >= 3:
+        from .boards import cutting_board3
+        return cutting_board3(seed, p)
     g = rng_for(seed, "cutting_board", "shape")
     w, d, t = p["width"], p["depth"], p["thickness"]
     wood = g.uniform() < 0.75

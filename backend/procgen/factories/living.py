@@ -30,13 +30,15 @@ def armchair(seed, p):
     Param("height", 0.35, 0.48, doc="Top surface height, m"),
 ), ("furniture", "table", "coffee_table"))
 def coffee_table(seed, p):
-    """Low table in front of a sofa: bevelled top on four legs with aprons (or a pedestal); edition 3: a lower
-    shelf on half of the legged ones."""
+    """Low table in front of a sofa: bevelled top on four legs with aprons (or a pedestal); edition 3: four legs
+    with aprons and a lower shelf, or two sled frames carrying one, a profiled top, natural wood
+    (``boards.coffee_table3``)."""
+    if edition() >= 3:
+        from .boards import coffee_table3
+        return coffee_table3(seed, p)
     g = rng_for(seed, "coffee_table", "shape")
     q = {"width": p["width"], "depth": p["depth"], "height": p["height"],
          "top_thickness": round(float(g.uniform(0.025, 0.045)), 4), "pedestal": int(g.uniform() < 0.2)}
-    if edition() >= 3:   # edition 3: half of them have a lower shelf
-        q["shelf"] = int(rng_for(seed, "coffee_table", "shelf").uniform() < 0.5)
     return table(seed, q)
 
 

@@ -8,7 +8,8 @@ shell, sunk into its neighbour or clear of it.
   the side ending in beads; a curled wick with a charred tip and (mostly) a flame; a pillar stands on a dish, a
   taper in a turned candlestick with a drip pan and a cup.
 * Storage box: a woven basket (stakes and rows of weavers bulging over and under each other round a rounded
-  rectangle, flared sides, a rope border) or a lidded box (walls with handle cut-outs in the ends, a lid with a
+  rectangle, the stakes standing out as ribs where the weavers pass behind them, flared sides, a rope border and
+  rope handles at the ends) or a lidded box (walls with handle cut-outs in the ends, a lid with a
   skirt, a label holder with a card on the front).
 """
 from __future__ import annotations
@@ -143,23 +144,35 @@ def basket(seed, p, g):
     th = np.arctan2(rings[0, :, 1], rings[0, :, 0])
     # over and under: each row of weavers bulges out between the stakes where it passes over them, row by row
     # shifted by half a stake, and is round in section (thinner at the row's top and bottom)
-    amp = 0.0025
+    # and the stakes stand out as ribs where the weavers pass behind them (every other row at each stake)
+    amp = 0.004
+    rib = amp * 0.65 * (0.5 + 0.5 * np.cos(stakes * th)) ** 8
     for i, z in enumerate(zs):
         row = int((z - 0.008) / row_h)
         frac = ((z - 0.008) / row_h) % 1.0
-        bulge = amp * (0.5 + 0.5 * np.cos(stakes * th + np.pi * row)) * np.sin(np.pi * min(max(frac, 0.0), 1.0)) ** 0.5
+        weaver = amp * (0.5 + 0.5 * np.cos(stakes * th + np.pi * row)) ** 0.7 * np.sin(np.pi * min(max(frac, 0.0), 1.0)) ** 0.5
+        bulge = np.maximum(weaver, rib)
         rings[2 + i, :, 0] *= 1 + bulge
         rings[2 + i, :, 1] *= 1 + bulge
     _superellipse(m.verts, hx, hy, flare)
     rope = lathe([(1.0 + 0.0055 * np.cos(a), h - 0.0075 + 0.0075 * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 11)[:-1]],
                  _seg(2 * stakes, 8), 1, loop=True)
     rope.verts[:] = _superellipse(rope.verts, hx, hy, flare)
+    # rope handles at both ends: a loop standing out from the end wall, its ends sunk into the wall below the border
+    zh = h - 0.04
+    handles = []
+    if zh > 0.05:
+        for sx in (-1, 1):
+            xw = hx + flare * zh
+            ph = np.linspace(0, np.pi, _seg(14, 6))
+            path = np.stack([sx * (xw - 0.004 + 0.03 * np.sin(ph)), -0.035 * np.cos(ph), zh - 0.008 * np.sin(ph)], 1)
+            handles.append(tube(path, 0.0055, 10, 1))
     tint = ((0.42, 0.3, 0.15), (0.55, 0.42, 0.24), (0.2, 0.12, 0.06), (0.5, 0.48, 0.4))[int(g.integers(0, 4))]
     weave = {"kind": "wood", "params": {"base_color": list(tint), "color2": [round(c * 0.6, 4) for c in tint], "roughness": 0.7,
                                         "scale": 60.0, "distortion": 1.5, "stretch": 6.0, "wear": 0.0}}
     rope_m = {"kind": "fabric", "params": {"base_color": [round(c * 0.85, 4) for c in tint], "color2": [round(c * 0.55, 4) for c in tint],
                                            "roughness": 0.9, "scale": 300.0, "sheen": 0.2, "bump": 0.3}}
-    return Asset(merge([m, rope]), (weave, rope_m))
+    return Asset(merge([m, rope] + handles), (weave, rope_m))
 
 
 def lidded_box(seed, p, g):
