@@ -324,10 +324,10 @@ def _towels_on(c, obj):
         return None
     sf = obj["_asset"].surfaces[0]
     sw, sd = sf["hi"][0] - sf["lo"][0], sf["hi"][1] - sf["lo"][1]
-    if sd < 0.13 or sw < 0.24:
-        return None
     w = round(float(min(0.32, sw * 0.45, max(0.2, sd * 1.4))), 4)
     d = round(float(min(0.26, sd - 0.012)), 4)
+    if w < 0.2 or d < 0.12:  # the towel factory's smallest fold
+        return None
     end = 1 if c.rng.uniform() < 0.5 else -1
     x = (sf["lo"][0] + sf["hi"][0]) / 2 + end * (sw / 2 - w / 2 - 0.015)
     return c.scene.place_on(obj, 0, "towel", (x, (sf["lo"][1] + sf["hi"][1]) / 2), 0.0,
