@@ -134,6 +134,9 @@ a quarter of a degree below the horizon from eye height."""
 TILE_LINING = 0.006
 """How far (m) an edition-3 bathroom's wall tiles stand out from its walls (thinner than the skirting, so what stands
 on the floor keeps clear of them; what is mounted on a wall below their top is hung on them)."""
+OPENING_REACH = (0.072, 0.046, 0.036, 0.03)
+"""How far (m) wall tiles keep from an opening: past a door's sides and head (its architraves), past a window's
+sides, below its sill and above its head (the sill board's horns and apron)."""
 TILE_HEIGHTS = (1.2, 1.5, None)
 """Tiled to 1.2 m, to 1.5 m or (None) floor to ceiling, drawn with TILE_HEIGHT_P."""
 TILE_HEIGHT_P = (0.35, 0.35, 0.3)
@@ -143,19 +146,22 @@ def _lining(room, openings, h, mat_desc, sid):
     """Wall tiles on the walls' inner faces from the floor to ``h``, TILE_LINING deep, broken at doors and windows
     (below a window's sill they go on); their corners meet without overlapping. ``lining`` records the height and
     depth (a resize rebuilds the boxes from it)."""
-    t = TILE_LINING
-    out = []
+    t, e = TILE_LINING, CONTACT_GAP
+    top = min(h, room.H - e)  # 0.5 mm clear of the floor, the ceiling and the other walls' tiles (touching faces
+    out = []                  # count as interpenetration), and clear of the doors' architraves and the windows' sills
     for w in range(4):
         L = room.length(w)
-        ops = openings.get(w, [])
+        ops = [(o[0] - OPENING_REACH[0], o[1] + OPENING_REACH[0], -1.0, o[3] + OPENING_REACH[0]) if o[2] <= 0.0 else
+               (o[0] - OPENING_REACH[1], o[1] + OPENING_REACH[1], o[2] - OPENING_REACH[2], o[3] + OPENING_REACH[3])
+               for o in openings.get(w, [])]
         cuts = sorted({0.0, L} | {min(L, max(0.0, u)) for o in ops for u in o[:2]})
         for a, b in zip(cuts[:-1], cuts[1:]):
             if b - a < 1e-6:
                 continue
             hole = next((o for o in ops if o[0] <= a + 1e-9 and b <= o[1] + 1e-9), None)
-            spans = [(0.0, h)] if hole is None else [z for z in ((0.0, min(h, hole[2])), (max(0.0, hole[3]), h)) if z[1] - z[0] > 0.01]
-            if w in (1, 3):  # the side walls' tiles stop at the end walls' tiles
-                a, b = (t if a <= 0.0 else a), (L - t if b >= L else b)
+            spans = [(e, top)] if hole is None else [z for z in ((e, min(top, hole[2])), (max(e, hole[3]), top)) if z[1] - z[0] > 0.01]
+            if w in (1, 3):  # the side walls' tiles stop short of the end walls' tiles
+                a, b = (t + e if a <= 0.0 else a), (L - t - e if b >= L else b)
             for z0, z1 in spans:
                 lo, hi = room.zone(w, a, b, t, z0, z1)
                 out.append([[round(v, 6) for v in lo], [round(v, 6) for v in hi]])
@@ -172,7 +178,7 @@ def _cornice(room, h, d, mat_desc, sid):
     """A cornice along the top of every wall: a moulding ``h`` tall standing ``d`` out at the ceiling, in three
     steps that narrow downwards (each step's corners meet without overlapping)."""
     steps = ((d, 0.35), (d * 0.65, 0.7), (d * 0.35, 1.0))  # (depth, how far down it reaches as a share of h)
-    top = 0.0
+    top = CONTACT_GAP / h  # 0.5 mm under the ceiling (touching faces count as interpenetration)
     out = []
     for dep, down in steps:
         z0, z1 = room.H - h * down, room.H - h * top
@@ -224,7 +230,7 @@ def _sun_and_sky(g, rng, win_normal):
         cx, cy = (lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2
         g["structure"].append({"id": "outside", "category": "terrain", "semantic": ["structure", "terrain"],
                                "geometry": {"type": "boxes", "boxes": [[[round(cx - OUTSIDE, 6), round(cy - OUTSIDE, 6), -0.5],
-                                                                        [round(cx + OUTSIDE, 6), round(cy + OUTSIDE, 6), -0.1]]]},
+                                                                        [round(cx + OUTSIDE, 6), round(cy + OUTSIDE, 6), -0.1 - CONTACT_GAP]]]},
                                "materials": [mat("grass", g["seed"], "outside")]})
 
 
