@@ -346,7 +346,7 @@ def _extras(c):
              ("jar", "jar", "bowl", "plate", "bottle", "mug", "potted_plant", "vase"), c.n(4))
     if rng.uniform() < 0.3:
         side = c.floor("cabinet", c.against(), tries=15, params={"height": round(float(rng.uniform(0.8, 0.95)), 4)})
-        c.on(side, ("bowl", "plate", "fruit", "jar", "bottle", "vase", "potted_plant", "kettle"), c.n(3))
+        c.on(side, ("bowl", "plate", "fruit", "jar", "bottle", "vase", "potted_plant"), c.n(3))
     if rng.uniform() < 0.15:
         c.shelves(c.floor("bookshelf", c.against(), tries=10, params={"height": round(float(rng.uniform(0.9, 1.2)), 4)}))
     if rng.uniform() < 0.35:

@@ -96,7 +96,9 @@ class _Ctx:
             uu = u + self.rng.uniform(-0.4, 0.4) if tries > 1 else u
             x, y = self.room.at_wall(w, uu, hi[1] + 0.002 + on_tiles)
             b = world_aabb(lo, hi, (x, y, z), WALL_YAW[w])
-            if not self.scene.free(([b[0][0], b[0][1], b[1][2]], [b[1][0], b[1][1], b[1][2] + clear]), 0.01):
+            above = ([b[0][0], b[0][1], b[1][2]], [b[1][0], b[1][1], b[1][2] + clear])
+            if not self.scene.free(above, 0.01) or any(  # what stands on other furniture is not a blocker: ask it too
+                    overlap(box, (o["bounds"]["lo"], o["bounds"]["hi"]), 0.01) for box in (b, above) for o in self.scene.graph["objects"]):
                 return None
             return (x, y, z), WALL_YAW[w]
         shelf = self.scene.try_floor("wall_shelf", self.rng, pose, tries, full, support="wall")
