@@ -12,7 +12,6 @@ Usage: .venv/bin/python benchmarks/procgen_editions.py [--seeds 20] [--categorie
 Prints one JSON object on its last line.
 """
 import argparse
-import importlib
 import json
 import os
 import statistics
@@ -64,23 +63,18 @@ def _scenes():
     from backend.blender.procgen import build_scene
     from backend.procgen.plan import plan
     from procgen_build import _scene_tris
-    reg_mod = importlib.import_module("backend.procgen.registry")   # the package re-exports a function of that name
     runs = []
-    try:
-        for rep in range(2):
-            for ed in (1, geometry.EDITION):
-                reg_mod.EDITION = ed
-                for t, s, prm in (("living_room", 0, None), ("living_room", 1, None), ("apartment", 0, {"rooms": 3})):
-                    bpy.ops.wm.read_factory_settings(use_empty=True)
-                    t0 = time.perf_counter()
-                    g = plan(t, s, prm)
-                    t1 = time.perf_counter()
-                    build_scene(bpy.context.scene, g)
-                    t2 = time.perf_counter()
-                    runs.append({"rep": rep, "edition": ed, "type": t, "seed": s, "plan_s": round(t1 - t0, 2),
-                                 "build_s": round(t2 - t1, 2), "triangles": _scene_tris(bpy.context.scene)})
-    finally:
-        reg_mod.EDITION = geometry.EDITION
+    for rep in range(2):
+        for ed in (1, geometry.EDITION):  # (setting registry.EDITION, as this did, no longer picks an edition)
+            for t, s, prm in (("living_room", 0, None), ("living_room", 1, None), ("apartment", 0, {"rooms": 3})):
+                bpy.ops.wm.read_factory_settings(use_empty=True)
+                t0 = time.perf_counter()
+                g = plan(t, s, prm, edition=ed)
+                t1 = time.perf_counter()
+                build_scene(bpy.context.scene, g)
+                t2 = time.perf_counter()
+                runs.append({"rep": rep, "edition": ed, "type": t, "seed": s, "plan_s": round(t1 - t0, 2),
+                             "build_s": round(t2 - t1, 2), "triangles": _scene_tris(bpy.context.scene)})
     return runs
 
 
