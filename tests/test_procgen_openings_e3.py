@@ -5,55 +5,18 @@ edition 2 did. Each check is run on edition 2 too and finds the toy there (bpy-f
 import numpy as np
 import pytest
 
-from backend.procgen import finishes, geometry as geo, measure
+from backend.procgen import finishes, geometry as geo
 from backend.procgen.factories import build_registry
 from backend.procgen.registry import generate
+from test_procgen_edition3_things import assert_clean, ray_y
+from test_procgen_furniture_e3 import _shells
 
 REG = build_registry()
 
 
 def shells(m):
     """[(Float["V 3"] vertices, material slot)] of the mesh's connected shells."""
-    lab = np.arange(len(m.verts))
-    face = np.repeat(np.arange(len(m.sizes)), m.sizes)
-    while True:
-        fmin = np.full(len(m.sizes), len(m.verts))
-        np.minimum.at(fmin, face, lab[m.corners])
-        new = lab.copy()
-        np.minimum.at(new, m.corners, fmin[face])
-        new = new[new]
-        if np.array_equal(new, lab):
-            break
-        lab = new
-    vmat = np.zeros(len(m.verts), np.int64)
-    vmat[m.corners] = m.mat[face]
-    return [(m.verts[lab == r], int(vmat[r])) for r in np.unique(lab[m.corners])]
-
-
-def assert_clean(asset, label):
-    m = asset.mesh
-    und, directed = geo.edge_use_counts(m)
-    assert set(und.tolist()) == {2} and set(directed.tolist()) == {1}, f"{label}: not closed"
-    assert not measure.coplanar_overlaps(m), f"{label}: coincident faces"
-
-
-def ray_y(m, x, z):
-    """[(y, slot)] where a line along Y through (x, z) crosses the mesh's triangles, most -Y first."""
-    tri = geo.fan_triangles(m)
-    slot = m.mat[geo.fan_owner(m)]
-    P = m.verts[tri][:, :, [0, 2, 1]]
-    a, b, c = P[:, 0], P[:, 1], P[:, 2]
-    v0, v1 = b[:, :2] - a[:, :2], c[:, :2] - a[:, :2]
-    den = v0[:, 0] * v1[:, 1] - v1[:, 0] * v0[:, 1]
-    ok = np.abs(den) > 1e-14
-    w = np.array([x, z]) - a[:, :2]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        u = (w[:, 0] * v1[:, 1] - v1[:, 0] * w[:, 1]) / den
-        v = (v0[:, 0] * w[:, 1] - w[:, 0] * v0[:, 1]) / den
-        y = a[:, 2] + u * (b[:, 2] - a[:, 2]) + v * (c[:, 2] - a[:, 2])
-        hit = ok & (u >= 0) & (v >= 0) & (u + v <= 1)
-    order = np.argsort(y[hit])
-    return list(zip(y[hit][order], slot[hit][order]))
+    return [(m.verts[ids], s) for ids, s in _shells(m)]
 
 
 # ------------------------------------------------------------------ 1. door
