@@ -73,10 +73,14 @@ class _Ctx:
         x, y = obj["location"][0] - self.room.x0, obj["location"][1] - self.room.y0
         return {0: y, 2: self.room.D - y, 1: self.room.W - x, 3: x}[w]
 
+    def _on_tiles(self, z):
+        """How far (m) out from the wall a thing hung with its base at ``z`` sits: on the wall tiles where they reach."""
+        lining = self.room.lining
+        return lining[0] if lining is not None and z < lining[1] else 0.0
+
     def mount(self, cat, w, u, z, params=None, tries=8):
         """A wall-mounted object (back against wall ``w``) with its base at height ``z``."""
-        lining = self.room.lining  # hung on the wall tiles where they reach
-        on_tiles = lining[0] if lining is not None and z < lining[1] else 0.0
+        on_tiles = self._on_tiles(z)
 
         def pose(lo, hi):
             uu = u + self.rng.uniform(-0.4, 0.4) if tries > 1 else u
@@ -87,8 +91,7 @@ class _Ctx:
     def wall_shelf(self, w, u, z, params=None, tries=4):
         """A wall shelf (edition 3) with its base at ``z`` on wall ``w`` near ``u``, where the space over its top (its
         surface's clear height) is free too, and that space then kept free for what will stand on it."""
-        lining = self.room.lining
-        on_tiles = lining[0] if lining is not None and z < lining[1] else 0.0
+        on_tiles = self._on_tiles(z)
         a, full, s, spec = self.scene.make("wall_shelf", params)
         clear = a.surfaces[0]["clear"]
 

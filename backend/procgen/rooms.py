@@ -386,7 +386,7 @@ def _bathroom_3(c):
         w = c.wall_of(tub)
         c.on(c.wall_shelf(w, c.u_of(tub, w) + rng.uniform(-0.3, 0.3), tub["bounds"]["hi"][2] + rng.uniform(0.45, 0.6), tries=1,
                           params={"width": round(float(rng.uniform(0.4, 0.7)), 4), "depth": 0.14}), TOILETRIES, c.n(2.5))
-    # 3. Towels: on rails high enough to clear the tub, the cistern and the vanity; folded on a stool
+    # 3. Towels on rails high enough to clear the tub, the cistern and the vanity; a bath mat, a basket, a stool
     rails = 1 + int(rng.uniform() < 0.7 * c.dens)
     for w in rng.permutation(4):
         if rails and c.mount("towel_rail", int(w), rng.uniform(0.5, room.length(int(w)) - 0.5), rng.uniform(0.95, 1.1), tries=8):

@@ -32,7 +32,7 @@ def towel(seed, p):
     edge, the loose edge along one side), stacked a little askew, in up to three colours."""
     g = rng_for(seed, "towel", "shape")
     w, d, n = p["width"], p["depth"], int(p["count"])
-    parts, mats, z = [], [], 0.0
+    parts, z = [], 0.0
     colours = [_towel_fabric(seed, k, g) for k in range(min(n, 1 + int(g.integers(0, 3))))]
     for k in range(n):
         t = g.uniform(0.028, 0.04)     # a folded towel's height
