@@ -10,7 +10,9 @@ from backend.dataset.spec import label_map
 from backend.edit import apply_instruction
 from backend.procgen.constraints import violations
 from backend.procgen.factories import build_registry
+from backend.procgen.geometry import edge_use_counts, signed_volume
 from backend.procgen.layout import overlap
+from backend.procgen.moulding import moulding_boxes, moulding_mesh
 from backend.procgen.plan import plan
 from backend.procgen.plan_room import TILE_LINING
 from backend.procgen.registry import generate
@@ -136,7 +138,7 @@ def test_edition_3_bathrooms_have_their_fixtures_and_toiletries():
         for r in (o for o in g["objects"] if o["category"] == "toilet_roll"):  # beside the toilet
             c = (np.array(r["bounds"]["lo"]) + r["bounds"]["hi"]) / 2
             assert min(np.hypot(*(c[:2] - (np.array(t["bounds"]["lo"][:2]) + t["bounds"]["hi"][:2]) / 2)) for t in toilets) < 0.8
-    assert has["toilet"] >= 19 and has["vanity"] >= 19 and has["bathtub"] >= 17 and has["ceiling_light"] >= 19
+    assert has["toilet"] >= 19 and has["vanity"] >= 19 and has["bathtub"] >= 12 and has["ceiling_light"] >= 19
     assert has["toilet_roll"] >= 12 and has["wall_shelf"] >= 6 and has["towel"] >= 3 and has["soap_dispenser"] >= 6
     n2 = [len(plan("bathroom", s, edition=2)["objects"]) for s in range(20)]
     assert np.median(n) >= np.median(n2) + 3, (np.median(n), np.median(n2))
@@ -144,7 +146,7 @@ def test_edition_3_bathrooms_have_their_fixtures_and_toiletries():
 
 def test_edition_3_bedrooms_are_lived_in():
     n, n2, extra = [], [], set()
-    for seed in range(20):
+    for seed in range(40):  # 40: over 20 seeds the median moves by 3 when a recipe's random stream shifts
         g = plan("bedroom", seed)
         assert not violations(g), seed
         n.append(len(g["objects"]))
@@ -152,6 +154,18 @@ def test_edition_3_bedrooms_are_lived_in():
         n2.append(len(plan("bedroom", seed, edition=2)["objects"]))
     assert extra == {"armchair", "desk", "wall_shelf", "stool", "storage_box"}, extra
     assert np.median(n) >= np.median(n2) + 4, (np.median(n), np.median(n2))
+
+
+def test_an_edition_3_reading_chair_gets_its_floor_lamp_at_one_arm():
+    chairs = lamps = 0
+    for seed in range(40):
+        g = plan("bedroom", seed)
+        for ch in (o for o in g["objects"] if o["category"] == "armchair"):
+            chairs += 1
+            lo, hi = np.array(ch["bounds"]["lo"]), np.array(ch["bounds"]["hi"])
+            lamps += any(np.all(np.array(f["bounds"]["lo"][:2]) < hi[:2] + 0.6) and np.all(np.array(f["bounds"]["hi"][:2]) > lo[:2] - 0.6)
+                         for f in g["objects"] if f["category"] == "floor_lamp")
+    assert chairs >= 6 and lamps >= chairs * 0.55, (chairs, lamps)   # edition 3 before the paired search: 7 of 18
 
 
 def test_wall_tiles_have_their_own_label_a_name_in_edits_and_follow_a_resize():
@@ -201,7 +215,7 @@ def test_edition_3_rooms_stand_on_a_lawn_that_reaches_the_horizon(scene_type):
 
 
 def test_edition_3_cornices_run_round_the_ceiling_clear_of_everything():
-    """A cornice (a stepped moulding at the ceiling) in most edition-3 living rooms, bedrooms, dining rooms and
+    """A cornice (a crown moulding swept round the ceiling) in most edition-3 living rooms, bedrooms, dining rooms and
     offices: nothing stands, hangs or rests in it, curtains stop under it, a resize rebuilds it."""
     found = 0
     for scene_type in ("living_room", "bedroom", "dining_room", "office"):
@@ -212,7 +226,15 @@ def test_edition_3_cornices_run_round_the_ceiling_clear_of_everything():
                 continue
             found += 1
             (c,) = cs
-            boxes = c["geometry"]["boxes"]
+            boxes = moulding_boxes(c["geometry"])
+            m = moulding_mesh(c["geometry"])
+            und, directed = edge_use_counts(m)
+            assert set(und.tolist()) == {2} and set(directed.tolist()) == {1} and signed_volume(m) > 0, "one closed ring"
+            lo_r, hi_r = np.array(g["rooms"][0]["lo"]), np.array(g["rooms"][0]["hi"])
+            assert np.allclose(m.verts.min(0)[:2], lo_r[:2]) and np.allclose(m.verts.max(0)[:2], hi_r[:2])
+            # a moulded profile, not steps: many distinct depths, and the cove's middle is set back from its chord
+            prof = np.array(c["geometry"]["profile"])
+            assert len(set(np.round(prof[:, 0], 5))) >= 10
             H = g["params"]["height"]
             assert max(b[1][2] for b in boxes) == pytest.approx(H, abs=1e-3)
             assert min(b[0][2] for b in boxes) == pytest.approx(H - c["cornice"]["height"])
@@ -230,7 +252,7 @@ def test_edition_3_cornices_run_round_the_ceiling_clear_of_everything():
         big = apply_instruction(g, "make the room narrower").graph
     room = big["rooms"][0]
     (c,) = [s for s in big["structure"] if s["category"] == "cornice"]
-    hi = np.array([b[1] for b in c["geometry"]["boxes"]])
+    hi = np.array([b[1] for b in moulding_boxes(c["geometry"])])
     assert hi[:, 0].max() == pytest.approx(room["hi"][0]) and hi[:, 1].max() == pytest.approx(room["hi"][1])
 
 
@@ -269,3 +291,77 @@ def _window_box(room, w):
     x1, y1 = room["hi"][0], room["hi"][1]
     return {"south": ([x0 + u0, y0, z0], [x0 + u1, y0 + 0.1, z1]), "north": ([x0 + u0, y1 - 0.1, z0], [x0 + u1, y1, z1]),
             "west": ([x0, y0 + u0, z0], [x0 + 0.1, y0 + u1, z1]), "east": ([x1 - 0.1, y0 + u0, z0], [x1, y0 + u1, z1])}[w["wall"]]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_shower_is_a_tray_glass_on_channels_and_fittings_on_its_back_wall(seed):
+    for style in (0, 1):
+        for side in (0, 1):
+            a, p = generate(REG, "shower", seed, {"style": style, "wall_side": side})
+            assert_clean(a, f"shower {seed} {style} {side}")
+            m, W, D = a.mesh, p["width"], p["depth"]
+            lo, hi = m.bounds()
+            assert hi[1] == pytest.approx(D / 2, abs=1e-6) and lo[1] > -D / 2 - 0.012, "the back at the wall, the tray's footprint"
+            assert hi[0] == pytest.approx(W / 2, abs=1e-6) and hi[2] == pytest.approx(p["height"], abs=0.015)
+            wall_x = -W / 2 if side == 0 else W / 2
+            glass = [m.verts[ids] for ids, s in shells(m) if s == 1]
+            assert len(glass) == (3 if style else 1)
+            front = [g for g in glass if np.ptp(g[:, 0]) > 0.2]
+            assert all(g[:, 1].max() < -D / 2 + 0.08 and np.ptp(g[:, 2]) > 1.7 for g in front), "glass across the front"
+            assert min(abs(g[:, 0] - wall_x).min() for g in front) < 0.03, "a panel starts at the side wall's channel"
+            if style:   # the side panel at the open end, front to back
+                sidep = [g for g in glass if np.ptp(g[:, 1]) > D * 0.8]
+                assert len(sidep) == 1 and abs(sidep[0][:, 0].mean() + wall_x) < 0.05
+            # chrome on the back wall (the mixer's rose, the riser's brackets) touches the wall plane, on the wall's half
+            chrome = [m.verts[ids] for ids, s in shells(m) if s == 2 and m.verts[ids][:, 1].max() > D / 2 - 1e-6]
+            small = [g for g in chrome if np.ptp(g[:, 2]) < 0.2]          # not the glass's tall wall channels
+            low = sorted(small, key=lambda g: g[:, 2].min())[:2]   # the mixer's rose and the riser's lower bracket
+            assert len(chrome) >= 3 and all(np.sign(g[:, 0].mean()) == np.sign(wall_x) and g[:, 2].min() < 1.3 for g in low)
+
+
+def test_edition_3_bathrooms_have_a_shower_in_a_corner_or_a_tub():
+    n = 0
+    for seed in range(40):
+        g = plan("bathroom", seed)
+        objs = [o for o in g["objects"] if o["category"] in ("shower", "bathtub")]
+        assert objs, f"seed {seed}: no tub and no shower"
+        lo_r, hi_r = np.array(g["rooms"][0]["lo"]), np.array(g["rooms"][0]["hi"])
+        for o in (o for o in objs if o["category"] == "shower"):
+            n += 1
+            lo, hi = np.array(o["bounds"]["lo"]), np.array(o["bounds"]["hi"])
+            gaps = np.concatenate([lo[:2] - lo_r[:2], hi_r[:2] - hi[:2]])
+            assert (gaps < 0.05).sum() >= 2, f"seed {seed}: the shower is not in a corner ({gaps})"
+            assert not violations(g), seed
+    assert n >= 6
+    assert all(o["category"] != "shower" for s in range(10) for o in plan("bathroom", s, edition=2)["objects"])
+
+
+def test_edition_3_sofas_and_beds_are_covered_in_real_upholstery_and_bedding_colours():
+    from backend.procgen.finishes import BEDDING, UPHOLSTERY, WEAVES
+    seen, weaves = set(), set()
+    for seed in range(40):
+        for cat in ("sofa", "armchair"):
+            fabric = generate(REG, cat, seed)[0].materials[0]
+            weave, name = fabric["params"]["finish"].split("_", 1)
+            assert fabric["kind"] == "fabric" and name in UPHOLSTERY and weave in WEAVES
+            seen.add(name)
+            weaves.add(weave)
+        bed = generate(REG, "bed", seed)[0].materials
+        assert bed[2]["params"]["finish"].split("_", 1)[1] in BEDDING
+        assert bed[3]["params"]["finish"].split("_", 1)[1] in UPHOLSTERY
+    assert len(seen) >= 9 and weaves == set(WEAVES)
+    # edition 2 keeps its own fabric draw (no finish recorded)
+    assert "finish" not in generate(REG, "sofa", 0, edition=2)[0].materials[0]["params"]
+
+
+def test_an_apartment_room_full_of_shelves_is_framed_from_another_high_corner():
+    """Apartment seed 56: its office has full bookshelves on two walls; from the two reserved corners no view framed
+    60 % of its objects (best 54 %). Edition 3 also looks from the room's other high corners."""
+    from backend.procgen.plan_room import _high_corners
+    g = plan("apartment", 56)
+    assert not violations(g)
+    for r in g["rooms"]:   # every corner camera is in its room, under the ceiling, clear of every object's box
+        for loc in _high_corners(g, r):
+            assert all(r["lo"][i] < loc[i] < r["hi"][i] for i in range(3))
+            assert not any(all(o["bounds"]["lo"][i] - 0.05 <= loc[i] <= o["bounds"]["hi"][i] + 0.05 for i in range(3))
+                           for o in g["objects"])

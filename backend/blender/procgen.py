@@ -20,6 +20,7 @@ from ..procgen.factories import registry
 from ..procgen.geometry import box, edition as current_edition, factory_edition, merge
 from ..procgen.layout import graph_edition
 from ..procgen.registry import check_args, generate
+from ..procgen.moulding import moulding_mesh
 from ..procgen.terrain import horizon_mesh, soil_edge, terrain_mesh, water_mesh, wet_edge
 from .idprops import id_int, read_int
 from .materials import blend_material, description_key, procedural_material
@@ -268,6 +269,8 @@ class SceneBuild:
             m = horizon_mesh(geo, self._patch())
         elif geo["type"] == "water":
             m = water_mesh(geo)
+        elif geo["type"] == "moulding":  # a cornice: a profile swept round the room
+            m = moulding_mesh(geo)
         elif geo["type"] == "asset":  # a door or window set into its opening
             m = generate(registry(), geo["category"], geo["seed"], geo["params"],
                          detail_level=self.graph["params"].get("detail", 1.0))[0].mesh

@@ -66,6 +66,7 @@ SYNONYMS = {
     "cupboard": "cabinet", "sideboard": "cabinet", "dresser": "cabinet", "closet": "wardrobe",
     "television": "tv", "telly": "tv", "screen": "monitor", "computer": "laptop", "notebook": "laptop",
     "counter": "kitchen_counter", "refrigerator": "fridge", "bath": "bathtub", "tub": "bathtub", "sink": "vanity",
+    "shower cubicle": "shower", "shower stall": "shower", "shower enclosure": "shower", "shower screen": "shower",
     "carpet": "rug", "drapes": "curtain", "painting": "wall_art", "picture": "wall_art", "poster": "wall_art",
     "art": "wall_art", "pendant": "ceiling_light", "chandelier": "ceiling_light", "cup": "mug",
     "dish": "plate", "glass": "wine_glass", "wineglass": "wine_glass", "plant": "potted_plant",

@@ -16,6 +16,7 @@ from ..procgen.constraints import AssetCache
 from ..procgen.factories import registry
 from ..procgen.geometry import rng_for
 from ..procgen.layout import CONTACT_GAP, Scene, graph_edition, in_surface, overlap, world_aabb
+from ..procgen.moulding import moulding_boxes
 from ..procgen.plan_room import WALLS, Room, lamp_lights
 from .grammar import PROP, EditError
 from . import lexicon as lx
@@ -86,6 +87,11 @@ class Planner:
                 sc.blockers.append(self.room.zone(w, u0 - 0.1, u1 + 0.1, 0.5, z0 - 0.05, self.room.H + 1))
                 self.windows.append((w, u0, u1 - u0, z0, z1))
         sc.blockers += [self.box(o) for o in self.g["objects"] if self.blocks(o)]
+        for st in self.g.get("structure", []):   # nothing is put into the cornice or the splashback
+            if st["category"] == "cornice" and st["geometry"]["type"] == "moulding":
+                sc.blockers += [tuple(b) for b in moulding_boxes(st["geometry"])]
+            elif st["category"] in ("cornice", "wall_tiles") and st["geometry"]["type"] == "boxes" and "lining" not in st:
+                sc.blockers += [tuple(b) for b in st["geometry"]["boxes"]]
         sc.on_surface = {}
         for o in self.g["objects"]:
             if isinstance(o["support"], dict):

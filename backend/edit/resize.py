@@ -131,7 +131,7 @@ def resize(g, how: str, deps_of) -> str:
         elif c == "skirting":
             geo["boxes"] = _skirting(room, openings, s["materials"][0], s["id"])["geometry"]["boxes"]
         elif c == "cornice":
-            geo["boxes"] = _cornice(room, s["cornice"]["height"], s["cornice"]["depth"], s["materials"][0], s["id"])["geometry"]["boxes"]
+            s["geometry"] = _cornice(room, s["cornice"]["height"], s["cornice"]["depth"], s["materials"][0], s["id"])["geometry"]
         elif c == "wall_tiles" and "splashback" in s:  # behind the kitchen's units, which have moved with their walls
             sp = s["splashback"]
             by_id = {o["id"]: o for o in g["objects"]}

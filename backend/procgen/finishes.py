@@ -20,6 +20,9 @@ Paints (furniture paint colours, satin, roughness 0.3-0.55):
 Worktops: stone (granite black, grey granite, white quartz, concrete, warm marble-like) or matte laminate
 (white, light grey, anthracite, beige).
 Hardware: brushed steel, brass, matte black, bronze.
+Upholstery (sofas, armchairs, headboards): greys, oatmeal, sand, navy, bottle green, olive, mustard, rust, blush,
+teal, cognac; woven, linen or velvet. Bedding (duvets): white, grey, linen, sage, dusty blue, terracotta, navy,
+charcoal.
 """
 from __future__ import annotations
 
@@ -150,3 +153,44 @@ def glaze(rng) -> dict:
     return {"kind": "ceramic", "params": {"base_color": rgb, "color2": [round(c * 0.6, 4) for c in rgb], "roughness": _u(rng, 0.08, 0.25),
                                           "coat": _u(rng, 0.3, 0.8), "scale": _u(rng, 4.0, 12.0), "finish": "glaze_" + name}}
 
+
+
+UPHOLSTERY = {"light_grey": (0.34, 0.34, 0.33), "mid_grey": (0.13, 0.13, 0.13), "charcoal": (0.035, 0.035, 0.04),
+              "oatmeal": (0.45, 0.38, 0.28), "sand": (0.5, 0.39, 0.24), "navy": (0.015, 0.027, 0.075),
+              "bottle_green": (0.015, 0.065, 0.035), "olive": (0.13, 0.13, 0.045), "mustard": (0.45, 0.26, 0.025),
+              "rust": (0.3, 0.075, 0.025), "blush": (0.52, 0.29, 0.25), "teal": (0.015, 0.1, 0.11),
+              "cognac": (0.28, 0.1, 0.03)}
+UPHOLSTERY_WEIGHTS = (0.16, 0.12, 0.09, 0.12, 0.08, 0.07, 0.06, 0.05, 0.05, 0.05, 0.04, 0.05, 0.06)
+WEAVES = {"woven": ((250.0, 600.0), (0.2, 0.5), (0.08, 0.2), (0.8, 0.95)),
+          "linen": ((150.0, 300.0), (0.05, 0.2), (0.15, 0.3), (0.85, 1.0)),
+          "velvet": ((600.0, 1200.0), (0.8, 1.0), (0.02, 0.06), (0.6, 0.75))}
+"""Upholstery cloths: weave scale, sheen, bump and roughness ranges of the ``fabric`` kind (a velvet has a strong
+sheen and almost no weave; a slubby linen a coarse, matte one)."""
+WEAVE_WEIGHTS = (0.55, 0.25, 0.2)
+BEDDING = {"white": (0.8, 0.8, 0.77), "light_grey": (0.45, 0.45, 0.44), "linen": (0.56, 0.5, 0.4),
+           "sage": (0.28, 0.34, 0.24), "dusty_blue": (0.2, 0.28, 0.38), "terracotta": (0.4, 0.15, 0.08),
+           "navy": (0.02, 0.035, 0.09), "charcoal": (0.05, 0.05, 0.055)}
+BEDDING_WEIGHTS = (0.28, 0.16, 0.16, 0.1, 0.1, 0.07, 0.07, 0.06)
+
+
+def _cloth(rng, rgb, weave: str, finish: str) -> dict:
+    scale, sheen, bump, rough = WEAVES[weave]
+    return {"kind": "fabric", "params": {"base_color": rgb, "color2": [round(c * _u(rng, 0.65, 0.85), 4) for c in rgb],
+                                         "roughness": _u(rng, *rough), "scale": _u(rng, *scale), "sheen": _u(rng, *sheen),
+                                         "bump": _u(rng, *bump), "finish": finish}}
+
+
+def upholstery(rng) -> dict:
+    """A sofa's or armchair's cover (edition 3): greys, oatmeal and sand most often, else a deep colour (navy,
+    bottle green, olive, mustard, rust, blush, teal, cognac), woven, linen or velvet (see UPHOLSTERY, WEAVES)."""
+    name = _pick(rng, UPHOLSTERY, UPHOLSTERY_WEIGHTS)
+    weave = _pick(rng, WEAVES, WEAVE_WEIGHTS)
+    return _cloth(rng, _vary(rng, UPHOLSTERY[name], 0.1), weave, f"{weave}_{name}")
+
+
+def bedding(rng) -> dict:
+    """A duvet cover (edition 3): white, grey or linen most often, else sage, dusty blue, terracotta, navy or
+    charcoal; cotton or linen (see BEDDING)."""
+    name = _pick(rng, BEDDING, BEDDING_WEIGHTS)
+    weave = "linen" if rng.uniform() < 0.35 else "woven"
+    return _cloth(rng, _vary(rng, BEDDING[name], 0.06), weave, f"{weave}_{name}")

@@ -288,17 +288,25 @@ def rank_cameras(graph):
     ``camera_2``... (``camera_top`` keeps its name)."""
     cams = graph["cameras"]
     things = boxes(graph)
+    ff = {}
     for c in cams:
         c["sees"] = len(visible_ids(graph, c))
+        ff[c["name"]] = frustum_fraction(graph, c)
+    # edition 3: a view framing under FRAME_MIN of the objects (a small kitchen seen from beside its door: the door,
+    # the floor and a stool) goes after the views that frame that much, when there are such
+    framed = edition() >= 3 and any(ff[c["name"]] >= FRAME_MIN for c in cams if c["name"] not in EXTRA_VIEWS)
     # the top-down view is kept as an extra view: a dataset's main frame is a view from where a person stands
-    cams.sort(key=lambda c: (c["name"] in EXTRA_VIEWS, spoilt(graph, c, things), -_eye_sees(c), round(dominant_share(graph, c), 2),
-                             -frustum_fraction(graph, c)))
+    cams.sort(key=lambda c: (c["name"] in EXTRA_VIEWS, spoilt(graph, c, things), framed and ff[c["name"]] < FRAME_MIN,
+                             -_eye_sees(c), round(dominant_share(graph, c), 2), -ff[c["name"]]))
     cams[0]["name"] = "camera_main"
     for k, c in enumerate(cams[1:]):
         if c["name"] not in EXTRA_VIEWS:
             c["name"] = "camera_alt" if k == 0 else f"camera_{k + 1}"
 
 
+FRAME_MIN = 0.6
+"""Edition 3: the share of the objects (in its frustum: ``frustum_fraction``) a main view must frame when another view
+does (the constraint checker's 60 %)."""
 HIGH_VIEW_Z = 2.0
 """A camera above this height (m) is a high corner view looking down on the room, not one from eye height."""
 HIGH_VIEW_WEIGHT = 0.75

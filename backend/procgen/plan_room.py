@@ -15,6 +15,7 @@ import numpy as np
 from . import rooms
 from .geometry import edition, fan_owner, fan_triangles, rng_for
 from .layout import CONTACT_GAP, HIGH_VIEW_Z, SKIRTING_DEPTH, aim_camera, frustum_fraction, in_room, look_at_camera, mat, rank_cameras
+from .moulding import crown_profile, moulding_boxes
 from .views import boxes, spoilt
 
 WALL_T = 0.12
@@ -175,22 +176,14 @@ CORNICE_P = 0.6
 
 
 def _cornice(room, h, d, mat_desc, sid):
-    """A cornice along the top of every wall: a moulding ``h`` tall standing ``d`` out at the ceiling, in three
-    steps that narrow downwards (each step's corners meet without overlapping)."""
-    steps = ((d, 0.35), (d * 0.65, 0.7), (d * 0.35, 1.0))  # (depth, how far down it reaches as a share of h)
-    top = CONTACT_GAP / h  # 0.5 mm under the ceiling (touching faces count as interpenetration)
-    out = []
-    for dep, down in steps:
-        z0, z1 = room.H - h * down, room.H - h * top
-        for w in range(4):
-            L = room.length(w)
-            a, b = (dep, L - dep) if w in (1, 3) else (0.0, L)
-            lo, hi = room.zone(w, a, b, dep, z0, z1)
-            out.append([[round(v, 6) for v in lo], [round(v, 6) for v in hi]])
-        top = down
-    return {"id": sid, "category": "cornice", "semantic": ["structure", "cornice"],
-            "geometry": {"type": "boxes", "boxes": out}, "cornice": {"height": round(h, 4), "depth": round(d, 4)},
-            "materials": [mat_desc]}
+    """A crown moulding along the top of every wall, ``h`` tall, standing ``d`` out at the ceiling (0.5 mm under it:
+    touching faces count as interpenetration), its profile (``moulding.crown_profile``: fillet, cove, bead) swept
+    round the room and mitred at the corners."""
+    geo = {"type": "moulding", "lo": [round(room.x0, 6), round(room.y0, 6)],
+           "hi": [round(room.x0 + room.W, 6), round(room.y0 + room.D, 6)], "z": round(room.H, 6),
+           "profile": crown_profile(h, d, CONTACT_GAP)}
+    return {"id": sid, "category": "cornice", "semantic": ["structure", "cornice"], "geometry": geo,
+            "cornice": {"height": round(h, 4), "depth": round(d, 4)}, "materials": [mat_desc]}
 
 
 def lamp_lights(graph, assets):
@@ -316,7 +309,7 @@ def _structure(scene, room, openings, suffix, skirting_openings=None):
         h, d = round(float(cr.uniform(0.06, 0.11)), 4), round(float(cr.uniform(0.03, 0.05)), 4)
         c = _cornice(room, h, d, mat("paint", seed, "cornice", palette="white"), f"cornice{suffix}")
         g["structure"].append(c)
-        scene.blockers += [(list(lo), list(hi)) for lo, hi in c["geometry"]["boxes"]]  # nothing stands or hangs in it
+        scene.blockers += [(list(lo), list(hi)) for lo, hi in moulding_boxes(c["geometry"])]  # nothing stands or hangs in it
         room.cornice = h
 
 
@@ -344,12 +337,35 @@ def _reserve(scene, room, doors, windows, rng):
     return cams
 
 
-def _overview(g, objs, own):
-    """Add the view from one of the high corner cameras ``own`` aimed at the middle of ``objs`` that frames most of
-    them (at three heights)."""
+OVERVIEW_INSETS = (0.15, 0.4)
+"""Edition 3: how far (m) from both walls an overview camera may stand in each of the room's four high corners (the
+reserved camera corners are only two of them: a room with full bookshelves on two walls is framed from another)."""
+
+
+def _high_corners(g, r):
+    """Edition 3: the room box ``r``'s four high corners at each of OVERVIEW_INSETS, 0.25 m under the ceiling,
+    that are not within 5 cm of an object's box (a wardrobe's top, a pendant)."""
+    (x0, y0, _), (x1, y1, z1) = r["lo"], r["hi"]
+    out = []
+    for d in OVERVIEW_INSETS:
+        for x in (x0 + d, x1 - d):
+            for y in (y0 + d, y1 - d):
+                loc = (x, y, z1 - 0.25)
+                if not any(all(o["bounds"]["lo"][i] - 0.05 <= loc[i] <= o["bounds"]["hi"][i] + 0.05 for i in range(3))
+                           for o in g["objects"]):
+                    out.append(loc)
+    return out
+
+
+def _overview(g, objs, own, room=None):
+    """Add the view from one of the high corner cameras ``own`` (edition 3: or from any of ``room``'s four high
+    corners, ``_high_corners``) aimed at the middle of ``objs`` that frames most of them (at three heights)."""
     mid = np.mean([(np.asarray(o["bounds"]["lo"]) + o["bounds"]["hi"]) / 2 for o in objs], axis=0)
-    views = [look_at_camera(f"camera_{len(g['cameras'])}", c["location"], (mid[0], mid[1], zt), 24.0)
-             for c in own if c["location"][2] > HIGH_VIEW_Z for zt in (-0.2, 0.2, 0.6)]
+    locs = [c["location"] for c in own if c["location"][2] > HIGH_VIEW_Z]
+    if room is not None and edition() >= 3:
+        locs += _high_corners(g, room)
+    views = [look_at_camera(f"camera_{len(g['cameras'])}", loc, (mid[0], mid[1], zt), 24.0)
+             for loc in locs for zt in (-0.2, 0.2, 0.6)]
     if views:
         g["cameras"].append(max(views, key=lambda c: frustum_fraction({"objects": objs}, c)))
 
@@ -362,7 +378,7 @@ def _room_overviews(g):
         mine = [o for o in g["objects"] if in_room(r, [(a + b) / 2 for a, b in zip(o["bounds"]["lo"], o["bounds"]["hi"])])]
         own = [c for c in g["cameras"] if in_room(r, c["location"])]
         if mine and own and max(frustum_fraction({"objects": mine}, c) for c in own) < 0.65:
-            _overview(g, mine, own)
+            _overview(g, mine, own, r)
 
 
 def _cameras(g, rooms_cams):
@@ -387,7 +403,7 @@ def _cameras(g, rooms_cams):
     if len(rooms_cams) == 1 and g["objects"] and max(frustum_fraction(g, c) for c in g["cameras"]) < 0.65:
         # nothing frames most of the room (furniture on every side): a high corner view aimed at the objects' middle
         # (one room only: an apartment's objects lie in several rooms, and their middle is behind a wall)
-        _overview(g, g["objects"], list(g["cameras"]))
+        _overview(g, g["objects"], list(g["cameras"]), g["rooms"][0])
     room = max((r for r, _ in rooms_cams), key=lambda r: r.W * r.D)
     cx0, cy0 = room.centre()
     # high over the room, clear of pendant lights (the first candidate outside every object), looking at the middle

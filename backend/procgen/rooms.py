@@ -170,13 +170,42 @@ def _chair_at_desk(c, desk, w, u, dd, turn):
         tuck(c, ch, desk, (-NORMAL[w][0], -NORMAL[w][1]), sideways=[k * half for k in (0.0, 0.3, -0.3, 0.45, -0.45)])
 
 
+LAMP_ROOM = 0.5
+"""Width (m) of the floor a reading chair keeps free at one arm, against its wall, for its floor lamp (edition 3)."""
+
+
+def _room_beside(c, pick, width):
+    """Pose proposer: ``pick``'s poses (backs against a wall) that leave a ``width`` square of floor free against
+    the same wall at one side of the object, 6 cm from it, inside the room (a floor lamp's place)."""
+    room, scene = c.room, c.scene
+
+    def pose(lo, hi):
+        p = pick(lo, hi)
+        if p is None:
+            return None
+        (x, y, _), yaw = p
+        w = min(range(4), key=lambda k: abs(math.remainder(yaw - WALL_YAW[k], 2 * math.pi)))
+        u = (x - room.x0) if w in (0, 2) else (y - room.y0)
+        half = max(-lo[0], hi[0])
+        (ix0, iy0, _), (ix1, iy1, _) = scene.inside
+        for side in (-1, 1):
+            cx, cy = room.at_wall(w, u + side * (half + 0.06 + width / 2), width / 2 + 0.03)
+            strip = ([cx - width / 2, cy - width / 2, 0.0], [cx + width / 2, cy + width / 2, 1.7])
+            if ix0 <= strip[0][0] and strip[1][0] <= ix1 and iy0 <= strip[0][1] and strip[1][1] <= iy1 \
+                    and scene.free(strip, 0.0):
+                return p
+        return None
+    return pose
+
+
 def _bedroom_extras(c, bed):
     """Edition 3: what else a lived-in bedroom holds, each when it fits: a reading corner (an armchair with a floor
     lamp beside it), a desk with a chair, a wall shelf with books, a laundry basket, a bench or
     stool at the bed's foot, a TV on a stand; more pictures and plants."""
     rng, room = c.rng, c.room
     if rng.uniform() < 0.45:  # a reading corner
-        chair = c.floor("armchair", c.against(), tries=20)
+        chair = c.floor("armchair", _room_beside(c, c.against(), LAMP_ROOM), tries=20) \
+            or c.floor("armchair", c.against(), tries=20)  # no room for the lamp anywhere: the chair alone
         if chair is not None:
             w = c.wall_of(chair)
             u = c.u_of(chair, w)
@@ -197,7 +226,7 @@ def _bedroom_extras(c, bed):
             dd = (desk["bounds"]["hi"][1] - desk["bounds"]["lo"][1]) if w in (0, 2) else (desk["bounds"]["hi"][0] - desk["bounds"]["lo"][0])
             _chair_at_desk(c, desk, w, c.u_of(desk, w), dd, 0.25)
     if rng.uniform() < 0.55:  # books and a plant on a wall shelf
-        shelf = c.shelf_on_a_wall((1.35, 1.7), tries=4)
+        shelf = c.shelf_on_a_wall((1.35, 1.7), tries=8)
         if shelf is not None:
             c.scene.fill_books(shelf, 0, rng, fill=rng.uniform(0.3, 0.6))
             c.on(shelf, ("potted_plant", "candle", "vase", "storage_box"), c.n(1.5))
@@ -334,6 +363,30 @@ def _towels_on(c, obj):
                             {"width": w, "depth": d, "count": int(c.rng.integers(1, 5))})
 
 
+SHOWER_P = 0.35
+"""Edition 3: the share of bathrooms planned with a corner shower instead of a tub (a bathroom with no room for a tub
+gets the shower too; a big one, 9 m2 or more, sometimes both)."""
+
+
+def _into_corner(c, params):
+    """Pose proposer for a ``shower``: back against a random wall, its ``wall_side`` end (see the factory) against
+    the side wall at that end of it, 2 cm clear of both."""
+    room = c.room
+    ws = -1.0 if int((params or {}).get("wall_side", 0)) == 0 else 1.0
+
+    def pose(lo, hi):
+        w = int(c.rng.integers(0, 4))
+        halfw = max(-lo[0], hi[0])
+        L = room.length(w)
+        if L < 2 * halfw + 0.1:
+            return None
+        yaw = WALL_YAW[w]
+        along = math.cos(yaw) if w in (0, 2) else math.sin(yaw)   # the object's +X along the wall's u (+1 or -1)
+        u = halfw + 0.02 if ws * along < 0 else L - halfw - 0.02
+        return (*room.at_wall(w, u, hi[1] + 0.02), 0.0), yaw
+    return pose
+
+
 def _bathroom_3(c):
     rng, room = c.rng, c.room
     # 1. The fixtures: the tub into a corner first (the biggest), then the toilet and the basin, each smaller where
@@ -346,15 +399,32 @@ def _bathroom_3(c):
             return None
         u = halfw + 0.02 if rng.uniform() < 0.5 else L - halfw - 0.02
         return (*room.at_wall(w, u, hi[1] + 0.03), 0.0), WALL_YAW[w]
-    tub = None
-    for tp in (None, {"length": 1.6, "width": 0.75}, {"length": 1.5, "width": 0.7}):
-        tub = c.floor("bathtub", corner, tries=16, params=tp)
-        if tub is not None:
-            break
+    def a_tub():
+        for tp in (None, {"length": 1.6, "width": 0.75}, {"length": 1.5, "width": 0.7}):
+            t = c.floor("bathtub", corner, tries=16, params=tp)
+            if t is not None:
+                return t
+        return None
+
+    def a_shower():
+        side = int(rng.integers(0, 2))
+        for sp in ({"wall_side": side}, {"width": 0.9, "depth": 0.8, "wall_side": side}, {"width": 0.8, "depth": 0.8, "wall_side": side}):
+            s = c.floor("shower", _into_corner(c, sp), tries=16, params=sp)
+            if s is not None:
+                return s
+        return None
+    if rng.uniform() < SHOWER_P:
+        tub, shower = None, a_shower()
+        if shower is None:
+            tub = a_tub()
+    else:
+        tub, shower = a_tub(), None
+        if tub is None or (room.W * room.D >= 9 and rng.uniform() < 0.35):  # a shower instead, or as well in a big room
+            shower = a_shower()
     toilet = c.floor("toilet", c.against(), tries=40)
     van = None
     for vp in (None, {"width": round(float(rng.uniform(0.6, 0.8)), 4), "depth": 0.45}, {"width": 0.5, "depth": 0.4}):
-        van = c.floor("vanity", c.against(), tries=30, params=vp)
+        van = c.floor("vanity", c.against(), tries=60, params=vp)
         if van is not None:
             break
     # 2. Over and beside them: the mirror and toiletries at the basin, a roll holder by the toilet, a cabinet or a

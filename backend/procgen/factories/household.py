@@ -1,5 +1,5 @@
-"""Household things (bpy-free): folded towels, a toilet-roll holder, a wall shelf, a soap dispenser and a tooth
-mug: what a bathroom (and a bedroom's or kitchen's wall) holds besides its fixtures.
+"""Household things (bpy-free): folded towels, a toilet-roll holder, a wall shelf, a soap dispenser, a tooth
+mug and a corner shower: what a bathroom (and a bedroom's or kitchen's wall) holds besides its other fixtures.
 
 New in edition 3 (there is no older edition of them to keep). Conventions: metres, Z up, origin at the centre of
 the footprint (min z = 0), front facing -Y; wall-mounted ones have their back at y = max (it goes against the
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import lathe, loft, merge, rbox, rng_for, rot_x, rot_y, tube
+from ..geometry import lathe, loft, merge, rbox, rng_for, rod, rot_x, rot_y, tube
 from ..materials import material
 from ..registry import Asset, Param, factory
 
@@ -215,4 +215,120 @@ def tooth_mug(seed, p):
     return Asset(m, tuple(mats))
 
 
-FACTORIES = (towel, toilet_roll, wall_shelf, soap_dispenser, tooth_mug)
+_TRAY = {"kind": "ceramic", "params": {"base_color": [0.82, 0.82, 0.8], "color2": [0.76, 0.76, 0.74], "roughness": 0.18,
+                                       "coat": 0.4, "scale": 10.0}}
+_SCREEN = {"kind": "glass", "params": {"base_color": [0.9, 0.95, 0.93], "roughness": 0.02, "ior": 1.52, "transmission": 1.0}}
+
+
+@factory("shower", (
+    Param("width", 0.8, 1.4, doc="Tray length along X, m"),
+    Param("depth", 0.76, 1.0, doc="Tray depth along Y (out from the back wall), m"),
+    Param("height", 1.9, 2.05, doc="Top of the glass above the floor, m"),
+    Param("style", 0, 1, integer=True, doc="0: a walk-in screen (one fixed glass panel); 1: an enclosure (a fixed "
+                                           "panel and a door across the front, a side panel, a corner post)"),
+    Param("wall_side", 0, 1, integer=True, doc="Which end stands against a side wall: 0 at -X, 1 at +X (the glass "
+                                               "side panel is on the other)"),
+), ("furniture", "bathroom", "shower"))
+def shower(seed, p):
+    """A corner shower: a low stone-resin tray with a raised rim round a dished floor and a chrome drain; toughened
+    glass (8 mm) on chrome wall channels: a walk-in screen braced to the back wall, or a fixed panel, a door with a bar
+    handle and a side panel meeting at a corner post; on the back wall a mixer with a lever, a riser rail with its
+    slider and hand shower, the hose hanging in a loop, and (seeded) a rain head on an arm. Its back (+Y) and one end
+    go against walls; nothing stands on it."""
+    g = rng_for(seed, "shower", "shape")
+    W, D, H = p["width"], p["depth"], p["height"]
+    enclosure, ws = int(p["style"]) == 1, (-1.0 if int(p["wall_side"]) == 0 else 1.0)
+    x0, x1, y0, y1 = -W / 2, W / 2, -D / 2, D / 2
+    th = float(g.uniform(0.035, 0.06))         # tray height
+    rim = 0.05
+    # 1. The tray: a slab to just under the rim's top, the rim round it sunk 4 mm in, a drain in the dished floor
+    parts = [rbox((x0, y0, 0.0), (x1, y1, th - 0.01), 0.006, 2, 0),
+             rbox((x0, y0, th - 0.014), (x1, y0 + rim, th), 0.005, 2, 0), rbox((x0, y1 - rim, th - 0.014), (x1, y1, th), 0.005, 2, 0),
+             rbox((x0, y0 + rim - 0.004, th - 0.014), (x0 + rim, y1 - rim + 0.004, th), 0.005, 2, 0),
+             rbox((x1 - rim, y0 + rim - 0.004, th - 0.014), (x1, y1 - rim + 0.004, th), 0.005, 2, 0)]
+    dx = float(g.uniform(-0.15, 0.15)) * W
+    parts.append(lathe([(0, th - 0.0105), (0.045, th - 0.0105), (0.045, th - 0.008), (0.0, th - 0.008)], 24, 2).transformed(offset=(dx, 0.0, 0)))
+    # 2. Glass on the rim (sunk 2 mm into it), clear of the wall by its channel
+    gt, gz0, gz1 = 0.008, th - 0.002, H
+    gy = y0 + rim / 2                          # the front panels' middle
+    wall_x = x0 if ws < 0 else x1
+    open_x = -wall_x
+    ch = 0.022                                 # a wall channel's width
+    cx0, cx1 = sorted((wall_x, wall_x - ws * ch))
+    parts.append(rbox((cx0, gy - ch / 2, gz0), (cx1, gy + ch / 2, gz1 + 0.005), 0.002, 1, 2))   # the wall channel
+    if enclosure:
+        gx = open_x + ws * rim / 2            # the side panel's middle, over the open end's rim
+        post = 0.02
+        parts.append(rbox((gx - post / 2, gy - post / 2, gz0), (gx + post / 2, gy + post / 2, gz1 + 0.01), 0.003, 1, 2))
+        # the side panel: from the corner post (sunk 3 mm) to a channel on the back wall
+        parts.append(rbox((gx - gt / 2, gy + post / 2 - 0.003, gz0 + 0.001), (gx + gt / 2, y1 - ch + 0.003, gz1), 0.001, 1, 1))
+        parts.append(rbox((gx - ch / 2, y1 - ch, gz0), (gx + ch / 2, y1, gz1 + 0.005), 0.002, 1, 2))
+        # the front: a fixed panel from the wall channel; the door slides behind it from the post, overlapping 4 cm
+        split = wall_x + (open_x - wall_x) * float(g.uniform(0.4, 0.5))
+        fx0, fx1 = sorted((wall_x - ws * (ch - 0.003), split - ws * 0.02))
+        parts.append(rbox((fx0, gy - gt / 2, gz0 + 0.001), (fx1, gy + gt / 2, gz1), 0.001, 1, 1))
+        dy = gy + gt + 0.008                  # clear of the fixed panel and of the post
+        dx0, dx1 = sorted((split + ws * 0.02, gx + ws * (post / 2 - 0.003)))
+        parts.append(rbox((dx0, dy - gt / 2, gz0 + 0.012), (dx1, dy + gt / 2, gz1 - 0.01), 0.001, 1, 1))
+        # a bar handle on standoffs on the door's outer face, near its free end (clear of the fixed panel)
+        hx = (dx0 + dx1) / 2 - ws * (dx1 - dx0) * 0.3
+        hy = dy - gt / 2
+        parts += [rod((hx, hy + 0.001, 0.95), (hx, hy - 0.035, 0.95), 0.006, 10, 2),
+                  rod((hx, hy + 0.001, 1.25), (hx, hy - 0.035, 1.25), 0.006, 10, 2),
+                  rod((hx, hy - 0.035, 0.9), (hx, hy - 0.035, 1.3), 0.01, 12, 2)]
+    else:
+        # a walk-in screen: one fixed panel from the wall channel over 60-80 % of the front, braced to the back wall
+        reach = (x1 - x0) * float(g.uniform(0.6, 0.8))
+        fx0, fx1 = sorted((wall_x - ws * (ch - 0.003), wall_x - ws * reach))
+        parts.append(rbox((fx0, gy - gt / 2, gz0 + 0.001), (fx1, gy + gt / 2, gz1), 0.001, 1, 1))
+        bx = wall_x - ws * (reach - 0.04)
+        parts.append(rod((bx, gy + gt / 2 - 0.002, gz1 - 0.06), (bx, y1 - 0.001, gz1 - 0.06), 0.008, 12, 2))
+        parts.append(lathe([(0, 0), (0.022, 0), (0.022, 0.008), (0, 0.008)], 16, 2).transformed(rot_x(np.pi / 2), (bx, y1, gz1 - 0.06)))
+    # 3. On the back wall, away from the glass end: the mixer, the riser rail with the hand shower, the hose
+    fx = wall_x - ws * float(g.uniform(0.22, 0.3)) * W
+    yw = y1                                   # the wall plane (the asset's back)
+
+    def wall_disc(x, z, r, depth):
+        return lathe([(0, 0), (r, 0), (r, depth * 0.7), (r * 0.8, depth), (0, depth)], 24, 2).transformed(rot_x(np.pi / 2), (x, yw, z))
+    mz = float(g.uniform(0.95, 1.05))
+    parts.append(wall_disc(fx, mz, 0.035, 0.012))
+    parts.append(rod((fx, yw - 0.011, mz), (fx, yw - 0.05, mz), 0.014, 16, 2))
+    parts.append(rod((fx, yw - 0.045, mz + 0.005), (fx + ws * 0.0, yw - 0.05, mz + 0.09), 0.007, 10, 2))    # the lever
+    out_z = mz - 0.045
+    parts.append(rod((fx, yw - 0.02, mz - 0.012), (fx, yw - 0.075, out_z), 0.008, 10, 2))                    # the hose outlet
+    rz0, rz1 = mz + 0.12, min(gz1 - 0.05, mz + 0.95)
+    ry = yw - 0.045
+    for z in (rz0, rz1):
+        parts.append(wall_disc(fx, z, 0.018, 0.01))
+        parts.append(rod((fx, yw - 0.009, z), (fx, ry, z), 0.007, 10, 2))
+    parts.append(rod((fx, ry, rz0 - 0.02), (fx, ry, rz1 + 0.02), 0.011, 16, 2))
+    sz = float(g.uniform(rz0 + 0.3, rz1 - 0.12))
+    parts.append(rod((fx, ry, sz - 0.03), (fx, ry, sz + 0.03), 0.017, 16, 2))                                # the slider
+    # the hand shower: its handle down and out of the slider's clip, its head tilted out over the tray
+    hy = ry - 0.04
+    parts.append(rod((fx, ry - 0.015, sz), (fx, hy, sz), 0.008, 10, 2))
+    handle_lo = (fx, hy - 0.01, sz - 0.14)
+    parts.append(rod(handle_lo, (fx, hy, sz + 0.05), 0.013, 14, 2, r1=0.016))
+    head = lathe([(0, 0), (0.05, 0), (0.052, 0.008), (0.046, 0.022), (0, 0.026)], 28, 2)
+    parts.append(head.transformed(rot_x(np.pi / 2 + 0.35), (fx, hy - 0.012, sz + 0.08)))
+    # the hose: from the handle's foot down in a loop and up to the outlet, in front of the rail
+    t = np.linspace(0.0, 1.0, 13)
+    low = max(th + 0.12, min(out_z, handle_lo[2]) - 0.35)
+    path = np.stack([fx + ws * 0.03 * np.sin(np.pi * t),
+                     np.full(13, yw - 0.075),
+                     (1 - t) * handle_lo[2] + t * out_z - (4 * t * (1 - t)) * (min(out_z, handle_lo[2]) - low)], 1)
+    path[0] = (fx, hy - 0.01, handle_lo[2] + 0.002)
+    parts.append(tube(path, np.full(13, 0.0065), 8, 2))
+    if g.uniform() < 0.5:   # a rain head on an arm from the wall, over the middle of the tray
+        az = gz1 - float(g.uniform(0.02, 0.08))
+        ax = (wall_x + open_x) / 2 if enclosure else wall_x - ws * 0.5 * (x1 - x0) * 0.7
+        ax = float(np.clip(ax, x0 + 0.15, x1 - 0.15))
+        reach = min(0.35, D - rim - 0.15)
+        parts.append(wall_disc(ax, az, 0.025, 0.01))
+        parts.append(rod((ax, yw - 0.009, az), (ax, yw - reach, az), 0.01, 12, 2))
+        parts.append(lathe([(0, 0), (0.1, 0), (0.1, 0.006), (0.094, 0.012), (0, 0.014)], 40, 2)
+                     .transformed(offset=(ax, yw - reach, az - 0.024)))
+    return Asset(merge(parts), (_TRAY, _SCREEN, _CHROME))
+
+
+FACTORIES = (towel, toilet_roll, wall_shelf, soap_dispenser, tooth_mug, shower)

@@ -209,7 +209,7 @@ def sofa3(seed, p):
     if support == "plinth":
         leg_parts.append(rbox((-w / 2 + 0.04, -d / 2 + 0.05, 0.0), (w / 2 - 0.04, d / 2 - 0.05, leg + 0.035), 0.004, 1, 1))
     parts += leg_parts
-    fabric = material("fabric", rng_for(seed, "sofa", "mat", "fabric"))
+    fabric = finishes.upholstery(rng_for(seed, "sofa", "mat", "fabric", "e3"))
     gm = rng_for(seed, "sofa", "mat", "legs", "e3")
     legs_mat = finishes.hardware(gm) if support == "metal" else finishes.wood(gm)
     # the level plateau of the seat cushions (their rims roll down to the seams): what stands on it is level
@@ -399,7 +399,7 @@ def bed3(seed, p):
     parts.append(_duvet(w, my0, yc, mt + 0.005, re, 0.012, hang, float(g.uniform(0.03, 0.045)), g, 2))
     mats = (finishes.furniture(rng_for(seed, "bed", "mat", "frame", "e3"), 0.75),
             material("fabric", rng_for(seed, "bed", "mat", "sheet"), "white"),
-            material("fabric", rng_for(seed, "bed", "mat", "blanket")),
-            material("fabric", rng_for(seed, "bed", "mat", "upholstery")))
+            finishes.bedding(rng_for(seed, "bed", "mat", "blanket", "e3")),
+            finishes.upholstery(rng_for(seed, "bed", "mat", "upholstery", "e3")))
     top = {"lo": [round(-w / 2, 6), round(my0, 6)], "hi": [round(w / 2, 6), round(my1, 6)], "z": round(mt, 6), "clear": 1.0}
     return Asset(merge(parts), mats, (top,))
