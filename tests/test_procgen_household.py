@@ -14,7 +14,8 @@ from backend.procgen.geometry import edge_use_counts, signed_volume
 from backend.procgen.layout import overlap
 from backend.procgen.moulding import moulding_boxes, moulding_mesh
 from backend.procgen.plan import plan
-from backend.procgen.plan_room import TILE_LINING
+from backend.procgen.plan_room import SHOWER_TILES, TILE_LINING
+from backend.procgen.rooms import wants_shower
 from backend.procgen.registry import generate
 from test_procgen_edition3_things import assert_clean, shells
 
@@ -332,6 +333,9 @@ def test_edition_3_bathrooms_have_a_shower_in_a_corner_or_a_tub():
             gaps = np.concatenate([lo[:2] - lo_r[:2], hi_r[:2] - hi[:2]])
             assert (gaps < 0.05).sum() >= 2, f"seed {seed}: the shower is not in a corner ({gaps})"
             assert not violations(g), seed
+            (tiles,) = [s for s in g["structure"] if s["category"] == "wall_tiles"]
+            if wants_shower(seed, g["rooms"][0]["name"]):   # tiled to over the head round a planned shower
+                assert tiles["lining"]["height"] >= min(SHOWER_TILES, g["params"]["height"])
     assert n >= 6
     assert all(o["category"] != "shower" for s in range(10) for o in plan("bathroom", s, edition=2)["objects"])
 

@@ -141,6 +141,8 @@ sides, below its sill and above its head (the sill board's horns and apron)."""
 TILE_HEIGHTS = (1.2, 1.5, None)
 """Tiled to 1.2 m, to 1.5 m or (None) floor to ceiling, drawn with TILE_HEIGHT_P."""
 TILE_HEIGHT_P = (0.35, 0.35, 0.3)
+SHOWER_TILES = 2.1
+"""The least height (m) a bathroom planned round a shower (``rooms.wants_shower``) is tiled to."""
 
 
 def _lining(room, openings, h, mat_desc, sid):
@@ -300,6 +302,8 @@ def _structure(scene, room, openings, suffix, skirting_openings=None):
     if tiles:
         tr = rng_for(seed, "structure", room.name, "tiles")
         h = TILE_HEIGHTS[int(tr.choice(len(TILE_HEIGHTS), p=TILE_HEIGHT_P))] or H
+        if rooms.wants_shower(seed, room.name):   # a shower's walls are tiled to over the head
+            h = min(H, max(h, SHOWER_TILES))
         g["structure"].append(_lining(room, skirt, h, mat("tile", seed, "wall", room.name), f"wall_tiles{suffix}"))
         room.lining = (TILE_LINING, h)
         return

@@ -11,7 +11,7 @@ import math
 
 from .cushions import HOW_MANY, dress
 from .kitchen import kitchen
-from .geometry import edition
+from .geometry import edition, rng_for
 from .layout import CONTACT_GAP, world_aabb
 from .room_kit import NORMAL, WALL_YAW, _Ctx, facing, table_with_chairs, tuck
 
@@ -368,6 +368,12 @@ SHOWER_P = 0.35
 gets the shower too; a big one, 9 m2 or more, sometimes both)."""
 
 
+def wants_shower(seed, room_name) -> bool:
+    """Is the edition-3 bathroom ``room_name`` of scene ``seed`` planned round a shower (SHOWER_P)? Its own seeded
+    draw: the walls (tiled to shower height, ``plan_room._structure``) are planned before the fixtures."""
+    return bool(rng_for(seed, "bathroom", room_name, "shower").uniform() < SHOWER_P)
+
+
 def _into_corner(c, params):
     """Pose proposer for a ``shower``: back against a random wall, its ``wall_side`` end (see the factory) against
     the side wall at that end of it, 2 cm clear of both."""
@@ -413,7 +419,7 @@ def _bathroom_3(c):
             if s is not None:
                 return s
         return None
-    if rng.uniform() < SHOWER_P:
+    if wants_shower(c.scene.seed, room.name):
         tub, shower = None, a_shower()
         if shower is None:
             tub = a_tub()
