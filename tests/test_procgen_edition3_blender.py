@@ -106,3 +106,34 @@ def test_edition_3_assets_and_the_rug_material_build_in_blender_5():
     assert out.returncode == 0, out.stderr[-2000:]
     n, rugs, linked = json.loads(out.stdout.strip().splitlines()[-1])
     assert n == 36 and rugs >= 1 and linked
+
+
+def _floor_render(scene, tmp_path, desc, name):
+    bpy.ops.mesh.primitive_plane_add(size=4.0)
+    obj = bpy.context.active_object
+    obj.data.materials.append(procedural_material(desc))
+    return _top_down(scene, obj, 3.6, tmp_path, name)
+
+
+def test_an_edition_3_carpet_shows_patches_of_pile_where_a_plain_fabric_floor_is_flat(scene, tmp_path):
+    """Edition-3 carpeted floors (``finishes.carpet``) read as carpet from a room's cameras: light and dark patches
+    of pile tens of cm across; the edition-2 floor (``fabric`` with the carpet palette: a 2 mm weave) renders flat."""
+    from backend.procgen.finishes import carpet
+    from backend.procgen.materials import material
+    from backend.procgen.plan import plan
+    g = next(g for g in (plan("bedroom", s) for s in range(10))
+             if next(x for x in g["structure"] if x["category"] == "floor")["materials"][0]["kind"] == "carpet")
+    assert next(x for x in g["structure"] if x["category"] == "floor")["materials"][0]["params"]["finish"].startswith("carpet_")
+    desc = carpet(rng_for(3, "test", "carpet"))
+    mat = procedural_material(desc)
+    assert _bsdf(mat).inputs["Base Color"].is_linked and _bsdf(mat).inputs["Normal"].is_linked
+    plain = material("fabric", rng_for(3, "test", "carpet"), "carpet")
+    plain["params"]["base_color"] = desc["params"]["base_color"]
+
+    def patchiness(px):   # spread of 16 x 16 px block means (the pile's patches, not the per-pixel noise)
+        blocks = px.mean(2).reshape(4, 16, 4, 16).mean((1, 3))
+        return float(blocks.std() / blocks.mean())
+    a = patchiness(_floor_render(scene, tmp_path, desc, "carpet"))
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    b = patchiness(_floor_render(bpy.context.scene, tmp_path, plain, "plain"))
+    assert a > 0.008 and a > 3 * b, (a, b)

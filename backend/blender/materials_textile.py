@@ -10,11 +10,34 @@ a bump from the knots.
 """
 from __future__ import annotations
 
-TEXTILE_KINDS = ("rug",)
+TEXTILE_KINDS = ("rug", "carpet")
 
 
 def fill_textile(t, kind, p):
-    return _rug(t, p)
+    return _rug(t, p) if kind == "rug" else _carpet(t, p)
+
+
+def _carpet(t, p):
+    """Wall-to-wall carpet (edition-3 floors) on object coordinates (metric: a floor's object sits at the origin):
+    soft light and dark patches where the pile lies one way or the other (``mottle_scale`` per m, ``mottle`` their
+    strength), a speckle of darker fibres (``color2``), tufts (``scale`` per m) in the bump, a fibre sheen."""
+    bc = p["base_color"]
+    k = p["mottle"]
+    patch = t.node("ShaderNodeTexNoise", -900, 300, Scale=p["mottle_scale"], Detail=3.0)
+    t.link(t.obj, patch.inputs["Vector"])
+    base = t.ramp(patch.outputs["Fac"], [c * (1 - k) for c in bc], [min(1.0, c * (1 + k)) for c in bc], 0.43, 0.57)
+    fleck = t.node("ShaderNodeTexNoise", -900, -300, Scale=p["scale"] * 0.4, Detail=2.0)
+    t.link(t.obj, fleck.inputs["Vector"])
+    dark = t.node("ShaderNodeMapRange", -600, -300, **{"From Min": 0.55, "From Max": 0.75, "To Min": 0.0, "To Max": 0.6})
+    t.link(fleck.outputs["Fac"], dark.inputs["Value"])
+    color = t.mix(dark.outputs["Result"], base, p["color2"])
+    tuft = t.node("ShaderNodeTexVoronoi", -900, 0, Scale=p["scale"])
+    t.link(t.obj, tuft.inputs["Vector"])
+    t.bump(tuft.outputs["Distance"], p["bump"], 0.002)
+    sheen = t.bsdf.inputs.get("Sheen Weight")
+    if sheen is not None:
+        sheen.default_value = p["sheen"]
+    return color
 
 
 def _rug(t, p):

@@ -24,9 +24,9 @@ from .grammar import AmbiguousEdit, Edit, EditError, Target, parse
 from .light import COOL, WARM, camera, lighting, mix
 
 SECTIONS = (("objects", "id"), ("structure", "id"), ("lights", "name"), ("cameras", "name"))
-SOFT = ("fabric", "paint", "plastic", "ceramic")
+SOFT = ("fabric", "carpet", "paint", "plastic", "ceramic")
 FAMILY = {"wood": ("wood", "planks", "paint"), "planks": ("wood", "planks", "paint"), "metal": ("metal",),
-          "fabric": ("fabric",), "ceramic": ("ceramic", "stone", "tile", "plaster"), "stone": ("stone", "ceramic", "tile", "plaster"),
+          "fabric": ("fabric", "carpet"), "carpet": ("carpet", "fabric"), "ceramic": ("ceramic", "stone", "tile", "plaster"), "stone": ("stone", "ceramic", "tile", "plaster"),
           "tile": ("tile", "stone", "ceramic"), "plaster": ("plaster", "paint"), "plastic": ("plastic", "paint"),
           "paint": ("paint", "plastic", "wood", "planks", "plaster"), "glass": ("glass",)}
 

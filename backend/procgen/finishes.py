@@ -20,6 +20,7 @@ Paints (furniture paint colours, satin, roughness 0.3-0.55):
 Worktops: stone (granite black, grey granite, white quartz, concrete, warm marble-like) or matte laminate
 (white, light grey, anthracite, beige).
 Hardware: brushed steel, brass, matte black, bronze.
+Carpets (wall-to-wall, the ``carpet`` kind): greige, oatmeal, taupe, warm grey, charcoal, slate blue, moss, burgundy.
 Upholstery (sofas, armchairs, headboards): greys, oatmeal, sand, navy, bottle green, olive, mustard, rust, blush,
 teal, cognac; woven, linen or velvet. Bedding (duvets): white, grey, linen, sage, dusty blue, terracotta, navy,
 charcoal.
@@ -194,3 +195,20 @@ def bedding(rng) -> dict:
     name = _pick(rng, BEDDING, BEDDING_WEIGHTS)
     weave = "linen" if rng.uniform() < 0.35 else "woven"
     return _cloth(rng, _vary(rng, BEDDING[name], 0.06), weave, f"{weave}_{name}")
+
+
+CARPETS = {"greige": (0.3, 0.27, 0.22), "oatmeal": (0.42, 0.36, 0.27), "taupe": (0.17, 0.14, 0.11),
+           "warm_grey": (0.22, 0.21, 0.2), "charcoal": (0.045, 0.045, 0.05), "slate_blue": (0.06, 0.08, 0.11),
+           "moss": (0.12, 0.13, 0.08), "burgundy": (0.14, 0.03, 0.035)}
+CARPET_WEIGHTS = (0.22, 0.18, 0.14, 0.16, 0.1, 0.08, 0.06, 0.06)
+
+
+def carpet(rng) -> dict:
+    """Wall-to-wall carpet (edition-3 floors; the ``carpet`` kind): greige, oatmeal, taupe and warm grey most often,
+    else charcoal, slate blue, moss or burgundy; a cut pile with soft patches and a darker fleck."""
+    name = _pick(rng, CARPETS, CARPET_WEIGHTS)
+    rgb = _vary(rng, CARPETS[name], 0.1)
+    return {"kind": "carpet", "params": {"base_color": rgb, "color2": [round(c * _u(rng, 0.55, 0.75), 4) for c in rgb],
+                                         "roughness": _u(rng, 0.88, 1.0), "scale": _u(rng, 300.0, 600.0),
+                                         "mottle": _u(rng, 0.12, 0.22), "mottle_scale": _u(rng, 1.5, 4.0),
+                                         "bump": _u(rng, 0.1, 0.3), "sheen": _u(rng, 0.2, 0.5), "finish": "carpet_" + name}}

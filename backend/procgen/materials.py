@@ -47,6 +47,9 @@ mesh's UV space, which is metric and runs along each board's longest side):
               in m along UV u and v: the UVs are metric and centred, u along the longer side), border (the border's
               width, m), motifs (motif repeats per m in the border and lattice), scale (knots per m: the pile's
               fine grain), fade (0-0.3: sun-faded, worn patches), roughness, sheen
+* ``carpet``  wall-to-wall carpet (edition-3 floors, drawn by ``finishes.carpet``; ``materials_textile``) on object
+              (metric) coordinates: base_color, color2 (the darker fleck), roughness, scale (tufts per m, in the
+              bump), mottle (0.12-0.22: light and dark patches of the pile), mottle_scale (patches per m), bump, sheen
 * ``emission`` base_color, strength
 * ``painting`` a landscape in oils for picture canvases: sky_top / sky_low (the sky's gradient), far / near (two
   ridges of hills, the far one paler), ground, horizon (height of the far ridge on the canvas, 0-1), ridge (how
@@ -57,7 +60,7 @@ from __future__ import annotations
 import colorsys
 
 KINDS = ("wood", "planks", "metal", "ceramic", "fabric", "plastic", "glass", "stone", "plaster", "tile", "foliage",
-         "paint", "emission", "painting", "water", "soil", "grass", "pages", "label", "rug")
+         "paint", "emission", "painting", "water", "soil", "grass", "pages", "label", "rug", "carpet")
 
 # (hue range, saturation range, value range) per palette; colours are linear RGB in [0, 1]. Ranges follow
 # measured albedos of real materials (oak/walnut/pine 0.1-0.45, painted walls 0.6-0.85, upholstery mostly
@@ -173,6 +176,9 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
                  rows=int(rng.integers(3, 7)))
     elif kind == "rug":
         return rug_pattern(rng, 2.0, 1.4)
+    elif kind == "carpet":
+        from .finishes import carpet   # its own palette of named carpets
+        return carpet(rng)
     elif kind == "emission":
         p.update(strength=_u(rng, 3.0, 8.0), roughness=0.5)
     elif kind == "painting":

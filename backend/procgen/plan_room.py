@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from . import rooms
+from . import finishes, rooms
 from .geometry import edition, fan_owner, fan_triangles, rng_for
 from .layout import CONTACT_GAP, HIGH_VIEW_Z, SKIRTING_DEPTH, aim_camera, frustum_fraction, in_room, look_at_camera, mat, rank_cameras
 from .moulding import crown_profile, moulding_boxes
@@ -291,7 +291,8 @@ def _structure(scene, room, openings, suffix, skirting_openings=None):
     g["structure"] += [
         {"id": f"floor{suffix}", "category": "floor", "semantic": ["structure", "floor"],
          "geometry": {"type": "boxes", "boxes": [[[x0, y0, -0.1], [x1, y1, 0]]]},
-         "materials": [mat(floor_kind, seed, "floor", room.name, palette={"fabric": "carpet", "tile": "floor_tile"}.get(floor_kind))]},
+         "materials": [finishes.carpet(rng_for(seed, "floor", room.name, "carpet")) if floor_kind == "fabric" and edition() >= 3 else
+                       mat(floor_kind, seed, "floor", room.name, palette={"fabric": "carpet", "tile": "floor_tile"}.get(floor_kind))]},
         {"id": f"ceiling{suffix}", "category": "ceiling", "semantic": ["structure", "ceiling"],
          "geometry": {"type": "boxes", "boxes": [[[x0, y0, H], [x1, y1, H + 0.1]]]},
          "materials": [mat("plaster", seed, "ceiling", palette="white")]},
