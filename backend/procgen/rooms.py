@@ -465,8 +465,10 @@ def _bathroom_3(c):
     # 3. Towels on rails high enough to clear the tub, the cistern and the vanity; a bath mat, a basket, a stool
     rails = 1 + int(rng.uniform() < 0.7 * c.dens)
     for w in rng.permutation(4):
-        if rails and c.mount("towel_rail", int(w), rng.uniform(0.5, room.length(int(w)) - 0.5), rng.uniform(0.95, 1.1), tries=8):
-            rails -= 1
+        for _ in range(3):   # anywhere along the wall: a shower or a tub in its corner takes much of it
+            if rails and c.mount("towel_rail", int(w), rng.uniform(0.5, room.length(int(w)) - 0.5), rng.uniform(0.95, 1.1), tries=5):
+                rails -= 1
+                break
     for rp in ({"width": 1.0, "depth": 0.6, "pile": 0.01}, {"width": 0.8, "depth": 0.5, "pile": 0.01}):
         if c.floor("rug", c.against(off=0.35), tries=12, params=rp) is not None:
             break
