@@ -47,6 +47,13 @@ mesh's UV space, which is metric and runs along each board's longest side):
               in m along UV u and v: the UVs are metric and centred, u along the longer side), border (the border's
               width, m), motifs (motif repeats per m in the border and lattice), scale (knots per m: the pile's
               fine grain), fade (0-0.3: sun-faded, worn patches), roughness, sheen
+* ``screen``  a switched-off display (edition-3 TV and monitor; ``materials_props``): base_color (near black),
+              roughness, coat (clear-coat weight, 1), smudge (0-1: fingerprint patches that raise the coat's
+              roughness), pixel (sub-pixel stripes per m, a faint grid just above black)
+* ``mirror``  silvered glass (edition-3 mirrors; ``materials_props``): base_color (the silvering, about 0.85-0.95,
+              faintly tinted), roughness (0.02-0.05), ior (the glass coat's, about 1.52), tint (the glass coat's
+              colour, a faint green), smudge (0-1: patches up to 0.12 rougher), edge (0-0.3: the silvering darker
+              towards the pane's rim)
 * ``emission`` base_color, strength
 * ``painting`` a landscape in oils for picture canvases: sky_top / sky_low (the sky's gradient), far / near (two
   ridges of hills, the far one paler), ground, horizon (height of the far ridge on the canvas, 0-1), ridge (how
@@ -57,7 +64,7 @@ from __future__ import annotations
 import colorsys
 
 KINDS = ("wood", "planks", "metal", "ceramic", "fabric", "plastic", "glass", "stone", "plaster", "tile", "foliage",
-         "paint", "emission", "painting", "water", "soil", "grass", "pages", "label", "rug")
+         "paint", "emission", "painting", "water", "soil", "grass", "pages", "label", "rug", "screen", "mirror")
 
 # (hue range, saturation range, value range) per palette; colours are linear RGB in [0, 1]. Ranges follow
 # measured albedos of real materials (oak/walnut/pine 0.1-0.45, painted walls 0.6-0.85, upholstery mostly
@@ -121,7 +128,7 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     if kind not in KINDS:
         raise ValueError(f"unknown material kind {kind!r}")
     default = {"emission": "white", "planks": "wood", "plaster": "wall", "painting": "canvas", "pages": "paper",
-               "label": "paper"}.get(kind, kind)
+               "label": "paper", "screen": "dark_metal", "mirror": "metal"}.get(kind, kind)
     base = _color(rng, palette or default)
     p = {"base_color": base}
     if kind in ("wood", "planks"):
@@ -173,6 +180,12 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
                  rows=int(rng.integers(3, 7)))
     elif kind == "rug":
         return rug_pattern(rng, 2.0, 1.4)
+    elif kind == "screen":
+        p.update(base_color=[0.004, 0.0045, 0.006], roughness=_u(rng, 0.02, 0.06), coat=1.0, smudge=_u(rng, 0.1, 0.4),
+                 pixel=_u(rng, 2500.0, 4000.0))
+    elif kind == "mirror":
+        p.update(base_color=[_u(rng, 0.86, 0.9), _u(rng, 0.88, 0.92), _u(rng, 0.87, 0.91)], roughness=_u(rng, 0.02, 0.05),
+                 ior=1.52, tint=[0.88, 0.96, 0.93], smudge=_u(rng, 0.1, 0.5), edge=_u(rng, 0.05, 0.25))
     elif kind == "emission":
         p.update(strength=_u(rng, 3.0, 8.0), roughness=0.5)
     elif kind == "painting":

@@ -1,0 +1,70 @@
+"""Node trees for edition-3 props (``screen``, ``mirror``; see ``procgen.materials``), called by
+``materials._fill_tree`` with its ``_Tree`` helper; each returns the colour socket (or None) for the BSDF's base
+colour.
+
+* ``screen``: a switched-off display: a near-black base under a clear coat (``coat``), a faint sub-pixel grid at
+  ``pixel`` lines per m (colour only, barely visible), and fingerprint smudges (``smudge``) that raise the coat's
+  roughness in soft patches: a dark glossy panel that mirrors the room.
+* ``mirror``: silvered glass: a metallic silver layer (``base_color``, a faint green or warm tint) seen through
+  the glass, as a coat of ``ior`` with a green ``tint``; roughness ``roughness`` (0.02-0.05) raised in faint smudges
+  (``smudge``) and the silvering a little darker towards the edges (``edge``, 0-0.3).
+"""
+from __future__ import annotations
+
+PROP_KINDS = ("screen", "mirror")
+
+
+def fill_props(t, kind, p):
+    return {"screen": _screen, "mirror": _mirror}[kind](t, p)
+
+
+def _rgba(c):
+    return (c[0], c[1], c[2], 1.0)
+
+
+def _smudges(t, p, rough_lo, rough_hi, socket):
+    """Soft patches of noise (fingerprints, wiping marks) in world-ish object space, driving ``socket``
+    between ``rough_lo`` and ``rough_hi``; returns the 0-1 smudge factor."""
+    noise = t.node("ShaderNodeTexNoise", -900, -400, Scale=18.0, Detail=6.0, Roughness=0.6, Distortion=0.8)
+    t.link(t.obj, noise.inputs["Vector"])
+    fac = t.ramp(noise.outputs["Fac"], (0, 0, 0), (1, 1, 1), 0.55, 0.75)
+    amt = t.math("MULTIPLY", t.node("ShaderNodeRGBToBW", -250, -400, Color=fac).outputs[0], p.get("smudge", 0.0))
+    rng = t.node("ShaderNodeMapRange", -200, -300, **{"From Min": 0.0, "From Max": 1.0, "To Min": rough_lo, "To Max": rough_hi})
+    t.link(amt, rng.inputs["Value"])
+    t.link(rng.outputs["Result"], socket)
+    return amt
+
+
+def _screen(t, p):
+    from .materials import _set
+    _set(t.bsdf, "Coat Weight", p.get("coat", 1.0))
+    _set(t.bsdf, "Coat IOR", 1.5)
+    _smudges(t, p, 0.02, 0.25, t.bsdf.inputs["Coat Roughness"])
+    # the sub-pixel grid: faint vertical stripes of R, G, B and dark row gaps, only just above black
+    sep = t.node("ShaderNodeSeparateXYZ", -1250, 300)
+    t.link(t.obj, sep.inputs[0])
+    col = t.math("FRACT", t.math("MULTIPLY", sep.outputs["X"], p.get("pixel", 3000.0)))
+    row = t.math("FRACT", t.math("MULTIPLY", sep.outputs["Z"], p.get("pixel", 3000.0) / 3))
+    grid = t.math("MULTIPLY", t.math("GREATER_THAN", col, 0.15), t.math("GREATER_THAN", row, 0.1))
+    c = p["base_color"]
+    return t.mix(t.math("MULTIPLY", grid, 0.5), _rgba(c), _rgba([min(1.0, x * 2.2) for x in c]))
+
+
+def _mirror(t, p):
+    from .materials import _set
+    _set(t.bsdf, "Metallic", 1.0)
+    _set(t.bsdf, "Coat Weight", 1.0)
+    _set(t.bsdf, "Coat IOR", p.get("ior", 1.52))
+    _set(t.bsdf, "Coat Roughness", 0.0)
+    _set(t.bsdf, "Coat Tint", _rgba(p.get("tint", (0.9, 0.97, 0.94))))
+    _smudges(t, p, p["roughness"], min(1.0, p["roughness"] + 0.12), t.bsdf.inputs["Roughness"])
+    # the silvering a little darker towards the pane's edges (its UVs are metric from the centre's bounding box)
+    geo = t.node("ShaderNodeTexCoord", -1400, 600)
+    centred = t.node("ShaderNodeMapping", -1200, 600, Location=(-1.0, 0.0, -1.0), Scale=(2.0, 0.0, 2.0))
+    t.link(geo.outputs["Generated"], centred.inputs["Vector"])
+    grad = t.node("ShaderNodeTexGradient", -900, 600)
+    grad.gradient_type = "SPHERICAL"
+    t.link(centred.outputs["Vector"], grad.inputs["Vector"])
+    edge = t.ramp(grad.outputs["Fac"], (1, 1, 1), (0, 0, 0), 0.0, 0.6)
+    dark = _rgba([x * (1 - p.get("edge", 0.0)) for x in p["base_color"]])
+    return t.mix(edge, _rgba(p["base_color"]), dark)
