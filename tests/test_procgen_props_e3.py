@@ -83,10 +83,64 @@ def test_tv_stands_vary_with_the_seed_and_the_screen_is_a_glossy_coated_panel():
     assert len({k[:2] for k in kinds}) >= 2 and len(kinds) >= 3, kinds
 
 
+# ------------------------------------------------------------------ 2. mirror and wall art
+def test_mirrors_are_silvered_glass_and_most_framed_panes_are_bevelled(edition=None):
+    shapes, bevelled = set(), 0
+    for seed in range(16):
+        a, p = generate(REG, "mirror", seed, edition=edition)
+        w, h = p["width"], p["height"]
+        glass = a.materials[1]
+        assert glass["kind"] == "mirror" and 0.02 <= glass["params"]["roughness"] <= 0.05, f"mirror {seed}: not silvered glass"
+        t = glass["params"]["tint"]
+        assert t[1] > t[0] and glass["params"]["smudge"] > 0, f"mirror {seed}: the glass is not tinted or smudged"
+        sh = shells(a.mesh)
+        pane = np.concatenate([v for v, s in sh if s == 1])
+        face = pane[pane[:, 1] < pane[:, 1].min() + 1e-6]
+        if np.ptp(face[:, 0]) < np.ptp(pane[:, 0]) - 0.02:   # the flat face 10 mm or more in from the edge all round
+            bevelled += 1
+        ext = np.ptp(pane[:, [0, 2]], axis=0)
+        top = pane[pane[:, 2] > pane[:, 2].max() - 0.02]
+        if np.ptp(top[:, 0]) < 0.5 * ext[0]:
+            shapes.add("round" if abs(ext[0] - ext[1]) < 0.01 else "oval")
+        else:
+            shapes.add("square-topped")
+    assert bevelled >= 8 and {"round", "oval", "square-topped"} <= shapes, (bevelled, shapes)
+
+
+def _picture_kind(seed, edition=None):
+    """"wrap", "glazed" or "other", checking what it finds."""
+    a, p = generate(REG, "wall_art", seed, edition=edition)
+    assert_clean(a, f"wall_art {seed}")
+    m, w, h = a.mesh, p["width"], p["height"]
+    sh = shells(m)
+    hits = sorted({(round(float(y), 6), s) for y, s in ray_y(m, 0.013, h / 2 + 0.011)})   # crossings, once each
+    if len(sh) == 1:     # a gallery-wrapped canvas: the painting on its face and round its sides, 2-3 cm deep
+        assert sh[0][1] == 2 and a.materials[2]["kind"] == "painting" and 0.02 - 1e-6 <= np.ptp(m.verts[:, 1]) <= 0.03 + 1e-6
+        assert abs(np.ptp(m.verts[:, 0]) - w) < 1e-6 and abs(np.ptp(m.verts[:, 2]) - h) < 1e-6
+        return "wrap"
+    assert any(s == 0 for _, s in sh), f"wall_art {seed}: no frame"
+    if any(s == 1 for _, s in sh) and any(s == 4 for _, s in sh):   # glazed: glass, then the picture in the mat
+        assert a.materials[4]["kind"] == "glass" and [s for _, s in hits[:3]] == [4, 4, 2] and hits[2][0] > hits[1][0] + 0.001, f"wall_art {seed}: {hits[:3]}"
+        return "glazed"
+    return "other"
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_pictures_are_glazed_prints_behind_a_mat_or_canvases_with_depth(seed):
+    _picture_kind(seed)
+
+
+def test_pictures_come_glazed_and_as_gallery_wrapped_canvases(edition=None):
+    kinds = {_picture_kind(seed, edition) for seed in range(16)}
+    assert {"wrap", "glazed"} <= kinds, kinds
+
+
 EDITION_3_CHECKS = [
     (test_tvs_have_a_stepped_bezel_a_back_housing_vents_ports_and_feet_or_a_pedestal, {"seed": 0}),
     (test_tvs_have_a_stepped_bezel_a_back_housing_vents_ports_and_feet_or_a_pedestal, {"seed": 2}),
     (test_monitors_have_a_stepped_bezel_a_housing_and_a_column_on_a_base_plate, {"seed": 0}),
+    (test_mirrors_are_silvered_glass_and_most_framed_panes_are_bevelled, {}),
+    (test_pictures_come_glazed_and_as_gallery_wrapped_canvases, {}),
 ]
 
 
