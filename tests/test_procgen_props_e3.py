@@ -135,12 +135,52 @@ def test_pictures_come_glazed_and_as_gallery_wrapped_canvases(edition=None):
     assert {"wrap", "glazed"} <= kinds, kinds
 
 
+# ------------------------------------------------------------------ 3. basket
+@pytest.mark.parametrize("seed", [0, 5, 7])
+def test_baskets_weave_over_one_stake_and_under_the_next_and_the_material_draws_the_same_cells(seed, edition=None):
+    a, p = generate(REG, "storage_box", seed, edition=edition)
+    assert_clean(a, f"storage_box {seed}")
+    m, w = a.mesh, p["width"]
+    wk = a.materials[0]
+    assert len(a.materials) == 2, f"storage_box {seed}: not a basket"
+    assert wk["kind"] == "wicker", f"storage_box {seed}: no woven material"
+    n, row, off = wk["params"]["stakes"], wk["params"]["row"], wk["params"]["offset"]
+    assert n % 2 == 0
+    # the wall's corners on the front's middle stretch, where each row is at its fullest (mid-height)
+    vid = m.corners
+    uv = m.uvs
+    pos = m.verts[vid]
+    ax, span = (1, w) if w >= p["depth"] else (0, p["depth"])            # the longer sides: y = -d/2 or x = +w/2
+    sgn = -1 if ax == 1 else 1
+    front = (m.mat[np.repeat(np.arange(len(m.sizes)), m.sizes)] == 0) & (sgn * pos[:, ax] > 0) & (np.abs(pos[:, 1 - ax]) < 0.35 * span)
+    k = uv[:, 0] * n
+    at_stake = front & (np.abs(k - np.round(k)) < 1e-6)
+    rows_seen = 0
+    for j in range(1, 6):
+        mid = at_stake & (np.abs(uv[:, 1] - off - (j + 0.5) * row) < 1e-4)     # (row is rounded to 10 um)
+        ks = np.round(k[mid]).astype(int) % n
+        st = np.unique(ks)
+        if len(st) < 6:
+            continue
+        along = np.array([pos[mid][ks == q, 1 - ax].mean() for q in st])
+        out = np.array([sgn * pos[mid][ks == q, ax].mean() for q in st])    # how far out the wall is at each stake
+        over = np.where((st + j) % 2 == 0, 1.0, -1.0)                        # the material's cells: the weaver in front
+        # the side's own curve (an even polynomial along it) plus +-A at the stakes: A is how far the weave goes
+        # out over a stake and in behind the next
+        X = np.stack([np.ones_like(along), along ** 2, along ** 4, along, over], 1)
+        A = np.linalg.lstsq(X, out, rcond=None)[0][-1]
+        assert A > 0.0005, f"storage_box {seed}: row {j} is not over one stake and under the next ({A:.5f})"
+        rows_seen += 1
+    assert rows_seen >= 2
+
+
 EDITION_3_CHECKS = [
     (test_tvs_have_a_stepped_bezel_a_back_housing_vents_ports_and_feet_or_a_pedestal, {"seed": 0}),
     (test_tvs_have_a_stepped_bezel_a_back_housing_vents_ports_and_feet_or_a_pedestal, {"seed": 2}),
     (test_monitors_have_a_stepped_bezel_a_housing_and_a_column_on_a_base_plate, {"seed": 0}),
     (test_mirrors_are_silvered_glass_and_most_framed_panes_are_bevelled, {}),
     (test_pictures_come_glazed_and_as_gallery_wrapped_canvases, {}),
+    (test_baskets_weave_over_one_stake_and_under_the_next_and_the_material_draws_the_same_cells, {"seed": 0}),
 ]
 
 

@@ -8,14 +8,19 @@ colour.
 * ``mirror``: silvered glass: a metallic silver layer (``base_color``, a faint green or warm tint) seen through
   the glass, as a coat of ``ior`` with a green ``tint``; roughness ``roughness`` (0.02-0.05) raised in faint smudges
   (``smudge``) and the silvering a little darker towards the edges (``edge``, 0-0.3).
+* ``wicker``: a stake-and-strand basket weave on a lathe's UVs (u: the fraction round, v: metres up the wall):
+  ``stakes`` round, rows ``row`` m high from v = ``offset``; in each cell either the row's weaver passes in front
+  (a horizontal strand, round in section, darkening where it dives) or a stake shows (a vertical strand) with the
+  weaver in shadow behind it, alternating along the row and from row to row; colours between ``color2`` (the
+  shadows) and ``base_color``, each row's cane a little lighter or darker (``variation``), fibres along the strands.
 """
 from __future__ import annotations
 
-PROP_KINDS = ("screen", "mirror")
+PROP_KINDS = ("screen", "mirror", "wicker")
 
 
 def fill_props(t, kind, p):
-    return {"screen": _screen, "mirror": _mirror}[kind](t, p)
+    return {"screen": _screen, "mirror": _mirror, "wicker": _wicker}[kind](t, p)
 
 
 def _rgba(c):
@@ -68,3 +73,37 @@ def _mirror(t, p):
     edge = t.ramp(grad.outputs["Fac"], (1, 1, 1), (0, 0, 0), 0.0, 0.6)
     dark = _rgba([x * (1 - p.get("edge", 0.0)) for x in p["base_color"]])
     return t.mix(edge, _rgba(p["base_color"]), dark)
+
+
+def _wicker(t, p):
+    sep = t.node("ShaderNodeSeparateXYZ", -1250, -900)
+    t.link(t.uv, sep.inputs[0])
+    U = t.math("ADD", t.math("MULTIPLY", sep.outputs["X"], float(p["stakes"])), 0.5)   # stake k at U = k + 0.5
+    V = t.math("DIVIDE", t.math("SUBTRACT", sep.outputs["Y"], p["offset"]), p["row"])
+    i, j = t.math("FLOOR", U), t.math("FLOOR", V)
+    fu, fv = t.math("FRACT", U), t.math("FRACT", V)
+    over = t.math("SUBTRACT", 1.0, t.math("FLOORED_MODULO", t.math("ADD", i, j), 2.0))   # 1: the weaver in front
+    # the weaver in front: round across its height, dipping towards the cell's ends where it goes behind
+    across = t.math("POWER", t.math("SINE", t.math("MULTIPLY", fv, 3.14159)), 0.5)
+    along = t.math("ADD", 0.55, t.math("MULTIPLY", t.math("SINE", t.math("MULTIPLY", fu, 3.14159)), 0.45))
+    weaver = t.math("MULTIPLY", across, along)
+    # a stake: a vertical strand 40 % of the cell wide, round across; the weaver behind it in shadow
+    du = t.math("ABSOLUTE", t.math("SUBTRACT", fu, 0.5))
+    stake_in = t.math("LESS_THAN", du, 0.2)
+    stake = t.math("POWER", t.math("MAXIMUM", t.math("SUBTRACT", 1.0, t.math("MULTIPLY", du, 5.0)), 0.0), 0.5)
+    behind = t.math("MULTIPLY", across, 0.3)
+    under = t.math("ADD", t.math("MULTIPLY", stake_in, stake), t.math("MULTIPLY", t.math("SUBTRACT", 1.0, stake_in), behind))
+    height = t.math("ADD", t.math("MULTIPLY", over, weaver), t.math("MULTIPLY", t.math("SUBTRACT", 1.0, over), under))
+    # each row's cane a little different (a value per row from 1-D noise), fibres along the strands
+    cane = t.node("ShaderNodeTexNoise", -1000, -1100, Scale=7.3, Detail=0.0)
+    cane.noise_dimensions = "1D"
+    t.link(j, cane.inputs["W"])
+    fibre = t.node("ShaderNodeTexNoise", -1000, -1300, Scale=1.0, Detail=4.0)
+    fvec = t.node("ShaderNodeCombineXYZ", -1100, -1300, X=t.math("MULTIPLY", U, 3.0), Y=t.math("MULTIPLY", V, 40.0), Z=0.0)
+    t.link(fvec.outputs[0], fibre.inputs["Vector"])
+    tone = t.math("ADD", t.math("MULTIPLY", t.math("SUBTRACT", cane.outputs["Fac"], 0.5), p.get("variation", 0.2) * 2.0),
+                  t.math("MULTIPLY", t.math("SUBTRACT", fibre.outputs["Fac"], 0.5), 0.25))
+    shade = t.math("ADD", height, t.math("MULTIPLY", tone, 0.5))
+    color = t.ramp(shade, p["color2"], p["base_color"], 0.0, 0.85)
+    t.bump(height, 0.6, 0.003)
+    return color

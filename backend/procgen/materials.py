@@ -54,6 +54,10 @@ mesh's UV space, which is metric and runs along each board's longest side):
               faintly tinted), roughness (0.02-0.05), ior (the glass coat's, about 1.52), tint (the glass coat's
               colour, a faint green), smudge (0-1: patches up to 0.12 rougher), edge (0-0.3: the silvering darker
               towards the pane's rim)
+* ``wicker``  a basket's stake-and-strand weave (edition-3 baskets; ``materials_props``) on a lathe's UVs (u: the
+              fraction round, v: m up the wall): base_color, color2 (the shadows between strands), roughness,
+              stakes (the count round), row (a weaver row's height, m), offset (v of the first row's bottom),
+              variation (0-0.3: how much each row's cane differs)
 * ``emission`` base_color, strength
 * ``painting`` a landscape in oils for picture canvases: sky_top / sky_low (the sky's gradient), far / near (two
   ridges of hills, the far one paler), ground, horizon (height of the far ridge on the canvas, 0-1), ridge (how
@@ -64,7 +68,7 @@ from __future__ import annotations
 import colorsys
 
 KINDS = ("wood", "planks", "metal", "ceramic", "fabric", "plastic", "glass", "stone", "plaster", "tile", "foliage",
-         "paint", "emission", "painting", "water", "soil", "grass", "pages", "label", "rug", "screen", "mirror")
+         "paint", "emission", "painting", "water", "soil", "grass", "pages", "label", "rug", "screen", "mirror", "wicker")
 
 # (hue range, saturation range, value range) per palette; colours are linear RGB in [0, 1]. Ranges follow
 # measured albedos of real materials (oak/walnut/pine 0.1-0.45, painted walls 0.6-0.85, upholstery mostly
@@ -128,7 +132,7 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     if kind not in KINDS:
         raise ValueError(f"unknown material kind {kind!r}")
     default = {"emission": "white", "planks": "wood", "plaster": "wall", "painting": "canvas", "pages": "paper",
-               "label": "paper", "screen": "dark_metal", "mirror": "metal"}.get(kind, kind)
+               "label": "paper", "screen": "dark_metal", "mirror": "metal", "wicker": "wood"}.get(kind, kind)
     base = _color(rng, palette or default)
     p = {"base_color": base}
     if kind in ("wood", "planks"):
@@ -186,6 +190,9 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     elif kind == "mirror":
         p.update(base_color=[_u(rng, 0.86, 0.9), _u(rng, 0.88, 0.92), _u(rng, 0.87, 0.91)], roughness=_u(rng, 0.02, 0.05),
                  ior=1.52, tint=[0.88, 0.96, 0.93], smudge=_u(rng, 0.1, 0.5), edge=_u(rng, 0.05, 0.25))
+    elif kind == "wicker":
+        p.update(color2=_shade(base, 0.35), roughness=_u(rng, 0.6, 0.8), stakes=2 * int(rng.integers(8, 20)),
+                 row=_u(rng, 0.014, 0.02), offset=0.0, variation=_u(rng, 0.1, 0.3))
     elif kind == "emission":
         p.update(strength=_u(rng, 3.0, 8.0), roughness=0.5)
     elif kind == "painting":
