@@ -268,7 +268,7 @@ def test_cutting_boards_come_with_and_without_a_juice_groove_in_wood_strips_end_
         inner = (v[:, 0] < 0) & (v[:, 0] > -p["width"] / 2 + 0.012) & (np.abs(v[:, 1]) < p["depth"] / 2 - 0.012)   # clear of the hole
         grooved.add(bool(((v[:, 2] < t - 0.001) & (v[:, 2] > t * 0.6) & inner).any()))
         f = a.materials[0]
-        finishes_seen.add(f["kind"] if f["kind"] != "planks" else f["params"]["finish"].split("_")[0])
+        finishes_seen.add(f["kind"] if f["kind"] != "butcher_block" else f["params"]["finish"].split("_")[0])
     assert grooved == {True, False}
     assert finishes_seen == {"wood", "strips", "end", "plastic"}, finishes_seen
 

@@ -174,6 +174,33 @@ def test_baskets_weave_over_one_stake_and_under_the_next_and_the_material_draws_
     assert rows_seen >= 2
 
 
+# ------------------------------------------------------------------ 4. cutting board
+@pytest.mark.parametrize("seed", range(6))
+def test_cutting_boards_have_rounded_edges(seed, edition=None):
+    a, p = generate(REG, "cutting_board", seed, edition=edition)
+    assert_clean(a, f"cutting_board {seed}")
+    v, w, d = a.mesh.verts, p["width"], p["depth"]
+    c = min(0.004, p["thickness"] * 0.22)
+    # at the -X end (away from the hole), the outermost 2 mm of the section: a quarter round above and below
+    edge = v[(v[:, 0] < v[:, 0].min() + c * 0.5) & (np.abs(v[:, 1]) < d / 4)]
+    assert len(np.unique(np.round(edge[:, 2], 6))) >= 5, f"cutting_board {seed}: square or chamfered edges"
+
+
+def test_glued_cutting_boards_are_end_grain_checkers_or_strips_of_one_or_two_woods(edition=None):
+    seen = set()
+    for seed in range(24):
+        a, p = generate(REG, "cutting_board", seed, edition=edition)
+        f = a.materials[0]
+        if f["kind"] in ("wood", "plastic"):
+            continue
+        q = f["params"]
+        assert f["kind"] == "butcher_block", f"cutting_board {seed}: {f['kind']}"
+        assert q["style"] in (0, 1) and 0.02 <= q["block"] <= 0.05 and q["rings"] > 100 and q["seam"] < 0.002
+        two = q["color3"] != [round(c * 0.82, 4) for c in q["base_color"]]
+        seen.add(("end", "strips")[q["style"]] + ("2" if two else "1"))
+    assert {"end1", "end2", "strips2"} <= seen or len(seen) >= 3, seen
+
+
 EDITION_3_CHECKS = [
     (test_tvs_have_a_stepped_bezel_a_back_housing_vents_ports_and_feet_or_a_pedestal, {"seed": 0}),
     (test_tvs_have_a_stepped_bezel_a_back_housing_vents_ports_and_feet_or_a_pedestal, {"seed": 2}),
@@ -181,6 +208,8 @@ EDITION_3_CHECKS = [
     (test_mirrors_are_silvered_glass_and_most_framed_panes_are_bevelled, {}),
     (test_pictures_come_glazed_and_as_gallery_wrapped_canvases, {}),
     (test_baskets_weave_over_one_stake_and_under_the_next_and_the_material_draws_the_same_cells, {"seed": 0}),
+    (test_cutting_boards_have_rounded_edges, {"seed": 0}),
+    (test_glued_cutting_boards_are_end_grain_checkers_or_strips_of_one_or_two_woods, {}),
 ]
 
 

@@ -13,14 +13,18 @@ colour.
   (a horizontal strand, round in section, darkening where it dives) or a stake shows (a vertical strand) with the
   weaver in shadow behind it, alternating along the row and from row to row; colours between ``color2`` (the
   shadows) and ``base_color``, each row's cane a little lighter or darker (``variation``), fibres along the strands.
+* ``butcher_block``: glued wood on metric UVs (u along the board): ``style`` 0, an end-grain checker of square blocks
+  ``block`` m wide, each showing growth rings (``rings`` per m) round its own pith outside or near a corner; 1,
+  edge-grain strips ``block`` m wide along u, grain streaking along them; blocks or strips alternate between wood A
+  (``base_color`` early wood, ``color2`` late) and wood B (``color3``, ``color4``), with glue lines ``seam`` m wide.
 """
 from __future__ import annotations
 
-PROP_KINDS = ("screen", "mirror", "wicker")
+PROP_KINDS = ("screen", "mirror", "wicker", "butcher_block")
 
 
 def fill_props(t, kind, p):
-    return {"screen": _screen, "mirror": _mirror, "wicker": _wicker}[kind](t, p)
+    return {"screen": _screen, "mirror": _mirror, "wicker": _wicker, "butcher_block": _butcher_block}[kind](t, p)
 
 
 def _rgba(c):
@@ -106,4 +110,46 @@ def _wicker(t, p):
     shade = t.math("ADD", height, t.math("MULTIPLY", tone, 0.5))
     color = t.ramp(shade, p["color2"], p["base_color"], 0.0, 0.85)
     t.bump(height, 0.6, 0.003)
+    return color
+
+
+def _butcher_block(t, p):
+    sep = t.node("ShaderNodeSeparateXYZ", -1250, -900)
+    t.link(t.uv, sep.inputs[0])
+    b = p["block"]
+    U, V = t.math("DIVIDE", sep.outputs["X"], b), t.math("DIVIDE", sep.outputs["Y"], b)
+    cu, cv = t.math("FLOOR", U), t.math("FLOOR", V)
+    fu, fv = t.math("FRACT", U), t.math("FRACT", V)
+    wobble = t.node("ShaderNodeTexNoise", -1000, -1200, Scale=60.0, Detail=3.0)
+    t.link(t.uv, wobble.inputs["Vector"])
+    if int(p["style"]) == 0:     # end grain: a checker of blocks, rings round a pith per block
+        which = t.math("FLOORED_MODULO", t.math("ADD", cu, cv), 2.0)
+        cell = t.node("ShaderNodeCombineXYZ", -1100, -1400, X=cu, Y=cv, Z=0.0)
+        rnd = t.node("ShaderNodeTexWhiteNoise", -1000, -1400)
+        rnd.noise_dimensions = "3D"
+        t.link(cell.outputs[0], rnd.inputs["Vector"])
+        r = t.node("ShaderNodeSeparateXYZ", -900, -1400)
+        t.link(rnd.outputs["Color"], r.inputs[0])
+        px = t.math("ADD", t.math("MULTIPLY", t.math("SUBTRACT", r.outputs["X"], 0.5), 3.2), 0.5)     # the pith, in block units
+        py = t.math("ADD", t.math("MULTIPLY", t.math("SUBTRACT", r.outputs["Y"], 0.5), 3.2), 0.5)
+        dx, dy = t.math("SUBTRACT", fu, px), t.math("SUBTRACT", fv, py)
+        dist = t.math("SQRT", t.math("ADD", t.math("MULTIPLY", dx, dx), t.math("MULTIPLY", dy, dy)))
+        phase = t.math("ADD", t.math("MULTIPLY", dist, b * p["rings"]), t.math("MULTIPLY", wobble.outputs["Fac"], 0.6))
+        edge = t.math("MINIMUM", t.math("MINIMUM", fu, t.math("SUBTRACT", 1.0, fu)), t.math("MINIMUM", fv, t.math("SUBTRACT", 1.0, fv)))
+    else:                        # edge-grain strips along u, alternating
+        which = t.math("FLOORED_MODULO", cv, 2.0)
+        streak = t.node("ShaderNodeTexNoise", -1000, -1400, Scale=1.0, Detail=6.0)
+        svec = t.node("ShaderNodeCombineXYZ", -1100, -1400, X=t.math("MULTIPLY", sep.outputs["X"], 4.0),
+                      Y=t.math("ADD", t.math("MULTIPLY", sep.outputs["Y"], 30.0), t.math("MULTIPLY", cv, 7.1)), Z=0.0)
+        t.link(svec.outputs[0], streak.inputs["Vector"])
+        # grain lines along the strip (the rings seen from the side), wandering with the noise
+        phase = t.math("ADD", t.math("MULTIPLY", sep.outputs["Y"], p["rings"] * 0.6), t.math("MULTIPLY", streak.outputs["Fac"], 2.5))
+        edge = t.math("MINIMUM", fv, t.math("SUBTRACT", 1.0, fv))
+    ring = t.math("POWER", t.math("ABSOLUTE", t.math("SUBTRACT", t.math("FRACT", phase), 0.5)), 0.6)   # late wood thin
+    wood_a = t.ramp(ring, p["color2"], p["base_color"], 0.05, 0.55)
+    wood_b = t.ramp(ring, p["color4"], p["color3"], 0.05, 0.55)
+    color = t.mix(which, wood_a, wood_b)
+    glue = t.math("LESS_THAN", t.math("MULTIPLY", edge, b), p.get("seam", 0.0006))
+    color = t.mix(t.math("MULTIPLY", glue, 0.6), color, (0.05, 0.035, 0.02, 1.0))
+    t.bump(t.math("ADD", t.math("MULTIPLY", ring, 0.3), t.math("MULTIPLY", glue, -1.0)), 0.15, 0.001)
     return color

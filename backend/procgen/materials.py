@@ -58,6 +58,10 @@ mesh's UV space, which is metric and runs along each board's longest side):
               fraction round, v: m up the wall): base_color, color2 (the shadows between strands), roughness,
               stakes (the count round), row (a weaver row's height, m), offset (v of the first row's bottom),
               variation (0-0.3: how much each row's cane differs)
+* ``butcher_block`` glued wood (edition-3 cutting boards; ``materials_props``) on metric UVs, u along the board:
+              base_color / color2 (wood A's early and late wood), color3 / color4 (wood B's), style (0: an end-grain
+              checker of square blocks with growth rings round a pith per block; 1: edge-grain strips along u),
+              block (the block's or strip's width, m), rings (growth rings per m), roughness, seam (glue line, m)
 * ``emission`` base_color, strength
 * ``painting`` a landscape in oils for picture canvases: sky_top / sky_low (the sky's gradient), far / near (two
   ridges of hills, the far one paler), ground, horizon (height of the far ridge on the canvas, 0-1), ridge (how
@@ -68,7 +72,8 @@ from __future__ import annotations
 import colorsys
 
 KINDS = ("wood", "planks", "metal", "ceramic", "fabric", "plastic", "glass", "stone", "plaster", "tile", "foliage",
-         "paint", "emission", "painting", "water", "soil", "grass", "pages", "label", "rug", "screen", "mirror", "wicker")
+         "paint", "emission", "painting", "water", "soil", "grass", "pages", "label", "rug", "screen", "mirror", "wicker",
+         "butcher_block")
 
 # (hue range, saturation range, value range) per palette; colours are linear RGB in [0, 1]. Ranges follow
 # measured albedos of real materials (oak/walnut/pine 0.1-0.45, painted walls 0.6-0.85, upholstery mostly
@@ -132,7 +137,7 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     if kind not in KINDS:
         raise ValueError(f"unknown material kind {kind!r}")
     default = {"emission": "white", "planks": "wood", "plaster": "wall", "painting": "canvas", "pages": "paper",
-               "label": "paper", "screen": "dark_metal", "mirror": "metal", "wicker": "wood"}.get(kind, kind)
+               "label": "paper", "screen": "dark_metal", "mirror": "metal", "wicker": "wood", "butcher_block": "wood"}.get(kind, kind)
     base = _color(rng, palette or default)
     p = {"base_color": base}
     if kind in ("wood", "planks"):
@@ -193,6 +198,9 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     elif kind == "wicker":
         p.update(color2=_shade(base, 0.35), roughness=_u(rng, 0.6, 0.8), stakes=2 * int(rng.integers(8, 20)),
                  row=_u(rng, 0.014, 0.02), offset=0.0, variation=_u(rng, 0.1, 0.3))
+    elif kind == "butcher_block":
+        p.update(color2=_shade(base, 0.6), color3=_shade(base, 0.8), color4=_shade(base, 0.5), style=int(rng.integers(0, 2)),
+                 block=_u(rng, 0.025, 0.045), rings=_u(rng, 180.0, 320.0), roughness=_u(rng, 0.45, 0.65), seam=0.0006)
     elif kind == "emission":
         p.update(strength=_u(rng, 3.0, 8.0), roughness=0.5)
     elif kind == "painting":
