@@ -201,6 +201,62 @@ def test_glued_cutting_boards_are_end_grain_checkers_or_strips_of_one_or_two_woo
     assert {"end1", "end2", "strips2"} <= seen or len(seen) >= 3, seen
 
 
+# ------------------------------------------------------------------ 5. book covers
+def _cover_design(seed, edition=None):
+    """{"band", "border", "panel", "blurb", "paperback"}: what the book's covers carry, checked on the mesh."""
+    a, p = generate(REG, "book", seed, {"standing": 1}, edition=edition)
+    assert_clean(a, f"book {seed}")
+    h, d, t = p["height"], p["depth"], p["thickness"]
+    sh = shells(a.mesh)
+    front = [v for v, s in sh if s in (2, 3) and abs(v[:, 0].max() - t / 2) < 0.0005 and np.ptp(v[:, 0]) < 0.001]
+    back = [v for v, s in sh if s in (2, 3) and abs(v[:, 0].min() + t / 2) < 0.0005 and np.ptp(v[:, 0]) < 0.001]
+    assert front, f"book {seed}: a plain front cover"
+    found = set()
+    for v in front:
+        dy, dz = np.ptp(v[:, 1]), np.ptp(v[:, 2])
+        if dy > d - 0.04 and dz < 0.3 * h:
+            found.add("band")              # across the cover
+        elif dz > 0.5 * h and dy < 0.004:
+            found.add("border")            # a rule's stile
+        elif 0.3 * d < dy < d - 0.04 and 0.1 * h < dz < 0.3 * h:
+            found.add("panel")
+    assert found, f"book {seed}: no design on the front"
+    if len(back) >= 4:
+        found.add("blurb")
+    cover = [v for v, s in sh if s == 0]
+    boards = [v for v in cover if np.ptp(v[:, 0]) < 0.001]
+    if boards:                             # a paperback: card 0.8 mm thick, flush with its pages, a square spine
+        spine = [v for v in cover if np.ptp(v[:, 0]) > t * 0.9]
+        pages = np.concatenate([v for v, s in sh if s == 1])
+        assert len(boards) == 2 and len(spine) == 1 and np.ptp(spine[0][:, 1]) < 0.001
+        assert all(v[:, 1].max() - pages[:, 1].max() < 0.001 for v in boards)
+        assert a.materials[0]["kind"] == "paint"
+        found.add("paperback")
+    for standing in (0, 1):
+        _same_bounds("book", seed, {"standing": standing}, tol=0.0005 if edition is None else 1.0)
+    return found
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_book_covers_carry_a_design_and_a_blurb(seed):
+    assert "blurb" in _cover_design(seed)
+
+
+def test_book_covers_come_with_bands_rules_title_panels_and_as_paperbacks(edition=None):
+    seen = set()
+    for seed in range(24):
+        seen |= _cover_design(seed, edition)
+    assert {"band", "border", "panel", "blurb", "paperback"} <= seen, seen
+
+
+def test_a_book_lying_flat_shows_its_front_cover_design_on_top():
+    for seed in range(6):
+        a, p = generate(REG, "book", seed, {"standing": 0})
+        top = a.mesh.verts[:, 2].max()
+        up = [v for v, s in shells(a.mesh) if s in (2, 3) and v[:, 2].max() > top - 0.001 and np.ptp(v[:, 2]) < 0.001]
+        assert up and max(np.ptp(v[:, 0]) * np.ptp(v[:, 1]) for v in up) > 1e-4, f"book {seed}: a plain slab on top"
+
+
 EDITION_3_CHECKS = [
     (test_tvs_have_a_stepped_bezel_a_back_housing_vents_ports_and_feet_or_a_pedestal, {"seed": 0}),
     (test_tvs_have_a_stepped_bezel_a_back_housing_vents_ports_and_feet_or_a_pedestal, {"seed": 2}),
@@ -210,6 +266,7 @@ EDITION_3_CHECKS = [
     (test_baskets_weave_over_one_stake_and_under_the_next_and_the_material_draws_the_same_cells, {"seed": 0}),
     (test_cutting_boards_have_rounded_edges, {"seed": 0}),
     (test_glued_cutting_boards_are_end_grain_checkers_or_strips_of_one_or_two_woods, {}),
+    (test_book_covers_come_with_bands_rules_title_panels_and_as_paperbacks, {}),
 ]
 
 
@@ -220,7 +277,8 @@ def test_the_checks_fail_on_edition_2(check, kw):
         check(edition=2, **kw)
 
 
-@pytest.mark.parametrize("category", ["tv", "monitor"])
+@pytest.mark.parametrize("category", ["tv", "monitor", "storage_box", "cutting_board", "book"])
 def test_the_triangle_budget_holds(category):
+    """A budget of half the default triangles is met (mirrors and pictures are a few hundred triangles at most)."""
     n = len(geo.fan_triangles(generate(REG, category, 0)[0].mesh))
     assert len(geo.fan_triangles(generate(REG, category, 0, max_triangles=n // 2)[0].mesh)) <= n // 2
