@@ -1,6 +1,7 @@
 """Edition-3 TV and monitor (bpy-free): a thin bezel standing 2.5 mm proud of a dark glossy screen (the
 ``screen`` kind), a rear panel, and a back housing that bulges behind the panel, deepest at the bottom where the
-electronics sit, with vent ribs and a row of ports; on two feet (flat bars splayed fore and aft on floor pads) or
+electronics sit, with vent ribs and a row of ports; on two feet (flat blades or rods splayed fore and aft onto floor
+pads) or
 a central pedestal (a neck into the housing on a plate or a disc), seeded. The monitor stands on a
 height-adjustable stand: a base plate, a column, and a carriage on the column holding the tilted panel. Same
 conventions as living.py: origin at the footprint centre on the floor, front -Y; the bounds of edition 2 for the
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import lathe, merge, rbox, rng_for, rod, rot_x
+from ..geometry import lathe, merge, rbox, rng_for, rod, rot_align_z, rot_x
 from ..registry import Asset
 from .parts import window_panel
 
@@ -57,13 +58,21 @@ def tv3(seed, p):
     bezel = float(g.uniform(0.006, 0.012))
     scr, yb, _ = panel(w, h, depth, bezel, g)
     parts = [m.transformed(offset=(0, 0, lift)) for m in scr]
-    if p["stand"]:    # two feet: a flat bar from the housing splayed to a pad in front and one behind
+    if p["stand"]:    # two feet: flat blades (or round rods) from the housing splayed to a pad in front and one behind
         fx = w * float(g.uniform(0.3, 0.4))
+        blade = g.uniform() < 0.6
         for sx in (-1, 1):
             x = sx * fx
-            top = (x, yb - 0.004, lift + 0.05)
+            top = np.array([x, yb - 0.004, lift + 0.05])
             for toe in (-0.12, 0.05):
-                parts.append(rod(top, (x, toe, 0.006), 0.007, 8, STAND))
+                end = np.array([x, toe, 0.005 if blade else 0.006])         # into the pad, clear of the floor
+                if blade:    # a bar 24 mm wide (the back one 22: their sides meet at the top), 7 mm thick
+                    d = end - top
+                    bw = 0.012 if toe < 0 else 0.011
+                    bar = rbox((-bw, -0.0035, 0.0), (bw, 0.0035, float(np.linalg.norm(d))), 0.0, 1, STAND)
+                    parts.append(bar.transformed(rot_align_z(d), top))
+                else:
+                    parts.append(rod(top, end, 0.007, 8, STAND))
                 parts.append(rbox((x - 0.018, toe - 0.01, 0.0), (x + 0.018, toe + 0.01, 0.008), 0.003, 1, STAND))
     else:             # a central pedestal: a neck from the base into the lower housing
         nw = float(g.uniform(0.05, 0.09))
