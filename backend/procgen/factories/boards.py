@@ -23,7 +23,7 @@ from .parts import rect_ring
 def _ray_superellipse(cx, th, a, b, n):
     """Distance along each ray from (cx, 0) at angles ``th`` to the superellipse |x/a|^n + |y/b|^n = 1."""
     lo, hi = np.zeros_like(th), np.full_like(th, 2 * (a + b))
-    for _ in range(50):
+    for _ in range(34):                  # 2 (a + b) / 2^34: under a nanometre
         r = (lo + hi) / 2
         f = np.abs((cx + r * np.cos(th)) / a) ** n + np.abs(r * np.sin(th) / b) ** n
         lo, hi = np.where(f < 1, r, lo), np.where(f < 1, hi, r)
