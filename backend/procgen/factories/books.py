@@ -3,11 +3,12 @@
 A hard cover is edition 2's (``small_detail.book``: boards, rounded spine, page block, spine title) with a design
 on its boards; a paperback (about a third of books) has a thin card cover flush with its pages all round and a
 square spine carrying the title band. The designs are seeded combinations of a border frame (a foil or ink rule
-inset from the board's edges), a title panel (a block in the band's colour with lines of "title" on it in foil or
-ink) and a contrasting band across the cover; the back carries the band and a blurb (short lines of ink). The
-printed or blocked parts stand 0.1-0.38 mm proud of the cover and are sunk into it, each kind at its own depth,
-0.04 mm or more from any other (no two faces in one plane). The bounds for the same params are edition 2's (books stand on shelves by their bounds):
-built standing, spine towards -Y, then laid on the back cover, front cover up, as edition 2 does.
+inset from the board's edges), a title panel (a block in the band's colour with the title on it in the spine's
+pixel font and a line or two of "author", in foil or ink) and a contrasting band across the cover; the back
+carries the band and a blurb (short lines of ink). The printed or blocked parts stand 0.1-0.38 mm proud of the
+cover and are sunk into it, each kind at its own depth, 0.04 mm or more from any other (no two faces in one
+plane). The bounds for the same params are edition 2's (books stand on shelves by their bounds): built standing,
+spine towards -Y, then laid on the back cover, front cover up, as edition 2 does.
 """
 from __future__ import annotations
 
@@ -18,12 +19,15 @@ from ..materials import material
 from .small_detail import _glyph_boxes, _title, book as book2
 
 COVER, PAGES, BAND, INK = 0, 1, 2, 3
+_COVER_TEXT = np.array([[0.0, -1.0, 0.0], [0.0, 0.0, -1.0], [1.0, 0.0, 0.0]])
+"""Turns ``_glyph_boxes``' spine letters (reading down -z, their tops towards +x, standing out towards -y) to read
+along +y on the front cover, tops up, standing out towards +x."""
 
 
 def _design(g, x, y0, y1, h, side, band):
     """The cover design's parts on the board face at x = ``x`` (``side`` +1: the front, facing +X; -1: the back),
     the flat of the board spanning y0..y1 and 0..h: the ``band`` ((z, height) or None) across it; on the front a
-    border rule and (or) a title panel with lines of title, on the back a blurb."""
+    border rule and (or) a title panel with the title and an author's line or two, on the back a blurb."""
     def plate(ya, yb, za, zb, front, back, mat):     # front/back: how far out of / into the face
         lo, hi = sorted((x + side * front, x - side * back))
         return box((lo, ya, za), (hi, yb, zb), mat)
@@ -47,7 +51,7 @@ def _design(g, x, y0, y1, h, side, band):
         parts += [plate(yi, yo, za, za + rw, 0.00018, 0.00036, INK), plate(yi, yo, zb - rw, zb, 0.00018, 0.00036, INK),
                   plate(ya, ya + rw, za - 0.0004, zb + 0.0004, 0.00026, 0.00042, INK),
                   plate(yb - rw, yb, za - 0.0004, zb + 0.0004, 0.00026, 0.00042, INK)]
-    if g.uniform() < 0.65 or not (border or band):   # a title panel in the upper half, two or three lines of title
+    if g.uniform() < 0.65 or not (border or band):   # a title panel in the upper half: a title, an author
         pw = w * float(g.uniform(0.55, 0.78))
         ph = h * float(g.uniform(0.14, 0.22))
         pz = h * float(g.uniform(0.5, 0.6))
@@ -58,7 +62,15 @@ def _design(g, x, y0, y1, h, side, band):
         for k in range(lines):                      # the title's line (wider, taller), then the author's
             lw = pw * (0.75 if k == 0 else float(g.uniform(0.35, 0.6)))
             top = pz + ph - lh * (2 * k + 1)
-            parts.append(plate(yc - lw / 2, yc + lw / 2, top - lh * (1.2 if k == 0 else 0.8), top, 0.00038, -0.00014, INK))
+            tall = lh * (1.2 if k == 0 else 0.8)
+            px = tall / 5
+            text = _title(g, int(lw // (4 * px))) if k == 0 and detail_level() >= 0.5 and px >= 0.0008 else ""
+            if text:                                # the title in the spine's pixel font, reading across the cover
+                glyphs = _glyph_boxes(text, 0.0, px, 0.0, -0.00038, 0.00014, INK)
+                n = len(text) * 4 * px - px
+                parts.append(glyphs.transformed(_COVER_TEXT, (x, yc - n / 2, top - tall / 2)))
+            else:
+                parts.append(plate(yc - lw / 2, yc + lw / 2, top - tall, top, 0.00038, -0.00014, INK))
     return parts
 
 
