@@ -73,7 +73,7 @@ def test_cutting_boards_lie_flat_and_knife_blocks_hold_knives():
     for seed in range(6):
         a, p = generate(REG, "cutting_board", seed)
         assert_clean(a, f"cutting_board {seed}")
-        assert np.isclose(np.ptp(a.mesh.verts[:, 2]), p["thickness"]) and a.materials[0]["kind"] in ("planks", "plastic", "wood")
+        assert np.isclose(np.ptp(a.mesh.verts[:, 2]), p["thickness"]) and a.materials[0]["kind"] in ("butcher_block", "plastic", "wood")
         a, p = generate(REG, "knife_block", seed)
         assert_clean(a, f"knife_block {seed}")
         m = a.mesh

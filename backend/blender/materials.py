@@ -13,6 +13,7 @@ import bpy
 
 from .materials_detail import DETAIL_KINDS, apply_glaze, fill_detail, leaf_veins
 from .materials_nature import NATURE_KINDS, fill_nature
+from .materials_props import PROP_KINDS, fill_props
 from .materials_textile import TEXTILE_KINDS, fill_textile
 from .mesh import COLOR_ATTRIBUTE
 
@@ -517,6 +518,8 @@ def _fill_tree(t, kind, p):
         color = fill_detail(t, kind, p)
     elif kind in TEXTILE_KINDS:
         color = fill_textile(t, kind, p)
+    elif kind in PROP_KINDS:
+        color = fill_props(t, kind, p)
     elif kind == "emission":
         _set(bsdf, "Emission Color", _rgba(p["base_color"]))
         _set(bsdf, "Emission", _rgba(p["base_color"]))  # Blender < 4.0

@@ -50,6 +50,21 @@ mesh's UV space, which is metric and runs along each board's longest side):
 * ``carpet``  wall-to-wall carpet (edition-3 floors, drawn by ``finishes.carpet``; ``materials_textile``) on object
               (metric) coordinates: base_color, color2 (the darker fleck), roughness, scale (tufts per m, in the
               bump), mottle (0.12-0.22: light and dark patches of the pile), mottle_scale (patches per m), bump, sheen
+* ``screen``  a switched-off display (edition-3 TV and monitor; ``materials_props``): base_color (near black),
+              roughness, coat (clear-coat weight, 1), smudge (0-1: fingerprint patches that raise the coat's
+              roughness), pixel (sub-pixel stripes per m, a faint grid just above black)
+* ``mirror``  silvered glass (edition-3 mirrors; ``materials_props``): base_color (the silvering, about 0.85-0.95,
+              faintly tinted), roughness (0.02-0.05), ior (the glass coat's, about 1.52), tint (the glass coat's
+              colour, a faint green), smudge (0-1: patches up to 0.12 rougher), edge (0-0.3: the silvering darker
+              towards the pane's rim)
+* ``wicker``  a basket's stake-and-strand weave (edition-3 baskets; ``materials_props``) on a lathe's UVs (u: the
+              fraction round, v: m up the wall): base_color, color2 (the shadows between strands), roughness,
+              stakes (the count round), row (a weaver row's height, m), offset (v of the first row's bottom),
+              variation (0-0.3: how much each row's cane differs)
+* ``butcher_block`` glued wood (edition-3 cutting boards; ``materials_props``) on metric UVs, u along the board:
+              base_color / color2 (wood A's early and late wood), color3 / color4 (wood B's), style (0: an end-grain
+              checker of square blocks with growth rings round a pith per block; 1: edge-grain strips along u),
+              block (the block's or strip's width, m), rings (growth rings per m), roughness, seam (glue line, m)
 * ``emission`` base_color, strength
 * ``painting`` a landscape in oils for picture canvases: sky_top / sky_low (the sky's gradient), far / near (two
   ridges of hills, the far one paler), ground, horizon (height of the far ridge on the canvas, 0-1), ridge (how
@@ -60,7 +75,8 @@ from __future__ import annotations
 import colorsys
 
 KINDS = ("wood", "planks", "metal", "ceramic", "fabric", "plastic", "glass", "stone", "plaster", "tile", "foliage",
-         "paint", "emission", "painting", "water", "soil", "grass", "pages", "label", "rug", "carpet")
+         "paint", "emission", "painting", "water", "soil", "grass", "pages", "label", "rug", "carpet", "screen", "mirror",
+         "wicker", "butcher_block")
 
 # (hue range, saturation range, value range) per palette; colours are linear RGB in [0, 1]. Ranges follow
 # measured albedos of real materials (oak/walnut/pine 0.1-0.45, painted walls 0.6-0.85, upholstery mostly
@@ -124,7 +140,7 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     if kind not in KINDS:
         raise ValueError(f"unknown material kind {kind!r}")
     default = {"emission": "white", "planks": "wood", "plaster": "wall", "painting": "canvas", "pages": "paper",
-               "label": "paper"}.get(kind, kind)
+               "label": "paper", "screen": "dark_metal", "mirror": "metal", "wicker": "wood", "butcher_block": "wood"}.get(kind, kind)
     base = _color(rng, palette or default)
     p = {"base_color": base}
     if kind in ("wood", "planks"):
@@ -179,6 +195,18 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     elif kind == "carpet":
         from .finishes import carpet   # its own palette of named carpets
         return carpet(rng)
+    elif kind == "screen":
+        p.update(base_color=[0.004, 0.0045, 0.006], roughness=_u(rng, 0.02, 0.06), coat=1.0, smudge=_u(rng, 0.1, 0.4),
+                 pixel=_u(rng, 2500.0, 4000.0))
+    elif kind == "mirror":
+        p.update(base_color=[_u(rng, 0.86, 0.9), _u(rng, 0.88, 0.92), _u(rng, 0.87, 0.91)], roughness=_u(rng, 0.02, 0.05),
+                 ior=1.52, tint=[0.88, 0.96, 0.93], smudge=_u(rng, 0.1, 0.5), edge=_u(rng, 0.05, 0.25))
+    elif kind == "wicker":
+        p.update(color2=_shade(base, 0.35), roughness=_u(rng, 0.6, 0.8), stakes=2 * int(rng.integers(8, 20)),
+                 row=_u(rng, 0.014, 0.02), offset=0.0, variation=_u(rng, 0.1, 0.3))
+    elif kind == "butcher_block":
+        p.update(color2=_shade(base, 0.6), color3=_shade(base, 0.8), color4=_shade(base, 0.5), style=int(rng.integers(0, 2)),
+                 block=_u(rng, 0.025, 0.045), rings=_u(rng, 180.0, 320.0), roughness=_u(rng, 0.45, 0.65), seam=0.0006)
     elif kind == "emission":
         p.update(strength=_u(rng, 3.0, 8.0), roughness=0.5)
     elif kind == "painting":

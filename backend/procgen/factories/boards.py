@@ -1,9 +1,9 @@
 """Edition-3 cutting board and coffee table (bpy-free).
 
-Cutting board: a board with corners rounded in plan (a superellipse), its edges chamfered above and below, a
+Cutting board: a board with corners rounded in plan (a superellipse), its edges rounded above and below, a
 hanging hole (round or a slot) with chamfered edges near one end and, on some, a juice groove round the top. Grain
-runs along its length: natural wood, glued edge-grain strips or an end-grain block (the ``planks`` kind), or a
-plastic board. Coffee table: four legs with aprons and a lower shelf housed in the legs (``joinery.table3``), or two
+runs along its length: natural wood, glued edge-grain strips of one or two alternating woods or an end-grain
+checker of square blocks showing their growth rings (the ``butcher_block`` kind), or a plastic board. Coffee table: four legs with aprons and a lower shelf housed in the legs (``joinery.table3``), or two
 sled frames (a closed loop of square section at each end) carrying a lower shelf, under a top with a profiled edge;
 natural wood, the sleds in wood or metal. Same conventions as the factories: origin at the footprint centre on
 the floor (or under the board), front -Y.
@@ -23,7 +23,7 @@ from .parts import rect_ring
 def _ray_superellipse(cx, th, a, b, n):
     """Distance along each ray from (cx, 0) at angles ``th`` to the superellipse |x/a|^n + |y/b|^n = 1."""
     lo, hi = np.zeros_like(th), np.full_like(th, 2 * (a + b))
-    for _ in range(50):
+    for _ in range(34):                  # 2 (a + b) / 2^34: under a nanometre
         r = (lo + hi) / 2
         f = np.abs((cx + r * np.cos(th)) / a) ** n + np.abs(r * np.sin(th) / b) ** n
         lo, hi = np.where(f < 1, r, lo), np.where(f < 1, hi, r)
@@ -65,7 +65,10 @@ def cutting_board3(seed, p):
         ys = np.sign(np.sin(th)) * hr * 1.25 if slot else 0.0      # a slot: the half-circles 2.5 radii apart
         return np.stack([hx + (hr + o) * np.cos(th), (hr + o) * np.sin(th) + ys, np.full(N, z)], 1)
 
-    loops = [outer(c, t), outer(0, t - c), outer(0, c), outer(c, 0), hole(c, 0), hole(0, c), hole(0, t - c), hole(c, t)]
+    k = _seg(4, 2)         # the edges rounded (a quarter circle of radius c), the hole's chamfered
+    arc = np.linspace(0, np.pi / 2, k + 1)
+    loops = ([outer(c - c * np.sin(x), t - c + c * np.cos(x)) for x in arc] + [outer(c - c * np.cos(x), c - c * np.sin(x)) for x in arc]
+             + [hole(c, 0), hole(0, c), hole(0, t - c), hole(c, t)])
     if groove:   # a juice groove round the top: 9 mm wide, 3 mm deep, 15 mm in from the edge, rounded in section
         gw, gd, gi = 0.009, min(0.003, t * 0.2), 0.015
         for k, ang in enumerate(np.linspace(0, np.pi, 5)):
@@ -76,14 +79,23 @@ def cutting_board3(seed, p):
     u = gm.uniform()
     if u < 0.35:
         desc = finishes.wood(gm)
-    elif u < 0.8:     # glued strips along the board (edge grain), or an end-grain block of short ones
+    elif u < 0.8:     # glued strips along the board (edge grain), or an end-grain checker of square blocks
         wd = finishes.wood(gm)
         pw = round(float(gm.uniform(0.025, 0.045)), 4)
         end = gm.uniform() < 0.35
-        desc = material("planks", rng_for(seed, "cutting_board", "mat", "wood"))
-        desc["params"].update(base_color=wd["params"]["base_color"], color2=wd["params"]["color2"], plank_width=pw,
-                              plank_length=pw if end else 10.0, wear=0.0, seam=0.55, seam_width=0.0012, seam_bump=0.05,
-                              finish=("end_grain_" if end else "strips_") + wd["params"]["finish"])
+        g2 = rng_for(seed, "cutting_board", "mat", "e3", "second")
+        if g2.uniform() < 0.65:      # two woods alternating: a contrasting species (dark with light)
+            dark = wd["params"]["finish"] in ("walnut", "cherry")
+            w2 = finishes.wood(g2, ("ash", "oak")[int(g2.integers(0, 2))] if dark else ("walnut", "cherry")[int(g2.integers(0, 2))])
+        else:                        # one wood, its blocks or strips a little lighter or darker
+            w2 = {"params": {"base_color": [round(c * 0.82, 4) for c in wd["params"]["base_color"]],
+                             "color2": [round(c * 0.82, 4) for c in wd["params"]["color2"]], "finish": wd["params"]["finish"]}}
+        desc = {"kind": "butcher_block", "params": {
+            "base_color": wd["params"]["base_color"], "color2": wd["params"]["color2"], "color3": w2["params"]["base_color"],
+            "color4": w2["params"]["color2"], "style": 0 if end else 1, "block": pw,
+            "rings": round(float(g2.uniform(180.0, 320.0)), 2), "roughness": round(float(g2.uniform(0.45, 0.65)), 4),
+            "seam": 0.0006, "finish": ("end_grain_" if end else "strips_") + wd["params"]["finish"] +
+            ("" if w2["params"]["finish"] == wd["params"]["finish"] else "_" + w2["params"]["finish"])}}
     else:
         col = ((0.82, 0.82, 0.8), (0.1, 0.3, 0.12), (0.4, 0.05, 0.04), (0.03, 0.03, 0.03))[int(gm.integers(0, 4))]
         desc = {"kind": "plastic", "params": {"base_color": list(col), "roughness": 0.55, "finish": "hdpe"}}

@@ -142,7 +142,11 @@ def _screen_mats(seed, name):
     Param("stand", 0, 1, integer=True, doc="0: central pedestal, 1: two feet"),
 ), ("object", "electronics", "tv"), small=True)
 def tv(seed, p):
-    """Flat TV: thin panel with a glossy black screen on a pedestal or two feet."""
+    """Flat TV: thin panel with a glossy black screen on a pedestal or two feet; edition 3: a bezel stepped to the
+    screen, a back housing deepest at the bottom with vents and ports, seeded feet or pedestals (``screens.tv3``)."""
+    if edition() >= 3:
+        from .screens import tv3
+        return tv3(seed, p)
     w = p["diagonal"] * 0.87
     h = p["diagonal"] * 0.49
     lift = 0.06
@@ -164,7 +168,11 @@ def tv(seed, p):
     Param("diagonal", 0.55, 0.85, doc="Screen diagonal, m"),
 ), ("object", "electronics", "monitor"), small=True)
 def monitor(seed, p):
-    """Desk monitor on a stand with a round foot, screen tilted slightly back."""
+    """Desk monitor on a stand with a round foot, screen tilted slightly back; edition 3: bezel, back housing and a
+    height-adjustable column on a base plate (``screens.monitor3``)."""
+    if edition() >= 3:
+        from .screens import monitor3
+        return monitor3(seed, p)
     w, h = p["diagonal"] * 0.87, p["diagonal"] * 0.49
     lift = 0.12
     scr = [m.transformed(rot_x(-0.08), (0, 0, lift)) for m in _screen(w, h, 0.025, 0.006)]

@@ -142,7 +142,11 @@ def bottle(seed, p):
 def book(seed, p):
     """Hard-cover book: two bevelled boards and a rounded spine around a page block that is inset from the
     boards' edges (the page edges show as a paper material with fine lines). Edition 2: a rounded spine with a
-    title band and embossed foil lettering, a page block with a concave fore-edge (``small_detail.book``)."""
+    title band and embossed foil lettering, a page block with a concave fore-edge (``small_detail.book``). Edition 3:
+    a border rule, a title panel and a band on the covers, and paperbacks with a square spine (``books.book3``)."""
+    if edition() >= 3:   # edition 3: cover designs on the boards, and paperbacks (``books.book3``)
+        from .books import book3
+        return Asset(*book3(seed, p))
     if edition() >= 2:
         return Asset(*small_detail.book(seed, p))
     h, d, t = p["height"], p["depth"], p["thickness"]

@@ -7,8 +7,9 @@ shell, sunk into its neighbour or clear of it.
 * Candle: the wax burnt down into a crater round the wick, its lip uneven where it melted, wax drips running down
   the side ending in beads; a curled wick with a charred tip and (mostly) a flame; a pillar stands on a dish, a
   taper in a turned candlestick with a drip pan and a cup.
-* Storage box: a woven basket (stakes and rows of weavers bulging over and under each other round a rounded
-  rectangle, the stakes standing out as ribs where the weavers pass behind them, flared sides, a rope border and
+* Storage box: a woven basket (stakes and rows of weavers bulging over one stake and under the next round a rounded
+  rectangle, each row shifted by a stake, the stakes standing out as ribs where the weavers pass behind them, the
+  ``wicker`` material drawing the same strands cell for cell, flared sides, a rope border and
   rope handles at the ends) or a lidded box (walls with handle cut-outs in the ends, a lid with a
   skirt, a label holder with a card on the front).
 """
@@ -131,6 +132,7 @@ def basket(seed, p, g):
     flare = g.uniform(0.05, 0.2)                  # the sides lean out by this much per m
     hx, hy = w / 2 - flare * h - 0.01, d / 2 - flare * h - 0.01
     stakes = max(12, int(round((w + d) * 2 / 0.045)))
+    stakes += stakes % 2                          # even: the weavers go over one stake and under the next all round
     seg = _seg(4 * stakes, 8)
     row_h = g.uniform(0.014, 0.02)
     rows = max(3, int((h - 0.03) / row_h))
@@ -142,15 +144,16 @@ def basket(seed, p, g):
     m = lathe(prof, seg, 0, smooth=True)
     rings = _rings(m, len(prof))
     th = np.arctan2(rings[0, :, 1], rings[0, :, 0])
-    # over and under: each row of weavers bulges out between the stakes where it passes over them, row by row
-    # shifted by half a stake, and is round in section (thinner at the row's top and bottom)
-    # and the stakes stand out as ribs where the weavers pass behind them (every other row at each stake)
+    # over and under: each row of weavers passes in front of one stake and behind the next (a period of two stakes),
+    # bulging out over the stakes it covers; the next row is shifted by one stake; round in section (thinner at the
+    # row's top and bottom); and the stakes stand out as ribs where that row's weaver passes behind them
     amp = 0.004
-    rib = amp * 0.65 * (0.5 + 0.5 * np.cos(stakes * th)) ** 8
     for i, z in enumerate(zs):
         row = int((z - 0.008) / row_h)
         frac = ((z - 0.008) / row_h) % 1.0
-        weaver = amp * (0.5 + 0.5 * np.cos(stakes * th + np.pi * row)) ** 0.7 * np.sin(np.pi * min(max(frac, 0.0), 1.0)) ** 0.5
+        phase = stakes / 2 * th + np.pi * row
+        weaver = amp * (0.5 + 0.5 * np.cos(phase)) ** 0.7 * np.sin(np.pi * min(max(frac, 0.0), 1.0)) ** 0.5
+        rib = amp * 0.65 * (0.5 - 0.5 * np.cos(phase)) ** 8
         bulge = np.maximum(weaver, rib)
         rings[2 + i, :, 0] *= 1 + bulge
         rings[2 + i, :, 1] *= 1 + bulge
@@ -168,8 +171,11 @@ def basket(seed, p, g):
             path = np.stack([sx * (xw - 0.004 + 0.03 * np.sin(ph)), -0.035 * np.cos(ph), zh - 0.008 * np.sin(ph)], 1)
             handles.append(tube(path, 0.0055, 10, 1))
     tint = ((0.42, 0.3, 0.15), (0.55, 0.42, 0.24), (0.2, 0.12, 0.06), (0.5, 0.48, 0.4))[int(g.integers(0, 4))]
-    weave = {"kind": "wood", "params": {"base_color": list(tint), "color2": [round(c * 0.6, 4) for c in tint], "roughness": 0.7,
-                                        "scale": 60.0, "distortion": 1.5, "stretch": 6.0, "wear": 0.0}}
+    # the weave's colour and bump on the wall's UVs (u: the fraction round the outline, v: 1 m (the lathe's unit
+    # base) plus the height up the outer wall), cell for cell on the bulges above
+    weave = {"kind": "wicker", "params": {"base_color": list(tint), "color2": [round(c * 0.35, 4) for c in tint], "roughness": 0.7,
+                                          "stakes": stakes, "row": round(float(row_h), 5), "offset": 1.008,
+                                          "variation": round(float(g.uniform(0.1, 0.3)), 4)}}
     rope_m = {"kind": "fabric", "params": {"base_color": [round(c * 0.85, 4) for c in tint], "color2": [round(c * 0.55, 4) for c in tint],
                                            "roughness": 0.9, "scale": 300.0, "sheen": 0.2, "bump": 0.3}}
     return Asset(merge([m, rope] + handles), (weave, rope_m))

@@ -1,0 +1,123 @@
+"""Edition-3 books (bpy-free): cover designs and paperbacks.
+
+A hard cover is edition 2's (``small_detail.book``: boards, rounded spine, page block, spine title) with a design
+on its boards; a paperback (about a third of books) has a thin card cover flush with its pages all round and a
+square spine carrying the title band. The designs are seeded combinations of a border frame (a foil or ink rule
+inset from the board's edges), a title panel (a block in the band's colour with the title on it in the spine's
+pixel font and a line or two of "author", in foil or ink) and a contrasting band across the cover; the back
+carries the band and a blurb (short lines of ink). The printed or blocked parts stand 0.1-0.38 mm proud of the
+cover and are sunk into it, each kind at its own depth, 0.04 mm or more from any other (no two faces in one
+plane). The bounds for the same params are edition 2's (books stand on shelves by their bounds): built standing,
+spine towards -Y, then laid on the back cover, front cover up, as edition 2 does.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..geometry import box, detail_level, merge, rng_for, rot_y
+from ..materials import material
+from .small_detail import _glyph_boxes, _title, book as book2
+
+COVER, PAGES, BAND, INK = 0, 1, 2, 3
+_COVER_TEXT = np.array([[0.0, -1.0, 0.0], [0.0, 0.0, -1.0], [1.0, 0.0, 0.0]])
+"""Turns ``_glyph_boxes``' spine letters (reading down -z, their tops towards +x, standing out towards -y) to read
+along +y on the front cover, tops up, standing out towards +x."""
+
+
+def _design(g, x, y0, y1, h, side, band):
+    """The cover design's parts on the board face at x = ``x`` (``side`` +1: the front, facing +X; -1: the back),
+    the flat of the board spanning y0..y1 and 0..h: the ``band`` ((z, height) or None) across it; on the front a
+    border rule and (or) a title panel with the title and an author's line or two, on the back a blurb."""
+    def plate(ya, yb, za, zb, front, back, mat):     # front/back: how far out of / into the face
+        lo, hi = sorted((x + side * front, x - side * back))
+        return box((lo, ya, za), (hi, yb, zb), mat)
+    parts = []
+    w = y1 - y0
+    if band is not None:     # a contrasting band across the cover, from the spine's lap to the fore-edge
+        parts.append(plate(y0 - 0.001, y1 + 0.0015, band[0], band[0] + band[1], 0.0001, 0.0003, BAND))
+    if side < 0:             # the blurb on the back: short lines of ink in the middle
+        n = int(g.integers(4, 8))
+        for k in range(n):
+            z = h * 0.6 - k * h * 0.035
+            lw = w * (0.6 if k < n - 1 else 0.35) * float(g.uniform(0.85, 1.0))
+            parts.append(plate(y0 + w * 0.2, y0 + w * 0.2 + lw, z, z + h * 0.012, 0.0002, 0.0004, INK))
+        return parts
+    border = g.uniform() < 0.5
+    if border:               # a rule inset 6-12 mm from the edges: four strips, overlapping at the corners
+        e = float(g.uniform(0.006, 0.012))
+        rw = float(g.uniform(0.0012, 0.0025))
+        ya, yb, za, zb = y0 + e, y1 - e, e + 0.003, h - e - 0.003
+        yi, yo = ya + rw * 0.5, yb - rw * 0.5           # the rails' ends inside the stiles
+        parts += [plate(yi, yo, za, za + rw, 0.00018, 0.00036, INK), plate(yi, yo, zb - rw, zb, 0.00018, 0.00036, INK),
+                  plate(ya, ya + rw, za - 0.0004, zb + 0.0004, 0.00026, 0.00042, INK),
+                  plate(yb - rw, yb, za - 0.0004, zb + 0.0004, 0.00026, 0.00042, INK)]
+    if g.uniform() < 0.65 or not (border or band):   # a title panel in the upper half: a title, an author
+        pw = w * float(g.uniform(0.55, 0.78))
+        ph = h * float(g.uniform(0.14, 0.22))
+        pz = h * float(g.uniform(0.5, 0.6))
+        yc = (y0 + y1) / 2
+        parts.append(plate(yc - pw / 2, yc + pw / 2, pz, pz + ph, 0.0003, 0.00048, BAND))
+        lines = int(g.integers(2, 4))
+        lh = ph / (lines * 2 + 1)
+        for k in range(lines):                      # the title's line (wider, taller), then the author's
+            lw = pw * (0.75 if k == 0 else float(g.uniform(0.35, 0.6)))
+            top = pz + ph - lh * (2 * k + 1)
+            tall = lh * (1.2 if k == 0 else 0.8)
+            px = tall / 5
+            text = _title(g, int(lw // (4 * px))) if k == 0 and detail_level() >= 0.5 and px >= 0.0008 else ""
+            if text:                                # the title in the spine's pixel font, reading across the cover
+                glyphs = _glyph_boxes(text, 0.0, px, 0.0, -0.00038, 0.00014, INK)
+                n = len(text) * 4 * px - px
+                parts.append(glyphs.transformed(_COVER_TEXT, (x, yc - n / 2, top - tall / 2)))
+            else:
+                parts.append(plate(yc - lw / 2, yc + lw / 2, top - tall, top, 0.00038, -0.00014, INK))
+    return parts
+
+
+def _paperback(rng, p):
+    """A paperback standing: a card cover 0.8 mm thick flush with its pages, a square spine with the title band."""
+    h, d, t = p["height"], p["depth"], p["thickness"]
+    X = t / 2 + 0.00005                       # the cover's outer faces (edition 2's spine stands 0.4 mm out)
+    cv = 0.0008
+    parts = [box((-X + 0.0002, -d / 2, 0.0002), (X - 0.0002, -d / 2 + cv, h - 0.0002), COVER)]      # the spine
+    parts += [box((X - cv, -d / 2 + 0.0002, 0.0), (X, d / 2, h), COVER), box((-X, -d / 2 + 0.0002, 0.0), (-X + cv, d / 2, h), COVER)]
+    parts.append(box((-X + cv - 0.0002, -d / 2 + cv - 0.0002, 0.0008), (X - cv + 0.0002, d / 2 - 0.0008, h - 0.0008), PAGES))
+    # the title band on the spine and the title on it
+    bh = h * rng.uniform(0.28, 0.45)
+    bz1 = h * rng.uniform(0.8, 0.9)
+    parts.append(box((-X + 0.0011, -d / 2 - 0.0002, bz1 - bh), (X - 0.0011, -d / 2 + 0.0004, bz1), BAND))
+    px = min(0.4 * t, 0.012) / 5
+    if detail_level() >= 0.5 and px >= 0.0008:
+        letters = _glyph_boxes(_title(rng, int((bh - 2 * px) // (4 * px))), bz1 - px, px, 0.0, -d / 2 - 0.0005, -d / 2 + 0.0001, INK)
+        parts += [letters] if letters is not None else []
+    return merge(parts), X, -d / 2 + cv + 0.0013
+
+
+def book3(seed, p):
+    """Edition-3 book (see the module's docstring)."""
+    g = rng_for(seed, "book", "cover", "e3")
+    h, d, t = p["height"], p["depth"], p["thickness"]
+    standing = dict(p, standing=1)
+    m2, mats = book2(seed, standing)
+    cover, pages, band, ink = mats
+    if g.uniform() < 0.35:                   # a paperback: printed card, matt or glossy
+        m, x, y0 = _paperback(rng_for(seed, "book", "detail"), p)
+        cm = material("paint", rng_for(seed, "book", "mat", "cover", "e3"), "cover")
+        cm["params"].update(roughness=round(float(g.uniform(0.25, 0.6)), 4), wear=round(float(g.uniform(0.0, 0.2)), 4))
+        cover = cm
+    else:                                    # edition 2's hard cover, its boards' flat beyond the spine's lap
+        m, x = m2, t / 2
+        c = min(0.003, t / 6)
+        y0 = -d / 2 + min(t * 0.22, 0.008) + 1.6 * c + 0.002
+    y1 = d / 2 - 0.003
+    strip = None
+    if g.uniform() < 0.5:    # a band across both boards, low or high
+        bh = h * float(g.uniform(0.1, 0.22))
+        strip = (h * float(g.uniform(0.08, 0.14)) if g.uniform() < 0.6 else h * float(g.uniform(0.66, 0.74)), bh)
+    parts = [m] + _design(g, x, y0, y1, h, 1, strip)
+    parts += _design(rng_for(seed, "book", "cover", "e3", "back"), -x, y0, y1, h, -1, strip)
+    m = merge(parts)
+    if not p["standing"]:  # lay it on its back cover, front cover (+X) up (as edition 2)
+        m = m.transformed(rot_y(-np.pi / 2), (h / 2, 0.0, 0.0))
+        m.verts[:, 2] -= m.verts[:, 2].min()
+    return m, (cover, pages, band, ink)

@@ -1,0 +1,98 @@
+"""Edition 3's prop material kinds in real bpy (``materials_props``): the switched-off screen, silvered glass, a
+basket's wicker weave and glued butcher-block wood build node trees that drive the BSDF, and a small top-down
+Cycles render of an end-grain board shows a checker of two woods (edition 2's board shows one)."""
+import json
+
+import numpy as np
+import pytest
+
+bpy = pytest.importorskip("bpy")
+
+from backend.blender.materials import procedural_material  # noqa: E402
+from backend.blender.procgen import add_asset  # noqa: E402
+from backend.procgen import generate_asset  # noqa: E402
+from backend.procgen.materials import material  # noqa: E402
+from backend.procgen.geometry import rng_for  # noqa: E402
+from test_procgen_edition3_blender import _bsdf, _top_down, scene  # noqa: E402,F401
+
+
+def _ops(mat):
+    return {n.operation for n in mat.node_tree.nodes if n.type == "MATH"}
+
+
+def test_screen_and_mirror_are_glossy_coated_and_smudged(scene):  # noqa: F811
+    for kind in ("screen", "mirror"):
+        desc = material(kind, rng_for(0, "test", kind))
+        mat = procedural_material(desc)
+        bsdf = _bsdf(mat)
+        assert bsdf.inputs["Coat Weight"].default_value > 0.9
+        rough = bsdf.inputs["Coat Roughness" if kind == "screen" else "Roughness"]
+        assert rough.is_linked, f"{kind}: no smudges"
+        assert json.loads(mat["conjure_material"]) == desc
+    assert _bsdf(procedural_material(material("mirror", rng_for(1, "test")))).inputs["Metallic"].default_value == 1.0
+
+
+@pytest.mark.parametrize("kind, style", [("wicker", None), ("butcher_block", 0), ("butcher_block", 1)])
+def test_weave_and_glued_wood_build_patterned_node_trees(scene, kind, style):  # noqa: F811
+    desc = material(kind, rng_for(0, "test", kind))
+    if style is not None:
+        desc["params"]["style"] = style
+    mat = procedural_material(desc)
+    bsdf = _bsdf(mat)
+    assert bsdf.inputs["Base Color"].is_linked and bsdf.inputs["Normal"].is_linked
+    assert {"FLOOR", "FRACT"} <= _ops(mat)
+    if style == 0:
+        assert any(n.type == "TEX_WHITE_NOISE" for n in mat.node_tree.nodes)   # a pith per block
+
+
+def _end_grain_seed():
+    return next(s for s in range(200) if generate_asset("cutting_board", s)[0].materials[0]["params"]
+                .get("finish", "").count("_") == 3)          # end_grain_<wood>_<wood>: two woods
+
+
+def test_a_rendered_end_grain_board_is_a_checker_of_two_woods(scene, tmp_path, edition=None):  # noqa: F811
+    seed = _end_grain_seed()
+    obj = add_asset(scene, "cutting_board", seed, edition=edition)
+    w = max(obj.dimensions.x, obj.dimensions.y)
+    ext = w * 1.1
+    px = _top_down(scene, obj, ext, tmp_path, "board")
+    b = generate_asset("cutting_board", seed)[0].materials[0]["params"]["block"]
+
+    def at(x, y):   # mean colour of a 3 x 3 patch at world (x, y)
+        c, r = int(round(32 + x / ext * 64)), int(round(32 + y / ext * 64))
+        return px[r - 1:r + 2, c - 1:c + 2].reshape(-1, 3).mean(0)
+    for j in (0, -1):
+        row = [at((i + 0.5) * b, (j + 0.5) * b) for i in (-2, -1, 0, 1)]
+        for c0, c1 in zip(row, row[1:]):      # neighbouring blocks: the other wood
+            assert np.abs(c0 - c1).max() > 0.08, (c0, c1)
+
+
+def test_the_checker_check_fails_on_edition_2(scene, tmp_path):  # noqa: F811
+    with pytest.raises(AssertionError):
+        test_a_rendered_end_grain_board_is_a_checker_of_two_woods(scene, tmp_path, edition=2)
+
+
+def test_the_props_and_their_kinds_build_in_blender_5():
+    import os
+    import subprocess
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    py = os.path.join(root, ".venv-bpy50", "bin", "python")
+    if not os.path.exists(py):
+        pytest.skip("no .venv-bpy50")
+    code = ("import bpy, json\nfrom backend.blender.procgen import add_asset\n"
+            "bpy.ops.wm.read_factory_settings(use_empty=True)\nn = 0\n"
+            "for cat in ('tv', 'monitor', 'mirror', 'wall_art', 'storage_box', 'cutting_board', 'book'):\n"
+            "    for seed in range(8):\n"
+            "        o = add_asset(bpy.context.scene, cat, seed)\n        n += len(o.data.polygons) > 0\n"
+            "kinds = {}\n"
+            "for m in bpy.data.materials:\n"
+            "    if 'conjure_material' in m:\n"
+            "        k = json.loads(m['conjure_material'])['kind']\n"
+            "        b = next(x for x in m.node_tree.nodes if x.type == 'BSDF_PRINCIPLED')\n"
+            "        kinds[k] = b.inputs['Base Color'].is_linked or b.inputs['Coat Weight'].default_value > 0.9\n"
+            "print(json.dumps([n, kinds]))\n")
+    out = subprocess.run([py, "-c", code], cwd=root, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    n, kinds = json.loads(out.stdout.strip().splitlines()[-1])
+    assert n == 56 and {"screen", "mirror", "wicker", "butcher_block"} <= set(kinds), kinds
+    assert all(kinds[k] for k in ("screen", "mirror", "wicker", "butcher_block")), kinds
