@@ -369,3 +369,17 @@ def test_an_apartment_room_full_of_shelves_is_framed_from_another_high_corner():
             assert all(r["lo"][i] < loc[i] < r["hi"][i] for i in range(3))
             assert not any(all(o["bounds"]["lo"][i] - 0.05 <= loc[i] <= o["bounds"]["hi"][i] + 0.05 for i in range(3))
                            for o in g["objects"])
+
+
+def test_an_edition_3_main_view_frames_most_of_the_room_when_another_view_does():
+    """Kitchen seed 0's main view stood beside the door and framed 55 % of the objects (the door, the floor and a
+    stool) while its high corner framed 95 %. Edition 3 ranks views framing under FRAME_MIN after the others."""
+    from backend.procgen.layout import FRAME_MIN, frustum_fraction
+    for scene_type in ("kitchen", "bathroom"):
+        for seed in range(12):
+            g = plan(scene_type, seed)
+            ff = {c["name"]: frustum_fraction(g, c) for c in g["cameras"]}
+            if any(v >= FRAME_MIN for k, v in ff.items() if k != "camera_top"):
+                assert ff["camera_main"] >= FRAME_MIN, (scene_type, seed, ff)
+    g = plan("kitchen", 0)   # before the rule: 0.55
+    assert frustum_fraction(g, g["cameras"][0]) >= FRAME_MIN
