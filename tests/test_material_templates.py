@@ -247,3 +247,55 @@ def test_a_bad_description_fails_the_same_way_and_leaves_nothing(fresh):
     with pytest.raises(KeyError):
         procedural_material(bad)
     assert len(bpy.data.materials) == n
+
+
+def _render(cat, seed, tmp_path, tag, warm_with=()):
+    """A 64 px Cycles render of ``cat``'s asset ``seed`` in a fresh file, after building (and deleting) the assets
+    ``warm_with`` there (so their materials' templates exist)."""
+    from backend.blender.procgen import add_asset
+    from backend.blender.render import render_settings, render_to_file
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    scene = bpy.context.scene
+    for s in warm_with:
+        bpy.data.objects.remove(add_asset(scene, cat, s))
+    copied = material_templates.STATS["copied"]
+    obj = add_asset(scene, cat, seed)
+    copied = material_templates.STATS["copied"] - copied
+    bpy.context.view_layer.update()
+    from mathutils import Vector
+    corners = [obj.matrix_world @ Vector(c) for c in obj.bound_box]
+    centre = sum(corners, Vector()) / 8
+    size = max((a - b).length for a in corners for b in corners)
+    cam = bpy.data.objects.new("cam", bpy.data.cameras.new("cam"))
+    cam.location = centre + Vector((1.0, -1.4, 0.8)) * size
+    cam.rotation_euler = (centre - cam.location).to_track_quat("-Z", "Y").to_euler()
+    cam.data.type, cam.data.ortho_scale = "ORTHO", 1.05 * size
+    scene.collection.objects.link(cam)
+    scene.camera = cam
+    sun = bpy.data.objects.new("sun", bpy.data.lights.new("sun", "SUN"))
+    sun.rotation_euler = (0.7, 0.2, 0.5)
+    scene.collection.objects.link(sun)
+    scene.world = bpy.data.worlds.new("w")
+    if scene.world.node_tree is None:
+        scene.world.use_nodes = True
+    scene.world.node_tree.nodes["Background"].inputs["Strength"].default_value = 0.6
+    render_settings(scene, size=64, samples=8, denoise=False)
+    scene.cycles.seed = 0
+    path = render_to_file(scene, str(tmp_path / f"{cat}_{seed}_{tag}.png"))
+    img = bpy.data.images.load(path)
+    return np.array(img.pixels[:]).reshape(img.size[1], img.size[0], 4)[:, :, :3], copied
+
+
+@pytest.mark.parametrize("cat", ["table_lamp", "chair", "sofa"])
+def test_renders_fresh_and_templated_match(fresh, tmp_path, monkeypatch, cat):
+    """Seed 1 of a category rendered with its materials built node by node, then (after seeds 0, 2, 3 made the
+    templates) through template copies: the same pixels (the same trees, the same sampling seed)."""
+    monkeypatch.setattr(material_templates, "ENABLED", False)
+    ref, copied = _render(cat, 1, tmp_path, "fresh")
+    assert copied == 0
+    monkeypatch.setattr(material_templates, "ENABLED", True)
+    material_templates.clear()
+    got, copied = _render(cat, 1, tmp_path, "templated", warm_with=(0, 2, 3))
+    assert copied >= 1 and material_templates.STATS["unrecorded"] == 0
+    assert ref.std() > 0.01  # not an empty frame
+    assert np.abs(got - ref).max() < 1e-6, np.abs(got - ref).max()

@@ -32,6 +32,8 @@ TEMPLATE_PREFIX = ".conjure_tmpl_"
 _PROBES: dict = {}     # node bl_idname -> _Probe (per session: socket layouts do not change)
 _LOOKUPS: dict = {}    # (bl_idname, settings made so far) -> (input lookup, output lookup)
 _TEMPLATES: dict = {}  # template key -> (material name, session_uid, values, node count, link count)
+ENABLED = True
+"""False: every procedural material is built node by node (for comparisons; the same trees either way)."""
 STATS = {"copied": 0, "built": 0, "unrecorded": 0}
 """Materials made this session: copied from a template, built node by node, and of those how many because the
 recording could not follow the builder (expected 0: the tests check every kind)."""
@@ -190,9 +192,17 @@ class RecSocket:
 
 
 class RecSockets:
+    """A node's inputs or outputs; each socket made when first asked for (a Principled BSDF has ~30)."""
+
     def __init__(self, node, infos, is_output):
-        self._socks = [RecSocket(node, i, is_output, info) for i, info in enumerate(infos)]
+        self._infos, self._made = infos, {}
         self._node, self._side = node, int(is_output)
+
+    def _sock(self, i):
+        s = self._made.get(i)
+        if s is None:
+            s = self._made[i] = RecSocket(self._node, i, bool(self._side), self._infos[i])
+        return s
 
     def _find(self, key):
         n = self._node
@@ -200,21 +210,21 @@ class RecSockets:
 
     def get(self, key, default=None):
         i = self._find(key)
-        return default if i is None else self._socks[i]
+        return default if i is None else self._sock(i)
 
     def __getitem__(self, key):
         if isinstance(key, int):
-            return self._socks[key]
+            return self._sock(range(len(self._infos))[key])
         i = self._find(key)
         if i is None:
             raise KeyError(f"bpy_prop_collection[key]: key {key!r} not found")
-        return self._socks[i]
+        return self._sock(i)
 
     def __iter__(self):
-        return iter(self._socks)
+        return (self._sock(i) for i in range(len(self._infos)))
 
     def __len__(self):
-        return len(self._socks)
+        return len(self._infos)
 
 
 class RecElement:

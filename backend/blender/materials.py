@@ -104,7 +104,7 @@ def _ramp(nt, c1, c2, x, y):
 def _build(name, fill, template):
     """A new material whose tree ``fill(mat)`` builds: through ``material_templates`` (a copy of a tree of the
     same structure, re-valued) unless ``template`` is False (node by node)."""
-    if template:
+    if template and material_templates.ENABLED:
         return material_templates.build(name, fill, new_material)
     mat = new_material(name)
     try:
