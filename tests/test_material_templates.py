@@ -299,3 +299,25 @@ def test_renders_fresh_and_templated_match(fresh, tmp_path, monkeypatch, cat):
     assert copied >= 1 and material_templates.STATS["unrecorded"] == 0
     assert ref.std() > 0.01  # not an empty frame
     assert np.abs(got - ref).max() < 1e-6, np.abs(got - ref).max()
+
+
+def test_a_scene_build_keeps_only_clean_templates_and_a_failed_one_none(fresh):
+    """A committed scene build leaves its templates as untagged orphans and its materials with only their
+    description; a failed one removes the templates it made (its materials too, as before)."""
+    from backend.blender.procgen import build_scene
+    from backend.blender.transaction import TAG
+    from backend.procgen.plan import plan
+    build_scene(bpy.context.scene, plan("room", 1))
+    tmpls = _templates()
+    assert tmpls and all(m.users == 0 and not m.keys() for m in tmpls)
+    assert material_templates.STATS["copied"] > 0
+    for m in bpy.data.materials:
+        if not m.name.startswith(material_templates.TEMPLATE_PREFIX):
+            assert set(m.keys()) == {"conjure_material"}, (m.name, m.keys())
+            assert TAG not in m
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    graph = plan("room", 2)
+    graph["objects"][-1]["category"] = "dragon"
+    with pytest.raises(Exception):
+        build_scene(bpy.context.scene, graph)
+    assert len(bpy.data.materials) == 0

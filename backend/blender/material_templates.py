@@ -34,6 +34,9 @@ _LOOKUPS: dict = {}    # (bl_idname, settings made so far) -> (input lookup, out
 _TEMPLATES: dict = {}  # template key -> (material name, session_uid, values, node count, link count)
 ENABLED = True
 """False: every procedural material is built node by node (for comparisons; the same trees either way)."""
+MADE: list = []
+"""Names of the templates made this session, oldest first (a transaction that made some removes them on rollback:
+``procgen.Build``)."""
 STATS = {"copied": 0, "built": 0, "unrecorded": 0}
 """Materials made this session: copied from a template, built node by node, and of those how many because the
 recording could not follow the builder (expected 0: the tests check every kind)."""
@@ -393,6 +396,7 @@ def _keep_template(mat, rec, key):
     tmpl.name = TEMPLATE_PREFIX + key
     for prop in list(tmpl.keys()):
         del tmpl[prop]
+    MADE.append(tmpl.name)
     _TEMPLATES[key] = (tmpl.name, tmpl.session_uid, dict(tree.values), len(tree.node_list), len(tree.link_list))
 
 
@@ -433,6 +437,8 @@ def build(name, fill, new_material):
         mat = tmpl.copy()
         try:
             mat.name = name
+            for prop in list(mat.keys()):   # e.g. a transaction's tag while the template's build runs
+                del mat[prop]
             _apply(mat, rec, values)
         except Exception:
             bpy.data.materials.remove(mat)
