@@ -84,6 +84,14 @@ class Mesh:
         self.mat = np.zeros(nf, np.int64) if mat is None else np.broadcast_to(np.asarray(mat, np.int64), (nf,)).copy()
         self.smooth = np.broadcast_to(np.asarray(smooth, bool), (nf,)).copy()
 
+    @classmethod
+    def raw(cls, verts, corners, sizes, uvs, mat, smooth) -> "Mesh":
+        """A mesh from arrays already in ``Mesh``'s shapes and dtypes (float64 (V, 3) and (C, 2), int64 corners,
+        sizes and per-face mat, bool per-face smooth), taken as they are: no conversion, no copy."""
+        m = cls.__new__(cls)
+        m.verts, m.corners, m.sizes, m.uvs, m.mat, m.smooth = verts, corners, sizes, uvs, mat, smooth
+        return m
+
     # ----------------------------------------------------------------- transforms
     def copy(self) -> "Mesh":
         return Mesh(self.verts.copy(), self.corners.copy(), self.sizes.copy(), self.uvs.copy(),
@@ -280,7 +288,8 @@ def _lathe_topology(single, n: int, loop: bool):
     starts = face_starts(skel)
     face = np.repeat(np.arange(len(sizes)), sizes)
     rev = 2 * starts[face] + sizes[face] - 1 - np.arange(len(corners))
-    out = (keep_v, skel.corners, skel.sizes, (b_idx / n)[keep], vrow[keep], tris, rev)
+    vr, vc = np.nonzero(keep_v)                                 # each kept vertex's profile row and ring column
+    out = (vr, vc, single[vr], skel.corners, skel.sizes, (b_idx / n)[keep], vrow[keep], tris, rev)
     _LATHE_TOPO[key] = out
     return out
 
@@ -296,20 +305,61 @@ def lathe(profile, segments: int = 24, mat: int = 0, loop: bool = False, smooth:
     on_axis = p[:, 0] <= 1e-12
     if not loop and not (on_axis[0] and on_axis[-1]):
         raise ValueError("open lathe profile must start and end on the axis")
-    theta = np.linspace(0.0, 2 * np.pi, n + 1)[:-1]
+    cos, sin = _ring_angles(n)
     single = on_axis & (not loop)                              # an axis point is one vertex, not a ring
-    keep_v, corners, sizes, u, vrow, tris, rev = _lathe_topology(single, n, bool(loop))
-    ring = np.stack([np.outer(p[:, 0], np.cos(theta)), np.outer(p[:, 0], np.sin(theta)),
-                     np.repeat(p[:, 1:2], n, axis=1)], axis=-1)
-    verts = np.where(single[:, None, None], np.stack([np.zeros(len(p)), np.zeros(len(p)), p[:, 1]], 1)[:, None, :], ring)
-    verts = verts[keep_v]
+    vr, vc, vsingle, corners, sizes, u, vrow, tris, rev = _lathe_topology(single, n, bool(loop))
+    # the ring vertices in order (profile row, then angle), as np.outer of radii and cos / sin gives them; an
+    # axis point is (0, 0, z)
+    verts = np.empty((len(vr), 3))
+    r = p[vr, 0]
+    verts[:, 0] = r * cos[vc]
+    verts[:, 1] = r * sin[vc]
+    verts[vsingle, :2] = 0.0
+    verts[:, 2] = p[vr, 1]
     seg = np.linalg.norm(np.diff(np.vstack([p, p[:1]]) if loop else p, axis=0), axis=1)
     vcoord = np.concatenate([[0.0], np.cumsum(seg)])
     uvs = np.stack([u, vcoord[vrow]], axis=-1)
-    a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
-    if float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0) >= 0:      # ``_orient``, its triangles cached
-        return Mesh(verts, corners.copy(), sizes.copy(), uvs, mat, smooth)
-    return Mesh(verts, corners[rev], sizes.copy(), uvs[rev], mat, smooth)
+    outward = _lathe_outward(p, single, loop)
+    if outward is None:                                        # ``_orient``, its triangles cached
+        a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
+        outward = float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0) >= 0
+    nf = len(sizes)
+    if outward:
+        return Mesh.raw(verts, corners.copy(), sizes.copy(), uvs, np.full(nf, mat, np.int64), np.full(nf, bool(smooth)))
+    return Mesh.raw(verts, corners[rev], sizes.copy(), uvs[rev], np.full(nf, mat, np.int64), np.full(nf, bool(smooth)))
+
+
+_RING: dict = {}
+
+
+def _ring_angles(n: int):
+    """(cos, sin) of a lathe's ``n`` ring angles; cached, callers must not mutate."""
+    hit = _RING.get(n)
+    if hit is None:
+        theta = np.linspace(0.0, 2 * np.pi, n + 1)[:-1]
+        hit = _RING[n] = (np.cos(theta), np.sin(theta))
+    return hit
+
+
+def _lathe_outward(p, single, loop):
+    """Whether a lathe of profile ``p`` has a positive signed volume, from the profile alone, or None when that is
+    too close to call. Revolving a profile edge (r1, z1) -> (r2, z2) through one ring step of angle a adds
+    sin(a) (r1 + r2) (r1 z2 - r2 z1) / 6 to the fan triangles' signed volume (their quad's two fans against the
+    origin on the axis; an axis point has r = 0), the same for every step: so the volume's sign is the sign of the
+    sum over edges of (r1 + r2) (r1 z2 - r2 z1). Trusted only when that sum is far from zero next to the sizes
+    of its terms (1e-6), so the float sum over the triangles cannot round to the other sign."""
+    r = np.where(single, 0.0, p[:, 0])
+    z = p[:, 1]
+    if loop:
+        r2, z2 = np.roll(r, -1), np.roll(z, -1)
+    else:
+        r, z, r2, z2 = r[:-1], z[:-1], r[1:], z[1:]
+    term = (r + r2) * (r * z2 - r2 * z)
+    size = float(((np.abs(r) + np.abs(r2)) * (np.abs(r * z2) + np.abs(r2 * z))).sum())
+    q = float(term.sum())
+    if abs(q) <= 1e-6 * size:
+        return None
+    return q > 0
 
 
 def cylinder(r: float, h: float, z0: float = 0.0, segments: int = 16, mat: int = 0, r_top=None) -> Mesh:
@@ -325,7 +375,8 @@ def rod(p0, p1, r: float, segments: int = 10, mat: int = 0, r1=None) -> Mesh:
     d = p1 - p0
     h = float(np.linalg.norm(d))
     m = lathe([(0.0, 0.0), (r, 0.0), (r if r1 is None else r1, h), (0.0, h)], segments, mat)
-    return m.transformed(rot_align_z(d), p0)
+    m.verts = m.verts @ rot_align_z(d).T + p0                  # ``transformed``, without copying a fresh mesh
+    return m
 
 
 def _icosahedron():
