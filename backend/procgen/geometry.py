@@ -493,27 +493,16 @@ def leaf_cards(rng, core: Mesh, count: int, length: float, mat: int = 0, lift: f
     return leaves if signed_volume(leaves) >= 0 else _orient(leaves)
 
 
-def tube(path, radii, segments: int = 8, mat: int = 0) -> Mesh:
-    """Closed tube swept along a polyline ``path`` (P x 3) with per-point ``radii``, capped by fans at both ends."""
-    path = np.asarray(path, np.float64)
-    segments = _seg(segments, 3)
-    radii = np.broadcast_to(np.asarray(radii, np.float64), (len(path),))
-    tang = np.gradient(path, axis=0)
-    tang /= np.linalg.norm(tang, axis=1, keepdims=True)
-    ref = np.array([0.0, 0.0, 1.0]) if abs(tang[0][2]) < 0.9 else np.array([1.0, 0.0, 0.0])
-    n_prev = np.cross(tang[0], ref)
-    n_prev /= np.linalg.norm(n_prev)
-    theta = np.linspace(0, 2 * np.pi, segments + 1)[:-1]
-    cos, sin = np.cos(theta)[:, None], np.sin(theta)[:, None]
-    rings = []
-    for t, p, r in zip(tang, path, radii):
-        n = n_prev - t * (n_prev @ t)  # parallel transport of the ring frame
-        n /= np.linalg.norm(n)
-        b = np.array([t[1] * n[2] - t[2] * n[1], t[2] * n[0] - t[0] * n[2], t[0] * n[1] - t[1] * n[0]])  # t x n
-        rings.append(p + r * (cos * n + sin * b))
-        n_prev = n
-    verts = np.concatenate(rings + [path[:1], path[-1:]])
-    P, S = len(path), segments
+_TUBE_TOPO: dict = {}
+
+
+def _tube_topology(P: int, S: int):
+    """A tube's corners, sizes, UVs, fan triangles and winding flip for ``P`` path points and ``S`` sides: they
+    depend on nothing else. Built once per shape; callers must not mutate."""
+    key = (P, S)
+    if key in _TUBE_TOPO:
+        return _TUBE_TOPO[key]
+    theta = np.linspace(0, 2 * np.pi, S + 1)[:-1]
     c0, c1 = P * S, P * S + 1
     i = np.arange(P - 1)[:, None]
     j = np.arange(S)[None, :]
@@ -531,7 +520,44 @@ def tube(path, radii, segments: int = 8, mat: int = 0) -> Mesh:
     corners = np.concatenate([quads.ravel(), caps.ravel()])
     sizes = np.concatenate([np.full(len(quads), 4), np.full(2 * S, 3)])
     uvs = np.concatenate([quv, cuv])
-    return _orient(Mesh(verts, corners, sizes, uvs, mat, True))
+    skel = Mesh(np.zeros((P * S + 2, 3)), corners, sizes, uvs)
+    tris = fan_triangles(skel)
+    starts = face_starts(skel)
+    face = np.repeat(np.arange(len(sizes)), sizes)
+    rev = 2 * starts[face] + sizes[face] - 1 - np.arange(len(corners))
+    out = (np.cos(theta)[:, None], np.sin(theta)[:, None], skel.corners, skel.sizes, skel.uvs, tris, rev)
+    _TUBE_TOPO[key] = out
+    return out
+
+
+def tube(path, radii, segments: int = 8, mat: int = 0) -> Mesh:
+    """Closed tube swept along a polyline ``path`` (P x 3) with per-point ``radii``, capped by fans at both ends.
+    The topology is built once per shape (``_tube_topology``); the result is the same, byte for byte, as building
+    it afresh (each ring's frame by parallel transport, point by point; the rings from the frames at once)."""
+    path = np.asarray(path, np.float64)
+    segments = _seg(segments, 3)
+    radii = np.broadcast_to(np.asarray(radii, np.float64), (len(path),))
+    P, S = len(path), segments
+    cos, sin, corners, sizes, uvs, tris, rev = _tube_topology(P, S)
+    tang = np.gradient(path, axis=0)
+    tang /= np.linalg.norm(tang, axis=1, keepdims=True)
+    ref = np.array([0.0, 0.0, 1.0]) if abs(tang[0][2]) < 0.9 else np.array([1.0, 0.0, 0.0])
+    n_prev = np.cross(tang[0], ref)
+    n_prev /= np.linalg.norm(n_prev)
+    normals = np.empty((P, 3))
+    for k, t in enumerate(tang):
+        n = n_prev - t * (n_prev @ t)  # parallel transport of the ring frame
+        n /= np.linalg.norm(n)
+        normals[k] = n
+        n_prev = n
+    binormals = _cross(tang, normals)  # t x n
+    rings = path[:, None, :] + radii[:, None, None] * (cos[None] * normals[:, None, :] + sin[None] * binormals[:, None, :])
+    verts = np.concatenate([rings.reshape(-1, 3), path[:1], path[-1:]])
+    nf = len(sizes)
+    a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
+    if float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0) >= 0:      # ``_orient``, its triangles cached
+        return Mesh.raw(verts, corners.copy(), sizes.copy(), uvs.copy(), np.full(nf, mat, np.int64), np.full(nf, True))
+    return Mesh.raw(verts, corners[rev], sizes.copy(), uvs[rev], np.full(nf, mat, np.int64), np.full(nf, True))
 
 
 def grid_heightfield(heights, size_x: float, size_y: float, base: float, mat: int = 0, closed: bool = True) -> Mesh:
