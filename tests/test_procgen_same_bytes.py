@@ -204,3 +204,23 @@ def test_cached_tube_gives_the_same_bytes():
             with geo.detail(level):
                 for _ in range(2):      # the second call comes from the cache
                     assert geo.tube(path, radii, 8, 1).digest() == _tube_reference(path, radii, 8, 1).digest(), k
+
+
+def _rot_align_z_reference(d):
+    d = np.asarray(d, np.float64)
+    d = d / np.linalg.norm(d)
+    z = np.array([0.0, 0.0, 1.0])
+    v = np.cross(z, d)
+    c = float(d @ z)
+    if np.linalg.norm(v) < 1e-12:
+        return np.eye(3) if c > 0 else np.diag([1.0, -1.0, -1.0])
+    vx = np.array([[0, -v[2], v[1]], [v[2], 0, -v[0]], [-v[1], v[0], 0]])
+    return np.eye(3) + vx + vx @ vx * (1.0 / (1.0 + c))
+
+
+def test_rot_align_z_matches_np_cross():
+    rng = np.random.default_rng(5)
+    dirs = list(rng.normal(size=(300, 3))) + [(0, 0, 1), (0, 0, -1), (1, 0, 0), (0, -1, 0), (-0.0, 0.0, 2.0),
+                                              (0.0, -0.0, -3.0), (-1.0, -0.0, 0.0), (1e-9, 0, 1)]
+    for d in dirs:
+        assert geo.rot_align_z(d).tobytes() == _rot_align_z_reference(d).tobytes(), d

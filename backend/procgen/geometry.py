@@ -219,7 +219,8 @@ def rot_align_z(d):
     d = np.asarray(d, np.float64)
     d = d / np.linalg.norm(d)
     z = np.array([0.0, 0.0, 1.0])
-    v = np.cross(z, d)
+    d0, d1, d2 = d.tolist()
+    v = np.array([0.0 * d2 - 1.0 * d1, 1.0 * d0 - 0.0 * d2, 0.0 * d1 - 0.0 * d0])   # np.cross(z, d), its very ops
     c = float(d @ z)
     if np.linalg.norm(v) < 1e-12:
         return np.eye(3) if c > 0 else np.diag([1.0, -1.0, -1.0])
@@ -348,15 +349,14 @@ def _lathe_outward(p, single, loop):
     origin on the axis; an axis point has r = 0), the same for every step: so the volume's sign is the sign of the
     sum over edges of (r1 + r2) (r1 z2 - r2 z1). Trusted only when that sum is far from zero next to the sizes
     of its terms (1e-6), so the float sum over the triangles cannot round to the other sign."""
-    r = np.where(single, 0.0, p[:, 0])
-    z = p[:, 1]
-    if loop:
-        r2, z2 = np.roll(r, -1), np.roll(z, -1)
-    else:
-        r, z, r2, z2 = r[:-1], z[:-1], r[1:], z[1:]
-    term = (r + r2) * (r * z2 - r2 * z)
-    size = float(((np.abs(r) + np.abs(r2)) * (np.abs(r * z2) + np.abs(r2 * z))).sum())
-    q = float(term.sum())
+    r = [0.0 if a else x for a, x in zip(single.tolist(), p[:, 0].tolist())]   # a few points: plain floats
+    z = p[:, 1].tolist()
+    k = len(r) if loop else len(r) - 1
+    q = size = 0.0
+    for i in range(k):
+        r1, z1, r2, z2 = r[i], z[i], r[(i + 1) % len(r)], z[(i + 1) % len(r)]
+        q += (r1 + r2) * (r1 * z2 - r2 * z1)
+        size += (abs(r1) + abs(r2)) * (abs(r1 * z2) + abs(r2 * z1))
     if abs(q) <= 1e-6 * size:
         return None
     return q > 0
