@@ -137,9 +137,9 @@ def test_lathe_orientation_from_the_profile_matches_the_triangles():
     assert geo._lathe_outward(flat, np.zeros(3, bool), True) is None
 
 
-def test_lathe_shortcut_changes_no_asset(monkeypatch):
-    """Every category, editions 1-3, at two detail levels: the same bytes with the orientation shortcut as with
-    the triangles deciding every lathe's orientation."""
+def test_orientation_shortcuts_change_no_asset(monkeypatch):
+    """Every category, editions 1-3, at two detail levels: the same bytes with the lathe's orientation from its
+    profile and ``_orient``'s triangles kept per topology as with the triangles built and deciding every time."""
     def digests():
         out = {}
         for cat in REG.names():
@@ -149,6 +149,8 @@ def test_lathe_shortcut_changes_no_asset(monkeypatch):
         return out
     fast = digests()
     monkeypatch.setattr(geo, "_lathe_outward", lambda p, single, loop: None)
+    plain = geo._orient
+    monkeypatch.setattr(geo, "_orient", lambda m, key=None: plain(m))    # nothing kept per topology
     assert digests() == fast
 
 

@@ -188,14 +188,27 @@ def edge_use_counts(m: Mesh):
     return und_counts, dir_counts
 
 
-def _orient(m: Mesh) -> Mesh:
-    """Flip the winding of a closed shell whose signed volume is negative."""
-    if signed_volume(m) >= 0:
+def _orient(m: Mesh, key=None) -> Mesh:
+    """Flip the winding of a closed shell whose signed volume is negative. ``key``: names the shell's topology
+    (its corners and sizes) for callers that make many of one shape; its fan triangles and flip order are then
+    kept (``_ORIENT_TOPO``): the same sums, the same bytes."""
+    topo = _ORIENT_TOPO.get(key) if key is not None else None
+    if topo is None:
+        tris = fan_triangles(m)
+        starts = face_starts(m)
+        face = np.repeat(np.arange(len(m.sizes)), m.sizes)   # each corner's face; reverse the corners within it
+        rev = 2 * starts[face] + m.sizes[face] - 1 - np.arange(len(m.corners))
+        topo = (tris, rev)
+        if key is not None:
+            _ORIENT_TOPO[key] = topo
+    tris, rev = topo
+    a, b, c = m.verts[tris[:, 0]], m.verts[tris[:, 1]], m.verts[tris[:, 2]]
+    if float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0) >= 0:     # ``signed_volume``
         return m
-    starts = face_starts(m)
-    face = np.repeat(np.arange(len(m.sizes)), m.sizes)   # each corner's face; reverse the corners within it
-    rev = 2 * starts[face] + m.sizes[face] - 1 - np.arange(len(m.corners))
     return Mesh(m.verts, m.corners[rev], m.sizes, m.uvs[rev], m.mat, m.smooth)
+
+
+_ORIENT_TOPO: dict = {}
 
 
 # --------------------------------------------------------------------- rotations
@@ -241,7 +254,7 @@ def box(lo, hi, mat: int = 0) -> Mesh:
     verts = lo + bits * (hi - lo)
     corners = _BOX_FACES.ravel()
     uvs = np.concatenate([verts[f][:, ax] for f, ax in zip(_BOX_FACES, _BOX_UV_AXES)])
-    return _orient(Mesh(verts, corners, np.full(6, 4), uvs, mat, False))
+    return _orient(Mesh(verts, corners, np.full(6, 4), uvs, mat, False), "box")
 
 
 def box_c(cx, cy, z0, sx, sy, sz, mat: int = 0) -> Mesh:
@@ -444,7 +457,7 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
     span = fu.max(axis=1) - fu.min(axis=1)
     fu = np.where((span[:, None] > 0.5) & (fu < 0.5), fu + 1.0, fu)
     uvs = np.stack([fu.ravel(), w[faces].ravel()], axis=1)
-    return _orient(Mesh(v, faces.ravel(), np.full(len(faces), 3), uvs, mat, True))
+    return _orient(Mesh(v, faces.ravel(), np.full(len(faces), 3), uvs, mat, True), ("blob", subdiv))
 
 
 def leaf_cards(rng, core: Mesh, count: int, length: float, mat: int = 0, lift: float = 0.3,
@@ -650,7 +663,7 @@ def rbox(lo, hi, r: float = 0.004, k: int = 2, mat: int = 0, bulge: float = 0.0,
     cv = verts[faces]  # (F, 4, 3)
     corner_uv = np.stack([np.take_along_axis(cv, uv_ax[:, None, 0:1].repeat(4, 1), 2)[..., 0],
                           np.take_along_axis(cv, uv_ax[:, None, 1:2].repeat(4, 1), 2)[..., 0]], axis=-1).reshape(-1, 2)
-    return _orient(Mesh(verts, faces.ravel(), np.full(len(faces), 4), corner_uv, mat, smooth))
+    return _orient(Mesh(verts, faces.ravel(), np.full(len(faces), 4), corner_uv, mat, smooth), ("rbox", k))
 
 
 _RBOX_TOPO: dict = {}
@@ -717,7 +730,7 @@ def loft(rings, mat: int = 0, smooth: bool = True) -> Mesh:
     uvs = np.concatenate([_planar_uvs(verts[quads]).reshape(-1, 2)] + [_planar_uvs(verts[c][None])[0] for c in caps])
     m = Mesh(verts, corners, sizes, uvs, mat, smooth)
     m.smooth[-2:] = False
-    return _orient(m)
+    return _orient(m, ("loft", n, k))
 
 
 def boxes(lo, hi, mat: int = 0) -> Mesh:
