@@ -337,4 +337,4 @@ def test_templates_equal_node_by_node_builds_in_blender_5():
                           "every_kind or blend_materials or one_changed_value"], cwd=root, capture_output=True,
                          text=True, timeout=600)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
-    assert " 3 passed" in out.stdout, out.stdout[-500:]
+    assert "3 passed" in out.stdout, out.stdout[-500:]
