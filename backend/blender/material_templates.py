@@ -110,7 +110,7 @@ class _Probe:
                 lo = tuple(s.default_value)
                 s.default_value = (1e30,) * n
                 info["range"] = (lo, tuple(s.default_value))
-                s.default_value = v
+                s.default_value = info["default"]   # (``v`` is a live view of the socket)
             except (TypeError, ValueError):
                 pass
         return info
