@@ -1,9 +1,12 @@
 """Figure (issue #14): where one asset's time goes in Blender: the factory (numpy mesh), building the Blender mesh,
-and building its node-tree materials, per category and detail level (medians over seeds x repeats, each asset in a
-fresh factory-settings file as ``infinigen_compare.py`` does).
+and building its node-tree materials, per category and detail level (medians over seeds x repeats). Two figures:
+cold, each asset in a fresh factory-settings file as ``infinigen_compare.py`` does (the first asset of its kind in a
+file), and warm, the 2nd..Nth asset of the kind in one file (as in a scene build: material templates and other
+per-session caches are warm; every asset still has its own material descriptions and node trees).
 
 Usage: .venv/bin/python benchmarks/asset_time_split.py [--categories table_lamp,floor_lamp,chair] [--details 1,8]
-       [--seeds 3] [--repeats 3]
+       [--seeds 3] [--repeats 3]   (cold: seeds x repeats fresh files; warm: per repeat one file, seed 1000 + repeat
+       first, then seeds 0..N-1 timed)
 Prints one line per category and detail, and on its last line one JSON object.
 """
 import argparse
@@ -32,31 +35,37 @@ def main():
     rows = []
     for cat in a.categories.split(","):
         for d in (float(x) for x in a.details.split(",")):
-            gen, mesh, mats, tris, nmat = [], [], [], 0, 0
-            for _ in range(a.repeats):
-                for seed in range(a.seeds):
-                    bpy.ops.wm.read_factory_settings(use_empty=True)
-                    t0 = time.perf_counter()
-                    asset, _ = generate(registry(), cat, seed, detail_level=d)
-                    t1 = time.perf_counter()
-                    m = asset.mesh
-                    build_mesh(cat, m.verts, m.corners, sizes=m.sizes, uvs=m.uvs, material_indices=m.mat, smooth=m.smooth)
-                    t2 = time.perf_counter()
-                    seen = set()
-                    for desc in asset.materials:          # one node tree per distinct description, as a build shares them
-                        key = json.dumps(desc, sort_keys=True)
-                        if key not in seen:
-                            seen.add(key)
-                            procedural_material(desc)
-                    t3 = time.perf_counter()
-                    gen.append(t1 - t0), mesh.append(t2 - t1), mats.append(t3 - t2)
-                    tris, nmat = int((m.sizes - 2).sum()), len(seen)
-            ms = lambda x: round(statistics.median(x) * 1000, 2)
-            row = {"category": cat, "detail": d, "factory_ms": ms(gen), "mesh_ms": ms(mesh), "materials_ms": ms(mats),
-                   "node_trees": nmat, "triangles": tris}
-            rows.append(row)
-            print(f"{cat:12s} detail {d:4.1f}  factory {row['factory_ms']:7.2f} ms  mesh {row['mesh_ms']:6.2f} ms  "
-                  f"materials {row['materials_ms']:6.2f} ms ({nmat} trees)  {tris} tris", flush=True)
+            for mode in ("cold", "warm"):
+                gen, mesh, mats, tris, nmat = [], [], [], 0, 0
+                for rep in range(a.repeats):
+                    if mode == "warm":  # one file per repeat; a first asset of the kind (seed 1000 + rep) warms it
+                        bpy.ops.wm.read_factory_settings(use_empty=True)
+                    for seed in ([1000 + rep] if mode == "warm" else []) + list(range(a.seeds)):
+                        if mode == "cold":
+                            bpy.ops.wm.read_factory_settings(use_empty=True)
+                        t0 = time.perf_counter()
+                        asset, _ = generate(registry(), cat, seed, detail_level=d)
+                        t1 = time.perf_counter()
+                        m = asset.mesh
+                        build_mesh(cat, m.verts, m.corners, sizes=m.sizes, uvs=m.uvs, material_indices=m.mat, smooth=m.smooth)
+                        t2 = time.perf_counter()
+                        seen = set()
+                        for desc in asset.materials:          # one node tree per distinct description, as a build shares them
+                            key = json.dumps(desc, sort_keys=True)
+                            if key not in seen:
+                                seen.add(key)
+                                procedural_material(desc)
+                        t3 = time.perf_counter()
+                        if seed >= 1000:
+                            continue
+                        gen.append(t1 - t0), mesh.append(t2 - t1), mats.append(t3 - t2)
+                        tris, nmat = int((m.sizes - 2).sum()), len(seen)
+                ms = lambda x: round(statistics.median(x) * 1000, 2)
+                row = {"category": cat, "detail": d, "mode": mode, "factory_ms": ms(gen), "mesh_ms": ms(mesh), "materials_ms": ms(mats),
+                       "node_trees": nmat, "triangles": tris}
+                rows.append(row)
+                print(f"{cat:12s} detail {d:4.1f} {mode}  factory {row['factory_ms']:7.2f} ms  mesh {row['mesh_ms']:6.2f} ms  "
+                      f"materials {row['materials_ms']:6.2f} ms ({nmat} trees)  {tris} tris", flush=True)
     print(json.dumps({"figure": "asset_time_split", "cpus": os.cpu_count(), "load": list(os.getloadavg()), "rows": rows}))
 
 

@@ -11,6 +11,8 @@ import os
 
 import bpy
 
+from . import material_templates
+from .material_templates import is_socket
 from .materials_detail import DETAIL_KINDS, apply_glaze, fill_detail, leaf_veins
 from .materials_nature import NATURE_KINDS, fill_nature
 from .materials_props import PROP_KINDS, fill_props
@@ -100,15 +102,26 @@ def _ramp(nt, c1, c2, x, y):
     return ramp
 
 
-def procedural_material(desc: dict, name: str | None = None):
-    """New bpy.types.Material for one description; the description is kept in mat['conjure_material']."""
-    kind, p = desc["kind"], desc["params"]
-    mat = new_material(name or f"Conjure_{kind}_{description_key(desc)}")
+def _build(name, fill, template):
+    """A new material whose tree ``fill(mat)`` builds: through ``material_templates`` (a copy of a tree of the
+    same structure, re-valued) unless ``template`` is False (node by node)."""
+    if template and material_templates.ENABLED:
+        return material_templates.build(name, fill, new_material)
+    mat = new_material(name)
     try:
-        _fill(mat, kind, p)
+        fill(mat)
     except Exception:
         bpy.data.materials.remove(mat)
         raise
+    return mat
+
+
+def procedural_material(desc: dict, name: str | None = None, *, template: bool = True):
+    """New bpy.types.Material for one description; the description is kept in mat['conjure_material'].
+    ``template``: copy a cached tree of the same structure and re-set its values (``material_templates``; the
+    same tree as one built node by node), else build it node by node."""
+    kind, p = desc["kind"], desc["params"]
+    mat = _build(name or f"Conjure_{kind}_{description_key(desc)}", lambda m: _fill(m, kind, p), template)
     mat["conjure_material"] = json.dumps(desc, sort_keys=True)
     mat.diffuse_color = _rgba(p["base_color"])  # viewport solid colour
     return mat
@@ -136,7 +149,7 @@ class _Tree:
         n = self.nt.nodes.new(kind)
         n.location = (x if x is not None else -600, y + self.y0)
         for k, v in inputs.items():
-            if isinstance(v, bpy.types.NodeSocket):
+            if is_socket(v):
                 self.link(v, n.inputs[k])
             else:
                 _set(n, k, v)
@@ -163,7 +176,7 @@ class _Tree:
         for i, v in enumerate((a, b)):
             if v is None:
                 continue
-            if isinstance(v, bpy.types.NodeSocket):
+            if is_socket(v):
                 self.link(v, n.inputs[i])
             else:
                 n.inputs[i].default_value = v
@@ -174,7 +187,7 @@ class _Tree:
         n.data_type = "RGBA"
         n.blend_type = blend
         for sock, v in ((n.inputs[0], fac), (n.inputs[6], a), (n.inputs[7], b)):
-            if isinstance(v, bpy.types.NodeSocket):
+            if is_socket(v):
                 self.link(v, sock)
             else:
                 sock.default_value = v if not isinstance(v, (list, tuple)) or len(v) == 4 else _rgba(v)
@@ -254,21 +267,22 @@ def _far_lines(t, lines, half_width):
 
 
 def blend_material(inside: dict, outside: dict, attribute: str, *, soft=0.05, ragged=0.25, name=None, wet=None,
-                   lines=None, half_width=0.5):
+                   lines=None, half_width=0.5, template: bool = True):
     """One material showing description ``inside`` where the mesh's float point attribute ``attribute`` (signed
     metres to a region's edge, negative inside) is negative and ``outside`` where it is positive, blended per
     pixel over a smooth edge ``soft`` m wide each side, pushed in and out by up to ``ragged`` m of noise (a
     worn path's or a shore's edge, never the mesh's grid). Both node trees live in the one material.
     ``wet``: a second such attribute; where it is negative both are wet (``WET``: darker, glossier), per pixel
     with its own ragged edge. ``lines``: polylines [[x, y], ...] along which ``inside`` also shows, in strips
-    ``half_width`` m either side measured per pixel (a path running on across coarse land)."""
+    ``half_width`` m either side measured per pixel (a path running on across coarse land). ``template``: as in
+    ``procedural_material``."""
     desc = {"blend": [inside, outside], "attribute": attribute, "soft": soft, "ragged": ragged}
     if wet:
         desc["wet"] = wet
     if lines:
         desc.update(lines=lines, half_width=half_width)
-    mat = new_material(name or f"Conjure_blend_{description_key(desc)}")
-    try:
+
+    def fill(mat):
         a = _Tree(mat)
         _fill_tree(a, outside["kind"], outside["params"])
         b = _Tree(mat, clear=False, y0=-2000)
@@ -308,9 +322,8 @@ def blend_material(inside: dict, outside: dict, attribute: str, *, soft=0.05, ra
         a.link(a.bsdf.outputs["BSDF"], mix.inputs[1])
         a.link(b.bsdf.outputs["BSDF"], mix.inputs[2])
         a.link(mix.outputs["Shader"], a.out.inputs["Surface"])
-    except Exception:
-        bpy.data.materials.remove(mat)
-        raise
+
+    mat = _build(name or f"Conjure_blend_{description_key(desc)}", fill, template)
     mat["conjure_material"] = json.dumps(desc, sort_keys=True)
     mat.diffuse_color = _rgba(outside["params"]["base_color"])
     return mat

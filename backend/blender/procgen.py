@@ -23,6 +23,7 @@ from ..procgen.registry import check_args, generate
 from ..procgen.moulding import moulding_mesh
 from ..procgen.terrain import horizon_mesh, soil_edge, terrain_mesh, water_mesh, wet_edge
 from .idprops import id_int, read_int
+from . import material_templates
 from .materials import blend_material, description_key, procedural_material
 from .mesh import build_mesh
 from .transaction import COLLECTION, Transaction, ensure_collection
@@ -31,16 +32,26 @@ ASSET_COLLECTION = COLLECTION
 
 
 class Build(Transaction):
-    """A transaction that also shares one Blender material per material description within the build."""
+    """A transaction that also shares one Blender material per material description within the build. Material
+    templates (``material_templates``) made during the build are recorded too: a rollback removes them."""
 
     def __init__(self, tag: str | None = None):
         super().__init__(tag)
         self.materials: dict = {}  # description key -> material name (looked up again: builds span ticks)
 
+    def _made(self, make):
+        n = len(material_templates.MADE)
+        mat = self.add(make())
+        for name in material_templates.MADE[n:]:
+            tmpl = bpy.data.materials.get(name)
+            if tmpl is not None:
+                self.add(tmpl)
+        return mat.name
+
     def material(self, desc):
         key = description_key(desc)
         if key not in self.materials:
-            self.materials[key] = self.add(procedural_material(desc)).name
+            self.materials[key] = self._made(lambda: procedural_material(desc))
         return self.get("materials", self.materials[key])
 
     def blend(self, inside, outside, attribute, wet=None, lines=None, half_width=0.5):
@@ -49,8 +60,8 @@ class Build(Transaction):
         key = description_key({"blend": [inside, outside], "attribute": attribute, "wet": wet, "lines": lines,
                                "half_width": half_width})
         if key not in self.materials:
-            self.materials[key] = self.add(blend_material(inside, outside, attribute, wet=wet, lines=lines,
-                                                          half_width=half_width)).name
+            self.materials[key] = self._made(lambda: blend_material(inside, outside, attribute, wet=wet, lines=lines,
+                                                                    half_width=half_width))
         return self.get("materials", self.materials[key])
 
 

@@ -84,6 +84,14 @@ class Mesh:
         self.mat = np.zeros(nf, np.int64) if mat is None else np.broadcast_to(np.asarray(mat, np.int64), (nf,)).copy()
         self.smooth = np.broadcast_to(np.asarray(smooth, bool), (nf,)).copy()
 
+    @classmethod
+    def raw(cls, verts, corners, sizes, uvs, mat, smooth) -> "Mesh":
+        """A mesh from arrays already in ``Mesh``'s shapes and dtypes (float64 (V, 3) and (C, 2), int64 corners,
+        sizes and per-face mat, bool per-face smooth), taken as they are: no conversion, no copy."""
+        m = cls.__new__(cls)
+        m.verts, m.corners, m.sizes, m.uvs, m.mat, m.smooth = verts, corners, sizes, uvs, mat, smooth
+        return m
+
     # ----------------------------------------------------------------- transforms
     def copy(self) -> "Mesh":
         return Mesh(self.verts.copy(), self.corners.copy(), self.sizes.copy(), self.uvs.copy(),
@@ -180,14 +188,27 @@ def edge_use_counts(m: Mesh):
     return und_counts, dir_counts
 
 
-def _orient(m: Mesh) -> Mesh:
-    """Flip the winding of a closed shell whose signed volume is negative."""
-    if signed_volume(m) >= 0:
+def _orient(m: Mesh, key=None) -> Mesh:
+    """Flip the winding of a closed shell whose signed volume is negative. ``key``: names the shell's topology
+    (its corners and sizes) for callers that make many of one shape; its fan triangles and flip order are then
+    kept (``_ORIENT_TOPO``): the same sums, the same bytes."""
+    topo = _ORIENT_TOPO.get(key) if key is not None else None
+    if topo is None:
+        tris = fan_triangles(m)
+        starts = face_starts(m)
+        face = np.repeat(np.arange(len(m.sizes)), m.sizes)   # each corner's face; reverse the corners within it
+        rev = 2 * starts[face] + m.sizes[face] - 1 - np.arange(len(m.corners))
+        topo = (tris, rev)
+        if key is not None:
+            _ORIENT_TOPO[key] = topo
+    tris, rev = topo
+    a, b, c = m.verts[tris[:, 0]], m.verts[tris[:, 1]], m.verts[tris[:, 2]]
+    if float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0) >= 0:     # ``signed_volume``
         return m
-    starts = face_starts(m)
-    face = np.repeat(np.arange(len(m.sizes)), m.sizes)   # each corner's face; reverse the corners within it
-    rev = 2 * starts[face] + m.sizes[face] - 1 - np.arange(len(m.corners))
     return Mesh(m.verts, m.corners[rev], m.sizes, m.uvs[rev], m.mat, m.smooth)
+
+
+_ORIENT_TOPO: dict = {}
 
 
 # --------------------------------------------------------------------- rotations
@@ -211,7 +232,8 @@ def rot_align_z(d):
     d = np.asarray(d, np.float64)
     d = d / np.linalg.norm(d)
     z = np.array([0.0, 0.0, 1.0])
-    v = np.cross(z, d)
+    d0, d1, d2 = d.tolist()
+    v = np.array([0.0 * d2 - 1.0 * d1, 1.0 * d0 - 0.0 * d2, 0.0 * d1 - 0.0 * d0])   # np.cross(z, d), its very ops
     c = float(d @ z)
     if np.linalg.norm(v) < 1e-12:
         return np.eye(3) if c > 0 else np.diag([1.0, -1.0, -1.0])
@@ -232,7 +254,7 @@ def box(lo, hi, mat: int = 0) -> Mesh:
     verts = lo + bits * (hi - lo)
     corners = _BOX_FACES.ravel()
     uvs = np.concatenate([verts[f][:, ax] for f, ax in zip(_BOX_FACES, _BOX_UV_AXES)])
-    return _orient(Mesh(verts, corners, np.full(6, 4), uvs, mat, False))
+    return _orient(Mesh(verts, corners, np.full(6, 4), uvs, mat, False), "box")
 
 
 def box_c(cx, cy, z0, sx, sy, sz, mat: int = 0) -> Mesh:
@@ -280,7 +302,8 @@ def _lathe_topology(single, n: int, loop: bool):
     starts = face_starts(skel)
     face = np.repeat(np.arange(len(sizes)), sizes)
     rev = 2 * starts[face] + sizes[face] - 1 - np.arange(len(corners))
-    out = (keep_v, skel.corners, skel.sizes, (b_idx / n)[keep], vrow[keep], tris, rev)
+    vr, vc = np.nonzero(keep_v)                                 # each kept vertex's profile row and ring column
+    out = (vr, vc, single[vr], skel.corners, skel.sizes, (b_idx / n)[keep], vrow[keep], tris, rev)
     _LATHE_TOPO[key] = out
     return out
 
@@ -296,20 +319,60 @@ def lathe(profile, segments: int = 24, mat: int = 0, loop: bool = False, smooth:
     on_axis = p[:, 0] <= 1e-12
     if not loop and not (on_axis[0] and on_axis[-1]):
         raise ValueError("open lathe profile must start and end on the axis")
-    theta = np.linspace(0.0, 2 * np.pi, n + 1)[:-1]
+    cos, sin = _ring_angles(n)
     single = on_axis & (not loop)                              # an axis point is one vertex, not a ring
-    keep_v, corners, sizes, u, vrow, tris, rev = _lathe_topology(single, n, bool(loop))
-    ring = np.stack([np.outer(p[:, 0], np.cos(theta)), np.outer(p[:, 0], np.sin(theta)),
-                     np.repeat(p[:, 1:2], n, axis=1)], axis=-1)
-    verts = np.where(single[:, None, None], np.stack([np.zeros(len(p)), np.zeros(len(p)), p[:, 1]], 1)[:, None, :], ring)
-    verts = verts[keep_v]
+    vr, vc, vsingle, corners, sizes, u, vrow, tris, rev = _lathe_topology(single, n, bool(loop))
+    # the ring vertices in order (profile row, then angle), as np.outer of radii and cos / sin gives them; an
+    # axis point is (0, 0, z)
+    verts = np.empty((len(vr), 3))
+    r = p[vr, 0]
+    verts[:, 0] = r * cos[vc]
+    verts[:, 1] = r * sin[vc]
+    verts[vsingle, :2] = 0.0
+    verts[:, 2] = p[vr, 1]
     seg = np.linalg.norm(np.diff(np.vstack([p, p[:1]]) if loop else p, axis=0), axis=1)
     vcoord = np.concatenate([[0.0], np.cumsum(seg)])
     uvs = np.stack([u, vcoord[vrow]], axis=-1)
-    a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
-    if float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0) >= 0:      # ``_orient``, its triangles cached
-        return Mesh(verts, corners.copy(), sizes.copy(), uvs, mat, smooth)
-    return Mesh(verts, corners[rev], sizes.copy(), uvs[rev], mat, smooth)
+    outward = _lathe_outward(p, single, loop)
+    if outward is None:                                        # ``_orient``, its triangles cached
+        a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
+        outward = float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0) >= 0
+    nf = len(sizes)
+    if outward:
+        return Mesh.raw(verts, corners.copy(), sizes.copy(), uvs, np.full(nf, mat, np.int64), np.full(nf, bool(smooth)))
+    return Mesh.raw(verts, corners[rev], sizes.copy(), uvs[rev], np.full(nf, mat, np.int64), np.full(nf, bool(smooth)))
+
+
+_RING: dict = {}
+
+
+def _ring_angles(n: int):
+    """(cos, sin) of a lathe's ``n`` ring angles; cached, callers must not mutate."""
+    hit = _RING.get(n)
+    if hit is None:
+        theta = np.linspace(0.0, 2 * np.pi, n + 1)[:-1]
+        hit = _RING[n] = (np.cos(theta), np.sin(theta))
+    return hit
+
+
+def _lathe_outward(p, single, loop):
+    """Whether a lathe of profile ``p`` has a positive signed volume, from the profile alone, or None when that is
+    too close to call. Revolving a profile edge (r1, z1) -> (r2, z2) through one ring step of angle a adds
+    sin(a) (r1 + r2) (r1 z2 - r2 z1) / 6 to the fan triangles' signed volume (their quad's two fans against the
+    origin on the axis; an axis point has r = 0), the same for every step: so the volume's sign is the sign of the
+    sum over edges of (r1 + r2) (r1 z2 - r2 z1). Trusted only when that sum is far from zero next to the sizes
+    of its terms (1e-6), so the float sum over the triangles cannot round to the other sign."""
+    r = [0.0 if a else x for a, x in zip(single.tolist(), p[:, 0].tolist())]   # a few points: plain floats
+    z = p[:, 1].tolist()
+    k = len(r) if loop else len(r) - 1
+    q = size = 0.0
+    for i in range(k):
+        r1, z1, r2, z2 = r[i], z[i], r[(i + 1) % len(r)], z[(i + 1) % len(r)]
+        q += (r1 + r2) * (r1 * z2 - r2 * z1)
+        size += (abs(r1) + abs(r2)) * (abs(r1 * z2) + abs(r2 * z1))
+    if abs(q) <= 1e-6 * size:
+        return None
+    return q > 0
 
 
 def cylinder(r: float, h: float, z0: float = 0.0, segments: int = 16, mat: int = 0, r_top=None) -> Mesh:
@@ -325,7 +388,8 @@ def rod(p0, p1, r: float, segments: int = 10, mat: int = 0, r1=None) -> Mesh:
     d = p1 - p0
     h = float(np.linalg.norm(d))
     m = lathe([(0.0, 0.0), (r, 0.0), (r if r1 is None else r1, h), (0.0, h)], segments, mat)
-    return m.transformed(rot_align_z(d), p0)
+    m.verts = m.verts @ rot_align_z(d).T + p0                  # ``transformed``, without copying a fresh mesh
+    return m
 
 
 def _icosahedron():
@@ -393,7 +457,7 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
     span = fu.max(axis=1) - fu.min(axis=1)
     fu = np.where((span[:, None] > 0.5) & (fu < 0.5), fu + 1.0, fu)
     uvs = np.stack([fu.ravel(), w[faces].ravel()], axis=1)
-    return _orient(Mesh(v, faces.ravel(), np.full(len(faces), 3), uvs, mat, True))
+    return _orient(Mesh(v, faces.ravel(), np.full(len(faces), 3), uvs, mat, True), ("blob", subdiv))
 
 
 def leaf_cards(rng, core: Mesh, count: int, length: float, mat: int = 0, lift: float = 0.3,
@@ -442,27 +506,16 @@ def leaf_cards(rng, core: Mesh, count: int, length: float, mat: int = 0, lift: f
     return leaves if signed_volume(leaves) >= 0 else _orient(leaves)
 
 
-def tube(path, radii, segments: int = 8, mat: int = 0) -> Mesh:
-    """Closed tube swept along a polyline ``path`` (P x 3) with per-point ``radii``, capped by fans at both ends."""
-    path = np.asarray(path, np.float64)
-    segments = _seg(segments, 3)
-    radii = np.broadcast_to(np.asarray(radii, np.float64), (len(path),))
-    tang = np.gradient(path, axis=0)
-    tang /= np.linalg.norm(tang, axis=1, keepdims=True)
-    ref = np.array([0.0, 0.0, 1.0]) if abs(tang[0][2]) < 0.9 else np.array([1.0, 0.0, 0.0])
-    n_prev = np.cross(tang[0], ref)
-    n_prev /= np.linalg.norm(n_prev)
-    theta = np.linspace(0, 2 * np.pi, segments + 1)[:-1]
-    cos, sin = np.cos(theta)[:, None], np.sin(theta)[:, None]
-    rings = []
-    for t, p, r in zip(tang, path, radii):
-        n = n_prev - t * (n_prev @ t)  # parallel transport of the ring frame
-        n /= np.linalg.norm(n)
-        b = np.array([t[1] * n[2] - t[2] * n[1], t[2] * n[0] - t[0] * n[2], t[0] * n[1] - t[1] * n[0]])  # t x n
-        rings.append(p + r * (cos * n + sin * b))
-        n_prev = n
-    verts = np.concatenate(rings + [path[:1], path[-1:]])
-    P, S = len(path), segments
+_TUBE_TOPO: dict = {}
+
+
+def _tube_topology(P: int, S: int):
+    """A tube's corners, sizes, UVs, fan triangles and winding flip for ``P`` path points and ``S`` sides: they
+    depend on nothing else. Built once per shape; callers must not mutate."""
+    key = (P, S)
+    if key in _TUBE_TOPO:
+        return _TUBE_TOPO[key]
+    theta = np.linspace(0, 2 * np.pi, S + 1)[:-1]
     c0, c1 = P * S, P * S + 1
     i = np.arange(P - 1)[:, None]
     j = np.arange(S)[None, :]
@@ -480,7 +533,44 @@ def tube(path, radii, segments: int = 8, mat: int = 0) -> Mesh:
     corners = np.concatenate([quads.ravel(), caps.ravel()])
     sizes = np.concatenate([np.full(len(quads), 4), np.full(2 * S, 3)])
     uvs = np.concatenate([quv, cuv])
-    return _orient(Mesh(verts, corners, sizes, uvs, mat, True))
+    skel = Mesh(np.zeros((P * S + 2, 3)), corners, sizes, uvs)
+    tris = fan_triangles(skel)
+    starts = face_starts(skel)
+    face = np.repeat(np.arange(len(sizes)), sizes)
+    rev = 2 * starts[face] + sizes[face] - 1 - np.arange(len(corners))
+    out = (np.cos(theta)[:, None], np.sin(theta)[:, None], skel.corners, skel.sizes, skel.uvs, tris, rev)
+    _TUBE_TOPO[key] = out
+    return out
+
+
+def tube(path, radii, segments: int = 8, mat: int = 0) -> Mesh:
+    """Closed tube swept along a polyline ``path`` (P x 3) with per-point ``radii``, capped by fans at both ends.
+    The topology is built once per shape (``_tube_topology``); the result is the same, byte for byte, as building
+    it afresh (each ring's frame by parallel transport, point by point; the rings from the frames at once)."""
+    path = np.asarray(path, np.float64)
+    segments = _seg(segments, 3)
+    radii = np.broadcast_to(np.asarray(radii, np.float64), (len(path),))
+    P, S = len(path), segments
+    cos, sin, corners, sizes, uvs, tris, rev = _tube_topology(P, S)
+    tang = np.gradient(path, axis=0)
+    tang /= np.linalg.norm(tang, axis=1, keepdims=True)
+    ref = np.array([0.0, 0.0, 1.0]) if abs(tang[0][2]) < 0.9 else np.array([1.0, 0.0, 0.0])
+    n_prev = np.cross(tang[0], ref)
+    n_prev /= np.linalg.norm(n_prev)
+    normals = np.empty((P, 3))
+    for k, t in enumerate(tang):
+        n = n_prev - t * (n_prev @ t)  # parallel transport of the ring frame
+        n /= np.linalg.norm(n)
+        normals[k] = n
+        n_prev = n
+    binormals = _cross(tang, normals)  # t x n
+    rings = path[:, None, :] + radii[:, None, None] * (cos[None] * normals[:, None, :] + sin[None] * binormals[:, None, :])
+    verts = np.concatenate([rings.reshape(-1, 3), path[:1], path[-1:]])
+    nf = len(sizes)
+    a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
+    if float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0) >= 0:      # ``_orient``, its triangles cached
+        return Mesh.raw(verts, corners.copy(), sizes.copy(), uvs.copy(), np.full(nf, mat, np.int64), np.full(nf, True))
+    return Mesh.raw(verts, corners[rev], sizes.copy(), uvs[rev], np.full(nf, mat, np.int64), np.full(nf, True))
 
 
 def grid_heightfield(heights, size_x: float, size_y: float, base: float, mat: int = 0, closed: bool = True) -> Mesh:
@@ -573,7 +663,7 @@ def rbox(lo, hi, r: float = 0.004, k: int = 2, mat: int = 0, bulge: float = 0.0,
     cv = verts[faces]  # (F, 4, 3)
     corner_uv = np.stack([np.take_along_axis(cv, uv_ax[:, None, 0:1].repeat(4, 1), 2)[..., 0],
                           np.take_along_axis(cv, uv_ax[:, None, 1:2].repeat(4, 1), 2)[..., 0]], axis=-1).reshape(-1, 2)
-    return _orient(Mesh(verts, faces.ravel(), np.full(len(faces), 4), corner_uv, mat, smooth))
+    return _orient(Mesh(verts, faces.ravel(), np.full(len(faces), 4), corner_uv, mat, smooth), ("rbox", k))
 
 
 _RBOX_TOPO: dict = {}
@@ -640,7 +730,7 @@ def loft(rings, mat: int = 0, smooth: bool = True) -> Mesh:
     uvs = np.concatenate([_planar_uvs(verts[quads]).reshape(-1, 2)] + [_planar_uvs(verts[c][None])[0] for c in caps])
     m = Mesh(verts, corners, sizes, uvs, mat, smooth)
     m.smooth[-2:] = False
-    return _orient(m)
+    return _orient(m, ("loft", n, k))
 
 
 def boxes(lo, hi, mat: int = 0) -> Mesh:
