@@ -25,7 +25,7 @@ def _carpet(t, p):
     k = p["mottle"]
     patch = t.node("ShaderNodeTexNoise", -900, 300, Scale=p["mottle_scale"], Detail=3.0)
     t.link(t.obj, patch.inputs["Vector"])
-    base = t.ramp(patch.outputs["Fac"], [c * (1 - k) for c in bc], [min(1.0, c * (1 + k)) for c in bc], 0.43, 0.57)
+    base = t.ramp(patch.outputs["Fac"], [c * (1 - k) for c in bc], [min(1.0, c * (1 + k)) for c in bc], 0.38, 0.62)
     fleck = t.node("ShaderNodeTexNoise", -900, -300, Scale=p["scale"] * 0.4, Detail=2.0)
     t.link(t.obj, fleck.inputs["Vector"])
     dark = t.node("ShaderNodeMapRange", -600, -300, **{"From Min": 0.55, "From Max": 0.75, "To Min": 0.0, "To Max": 0.6})

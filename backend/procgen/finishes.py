@@ -210,5 +210,5 @@ def carpet(rng) -> dict:
     rgb = _vary(rng, CARPETS[name], 0.1)
     return {"kind": "carpet", "params": {"base_color": rgb, "color2": [round(c * _u(rng, 0.55, 0.75), 4) for c in rgb],
                                          "roughness": _u(rng, 0.88, 1.0), "scale": _u(rng, 300.0, 600.0),
-                                         "mottle": _u(rng, 0.12, 0.22), "mottle_scale": _u(rng, 1.5, 4.0),
+                                         "mottle": _u(rng, 0.08, 0.14), "mottle_scale": _u(rng, 1.5, 4.0),
                                          "bump": _u(rng, 0.1, 0.3), "sheen": _u(rng, 0.2, 0.5), "finish": "carpet_" + name}}

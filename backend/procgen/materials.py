@@ -49,7 +49,7 @@ mesh's UV space, which is metric and runs along each board's longest side):
               fine grain), fade (0-0.3: sun-faded, worn patches), roughness, sheen
 * ``carpet``  wall-to-wall carpet (edition-3 floors, drawn by ``finishes.carpet``; ``materials_textile``) on object
               (metric) coordinates: base_color, color2 (the darker fleck), roughness, scale (tufts per m, in the
-              bump), mottle (0.12-0.22: light and dark patches of the pile), mottle_scale (patches per m), bump, sheen
+              bump), mottle (0.08-0.14: light and dark patches of the pile), mottle_scale (patches per m), bump, sheen
 * ``screen``  a switched-off display (edition-3 TV and monitor; ``materials_props``): base_color (near black),
               roughness, coat (clear-coat weight, 1), smudge (0-1: fingerprint patches that raise the coat's
               roughness), pixel (sub-pixel stripes per m, a faint grid just above black)
