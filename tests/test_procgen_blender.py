@@ -1,7 +1,6 @@
 """Builder in real bpy: round trip, BVH interpenetration, support contact, camera, atomic failure, bpy 5.0."""
 import json
 import os
-import subprocess
 
 import pytest
 
@@ -274,16 +273,12 @@ def test_failed_builds_add_nothing(scene):
 
 
 def test_builds_in_blender_5():
-    py = os.path.join(ROOT, ".venv-bpy50", "bin", "python")
-    if not os.path.exists(py):
-        pytest.skip("no .venv-bpy50")
+    from blender5 import run_in_blender5
     code = ("import bpy, json\nfrom backend.procgen.plan import plan\nfrom backend.blender.procgen import build_scene\n"
             "bpy.ops.wm.read_factory_settings(use_empty=True)\nc = build_scene(bpy.context.scene, plan('tabletop', 1))\n"
             "mats = {m['conjure_material'] for m in bpy.data.materials if 'conjure_material' in m}\n"
             "print(json.dumps([len(c.objects), len(mats)]))\n")
-    out = subprocess.run([py, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    n_objects, n_mats = json.loads(out.stdout.strip().splitlines()[-1])
+    n_objects, n_mats = run_in_blender5(code, 120)
     assert n_objects > 5 and n_mats > 2
 
 

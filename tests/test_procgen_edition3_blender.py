@@ -87,12 +87,7 @@ def test_the_rug_render_check_fails_on_a_plain_rug(scene, tmp_path):
 
 
 def test_edition_3_assets_and_the_rug_material_build_in_blender_5():
-    import os
-    import subprocess
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    py = os.path.join(root, ".venv-bpy50", "bin", "python")
-    if not os.path.exists(py):
-        pytest.skip("no .venv-bpy50")
+    from blender5 import run_in_blender5
     code = ("import bpy, json\nfrom backend.blender.procgen import add_asset\n"
             "bpy.ops.wm.read_factory_settings(use_empty=True)\nn = 0\n"
             "for cat in ('fridge', 'stove', 'rug', 'table_lamp', 'floor_lamp', 'ceiling_light', 'candle', 'storage_box',"
@@ -102,9 +97,7 @@ def test_edition_3_assets_and_the_rug_material_build_in_blender_5():
             "rugs = [m for m in bpy.data.materials if 'conjure_material' in m and json.loads(m['conjure_material'])['kind'] == 'rug']\n"
             "linked = all(next(x for x in m.node_tree.nodes if x.type == 'BSDF_PRINCIPLED').inputs['Base Color'].is_linked for m in rugs)\n"
             "print(json.dumps([n, len(rugs), linked]))\n")
-    out = subprocess.run([py, "-c", code], cwd=root, capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
-    n, rugs, linked = json.loads(out.stdout.strip().splitlines()[-1])
+    n, rugs, linked = run_in_blender5(code)
     assert n == 36 and rugs >= 1 and linked
 
 

@@ -73,12 +73,7 @@ def test_the_checker_check_fails_on_edition_2(scene, tmp_path):  # noqa: F811
 
 
 def test_the_props_and_their_kinds_build_in_blender_5():
-    import os
-    import subprocess
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    py = os.path.join(root, ".venv-bpy50", "bin", "python")
-    if not os.path.exists(py):
-        pytest.skip("no .venv-bpy50")
+    from blender5 import run_in_blender5
     code = ("import bpy, json\nfrom backend.blender.procgen import add_asset\n"
             "bpy.ops.wm.read_factory_settings(use_empty=True)\nn = 0\n"
             "for cat in ('tv', 'monitor', 'mirror', 'wall_art', 'storage_box', 'cutting_board', 'book'):\n"
@@ -91,8 +86,6 @@ def test_the_props_and_their_kinds_build_in_blender_5():
             "        b = next(x for x in m.node_tree.nodes if x.type == 'BSDF_PRINCIPLED')\n"
             "        kinds[k] = b.inputs['Base Color'].is_linked or b.inputs['Coat Weight'].default_value > 0.9\n"
             "print(json.dumps([n, kinds]))\n")
-    out = subprocess.run([py, "-c", code], cwd=root, capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-2000:]
-    n, kinds = json.loads(out.stdout.strip().splitlines()[-1])
+    n, kinds = run_in_blender5(code)
     assert n == 56 and {"screen", "mirror", "wicker", "butcher_block"} <= set(kinds), kinds
     assert all(kinds[k] for k in ("screen", "mirror", "wicker", "butcher_block")), kinds
