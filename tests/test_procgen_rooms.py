@@ -206,16 +206,27 @@ def test_wall_to_wall_carpet_is_a_muted_carpet_colour():
     """A fabric floor is carpet (greige, oatmeal, taupe, warm grey), not a rug's accent colour over the whole room."""
     import colorsys
 
-    seen = 0
+    from backend.procgen.finishes import CARPETS
+    seen, seen3 = 0, 0
     for kind in ("living_room", "bedroom", "office"):
         for seed in range(12):
-            for e in plan(kind, seed)["structure"]:
+            for e in plan(kind, seed, edition=2)["structure"]:
                 m = e["materials"][0] if e["category"] == "floor" else None
                 if m and m["kind"] == "fabric":
                     h, s, v = colorsys.rgb_to_hsv(*m["params"]["base_color"])
                     assert s <= 0.3 and 0.12 <= v <= 0.45, (kind, seed, m["params"]["base_color"])
                     seen += 1
-    assert seen >= 3
+            # edition 3: the carpet kind in a named carpet colour (charcoal and burgundy are carpets too)
+            for e in plan(kind, seed)["structure"]:
+                m = e["materials"][0] if e["category"] == "floor" else None
+                assert not (m and m["kind"] == "fabric"), (kind, seed)
+                if m and m["kind"] == "carpet":
+                    name = m["params"]["finish"].removeprefix("carpet_")
+                    ref = CARPETS[name]
+                    assert all(abs(c - r) <= 0.2 * r + 0.02 for c, r in zip(m["params"]["base_color"], ref)), (kind, seed, name)
+                    assert max(m["params"]["base_color"]) <= 0.5
+                    seen3 += 1
+    assert seen >= 3 and seen3 >= 3
 
 
 def test_tiled_floors_take_floor_tile_colours():
