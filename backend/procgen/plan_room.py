@@ -347,6 +347,12 @@ OVERVIEW_INSETS = (0.15, 0.4)
 reserved camera corners are only two of them: a room with full bookshelves on two walls is framed from another)."""
 
 
+def _clear_of_objects(g, loc, margin=0.05) -> bool:
+    """Is the point ``loc`` (a camera's place) more than ``margin`` m outside every object's box?"""
+    return not any(all(o["bounds"]["lo"][i] - margin <= loc[i] <= o["bounds"]["hi"][i] + margin for i in range(3))
+                   for o in g["objects"])
+
+
 def _high_corners(g, r):
     """Edition 3: the room box ``r``'s four high corners at each of OVERVIEW_INSETS, 0.25 m under the ceiling,
     that are not within 5 cm of an object's box (a wardrobe's top, a pendant)."""
@@ -356,8 +362,7 @@ def _high_corners(g, r):
         for x in (x0 + d, x1 - d):
             for y in (y0 + d, y1 - d):
                 loc = (x, y, z1 - 0.25)
-                if not any(all(o["bounds"]["lo"][i] - 0.05 <= loc[i] <= o["bounds"]["hi"][i] + 0.05 for i in range(3))
-                           for o in g["objects"]):
+                if _clear_of_objects(g, loc):
                     out.append(loc)
     return out
 
@@ -414,7 +419,7 @@ def _cameras(g, rooms_cams):
     # high over the room, clear of pendant lights (the first candidate outside every object), looking at the middle
     for sx, sy in ((-1, -1), (1, 1), (1, -1), (-1, 1)):
         loc = (cx0 + sx * room.W * 0.2, cy0 + sy * room.D * 0.2, room.H - 0.1)
-        if not any(all(o["bounds"]["lo"][i] - 0.05 <= loc[i] <= o["bounds"]["hi"][i] + 0.05 for i in range(3)) for o in g["objects"]):
+        if _clear_of_objects(g, loc):
             break
     g["cameras"].append(look_at_camera("camera_top", loc, (cx0, cy0, 0.0), 24.0))
     rank_cameras(g)

@@ -293,7 +293,7 @@ def shower(seed, p):
     mz = float(g.uniform(0.95, 1.05))
     parts.append(wall_disc(fx, mz, 0.035, 0.012))
     parts.append(rod((fx, yw - 0.011, mz), (fx, yw - 0.05, mz), 0.014, 16, 2))
-    parts.append(rod((fx, yw - 0.045, mz + 0.005), (fx + ws * 0.0, yw - 0.05, mz + 0.09), 0.007, 10, 2))    # the lever
+    parts.append(rod((fx, yw - 0.045, mz + 0.005), (fx, yw - 0.05, mz + 0.09), 0.007, 10, 2))    # the lever
     out_z = mz - 0.045
     parts.append(rod((fx, yw - 0.02, mz - 0.012), (fx, yw - 0.075, out_z), 0.008, 10, 2))                    # the hose outlet
     rz0, rz1 = mz + 0.12, min(gz1 - 0.05, mz + 0.95)
