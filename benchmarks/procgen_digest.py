@@ -12,6 +12,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from backend.determinism import pin_blas  # noqa: E402
+
+pin_blas()  # the digest must not depend on which OpenBLAS kernels this CPU gets
 from backend.procgen.factories import build_registry  # noqa: E402
 from backend.procgen.registry import generate  # noqa: E402
 

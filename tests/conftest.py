@@ -17,6 +17,9 @@ os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
 sys.dont_write_bytecode = True
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
+from backend.determinism import pin_blas  # noqa: E402
+
+pin_blas()  # before bpy or numpy load OpenBLAS: the pinned digests were taken with its Haswell kernels
 
 import pytest  # noqa: E402
 

@@ -13,6 +13,10 @@ import os
 import secrets
 import sys
 
+from ..determinism import pin_blas
+
+pin_blas()  # before anything imports numpy
+
 from ..files import read_token_file
 from ..jobs import DEVICES
 from . import scratch
