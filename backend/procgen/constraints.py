@@ -13,7 +13,7 @@ import numpy as np
 from .factories import registry
 from .geometry import rot_z
 from .measure import drop_heights, slide_clearance, triangles
-from .layout import CONTACT_GAP, frustum_fraction, graph_edition, in_room, in_surface, overlap
+from .layout import CONTACT_GAP, FLAT, frustum_fraction, graph_edition, in_room, in_surface, overlap
 from .registry import generate
 from .room_kit import TUCK_UNDER
 
@@ -140,9 +140,13 @@ def violations(graph, min_seen: float = 0.6) -> list:
             lo, hi = _box(o)
             if not any(_inside_point(lo, b) and _inside_point(hi, b) for b in boxes):
                 out.append(f"{o['id']} is outside every room")
+        flat_ok = graph_edition(graph) >= 3   # edition 3: a rug may lie in a camera corner (the camera sees over it)
         for z in graph["zones"]:
             for o in objs:
-                if overlap(_box(o), (z["lo"], z["hi"]), -1e-9):
+                lo, hi = _box(o)
+                if flat_ok and z["kind"] == "camera" and hi[2] - lo[2] <= FLAT:
+                    continue
+                if overlap((lo, hi), (z["lo"], z["hi"]), -1e-9):
                     out.append(f"{o['id']} is inside the {z['kind']} zone")
     if graph["type"] == "outdoor":
         S = graph["params"]["size"] / 2

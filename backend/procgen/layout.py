@@ -44,6 +44,9 @@ SKIRTING_DEPTH = 0.014
 CONTACT_GAP = 0.0005
 """Objects rest this far (m) above their support so touching faces never count as interpenetration."""
 MAX_OBJECTS = 400
+FLAT = 0.05
+"""Edition 3: a floor covering this low (m; a rug) may lie in the camera corners kept free of furniture: a camera
+standing there sees over it."""
 
 def graph_edition(graph) -> int:
     """The factory edition ``graph``'s assets are built with: building, checking or editing the graph runs under it
@@ -98,6 +101,7 @@ class Scene:
         self.inside = None  # (lo, hi) every large object must stay inside
         self.counts: dict = {}
         self.on_surface: dict = {}  # support id -> AABBs of the objects already standing on it
+        self.flat_ok = []  # blockers a flat floor covering may lie in (edition 3: the camera corners)
         self.seed = seed
         self.next_seed = rng_for(seed, "scene", "object-seeds")
 
@@ -123,6 +127,8 @@ class Scene:
         return obj
 
     def free(self, aabb, gap=0.02) -> bool:
+        if self.flat_ok and aabb[1][2] - aabb[0][2] <= FLAT:
+            return not any(overlap(aabb, b, gap) for b in self.blockers if b not in self.flat_ok)
         return not any(overlap(aabb, b, gap) for b in self.blockers)
 
     def try_floor(self, category, rng, pick_pose, tries=30, params=None, support="floor", gap=0.02):
@@ -149,6 +155,34 @@ class Scene:
                 obj["_asset"] = asset
                 return obj
         return None
+
+    def lay_under(self, obj, category, rng, pose, params, move=(0.0, 0.0)):
+        """Slide a floor object of ``category`` (a rug) under the floor-standing ``obj`` (a bed) at ``pose(lo, hi)``,
+        and lift ``obj``, moved by ``move`` (x, y), onto its top (surface 0): ``obj``'s base at the top, its support
+        recorded, its blocker moved, and ``obj`` listed after what now carries it. None, with nothing changed, when
+        either does not fit."""
+        mine = next(b for b in self.blockers if [list(map(float, v)) for v in b] == [obj["bounds"]["lo"], obj["bounds"]["hi"]])
+        olo, ohi = obj["_asset"].mesh.bounds()
+        x, y = obj["location"][0] + move[0], obj["location"][1] + move[1]
+        self.blockers.remove(mine)
+        if not self.free(world_aabb(olo, ohi, (x, y, obj["location"][2]), obj["rotation_z"]), 0.02):
+            self.blockers.append(mine)
+            return None
+        under = self.try_floor(category, rng, pose, 1, params)
+        if under is None:
+            self.blockers.append(mine)
+            return None
+        surf = under["_asset"].surfaces[0]
+        z = under["location"][2] + surf["z"] + CONTACT_GAP
+        aabb = world_aabb(olo, ohi, (x, y, z), obj["rotation_z"])
+        obj["location"] = [round(float(x), 6), round(float(y), 6), round(float(z), 6)]
+        obj["bounds"] = {"lo": [float(v) for v in aabb[0]], "hi": [float(v) for v in aabb[1]]}
+        obj["support"] = {"object": under["id"], "surface": 0}
+        self.blockers.append(aabb)
+        objs = self.graph["objects"]
+        objs.remove(obj)
+        objs.append(obj)
+        return under
 
     def fill_surfaces(self, support_obj, cats, count, rng, ceiling=None, yaw_jitter=True):
         """Put up to ``count`` small objects on the support surfaces of ``support_obj``."""

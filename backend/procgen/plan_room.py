@@ -141,7 +141,7 @@ sides, below its sill and above its head (the sill board's horns and apron)."""
 TILE_HEIGHTS = (1.2, 1.5, None)
 """Tiled to 1.2 m, to 1.5 m or (None) floor to ceiling, drawn with TILE_HEIGHT_P."""
 TILE_HEIGHT_P = (0.35, 0.35, 0.3)
-SHOWER_TILES = 2.1
+SHOWER_TILES = rooms.SHOWER_TILES
 """The least height (m) a bathroom planned round a shower (``rooms.wants_shower``) is tiled to."""
 
 
@@ -334,6 +334,8 @@ def _reserve(scene, room, doors, windows, rng):
         z = ([cx, cy, -1], [cx + 0.8, cy + 0.8, H + 1])
         cams.append((cx, cy))
         zones.append(("camera", z))
+        if edition() >= 3:
+            scene.flat_ok.append(z)
     for _, z in zones:
         scene.blockers.append(z)
     g.setdefault("zones", [])

@@ -25,6 +25,9 @@ class Param:
     integer: bool = False
     doc: str = ""
     """What the parameter does, with its unit."""
+    draw_hi: float | None = None
+    """Values drawn from a seed stay at or under this (the common sizes), while a caller may ask for up to ``hi``
+    (a rug under a bed); None: drawn from the whole range. Widening ``hi`` this way leaves drawn values as they were."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,8 @@ def resolve_params(spec: FactorySpec, seed: int, overrides=None, field_name: str
             out[p.name] = int(v) if p.integer else float(v)
         else:
             g = rng_for(seed, spec.name, "param", p.name)
-            out[p.name] = int(g.integers(int(p.lo), int(p.hi) + 1)) if p.integer else round(float(g.uniform(p.lo, p.hi)), 4)
+            top = p.hi if p.draw_hi is None else p.draw_hi
+            out[p.name] = int(g.integers(int(p.lo), int(top) + 1)) if p.integer else round(float(g.uniform(p.lo, top)), 4)
     return out
 
 

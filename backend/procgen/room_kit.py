@@ -38,16 +38,20 @@ class _Ctx:
     def n(self, base):
         return int(math.floor(base * self.dens + self.rng.uniform(0, 1)))
 
-    def against(self, w=None, u=None, off=0.03, front=0.0):
-        """Pose proposer: back against wall ``w`` (random when None) at ``u`` (random when None); with ``front`` > 0
-        only where a strip that deep in front of the object is free too (room for the chair at a desk)."""
+    def against(self, w=None, u=None, off=0.03, front=0.0, centre=False):
+        """Pose proposer: back against wall ``w`` (random when None) at ``u`` (random when None; near the wall's
+        middle with ``centre``); with ``front`` > 0 only where a strip that deep in front of the object is free too
+        (room for the chair at a desk)."""
         def pose(lo, hi):
             wall = int(self.rng.integers(0, 4)) if w is None else w
             halfw = max(-lo[0], hi[0])
             L = self.room.length(wall)
             if L < 2 * halfw + 0.1:
                 return None
-            uu = self.rng.uniform(halfw + 0.05, L - halfw - 0.05) if u is None else u + self.rng.uniform(-0.3, 0.3)
+            if centre:
+                uu = L / 2 + self.rng.uniform(-0.3, 0.3)
+            else:
+                uu = self.rng.uniform(halfw + 0.05, L - halfw - 0.05) if u is None else u + self.rng.uniform(-0.3, 0.3)
             x, y = self.room.at_wall(wall, uu, hi[1] + off)
             if front > 0:
                 nx, ny = NORMAL[wall]

@@ -12,7 +12,7 @@ import math
 from .cushions import HOW_MANY, dress
 from .kitchen import kitchen
 from .geometry import edition, rng_for
-from .layout import CONTACT_GAP, world_aabb
+from .layout import CONTACT_GAP, SKIRTING_DEPTH, in_surface, overlap, world_aabb
 from .room_kit import NORMAL, WALL_YAW, _Ctx, facing, table_with_chairs, tuck
 
 ROOM_KINDS = ("living_room", "bedroom", "kitchen", "dining_room", "office", "bathroom")
@@ -113,17 +113,31 @@ def _living(c):
 
 def _bedroom(c):
     rng, room = c.rng, c.room
-    bed = c.floor("bed", c.against(), tries=60)
+    bed = None
+    if edition() >= 3:  # most bedrooms centre the bed on a wall, with room for a nightstand at each side
+        bed = c.floor("bed", c.against(centre=True), tries=20)
+    if bed is None:
+        bed = c.floor("bed", c.against(), tries=60)
     if bed is None:
         bed = c.floor("bed", c.against(), tries=60, params={"width": round(float(rng.uniform(0.9, 1.3)), 4), "length": 1.95})
+    rug = None
     if bed is not None:
         w = c.wall_of(bed)
         u = c.u_of(bed, w)
         bw = (bed["bounds"]["hi"][0] - bed["bounds"]["lo"][0]) if w in (0, 2) else (bed["bounds"]["hi"][1] - bed["bounds"]["lo"][1])
+        if edition() >= 3:
+            rug, back, room_w = _rug_under_bed(c, bed, w, u, bw)
         for side in (-1, 1):
             a, full, s, spec = c.scene.make("nightstand")
-            nu = u + side * (bw / 2 + full["width"] / 2 + 0.04)
-            ns = c.scene.try_floor("nightstand", rng, lambda lo, hi, nu=nu, w=w: ((*room.at_wall(w, nu, hi[1] + 0.03), 0.0), WALL_YAW[w]), 1, full)
+            if rug is not None:  # on the rug beside the bed, its back in line with the bed's
+                full = {**full, "width": round(min(full["width"], room_w), 4)}
+                nu = u + side * (bw / 2 + full["width"] / 2 + 0.04)
+                z = rug["location"][2] + rug["_asset"].surfaces[0]["z"] + CONTACT_GAP
+                ns = c.scene.try_floor("nightstand", rng, lambda lo, hi, nu=nu, w=w: ((*room.at_wall(w, nu, hi[1] + back), z), WALL_YAW[w]),
+                                       1, full, support={"object": rug["id"], "surface": 0}, gap=0.0)
+            else:
+                nu = u + side * (bw / 2 + full["width"] / 2 + 0.04)
+                ns = c.scene.try_floor("nightstand", rng, lambda lo, hi, nu=nu, w=w: ((*room.at_wall(w, nu, hi[1] + 0.03), 0.0), WALL_YAW[w]), 1, full)
             if ns is not None:
                 c.lamp_on(ns)
                 if edition() >= 3:  # a book or two, a glass, a clock-sized plant: a bedside as it is used
@@ -134,8 +148,9 @@ def _bedroom(c):
         nx, ny = NORMAL[w]
         L = (bed["bounds"]["hi"][1] - bed["bounds"]["lo"][1]) if w in (0, 2) else (bed["bounds"]["hi"][0] - bed["bounds"]["lo"][0])
         x, y = room.at_wall(w, u, L + 0.1 + 0.5)
-        c.floor("rug", lambda lo, hi: ((x + rng.uniform(-0.1, 0.1), y, 0.0), WALL_YAW[w]), tries=3,
-                params={"depth": 0.9, "width": round(float(min(2.4, bw + 0.3)), 4)})
+        if rug is None:
+            c.floor("rug", lambda lo, hi: ((x + rng.uniform(-0.1, 0.1), y, 0.0), WALL_YAW[w]), tries=3,
+                    params={"depth": 0.9, "width": round(float(min(2.4, bw + 0.3)), 4)})
     c.floor("wardrobe", c.against())
     dresser = c.floor("cabinet", c.against(), params={"drawers": 1}) or c.floor(
         "cabinet", c.against(), params={"drawers": 1, "width": round(float(rng.uniform(0.5, 0.7)), 4), "depth": 0.4})
@@ -146,10 +161,63 @@ def _bedroom(c):
     if rng.uniform() < 0.5:
         c.shelves(c.floor("bookshelf", c.against(), params={"height": round(float(rng.uniform(0.9, 1.25)), 4)}))
     if edition() >= 3:
-        _bedroom_extras(c, bed)
+        _bedroom_extras(c, bed, rug)
         return
     c.decor(art=1, plants=1)
     c.ceiling_light(*room.centre())
+
+
+RUG_UNDER_BED = 0.6
+"""Edition 3: how often a double bed (1.2 m wide or more) stands on a big rug that also carries its nightstands and
+reaches past its foot (drawn, as the bedroom's other choices, from the room's stream)."""
+
+
+def _rug_under_bed(c, bed, w, u, bw):
+    """Edition 3: sometimes slide a big rug under the bed (against wall ``w`` at ``u``, ``bw`` wide) and its
+    nightstands' places, tassels at the sides, reaching 0.3-0.75 m past the bed's foot, made smaller until it is
+    clear of doors and windows, and lift the bed onto it, 4 cm in from the rug's back edge. Returns
+    (rug or None, how far the bed's back now stands from the wall, the widest nightstand the rug carries)."""
+    rng, room = c.rng, c.room
+    if bw < 1.2 or rng.uniform() >= RUG_UNDER_BED:
+        return None, 0.03, 0.0
+    L = (bed["bounds"]["hi"][1] - bed["bounds"]["lo"][1]) if w in (0, 2) else (bed["bounds"]["hi"][0] - bed["bounds"]["lo"][0])
+    clear = SKIRTING_DEPTH + 0.002
+    depth = min(3.0, 0.04 + L + rng.uniform(0.5, 0.75))
+    width = min(3.0, max(bw + 1.2 + rng.uniform(0.1, 0.5), depth + 0.01))
+    bb = [bed["bounds"]["lo"], bed["bounds"]["hi"]]
+    others = [b for b in c.scene.blockers if [list(map(float, v)) for v in b] != bb]
+    (ix0, iy0, _), (ix1, iy1, _) = c.scene.inside
+    back = clear + 0.001 + 0.04     # the pile's back edge stands ``clear + 1 mm`` off the wall (try_floor's margin)
+
+    def fits(wd, dp, du, room_w):  # the rug's box (tassels, up to 8 cm, at the sides) inside, clear of doors and
+        x, y = room.at_wall(w, u + du, dp / 2 + 0.01 + clear + 0.001)   # furniture, and the nightstands' places free
+        lo, hi = world_aabb((-wd / 2 - 0.08, -dp / 2 - 0.01, 0.0), (wd / 2 + 0.08, dp / 2 + 0.01, 0.02), (x, y, 0.0), WALL_YAW[w])
+        if not (ix0 + clear <= lo[0] and hi[0] <= ix1 - clear and iy0 + clear <= lo[1] and hi[1] <= iy1 - clear) \
+                or any(overlap((lo, hi), b, 0.02) for b in others if b not in c.scene.flat_ok):
+            return False
+        nw = min(room_w, 0.6)
+        for side in (-1, 1):
+            x, y = room.at_wall(w, u + side * (bw / 2 + 0.04 + nw / 2), back + 0.225)
+            if any(overlap(world_aabb((-nw / 2, -0.225, 0.0), (nw / 2, 0.225, 0.7), (x, y, 0.02), WALL_YAW[w]), b, 0.02) for b in others):
+                return False
+        return True
+    for k in range(10):  # smaller, then off-centre, until it fits: 10 cm narrower and 5 cm shorter a step
+        wd, dp = width - 0.1 * k, min(depth - 0.05 * k, width - 0.1 * k - 0.01)   # longer across: tassels at the sides
+        if dp < 0.04 + L + 0.3:
+            return None, 0.03, 0.0
+        for du in (0.0, 0.15, -0.15, 0.3, -0.3):   # nightstands 1 cm inside the fringed ends' inset
+            room_w = wd / 2 - abs(du) - 0.11 - (bw / 2 + 0.04)
+            if room_w >= 0.35 and fits(wd, dp, du, room_w):
+                break
+        else:
+            continue
+        break
+    else:
+        return None, 0.03, 0.0
+    old, new = room.at_wall(w, u, 0.0), room.at_wall(w, u, back - 0.03)
+    rug = c.scene.lay_under(bed, "rug", rng, lambda lo, hi: ((*room.at_wall(w, u + du, hi[1] + clear + 0.001), 0.0), WALL_YAW[w]),
+                            {"width": round(wd, 4), "depth": round(dp, 4)}, (new[0] - old[0], new[1] - old[1]))
+    return (rug, back, room_w) if rug is not None else (None, 0.03, 0.0)
 
 
 def _chair_at_desk(c, desk, w, u, dd, turn):
@@ -198,7 +266,7 @@ def _room_beside(c, pick, width):
     return pose
 
 
-def _bedroom_extras(c, bed):
+def _bedroom_extras(c, bed, rug=None):
     """Edition 3: what else a lived-in bedroom holds, each when it fits: a reading corner (an armchair with a floor
     lamp beside it), a desk with a chair, a wall shelf with books, a laundry basket, a bench or
     stool at the bed's foot, a TV on a stand; more pictures and plants."""
@@ -233,8 +301,21 @@ def _bedroom_extras(c, bed):
     if bed is not None and rng.uniform() < 0.35:  # a bench or stool at the bed's foot
         w = c.wall_of(bed)
         L = (bed["bounds"]["hi"][1] - bed["bounds"]["lo"][1]) if w in (0, 2) else (bed["bounds"]["hi"][0] - bed["bounds"]["lo"][0])
-        x, y = room.at_wall(w, c.u_of(bed, w), L + 0.3)
-        c.floor("stool", lambda lo, hi: ((x + rng.uniform(-0.1, 0.1), y + rng.uniform(-0.1, 0.1), 0.0), WALL_YAW[w]), tries=3)
+        low = {"height": round(float(rng.uniform(0.42, 0.5)), 4)}   # a low stool, under the mattress's height
+        if rug is None:
+            x, y = room.at_wall(w, c.u_of(bed, w), L + 0.3)
+            c.floor("stool", lambda lo, hi: ((x + rng.uniform(-0.1, 0.1), y + rng.uniform(-0.1, 0.1), 0.0), WALL_YAW[w]), tries=3,
+                    params=low)
+        else:  # on the rug, just clear of the bed's foot
+            z = rug["location"][2] + rug["_asset"].surfaces[0]["z"] + CONTACT_GAP
+            b = bed["bounds"]
+            foot = {0: b["hi"][1] - room.y0, 2: room.y0 + room.D - b["lo"][1], 1: room.x0 + room.W - b["lo"][0], 3: b["hi"][0] - room.x0}[w]
+
+            def on_rug(lo, hi):
+                x, y = room.at_wall(w, c.u_of(bed, w) + rng.uniform(-0.15, 0.15), foot + 0.05 + hi[1] + rng.uniform(0.0, 0.05))
+                ok = in_surface(lo, hi, (x, y), WALL_YAW[w], rug["location"], rug["rotation_z"], rug["_asset"].surfaces[0])
+                return ((x, y, z), WALL_YAW[w]) if ok else None
+            c.scene.try_floor("stool", rng, on_rug, 3, low, support={"object": rug["id"], "surface": 0}, gap=0.0)
     if rng.uniform() < 0.5:
         c.floor("storage_box", c.against(), tries=10)  # the laundry basket
     if room.W * room.D >= 14 and bed is not None and rng.uniform() < 0.25:  # a TV facing the bed
@@ -368,6 +449,10 @@ SHOWER_P = 0.35
 gets the shower too; a big one, 9 m2 or more, sometimes both)."""
 
 
+SHOWER_TILES = 2.1
+"""Edition 3: a bathroom with a shower has its walls tiled to at least this height (m)."""
+
+
 def wants_shower(seed, room_name) -> bool:
     """Is the edition-3 bathroom ``room_name`` of scene ``seed`` planned round a shower (SHOWER_P)? Its own seeded
     draw: the walls (tiled to shower height, ``plan_room._structure``) are planned before the fixtures."""
@@ -410,7 +495,8 @@ def _bathroom_3(c):
             t = c.floor("bathtub", corner, tries=16, params=tp)
             if t is not None:
                 return t
-        return None
+        # every corner taken (a door, the camera corners, a window): along a wall (bathroom 138 had no tub and no shower)
+        return c.floor("bathtub", c.against(), tries=30, params={"length": 1.5, "width": 0.7})
 
     def a_shower():
         side = int(rng.integers(0, 2))
@@ -425,7 +511,10 @@ def _bathroom_3(c):
             tub = a_tub()
     else:
         tub, shower = a_tub(), None
-        if tub is None or (room.W * room.D >= 9 and rng.uniform() < 0.35):  # a shower instead, or as well in a big room
+        # a shower instead, or as well in a big room whose walls are tiled to over the head (the tiles were planned
+        # before the fixtures, to the shower's height only in the rooms ``wants_shower`` picked)
+        high = room.lining is None or room.lining[1] >= SHOWER_TILES - 1e-6
+        if tub is None or (room.W * room.D >= 9 and rng.uniform() < 0.35 and high):
             shower = a_shower()
     toilet = c.floor("toilet", c.against(), tries=40)
     van = None

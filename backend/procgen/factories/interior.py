@@ -99,7 +99,7 @@ def window(seed, p):
 
 @factory("rug", (
     Param("width", 0.6, 3.0, doc="Length along X, m"),
-    Param("depth", 0.4, 2.2, doc="Depth along Y, m"),
+    Param("depth", 0.4, 3.0, doc="Depth along Y, m (drawn up to 2.2; up to 3 for a rug under a bed)", draw_hi=2.2),
     Param("pile", 0.006, 0.02, doc="Thickness, m"),
 ), ("object", "textile", "rug"))
 def rug(seed, p):

@@ -82,7 +82,10 @@ def rug(seed, p):
     parts.append(strands(np.concatenate(paths), 0.0042, th, 2))
     m = merge(parts)
     top = float(m.verts[:, 2].max())
-    surf = ({"lo": [-w / 2 + 0.1, -d / 2 + 0.1], "hi": [w / 2 - 0.1, d / 2 - 0.1], "z": top, "clear": 2.5},)
+    inset = [0.03, 0.03]    # off the selvedge cords; inside the fringes at the tasselled ends
+    inset[along] = 0.1
+    surf = ({"lo": [-w / 2 + inset[0], -d / 2 + inset[1]], "hi": [w / 2 - inset[0], d / 2 - inset[1]], "z": top,
+             "clear": 2.5},)
     pile = rug_pattern(rng_for(seed, "rug", "mat", "pattern"), L, B)
     binding = {"kind": "fabric", "params": {**material("fabric", rng_for(seed, "rug", "mat", "binding"))["params"],
                                             "base_color": pile["params"]["color2"],
