@@ -260,6 +260,39 @@ def test_custom_properties_round_trip(scene):
     assert json.loads(mat["conjure_material"])["kind"] == "ceramic"
 
 
+def test_an_added_asset_is_placed_without_evaluating_the_view_layer(scene):
+    """``add_asset`` no longer evaluates the view layer (its cost grows with the objects in the file): no depsgraph
+    update runs, yet the world matrix, location, rotation, bounds and dimensions are right at once and equal what an
+    evaluation then gives."""
+    import math
+    for k in range(3):   # other objects in the file
+        add_asset(scene, "chair", k, location=(-2.0 * k, 0.0, 0.0))
+    bpy.context.view_layer.update()
+    updates = []
+
+    def seen(_scene, _depsgraph):
+        updates.append(1)
+    bpy.app.handlers.depsgraph_update_post.append(seen)
+    try:
+        loc = (0.75, -1.25, 0.3)
+        obj = add_asset(scene, "table_lamp", 4, location=loc)
+        assert updates == []
+        before = ([tuple(r) for r in obj.matrix_world], tuple(obj.location), tuple(obj.rotation_euler),
+                  tuple(obj.scale), [tuple(c) for c in obj.bound_box], tuple(obj.dimensions))
+        assert all(math.copysign(1.0, a) == 1.0 and a == 0.0 for a in obj.rotation_euler)
+        assert Vector(obj.matrix_world.translation) == Vector(obj.location)
+        assert (Vector(obj.location) - Vector(loc)).length < 1e-6
+        bpy.context.view_layer.update()
+        assert updates  # (an evaluation is seen by the handler)
+        after = ([tuple(r) for r in obj.matrix_world], tuple(obj.location), tuple(obj.rotation_euler),
+                 tuple(obj.scale), [tuple(c) for c in obj.bound_box], tuple(obj.dimensions))
+        assert before == after
+        lo, hi = _aabb([obj.matrix_world @ Vector(c) for c in obj.bound_box])
+        assert abs(lo[2] - loc[2]) < 1e-6 and lo[0] < loc[0] < hi[0] and lo[1] < loc[1] < hi[1]
+    finally:
+        bpy.app.handlers.depsgraph_update_post.remove(seen)
+
+
 def test_failed_builds_add_nothing(scene):
     before = _counts()
     with pytest.raises(SpecError):
