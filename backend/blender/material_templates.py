@@ -140,7 +140,9 @@ def _materialize(mat, rec):
             links.append(op)
         else:
             raise ValueError(f"a template cannot replay {op[0]!r}")
-    _write_values(nt, rec.node_tree.values, [n.bl_idname for n in rec.node_tree.node_list])
+    idnames = [n.bl_idname for n in rec.node_tree.node_list]
+    values = {k: v for k, v in rec.node_tree.values.items() if v != _default(k, idnames)}   # a new node's own
+    _write_values(nt, values, idnames)
     for _, a, ai, b, bi in links:
         nt.links.new(nodes[a].outputs[ai], nodes[b].inputs[bi])
 
