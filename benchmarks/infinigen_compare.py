@@ -153,8 +153,9 @@ def main():
             print(f"{c:13s} {i['seconds']:11.3f} {i['triangles']:9d} | {c1['seconds']:12.4f} {c1['triangles']:7d} "
                   f"{row['speedup_detail_1']:8.1f} {c1['warm_seconds']:7.4f} {row['speedup_detail_1_warm']:6.1f} | "
                   f"{near[0]:14.0f} {near[1]['seconds']:7.3f} {near[1]['triangles']:8d} {row['speedup_nearest']:8.1f} "
-                  f"{near[1]['warm_seconds']:7.3f} {row['speedup_nearest_warm']:6.1f} | first {c1['first_seconds']:.4f} "
-                  f"({row['speedup_detail_1_first']}x), {near[1]['first_seconds']:.3f} ({row['speedup_nearest_first']}x)")
+                  f"{near[1]['warm_seconds']:7.3f} {row['speedup_nearest_warm']:6.1f} | "
+                  f"first {c1['first_seconds']:.4f} ({row['speedup_detail_1_first']}x), "
+                  f"{near[1]['first_seconds']:.3f} ({row['speedup_nearest_first']}x)")
         else:
             print(f"{c:13s} Infinigen failed: {row['infinigen_errors'][:1]}")
         rows.append(row)

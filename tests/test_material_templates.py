@@ -345,7 +345,7 @@ def test_templates_equal_node_by_node_builds_in_blender_5():
     if not os.path.exists(py) or bpy.app.version >= (5, 0, 0) or ".venv-bpy50" in sys.prefix:
         pytest.skip("no .venv-bpy50 (or already running in it)")
     out = subprocess.run([py, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", os.path.abspath(__file__), "-k",
-                          "every_kind or blend_materials or one_changed_value or outside_the_file"], cwd=root, capture_output=True,
-                         text=True, timeout=600)
+                          "every_kind or blend_materials or one_changed_value or outside_the_file"], cwd=root,
+                         capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
     assert "4 passed" in out.stdout, out.stdout[-500:]

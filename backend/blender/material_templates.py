@@ -164,7 +164,8 @@ def _template(key):
         return None, None
     name, values, n_nodes, n_links = entry
     mat = _STORE[1].materials.get(name)
-    if mat is None or mat.node_tree is None or len(mat.node_tree.nodes) != n_nodes or len(mat.node_tree.links) != n_links:
+    nt = mat.node_tree if mat is not None else None
+    if nt is None or len(nt.nodes) != n_nodes or len(nt.links) != n_links:
         del _TEMPLATES[key]
         if mat is not None:
             _STORE[1].materials.remove(mat)
