@@ -14,9 +14,10 @@ when bpy runs as a Python module). A template is made the first time its structu
 tree is built from the recording with as few tree updates as Blender allows (nodes, settings that differ from a new
 node's, then every node's values in one ``foreach_set`` per node, the locations in one, then the links).
 
-Values are written with ``foreach_set`` (one call per node, no tree update per value); the links made after them,
-or the copy itself, update the tree. Anything the recording cannot answer is built node by node on a new material
-(``STATS["unrecorded"]``). All of this runs on the main thread, like every other bpy call.
+Values are written with ``foreach_set`` (one call per node, no tree update per value): a template's links, made after
+them, update its tree; a copy's values are written before the depsgraph first evaluates the new material (which reads
+them from its data), and the copy is tagged for an update besides. Anything the recording cannot answer is built node
+by node on a new material (``STATS["unrecorded"]``). All of this runs on the main thread, like every other bpy call.
 """
 from __future__ import annotations
 
@@ -240,6 +241,7 @@ def build(name, fill, new_material):
     try:
         mat.name = name
         _apply(mat, rec, values)
+        mat.update_tag()
     except Exception:
         bpy.data.materials.remove(mat)
         raise
