@@ -293,6 +293,39 @@ def test_an_added_asset_is_placed_without_evaluating_the_view_layer(scene):
         bpy.app.handlers.depsgraph_update_post.remove(seen)
 
 
+def test_flat_faces_are_written_as_use_smooth_writes_them(scene):
+    """``build_mesh`` writes the ``sharp_face`` attribute in one copy: the same attribute and values as the per-face
+    ``use_smooth`` it replaced (a guard for that rewrite: it passes on the old code by construction), for meshes with
+    flat faces and an all-smooth one."""
+    import numpy as np
+    from backend.blender.mesh import build_mesh
+    from backend.procgen.factories import registry
+    from backend.procgen.registry import generate
+
+    def sharp(me):
+        a = me.attributes.get("sharp_face")
+        if a is None:
+            return None
+        out = np.zeros(len(me.polygons), bool)
+        a.data.foreach_get("value", out)
+        return out
+    seen_all_smooth = seen_flat = False
+    for cat, seed in (("table_lamp", 0), ("sofa", 0), ("sofa", 1), ("cabinet", 2), ("mug", 1)):
+        m = generate(registry(), cat, seed)[0].mesh
+        got = build_mesh(cat, m.verts, m.corners, sizes=m.sizes, uvs=m.uvs, material_indices=m.mat, smooth=m.smooth)
+        ref = build_mesh(cat, m.verts, m.corners, sizes=m.sizes, uvs=m.uvs, material_indices=m.mat, smooth=True)
+        if ref.attributes.get("sharp_face") is not None:
+            ref.attributes.remove(ref.attributes["sharp_face"])
+        ref.polygons.foreach_set("use_smooth", np.ascontiguousarray(m.smooth))
+        assert [a.name for a in got.attributes] == [a.name for a in ref.attributes], cat
+        g, r = sharp(got), sharp(ref)
+        assert (g is None) == (r is None) and (g is None or (g == r).all()), cat
+        assert (g is None or (g == ~m.smooth).all())
+        seen_all_smooth |= bool(m.smooth.all())
+        seen_flat |= not m.smooth.all()
+    assert seen_all_smooth and seen_flat
+
+
 def test_failed_builds_add_nothing(scene):
     before = _counts()
     with pytest.raises(SpecError):
