@@ -7,6 +7,7 @@ The one root PropertyGroup hangs on ``Scene.conjure``.
 import bpy
 
 from .backend.blender import dataset_runs as _dataset_runs, install as _install, session as _session
+from .backend.blender import material_templates as _material_templates
 from .operators import dataset as _op_dataset, jobs as _op_jobs, procgen as _op_procgen, prop as _op_prop
 from .operators import refine as _op_refine, shape as _op_shape, worker as _op_worker
 from .operators import edit as _op_edit
@@ -57,6 +58,7 @@ def unregister():
     _dataset_runs.shutdown()
     _pt_prop.free_previews()
     _pt_refine.free_previews()
+    _material_templates.clear()  # the material templates' store (outside the file)
     del bpy.types.Scene.conjure
     for module in reversed(_modules()):
         for cls in reversed(module.CLASSES):

@@ -1,12 +1,14 @@
 """Figure (issue #14): where one asset's time goes in Blender: the factory (numpy mesh), building the Blender mesh,
-and building its node-tree materials, per category and detail level (medians over seeds x repeats). Two figures:
-cold, each asset in a fresh factory-settings file as ``infinigen_compare.py`` does (the first asset of its kind in a
-file), and warm, the 2nd..Nth asset of the kind in one file (as in a scene build: material templates and other
-per-session caches are warm; every asset still has its own material descriptions and node trees).
+and building its node-tree materials, per category and detail level (medians over seeds x repeats). Three figures:
+first, each asset in a fresh factory-settings file with the material templates' store emptied (the first asset of
+its kind in the process: its node trees are built from their recordings); cold, each asset in a fresh
+factory-settings file as ``infinigen_compare.py`` does (the first asset of its kind in a file: the store, which lives
+outside the file, holds the templates made by earlier assets of the process); and warm, the 2nd..Nth asset of the
+kind in one file (as in a scene build; every asset still has its own material descriptions and node trees).
 
 Usage: .venv/bin/python benchmarks/asset_time_split.py [--categories table_lamp,floor_lamp,chair] [--details 1,8]
-       [--seeds 3] [--repeats 3]   (cold: seeds x repeats fresh files; warm: per repeat one file, seed 1000 + repeat
-       first, then seeds 0..N-1 timed)
+       [--seeds 3] [--repeats 3]   (first and cold: seeds x repeats fresh files; warm: per repeat one file, seed
+       1000 + repeat first, then seeds 0..N-1 timed)
 Prints one line per category and detail, and on its last line one JSON object.
 """
 import argparse
@@ -28,6 +30,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     a = ap.parse_args()
     import bpy
+    from backend.blender import material_templates
     from backend.blender.materials import procedural_material
     from backend.blender.mesh import build_mesh
     from backend.procgen.factories import registry
@@ -35,14 +38,16 @@ def main():
     rows = []
     for cat in a.categories.split(","):
         for d in (float(x) for x in a.details.split(",")):
-            for mode in ("cold", "warm"):
+            for mode in ("first", "cold", "warm"):
                 gen, mesh, mats, tris, nmat = [], [], [], 0, 0
                 for rep in range(a.repeats):
                     if mode == "warm":  # one file per repeat; a first asset of the kind (seed 1000 + rep) warms it
                         bpy.ops.wm.read_factory_settings(use_empty=True)
                     for seed in ([1000 + rep] if mode == "warm" else []) + list(range(a.seeds)):
-                        if mode == "cold":
+                        if mode in ("first", "cold"):
                             bpy.ops.wm.read_factory_settings(use_empty=True)
+                        if mode == "first":
+                            material_templates.clear()
                         t0 = time.perf_counter()
                         asset, _ = generate(registry(), cat, seed, detail_level=d)
                         t1 = time.perf_counter()

@@ -260,6 +260,72 @@ def test_custom_properties_round_trip(scene):
     assert json.loads(mat["conjure_material"])["kind"] == "ceramic"
 
 
+def test_an_added_asset_is_placed_without_evaluating_the_view_layer(scene):
+    """``add_asset`` no longer evaluates the view layer (its cost grows with the objects in the file): no depsgraph
+    update runs, yet the world matrix, location, rotation, bounds and dimensions are right at once and equal what an
+    evaluation then gives."""
+    import math
+    for k in range(3):   # other objects in the file
+        add_asset(scene, "chair", k, location=(-2.0 * k, 0.0, 0.0))
+    bpy.context.view_layer.update()
+    updates = []
+
+    def seen(_scene, _depsgraph):
+        updates.append(1)
+    bpy.app.handlers.depsgraph_update_post.append(seen)
+    try:
+        loc = (0.75, -1.25, 0.3)
+        obj = add_asset(scene, "table_lamp", 4, location=loc)
+        assert updates == []
+        before = ([tuple(r) for r in obj.matrix_world], tuple(obj.location), tuple(obj.rotation_euler),
+                  tuple(obj.scale), [tuple(c) for c in obj.bound_box], tuple(obj.dimensions))
+        assert all(math.copysign(1.0, a) == 1.0 and a == 0.0 for a in obj.rotation_euler)
+        assert Vector(obj.matrix_world.translation) == Vector(obj.location)
+        assert (Vector(obj.location) - Vector(loc)).length < 1e-6
+        bpy.context.view_layer.update()
+        assert updates  # (an evaluation is seen by the handler)
+        after = ([tuple(r) for r in obj.matrix_world], tuple(obj.location), tuple(obj.rotation_euler),
+                 tuple(obj.scale), [tuple(c) for c in obj.bound_box], tuple(obj.dimensions))
+        assert before == after
+        lo, hi = _aabb([obj.matrix_world @ Vector(c) for c in obj.bound_box])
+        assert abs(lo[2] - loc[2]) < 1e-6 and lo[0] < loc[0] < hi[0] and lo[1] < loc[1] < hi[1]
+    finally:
+        bpy.app.handlers.depsgraph_update_post.remove(seen)
+
+
+def test_flat_faces_are_written_as_use_smooth_writes_them(scene):
+    """``build_mesh`` writes the ``sharp_face`` attribute in one copy: the same attribute and values as the per-face
+    ``use_smooth`` it replaced (a guard for that rewrite: it passes on the old code by construction), for meshes with
+    flat faces and an all-smooth one."""
+    import numpy as np
+    from backend.blender.mesh import build_mesh
+    from backend.procgen.factories import registry
+    from backend.procgen.registry import generate
+
+    def sharp(me):
+        a = me.attributes.get("sharp_face")
+        if a is None:
+            return None
+        out = np.zeros(len(me.polygons), bool)
+        a.data.foreach_get("value", out)
+        return out
+    seen_all_smooth = seen_flat = False
+    for cat, seed in (("table_lamp", 0), ("sofa", 0), ("sofa", 1), ("cabinet", 2), ("mug", 1)):
+        m = generate(registry(), cat, seed)[0].mesh
+        got = build_mesh(cat, m.verts, m.corners, sizes=m.sizes, uvs=m.uvs, material_indices=m.mat, smooth=m.smooth)
+        ref = build_mesh(cat, m.verts, m.corners, sizes=m.sizes, uvs=m.uvs, material_indices=m.mat, smooth=True)
+        if ref.attributes.get("sharp_face") is not None:
+            ref.attributes.remove(ref.attributes["sharp_face"])
+        ref.polygons.foreach_set("use_smooth", np.ascontiguousarray(m.smooth))
+        assert [a.name for a in got.attributes] == [a.name for a in ref.attributes], cat
+        g, r = sharp(got), sharp(ref)
+        assert (g is None) == (r is None) and (g is None or (g == r).all()), cat
+        assert (g is None or (g == ~m.smooth).all())
+        seen_all_smooth |= bool(m.smooth.all())
+        seen_flat |= not m.smooth.all()
+    assert seen_all_smooth and seen_flat
+
+
 def test_failed_builds_add_nothing(scene):
     before = _counts()
     with pytest.raises(SpecError):

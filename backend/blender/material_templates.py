@@ -1,463 +1,249 @@
 """Node-tree material templates: build a procedural material by copying one whose node tree has the same structure.
 
-In Blender every ``nodes.new`` and every socket ``default_value`` set is a slow RNA call, while ``Material.copy()``
-of a finished 30-node material is one fast C call. So a material's tree builder (``materials._fill_tree`` and its
-helpers, written against ``materials._Tree``) is first run against a ``Recording``: a pure-Python node tree that
-answers the same calls and writes down what they do. Its operations without their values (node types in order, enum
-and other settings, links) are the template key; its values (socket defaults, ramp elements, node locations) are
-applied, where they differ from the template's, to a copy of the template material. The real bpy tree is still what
-renders; the recording only decides what to copy and which values to set.
+In Blender every ``nodes.new``, ``links.new`` and socket ``default_value`` set runs the whole tree's update (25-60 us
+each in 4.5, growing with the tree), while ``Material.copy()`` of a finished 30-node material is one C call
+(~0.05-0.1 ms). So a material's tree builder (``materials._fill_tree`` and its helpers, written against
+``materials._Tree``) is first run against a ``material_recording.Recording``: its operations without their values
+are the template key; its values are applied, where they differ from the template's, to a copy of the template.
 
-The recording answers socket lookups, default values and value conversions (float32 storage, clamping) as this
-Blender does: a node type's sockets are read once per session from a real node of that type (``_probe``). Anything
-the recording cannot answer raises, and the material is then built node by node as before.
+Templates live in a private store: a Blender data block of their own (``bpy.data.temp_data()``, kept open for the
+session), not the user's file. File loads (``read_factory_settings`` included), undo, purges and saves never touch
+it, so the first material of a structure in a fresh file is a copy too; ``Material.copy()`` of a store material
+lands in the current file (``bpy.data``). The store is freed by ``clear()`` (the add-on's unregister, and at exit
+when bpy runs as a Python module). A template is made the first time its structure is asked for in a session: its
+tree is built from the recording with as few tree updates as Blender allows (nodes, settings that differ from a new
+node's, then every node's values in one ``foreach_set`` per node, the locations in one, then the links).
 
-Templates: the first material of a structure is built node by node; a copy of it, named ``.conjure_tmpl_<key>``,
-is kept as the template. It is an orphan (no users, no fake user): Blender's outliner hides dot-names, nothing in the
-scene uses it, and a save drops it, so nothing is left in the user's file. It is looked up by name on every use and
-used only if it is the very datablock this session made (``session_uid``), still has no users and still has the
-recorded number of nodes and links; after an undo that removed it, a file load, a purge of orphans or a user's edit
-that changes its shape, the next material of that structure is built node by node again and becomes the new
-template. All of this runs on the main thread, like every other bpy call.
+Values are written with ``foreach_set`` (one call per node, no tree update per value): a template's links, made after
+them, update its tree; a copy's values are written before the depsgraph first evaluates the new material (which reads
+them from its data), and the copy is tagged for an update besides. Anything the recording cannot answer is built node
+by node on a new material (``STATS["unrecorded"]``). All of this runs on the main thread, like every other bpy call.
 """
 from __future__ import annotations
 
-import hashlib
 from array import array
 
 import bpy
 
+from .material_recording import Recording, is_socket, probe  # noqa: F401 (is_socket: materials' import)
+
 TEMPLATE_PREFIX = ".conjure_tmpl_"
 
-_PROBES: dict = {}     # node bl_idname -> _Probe (per session: socket layouts do not change)
-_LOOKUPS: dict = {}    # (bl_idname, settings made so far) -> (input lookup, output lookup)
-_TEMPLATES: dict = {}  # template key -> (material name, session_uid, values, node count, link count)
+_TEMPLATES: dict = {}  # template key -> (store material name, values, node count, link count)
+_STORE: list = []      # [the temp_data context manager, its BlendData] while the store is open
 ENABLED = True
 """False: every procedural material is built node by node (for comparisons; the same trees either way)."""
-MADE: list = []
-"""Names of the templates made this session, oldest first (a transaction that made some removes them on rollback:
-``procgen.Build``)."""
 STATS = {"copied": 0, "built": 0, "unrecorded": 0}
-"""Materials made this session: copied from a template, built node by node, and of those how many because the
-recording could not follow the builder (expected 0: the tests check every kind)."""
+"""Materials made this session: copied from a template, templates built from a recording, and materials built node
+by node because the recording could not follow the builder (expected 0: the tests check every kind)."""
 
 
-def _f32(x):
-    return array("f", (x,))[0]
+# --------------------------------------------------------------------------- the store
+def _store():
+    """The store's BlendData (opened on first use)."""
+    if not _STORE:
+        cm = bpy.data.temp_data()
+        _STORE[:] = [cm, cm.__enter__()]
+        if not bpy.app.binary_path:
+            # bpy as a Python module: free it before bpy's own exit (in Blender's executable, Python ends after
+            # Blender's data is freed; there the add-on's unregister frees it, or the OS at exit)
+            import atexit
+            atexit.register(clear)
+    return _STORE[1]
 
 
-def _scratch_node(idname, settings=()):
-    """(scratch material, a new node of ``idname`` in it with ``settings`` made in order); the caller removes
-    the material."""
-    mat = bpy.data.materials.new(".conjure_probe")
-    try:
-        if mat.node_tree is None:
-            mat.use_nodes = True
-        n = mat.node_tree.nodes.new(idname)
-        for k, v in settings:
-            setattr(n, k, v)
-    except Exception:
-        bpy.data.materials.remove(mat)
-        raise
-    return mat, n
+def templates() -> list:
+    """The store's template materials (for tests and diagnostics)."""
+    return list(_STORE[1].materials) if _STORE else []
 
 
-class _Probe:
-    """One node type's sockets as this Blender makes them: per input and output, name, identifier, type and
-    default; and each value socket's clamping range."""
+def clear() -> None:
+    """Forget every template, free the store, and zero ``STATS``."""
+    _TEMPLATES.clear()
+    if _STORE:
+        cm = _STORE[0]
+        _STORE.clear()
+        cm.__exit__(None, None, None)
+    STATS.update(copied=0, built=0, unrecorded=0)
 
-    def __init__(self, idname):
-        mat, n = _scratch_node(idname)
+
+# --------------------------------------------------------------------------- writing values in few calls
+def _write_inputs(node, info, items):
+    """Set ``node``'s inputs {index: value} (values as ``_convert`` stores them): one read and one write of every
+    input's value when the node's inputs all hold floats, else socket by socket."""
+    offs = info.offsets
+    if offs is not None and len(node.inputs) == len(offs):
+        buf = array("f", bytes(4 * info.width))
         try:
-            self.inputs = [self._socket(s, True) for s in n.inputs]
-            self.outputs = [self._socket(s, False) for s in n.outputs]
-            self.ramp = None
-            if getattr(n, "color_ramp", None) is not None:
-                self.ramp = [(_f32(e.position), tuple(e.color)) for e in n.color_ramp.elements]
-        finally:
-            bpy.data.materials.remove(mat)
-
-    @staticmethod
-    def lookup(socks):
-        """Which socket a string lookup returns, per name and identifier (it finds only available sockets, so
-        this depends on the node's settings)."""
-        ptrs = [s.as_pointer() for s in socks]
-        out = {}
-        for key in {s.name for s in socks} | {s.identifier for s in socks}:
-            hit = socks.get(key)
-            out[key] = None if hit is None else ptrs.index(hit.as_pointer())
-        return out
-
-    @staticmethod
-    def _socket(s, is_input):
-        info = {"name": s.name, "identifier": s.identifier, "type": s.type, "default": None, "range": None}
-        if not is_input or not hasattr(s, "default_value"):
-            return info
-        v = s.default_value
-        if isinstance(v, (bool, int, float, str)):
-            info["default"] = v
-            if isinstance(v, float) or (isinstance(v, int) and not isinstance(v, bool)):
-                s.default_value = type(v)(-1e30 if isinstance(v, float) else -2 ** 31 + 1)
-                lo = s.default_value
-                s.default_value = type(v)(1e30 if isinstance(v, float) else 2 ** 31 - 1)
-                info["range"] = (lo, s.default_value)
-                s.default_value = v
-        else:
-            info["default"] = tuple(v)
-            n = len(info["default"])
-            try:
-                s.default_value = (-1e30,) * n
-                lo = tuple(s.default_value)
-                s.default_value = (1e30,) * n
-                info["range"] = (lo, tuple(s.default_value))
-                s.default_value = info["default"]   # (``v`` is a live view of the socket)
-            except (TypeError, ValueError):
-                pass
-        return info
-
-
-def probe(idname) -> _Probe:
-    p = _PROBES.get(idname)
-    if p is None:
-        p = _PROBES[idname] = _Probe(idname)
-    return p
-
-
-def lookups(idname, settings):
-    """(input lookup, output lookup) of a node of ``idname`` after ``settings`` ((name, value) in order)."""
-    key = (idname, settings)
-    hit = _LOOKUPS.get(key)
-    if hit is None:
-        mat, n = _scratch_node(idname, settings)
-        try:
-            hit = _LOOKUPS[key] = (_Probe.lookup(n.inputs), _Probe.lookup(n.outputs))
-        finally:
-            bpy.data.materials.remove(mat)
-    return hit
-
-
-def _convert(info, value):
-    """``value`` as this Blender stores it in a socket like ``info`` (float32, clamped)."""
-    d, r = info["default"], info["range"]
-    if isinstance(d, bool):
-        return bool(value)
-    if isinstance(d, float):
-        v = _f32(float(value))
-        return v if r is None else min(max(v, r[0]), r[1])
-    if isinstance(d, int):
-        v = int(value)
-        return v if r is None else min(max(v, r[0]), r[1])
-    if isinstance(d, tuple):
-        v = tuple(array("f", value))
-        if len(v) != len(d):
-            raise ValueError(f"socket {info['name']!r} takes {len(d)} values, got {len(v)}")
-        return v if r is None else tuple(min(max(x, lo), hi) for x, lo, hi in zip(v, r[0], r[1]))
-    if isinstance(d, str):
-        return str(value)
-    raise TypeError(f"socket {info['name']!r} has no value to set")
-
-
-# --------------------------------------------------------------------------- the recording
-class RecLink:
-    __slots__ = ("from_socket", "to_socket", "from_node", "to_node")
-
-    def __init__(self, a, b):
-        self.from_socket, self.to_socket, self.from_node, self.to_node = a, b, a.node, b.node
-
-
-class RecSocket:
-    """A socket of a recorded node: its value, links and lookups answer as the real one would."""
-
-    def __init__(self, node, index, is_output, info):
-        self.node, self.index, self.is_output, self._info = node, index, is_output, info
-        self.name, self.identifier, self.type = info["name"], info["identifier"], info["type"]
-
-    @property
-    def default_value(self):
-        if self.is_output or self._info["default"] is None:
-            raise AttributeError("default_value")
-        return self.node.tree.values.get(("in", self.node.index, self.index), self._info["default"])
-
-    @default_value.setter
-    def default_value(self, value):
-        if self.is_output:
-            raise AttributeError("an output's value is not recorded")
-        self.node.tree.values[("in", self.node.index, self.index)] = _convert(self._info, value)
-
-    @property
-    def links(self):
-        side = "from_socket" if self.is_output else "to_socket"
-        return tuple(lk for lk in self.node.tree.link_list if getattr(lk, side) is self)
-
-    @property
-    def is_linked(self):
-        return bool(self.links)
-
-
-class RecSockets:
-    """A node's inputs or outputs; each socket made when first asked for (a Principled BSDF has ~30)."""
-
-    def __init__(self, node, infos, is_output):
-        self._infos, self._made = infos, {}
-        self._node, self._side = node, int(is_output)
-
-    def _sock(self, i):
-        s = self._made.get(i)
-        if s is None:
-            s = self._made[i] = RecSocket(self._node, i, bool(self._side), self._infos[i])
-        return s
-
-    def _find(self, key):
-        n = self._node
-        return lookups(n.bl_idname, tuple(n.settings))[self._side].get(key)
-
-    def get(self, key, default=None):
-        i = self._find(key)
-        return default if i is None else self._sock(i)
-
-    def __getitem__(self, key):
-        if isinstance(key, int):
-            return self._sock(range(len(self._infos))[key])
-        i = self._find(key)
-        if i is None:
-            raise KeyError(f"bpy_prop_collection[key]: key {key!r} not found")
-        return self._sock(i)
-
-    def __iter__(self):
-        return (self._sock(i) for i in range(len(self._infos)))
-
-    def __len__(self):
-        return len(self._infos)
-
-
-class RecElement:
-    def __init__(self, ramp, index):
-        object.__setattr__(self, "_ramp", ramp)
-        object.__setattr__(self, "_index", index)
-
-    def __getattr__(self, k):
-        key = ("ramp", self._ramp.node.index, self._index, k)
-        if key in self._ramp.node.tree.values:
-            return self._ramp.node.tree.values[key]
-        raise AttributeError(k)
-
-    def __setattr__(self, k, v):
-        if k == "position":
-            v = min(max(_f32(float(v)), 0.0), 1.0)
-        elif k == "color":
-            v = tuple(array("f", v))
-            if len(v) != 4:
-                raise ValueError("a ramp colour takes 4 values")
-        else:
-            raise AttributeError(f"ramp element attribute {k!r} is not recorded")
-        self._ramp.node.tree.values[("ramp", self._ramp.node.index, self._index, k)] = v
-
-
-class RecElements:
-    def __init__(self, ramp, n):
-        self._ramp, self._els = ramp, [RecElement(ramp, i) for i in range(n)]
-
-    def __getitem__(self, i):
-        return self._els[i]
-
-    def __len__(self):
-        return len(self._els)
-
-
-class RecRamp:
-    def __init__(self, node, defaults):
-        self.node = node
-        self.elements = RecElements(self, len(defaults))
-        self.defaults = defaults
-
-
-class RecNode:
-    """A recorded node: settings go into the structure, socket values and the location into the values."""
-
-    def __init__(self, tree, index, idname):
-        info = probe(idname)
-        d = self.__dict__
-        d["tree"], d["index"], d["bl_idname"], d["settings"] = tree, index, idname, []
-        d["inputs"] = RecSockets(self, info.inputs, False)
-        d["outputs"] = RecSockets(self, info.outputs, True)
-        d["color_ramp"] = RecRamp(self, info.ramp) if info.ramp is not None else None
-
-    def __setattr__(self, k, v):
-        if k == "location":
-            self.tree.values[("loc", self.index)] = (_f32(float(v[0])), _f32(float(v[1])))
+            node.inputs.foreach_get("default_value", buf)
+            for i, v in items.items():
+                if isinstance(v, tuple):
+                    buf[offs[i]:offs[i] + len(v)] = array("f", v)
+                else:
+                    buf[offs[i]] = v
+            node.inputs.foreach_set("default_value", buf)
             return
-        if k in ("tree", "index", "bl_idname", "settings", "inputs", "outputs", "color_ramp") or k.startswith("_"):
-            raise AttributeError(f"node attribute {k!r} is not recorded")
-        if not isinstance(v, (bool, int, float, str)):
-            raise TypeError(f"node setting {k!r} = {v!r} is not recorded")
-        self.tree.ops.append(("set", self.index, k, v))
-        self.settings.append((k, v))
-        self.__dict__[k] = v
-
-    @property
-    def location(self):
-        return self.tree.values.get(("loc", self.index), (0.0, 0.0))
+        except (TypeError, ValueError, RuntimeError):
+            pass  # a layout this Blender does not batch: socket by socket (rewrites every value asked for)
+    for i, v in items.items():
+        node.inputs[i].default_value = v
 
 
-class RecNodes:
-    def __init__(self, tree):
-        self.tree = tree
-
-    def new(self, idname):
-        n = RecNode(self.tree, len(self.tree.node_list), idname)
-        self.tree.ops.append(("new", idname))
-        self.tree.node_list.append(n)
-        return n
-
-    def clear(self):
-        self.tree.ops.append(("clear",))
-        self.tree.node_list.clear()
-        self.tree.link_list.clear()
-        self.tree.values.clear()
-
-    def __len__(self):
-        return len(self.tree.node_list)
-
-
-class RecLinks:
-    def __init__(self, tree):
-        self.tree = tree
-
-    def new(self, a, b):
-        if not (isinstance(a, RecSocket) and isinstance(b, RecSocket)) or not a.is_output or b.is_output:
-            raise TypeError("links.new takes an output and an input of this tree")
-        # an input takes one link: Blender replaces the one it had
-        self.tree.link_list[:] = [lk for lk in self.tree.link_list if lk.to_socket is not b]
-        lk = RecLink(a, b)
-        self.tree.link_list.append(lk)
-        self.tree.ops.append(("link", a.node.index, a.index, b.node.index, b.index))
-        return lk
-
-    def __len__(self):
-        return len(self.tree.link_list)
+def _write_values(nt, values, idnames):
+    """Write recorded ``values`` ({("in", node, socket) | ("ramp", node, element, attr) | ("loc", node): value})
+    into the tree ``nt`` whose nodes are the recorded ones in order."""
+    nodes = list(nt.nodes)
+    inputs, ramps, locs = {}, {}, {}
+    for key, v in values.items():
+        if key[0] == "in":
+            inputs.setdefault(key[1], {})[key[2]] = v
+        elif key[0] == "ramp":
+            ramps.setdefault(key[1], {})[(key[2], key[3])] = v
+        else:
+            locs[key[1]] = v
+    for ni, items in inputs.items():
+        _write_inputs(nodes[ni], probe(idnames[ni]), items)
+    for ni, items in ramps.items():
+        els = nodes[ni].color_ramp.elements
+        pos, col = array("f", bytes(4 * len(els))), array("f", bytes(16 * len(els)))
+        els.foreach_get("position", pos)
+        els.foreach_get("color", col)
+        for (e, attr), v in items.items():
+            if attr == "position":
+                pos[e] = v
+            else:
+                col[4 * e:4 * e + 4] = array("f", v)
+        els.foreach_set("position", pos)
+        els.foreach_set("color", col)
+    if locs:
+        flat = array("f", bytes(8 * len(nodes)))
+        nt.nodes.foreach_get("location", flat)
+        for ni, (x, y) in locs.items():
+            flat[2 * ni], flat[2 * ni + 1] = x, y
+        nt.nodes.foreach_set("location", flat)
 
 
-class RecTree:
-    def __init__(self):
-        self.ops, self.node_list, self.link_list, self.values = [], [], [], {}
-        self.nodes, self.links = RecNodes(self), RecLinks(self)
-
-
-class Recording:
-    """Stands where a material is passed to ``materials._Tree``: ``.node_tree`` records the calls."""
-
-    def __init__(self):
-        self.node_tree = RecTree()
-
-    def key(self) -> str:
-        """The structure without its values: the template key."""
-        return hashlib.sha256(repr(self.node_tree.ops).encode()).hexdigest()[:16]
-
-
-def is_socket(v) -> bool:
-    return isinstance(v, (bpy.types.NodeSocket, RecSocket))
+def _materialize(mat, rec):
+    """Build ``rec``'s tree in ``mat`` (a new material): its nodes and their settings in order, every value, then
+    the links (whose updates also cover the values written without one)."""
+    ops = rec.node_tree.ops
+    nt = mat.node_tree
+    nt.nodes.clear()
+    nodes, links = [], []
+    for op in ops[1:]:
+        if op[0] == "new":
+            nodes.append(nt.nodes.new(op[1]))
+        elif op[0] == "set":
+            node = nodes[op[1]]
+            if getattr(node, op[2]) != op[3]:   # a setting already at the value costs no tree update
+                setattr(node, op[2], op[3])
+        elif op[0] == "link":
+            links.append(op)
+        else:
+            raise ValueError(f"a template cannot replay {op[0]!r}")
+    idnames = [n.bl_idname for n in rec.node_tree.node_list]
+    values = {k: v for k, v in rec.node_tree.values.items() if v != _default(k, idnames)}   # a new node's own
+    _write_values(nt, values, idnames)
+    for _, a, ai, b, bi in links:
+        nt.links.new(nodes[a].outputs[ai], nodes[b].inputs[bi])
 
 
 # --------------------------------------------------------------------------- templates
-def _default(key, tree_nodes):
+def _default(key, idnames):
     if key[0] == "in":
-        return probe(tree_nodes[key[1]]).inputs[key[2]]["default"]
+        return probe(idnames[key[1]]).inputs[key[2]]["default"]
     if key[0] == "loc":
         return (0.0, 0.0)
-    d = probe(tree_nodes[key[1]]).ramp[key[2]]
+    d = probe(idnames[key[1]]).ramp[key[2]]
     return d[0] if key[3] == "position" else d[1]
 
 
 def _template(key):
-    """The live template material for ``key``, or None (never made, or gone or changed since)."""
+    """(the store's template for ``key``, its values), or (None, None) (never made, or changed since)."""
     entry = _TEMPLATES.get(key)
-    if entry is None:
+    if entry is None or not _STORE:
         return None, None
-    name, uid, values, n_nodes, n_links = entry
-    mat = bpy.data.materials.get(name)
-    if (mat is None or mat.session_uid != uid or mat.users or mat.use_fake_user or mat.library is not None
-            or mat.node_tree is None or len(mat.node_tree.nodes) != n_nodes or len(mat.node_tree.links) != n_links):
+    name, values, n_nodes, n_links = entry
+    mat = _STORE[1].materials.get(name)
+    nt = mat.node_tree if mat is not None else None
+    if nt is None or len(nt.nodes) != n_nodes or len(nt.links) != n_links:
         del _TEMPLATES[key]
+        if mat is not None:
+            _STORE[1].materials.remove(mat)
         return None, None
     return mat, values
 
 
-def _keep_template(mat, rec, key):
-    """Keep a copy of ``mat`` (just built node by node from what ``rec`` recorded) as the template of ``key``,
-    if its tree has the recorded shape."""
-    nt, tree = mat.node_tree, rec.node_tree
+def _make_template(key, rec):
+    """A new template in the store for ``rec``'s structure (with ``rec``'s values), or None if the tree Blender
+    built does not have the recorded shape (the structure is then always built node by node)."""
+    store = _store()
+    tmpl = store.materials.new(TEMPLATE_PREFIX + key)
+    try:
+        if tmpl.node_tree is None:  # Blender < 5.0 makes materials without nodes
+            tmpl.use_nodes = True
+        _materialize(tmpl, rec)
+    except Exception:
+        store.materials.remove(tmpl)
+        raise
+    nt, tree = tmpl.node_tree, rec.node_tree
     if (len(nt.nodes) != len(tree.node_list) or len(nt.links) != len(tree.link_list)
             or [n.bl_idname for n in nt.nodes] != [n.bl_idname for n in tree.node_list]):
-        return  # the recording missed something: this structure is always built node by node
-    old = bpy.data.materials.get(TEMPLATE_PREFIX + key)
-    if old is not None and old.users == 0 and not old.use_fake_user and old.library is None:
-        bpy.data.materials.remove(old)  # a stale template of ours (e.g. from before an undo)
-    tmpl = mat.copy()
-    tmpl.name = TEMPLATE_PREFIX + key
-    for prop in list(tmpl.keys()):
-        del tmpl[prop]
-    MADE.append(tmpl.name)
-    _TEMPLATES[key] = (tmpl.name, tmpl.session_uid, dict(tree.values), len(tree.node_list), len(tree.link_list))
+        store.materials.remove(tmpl)
+        return None
+    _TEMPLATES[key] = (tmpl.name, dict(tree.values), len(tree.node_list), len(tree.link_list))
+    STATS["built"] += 1
+    return tmpl
 
 
 def _apply(mat, rec, tmpl_values):
     """Set on ``mat`` (a copy of the template) every value of ``rec`` that differs from the template's."""
     tree = rec.node_tree
     idnames = [n.bl_idname for n in tree.node_list]
-    nodes = None
+    diff = {}
     for key in tree.values.keys() | tmpl_values.keys():
         new = tree.values[key] if key in tree.values else _default(key, idnames)
         old = tmpl_values[key] if key in tmpl_values else _default(key, idnames)
-        if new == old:
-            continue
-        if nodes is None:
-            nodes = list(mat.node_tree.nodes)
-        node = nodes[key[1]]
-        if key[0] == "in":
-            node.inputs[key[2]].default_value = new
-        elif key[0] == "loc":
-            node.location = new
-        else:
-            setattr(node.color_ramp.elements[key[2]], key[3], new)
+        if new != old:
+            diff[key] = new
+    if diff:
+        _write_values(mat.node_tree, diff, idnames)
 
 
 def build(name, fill, new_material):
     """A new material named ``name`` whose node tree ``fill(mat_like)`` builds (``mat_like`` has ``.node_tree``):
-    a copy of this structure's template with ``fill``'s values, or else built node by node by ``fill`` on a
-    ``new_material(name)`` (which then becomes the template)."""
+    a copy of this structure's template with ``fill``'s values (the template made first if it is new), or else
+    built node by node by ``fill`` on ``new_material(name)``."""
     rec = Recording()
     try:
         fill(rec)
     except Exception:  # the recording cannot answer something: build node by node (which raises any real error)
         rec = None
+    tmpl = values = None
+    if rec is not None and rec.node_tree.ops[:1] == [("clear",)] and ("clear",) not in rec.node_tree.ops[1:]:
+        key = rec.key()
+        tmpl, values = _template(key)
+        if tmpl is None:
+            try:
+                tmpl, values = _make_template(key, rec), rec.node_tree.values
+            except Exception:   # Blender refused to build it this way: node by node (which raises a real error)
+                tmpl = None
+    if tmpl is None:
         STATS["unrecorded"] += 1
-    key = rec.key() if rec is not None else None
-    tmpl, values = _template(key) if key else (None, None)
-    if tmpl is not None:
-        mat = tmpl.copy()
+        mat = new_material(name)
         try:
-            mat.name = name
-            for prop in list(mat.keys()):   # e.g. a transaction's tag while the template's build runs
-                del mat[prop]
-            _apply(mat, rec, values)
+            fill(mat)
         except Exception:
             bpy.data.materials.remove(mat)
             raise
-        STATS["copied"] += 1
         return mat
-    mat = new_material(name)
+    mat = tmpl.copy()  # the copy is made in the current file (bpy.data), not in the store
     try:
-        fill(mat)
-        if key:
-            _keep_template(mat, rec, key)
+        mat.name = name
+        _apply(mat, rec, values)
+        mat.update_tag()
     except Exception:
         bpy.data.materials.remove(mat)
         raise
-    STATS["built"] += 1
+    STATS["copied"] += 1
     return mat
-
-
-def clear() -> None:
-    """Forget every template (they stay orphans in the file until it is saved or reloaded) and zero ``STATS``."""
-    _TEMPLATES.clear()
-    STATS.update(copied=0, built=0, unrecorded=0)

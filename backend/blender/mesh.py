@@ -52,7 +52,15 @@ def build_mesh(name: str, positions, faces=None, *, sizes=None, uvs=None, normal
         me.update(calc_edges=True)
         if faces is not None:
             flags = np.broadcast_to(np.asarray(smooth, dtype=bool), (len(me.polygons),))
-            me.polygons.foreach_set("use_smooth", np.ascontiguousarray(flags))
+            if bpy.app.version >= (4, 0, 0):
+                # Blender 4+ keeps flat faces as the ``sharp_face`` attribute: written in one copy, as ``use_smooth``
+                # leaves it (4.x makes it at the first flat face, 5.0 always), per face through RNA: 0.66 ms
+                # against 0.02 ms on a 19k-face lamp
+                if not flags.all() or bpy.app.version >= (5, 0, 0):
+                    sharp = me.attributes.get("sharp_face") or me.attributes.new("sharp_face", "BOOLEAN", "FACE")
+                    sharp.data.foreach_set("value", np.ascontiguousarray(~flags))
+            else:
+                me.polygons.foreach_set("use_smooth", np.ascontiguousarray(flags))
             if normals is not None:
                 me.normals_split_custom_set_from_vertices(np.asarray(normals, dtype=np.float32).tolist())
         if colors is not None:
