@@ -404,6 +404,10 @@ def _bathroom_3(c):
         if L < 2 * halfw + 0.1:
             return None
         u = halfw + 0.02 if rng.uniform() < 0.5 else L - halfw - 0.02
+        if hi[2] > 1.2:      # a shower over the tub: its tap end (+X, where the screen or curtain is) in the corner
+            yaw = WALL_YAW[w]
+            along = math.cos(yaw) if w in (0, 2) else math.sin(yaw)   # the tub's +X along the wall's u (+1 or -1)
+            u = halfw + 0.02 if along < 0 else L - halfw - 0.02
         return (*room.at_wall(w, u, hi[1] + 0.03), 0.0), WALL_YAW[w]
     def a_tub():
         for tp in (None, {"length": 1.6, "width": 0.75}, {"length": 1.5, "width": 0.7}):
@@ -458,7 +462,7 @@ def _bathroom_3(c):
             if rng.uniform() < 0.7:
                 _towels_on(c, shelf)
             c.on(shelf, TOILETRIES, c.n(2.5))
-    if tub is not None and rng.uniform() < 0.6:
+    if tub is not None and rng.uniform() < 0.6 and tub["bounds"]["hi"][2] - tub["bounds"]["lo"][2] < 1.2:   # not over a shower
         w = c.wall_of(tub)
         c.on(c.wall_shelf(w, c.u_of(tub, w) + rng.uniform(-0.3, 0.3), tub["bounds"]["hi"][2] + rng.uniform(0.45, 0.6), tries=1,
                           params={"width": round(float(rng.uniform(0.4, 0.7)), 4), "depth": 0.14}), TOILETRIES, c.n(2.5))

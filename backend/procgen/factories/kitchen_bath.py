@@ -106,7 +106,11 @@ def toilet(seed, p):
     Param("height", 0.5, 0.6, doc="Rim height, m"),
 ), ("furniture", "bathroom", "bathtub"))
 def bathtub(seed, p):
-    """Built-in bathtub: glazed rounded shell (rim walls and floor) with a chrome tap and drain."""
+    """Built-in bathtub: glazed rounded shell (rim walls and floor) with a chrome tap and drain. Edition 3: one shell
+    with a rounded basin, pillar taps, and (seeded) a shower over it (``bath.bathtub3``)."""
+    if edition() >= 3:
+        from .bath import bathtub3
+        return bathtub3(seed, p)
     L, W, H = p["length"], p["width"], p["height"]
     t = 0.06
     parts = [rbox((-L / 2, -W / 2, 0), (L / 2, -W / 2 + t, H), 0.02, 3), rbox((-L / 2, W / 2 - t, 0), (L / 2, W / 2, H), 0.02, 3)]

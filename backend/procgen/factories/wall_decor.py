@@ -99,7 +99,9 @@ def mirror3(seed, p):
     style = ("ogee", "bevel", "frameless")[int(g.choice(3, p=(0.45, 0.3, 0.25)))]
     parts = []
     if style == "frameless":     # a pane 7 mm thick on a backing board, held by four clips: its bevel falls 5 mm over
-        # 25 mm to a 2 mm edge, steep enough (11 degrees) to catch other light than the face does: a bright line
+        # 25 mm to a 2 mm edge, steep enough (11 degrees) to catch other light than the face does: a bright line.
+        # The pane 3 mm inside the bounds all round: the clips over its edge reach them, not past (z >= 0)
+        path = outline(kind, w - 0.006, h - 0.006) + (0.0, 0.003)
         inner = inset(path, 0.025)
         rings = [np.stack([q[:, 0], np.full(len(q), y), q[:, 1]], 1) for q, y in ((path, -0.0045), (path, -0.0065), (inner, -0.0115))]
         parts.append(loft(rings, 1, smooth=False))
