@@ -414,6 +414,12 @@ def _bathroom_3(c):
             t = c.floor("bathtub", corner, tries=16, params=tp)
             if t is not None:
                 return t
+        # a tub with a shower over it fits fewer places (its tap end in a corner, its glass or rail clear of the
+        # windows): then up to three more, only plain ones
+        for _ in range(3):
+            t = c.floor("bathtub", lambda lo, hi: corner(lo, hi) if hi[2] < 1.2 else None, tries=16, params={"length": 1.5, "width": 0.7})
+            if t is not None:
+                return t
         return None
 
     def a_shower():

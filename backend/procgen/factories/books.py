@@ -140,15 +140,17 @@ def _glyph_boxes3(text, z_top, px, x_mid, y_front, y_back, mat):
 
 
 def _words(g, ya, length, z, th):
-    """[(lo (y, z), hi (y, z))]: a line of print ``th`` high from y = ``ya``, at most ``length`` long, as words of
-    2-11 letters (a letter 0.5 ``th`` wide) with a space of 0.6 ``th`` between them; the line stops at the last word
-    that fits (a ragged right edge), at least one word long."""
+    """[(lo (y, z), hi (y, z))]: a line of print ``th`` high from y = ``ya``, ``length`` long, as words of 2-11
+    letters (a letter 0.5 ``th`` wide) with a space of 0.6 ``th`` between them: the first at most 60 % of the line,
+    the last cut to the room left (two letters or more)."""
     out, y = [], ya
     while True:
         wl = int(g.integers(2, 12)) * 0.5 * th
-        if out and y + wl > ya + length:
+        room = ya + length - y
+        if out and room < th:
             return out
-        out.append(((y, z), (y + min(wl, length), z + th)))
+        wl = min(wl, room if out else 0.6 * length)
+        out.append(((y, z), (y + wl, z + th)))
         y += wl + 0.6 * th
 
 
