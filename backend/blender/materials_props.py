@@ -84,7 +84,7 @@ def _mirror(t, p):
     if p.get("graze") is None:
         return col
     lw = t.node("ShaderNodeLayerWeight", -700, 800, Blend=0.5)
-    fac = t.math("POWER", lw.outputs["Facing"], 1.6)
+    fac = t.math("POWER", lw.outputs["Facing"], 1.2)
     return t.mix(fac, col, _rgba(p["graze"]), "MULTIPLY")
 
 

@@ -202,7 +202,7 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     elif kind == "mirror":
         p.update(base_color=[_u(rng, 0.8, 0.84), _u(rng, 0.84, 0.88), _u(rng, 0.82, 0.86)], roughness=_u(rng, 0.02, 0.05),
                  ior=1.52, tint=[0.8, 0.92, 0.87], smudge=_u(rng, 0.1, 0.5), edge=_u(rng, 0.1, 0.3),
-                 graze=[_u(rng, 0.42, 0.5), 0.56, 0.52])
+                 graze=[_u(rng, 0.34, 0.4), 0.46, 0.42])
     elif kind == "wicker":
         p.update(color2=_shade(base, 0.35), roughness=_u(rng, 0.6, 0.8), stakes=2 * int(rng.integers(8, 20)),
                  row=_u(rng, 0.014, 0.02), offset=0.0, variation=_u(rng, 0.1, 0.3))
