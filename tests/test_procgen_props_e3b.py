@@ -239,3 +239,28 @@ def test_bathrooms_put_a_shower_tubs_tap_end_into_a_corner():
             assert gap < 0.06, f"bathroom {seed}: the tap end stands {gap:.2f} m from the wall"
             assert not violations(g), seed
     assert n >= 3
+
+
+# ------------------------------------------------------------------ 4. towel rail
+@pytest.mark.parametrize("seed", range(6))
+def test_towels_on_a_rail_hang_in_folds(seed, edition=None):
+    """Before: each towel was a rounded slab, one smooth bulge across (one extremum along its width)."""
+    a, p = generate(REG, "towel_rail", seed, edition=edition)
+    assert_clean(a, f"towel_rail {seed}")
+    m = a.mesh
+    towels = [v for v, s in shells(m) if s >= 1]
+    low = min(v[:, 2].min() for v in towels)
+    for k in range(int(p["towels"])):
+        slot = 1 + k
+        xs = np.concatenate([v[:, 0] for v, s in shells(m) if s == slot])
+        x = np.linspace(xs.min() + 0.01, xs.max() - 0.01, 60)
+        z = low + 0.06 if k == 0 else np.concatenate([v[:, 2] for v, s in shells(m) if s == slot]).min() + 0.06
+        front = np.array([next((y for y, s in ray_y(m, xx, z) if s == slot), np.nan) for xx in x])
+        front = front[~np.isnan(front)]
+        turns = np.count_nonzero(np.diff(np.sign(np.diff(front))) != 0)
+        assert turns >= 2 and np.ptp(front) > 0.008, f"towel_rail {seed}: towel {k} hangs flat ({turns} turns)"
+
+
+def test_the_towel_check_fails_on_edition_2():
+    with pytest.raises(AssertionError):
+        test_towels_on_a_rail_hang_in_folds(0, edition=2)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..geometry import _seg, lathe, loft, merge, rbox, rng_for, rod, rot_align_z, tube
+from ..materials import material
 from ..registry import Asset
 from .drapery import _scallops, cloth, sheet
 from .household import _CHROME, _SCREEN, riser
@@ -160,3 +161,49 @@ def bathtub3(seed, p):
     if kind:   # the mixer and riser on the back wall 30 cm in from the tap end, the hose looping over the back deck
         parts += riser(gs, L / 2 - 0.3, W / 2, H + float(gs.uniform(0.35, 0.45)), H + 1.35, H + 0.05, -1.0)
     return Asset(merge(parts), tuple(mats))
+
+
+def _leaf(g, x0, x1, y, z_top, drop, T):
+    """One hanging side of a towel over a bar: a sheet from ``z_top`` down ``drop``, ``T`` thick, its face at y =
+    ``y`` in soft vertical folds (2-4 across, deeper towards the hem), thicker at the hem and over a woven band
+    5-9 cm above it."""
+    nx, nz = _seg(24, 10), _seg(18, 8)
+    X, Z = np.meshgrid(np.linspace(x0, x1, nx), np.linspace(z_top - drop, z_top, nz))
+    s = (z_top - Z) / drop                                 # 0 at the top, 1 at the hem
+    waves = float(g.uniform(2.0, 4.0)) / (x1 - x0)
+    amp = float(g.uniform(0.008, 0.014))
+    Y = y + amp * np.sin(2 * np.pi * waves * (X - x0) + float(g.uniform(0, 2 * np.pi))) * s ** 0.7
+    band = float(g.uniform(0.05, 0.09))
+    above = Z - (z_top - drop)                            # height over the hem
+    Tk = np.where(above < 0.012, T * 1.5, np.where(np.abs(above - band) < 0.012, T * 1.3, T))
+    return sheet(X, Y, Z, Tk, 0)
+
+
+def towel_rail3(seed, p):
+    """Edition-3 towel rail: edition 2's brackets and bar (``kitchen_bath.rail_hardware``) with towels folded over
+    it: a soft roll round the bar and two sides hanging in folds, the front one longer, each with a thick hem and a
+    woven band; in white or coloured terry."""
+    from .kitchen_bath import rail_hardware
+    g = rng_for(seed, "towel_rail", "shape", "e3")
+    w = p["width"]
+    bar_y, bar_z = -0.07, 0.62
+    parts = rail_hardware(w, bar_y, bar_z)
+    n = int(p["towels"])
+    span = (w - 0.06) / n
+    mats = [material("metal", rng_for(seed, "towel_rail", "mat", "rail"))]
+    for k in range(n):
+        tw = span - 0.02
+        cx = -w / 2 + 0.03 + span * (k + 0.5)
+        front, back = float(g.uniform(0.4, 0.6)), float(g.uniform(0.3, 0.45))
+        T = float(g.uniform(0.004, 0.006))
+        roll = rbox((cx - tw / 2 - 0.002, bar_y - 0.024, bar_z - 0.014), (cx + tw / 2 + 0.002, bar_y + 0.024, bar_z + 0.022), 0.012, 3, 1 + k)
+        leaves = [_leaf(g, cx - tw / 2, cx + tw / 2, bar_y - 0.017, bar_z, front, T),
+                  _leaf(g, cx - tw / 2 + 0.004, cx + tw / 2 - 0.004, bar_y + 0.017, bar_z, back, T)]
+        for lf in leaves:
+            lf.mat[:] = 1 + k
+        parts += [roll] + leaves
+        mats.append(material("fabric", rng_for(seed, "towel_rail", "mat", "towel", k), "rug" if g.uniform() < 0.5 else "white"))
+    m = merge(parts)
+    m.verts[:, 2] -= m.verts[:, 2].min()
+    m.verts[:, 1] -= m.verts[:, 1].max()
+    return Asset(m, tuple(mats))

@@ -228,6 +228,17 @@ def stove(seed, p):
                                 material("metal", rng_for(seed, "stove", "mat", "trim")), material("glass", rng_for(seed, "stove", "mat", "glass"))))
 
 
+def rail_hardware(w, bar_y, bar_z):
+    """A towel rail's metal (slot 0): two wall roses and arms, and the bar ``w`` long at (y, z) = (bar_y, bar_z)."""
+    parts = []
+    for sx in (-1, 1):
+        parts.append(rod((sx * w / 2, -0.004, bar_z), (sx * w / 2, bar_y - 0.012, bar_z), 0.01, 12, mat=0))
+        parts.append(lathe([(0, 0), (0.025, 0), (0.025, 0.008), (0, 0.008)], 20).transformed(
+            rot=((1, 0, 0), (0, 0, -1), (0, 1, 0)), offset=(sx * w / 2, 0.0, bar_z)))
+    parts.append(rod((-w / 2 - 0.012, bar_y, bar_z), (w / 2 + 0.012, bar_y, bar_z), 0.009, 12, mat=0))
+    return parts
+
+
 @factory("towel_rail", (
     Param("width", 0.4, 0.8, doc="Rail length, m"),
     Param("towels", 1, 2, integer=True, doc="Towels hanging on it"),
@@ -235,15 +246,13 @@ def stove(seed, p):
 def towel_rail(seed, p):
     """Wall towel rail (origin at its bottom, back at the wall): two brackets and a bar with towels folded over
     it, hanging in soft folds."""
+    if edition() >= 3:   # edition 3: towels hanging in soft folds with hems and woven bands (bath.py)
+        from .bath import towel_rail3
+        return towel_rail3(seed, p)
     g = rng_for(seed, "towel_rail", "shape")
     w = p["width"]
     bar_y, bar_z = -0.07, 0.62
-    parts = []
-    for sx in (-1, 1):
-        parts.append(rod((sx * w / 2, -0.004, bar_z), (sx * w / 2, bar_y - 0.012, bar_z), 0.01, 12, mat=0))
-        parts.append(lathe([(0, 0), (0.025, 0), (0.025, 0.008), (0, 0.008)], 20).transformed(
-            rot=((1, 0, 0), (0, 0, -1), (0, 1, 0)), offset=(sx * w / 2, 0.0, bar_z)))
-    parts.append(rod((-w / 2 - 0.012, bar_y, bar_z), (w / 2 + 0.012, bar_y, bar_z), 0.009, 12, mat=0))
+    parts = rail_hardware(w, bar_y, bar_z)
     n = int(p["towels"])
     span = (w - 0.06) / n
     mats = [material("metal", rng_for(seed, "towel_rail", "mat", "rail"))]
