@@ -167,13 +167,15 @@ def _leaf(g, x0, x1, y, z_top, drop, T):
     """One hanging side of a towel over a bar: a sheet from ``z_top`` down ``drop``, ``T`` thick, its face at y =
     ``y`` in soft vertical folds (2-4 across, deeper towards the hem), thicker at the hem and over a woven band
     5-9 cm above it."""
-    nx, nz = _seg(24, 10), _seg(18, 8)
-    X, Z = np.meshgrid(np.linspace(x0, x1, nx), np.linspace(z_top - drop, z_top, nz))
+    band = float(g.uniform(0.05, 0.09))
+    # rows: 2 mm steps at the hem's and the band's edges (the cloth thickens there), evenly spaced above the band
+    rows = [0.0, 0.011, 0.013, band - 0.013, band - 0.011, band + 0.011, band + 0.013]
+    rows += list(np.linspace(band + 0.04, drop, _seg(8, 4)))
+    X, Z = np.meshgrid(np.linspace(x0, x1, _seg(16, 8)), z_top - drop + np.array(rows))
     s = (z_top - Z) / drop                                 # 0 at the top, 1 at the hem
     waves = float(g.uniform(2.0, 4.0)) / (x1 - x0)
     amp = float(g.uniform(0.008, 0.014))
     Y = y + amp * np.sin(2 * np.pi * waves * (X - x0) + float(g.uniform(0, 2 * np.pi))) * s ** 0.7
-    band = float(g.uniform(0.05, 0.09))
     above = Z - (z_top - drop)                            # height over the hem
     Tk = np.where(above < 0.012, T * 1.5, np.where(np.abs(above - band) < 0.012, T * 1.3, T))
     return sheet(X, Y, Z, Tk, 0)
