@@ -182,20 +182,13 @@ def _leaf(g, x0, x1, y, z_top, drop, T):
 
 
 def towel_rail3(seed, p):
-    """Edition-3 towel rail: edition 2's brackets and bar (``kitchen_bath.rail_hardware``) with towels folded over
+    """Edition-3 towel rail: edition 2's brackets and bar (``kitchen_bath.rail_layout``) with towels folded over
     it: a soft roll round the bar and two sides hanging in folds, the front one longer, each with a thick hem and a
     woven band; in white or coloured terry."""
-    from .kitchen_bath import rail_hardware
+    from .kitchen_bath import rail_layout
     g = rng_for(seed, "towel_rail", "shape", "e3")
-    w = p["width"]
-    bar_y, bar_z = -0.07, 0.62
-    parts = rail_hardware(w, bar_y, bar_z)
-    n = int(p["towels"])
-    span = (w - 0.06) / n
-    mats = [material("metal", rng_for(seed, "towel_rail", "mat", "rail"))]
-    for k in range(n):
-        tw = span - 0.02
-        cx = -w / 2 + 0.03 + span * (k + 0.5)
+    bar_y, bar_z, parts, mats, slots = rail_layout(seed, p)
+    for k, (tw, cx) in enumerate(slots):
         front, back = float(g.uniform(0.4, 0.6)), float(g.uniform(0.3, 0.45))
         T = float(g.uniform(0.004, 0.006))
         roll = rbox((cx - tw / 2 - 0.002, bar_y - 0.024, bar_z - 0.014), (cx + tw / 2 + 0.002, bar_y + 0.024, bar_z + 0.022), 0.012, 3, 1 + k)

@@ -228,6 +228,16 @@ def stove(seed, p):
                                 material("metal", rng_for(seed, "stove", "mat", "trim")), material("glass", rng_for(seed, "stove", "mat", "glass"))))
 
 
+def rail_layout(seed, p):
+    """A towel rail's bar height and depth, its metal (``rail_hardware``), its material list so far and each towel's
+    (width, centre x) along the bar: (bar_y, bar_z, parts, materials, slots)."""
+    w = p["width"]
+    bar_y, bar_z = -0.07, 0.62
+    span = (w - 0.06) / int(p["towels"])
+    slots = [(span - 0.02, -w / 2 + 0.03 + span * (k + 0.5)) for k in range(int(p["towels"]))]
+    return bar_y, bar_z, rail_hardware(w, bar_y, bar_z), [material("metal", rng_for(seed, "towel_rail", "mat", "rail"))], slots
+
+
 def rail_hardware(w, bar_y, bar_z):
     """A towel rail's metal (slot 0): two wall roses and arms, and the bar ``w`` long at (y, z) = (bar_y, bar_z)."""
     parts = []
@@ -250,15 +260,8 @@ def towel_rail(seed, p):
         from .bath import towel_rail3
         return towel_rail3(seed, p)
     g = rng_for(seed, "towel_rail", "shape")
-    w = p["width"]
-    bar_y, bar_z = -0.07, 0.62
-    parts = rail_hardware(w, bar_y, bar_z)
-    n = int(p["towels"])
-    span = (w - 0.06) / n
-    mats = [material("metal", rng_for(seed, "towel_rail", "mat", "rail"))]
-    for k in range(n):
-        tw = span - 0.02
-        cx = -w / 2 + 0.03 + span * (k + 0.5)
+    bar_y, bar_z, parts, mats, slots = rail_layout(seed, p)
+    for k, (tw, cx) in enumerate(slots):
         front, back = g.uniform(0.4, 0.6), g.uniform(0.3, 0.5)
         t = 0.012
         # folded over the bar: a rounded top, then two hanging leaves that bulge gently (soft folds)
