@@ -1,4 +1,5 @@
-"""Edition-3 bathtub (bpy-free): one glazed shell, a rounded basin and a shower over it (seeded).
+"""Edition-3 bathtub and towel rail (bpy-free): one glazed shell, a rounded basin and a shower over it (seeded);
+towels hanging over a rail in folds (``towel_rail3``).
 
 The shell is one closed loft of rounded rectangles: a front panel set 12 mm in under a rim that overhangs it (the
 shadow line a panelled bath shows), a deck with rounded edges, wider at the tap end (+X), and a basin that falls
