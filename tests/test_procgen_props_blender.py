@@ -89,3 +89,53 @@ def test_the_props_and_their_kinds_build_in_blender_5():
     n, kinds = run_in_blender5(code)
     assert n == 56 and {"screen", "mirror", "wicker", "butcher_block"} <= set(kinds), kinds
     assert all(kinds[k] for k in ("screen", "mirror", "wicker", "butcher_block")), kinds
+
+
+def _mirror_seen(scene, tmp_path, desc, tilt):  # noqa: F811
+    """Mean linear colour of the middle of a mirror plane under a uniform white sky, seen ``tilt`` degrees off its
+    normal."""
+    import math
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    scene = bpy.context.scene
+    bpy.ops.mesh.primitive_plane_add(size=4.0)
+    plane = bpy.context.active_object
+    plane.data.materials.append(procedural_material(desc))
+    cam = bpy.data.objects.new("cam", bpy.data.cameras.new("cam"))
+    cam.data.type, cam.data.ortho_scale = "ORTHO", 0.4
+    t = math.radians(tilt)
+    cam.location = (0.0, -3.0 * math.sin(t), 3.0 * math.cos(t))
+    cam.rotation_euler = (t, 0.0, 0.0)
+    scene.collection.objects.link(cam)
+    scene.camera = cam
+    scene.world = bpy.data.worlds.new("w")
+    if scene.world.node_tree is None:
+        scene.world.use_nodes = True
+    bg = scene.world.node_tree.nodes["Background"]
+    bg.inputs["Color"].default_value, bg.inputs["Strength"].default_value = (1.0, 1.0, 1.0, 1.0), 1.0
+    from backend.blender.render import render_settings, render_to_file
+    render_settings(scene, size=16, samples=8, denoise=False)
+    scene.view_settings.view_transform = "Standard"
+    path = str(tmp_path / f"mirror_{tilt}.png")
+    render_to_file(scene, path)
+    img = bpy.data.images.load(path)
+    from backend.color import srgb_to_linear
+    return srgb_to_linear(np.array(img.pixels[:]).reshape(img.size[1], img.size[0], 4)[4:12, 4:12, :3].reshape(-1, 3).mean(0))
+
+
+def _old_mirror(desc):
+    """The silvering as it was before the grazing darkening (session 10's description)."""
+    p = dict(desc["params"], base_color=[0.88, 0.9, 0.89], tint=[0.88, 0.96, 0.93])
+    p.pop("graze")
+    return {"kind": "mirror", "params": p}
+
+
+@pytest.mark.parametrize("old", [False, True])
+def test_a_rendered_mirror_darkens_to_green_grey_towards_grazing(scene, tmp_path, old):  # noqa: F811
+    """Seen 75 degrees off its normal the silvered glass is darker and greener than seen square on; the old
+    silvering (no ``graze``) got brighter towards grazing, as bare metal does, and fails the check."""
+    desc = material("mirror", rng_for(0, "test", "mirror"))
+    if old:
+        desc = _old_mirror(desc)
+    front, graze = _mirror_seen(scene, tmp_path, desc, 0), _mirror_seen(scene, tmp_path, desc, 75)
+    ok = graze.mean() < 0.88 * front.mean() and graze[1] / graze[0] > front[1] / front[0]
+    assert ok != old, (front, graze)

@@ -7,7 +7,8 @@ colour.
   roughness in soft patches: a dark glossy panel that mirrors the room.
 * ``mirror``: silvered glass: a metallic silver layer (``base_color``, a faint green or warm tint) seen through
   the glass, as a coat of ``ior`` with a green ``tint``; roughness ``roughness`` (0.02-0.05) raised in faint smudges
-  (``smudge``) and the silvering a little darker towards the edges (``edge``, 0-0.3).
+  (``smudge``) and the silvering a little darker towards the edges (``edge``, 0-0.3); with ``graze``, darker and
+  greener towards grazing views (the longer path through the glass).
 * ``wicker``: a stake-and-strand basket weave on a lathe's UVs (u: the fraction round, v: metres up the wall):
   ``stakes`` round, rows ``row`` m high from v = ``offset``; in each cell either the row's weaver passes in front
   (a horizontal strand, round in section, darkening where it dives) or a stake shows (a vertical strand) with the
@@ -67,16 +68,24 @@ def _mirror(t, p):
     _set(t.bsdf, "Coat Roughness", 0.0)
     _set(t.bsdf, "Coat Tint", _rgba(p.get("tint", (0.9, 0.97, 0.94))))
     _smudges(t, p, p["roughness"], min(1.0, p["roughness"] + 0.12), t.bsdf.inputs["Roughness"])
-    # the silvering a little darker towards the pane's edges (its UVs are metric from the centre's bounding box)
+    # the silvering a little darker towards the pane's edges (its UVs are metric from the centre's bounding box): a
+    # broad vignette, or with ``graze`` (the second look) a band round the rim
     geo = t.node("ShaderNodeTexCoord", -1400, 600)
     centred = t.node("ShaderNodeMapping", -1200, 600, Location=(-1.0, 0.0, -1.0), Scale=(2.0, 0.0, 2.0))
     t.link(geo.outputs["Generated"], centred.inputs["Vector"])
     grad = t.node("ShaderNodeTexGradient", -900, 600)
     grad.gradient_type = "SPHERICAL"
     t.link(centred.outputs["Vector"], grad.inputs["Vector"])
-    edge = t.ramp(grad.outputs["Fac"], (1, 1, 1), (0, 0, 0), 0.0, 0.6)
+    edge = t.ramp(grad.outputs["Fac"], (1, 1, 1), (0, 0, 0), 0.0, 0.6 if p.get("graze") is None else 0.15)
     dark = _rgba([x * (1 - p.get("edge", 0.0)) for x in p["base_color"]])
-    return t.mix(edge, _rgba(p["base_color"]), dark)
+    col = t.mix(edge, _rgba(p["base_color"]), dark)
+    # towards grazing the light crosses more of the green glass on its way to the silvering and back: the image
+    # darkens to a green-grey (``graze``: the colour the silvering is multiplied by at a grazing view)
+    if p.get("graze") is None:
+        return col
+    lw = t.node("ShaderNodeLayerWeight", -700, 800, Blend=0.5)
+    fac = t.math("POWER", lw.outputs["Facing"], 1.2)
+    return t.mix(fac, col, _rgba(p["graze"]), "MULTIPLY")
 
 
 def _wicker(t, p):

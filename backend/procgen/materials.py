@@ -56,7 +56,8 @@ mesh's UV space, which is metric and runs along each board's longest side):
 * ``mirror``  silvered glass (edition-3 mirrors; ``materials_props``): base_color (the silvering, about 0.85-0.95,
               faintly tinted), roughness (0.02-0.05), ior (the glass coat's, about 1.52), tint (the glass coat's
               colour, a faint green), smudge (0-1: patches up to 0.12 rougher), edge (0-0.3: the silvering darker
-              towards the pane's rim)
+              towards the pane's rim), graze (what the silvering's colour is multiplied by at a grazing view: a
+              green-grey, the light's longer path through the glass)
 * ``wicker``  a basket's stake-and-strand weave (edition-3 baskets; ``materials_props``) on a lathe's UVs (u: the
               fraction round, v: m up the wall): base_color, color2 (the shadows between strands), roughness,
               stakes (the count round), row (a weaver row's height, m), offset (v of the first row's bottom),
@@ -199,8 +200,9 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
         p.update(base_color=[0.004, 0.0045, 0.006], roughness=_u(rng, 0.02, 0.06), coat=1.0, smudge=_u(rng, 0.1, 0.4),
                  pixel=_u(rng, 2500.0, 4000.0))
     elif kind == "mirror":
-        p.update(base_color=[_u(rng, 0.86, 0.9), _u(rng, 0.88, 0.92), _u(rng, 0.87, 0.91)], roughness=_u(rng, 0.02, 0.05),
-                 ior=1.52, tint=[0.88, 0.96, 0.93], smudge=_u(rng, 0.1, 0.5), edge=_u(rng, 0.05, 0.25))
+        p.update(base_color=[_u(rng, 0.8, 0.84), _u(rng, 0.84, 0.88), _u(rng, 0.82, 0.86)], roughness=_u(rng, 0.02, 0.05),
+                 ior=1.52, tint=[0.8, 0.92, 0.87], smudge=_u(rng, 0.1, 0.5), edge=_u(rng, 0.1, 0.3),
+                 graze=[_u(rng, 0.34, 0.4), 0.46, 0.42])
     elif kind == "wicker":
         p.update(color2=_shade(base, 0.35), roughness=_u(rng, 0.6, 0.8), stakes=2 * int(rng.integers(8, 20)),
                  row=_u(rng, 0.014, 0.02), offset=0.0, variation=_u(rng, 0.1, 0.3))

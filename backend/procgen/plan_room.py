@@ -138,9 +138,10 @@ on the floor keeps clear of them; what is mounted on a wall below their top is h
 OPENING_REACH = (0.072, 0.046, 0.036, 0.03)
 """How far (m) wall tiles keep from an opening: past a door's sides and head (its architraves), past a window's
 sides, below its sill and above its head (the sill board's horns and apron)."""
-TILE_HEIGHTS = (1.2, 1.5, None)
-"""Tiled to 1.2 m, to 1.5 m or (None) floor to ceiling, drawn with TILE_HEIGHT_P."""
-TILE_HEIGHT_P = (0.35, 0.35, 0.3)
+TILE_HEIGHTS = (1.2, 1.5, 2.1, None)
+"""Tiled to 1.2 m, to 1.5 m, to over the head (a shower over the bath may go in) or (None) floor to ceiling, drawn
+with TILE_HEIGHT_P."""
+TILE_HEIGHT_P = (0.25, 0.25, 0.2, 0.3)
 SHOWER_TILES = rooms.SHOWER_TILES
 """The least height (m) a bathroom planned round a shower (``rooms.wants_shower``) is tiled to."""
 

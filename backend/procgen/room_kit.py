@@ -88,6 +88,10 @@ class _Ctx:
 
         def pose(lo, hi):
             uu = u + self.rng.uniform(-0.4, 0.4) if tries > 1 else u
+            if self.room.lining is not None and z < self.room.lining[1]:   # not into the side wall's tiles
+                half, t = max(-lo[0], hi[0]), self.room.lining[0] + 0.002
+                if uu - half < t or uu + half > self.room.length(w) - t:
+                    return None
             x, y = self.room.at_wall(w, uu, hi[1] + 0.002 + on_tiles)
             return (x, y, z), WALL_YAW[w]
         return self.scene.try_floor(cat, self.rng, pose, tries, params, support="wall")

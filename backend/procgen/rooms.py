@@ -115,7 +115,8 @@ def _bedroom(c):
     rng, room = c.rng, c.room
     bed = None
     if edition() >= 3:  # most bedrooms centre the bed on a wall, with room for a nightstand at each side
-        bed = c.floor("bed", c.against(centre=True), tries=20)
+        bed = c.floor("bed", _nightstands_fit(c, c.against(centre=True)), tries=30) \
+            or c.floor("bed", c.against(centre=True), tries=20)
     if bed is None:
         bed = c.floor("bed", c.against(), tries=60)
     if bed is None:
@@ -165,6 +166,17 @@ def _bedroom(c):
         return
     c.decor(art=1, plants=1)
     c.ceiling_light(*room.centre())
+
+
+NIGHTSTAND_ROOM = 0.45
+"""Edition 3: the floor (m, square) a bed keeps free at each side for a nightstand, when it can."""
+
+
+def _nightstands_fit(c, pick):
+    """Pose proposer: ``pick``'s poses (backs against a wall) that leave a NIGHTSTAND_ROOM square free at both sides
+    of the object against its wall, 0.7 m high (the camera corners and the doors' clearances often took one side:
+    53 of edition-3 bedroom seeds 0-99 had one nightstand or none)."""
+    return _room_beside(c, pick, NIGHTSTAND_ROOM, both=True, gap=0.04, height=0.7)
 
 
 RUG_UNDER_BED = 0.6
@@ -242,9 +254,10 @@ LAMP_ROOM = 0.5
 """Width (m) of the floor a reading chair keeps free at one arm, against its wall, for its floor lamp (edition 3)."""
 
 
-def _room_beside(c, pick, width):
+def _room_beside(c, pick, width, both=False, gap=0.06, height=1.7):
     """Pose proposer: ``pick``'s poses (backs against a wall) that leave a ``width`` square of floor free against
-    the same wall at one side of the object, 6 cm from it, inside the room (a floor lamp's place)."""
+    the same wall, ``height`` high, at one side of the object (at ``both`` sides), ``gap`` from it, inside the room
+    (a floor lamp's place, or two nightstands')."""
     room, scene = c.room, c.scene
 
     def pose(lo, hi):
@@ -257,12 +270,13 @@ def _room_beside(c, pick, width):
         half = max(-lo[0], hi[0])
         (ix0, iy0, _), (ix1, iy1, _) = scene.inside
         for side in (-1, 1):
-            cx, cy = room.at_wall(w, u + side * (half + 0.06 + width / 2), width / 2 + 0.03)
-            strip = ([cx - width / 2, cy - width / 2, 0.0], [cx + width / 2, cy + width / 2, 1.7])
-            if ix0 <= strip[0][0] and strip[1][0] <= ix1 and iy0 <= strip[0][1] and strip[1][1] <= iy1 \
-                    and scene.free(strip, 0.0):
-                return p
-        return None
+            cx, cy = room.at_wall(w, u + side * (half + gap + width / 2), width / 2 + 0.03)
+            strip = ([cx - width / 2, cy - width / 2, 0.0], [cx + width / 2, cy + width / 2, height])
+            ok = ix0 <= strip[0][0] and strip[1][0] <= ix1 and iy0 <= strip[0][1] and strip[1][1] <= iy1 \
+                and scene.free(strip, 0.0)
+            if ok != both:   # one side free is enough for one; one side taken fails both
+                return p if ok else None
+        return p if both else None
     return pose
 
 
@@ -480,6 +494,7 @@ def _into_corner(c, params):
 
 def _bathroom_3(c):
     rng, room = c.rng, c.room
+    high = room.lining is None or room.lining[1] >= SHOWER_TILES - 1e-6   # tiled to a shower's height
     # 1. The fixtures: the tub into a corner first (the biggest), then the toilet and the basin, each smaller where
     # the first will not fit
     def corner(lo, hi):
@@ -489,14 +504,32 @@ def _bathroom_3(c):
         if L < 2 * halfw + 0.1:
             return None
         u = halfw + 0.02 if rng.uniform() < 0.5 else L - halfw - 0.02
+        if hi[2] > 1.2 and not high:   # a shower over the tub only where the walls are tiled to over the head
+            return None
+        if hi[2] > 1.2:      # a shower over the tub: its tap end (+X, where the screen or curtain is) in the corner
+            yaw = WALL_YAW[w]
+            along = math.cos(yaw) if w in (0, 2) else math.sin(yaw)   # the tub's +X along the wall's u (+1 or -1)
+            u = halfw + 0.02 if along < 0 else L - halfw - 0.02
         return (*room.at_wall(w, u, hi[1] + 0.03), 0.0), WALL_YAW[w]
     def a_tub():
         for tp in (None, {"length": 1.6, "width": 0.75}, {"length": 1.5, "width": 0.7}):
             t = c.floor("bathtub", corner, tries=16, params=tp)
             if t is not None:
                 return t
-        # every corner taken (a door, the camera corners, a window): along a wall (bathroom 138 had no tub and no shower)
-        return c.floor("bathtub", c.against(), tries=30, params={"length": 1.5, "width": 0.7})
+        # a tub with a shower over it fits fewer places (its tap end in a corner, its glass or rail clear of the
+        # windows): then up to three more, only plain ones
+        for _ in range(3):
+            t = c.floor("bathtub", lambda lo, hi: corner(lo, hi) if hi[2] < 1.2 else None, tries=16, params={"length": 1.5, "width": 0.7})
+            if t is not None:
+                return t
+        # every corner taken (a door, the camera corners, a window): a plain tub along a wall (bathroom 138 had no
+        # tub and no shower)
+        for _ in range(6):   # each try a new tub, plain ones only (a shower over it needs a corner)
+            t = c.floor("bathtub", lambda lo, hi: c.against()(lo, hi) if hi[2] < 1.2 else None, tries=30,
+                        params={"length": 1.5, "width": 0.7})
+            if t is not None:
+                return t
+        return None
 
     def a_shower():
         side = int(rng.integers(0, 2))
@@ -513,7 +546,6 @@ def _bathroom_3(c):
         tub, shower = a_tub(), None
         # a shower instead, or as well in a big room whose walls are tiled to over the head (the tiles were planned
         # before the fixtures, to the shower's height only in the rooms ``wants_shower`` picked)
-        high = room.lining is None or room.lining[1] >= SHOWER_TILES - 1e-6
         if tub is None or (room.W * room.D >= 9 and rng.uniform() < 0.35 and high):
             shower = a_shower()
     toilet = c.floor("toilet", c.against(), tries=40)
@@ -547,7 +579,7 @@ def _bathroom_3(c):
             if rng.uniform() < 0.7:
                 _towels_on(c, shelf)
             c.on(shelf, TOILETRIES, c.n(2.5))
-    if tub is not None and rng.uniform() < 0.6:
+    if tub is not None and rng.uniform() < 0.6 and tub["bounds"]["hi"][2] - tub["bounds"]["lo"][2] < 1.2:   # not over a shower
         w = c.wall_of(tub)
         c.on(c.wall_shelf(w, c.u_of(tub, w) + rng.uniform(-0.3, 0.3), tub["bounds"]["hi"][2] + rng.uniform(0.45, 0.6), tries=1,
                           params={"width": round(float(rng.uniform(0.4, 0.7)), 4), "depth": 0.14}), TOILETRIES, c.n(2.5))

@@ -220,6 +220,47 @@ _TRAY = {"kind": "ceramic", "params": {"base_color": [0.82, 0.82, 0.8], "color2"
 _SCREEN = {"kind": "glass", "params": {"base_color": [0.9, 0.95, 0.93], "roughness": 0.02, "ior": 1.52, "transmission": 1.0}}
 
 
+def wall_disc(x, yw, z, r, depth, mat=2):
+    """A round chrome wall plate (a rose) ``r`` wide and ``depth`` deep, its back on the wall plane y = ``yw``."""
+    return lathe([(0, 0), (r, 0), (r, depth * 0.7), (r * 0.8, depth), (0, depth)], 24, mat).transformed(rot_x(np.pi / 2), (x, yw, z))
+
+
+def riser(g, fx, yw, mz, top, low, ws, mat=2):
+    """A shower's wall fittings at x = ``fx`` on the wall plane y = ``yw`` (the room towards -Y): a mixer with a lever
+    at height ``mz``, a riser rail on two brackets from 12 cm over it up to at most ``top`` with its slider (drawn
+    from ``g``) holding a hand shower, and the hose hanging from the handle in a loop (no lower than ``low``, swinging
+    towards ``ws`` * +X) up to the mixer's outlet. [Mesh]"""
+    parts = [wall_disc(fx, yw, mz, 0.035, 0.012, mat)]
+    parts.append(rod((fx, yw - 0.011, mz), (fx, yw - 0.05, mz), 0.014, 16, mat))
+    parts.append(rod((fx, yw - 0.045, mz + 0.005), (fx, yw - 0.05, mz + 0.09), 0.007, 10, mat))    # the lever
+    out_z = mz - 0.045
+    parts.append(rod((fx, yw - 0.02, mz - 0.012), (fx, yw - 0.075, out_z), 0.008, 10, mat))        # the hose outlet
+    rz0, rz1 = mz + 0.12, min(top, mz + 0.95)
+    ry = yw - 0.045
+    for z in (rz0, rz1):
+        parts.append(wall_disc(fx, yw, z, 0.018, 0.01, mat))
+        parts.append(rod((fx, yw - 0.009, z), (fx, ry, z), 0.007, 10, mat))
+    parts.append(rod((fx, ry, rz0 - 0.02), (fx, ry, rz1 + 0.02), 0.011, 16, mat))
+    sz = float(g.uniform(rz0 + 0.3, rz1 - 0.12))
+    parts.append(rod((fx, ry, sz - 0.03), (fx, ry, sz + 0.03), 0.017, 16, mat))                    # the slider
+    # the hand shower: its handle down and out of the slider's clip, its head tilted out over the tray
+    hy = ry - 0.04
+    parts.append(rod((fx, ry - 0.015, sz), (fx, hy, sz), 0.008, 10, mat))
+    handle_lo = (fx, hy - 0.01, sz - 0.14)
+    parts.append(rod(handle_lo, (fx, hy, sz + 0.05), 0.013, 14, mat, r1=0.016))
+    head = lathe([(0, 0), (0.05, 0), (0.052, 0.008), (0.046, 0.022), (0, 0.026)], 28, mat)
+    parts.append(head.transformed(rot_x(np.pi / 2 + 0.35), (fx, hy - 0.012, sz + 0.08)))
+    # the hose: from the handle's foot down in a loop and up to the outlet, in front of the rail
+    t = np.linspace(0.0, 1.0, 13)
+    low = max(low, min(out_z, handle_lo[2]) - 0.35)
+    path = np.stack([fx + ws * 0.03 * np.sin(np.pi * t),
+                     np.full(13, yw - 0.075),
+                     (1 - t) * handle_lo[2] + t * out_z - (4 * t * (1 - t)) * (min(out_z, handle_lo[2]) - low)], 1)
+    path[0] = (fx, hy - 0.01, handle_lo[2] + 0.002)
+    parts.append(tube(path, np.full(13, 0.0065), 8, mat))
+    return parts
+
+
 @factory("shower", (
     Param("width", 0.8, 1.4, doc="Tray length along X, m"),
     Param("depth", 0.76, 1.0, doc="Tray depth along Y (out from the back wall), m"),
@@ -287,44 +328,13 @@ def shower(seed, p):
     # 3. On the back wall, away from the glass end: the mixer, the riser rail with the hand shower, the hose
     fx = wall_x - ws * float(g.uniform(0.22, 0.3)) * W
     yw = y1                                   # the wall plane (the asset's back)
-
-    def wall_disc(x, z, r, depth):
-        return lathe([(0, 0), (r, 0), (r, depth * 0.7), (r * 0.8, depth), (0, depth)], 24, 2).transformed(rot_x(np.pi / 2), (x, yw, z))
-    mz = float(g.uniform(0.95, 1.05))
-    parts.append(wall_disc(fx, mz, 0.035, 0.012))
-    parts.append(rod((fx, yw - 0.011, mz), (fx, yw - 0.05, mz), 0.014, 16, 2))
-    parts.append(rod((fx, yw - 0.045, mz + 0.005), (fx, yw - 0.05, mz + 0.09), 0.007, 10, 2))    # the lever
-    out_z = mz - 0.045
-    parts.append(rod((fx, yw - 0.02, mz - 0.012), (fx, yw - 0.075, out_z), 0.008, 10, 2))                    # the hose outlet
-    rz0, rz1 = mz + 0.12, min(gz1 - 0.05, mz + 0.95)
-    ry = yw - 0.045
-    for z in (rz0, rz1):
-        parts.append(wall_disc(fx, z, 0.018, 0.01))
-        parts.append(rod((fx, yw - 0.009, z), (fx, ry, z), 0.007, 10, 2))
-    parts.append(rod((fx, ry, rz0 - 0.02), (fx, ry, rz1 + 0.02), 0.011, 16, 2))
-    sz = float(g.uniform(rz0 + 0.3, rz1 - 0.12))
-    parts.append(rod((fx, ry, sz - 0.03), (fx, ry, sz + 0.03), 0.017, 16, 2))                                # the slider
-    # the hand shower: its handle down and out of the slider's clip, its head tilted out over the tray
-    hy = ry - 0.04
-    parts.append(rod((fx, ry - 0.015, sz), (fx, hy, sz), 0.008, 10, 2))
-    handle_lo = (fx, hy - 0.01, sz - 0.14)
-    parts.append(rod(handle_lo, (fx, hy, sz + 0.05), 0.013, 14, 2, r1=0.016))
-    head = lathe([(0, 0), (0.05, 0), (0.052, 0.008), (0.046, 0.022), (0, 0.026)], 28, 2)
-    parts.append(head.transformed(rot_x(np.pi / 2 + 0.35), (fx, hy - 0.012, sz + 0.08)))
-    # the hose: from the handle's foot down in a loop and up to the outlet, in front of the rail
-    t = np.linspace(0.0, 1.0, 13)
-    low = max(th + 0.12, min(out_z, handle_lo[2]) - 0.35)
-    path = np.stack([fx + ws * 0.03 * np.sin(np.pi * t),
-                     np.full(13, yw - 0.075),
-                     (1 - t) * handle_lo[2] + t * out_z - (4 * t * (1 - t)) * (min(out_z, handle_lo[2]) - low)], 1)
-    path[0] = (fx, hy - 0.01, handle_lo[2] + 0.002)
-    parts.append(tube(path, np.full(13, 0.0065), 8, 2))
+    parts += riser(g, fx, yw, float(g.uniform(0.95, 1.05)), gz1 - 0.05, th + 0.12, ws)
     if g.uniform() < 0.5:   # a rain head on an arm from the wall, over the middle of the tray
         az = gz1 - float(g.uniform(0.02, 0.08))
         ax = (wall_x + open_x) / 2 if enclosure else wall_x - ws * 0.5 * (x1 - x0) * 0.7
         ax = float(np.clip(ax, x0 + 0.15, x1 - 0.15))
         reach = min(0.35, D - rim - 0.15)
-        parts.append(wall_disc(ax, az, 0.025, 0.01))
+        parts.append(wall_disc(ax, yw, az, 0.025, 0.01))
         parts.append(rod((ax, yw - 0.009, az), (ax, yw - reach, az), 0.01, 12, 2))
         parts.append(lathe([(0, 0), (0.1, 0), (0.1, 0.006), (0.094, 0.012), (0, 0.014)], 40, 2)
                      .transformed(offset=(ax, yw - reach, az - 0.024)))

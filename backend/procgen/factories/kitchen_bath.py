@@ -106,7 +106,11 @@ def toilet(seed, p):
     Param("height", 0.5, 0.6, doc="Rim height, m"),
 ), ("furniture", "bathroom", "bathtub"))
 def bathtub(seed, p):
-    """Built-in bathtub: glazed rounded shell (rim walls and floor) with a chrome tap and drain."""
+    """Built-in bathtub: glazed rounded shell (rim walls and floor) with a chrome tap and drain. Edition 3: one shell
+    with a rounded basin, pillar taps, and (seeded) a shower over it (``bath.bathtub3``)."""
+    if edition() >= 3:
+        from .bath import bathtub3
+        return bathtub3(seed, p)
     L, W, H = p["length"], p["width"], p["height"]
     t = 0.06
     parts = [rbox((-L / 2, -W / 2, 0), (L / 2, -W / 2 + t, H), 0.02, 3), rbox((-L / 2, W / 2 - t, 0), (L / 2, W / 2, H), 0.02, 3)]
@@ -224,6 +228,27 @@ def stove(seed, p):
                                 material("metal", rng_for(seed, "stove", "mat", "trim")), material("glass", rng_for(seed, "stove", "mat", "glass"))))
 
 
+def rail_layout(seed, p):
+    """A towel rail's bar height and depth, its metal (``rail_hardware``), its material list so far and each towel's
+    (width, centre x) along the bar: (bar_y, bar_z, parts, materials, slots)."""
+    w = p["width"]
+    bar_y, bar_z = -0.07, 0.62
+    span = (w - 0.06) / int(p["towels"])
+    slots = [(span - 0.02, -w / 2 + 0.03 + span * (k + 0.5)) for k in range(int(p["towels"]))]
+    return bar_y, bar_z, rail_hardware(w, bar_y, bar_z), [material("metal", rng_for(seed, "towel_rail", "mat", "rail"))], slots
+
+
+def rail_hardware(w, bar_y, bar_z):
+    """A towel rail's metal (slot 0): two wall roses and arms, and the bar ``w`` long at (y, z) = (bar_y, bar_z)."""
+    parts = []
+    for sx in (-1, 1):
+        parts.append(rod((sx * w / 2, -0.004, bar_z), (sx * w / 2, bar_y - 0.012, bar_z), 0.01, 12, mat=0))
+        parts.append(lathe([(0, 0), (0.025, 0), (0.025, 0.008), (0, 0.008)], 20).transformed(
+            rot=((1, 0, 0), (0, 0, -1), (0, 1, 0)), offset=(sx * w / 2, 0.0, bar_z)))
+    parts.append(rod((-w / 2 - 0.012, bar_y, bar_z), (w / 2 + 0.012, bar_y, bar_z), 0.009, 12, mat=0))
+    return parts
+
+
 @factory("towel_rail", (
     Param("width", 0.4, 0.8, doc="Rail length, m"),
     Param("towels", 1, 2, integer=True, doc="Towels hanging on it"),
@@ -231,21 +256,12 @@ def stove(seed, p):
 def towel_rail(seed, p):
     """Wall towel rail (origin at its bottom, back at the wall): two brackets and a bar with towels folded over
     it, hanging in soft folds."""
+    if edition() >= 3:   # edition 3: towels hanging in soft folds with hems and woven bands (bath.py)
+        from .bath import towel_rail3
+        return towel_rail3(seed, p)
     g = rng_for(seed, "towel_rail", "shape")
-    w = p["width"]
-    bar_y, bar_z = -0.07, 0.62
-    parts = []
-    for sx in (-1, 1):
-        parts.append(rod((sx * w / 2, -0.004, bar_z), (sx * w / 2, bar_y - 0.012, bar_z), 0.01, 12, mat=0))
-        parts.append(lathe([(0, 0), (0.025, 0), (0.025, 0.008), (0, 0.008)], 20).transformed(
-            rot=((1, 0, 0), (0, 0, -1), (0, 1, 0)), offset=(sx * w / 2, 0.0, bar_z)))
-    parts.append(rod((-w / 2 - 0.012, bar_y, bar_z), (w / 2 + 0.012, bar_y, bar_z), 0.009, 12, mat=0))
-    n = int(p["towels"])
-    span = (w - 0.06) / n
-    mats = [material("metal", rng_for(seed, "towel_rail", "mat", "rail"))]
-    for k in range(n):
-        tw = span - 0.02
-        cx = -w / 2 + 0.03 + span * (k + 0.5)
+    bar_y, bar_z, parts, mats, slots = rail_layout(seed, p)
+    for k, (tw, cx) in enumerate(slots):
         front, back = g.uniform(0.4, 0.6), g.uniform(0.3, 0.5)
         t = 0.012
         # folded over the bar: a rounded top, then two hanging leaves that bulge gently (soft folds)

@@ -98,9 +98,12 @@ def mirror3(seed, p):
     path = outline(kind, w, h)
     style = ("ogee", "bevel", "frameless")[int(g.choice(3, p=(0.45, 0.3, 0.25)))]
     parts = []
-    if style == "frameless":     # a bevelled pane 6 mm thick on a backing board, held by four clips
-        inner = inset(path, 0.022)
-        rings = [np.stack([q[:, 0], np.full(len(q), y), q[:, 1]], 1) for q, y in ((path, -0.0045), (path, -0.0075), (inner, -0.0105))]
+    if style == "frameless":     # a pane 7 mm thick on a backing board, held by four clips: its bevel falls 5 mm over
+        # 25 mm to a 2 mm edge, steep enough (11 degrees) to catch other light than the face does: a bright line.
+        # The pane 3 mm inside the bounds all round: the clips over its edge reach them, not past (z >= 0)
+        path = outline(kind, w - 0.006, h - 0.006) + (0.0, 0.003)
+        inner = inset(path, 0.025)
+        rings = [np.stack([q[:, 0], np.full(len(q), y), q[:, 1]], 1) for q, y in ((path, -0.0045), (path, -0.0065), (inner, -0.0115))]
         parts.append(loft(rings, 1, smooth=False))
         parts.append(slab(path, -0.005, -0.0005, 2, 0.03))
         lo, hi = path.min(0), path.max(0)
@@ -111,12 +114,13 @@ def mirror3(seed, p):
         fw = 0.0
     else:
         fw = float(g.uniform(0.035, 0.07)) if style == "ogee" else float(g.uniform(0.018, 0.03))
-        dep = float(g.uniform(0.025, 0.035)) if style == "ogee" else 0.022
+        # a metal frame 28-40 mm deep: it stands off the glass, and the glass shows its inner face again
+        dep = float(g.uniform(0.025, 0.035)) if style == "ogee" else float(rng_for(seed, "mirror", "depth", "e3").uniform(0.028, 0.04))
         parts.append(frame_loop(path, moulding(fw, dep, style), 0, smooth=kind != "rect"))
-        if rng_for(seed, "mirror", "bevel", "e3").uniform() < 0.6:     # a bevelled pane: its face falls 2.5 mm
-            # over the 12 mm inside the sight edge (and 12 mm under the lip), a bright line that says "glass"
+        if rng_for(seed, "mirror", "bevel", "e3").uniform() < 0.75:    # a bevelled pane: its face falls 3.6 mm
+            # over the 22 mm inside the sight edge (and 12 mm under the lip), a bright line that says "glass"
             rings = [np.stack([q[:, 0], np.full(len(q), y), q[:, 1]], 1)
-                     for q, y in ((inset(path, fw - 0.012), -0.0035), (inset(path, fw - 0.012), -0.005), (inset(path, fw + 0.012), -0.0075))]
+                     for q, y in ((inset(path, fw - 0.012), -0.0035), (inset(path, fw - 0.012), -0.0042), (inset(path, fw + 0.022), -0.0078))]
             parts.append(loft(rings, 1, smooth=False))
         else:
             parts.append(slab(path, -0.0075, -0.0035, 1, fw - 0.012))   # the pane, its edge under the lip
