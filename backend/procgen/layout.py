@@ -156,12 +156,17 @@ class Scene:
                 return obj
         return None
 
+    def blocker_of(self, obj):
+        """The blocker box ``obj`` (a floor object placed by ``try_floor``) put into ``blockers``."""
+        box = [obj["bounds"]["lo"], obj["bounds"]["hi"]]
+        return next(b for b in self.blockers if [list(map(float, v)) for v in b] == box)
+
     def lay_under(self, obj, category, rng, pose, params, move=(0.0, 0.0)):
         """Slide a floor object of ``category`` (a rug) under the floor-standing ``obj`` (a bed) at ``pose(lo, hi)``,
         and lift ``obj``, moved by ``move`` (x, y), onto its top (surface 0): ``obj``'s base at the top, its support
         recorded, its blocker moved, and ``obj`` listed after what now carries it. None, with nothing changed, when
         either does not fit."""
-        mine = next(b for b in self.blockers if [list(map(float, v)) for v in b] == [obj["bounds"]["lo"], obj["bounds"]["hi"]])
+        mine = self.blocker_of(obj)
         olo, ohi = obj["_asset"].mesh.bounds()
         x, y = obj["location"][0] + move[0], obj["location"][1] + move[1]
         self.blockers.remove(mine)

@@ -196,8 +196,8 @@ def _rug_under_bed(c, bed, w, u, bw):
     clear = SKIRTING_DEPTH + 0.002
     depth = min(3.0, 0.04 + L + rng.uniform(0.5, 0.75))
     width = min(3.0, max(bw + 1.2 + rng.uniform(0.1, 0.5), depth + 0.01))
-    bb = [bed["bounds"]["lo"], bed["bounds"]["hi"]]
-    others = [b for b in c.scene.blockers if [list(map(float, v)) for v in b] != bb]
+    mine = c.scene.blocker_of(bed)
+    others = [b for b in c.scene.blockers if b is not mine]
     (ix0, iy0, _), (ix1, iy1, _) = c.scene.inside
     back = clear + 0.001 + 0.04     # the pile's back edge stands ``clear + 1 mm`` off the wall (try_floor's margin)
 
