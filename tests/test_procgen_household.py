@@ -320,6 +320,16 @@ def test_a_shower_is_a_tray_glass_on_channels_and_fittings_on_its_back_wall(seed
             assert len(chrome) >= 3 and all(np.sign(g[:, 0].mean()) == np.sign(wall_x) and g[:, 2].min() < 1.3 for g in low)
 
 
+def test_edition_3_bathrooms_tiled_over_the_head_look_for_a_tub_with_a_shower_over_it():
+    """Bathroom seeds 0-39 had 3 tubs of 25 with a shower over them (half the tubs drawn carry one, but the first
+    tub drawn was taken): a room tiled to over the head now draws up to SHOWER_OVER_TRIES looking for one."""
+    over = 0
+    for seed in range(40):
+        g = plan("bathroom", seed)
+        over += any(o["category"] == "bathtub" and o["bounds"]["hi"][2] > 1.2 for o in g["objects"])
+    assert over >= 5, over
+
+
 def test_edition_3_bathrooms_have_a_shower_in_a_corner_or_a_tub():
     n = 0
     for seed in [*range(40), 138, 150, 193]:   # 138: every corner taken, no tub and no shower; 150, 193: a shower
@@ -328,13 +338,17 @@ def test_edition_3_bathrooms_have_a_shower_in_a_corner_or_a_tub():
         assert objs, f"seed {seed}: no tub and no shower"
         lo_r, hi_r = np.array(g["rooms"][0]["lo"]), np.array(g["rooms"][0]["hi"])
         (tiles,) = [s for s in g["structure"] if s["category"] == "wall_tiles"]
+        flush = tiles["lining"]["depth"] + 0.003   # the fittings on the tiles, not 2 cm out from them
+
+        def gaps(o):
+            lo, hi = np.array(o["bounds"]["lo"]), np.array(o["bounds"]["hi"])
+            return np.concatenate([lo[:2] - lo_r[:2], hi_r[:2] - hi[:2]])
         for o in (o for o in objs if o["category"] == "bathtub" and o["bounds"]["hi"][2] > 1.2):   # a shower over it
             assert tiles["lining"]["height"] >= min(SHOWER_TILES, g["params"]["height"]), seed
+            assert (gaps(o) < flush).sum() >= 2, f"seed {seed}: the tub's shower is off the walls ({gaps(o)})"
         for o in (o for o in objs if o["category"] == "shower"):
             n += 1
-            lo, hi = np.array(o["bounds"]["lo"]), np.array(o["bounds"]["hi"])
-            gaps = np.concatenate([lo[:2] - lo_r[:2], hi_r[:2] - hi[:2]])
-            assert (gaps < 0.05).sum() >= 2, f"seed {seed}: the shower is not in a corner ({gaps})"
+            assert (gaps(o) < flush).sum() >= 2, f"seed {seed}: the shower is not against a corner's tiles ({gaps(o)})"
             assert not violations(g), seed
             # tiled to over the head round a planned shower, and round one put in beside a tub (it could keep the
             # room's drawn height, 1.2 m); only a shower put in because no tub fitted may have lower tiles
@@ -433,3 +447,39 @@ def test_edition_3_beds_are_centred_with_a_nightstand_at_each_side():
         stands = [o for o in g["objects"] if o["category"] == "nightstand"]
         both += len(stands) == 2
     assert both >= 22
+
+
+def test_an_edition_3_bed_on_a_rug_hides_what_is_behind_it_up_to_its_mattress():
+    """A bed lifted onto a rug was no occluder for the view code (only what stands on the floor was), so a view
+    through it counted what it hides; a bed's box, up to its headboard, hid the nightstands beside it from views over
+    its mattress. Edition 3: what stands on a rug hides too, a bed up to half its height, and not the rug under it."""
+    from backend.procgen.layout import _scene_boxes, look_at_camera, visible_ids
+    for seed in range(40):
+        g = plan("bedroom", seed)
+        bed = next(o for o in g["objects"] if o["category"] == "bed")
+        if isinstance(bed["support"], dict):
+            break
+    k = g["objects"].index(bed)
+    c, e, occ, sup, inside, front, sup_xy, oc, oe = _scene_boxes(g)
+    assert k in occ
+    lo, hi = np.array(bed["bounds"]["lo"]), np.array(bed["bounds"]["hi"])
+    assert np.isclose(oc[k][2] + oe[k][2], lo[2] + (hi[2] - lo[2]) / 2) and np.allclose(oc[k][:2], c[k][:2])
+    rug = bed["support"]["object"]
+    mid = (lo + hi) / 2
+    above = look_at_camera("top", (mid[0] + 0.01, mid[1], 2.5), (mid[0], mid[1], 0.0), 24.0)
+    assert rug in visible_ids(g, above)
+    # a probe (a small box) near the bed's head end: seen over the mattress, hidden in it, from a camera at its foot
+    a = bed["rotation_z"]
+    fwd, H = np.array([np.sin(a), -np.cos(a)]), hi[2] - lo[2]   # the bed's foot is towards its local -Y
+    head = mid[:2] - fwd * 0.3 * min(hi[:2] - lo[:2])
+
+    def seen(z, eye_z, edition=3):
+        probe = {"id": "probe", "category": "probe", "support": {"object": bed["id"], "surface": 0},
+                 "location": [*head, z], "rotation_z": 0.0,
+                 "bounds": {"lo": [head[0] - 0.03, head[1] - 0.03, z], "hi": [head[0] + 0.03, head[1] + 0.03, z + 0.06]}}
+        eye = mid[:2] + fwd * 2.5
+        cam = look_at_camera("foot", (*eye, eye_z), (*head, z), 30.0)
+        return "probe" in visible_ids({**g, "edition": edition, "objects": [*g["objects"], probe]}, cam)
+    assert not seen(lo[2] + 0.1 * H, lo[2] + 0.2 * H)              # in the mattress: hidden (edition 2: not, on a rug)
+    assert seen(lo[2] + 0.1 * H, lo[2] + 0.2 * H, edition=2)
+    assert seen(lo[2] + 0.7 * H, lo[2] + 1.0 * H)                  # over it: seen (a box up to the headboard hid it)

@@ -99,6 +99,9 @@ class Scene:
                       "render": {"engine": "CYCLES", "size": 512, "samples": 64, "denoise": True, "exposure": 0.0}}
         self.blockers = []  # AABBs large objects must avoid
         self.inside = None  # (lo, hi) every large object must stay inside
+        self.wall_clear = SKIRTING_DEPTH + 0.001
+        """How far what stands on the floor keeps in from ``inside``'s walls: clear of the skirting boards (of the
+        wall tiles in an edition-3 bathroom, which has no skirting)."""
         self.counts: dict = {}
         self.on_surface: dict = {}  # support id -> AABBs of the objects already standing on it
         self.flat_ok = []  # blockers a flat floor covering may lie in (edition 3: the camera corners)
@@ -144,7 +147,7 @@ class Scene:
             loc = (loc[0], loc[1], loc[2] + (CONTACT_GAP if support == "floor" else 0.0))
             aabb = world_aabb(lo, hi, loc, yaw)
             # inside the room; what stands on the floor also clear of the skirting boards along its walls
-            clear = [SKIRTING_DEPTH + 0.001] * 2 + [0.0] if support == "floor" else [0.0] * 3
+            clear = [self.wall_clear] * 2 + [0.0] if support == "floor" else [0.0] * 3
             if self.inside is not None and not all(
                     self.inside[0][i] + clear[i] <= aabb[0][i] and aabb[1][i] <= self.inside[1][i] - clear[i]
                     for i in range(3)):
@@ -406,6 +409,13 @@ def _ray_hits_box(o, d, lo, hi, tmax):
     return (tn < tf) & (tf > 1e-4) & (tn < tmax[:, None])
 
 
+OCCLUDER_TOP = {"bed": 0.5}
+"""What share of its height an object's box hides what is behind it with in ``visible_ids`` (1 when not listed): a
+bed's box reaches up to its headboard, but over its mattress (about half of it) one sees the nightstands."""
+
+RUGS = ("rug",)
+"""Floor coverings: in edition 3 what stands on one is a floor-standing occluder for ``visible_ids``."""
+
 ENCLOSING = ("bookshelf",)
 """Supports whose compartments hide what stands inside them from anywhere but the front."""
 
@@ -415,10 +425,17 @@ def _scene_boxes(graph):
     objs = graph["objects"]
     lo = np.array([o["bounds"]["lo"] for o in objs])
     hi = np.array([o["bounds"]["hi"] for o in objs])
-    big = np.array([o["support"] in ("floor", "ground") for o in objs])
     c, e = (lo + hi) / 2, (hi - lo) / 2
     index = {o["id"]: k for k, o in enumerate(objs)}
+    on_rug = graph.get(EDITION_FIELD, 1) >= 3   # edition 3: what stands on a rug (a bed, a coffee table) hides too,
+    tops = OCCLUDER_TOP if on_rug else {}       # and a bed only up to its mattress
+    low = np.array([tops.get(o["category"], 1.0) for o in objs])
+    oc, oe = c.copy(), e.copy()
+    oe[:, 2] *= low
+    oc[:, 2] = lo[:, 2] + oe[:, 2]
     sup = np.array([index.get(o["support"]["object"], -1) if isinstance(o["support"], dict) else -1 for o in objs])
+    big = np.array([o["support"] in ("floor", "ground") or (on_rug and k >= 0 and objs[k]["category"] in RUGS)
+                    for o, k in zip(objs, sup)])
     inside = np.zeros(len(objs), bool)  # stands in a compartment of an enclosing support
     front = np.zeros((len(objs), 2))
     sup_xy = np.zeros((len(objs), 2))
@@ -429,7 +446,7 @@ def _scene_boxes(graph):
             inside[i] = True
             front[i] = (math.sin(a), -math.cos(a))
             sup_xy[i] = objs[k]["location"][:2]
-    return c, e, np.flatnonzero(big), sup, inside, front, sup_xy
+    return c, e, np.flatnonzero(big), sup, inside, front, sup_xy, oc, oe
 
 
 _OFFSETS = np.array([[0, 0, 0], [0.5, 0.5, 0.3], [-0.5, -0.5, 0.3], [0.5, -0.5, -0.3], [-0.5, 0.5, -0.3]])
@@ -443,7 +460,7 @@ def visible_ids(graph, cam) -> list:
     objs = graph["objects"]
     if not objs:
         return []
-    c, e, occ_idx, sup, inside, front, sup_xy = _scene_boxes(graph)
+    c, e, occ_idx, sup, inside, front, sup_xy, oc, oe = _scene_boxes(graph)
     loc = np.asarray(cam["location"], np.float64)
     n = len(objs)
     pts = (c[:, None, :] + _OFFSETS[None] * e[:, None, :]).reshape(-1, 3)
@@ -461,9 +478,10 @@ def visible_ids(graph, cam) -> list:
         pts, owner = pts[mine[owner]], owner[mine[owner]]
         if not len(pts):
             return []
-    occ_lo, occ_hi = c[occ_idx] - e[occ_idx] * 0.85, c[occ_idx] + e[occ_idx] * 0.85
+    occ_lo, occ_hi = oc[occ_idx] - oe[occ_idx] * 0.85, oc[occ_idx] + oe[occ_idx] * 0.85
     hits = _ray_hits_box(np.repeat(loc[None], len(pts), 0), pts - loc, occ_lo, occ_hi, np.full(len(pts), 0.999))
     hits &= (occ_idx[None, :] != owner[:, None]) & (occ_idx[None, :] != sup[owner][:, None])
+    hits &= sup[occ_idx][None, :] != owner[:, None]   # a bed on a rug does not hide the rug
     clear = ~hits.any(axis=1)
     seen = np.zeros(n, bool)
     seen[owner[clear]] = True

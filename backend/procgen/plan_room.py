@@ -342,6 +342,7 @@ def _reserve(scene, room, doors, windows, rng):
     g.setdefault("zones", [])
     g["zones"] += [{"kind": k, "lo": z[0], "hi": z[1]} for k, z in zones]
     scene.inside = room.box()
+    scene.wall_clear = (SKIRTING_DEPTH if room.lining is None else room.lining[0]) + 0.001
     return cams
 
 

@@ -82,6 +82,11 @@ class _Ctx:
         lining = self.room.lining
         return lining[0] if lining is not None and z < lining[1] else 0.0
 
+    def flush(self):
+        """How far (m) in from a wall the back of a fixture standing on the floor against it goes: 2 mm clear of the
+        wall, or of its tiles (they reach the floor)."""
+        return self._on_tiles(0.0) + 0.002
+
     def mount(self, cat, w, u, z, params=None, tries=8):
         """A wall-mounted object (back against wall ``w``) with its base at height ``z``."""
         on_tiles = self._on_tiles(z)

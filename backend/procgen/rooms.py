@@ -467,6 +467,11 @@ SHOWER_TILES = 2.1
 """Edition 3: a bathroom with a shower has its walls tiled to at least this height (m)."""
 
 
+SHOWER_OVER_TRIES = 3
+"""Edition 3: how many tubs a bathroom tiled to over the head draws looking for one with a shower over it (half of
+the tubs carry one) before it takes any tub."""
+
+
 def wants_shower(seed, room_name) -> bool:
     """Is the edition-3 bathroom ``room_name`` of scene ``seed`` planned round a shower (SHOWER_P)? Its own seeded
     draw: the walls (tiled to shower height, ``plan_room._structure``) are planned before the fixtures."""
@@ -475,7 +480,7 @@ def wants_shower(seed, room_name) -> bool:
 
 def _into_corner(c, params):
     """Pose proposer for a ``shower``: back against a random wall, its ``wall_side`` end (see the factory) against
-    the side wall at that end of it, 2 cm clear of both."""
+    the side wall at that end of it, 2 mm clear of both (of their tiles: ``flush``), its fittings on the wall."""
     room = c.room
     ws = -1.0 if int((params or {}).get("wall_side", 0)) == 0 else 1.0
 
@@ -487,8 +492,9 @@ def _into_corner(c, params):
             return None
         yaw = WALL_YAW[w]
         along = math.cos(yaw) if w in (0, 2) else math.sin(yaw)   # the object's +X along the wall's u (+1 or -1)
-        u = halfw + 0.02 if ws * along < 0 else L - halfw - 0.02
-        return (*room.at_wall(w, u, hi[1] + 0.02), 0.0), yaw
+        e = c.flush()
+        u = halfw + e if ws * along < 0 else L - halfw - e
+        return (*room.at_wall(w, u, hi[1] + e), 0.0), yaw
     return pose
 
 
@@ -503,15 +509,22 @@ def _bathroom_3(c):
         L = room.length(w)
         if L < 2 * halfw + 0.1:
             return None
-        u = halfw + 0.02 if rng.uniform() < 0.5 else L - halfw - 0.02
+        e = c.flush()        # the tub's back and end against the walls' tiles, its fittings on them
+        u = halfw + e if rng.uniform() < 0.5 else L - halfw - e
         if hi[2] > 1.2 and not high:   # a shower over the tub only where the walls are tiled to over the head
             return None
         if hi[2] > 1.2:      # a shower over the tub: its tap end (+X, where the screen or curtain is) in the corner
             yaw = WALL_YAW[w]
             along = math.cos(yaw) if w in (0, 2) else math.sin(yaw)   # the tub's +X along the wall's u (+1 or -1)
-            u = halfw + 0.02 if along < 0 else L - halfw - 0.02
-        return (*room.at_wall(w, u, hi[1] + 0.03), 0.0), WALL_YAW[w]
+            u = halfw + e if along < 0 else L - halfw - e
+        return (*room.at_wall(w, u, hi[1] + e), 0.0), WALL_YAW[w]
     def a_tub():
+        # where the walls are tiled to over the head, a tub with a shower over it first (half of the tubs drawn
+        # carry one; bathroom seeds 0-39 had 3 of 25 tubs with a shower over them, now 6): up to three drawn tubs
+        for _ in range(SHOWER_OVER_TRIES if high else 0):
+            t = c.floor("bathtub", lambda lo, hi: corner(lo, hi) if hi[2] > 1.2 else None, tries=16)
+            if t is not None:
+                return t
         for tp in (None, {"length": 1.6, "width": 0.75}, {"length": 1.5, "width": 0.7}):
             t = c.floor("bathtub", corner, tries=16, params=tp)
             if t is not None:
