@@ -139,12 +139,12 @@ def rock(seed, p):
     cosang = unit @ normals.T
     hit = np.where(cosang > 1e-3, dist[None, :] / np.maximum(cosang, 1e-3), 50.0)
     hit = np.minimum(hit, 1.35)                                  # a sphere of 1.35 bounds the gaps between planes
-    r = _soft_min(hit, 0.04 * (1 + p["roughness"]))
+    r = _soft_min(hit, 0.03 * (1 + p["roughness"]))
     # 2. weathering: a few long waves and a finer grain, both gentle (the facets stay readable)
     for k in range(4):
         d = g.normal(size=3)
         d /= np.linalg.norm(d)
-        r *= 1 + p["roughness"] * 0.12 / (1.8 ** k) * np.sin((2.0 + 2.2 * k) * (unit @ d) + g.uniform(0, 2 * np.pi))
+        r *= 1 + p["roughness"] * 0.06 / (1.8 ** k) * np.sin((2.0 + 2.2 * k) * (unit @ d) + g.uniform(0, 2 * np.pi))
     v = unit * r[:, None] * radii
     # 3. cracks: V grooves along a plane through the rock, fading out along their length
     centre = np.zeros(3)
