@@ -78,7 +78,7 @@ def grass_tuft(seed, p):
     out they root, bending under their weight, about one in six folded over) and a dense base of short blades."""
     h, n, spread = p["height"], p["blades"], p["spread"]
     parts = []
-    for kind, count, stations in (("long", n + 20, _seg(BLADE_STATIONS, 3)), ("base", 4 + n // 4, 3)):
+    for kind, count, stations in (("long", _seg(n + 20, 6), _seg(BLADE_STATIONS, 3)), ("base", _seg(4 + n // 4, 3), 3)):
         g = rng_for(seed, "grass_tuft", "e3", kind)
         a = g.uniform(0, 2 * np.pi, count)
         r = spread * np.sqrt(g.uniform(0, 1, count)) * (1.0 if kind == "long" else 0.6)
@@ -123,7 +123,7 @@ def rock(seed, p):
     s = size / 2
     radii = np.array([s, s * g.uniform(0.65, 1.0), s * p["flatness"]])
     lvl = detail_level()
-    sub = (4 if size > 0.6 else 3) + (1 if lvl >= 3 else 0) - (1 if lvl < 1 else 0) - (1 if lvl < 0.5 else 0)
+    sub = (4 if size > 0.6 else 3) + (1 if lvl >= 2 else 0) - (1 if lvl < 1 else 0) - (1 if lvl < 0.5 else 0)
     unit, faces = unit_icosphere(max(1, min(5, sub)))
     # 1. facets: planes in directions spread over the sphere (golden-angle spiral, jittered); the base one is flat
     n_planes = int(g.integers(6, 11))
@@ -203,9 +203,9 @@ def stump(seed, p):
     wall = [(r * (1 + flare * np.exp(-z / (0.18 * h))), z) for z in zs]
     top = [(r - bark_t, h), (r - bark_t - sap, h), (r * 0.5 * (1 - bark_t / r - sap / r), h)]
     prof = [(0.0, 0.0)] + wall + top + [(0.0, h)]
-    n = _seg(96, 24)
-    m = lathe(prof, n)
+    m = lathe(prof, 96)
     rows = len(prof)
+    n = len(m.sizes) // (rows - 1)                               # the segments at this detail level
     # faces come row by row, n each: rows 1-10 wall (bark), the bark rim, the sapwood ring, then the heartwood
     mat = np.zeros(rows - 1, np.int64)
     mat[len(wall) + 1] = 2
