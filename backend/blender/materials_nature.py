@@ -81,7 +81,7 @@ def _grass(t, p):
     if p.get("per_blade"):  # edition-3 tufts: each blade's shade in UV u, its length in v; dry blades and tips
         color = t.mix(1.0, color, t.ramp(z.outputs["X"], (0.75, 0.75, 0.75), (1.2, 1.2, 1.2)), "MULTIPLY")
         straw = t.math("MAXIMUM", t.ramp(z.outputs["X"], (0, 0, 0), (0.9, 0.9, 0.9), 0.8, 0.84),
-                       t.ramp(along, (0, 0, 0), (0.75, 0.75, 0.75), 0.55, 1.0))
+                       t.ramp(along, (0, 0, 0), (0.6, 0.6, 0.6), 0.55, 1.0))
         color = t.mix(straw, color, _rgba(p["color2"]))
     else:
         color = t.mix(t.ramp(along, (0, 0, 0), (0.3, 0.3, 0.3), 0.5, 1.0), color, _rgba(p["color2"]))
@@ -118,7 +118,7 @@ def _rock(t, p):
     crevice = t.ramp(geo.outputs["Pointiness"], (0.35, 0.35, 0.35), (1.0, 1.0, 1.0), 0.44, 0.5)
     color = t.mix(1.0, color, crevice, "MULTIPLY")
     worn = t.ramp(geo.outputs["Pointiness"], (0, 0, 0), (1, 1, 1), 0.52, 0.6)
-    color = t.mix(t.math("MULTIPLY", worn, 0.35), color, _rgba(p["base_color"], 1.6))
+    color = t.mix(t.math("MULTIPLY", worn, 0.25), color, _rgba(p["base_color"], 1.5))
     if p["lichen"] > 0:
         up = t.node("ShaderNodeSeparateXYZ", -1000, -900)
         t.link(geo.outputs["Normal"], up.inputs[0])

@@ -19,14 +19,15 @@ from ..materials import material
 BLADE_STATIONS = 5
 """Cross-sections along a long blade at detail 1 (the last one is the tip's point): 6 (stations - 2) + 4 = 22
 triangles per blade (``_blades``); short base blades have 3 stations (10 triangles). A tuft of the most blades
-(40 + 20 long, 14 short) is 1460 triangles: it is instanced in the thousands."""
+(40 + 14 long, 28 short) is 1468 triangles: it is instanced in the thousands."""
 
 
-def _blades(base, lean_dir, lean, droop, length, width, tone, stations):
+def _blades(base, lean_dir, lean, droop, length, width, tone, stations, v_tip=1.0):
     """Closed, V-keeled blades, all at once. Per blade (arrays of B): ``base`` (B, 3) root point, ``lean_dir``
     (B, 3) horizontal unit direction it leans to, ``lean`` its angle from vertical at the root, ``droop`` how much
     more it bends by the tip (rad: above about 1.6 the blade folds over and hangs), ``length`` and ``width`` (m at
-    the root), ``tone`` (0-0.97: the blade's shade, carried in UV u for the material). Each cross-section is a triangle (left edge, right edge, keel behind the midrib); the width holds to
+    the root), ``tone`` (0-0.97: the blade's shade, carried in UV u for the material); ``v_tip``: UV v at the tips
+    (below 1 for short blades: the material pales only the tips of the long ones). Each cross-section is a triangle (left edge, right edge, keel behind the midrib); the width holds to
     about half way, then tapers to the tip, a single point. Returns a Mesh (all slot 0)."""
     B, K = len(base), stations
     t = np.linspace(0.0, 1.0, K)
@@ -66,7 +67,7 @@ def _blades(base, lean_dir, lean, droop, length, width, tone, stations):
     nv = n_side + 1
     corners = (faces[None] + nv * np.arange(B)[:, None, None]).reshape(-1)
     # UVs: u the blade's tone (+ up to 0.02 across it: left, right, keel), v along it (0 root, 1 tip)
-    uvk = np.concatenate([np.stack([np.tile([0.0, 0.02, 0.01], K - 1), np.repeat(t[:-1], 3)], 1), [[0.01, 1.0]]])
+    uvk = np.concatenate([np.stack([np.tile([0.0, 0.02, 0.01], K - 1), np.repeat(t[:-1] * v_tip, 3)], 1), [[0.01, v_tip]]])
     uvs = np.tile(uvk[faces.reshape(-1)], (B, 1))
     uvs[:, 0] += np.repeat(tone, len(faces) * 3)
     m = Mesh(verts.reshape(-1, 3), corners, np.full(len(faces) * B, 3), uvs, 0, True)
@@ -78,10 +79,10 @@ def grass_tuft(seed, p):
     out they root, bending under their weight, about one in six folded over) and a dense base of short blades."""
     h, n, spread = p["height"], p["blades"], p["spread"]
     parts = []
-    for kind, count, stations in (("long", _seg(n + 20, 6), _seg(BLADE_STATIONS, 3)), ("base", _seg(4 + n // 4, 3), 3)):
+    for kind, count, stations in (("long", _seg(n + 14, 6), _seg(BLADE_STATIONS, 3)), ("base", _seg(8 + n // 2, 3), 3)):
         g = rng_for(seed, "grass_tuft", "e3", kind)
         a = g.uniform(0, 2 * np.pi, count)
-        r = spread * np.sqrt(g.uniform(0, 1, count)) * (1.0 if kind == "long" else 0.6)
+        r = spread * g.uniform(0, 1, count) * (1.0 if kind == "long" else 0.5)    # denser towards the middle
         base = np.stack([r * np.cos(a), r * np.sin(a), np.zeros(count)], axis=1)
         out = np.stack([np.cos(a), np.sin(a), np.zeros(count)], axis=1)
         # outer blades lean out more; a few cross over the middle (lean direction jittered)
@@ -99,7 +100,7 @@ def grass_tuft(seed, p):
             droop = g.uniform(0.1, 0.5, count)
             width = np.clip(h * 0.03, 0.0025, 0.008) * g.uniform(0.8, 1.2, count)
         tone = np.round(g.uniform(0.0, 0.97, count), 4)
-        parts.append(_blades(base, lean_dir, lean, droop, length, width, tone, stations))
+        parts.append(_blades(base, lean_dir, lean, droop, length, width, tone, stations, 1.0 if kind == "long" else 0.4))
     m = merge(parts)
     m.verts[:, 2] -= m.verts[:, 2].min()
     mat = material("grass", rng_for(seed, "grass_tuft", "mat", "e3"))
@@ -155,8 +156,8 @@ def rock(seed, p):
         along = np.cross(n, [0.0, 0.0, 1.0])
         along /= np.linalg.norm(along)
         off = gc.uniform(-0.3, 0.3) * s
-        width = max(0.05 * size, 1.6 * s * 1.1 / 2 ** sub)           # at least a couple of vertices across
-        depth = gc.uniform(0.05, 0.09) * size
+        width = max(0.035 * size, 1.25 * s * 1.1 / 2 ** sub)         # at least a vertex either side
+        depth = max(gc.uniform(0.035, 0.06) * size, 0.6 * width)     # steep sides, however coarse the mesh
         sd = (v - centre) @ n - off
         reach = np.clip(1.3 - np.abs((v @ along) / s - gc.uniform(-0.4, 0.4)) / gc.uniform(0.7, 1.1), 0, 1)
         groove = np.clip(1 - np.abs(sd) / width, 0, 1) * depth * np.minimum(1.0, reach * 2)
@@ -197,7 +198,7 @@ def stump(seed, p):
     r, h = p["radius"], p["height"]
     bark_t = r * g.uniform(0.06, 0.1)
     sap = r * g.uniform(0.1, 0.2)
-    flare = g.uniform(0.35, 0.6)
+    flare = g.uniform(0.25, 0.45)
     # 1. the profile: flared wall up to the cut, then the cut's rings inwards (bark rim, sapwood, heartwood)
     zs = h * np.array([0.0, 0.03, 0.08, 0.15, 0.25, 0.38, 0.55, 0.72, 0.88, 1.0])
     wall = [(r * (1 + flare * np.exp(-z / (0.18 * h))), z) for z in zs]
