@@ -2,7 +2,7 @@
 3-room apartment; per-category asset generation time and triangle count.
 
 Usage: .venv/bin/python benchmarks/procgen_build.py [--seeds 3] [--reps 3] [--density 1.0] [--scenes-only]
-       [--types living_room,apartment,outdoor]
+       [--types living_room,apartment,outdoor] [--categories rock,stump]
 Prints one JSON object on its last line.
 """
 import argparse
@@ -52,6 +52,7 @@ def main():
     ap.add_argument("--density", type=float, default=1.0, help="living rooms' density (1 = the default)")
     ap.add_argument("--scenes-only", action="store_true", help="skip the per-category table")
     ap.add_argument("--types", default="living_room,apartment,outdoor", help="scene types to time")
+    ap.add_argument("--categories", default="", help="comma-separated categories for the per-category table (default: all)")
     a = ap.parse_args()
     types = a.types.split(",")
     # 1. Living rooms with 80+ objects and 3-room apartments
@@ -74,7 +75,7 @@ def main():
         tracemalloc.stop()
     # 3. Per category: numpy generation time, full Blender build time, triangles
     per_cat = {}
-    for cat in [] if a.scenes_only else registry().names():
+    for cat in [] if a.scenes_only else (a.categories.split(",") if a.categories else registry().names()):
         gen, full, tris = [], [], []
         for s in range(a.reps):
             t0 = time.perf_counter()
