@@ -10,27 +10,14 @@ import pytest
 from backend.procgen import geometry as geo
 from backend.procgen.factories import build_registry
 from backend.procgen.registry import generate
+from test_procgen_edition3_things import shells as slot_shells
 
 REG = build_registry()
 
 
 def shells(m):
-    """[vertex ids] of the mesh's connected shells (union-find over face corners)."""
-    parent = np.arange(len(m.verts))
-
-    def find(a):
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-    for s, n in zip(geo.face_starts(m), m.sizes):
-        ra = find(m.corners[s])
-        for c in m.corners[s + 1:s + n]:
-            rb = find(c)
-            if rb != ra:
-                parent[rb] = ra
-    roots = np.array([find(i) for i in range(len(m.verts))])
-    return [np.flatnonzero(roots == r) for r in np.unique(roots)]
+    """[vertex ids] of the mesh's connected shells."""
+    return [ids for ids, _ in slot_shells(m)]
 
 
 def _vertex_v(m):
@@ -43,8 +30,9 @@ def _vertex_v(m):
 # ------------------------------------------------------------------------------------------------ grass tuft
 def test_a_tuft_is_a_clump_of_many_flat_blades_tapering_to_a_point():
     """Edition 2's tuft was 6-40 thin round sticks of equal build; now every tuft has 30+ blades (UV v runs along
-    each, 0 at the root, 1 at the tip): flat (2 mm wide or more, at least 4 times as wide as thick), holding their
-    width half way, ending in a single point (v 1 on the long blades, 0.4 on the short ones at the base); their tips at varied heights, further out than their roots."""
+    each, from 0 at the root): flat (2 mm wide or more, at least 4 times as wide as thick), holding their
+    width half way, ending in a single point (v 1 on the long blades, 0.4 on the short ones at the base); their
+    tips at varied heights, further out than their roots."""
     folded = 0
     for seed in range(8):
         a, p = generate(REG, "grass_tuft", seed)
@@ -65,7 +53,7 @@ def test_a_tuft_is_a_clump_of_many_flat_blades_tapering_to_a_point():
             stations = np.unique(vv[ids][vv[ids] < vv[ids].max()])
             mid = m.verts[ids[vv[ids] == stations[len(stations) // 2]]]
             if len(stations) >= 3:
-                assert np.ptp(mid, axis=0).max() >= 0.6 * width * 0.9, seed
+                assert np.ptp(mid, axis=0).max() >= 0.5 * width, seed      # still wide half way up
             length = np.linalg.norm(np.diff(m.verts[ids[np.argsort(vv[ids])]], axis=0), axis=1).sum() / 3
             top = m.verts[ids, 2].max()
             folded += top - tip[0, 2] > 0.25 * length                  # the tip hangs well below the blade's crest
@@ -74,7 +62,8 @@ def test_a_tuft_is_a_clump_of_many_flat_blades_tapering_to_a_point():
         tips, roots = np.array(tips), np.array(roots)
         assert np.std(tips[:, 2]) >= 0.1 * p["height"], seed
         centre = roots[:, :2].mean(axis=0)
-        spread_out = np.linalg.norm(tips[:, :2] - centre, axis=1).mean() - np.linalg.norm(roots[:, :2] - centre, axis=1).mean()
+        reach = np.linalg.norm(tips[:, :2] - centre, axis=1).mean()
+        spread_out = reach - np.linalg.norm(roots[:, :2] - centre, axis=1).mean()
         assert spread_out > 0.2 * p["height"], seed                 # the blades lean and arch outwards
     assert folded >= 8  # about one long blade in six folds over
 

@@ -13,7 +13,8 @@ def _rgba(c, k=1.0):
 
 
 def fill_nature(t, kind, p):
-    return {"soil": _soil, "water": _water, "grass": _grass, "rock": _rock, "bark": _bark, "end_grain": _end_grain}[kind](t, p)
+    fill = {"soil": _soil, "water": _water, "grass": _grass, "rock": _rock, "bark": _bark, "end_grain": _end_grain}
+    return fill[kind](t, p)
 
 
 def _soil(t, p):
@@ -100,7 +101,8 @@ def _grass(t, p):
 
 def _roughness(t, fac, rough, spread=0.2):
     """The BSDF's roughness varied by ``fac`` (0-1) over ``rough`` * (1 -+ spread)."""
-    r = t.node("ShaderNodeMapRange", -200, -200, **{"To Min": rough * (1 - spread), "To Max": min(1.0, rough * (1 + spread))})
+    r = t.node("ShaderNodeMapRange", -200, -200,
+               **{"To Min": rough * (1 - spread), "To Max": min(1.0, rough * (1 + spread))})
     t.link(fac, r.inputs["Value"])
     t.link(r.outputs["Result"], t.bsdf.inputs["Roughness"])
 
@@ -148,12 +150,14 @@ def _bark(t, p):
     color = t.ramp(t.math("MULTIPLY", t.math("ADD", fissure, fibre.outputs["Fac"]), 0.6), p["color2"], p["base_color"],
                    0.35, 0.7)
     geo = t.node("ShaderNodeNewGeometry", -1200, -600)
-    color = t.mix(1.0, color, t.ramp(geo.outputs["Pointiness"], (0.25, 0.25, 0.25), (1.0, 1.0, 1.0), 0.46, 0.52), "MULTIPLY")
+    furrow = t.ramp(geo.outputs["Pointiness"], (0.25, 0.25, 0.25), (1.0, 1.0, 1.0), 0.46, 0.52)
+    color = t.mix(1.0, color, furrow, "MULTIPLY")
     if p["moss"] > 0:
         patch = t.node("ShaderNodeTexNoise", -900, -900, Scale=4.0, Detail=5.0)
         t.link(t.obj, patch.inputs["Vector"])
         thr = 0.62 - 0.3 * p["moss"]
-        color = t.mix(t.ramp(patch.outputs["Fac"], (0, 0, 0), (0.85, 0.85, 0.85), thr, thr + 0.06), color, _rgba(p["color3"]))
+        moss = t.ramp(patch.outputs["Fac"], (0, 0, 0), (0.85, 0.85, 0.85), thr, thr + 0.06)
+        color = t.mix(moss, color, _rgba(p["color3"]))
     _roughness(t, fibre.outputs["Fac"], p["roughness"], 0.1)
     t.bump(t.math("ADD", fissure, t.math("MULTIPLY", fibre.outputs["Fac"], 0.4)), p["bump"], 0.006)
     return color

@@ -27,8 +27,9 @@ def _blades(base, lean_dir, lean, droop, length, width, tone, stations, v_tip=1.
     (B, 3) horizontal unit direction it leans to, ``lean`` its angle from vertical at the root, ``droop`` how much
     more it bends by the tip (rad: above about 1.6 the blade folds over and hangs), ``length`` and ``width`` (m at
     the root), ``tone`` (0-0.97: the blade's shade, carried in UV u for the material); ``v_tip``: UV v at the tips
-    (below 1 for short blades: the material pales only the tips of the long ones). Each cross-section is a triangle (left edge, right edge, keel behind the midrib); the width holds to
-    about half way, then tapers to the tip, a single point. Returns a Mesh (all slot 0)."""
+    (below 1 for short blades: the material pales only the tips of the long ones). Each cross-section is a triangle
+    (left edge, right edge, keel behind the midrib); the width holds to about half way, then tapers to the tip, a
+    single point. Returns a Mesh (all slot 0)."""
     B, K = len(base), stations
     t = np.linspace(0.0, 1.0, K)
     # 1. the midrib: the angle from vertical grows along the blade (a cantilever bending under its own weight)
@@ -67,7 +68,8 @@ def _blades(base, lean_dir, lean, droop, length, width, tone, stations, v_tip=1.
     nv = n_side + 1
     corners = (faces[None] + nv * np.arange(B)[:, None, None]).reshape(-1)
     # UVs: u the blade's tone (+ up to 0.02 across it: left, right, keel), v along it (0 root, 1 tip)
-    uvk = np.concatenate([np.stack([np.tile([0.0, 0.02, 0.01], K - 1), np.repeat(t[:-1] * v_tip, 3)], 1), [[0.01, v_tip]]])
+    uvk = np.stack([np.tile([0.0, 0.02, 0.01], K - 1), np.repeat(t[:-1] * v_tip, 3)], 1)
+    uvk = np.concatenate([uvk, [[0.01, v_tip]]])
     uvs = np.tile(uvk[faces.reshape(-1)], (B, 1))
     uvs[:, 0] += np.repeat(tone, len(faces) * 3)
     m = Mesh(verts.reshape(-1, 3), corners, np.full(len(faces) * B, 3), uvs, 0, True)
@@ -84,11 +86,9 @@ def grass_tuft(seed, p):
         a = g.uniform(0, 2 * np.pi, count)
         r = spread * g.uniform(0, 1, count) * (1.0 if kind == "long" else 0.5)    # denser towards the middle
         base = np.stack([r * np.cos(a), r * np.sin(a), np.zeros(count)], axis=1)
-        out = np.stack([np.cos(a), np.sin(a), np.zeros(count)], axis=1)
         # outer blades lean out more; a few cross over the middle (lean direction jittered)
         twist = g.normal(0, 0.35, count)
         lean_dir = np.stack([np.cos(a + twist), np.sin(a + twist), np.zeros(count)], axis=1)
-        del out
         lean = 0.05 + 0.5 * (r / max(spread, 1e-6)) ** 1.5 + g.uniform(0.0, 0.2, count)
         if kind == "long":
             length = h * g.uniform(0.55, 1.0, count)
@@ -100,7 +100,8 @@ def grass_tuft(seed, p):
             droop = g.uniform(0.1, 0.5, count)
             width = np.clip(h * 0.03, 0.0025, 0.008) * g.uniform(0.8, 1.2, count)
         tone = np.round(g.uniform(0.0, 0.97, count), 4)
-        parts.append(_blades(base, lean_dir, lean, droop, length, width, tone, stations, 1.0 if kind == "long" else 0.4))
+        v_tip = 1.0 if kind == "long" else 0.4
+        parts.append(_blades(base, lean_dir, lean, droop, length, width, tone, stations, v_tip))
     m = merge(parts)
     m.verts[:, 2] -= m.verts[:, 2].min()
     mat = material("grass", rng_for(seed, "grass_tuft", "mat", "e3"))
@@ -148,7 +149,6 @@ def rock(seed, p):
         r *= 1 + p["roughness"] * 0.06 / (1.8 ** k) * np.sin((2.0 + 2.2 * k) * (unit @ d) + g.uniform(0, 2 * np.pi))
     v = unit * r[:, None] * radii
     # 3. cracks: V grooves along a plane through the rock, fading out along their length
-    centre = np.zeros(3)
     for c in range(int(g.integers(1, 3))):
         gc = rng_for(seed, "rock", "e3", "crack", c)
         n = np.array([*gc.normal(size=2), gc.normal() * 0.3])
@@ -158,7 +158,7 @@ def rock(seed, p):
         off = gc.uniform(-0.3, 0.3) * s
         width = max(0.035 * size, 1.25 * s * 1.1 / 2 ** sub)         # at least a vertex either side
         depth = max(gc.uniform(0.035, 0.06) * size, 0.6 * width)     # steep sides, however coarse the mesh
-        sd = (v - centre) @ n - off
+        sd = v @ n - off
         reach = np.clip(1.3 - np.abs((v @ along) / s - gc.uniform(-0.4, 0.4)) / gc.uniform(0.7, 1.1), 0, 1)
         groove = np.clip(1 - np.abs(sd) / width, 0, 1) * depth * np.minimum(1.0, reach * 2)
         groove *= np.clip(v[:, 2] / (0.15 * s) + 1.2, 0, 1)          # dies out towards the base
