@@ -140,7 +140,7 @@ def _rock(t, p):
 def _bark(t, p):
     """Bark: plates stretched up the trunk with dark fissures between them (Voronoi edges on object coordinates
     squeezed along z), fibrous noise, the geometry's furrows darker (pointiness), moss in patches."""
-    vec = t.mapping(t.obj, (p["scale"], p["scale"], p["scale"] * 0.25))
+    vec = t.mapping(t.obj, (p["scale"], p["scale"], p["scale"] * 0.1))
     plates = t.node("ShaderNodeTexVoronoi", -900, 0, Scale=1.0, Randomness=1.0)
     plates.feature = "DISTANCE_TO_EDGE"
     t.link(vec, plates.inputs["Vector"])
@@ -173,8 +173,17 @@ def _end_grain(t, p):
                    **{"Detail Scale": 0.5})
     rings.wave_type, rings.rings_direction, rings.wave_profile = "RINGS", "Z", "SAW"
     t.link(pos.outputs["Vector"], rings.inputs["Vector"])
-    late = t.ramp(rings.outputs["Fac"], (0, 0, 0), (1, 1, 1), 0.72, 0.95)
+    late = t.ramp(rings.outputs["Fac"], (0, 0, 0), (1, 1, 1), 0.6, 0.92)
     color = t.mix(late, p["base_color"], p["color2"])
+    flat = t.node("ShaderNodeVectorMath", -1000, 300)       # darker towards the pith, paler out to ``radius``
+    flat.operation = "MULTIPLY"
+    t.link(pos.outputs["Vector"], flat.inputs[0])
+    flat.inputs[1].default_value = (1.0, 1.0, 0.0)
+    dist = t.node("ShaderNodeVectorMath", -900, 300)
+    dist.operation = "LENGTH"
+    t.link(flat.outputs["Vector"], dist.inputs[0])
+    color = t.mix(1.0, color, t.ramp(dist.outputs["Value"], (0.65, 0.65, 0.65), (1.1, 1.1, 1.1), 0.0, p["radius"]),
+                  "MULTIPLY")
     saw = t.node("ShaderNodeTexNoise", -900, -300, Scale=1.0, Detail=4.0)
     t.link(t.mapping(t.obj, (300.0, 6.0, 6.0)), saw.inputs["Vector"])      # fine arcs across the cut
     color = t.mix(1.0, color, t.ramp(saw.outputs["Fac"], (0.85, 0.85, 0.85), (1.1, 1.1, 1.1)), "MULTIPLY")

@@ -40,11 +40,12 @@ mesh's UV space, which is metric and runs along each board's longest side):
               darker mottling and crevices), color3 (lichen), lichen (0-0.35: the share of up-facing stone it
               covers), scale (mineral grains per m), roughness (varied +-20 % by the mottling), bump
 * ``bark``    a trunk's bark (edition-3 stumps; ``materials_nature``): base_color (dark brown), color2 (the furrows'
-              near black), color3 (moss), moss (0-0.3), scale (plates per m round the trunk; stretched along z),
+              near black), color3 (moss), moss (0-0.2), scale (plates per m round the trunk; stretched along z),
               roughness, bump
 * ``end_grain`` a sawn trunk's cut face (edition-3 stumps; ``materials_nature``): base_color (early wood), color2
               (late wood: the ring lines), color3 (the paler sapwood, for a second slot), rings (growth rings per m),
-              distortion (how much the rings wander), pith ([x, y] m: the rings' centre in object space), checks
+              distortion (how much the rings wander), pith ([x, y] m: the rings' centre in object space), radius
+              (m, at most 1: the wood darkens from there in to the pith), checks
               (0-1: radial drying cracks), roughness
 * ``pages``   base_color (paper), color2 (the shade between leaves), roughness, scale (leaves per m across the
               block: the page edges of a book's block, as lines along UV v; u runs across the pages)
@@ -230,8 +231,9 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
                  scale=_u(rng, 8.0, 16.0), roughness=_u(rng, 0.8, 0.95), bump=_u(rng, 0.6, 1.0))
     elif kind == "end_grain":
         sap = colorsys.hsv_to_rgb(rng.uniform(0.08, 0.11), rng.uniform(0.35, 0.5), rng.uniform(0.25, 0.4))
-        p.update(color2=_shade(base, _u(rng, 0.4, 0.55)), color3=[round(float(c), 4) for c in sap],
-                 rings=_u(rng, 60.0, 120.0), distortion=_u(rng, 0.5, 2.0), pith=[0.0, 0.0], checks=_u(rng, 0.0, 1.0),
+        p.update(color2=_shade(base, _u(rng, 0.3, 0.45)), color3=[round(float(c), 4) for c in sap],
+                 rings=_u(rng, 35.0, 70.0), distortion=_u(rng, 0.5, 2.0), pith=[0.0, 0.0], radius=0.3,
+                 checks=_u(rng, 0.0, 1.0),
                  roughness=_u(rng, 0.6, 0.85))
     elif kind == "emission":
         p.update(strength=_u(rng, 3.0, 8.0), roughness=0.5)

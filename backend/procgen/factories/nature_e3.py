@@ -250,6 +250,7 @@ def stump(seed, p):
     mats = (material("bark", rng_for(seed, "stump", "mat", "e3", "bark")),)
     grain = material("end_grain", rng_for(seed, "stump", "mat", "e3", "rings"))
     grain["params"]["pith"] = [round(float(x), 4) for x in g.uniform(-0.12, 0.12, 2) * r]   # off-centre, as most are
+    grain["params"]["radius"] = round(float(r), 4)
     heart = {"kind": "end_grain", "params": dict(grain["params"])}
     sapwood = {"kind": "end_grain", "params": dict(grain["params"], base_color=grain["params"]["color3"],
                                                    color2=[round(c * 0.8, 4) for c in grain["params"]["color3"]])}
