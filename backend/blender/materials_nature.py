@@ -127,8 +127,11 @@ def _rock(t, p):
         crust = t.node("ShaderNodeTexNoise", -900, -900, Scale=2.5, Detail=4.0, Roughness=0.6)
         t.link(t.obj, crust.inputs["Vector"])
         thr = 0.62 - 0.3 * p["lichen"]
-        patch = t.math("MULTIPLY", t.ramp(crust.outputs["Fac"], (0, 0, 0), (0.85, 0.85, 0.85), thr, thr + 0.08),
+        speck = t.node("ShaderNodeTexNoise", -900, -1050, Scale=45.0, Detail=3.0)   # crusts are grainy, not paint
+        t.link(t.obj, speck.inputs["Vector"])
+        patch = t.math("MULTIPLY", t.ramp(crust.outputs["Fac"], (0, 0, 0), (0.8, 0.8, 0.8), thr, thr + 0.08),
                        t.ramp(up.outputs["Z"], (0, 0, 0), (1, 1, 1), 0.1, 0.6))
+        patch = t.math("MULTIPLY", patch, t.ramp(speck.outputs["Fac"], (0.2, 0.2, 0.2), (1, 1, 1), 0.4, 0.6))
         color = t.mix(patch, color, _rgba(p["color3"]))
     fine = t.node("ShaderNodeTexNoise", -900, -1200, Scale=p["scale"] * 0.5, Detail=10.0)
     t.link(t.obj, fine.inputs["Vector"])

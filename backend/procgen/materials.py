@@ -124,8 +124,8 @@ _PALETTES = {
     "cushion": ((0.0, 1.0), (0.3, 0.75), (0.04, 0.4)),  # accents: rust, mustard, teal, navy, olive, plum, ...
     "canvas": ((0.0, 1.0), (0.3, 0.9), (0.1, 0.8)),
     "water": ((0.3, 0.5), (0.3, 0.6), (0.012, 0.03)),  # a pond's body seen from above: dark green-brown
-    "rock": ((0.06, 0.11), (0.08, 0.22), (0.08, 0.2)),  # granite, sandstone, basalt: albedo about 0.1-0.25
-    "lichen": ((0.12, 0.22), (0.2, 0.4), (0.2, 0.4)),  # pale grey-green to yellow-green crusts
+    "rock": ((0.06, 0.11), (0.12, 0.28), (0.08, 0.2)),  # granite, sandstone, basalt: albedo about 0.1-0.25
+    "lichen": ((0.1, 0.22), (0.3, 0.5), (0.12, 0.26)),  # grey-green, yellow-green and ochre crusts
     "end_grain": ((0.05, 0.08), (0.5, 0.7), (0.1, 0.22)),  # a fresh cut: tan to reddish heartwood
 }
 
