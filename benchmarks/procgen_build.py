@@ -2,6 +2,7 @@
 3-room apartment; per-category asset generation time and triangle count.
 
 Usage: .venv/bin/python benchmarks/procgen_build.py [--seeds 3] [--reps 3] [--density 1.0] [--scenes-only]
+       [--types living_room,apartment,outdoor] [--categories rock,stump]
 Prints one JSON object on its last line.
 """
 import argparse
@@ -50,25 +51,31 @@ def main():
     ap.add_argument("--reps", type=int, default=3, help="generations per category")
     ap.add_argument("--density", type=float, default=1.0, help="living rooms' density (1 = the default)")
     ap.add_argument("--scenes-only", action="store_true", help="skip the per-category table")
+    ap.add_argument("--types", default="living_room,apartment,outdoor", help="scene types to time")
+    ap.add_argument("--categories", default="", help="comma-separated categories for the per-category table (default: all)")
     a = ap.parse_args()
+    types = a.types.split(",")
     # 1. Living rooms with 80+ objects and 3-room apartments
     runs = []
-    seeds_lr = [s for s in range(40) if len(plan("living_room", s, {"density": a.density})["objects"]) >= 80][: a.seeds]
+    seeds_lr = [s for s in range(40) if len(plan("living_room", s, {"density": a.density})["objects"]) >= 80][: a.seeds] \
+        if "living_room" in types else []
     for s in seeds_lr:
         runs.append(_time_scene("living_room", s, {"density": a.density}))
-    for s in range(a.seeds):
+    for s in range(a.seeds if "apartment" in types else 0):
         runs.append(_time_scene("apartment", s, {"rooms": 3}))
-    for s in range(a.seeds):
+    for s in range(a.seeds if "outdoor" in types else 0):
         runs.append(_time_scene("outdoor", s, None))
     # 2. Peak Python memory of one apartment plan+build (tracemalloc) and the process' peak RSS
-    bpy.ops.wm.read_factory_settings(use_empty=True)
-    tracemalloc.start()
-    build_scene(bpy.context.scene, plan("apartment", 0, {"rooms": 3}))
-    _, peak_py = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    peak_py = 0
+    if "apartment" in types:
+        bpy.ops.wm.read_factory_settings(use_empty=True)
+        tracemalloc.start()
+        build_scene(bpy.context.scene, plan("apartment", 0, {"rooms": 3}))
+        _, peak_py = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
     # 3. Per category: numpy generation time, full Blender build time, triangles
     per_cat = {}
-    for cat in [] if a.scenes_only else registry().names():
+    for cat in [] if a.scenes_only else (a.categories.split(",") if a.categories else registry().names()):
         gen, full, tris = [], [], []
         for s in range(a.reps):
             t0 = time.perf_counter()
@@ -84,6 +91,8 @@ def main():
 
     def summary(t):
         rs = [r for r in runs if r["type"] == t]
+        if not rs:
+            return None
         return {"runs": rs, "total_s_max": max(r["total_s"] for r in rs), "objects_min": min(r["objects"] for r in rs),
                 "triangles_max": max(r["triangles"] for r in rs)}
     print(json.dumps({"figure": "procgen_build", "bpy": bpy.app.version_string, "cpus": os.cpu_count(),

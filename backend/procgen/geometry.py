@@ -47,7 +47,9 @@ fingerprint pins it: ``embedded.corpus.CORPUS_EDITION``); edition 2 adds the sma
 resolve at its 64-point decode grid anyway: leaf cards on tree and bush crowns, bark ridges, rock facets and
 cracks, book pages and spines, bottle caps and labels, ceramic rims and feet, veined leaves, bevels and handles;
 edition 3 gives furniture, appliances, rugs and lamps their real construction and finishes (profiled legs, framed
-panels and drawer fronts with shadow gaps, appliance doors, handles and controls, rug pile and fringes). Every
+panels and drawer fronts with shadow gaps, appliance doors, handles and controls, rug pile and fringes), and rocks,
+stumps and grass tufts their outdoor look (large facets and cracks; furrowed bark, roots and growth rings; keeled,
+arching blades). Every
 edition is frozen once released (``tests/test_procgen_editions.py`` pins edition 2's bytes for every category): a
 graph saved with edition ``n`` rebuilds to the same meshes. Scenes and the asset sheet use the current edition."""
 

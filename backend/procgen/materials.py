@@ -36,6 +36,17 @@ mesh's UV space, which is metric and runs along each board's longest side):
 * ``water``   base_color (the deep body's colour, dark), roughness, ior, ripple_scale (wind ripples per m),
               ripple (their bump strength): an opaque dielectric, so it reads as water from afar by the sky
               it mirrors (Fresnel), not by what shows through
+* ``rock``    a weathered boulder's stone (edition-3 rocks; ``materials_nature``): base_color (grey-brown), color2 (the
+              darker mottling and crevices), color3 (lichen), lichen (0-0.35: the share of up-facing stone it
+              covers), scale (mineral grains per m), roughness (varied +-20 % by the mottling), bump
+* ``bark``    a trunk's bark (edition-3 stumps; ``materials_nature``): base_color (dark brown), color2 (the furrows'
+              near black), color3 (moss), moss (0-0.2), scale (plates per m round the trunk; stretched along z),
+              roughness, bump
+* ``end_grain`` a sawn trunk's cut face (edition-3 stumps; ``materials_nature``): base_color (early wood), color2
+              (late wood: the ring lines), color3 (the paler sapwood, for a second slot), rings (growth rings per m),
+              distortion (how much the rings wander), pith ([x, y] m: the rings' centre in object space), radius
+              (m, at most 1: the wood darkens from there in to the pith), checks
+              (0-1: radial drying cracks), roughness
 * ``pages``   base_color (paper), color2 (the shade between leaves), roughness, scale (leaves per m across the
               block: the page edges of a book's block, as lines along UV v; u runs across the pages)
 * ``label``   base_color (paper), color2 (ink), color3 (a second ink), roughness, rows (print rows on the label's
@@ -77,7 +88,7 @@ import colorsys
 
 KINDS = ("wood", "planks", "metal", "ceramic", "fabric", "plastic", "glass", "stone", "plaster", "tile", "foliage",
          "paint", "emission", "painting", "water", "soil", "grass", "pages", "label", "rug", "carpet", "screen", "mirror",
-         "wicker", "butcher_block")
+         "wicker", "butcher_block", "rock", "bark", "end_grain")
 
 # (hue range, saturation range, value range) per palette; colours are linear RGB in [0, 1]. Ranges follow
 # measured albedos of real materials (oak/walnut/pine 0.1-0.45, painted walls 0.6-0.85, upholstery mostly
@@ -113,6 +124,9 @@ _PALETTES = {
     "cushion": ((0.0, 1.0), (0.3, 0.75), (0.04, 0.4)),  # accents: rust, mustard, teal, navy, olive, plum, ...
     "canvas": ((0.0, 1.0), (0.3, 0.9), (0.1, 0.8)),
     "water": ((0.3, 0.5), (0.3, 0.6), (0.012, 0.03)),  # a pond's body seen from above: dark green-brown
+    "rock": ((0.06, 0.11), (0.12, 0.28), (0.08, 0.2)),  # granite, sandstone, basalt: albedo about 0.1-0.25
+    "lichen": ((0.1, 0.22), (0.3, 0.5), (0.12, 0.26)),  # grey-green, yellow-green and ochre crusts
+    "end_grain": ((0.05, 0.08), (0.5, 0.7), (0.1, 0.22)),  # a fresh cut: tan to reddish heartwood
 }
 
 
@@ -209,6 +223,18 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     elif kind == "butcher_block":
         p.update(color2=_shade(base, 0.6), color3=_shade(base, 0.8), color4=_shade(base, 0.5), style=int(rng.integers(0, 2)),
                  block=_u(rng, 0.025, 0.045), rings=_u(rng, 180.0, 320.0), roughness=_u(rng, 0.45, 0.65), seam=0.0006)
+    elif kind == "rock":
+        p.update(color2=_shade(base, _u(rng, 0.4, 0.6)), color3=_color(rng, "lichen"), lichen=_u(rng, 0.0, 0.35),
+                 scale=_u(rng, 40.0, 120.0), roughness=_u(rng, 0.7, 0.9), bump=_u(rng, 0.3, 0.6))
+    elif kind == "bark":
+        p.update(color2=_shade(base, _u(rng, 0.2, 0.35)), color3=_color(rng, "foliage"), moss=_u(rng, 0.0, 0.2),
+                 scale=_u(rng, 8.0, 16.0), roughness=_u(rng, 0.8, 0.95), bump=_u(rng, 0.6, 1.0))
+    elif kind == "end_grain":
+        sap = colorsys.hsv_to_rgb(rng.uniform(0.08, 0.11), rng.uniform(0.35, 0.5), rng.uniform(0.25, 0.4))
+        p.update(color2=_shade(base, _u(rng, 0.3, 0.45)), color3=[round(float(c), 4) for c in sap],
+                 rings=_u(rng, 35.0, 70.0), distortion=_u(rng, 0.5, 2.0), pith=[0.0, 0.0], radius=0.3,
+                 checks=_u(rng, 0.0, 1.0),
+                 roughness=_u(rng, 0.6, 0.85))
     elif kind == "emission":
         p.update(strength=_u(rng, 3.0, 8.0), roughness=0.5)
     elif kind == "painting":

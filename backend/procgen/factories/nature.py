@@ -2,7 +2,8 @@
 
 Organic shapes are icospheres displaced by seeded smooth noise (geometry.blob); trunks are lathes,
 branches and stems are swept tubes. Origin at the centre of the base, min z = 0. From edition 2
-(``geometry.EDITION``) crowns and bushes carry leaf cards, trunks bark ridges, and rocks facets and cracks.
+(``geometry.EDITION``) crowns and bushes carry leaf cards, trunks bark ridges, and rocks facets and cracks; edition 3's
+rock, stump and grass tuft are ``nature_e3``'s.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import numpy as np
 from ..geometry import blob, edition, lathe, leaf_cards, merge, rng_for, rod, rot_y, rot_z, squash_above, tube
 from ..materials import material
 from ..registry import Asset, Param, factory
-from . import plant_detail
+from . import nature_e3, plant_detail
 from .small import vessel
 
 
@@ -101,7 +102,10 @@ def potted_plant(seed, p):
     Param("roughness", 0.05, 0.3, doc="Amplitude of the surface noise"),
 ), ("nature", "rock"))
 def rock(seed, p):
-    """Rock or boulder: noise-displaced icosphere with a flat bearing face."""
+    """Rock or boulder: noise-displaced icosphere with a flat bearing face. Edition 3: large planar facets with
+    rounded edges, V-shaped cracks, a flattened base and a weathered ``rock`` material (``nature_e3.rock``)."""
+    if edition() >= 3:
+        return Asset(*nature_e3.rock(seed, p))
     g = rng_for(seed, "rock", "shape")
     s = p["size"] / 2
     radii = (s, s * g.uniform(0.6, 1.0), s * p["flatness"])
@@ -218,7 +222,11 @@ def bush(seed, p):
     Param("spread", 0.03, 0.15, doc="Radius of the tuft base, m"),
 ), ("nature", "plant", "grass"))
 def grass_tuft(seed, p):
-    """Grass tuft: flat, tapered blades that lean out and bend under their own weight (flattened swept tubes)."""
+    """Grass tuft: flat, tapered blades that lean out and bend under their own weight (flattened swept tubes).
+    Edition 3: V-keeled blades tapering to a point, some folded over, around a dense base of short blades, in the
+    turf's own ``grass`` material in blade mode (``nature_e3.grass_tuft``)."""
+    if edition() >= 3:
+        return Asset(*nature_e3.grass_tuft(seed, p))
     parts = []
     for k in range(p["blades"]):
         g = rng_for(seed, "grass_tuft", "blade", k)
@@ -246,7 +254,11 @@ FACTORIES = (potted_plant, rock, tree, bush, grass_tuft)
     Param("height", 0.2, 0.8, doc="Height of the cut, m"),
 ), ("nature", "wood", "stump"))
 def stump(seed, p):
-    """Tree stump: flared, bark-ridged trunk (radial noise in the lathe) cut flat, with roots."""
+    """Tree stump: flared, bark-ridged trunk (radial noise in the lathe) cut flat, with roots. Edition 3: deep
+    irregular bark furrows, roots into the ground, a tilted saw cut showing bark rim, sapwood and heartwood with
+    growth rings (``nature_e3.stump``)."""
+    if edition() >= 3:
+        return Asset(*nature_e3.stump(seed, p))
     g = rng_for(seed, "stump", "shape")
     r, h = p["radius"], p["height"]
     prof = [(0, 0)] + [(r * (1 + 0.5 * np.exp(-z / (0.2 * h))), z) for z in np.linspace(0, h, 8)] + [(0, h)]
