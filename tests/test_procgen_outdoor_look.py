@@ -26,7 +26,9 @@ def test_grass_has_a_realistic_green_albedo_with_dry_patches(seed):
     h, s, v = colorsys.rgb_to_hsv(*(_srgb(ground["params"]["color2"]) / 255))
     assert 0.08 <= h <= 0.17 and s > 0.35, (h, s, v)  # straw / brown
     assert 0.05 <= ground["params"]["dry"] <= 0.4
-    blades = {"kind": "grass", "params": dict(ground["params"], blades=1)}
+    blades = {"kind": "grass", "params": dict(ground["params"], blades=1, per_blade=1)}   # edition 3: per blade
+    assert all(o["materials"][0]["params"].get("per_blade") is None
+               for o in plan("outdoor", seed, edition=2)["objects"] if o["category"] == "grass_tuft")
     grass = [sc for sc in g["scatter"] if sc["category"] == "grass_tuft"]
     assert len(grass) == 3 and all(sc["materials"] == [blades] for sc in grass)
     assert all(o["materials"] == [blades] for o in g["objects"] if o["category"] == "grass_tuft")

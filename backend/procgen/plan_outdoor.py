@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from .geometry import rng_for
+from .geometry import edition, rng_for
 from .layout import CONTACT_GAP, look_at_camera, mat, rank_cameras, world_aabb
 from .plan_room import sky_for_sun
 from .terrain import POND_BANK, ground_height, land_surface, path_distance, path_far, terrain_noise
@@ -133,6 +133,8 @@ def plan_outdoor(scene, rng):
         terrain["path"] = path
     ground = mat("grass", seed, "terrain")  # healthy green turf with dry patches; the grass blades take its colours
     blades = {"kind": "grass", "params": dict(ground["params"], blades=1)}
+    if edition() >= 3:   # edition-3 tufts carry each blade's shade and length in their UVs: dry blades, pale tips
+        blades["params"]["per_blade"] = 1
     for o in g["objects"]:
         if o["category"] == "grass_tuft":
             o["materials"] = [blades]
