@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .geometry import Mesh, _lathe_outward, _lathe_topology, _ring_angles, _seg, rot_align_z
+from .geometry import Mesh, _cross, _lathe_outward, _lathe_topology, _ring_angles, _seg, rot_align_z
 
 _TOPO: dict = {}  # (on-axis flags, segments, loop) -> _Shape
 
@@ -65,74 +65,61 @@ class Assembly:
         self._parts[-1][6] = (rot_align_z(d).T, p0)
 
     def merge(self) -> Mesh:
-        specs = [s for s in self._parts if not isinstance(s, Mesh)]
-        made = iter(_lathes(specs))
-        return _merge([p if isinstance(p, Mesh) else next(made) for p in self._parts])
+        """``geometry.merge`` of the parts. Each output array is allocated once and the lathed parts are written
+        straight into it: a 40k-triangle lamp's factory is mostly first touches of fresh memory (page faults), so
+        no part's arrays are made first and copied."""
+        parts = [p if isinstance(p, Mesh) else _Lathe(p) for p in self._parts]
+        counts = [(len(p.verts), len(p.corners), len(p.sizes)) if isinstance(p, Mesh) else (p.nv, p.nc, p.nf)
+                  for p in parts]
+        nv, nc, nf = (np.cumsum([0] + list(c)).tolist() for c in zip(*counts))
+        verts, uvs = np.empty((nv[-1], 3)), np.empty((nc[-1], 2))
+        corners, sizes = np.empty(nc[-1], np.int64), np.empty(nf[-1], np.int64)
+        mat, smooth = np.empty(nf[-1], np.int64), np.empty(nf[-1], bool)
+        for k, p in enumerate(parts):
+            v, c, f = slice(nv[k], nv[k + 1]), slice(nc[k], nc[k + 1]), slice(nf[k], nf[k + 1])
+            if isinstance(p, Mesh):
+                verts[v], uvs[c], sizes[f], mat[f], smooth[f] = p.verts, p.uvs, p.sizes, p.mat, p.smooth
+                np.add(p.corners, nv[k], out=corners[c])
+            else:
+                p.write(verts[v], corners[c], nv[k], uvs[c], sizes[f], mat[f], smooth[f])
+        return Mesh.raw(verts, corners, sizes, uvs, mat, smooth)
 
 
-def _merge(parts) -> Mesh:
-    """``geometry.merge`` of ``parts``: Meshes, or (verts, corners, sizes, uvs, mat, smooth) tuples."""
-    arrays = [(p.verts, p.corners, p.sizes, p.uvs, p.mat, p.smooth) if isinstance(p, Mesh) else p for p in parts]
-    offs = np.cumsum([0] + [len(a[0]) for a in arrays[:-1]])
-    return Mesh.raw(np.concatenate([a[0] for a in arrays]),
-                    np.concatenate([a[1] + o for a, o in zip(arrays, offs)]),
-                    np.concatenate([a[2] for a in arrays]), np.concatenate([a[3] for a in arrays]),
-                    np.concatenate([a[4] for a in arrays]), np.concatenate([a[5] for a in arrays]))
+class _Lathe:
+    """One lathed part of an ``Assembly``: ``geometry.lathe`` (a rod's: ``geometry.rod``), written into slices of
+    the merged arrays by ``write``."""
+    __slots__ = ("spec", "shape", "nv", "nc", "nf")
 
+    def __init__(self, spec):
+        self.spec = spec
+        self.shape = sh = _shape(spec[1], spec[2], spec[3])
+        self.nv, self.nc, self.nf = sh.nv, len(sh.corners[0]), len(sh.sizes)
 
-def _lathes(specs) -> list:
-    """Each spec's lathe (a rod's turned onto its axis) as (verts, corners, sizes, uvs, mat, smooth), computed
-    together: the vertices of all in one pass, then each part's winding, then the corners and UVs in one pass."""
-    if not specs:
-        return []
-    # 1. every part's profile rows and topology; each row's UV v (its distance along the profile, summed as
-    #    np.cumsum sums: in order)
-    shapes, rows, vcoord, row0, v0 = [], [], [], [], []
-    for prof, single, n, loop, *_ in specs:
-        shapes.append(_shape(single, n, loop))
-        row0.append(len(rows))
-        v0.append(len(vcoord))
-        rows += prof
-        vcoord.append(0.0)
-        pts = np.asarray(prof + prof[:1] if loop else prof, np.float64)
-        acc = 0.0
-        for s in np.linalg.norm(pts[1:] - pts[:-1], axis=1).tolist():
-            acc += s
-            vcoord.append(acc)
-    p = np.asarray(rows, np.float64)
-    nv = [sh.nv for sh in shapes]
-    # 2. the vertices, as ``lathe`` makes them (r cos, r sin, z; an axis point (0, 0, z))
-    vr = np.concatenate([sh.vr for sh in shapes]) + np.repeat(row0, nv)
-    r = p[vr, 0]
-    verts = np.empty((len(vr), 3))
-    verts[:, 0] = r * np.concatenate([sh.cos for sh in shapes])
-    verts[:, 1] = r * np.concatenate([sh.sin for sh in shapes])
-    verts[np.concatenate([sh.vsingle for sh in shapes]), :2] = 0.0
-    verts[:, 2] = p[vr, 1]
-    # 3. each part's winding (from its profile; by its signed volume when that is too close to call), then a
-    #    rod's turn onto its axis
-    ends = np.cumsum([0] + nv)
-    flips = []
-    for k, ((prof, single, n, loop, mat, smooth, turn), sh) in enumerate(zip(specs, shapes)):
-        v = verts[ends[k]:ends[k + 1]]
-        outward = _lathe_outward(p[row0[k]:row0[k] + len(prof)], np.array(single, bool), loop)
+    def write(self, verts, corners, offset, uvs, sizes, mat, smooth):
+        rows, single, n, loop, m, sm, turn = self.spec
+        sh = self.shape
+        p = np.asarray(rows, np.float64)
+        # the vertices, as ``lathe`` makes them (r cos, r sin, z; an axis point (0, 0, z))
+        r = p[sh.vr, 0]
+        np.multiply(r, sh.cos, out=verts[:, 0])
+        np.multiply(r, sh.sin, out=verts[:, 1])
+        verts[sh.vsingle, :2] = 0.0
+        verts[:, 2] = p[sh.vr, 1]
+        # the winding (from the profile; by the signed volume when that is too close to call)
+        outward = _lathe_outward(p, np.array(single, bool), loop)
         if outward is None:
-            from .geometry import _cross
-            a, b, c = v[sh.tris[:, 0]], v[sh.tris[:, 1]], v[sh.tris[:, 2]]
+            a, b, c = verts[sh.tris[:, 0]], verts[sh.tris[:, 1]], verts[sh.tris[:, 2]]
             outward = float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0) >= 0
-        flips.append(0 if outward else 1)
-        if turn is not None:
-            v[:] = v @ turn[0] + turn[1]
-    # 4. corners and UVs in the winding each part needs
-    vrow = np.concatenate([sh.vrow[f] for sh, f in zip(shapes, flips)])
-    nc = [len(sh.corners[0]) for sh in shapes]
-    uvs = np.empty((len(vrow), 2))
-    uvs[:, 0] = np.concatenate([sh.u[f] for sh, f in zip(shapes, flips)])
-    uvs[:, 1] = np.asarray(vcoord)[vrow + np.repeat(v0, nc)]
-    cends = np.cumsum([0] + nc)
-    out = []
-    for k, (spec, sh, f) in enumerate(zip(specs, shapes, flips)):
-        nf = len(sh.sizes)
-        out.append((verts[ends[k]:ends[k + 1]], sh.corners[f], sh.sizes, uvs[cends[k]:cends[k + 1]],
-                    np.full(nf, spec[4], np.int64), np.full(nf, spec[5])))
-    return out
+        f = 0 if outward else 1
+        if turn is not None:   # a rod: turned onto its axis
+            verts[:] = verts @ turn[0] + turn[1]
+        # each row's UV v: its distance along the profile, summed in order (as np.cumsum sums)
+        pts = np.vstack([p, p[:1]]) if loop else p
+        vcoord = np.zeros(len(pts))
+        np.cumsum(np.linalg.norm(pts[1:] - pts[:-1], axis=1), out=vcoord[1:])
+        np.add(sh.corners[f], offset, out=corners)
+        uvs[:, 0] = sh.u[f]
+        np.take(vcoord, sh.vrow[f], out=uvs[:, 1], mode="clip")
+        sizes[:] = sh.sizes
+        mat[:] = m
+        smooth[:] = sm
