@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .geometry import Mesh, _cross, _lathe_outward, _lathe_topology, _ring_angles, _seg, rot_align_z
+from .geometry import Mesh, _cross, _lathe_outward, _lathe_topology, _ring_angles, _seg, norm3, rot_align_z
 
 _TOPO: dict = {}  # (on-axis flags, segments, loop) -> _Shape
 
@@ -60,7 +60,7 @@ class Assembly:
     def rod(self, p0, p1, r: float, segments: int = 10, mat: int = 0, r1=None) -> None:
         p0, p1 = np.asarray(p0, np.float64), np.asarray(p1, np.float64)
         d = p1 - p0
-        h = float(np.linalg.norm(d))
+        h = norm3(d)
         self.lathe([(0.0, 0.0), (r, 0.0), (r if r1 is None else r1, h), (0.0, h)], segments, mat)
         self._parts[-1][6] = (rot_align_z(d).T, p0)
 
