@@ -10,8 +10,10 @@ Infinigen's (the per-asset budget a user can set). Conjure's side is timed twice
 factory-settings file (the first asset of its kind in a file), and warm, the 2nd..Nth asset of the kind in one file
 (as in a scene build: material templates and other per-session caches are warm). A third figure, first: a fresh file
 with the material templates' store emptied too (the first asset of its kind in the process; the store lives outside
-the file, so "cold" copies templates made by earlier assets of the process). Infinigen's side is its factory in a
-fresh process per category, as before.
+the file, so "cold" copies templates made by earlier assets of the process). A fourth, new seed: cold, with a seed
+not used before in the process (the material recordings kept per description, ``material_templates._recorded``,
+cannot help it; "cold" repeats the seeds "first" used). Infinigen's side is its factory in a fresh process per
+category, as before.
 
 Usage: .venv/bin/python benchmarks/infinigen_compare.py [--seeds 3] [--categories chair,mug] [--timeout 900]
        [--infinigen-json earlier.json]   (Infinigen's side from an earlier run: its trees and rocks take minutes)
@@ -82,13 +84,20 @@ def run_conjure(categories, seeds, target_tris):
                 t = time.perf_counter()
                 add_asset(bpy.context.scene, cat, seed, detail_level=d)
                 first.append(time.perf_counter() - t)
-            secs, tris = [], []
+            secs, cpu, tris = [], [], []
+            for seed in range(seeds):
+                bpy.ops.wm.read_factory_settings(use_empty=True)
+                t, c = time.perf_counter(), time.process_time()
+                ob = add_asset(bpy.context.scene, cat, seed, detail_level=d)
+                secs.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)   # this process's CPU time: less moved by other processes' load
+                tris.append(sum(len(p.vertices) - 2 for p in ob.data.polygons))
+            fresh = []  # cold with a seed not used before in the process (nothing a seed's own assets left behind)
             for seed in range(seeds):
                 bpy.ops.wm.read_factory_settings(use_empty=True)
                 t = time.perf_counter()
-                ob = add_asset(bpy.context.scene, cat, seed, detail_level=d)
-                secs.append(time.perf_counter() - t)
-                tris.append(sum(len(p.vertices) - 2 for p in ob.data.polygons))
+                add_asset(bpy.context.scene, cat, 10_000 + 1000 * DETAILS.index(d) + seed, detail_level=d)
+                fresh.append(time.perf_counter() - t)
             bpy.ops.wm.read_factory_settings(use_empty=True)  # warm: one file, a first asset of the kind, then seeds
             add_asset(bpy.context.scene, cat, 1000, detail_level=d)
             warm = []
@@ -97,7 +106,8 @@ def run_conjure(categories, seeds, target_tris):
                 add_asset(bpy.context.scene, cat, seed, detail_level=d)
                 warm.append(time.perf_counter() - t)
             out[cat][d] = {"seconds": statistics.median(secs), "warm_seconds": statistics.median(warm),
-                           "first_seconds": statistics.median(first),
+                           "first_seconds": statistics.median(first), "new_seed_seconds": statistics.median(fresh),
+                           "cpu_seconds": statistics.median(cpu),
                            "triangles": int(statistics.median(tris))}
             if target_tris.get(cat) and out[cat][d]["triangles"] >= target_tris[cat]:
                 break  # finer levels only cost more
@@ -150,12 +160,17 @@ def main():
             row["speedup_nearest_warm"] = round(i["seconds"] / near[1]["warm_seconds"], 1)
             row["speedup_detail_1_first"] = round(i["seconds"] / c1["first_seconds"], 1)
             row["speedup_nearest_first"] = round(i["seconds"] / near[1]["first_seconds"], 1)
+            row["speedup_detail_1_new_seed"] = round(i["seconds"] / c1["new_seed_seconds"], 1)
+            row["speedup_nearest_new_seed"] = round(i["seconds"] / near[1]["new_seed_seconds"], 1)
             print(f"{c:13s} {i['seconds']:11.3f} {i['triangles']:9d} | {c1['seconds']:12.4f} {c1['triangles']:7d} "
                   f"{row['speedup_detail_1']:8.1f} {c1['warm_seconds']:7.4f} {row['speedup_detail_1_warm']:6.1f} | "
                   f"{near[0]:14.0f} {near[1]['seconds']:7.3f} {near[1]['triangles']:8d} {row['speedup_nearest']:8.1f} "
                   f"{near[1]['warm_seconds']:7.3f} {row['speedup_nearest_warm']:6.1f} | "
                   f"first {c1['first_seconds']:.4f} ({row['speedup_detail_1_first']}x), "
-                  f"{near[1]['first_seconds']:.3f} ({row['speedup_nearest_first']}x)")
+                  f"{near[1]['first_seconds']:.3f} ({row['speedup_nearest_first']}x); "
+                  f"new seed {c1['new_seed_seconds']:.4f} ({row['speedup_detail_1_new_seed']}x), "
+                  f"{near[1]['new_seed_seconds']:.3f} ({row['speedup_nearest_new_seed']}x); "
+                  f"cold CPU {c1['cpu_seconds']:.4f}, {near[1]['cpu_seconds']:.3f}")
         else:
             print(f"{c:13s} Infinigen failed: {row['infinigen_errors'][:1]}")
         rows.append(row)
