@@ -8,8 +8,7 @@ kind in one file (as in a scene build; every asset still has its own material de
 
 Usage: .venv/bin/python benchmarks/asset_time_split.py [--categories table_lamp,floor_lamp,chair] [--details 1,8]
        [--seeds 3] [--repeats 3] [--clock wall|cpu]   (first and cold: seeds x repeats fresh files; warm: per repeat
-       one file, seed
-       1000 + repeat first, then seeds 0..N-1 timed)
+       one file, seed 1000 + repeat first, then seeds 0..N-1 timed)
 Prints one line per category and detail, and on its last line one JSON object.
 """
 import argparse
