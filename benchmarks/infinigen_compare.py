@@ -16,6 +16,7 @@ cannot help it; "cold" repeats the seeds "first" used). Infinigen's side is its 
 category, as before.
 
 Usage: .venv/bin/python benchmarks/infinigen_compare.py [--seeds 3] [--categories chair,mug] [--timeout 900]
+       [--rounds 1]
        [--infinigen-json earlier.json]   (Infinigen's side from an earlier run: its trees and rocks take minutes)
 Prints a table and, on its last line, one JSON object.
 """
@@ -121,6 +122,10 @@ def main():
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--categories", default=",".join(PAIRS))
     ap.add_argument("--timeout", type=int, default=900, help="seconds per Infinigen factory (all its seeds)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run Conjure's side this many times in the one process and report the last (with 1, the "
+                         "first category's figures include the process's own warm-up: first calls, unspecialised "
+                         "Python; every asset is still cold, warm or first as described)")
     ap.add_argument("--infinigen-json", metavar="FILE",
                     help="reuse the Infinigen side of an earlier run (its last JSON line) instead of running it again")
     args = ap.parse_args()
@@ -141,7 +146,8 @@ def main():
     ok = {c: [r for r in rs if "seconds" in r] for c, rs in inf.items()}
     inf_med = {c: {"seconds": statistics.median(r["seconds"] for r in rs),
                    "triangles": int(statistics.median(r["triangles"] for r in rs))} for c, rs in ok.items() if rs}
-    con = run_conjure(cats, args.seeds, {c: v["triangles"] for c, v in inf_med.items()})
+    for _ in range(args.rounds):   # the last round's figures: earlier rounds only warm the process
+        con = run_conjure(cats, args.seeds, {c: v["triangles"] for c, v in inf_med.items()})
     rows = []
     print(f"{'category':13s} {'Infinigen s':>11s} {'tris':>9s} | {'Conjure d1 s':>12s} {'tris':>7s} {'x faster':>8s} "
           f"{'warm s':>7s} {'x':>6s} | {'nearest detail':>14s} {'s':>7s} {'tris':>8s} {'x faster':>8s} {'warm s':>7s} "
@@ -174,7 +180,7 @@ def main():
         else:
             print(f"{c:13s} Infinigen failed: {row['infinigen_errors'][:1]}")
         rows.append(row)
-    print(json.dumps({"benchmark": "infinigen_compare", "seeds": args.seeds, "rows": rows,
+    print(json.dumps({"benchmark": "infinigen_compare", "seeds": args.seeds, "rounds": args.rounds, "rows": rows,
                       "infinigen_from": args.infinigen_json or "this run",
                       "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.python_version()}",
                       "load": os.getloadavg()[0]}))
