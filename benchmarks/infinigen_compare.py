@@ -16,7 +16,7 @@ cannot help it; "cold" repeats the seeds "first" used). Infinigen's side is its 
 category, as before.
 
 Usage: .venv/bin/python benchmarks/infinigen_compare.py [--seeds 3] [--categories chair,mug] [--timeout 900]
-       [--rounds 1]
+       [--rounds 1] [--warm-store]
        [--infinigen-json earlier.json]   (Infinigen's side from an earlier run: its trees and rocks take minutes)
 Prints a table and, on its last line, one JSON object.
 """
@@ -69,7 +69,7 @@ def run_infinigen(python, categories, seeds, timeout):
     return out
 
 
-def run_conjure(categories, seeds, target_tris):
+def run_conjure(categories, seeds, target_tris, warm_store=False):
     """{category: {detail: {"seconds": median, "triangles": median}}}: generate + Blender mesh, per asset."""
     import bpy
     from backend.blender import material_templates
@@ -85,6 +85,10 @@ def run_conjure(categories, seeds, target_tris):
                 t = time.perf_counter()
                 add_asset(bpy.context.scene, cat, seed, detail_level=d)
                 first.append(time.perf_counter() - t)
+            if warm_store:   # every structure of the kind in the store (the "first" rows emptied it before each)
+                bpy.ops.wm.read_factory_settings(use_empty=True)
+                for seed in range(seeds):
+                    add_asset(bpy.context.scene, cat, seed, detail_level=d)
             secs, cpu, tris = [], [], []
             for seed in range(seeds):
                 bpy.ops.wm.read_factory_settings(use_empty=True)
@@ -122,6 +126,10 @@ def main():
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--categories", default=",".join(PAIRS))
     ap.add_argument("--timeout", type=int, default=900, help="seconds per Infinigen factory (all its seeds)")
+    ap.add_argument("--warm-store", action="store_true",
+                    help="before the cold seeds, make each seed's asset once (untimed) so the template store holds "
+                         "every tree structure of the kind: without it, the store holds only what the last 'first' "
+                         "asset made, and a cold asset of another structure builds its template (a 'first' cost)")
     ap.add_argument("--rounds", type=int, default=1,
                     help="run Conjure's side this many times in the one process and report the last (with 1, the "
                          "first category's figures include the process's own warm-up: first calls, unspecialised "
@@ -147,7 +155,7 @@ def main():
     inf_med = {c: {"seconds": statistics.median(r["seconds"] for r in rs),
                    "triangles": int(statistics.median(r["triangles"] for r in rs))} for c, rs in ok.items() if rs}
     for _ in range(args.rounds):   # the last round's figures: earlier rounds only warm the process
-        con = run_conjure(cats, args.seeds, {c: v["triangles"] for c, v in inf_med.items()})
+        con = run_conjure(cats, args.seeds, {c: v["triangles"] for c, v in inf_med.items()}, args.warm_store)
     rows = []
     print(f"{'category':13s} {'Infinigen s':>11s} {'tris':>9s} | {'Conjure d1 s':>12s} {'tris':>7s} {'x faster':>8s} "
           f"{'warm s':>7s} {'x':>6s} | {'nearest detail':>14s} {'s':>7s} {'tris':>8s} {'x faster':>8s} {'warm s':>7s} "
@@ -180,7 +188,8 @@ def main():
         else:
             print(f"{c:13s} Infinigen failed: {row['infinigen_errors'][:1]}")
         rows.append(row)
-    print(json.dumps({"benchmark": "infinigen_compare", "seeds": args.seeds, "rounds": args.rounds, "rows": rows,
+    print(json.dumps({"benchmark": "infinigen_compare", "seeds": args.seeds, "rounds": args.rounds,
+                      "warm_store": args.warm_store, "rows": rows,
                       "infinigen_from": args.infinigen_json or "this run",
                       "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.python_version()}",
                       "load": os.getloadavg()[0]}))
