@@ -17,7 +17,9 @@ node's, then every node's values in one ``foreach_set`` per node, the locations 
 Values are written with ``foreach_set`` (one call per node, no tree update per value): a template's links, made after
 them, update its tree; a copy's values are written before the depsgraph first evaluates the new material (which reads
 them from its data), and the copy is tagged for an update besides. Anything the recording cannot answer is built node
-by node on a new material (``STATS["unrecorded"]``). All of this runs on the main thread, like every other bpy call.
+by node on a new material (``STATS["unrecorded"]``). A material description's recording is kept under its JSON
+(``_recorded``): the same description again skips the pure-Python recording (~0.2 ms a tree). All of this runs on
+the main thread, like every other bpy call.
 """
 from __future__ import annotations
 
