@@ -33,7 +33,7 @@ TEMPLATE_PREFIX = ".conjure_tmpl_"
 
 _TEMPLATES: dict = {}  # template key -> (store material name, values, node count, link count)
 _RECORDINGS: dict = {}  # memo (a description's JSON) -> (its Recording, its template key or None); oldest first
-RECORDINGS_MAX = 512
+RECORDINGS_MAX = 256   # ~35 KB each
 _STORE: list = []      # [the temp_data context manager, its BlendData] while the store is open
 ENABLED = True
 """False: every procedural material is built node by node (for comparisons; the same trees either way)."""
