@@ -10,10 +10,13 @@ Infinigen's (the per-asset budget a user can set). Conjure's side is timed twice
 factory-settings file (the first asset of its kind in a file), and warm, the 2nd..Nth asset of the kind in one file
 (as in a scene build: material templates and other per-session caches are warm). A third figure, first: a fresh file
 with the material templates' store emptied too (the first asset of its kind in the process; the store lives outside
-the file, so "cold" copies templates made by earlier assets of the process). Infinigen's side is its factory in a
-fresh process per category, as before.
+the file, so "cold" copies templates made by earlier assets of the process). A fourth, new seed: cold, with a seed
+not used before in the process (the material recordings kept per description, ``material_templates._recorded``,
+cannot help it; "cold" repeats the seeds "first" used). Infinigen's side is its factory in a fresh process per
+category, as before.
 
 Usage: .venv/bin/python benchmarks/infinigen_compare.py [--seeds 3] [--categories chair,mug] [--timeout 900]
+       [--rounds 1] [--warm-store]
        [--infinigen-json earlier.json]   (Infinigen's side from an earlier run: its trees and rocks take minutes)
 Prints a table and, on its last line, one JSON object.
 """
@@ -66,7 +69,7 @@ def run_infinigen(python, categories, seeds, timeout):
     return out
 
 
-def run_conjure(categories, seeds, target_tris):
+def run_conjure(categories, seeds, target_tris, warm_store=False):
     """{category: {detail: {"seconds": median, "triangles": median}}}: generate + Blender mesh, per asset."""
     import bpy
     from backend.blender import material_templates
@@ -82,13 +85,24 @@ def run_conjure(categories, seeds, target_tris):
                 t = time.perf_counter()
                 add_asset(bpy.context.scene, cat, seed, detail_level=d)
                 first.append(time.perf_counter() - t)
-            secs, tris = [], []
+            if warm_store:   # every structure of the kind in the store (the "first" rows emptied it before each)
+                bpy.ops.wm.read_factory_settings(use_empty=True)
+                for seed in range(seeds):
+                    add_asset(bpy.context.scene, cat, seed, detail_level=d)
+            secs, cpu, tris = [], [], []
+            for seed in range(seeds):
+                bpy.ops.wm.read_factory_settings(use_empty=True)
+                t, c = time.perf_counter(), time.process_time()
+                ob = add_asset(bpy.context.scene, cat, seed, detail_level=d)
+                secs.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)   # this process's CPU time: less moved by other processes' load
+                tris.append(sum(len(p.vertices) - 2 for p in ob.data.polygons))
+            fresh = []  # cold with a seed not used before in the process (nothing a seed's own assets left behind)
             for seed in range(seeds):
                 bpy.ops.wm.read_factory_settings(use_empty=True)
                 t = time.perf_counter()
-                ob = add_asset(bpy.context.scene, cat, seed, detail_level=d)
-                secs.append(time.perf_counter() - t)
-                tris.append(sum(len(p.vertices) - 2 for p in ob.data.polygons))
+                add_asset(bpy.context.scene, cat, 10_000 + 1000 * DETAILS.index(d) + seed, detail_level=d)
+                fresh.append(time.perf_counter() - t)
             bpy.ops.wm.read_factory_settings(use_empty=True)  # warm: one file, a first asset of the kind, then seeds
             add_asset(bpy.context.scene, cat, 1000, detail_level=d)
             warm = []
@@ -97,7 +111,8 @@ def run_conjure(categories, seeds, target_tris):
                 add_asset(bpy.context.scene, cat, seed, detail_level=d)
                 warm.append(time.perf_counter() - t)
             out[cat][d] = {"seconds": statistics.median(secs), "warm_seconds": statistics.median(warm),
-                           "first_seconds": statistics.median(first),
+                           "first_seconds": statistics.median(first), "new_seed_seconds": statistics.median(fresh),
+                           "cpu_seconds": statistics.median(cpu),
                            "triangles": int(statistics.median(tris))}
             if target_tris.get(cat) and out[cat][d]["triangles"] >= target_tris[cat]:
                 break  # finer levels only cost more
@@ -111,6 +126,14 @@ def main():
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--categories", default=",".join(PAIRS))
     ap.add_argument("--timeout", type=int, default=900, help="seconds per Infinigen factory (all its seeds)")
+    ap.add_argument("--warm-store", action="store_true",
+                    help="before the cold seeds, make each seed's asset once (untimed) so the template store holds "
+                         "every tree structure of the kind: without it, the store holds only what the last 'first' "
+                         "asset made, and a cold asset of another structure builds its template (a 'first' cost)")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run Conjure's side this many times in the one process and report the last (with 1, the "
+                         "first category's figures include the process's own warm-up: first calls, unspecialised "
+                         "Python; every asset is still cold, warm or first as described)")
     ap.add_argument("--infinigen-json", metavar="FILE",
                     help="reuse the Infinigen side of an earlier run (its last JSON line) instead of running it again")
     args = ap.parse_args()
@@ -131,7 +154,8 @@ def main():
     ok = {c: [r for r in rs if "seconds" in r] for c, rs in inf.items()}
     inf_med = {c: {"seconds": statistics.median(r["seconds"] for r in rs),
                    "triangles": int(statistics.median(r["triangles"] for r in rs))} for c, rs in ok.items() if rs}
-    con = run_conjure(cats, args.seeds, {c: v["triangles"] for c, v in inf_med.items()})
+    for _ in range(args.rounds):   # the last round's figures: earlier rounds only warm the process
+        con = run_conjure(cats, args.seeds, {c: v["triangles"] for c, v in inf_med.items()}, args.warm_store)
     rows = []
     print(f"{'category':13s} {'Infinigen s':>11s} {'tris':>9s} | {'Conjure d1 s':>12s} {'tris':>7s} {'x faster':>8s} "
           f"{'warm s':>7s} {'x':>6s} | {'nearest detail':>14s} {'s':>7s} {'tris':>8s} {'x faster':>8s} {'warm s':>7s} "
@@ -150,16 +174,22 @@ def main():
             row["speedup_nearest_warm"] = round(i["seconds"] / near[1]["warm_seconds"], 1)
             row["speedup_detail_1_first"] = round(i["seconds"] / c1["first_seconds"], 1)
             row["speedup_nearest_first"] = round(i["seconds"] / near[1]["first_seconds"], 1)
+            row["speedup_detail_1_new_seed"] = round(i["seconds"] / c1["new_seed_seconds"], 1)
+            row["speedup_nearest_new_seed"] = round(i["seconds"] / near[1]["new_seed_seconds"], 1)
             print(f"{c:13s} {i['seconds']:11.3f} {i['triangles']:9d} | {c1['seconds']:12.4f} {c1['triangles']:7d} "
                   f"{row['speedup_detail_1']:8.1f} {c1['warm_seconds']:7.4f} {row['speedup_detail_1_warm']:6.1f} | "
                   f"{near[0]:14.0f} {near[1]['seconds']:7.3f} {near[1]['triangles']:8d} {row['speedup_nearest']:8.1f} "
                   f"{near[1]['warm_seconds']:7.3f} {row['speedup_nearest_warm']:6.1f} | "
                   f"first {c1['first_seconds']:.4f} ({row['speedup_detail_1_first']}x), "
-                  f"{near[1]['first_seconds']:.3f} ({row['speedup_nearest_first']}x)")
+                  f"{near[1]['first_seconds']:.3f} ({row['speedup_nearest_first']}x); "
+                  f"new seed {c1['new_seed_seconds']:.4f} ({row['speedup_detail_1_new_seed']}x), "
+                  f"{near[1]['new_seed_seconds']:.3f} ({row['speedup_nearest_new_seed']}x); "
+                  f"cold CPU {c1['cpu_seconds']:.4f}, {near[1]['cpu_seconds']:.3f}")
         else:
             print(f"{c:13s} Infinigen failed: {row['infinigen_errors'][:1]}")
         rows.append(row)
-    print(json.dumps({"benchmark": "infinigen_compare", "seeds": args.seeds, "rows": rows,
+    print(json.dumps({"benchmark": "infinigen_compare", "seeds": args.seeds, "rounds": args.rounds,
+                      "warm_store": args.warm_store, "rows": rows,
                       "infinigen_from": args.infinigen_json or "this run",
                       "machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.python_version()}",
                       "load": os.getloadavg()[0]}))

@@ -184,6 +184,27 @@ def test_templates_take_values_from_the_description_not_the_template(fresh):
     assert not np.allclose(bsdf_color(ma), bsdf_color(mb))
 
 
+def test_a_description_seen_before_reuses_its_recording_and_keeps_its_own_values(fresh):
+    """The second time a description is asked for, its kept recording is used (no pure-Python recording), and
+    every material still equals its own node-by-node build: descriptions of one structure with other values,
+    asked for in between, take nothing from it (nor it from them)."""
+    descs = _descs_per_kind(3)
+    refs = [procedural_material(d, f"ref{i}", template=False) for i, d in enumerate(descs)]
+    distinct = len({json.dumps(d, sort_keys=True) for d in descs})
+    for rnd in range(2):
+        for i, d in enumerate(descs):
+            assert_same_tree(refs[i], procedural_material(d, f"r{rnd}_{i}"))
+        assert material_templates.STATS["recalled"] == rnd * len(descs) + len(descs) - distinct
+    bpy.ops.wm.read_factory_settings(use_empty=True)    # a fresh file: copies from the store, recordings recalled
+    for i, d in enumerate(descs):
+        assert_same_tree(procedural_material(d, f"ref{i}", template=False), procedural_material(d, f"f{i}"))
+    assert material_templates.STATS["recalled"] == 3 * len(descs) - distinct
+    assert material_templates.STATS["unrecorded"] == 0
+    material_templates.clear()                          # forgets the recordings too
+    procedural_material(descs[0], "after_clear")
+    assert material_templates.STATS["recalled"] == 0
+
+
 def _in_file():
     """Template materials in the current file (there should be none: templates live in the store)."""
     return [m for m in bpy.data.materials if m.name.startswith(material_templates.TEMPLATE_PREFIX)]

@@ -17,7 +17,9 @@ node's, then every node's values in one ``foreach_set`` per node, the locations 
 Values are written with ``foreach_set`` (one call per node, no tree update per value): a template's links, made after
 them, update its tree; a copy's values are written before the depsgraph first evaluates the new material (which reads
 them from its data), and the copy is tagged for an update besides. Anything the recording cannot answer is built node
-by node on a new material (``STATS["unrecorded"]``). All of this runs on the main thread, like every other bpy call.
+by node on a new material (``STATS["unrecorded"]``). A material description's recording is kept under its JSON
+(``_recorded``): the same description again skips the pure-Python recording (~0.2 ms a tree). All of this runs on
+the main thread, like every other bpy call.
 """
 from __future__ import annotations
 
@@ -30,12 +32,15 @@ from .material_recording import Recording, is_socket, probe  # noqa: F401 (is_so
 TEMPLATE_PREFIX = ".conjure_tmpl_"
 
 _TEMPLATES: dict = {}  # template key -> (store material name, values, node count, link count)
+_RECORDINGS: dict = {}  # memo (a description's JSON) -> (its Recording, its template key or None); oldest first
+RECORDINGS_MAX = 256   # ~35 KB each
 _STORE: list = []      # [the temp_data context manager, its BlendData] while the store is open
 ENABLED = True
 """False: every procedural material is built node by node (for comparisons; the same trees either way)."""
-STATS = {"copied": 0, "built": 0, "unrecorded": 0}
-"""Materials made this session: copied from a template, templates built from a recording, and materials built node
-by node because the recording could not follow the builder (expected 0: the tests check every kind)."""
+STATS = {"copied": 0, "built": 0, "unrecorded": 0, "recalled": 0}
+"""Materials made this session: copied from a template, templates built from a recording, materials built node
+by node because the recording could not follow the builder (expected 0: the tests check every kind), and
+recordings reused for a description seen before (``_recorded``)."""
 
 
 # --------------------------------------------------------------------------- the store
@@ -58,13 +63,14 @@ def templates() -> list:
 
 
 def clear() -> None:
-    """Forget every template, free the store, and zero ``STATS``."""
+    """Forget every template and kept recording, free the store, and zero ``STATS``."""
     _TEMPLATES.clear()
+    _RECORDINGS.clear()
     if _STORE:
         cm = _STORE[0]
         _STORE.clear()
         cm.__exit__(None, None, None)
-    STATS.update(copied=0, built=0, unrecorded=0)
+    STATS.update(copied=0, built=0, unrecorded=0, recalled=0)
 
 
 # --------------------------------------------------------------------------- writing values in few calls
@@ -210,18 +216,35 @@ def _apply(mat, rec, tmpl_values):
         _write_values(mat.node_tree, diff, idnames)
 
 
-def build(name, fill, new_material):
-    """A new material named ``name`` whose node tree ``fill(mat_like)`` builds (``mat_like`` has ``.node_tree``):
-    a copy of this structure's template with ``fill``'s values (the template made first if it is new), or else
-    built node by node by ``fill`` on ``new_material(name)``."""
+def _recorded(fill, memo):
+    """(``fill``'s recording, its template key), or (None, None) when the recording cannot follow ``fill``.
+    ``memo``: a string that determines everything ``fill`` does (a material description's JSON); its recording is
+    then kept (``_RECORDINGS``, read-only) and the same ``memo`` later skips the pure-Python recording."""
+    hit = _RECORDINGS.get(memo) if memo is not None else None
+    if hit is not None:
+        STATS["recalled"] += 1
+        return hit
     rec = Recording()
     try:
         fill(rec)
     except Exception:  # the recording cannot answer something: build node by node (which raises any real error)
-        rec = None
+        return None, None
+    ops = rec.node_tree.ops
+    out = (rec, rec.key() if ops[:1] == [("clear",)] and ("clear",) not in ops[1:] else None)
+    if memo is not None:
+        if len(_RECORDINGS) >= RECORDINGS_MAX:
+            del _RECORDINGS[next(iter(_RECORDINGS))]    # the oldest
+        _RECORDINGS[memo] = out
+    return out
+
+
+def build(name, fill, new_material, memo=None):
+    """A new material named ``name`` whose node tree ``fill(mat_like)`` builds (``mat_like`` has ``.node_tree``):
+    a copy of this structure's template with ``fill``'s values (the template made first if it is new), or else
+    built node by node by ``fill`` on ``new_material(name)``. ``memo``: see ``_recorded``."""
+    rec, key = _recorded(fill, memo)
     tmpl = values = None
-    if rec is not None and rec.node_tree.ops[:1] == [("clear",)] and ("clear",) not in rec.node_tree.ops[1:]:
-        key = rec.key()
+    if key is not None:
         tmpl, values = _template(key)
         if tmpl is None:
             try:

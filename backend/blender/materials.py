@@ -77,7 +77,11 @@ def texture_image(name: str, texture_path: str | None, png: bytes | None):
 
 # --------------------------------------------------------------------------- procedural (procgen descriptions)
 def description_key(desc: dict) -> str:
-    return hashlib.sha256(json.dumps(desc, sort_keys=True).encode()).hexdigest()[:10]
+    return _text_key(json.dumps(desc, sort_keys=True))
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
 def _set(node, name, value):
@@ -102,11 +106,12 @@ def _ramp(nt, c1, c2, x, y):
     return ramp
 
 
-def _build(name, fill, template):
+def _build(name, fill, template, memo=None):
     """A new material whose tree ``fill(mat)`` builds: through ``material_templates`` (a copy of a tree of the
-    same structure, re-valued) unless ``template`` is False (node by node)."""
+    same structure, re-valued; ``memo``: see ``material_templates._recorded``) unless ``template`` is False (node
+    by node)."""
     if template and material_templates.ENABLED:
-        return material_templates.build(name, fill, new_material)
+        return material_templates.build(name, fill, new_material, memo)
     mat = new_material(name)
     try:
         fill(mat)
@@ -121,8 +126,9 @@ def procedural_material(desc: dict, name: str | None = None, *, template: bool =
     ``template``: copy a cached tree of the same structure and re-set its values (``material_templates``; the
     same tree as one built node by node), else build it node by node."""
     kind, p = desc["kind"], desc["params"]
-    mat = _build(name or f"Conjure_{kind}_{description_key(desc)}", lambda m: _fill(m, kind, p), template)
-    mat["conjure_material"] = json.dumps(desc, sort_keys=True)
+    text = json.dumps(desc, sort_keys=True)   # all the tree depends on: its recording is kept under it
+    mat = _build(name or f"Conjure_{kind}_{_text_key(text)}", lambda m: _fill(m, kind, p), template, text)
+    mat["conjure_material"] = text
     mat.diffuse_color = _rgba(p["base_color"])  # viewport solid colour
     return mat
 

@@ -19,7 +19,7 @@ from ..edit.grammar import PROP
 from ..procgen.factories import registry
 from ..procgen.geometry import box, edition as current_edition, factory_edition, merge
 from ..procgen.layout import graph_edition
-from ..procgen.registry import check_args, generate
+from ..procgen.registry import generate
 from ..procgen.moulding import moulding_mesh
 from ..procgen.terrain import horizon_mesh, soil_edge, terrain_mesh, water_mesh, wet_edge
 from .idprops import id_int, read_int
@@ -91,9 +91,10 @@ def set_asset_props(obj, category, seed, params, semantic, edition=None):
 
 
 def _asset_object(created: Build, collection, name, category, seed, params, materials=None, detail_level=1.0,
-                  max_triangles=None, edition=None):
-    asset, full = generate(registry(), category, seed, params, detail_level=detail_level, max_triangles=max_triangles,
-                           edition=edition)
+                  max_triangles=None, edition=None, made=None):
+    """``made``: ``generate``'s (asset, full params) for these arguments when the caller already ran it."""
+    asset, full = made or generate(registry(), category, seed, params, detail_level=detail_level,
+                                   max_triangles=max_triangles, edition=edition)
     me = mesh_to_blender(name, asset.mesh, created, materials if materials is not None else asset.materials)
     obj = created.add(bpy.data.objects.new(name, me))
     collection.objects.link(obj)
@@ -107,13 +108,14 @@ def add_asset(scene, category, seed, params=None, location=(0.0, 0.0, 0.0), *, d
     ``detail_level`` multiplies the tessellation; ``max_triangles`` caps it (per-asset triangle budget);
     ``edition`` picks the factories' edition (the current one by default). The object's ``matrix_world`` is set;
     the view layer is not evaluated (``context.evaluated_depsgraph_get()`` gives evaluated meshes)."""
-    check_args(registry(), category, seed, params, detail_level=detail_level, max_triangles=max_triangles,
-               edition=edition)  # 1. validate (the factory runs once, in step 2)
+    # 1. validate and run the factory (once) before any Blender data is made
+    made = generate(registry(), category, seed, params, detail_level=detail_level, max_triangles=max_triangles,
+                    edition=edition)
     created = Build()
     try:
         coll = ensure_collection(scene, ASSET_COLLECTION, created)
         obj = _asset_object(created, coll, category, category, seed, params, None, detail_level, max_triangles,
-                            edition)
+                            edition, made)
         obj["conjure_detail"] = float(detail_level)
         if max_triangles is not None:
             obj["conjure_max_triangles"] = int(max_triangles)

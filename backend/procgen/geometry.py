@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import threading
 import zlib
 
@@ -68,6 +69,12 @@ def factory_edition(n: int):
         yield
     finally:
         _LOCAL.edition = old
+
+
+def norm3(x) -> float:
+    """``np.linalg.norm`` of a 1-D float64 vector, as it computes it (``sqrt(x.dot(x))``), without its checks:
+    the same bits, a few microseconds less per call."""
+    return math.sqrt(x.dot(x))
 
 
 def _seg(n: int, lo: int = 3) -> int:
@@ -232,12 +239,12 @@ def rot_y(a: float):
 def rot_align_z(d):
     """Proper rotation taking +Z onto unit direction ``d``."""
     d = np.asarray(d, np.float64)
-    d = d / np.linalg.norm(d)
+    d = d / norm3(d)
     z = np.array([0.0, 0.0, 1.0])
     d0, d1, d2 = d.tolist()
     v = np.array([0.0 * d2 - 1.0 * d1, 1.0 * d0 - 0.0 * d2, 0.0 * d1 - 0.0 * d0])   # np.cross(z, d), its very ops
     c = float(d @ z)
-    if np.linalg.norm(v) < 1e-12:
+    if norm3(v) < 1e-12:
         return np.eye(3) if c > 0 else np.diag([1.0, -1.0, -1.0])
     vx = np.array([[0, -v[2], v[1]], [v[2], 0, -v[0]], [-v[1], v[0], 0]])
     return np.eye(3) + vx + vx @ vx * (1.0 / (1.0 + c))
@@ -388,7 +395,7 @@ def rod(p0, p1, r: float, segments: int = 10, mat: int = 0, r1=None) -> Mesh:
     """Closed (tapered) cylinder from point p0 to point p1."""
     p0, p1 = np.asarray(p0, np.float64), np.asarray(p1, np.float64)
     d = p1 - p0
-    h = float(np.linalg.norm(d))
+    h = norm3(d)
     m = lathe([(0.0, 0.0), (r, 0.0), (r if r1 is None else r1, h), (0.0, h)], segments, mat)
     m.verts = m.verts @ rot_align_z(d).T + p0                  # ``transformed``, without copying a fresh mesh
     return m
@@ -445,7 +452,7 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
     disp = np.zeros(len(unit))
     for k in range(octaves):
         d = rng.normal(size=3)
-        d /= np.linalg.norm(d)
+        d /= norm3(d)
         freq = 1.5 * (1.7 ** k)
         disp += (rough / (1.6 ** k)) * np.sin(freq * (unit @ d) + rng.uniform(0, 2 * np.pi))
     v = unit * np.clip(1.0 + disp, 0.35, None)[:, None] * np.asarray(radii, np.float64)
@@ -558,11 +565,11 @@ def tube(path, radii, segments: int = 8, mat: int = 0) -> Mesh:
     tang /= np.linalg.norm(tang, axis=1, keepdims=True)
     ref = np.array([0.0, 0.0, 1.0]) if abs(tang[0][2]) < 0.9 else np.array([1.0, 0.0, 0.0])
     n_prev = np.cross(tang[0], ref)
-    n_prev /= np.linalg.norm(n_prev)
+    n_prev /= norm3(n_prev)
     normals = np.empty((P, 3))
     for k, t in enumerate(tang):
         n = n_prev - t * (n_prev @ t)  # parallel transport of the ring frame
-        n /= np.linalg.norm(n)
+        n /= norm3(n)
         normals[k] = n
         n_prev = n
     binormals = _cross(tang, normals)  # t x n
