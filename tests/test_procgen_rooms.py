@@ -249,3 +249,22 @@ def test_every_apartment_room_keeps_a_view_that_frames_most_of_it():
     framed 60 % of the room's objects (best 52 %); a room that short of it gets an overview from its high corner."""
     g = plan("apartment", 30)
     assert violations(g) == []
+
+
+def test_edition_3_tables_mostly_get_a_matching_set_of_chairs():
+    """Every chair round a table was its own design (a showroom of chairs); edition 3 gives most tables one set
+    (MATCHING_CHAIRS), each chair of it the same seed and parameters; edition 2 keeps its mixed chairs."""
+    def sets(edition):
+        same = tables = 0
+        for seed in range(20):
+            by = {}
+            for o in plan("dining_room", seed, edition=edition)["objects"]:
+                if o["category"] == "chair" and "tucked_under" in o:
+                    by.setdefault(o["tucked_under"]["object"], []).append((o["seed"], str(o["params"])))
+            for chairs in (v for v in by.values() if len(v) > 1):
+                tables += 1
+                same += len(set(chairs)) == 1
+        return same, tables
+    same, tables = sets(3)
+    assert tables >= 15 and same >= 0.5 * tables, (same, tables)
+    assert sets(2)[0] == 0

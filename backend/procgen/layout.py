@@ -108,9 +108,11 @@ class Scene:
         self.seed = seed
         self.next_seed = rng_for(seed, "scene", "object-seeds")
 
-    def make(self, category, params=None):
-        """Generate (asset, full params, seed) for a new object of ``category``."""
+    def make(self, category, params=None, seed=None):
+        """Generate (asset, full params, seed) for a new object of ``category``; with ``seed``, another of the
+        object that seed made (a matching chair: the scene's seed stream moves on all the same)."""
         s = int(self.next_seed.integers(0, 2**31 - 1))
+        s = s if seed is None else int(seed)
         spec = registry().get(category)
         full = resolve_params(spec, s, params or {})
         asset, full = generate(registry(), category, s, full, detail_level=self.graph["params"].get("detail", 1.0))
@@ -134,10 +136,10 @@ class Scene:
             return not any(overlap(aabb, b, gap) for b in self.blockers if b not in self.flat_ok)
         return not any(overlap(aabb, b, gap) for b in self.blockers)
 
-    def try_floor(self, category, rng, pick_pose, tries=30, params=None, support="floor", gap=0.02):
+    def try_floor(self, category, rng, pick_pose, tries=30, params=None, support="floor", gap=0.02, seed=None):
         """Place one floor-standing (or, with ``support="wall"``/``"ceiling"``, mounted) object;
-        ``pick_pose(lo, hi) -> (loc, yaw)`` proposes poses (loc z is the object's base)."""
-        asset, full, s, spec = self.make(category, params)
+        ``pick_pose(lo, hi) -> (loc, yaw)`` proposes poses (loc z is the object's base); ``seed``: see ``make``."""
+        asset, full, s, spec = self.make(category, params, seed)
         lo, hi = asset.mesh.bounds()
         for _ in range(tries):
             pose = pick_pose(lo, hi)

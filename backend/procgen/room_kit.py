@@ -61,8 +61,8 @@ class _Ctx:
             return (x, y, 0.0), WALL_YAW[wall]
         return pose
 
-    def floor(self, cat, pose, tries=30, params=None):
-        return self.scene.try_floor(cat, self.rng, pose, tries, params)
+    def floor(self, cat, pose, tries=30, params=None, seed=None):
+        return self.scene.try_floor(cat, self.rng, pose, tries, params, seed=seed)
 
     def wall_of(self, obj):
         yaw = obj["rotation_z"]
@@ -271,6 +271,10 @@ def tuck(c, chair, table, n, sideways=(0.0,)):
     return False
 
 
+MATCHING_CHAIRS = 0.85
+"""Edition 3: the share of tables whose chairs are one matching set (the others keep a mix of chairs)."""
+
+
 def table_with_chairs(c, cat="table", params=None, n_chairs=4, items=6, settings=True):
     """A free-standing table, chairs on its sides facing it and half tucked under its edge, place settings."""
     room, rng = c.room, c.rng
@@ -288,13 +292,16 @@ def table_with_chairs(c, cat="table", params=None, n_chairs=4, items=6, settings
     if long_x:
         sides = [(0, -1, -0.25), (0, 1, 0.25), (0, -1, 0.25), (0, 1, -0.25), (-1, 0, 0.0), (1, 0, 0.0)]
     seats = []
+    # edition 3: a set of matching chairs round most tables (each chair was its own design, a showroom of chairs)
+    matching = edition() >= 3 and rng.uniform() < MATCHING_CHAIRS
     for sx, sy, along in sides[: max(1, n_chairs)]:
         def chair_pose(lo, hi, sx=sx, sy=sy, along=along):
             back = hi[1]
             tx = cx + sx * ((th[0] - tl[0]) / 2 + back + 0.04) + along * (th[0] - tl[0]) * (sy != 0)
             ty = cy + sy * ((th[1] - tl[1]) / 2 + back + 0.04)
             return (tx, ty, 0.0), math.atan2(-sx, sy) + rng.uniform(-0.12, 0.12)
-        ch = c.floor("chair", chair_pose, tries=2)
+        first = seats[0][3] if matching and seats else None
+        ch = c.floor("chair", chair_pose, tries=2, params=first and first["params"], seed=first and first["seed"])
         if ch is not None:
             seats.append((sx, sy, along, ch))
     if settings:  # a plate (and a glass) in front of each chair
