@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import lathe, loft, merge, rbox, rng_for, rod, rot_x, rot_y, tube
+from ..geometry import edition, lathe, loft, merge, rbox, rng_for, rod, rot_x, rot_y, tube
 from ..materials import material
 from ..registry import Asset, Param, factory
 
@@ -29,7 +29,11 @@ def _towel_fabric(seed, k, g):
 ), ("object", "bathroom", "towel"), small=True)
 def towel(seed, p):
     """Folded towels in a stack: each a soft, crowned pad folded in thirds (the rolled fold shows along its front
-    edge, the loose edge along one side), stacked a little askew, in up to three colours."""
+    edge, the loose edge along one side), stacked a little askew, in up to three colours. Edition 3: each towel
+    one shell with its fold, layered back edge, rounded ends and dobby bands, terry cloth (``sewn.towel3``)."""
+    if edition() >= 3:
+        from .sewn import towel3
+        return towel3(seed, p)
     g = rng_for(seed, "towel", "shape")
     w, d, n = p["width"], p["depth"], int(p["count"])
     parts, z = [], 0.0
