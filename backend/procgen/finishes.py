@@ -252,4 +252,4 @@ def dobby(terry_desc: dict) -> dict:
     weave with more sheen."""
     rgb = [round(min(1.0, c * 1.08 + 0.01), 4) for c in terry_desc["params"]["base_color"]]
     return {"kind": "fabric", "params": {"base_color": rgb, "color2": [round(c * 0.7, 4) for c in rgb], "roughness": 0.7,
-                                         "scale": 220.0, "sheen": 0.6, "bump": 0.25, "finish": "dobby"}}
+                                         "scale": 220.0, "sheen": 0.3, "bump": 0.25, "finish": "dobby"}}

@@ -156,25 +156,45 @@ def _section(d, t, layers, wave, k):
     return np.concatenate([under, fold, top, back])
 
 
-def _sweep(rings, mat_faces, key):
-    """A closed shell through ``rings`` (N x K x 3, each a closed loop), the ends closed by fans round each end
-    ring's centre; ``mat_faces`` the slot of each band of quads (N - 1). UVs metric: u along the sweep (x)."""
+def _zip(ring):
+    """Triangles (T x 3, indices into ``ring``, a flat closed loop of K points) closing the loop: its two chains
+    between its extremes along its longest side zipped together, each triangle using the loop's edges forwards.
+    Unlike a fan, right for any loop whose chains run one way along that side (a bent, flattened or concave one)."""
+    k = len(ring)
+    s = ring[:, int(np.argmax(np.ptp(ring, axis=0)))]
+    a, b = int(np.argmin(s)), int(np.argmax(s))
+    c1 = [(a + i) % k for i in range((b - a) % k + 1)]              # a to b forwards
+    c2 = [(a - i) % k for i in range((a - b) % k + 1)]              # a to b backwards
+    tris, i, j = [], 0, 0
+    while i < len(c1) - 1 or j < len(c2) - 1:
+        if j == len(c2) - 1 or (i < len(c1) - 1 and s[c1[i + 1]] <= s[c2[j + 1]]):
+            tris.append((c1[i], c1[i + 1], c2[j]))
+            i += 1
+        else:
+            tris.append((c1[i], c2[j + 1], c2[j]))
+            j += 1
+    return np.array([t for t in tris if len(set(t)) == 3], np.int64)   # (the first and last meet at an extreme)
+
+
+def sweep(rings, mat_faces, key):
+    """A closed shell through ``rings`` (N x K x 3, each a closed loop), the ends closed by zipping each end ring
+    (``_zip``); ``mat_faces`` the slot of each band of quads (N - 1); ``key`` names the topology for ``_orient``.
+    UVs metric: u along the sweep's axis (first to last ring: a straight sweep's grain), v round the section."""
     n, k = rings.shape[:2]
     idx = np.arange(n * k).reshape(n, k)
     j2 = np.roll(np.arange(k), -1)
     quads = np.stack([idx[:-1], idx[:-1][:, j2], idx[1:][:, j2], idx[1:]], -1).reshape(-1, 4)
-    c0, c1 = n * k, n * k + 1
-    fan0 = np.stack([np.full(k, c0), idx[0, j2], idx[0]], 1)
-    fan1 = np.stack([np.full(k, c1), idx[-1], idx[-1, j2]], 1)
-    verts = np.concatenate([rings.reshape(-1, 3), rings[0].mean(0)[None], rings[-1].mean(0)[None]])
-    corners = np.concatenate([quads.ravel(), fan0.ravel(), fan1.ravel()])
-    sizes = np.concatenate([np.full(len(quads), 4), np.full(2 * k, 3)])
-    # u: along x; v: arc length round the section (so a weave runs across the cloth)
+    cap0 = idx[0][_zip(rings[0])][:, ::-1]                         # the first ring's edges backwards, as its quads'
+    cap1 = idx[-1][_zip(rings[-1])]
+    verts = rings.reshape(-1, 3)
+    corners = np.concatenate([quads.ravel(), cap0.ravel(), cap1.ravel()])
+    sizes = np.concatenate([np.full(len(quads), 4), np.full(len(cap0) + len(cap1), 3)])
     arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(rings[n // 2], axis=0), axis=1))])
+    axis = rings[-1].mean(0) - rings[0].mean(0)
     p = verts[corners]
-    v = np.where(corners < n * k, arc[np.minimum(corners, n * k - 1) % k], 0.0)
-    uvs = np.stack([p[:, 0], np.where(sizes.repeat(sizes) == 4, v, p[:, 1])], 1)
-    mat = np.concatenate([np.repeat(mat_faces, k), np.full(2 * k, mat_faces[0])])
+    quad = sizes.repeat(sizes) == 4
+    uvs = np.stack([np.where(quad, p @ (axis / np.linalg.norm(axis)), p[:, 0]), np.where(quad, arc[corners % k], p[:, 1])], 1)
+    mat = np.concatenate([np.repeat(mat_faces, k), np.full(len(cap0) + len(cap1), mat_faces[0])])
     return _orient(Mesh(verts, corners, sizes, uvs, mat, True), key)
 
 
@@ -182,7 +202,7 @@ def _one_towel(w, d, t, layers, band_mat, mat, k):
     """One folded towel ``w`` x ``d`` x ``t`` centred on the origin, resting on z = 0: the section swept along x,
     its ends rounded over (the cloth turns there too), a dobby band 3.5-7 cm in from each end sunk 1.2 mm (the flat
     weave lies lower than the terry's loops), in slot ``band_mat``."""
-    pts = _section(d, t, layers, min(0.004, t * 0.12), k)
+    wave = min(0.004, t * 0.12)
     r = t * 0.45
     th = np.linspace(0, np.pi / 2, _seg(4, 2) + 1)[::-1]          # the rounded end: from the tip to full size
     fine = _seg(4, 2) > 2                                          # (coarse: the band's step spreads wider)
@@ -191,13 +211,16 @@ def _one_towel(w, d, t, layers, band_mat, mat, k):
             + ([(b1 + 0.002, 0.0, 0)] if fine else []) + [(b1, 0.0012, 1), (b0, 0.0012, 1)] + ([(b0 - 0.002, 0.0, 0)] if fine else [])
             + [(x, 0.0, 0) for x in np.linspace(b0 - 0.002, 0, _seg(4, 2) + 1)[1:]])   # from +x's tip to the middle
     full = np.array(half + [(-x, o, b) for x, o, b in half[::-1][1:]])
-    rings = np.empty((len(full), len(pts), 3))
-    for i, (x, o, _) in enumerate(full):    # drawn in by ``o``: towards the section's middle, as an ellipse is
-        rings[i, :, 0] = x
-        rings[i, :, 1] = pts[:, 0] * (1 - 2 * o / d)
-        rings[i, :, 2] = t / 2 + (pts[:, 1] - t / 2) * (1 - 2 * o / t)
+    rings = []
+    for x, o, _ in full:    # drawn in by ``o`` towards the section's middle, as an ellipse is; the layers' edges
+        pts = _section(d, t, layers, wave * float(np.clip(1 - o / (0.3 * r), 0, 1)), k)   # fade into the ends
+        rings.append(np.empty((len(pts), 3)))
+        rings[-1][:, 0] = x
+        rings[-1][:, 1] = pts[:, 0] * (1 - 2 * o / d)
+        rings[-1][:, 2] = t / 2 + (pts[:, 1] - t / 2) * (1 - 2 * o / t)
+    rings = np.array(rings)
     band = (full[:-1, 2] > 0) & (full[1:, 2] > 0)
-    return _sweep(rings, np.where(band, band_mat, mat), ("towel3", len(full), len(pts)))
+    return sweep(rings, np.where(band, band_mat, mat), ("towel3", len(full), len(pts)))
 
 
 def _crown(x, y, frame, w, d, c):
@@ -223,7 +246,7 @@ def towel3(seed, p):
         R = rot_z(yaw)
         v = m.verts @ R.T + [ox, oy, 0.0]
         lift = sum(_crown(v[:, 0], v[:, 1], f, fw, fd, fc) for f, fw, fd, fc in frames)   # rests on the crowns below
-        c_top = float(g.uniform(0.003, 0.007))      # its own crown: the top rises, the underside stays on the one below
+        c_top = float(g.uniform(0.0015, 0.004))     # its own crown: the top rises, the underside stays on the one below
         mine = _crown(v[:, 0], v[:, 1], ((ox, oy), R), ww, dd, c_top) * (m.verts[:, 2] / t)
         v[:, 2] = z + m.verts[:, 2] + lift + mine
         parts.append(Mesh.raw(v, m.corners, m.sizes, m.uvs, m.mat, m.smooth))
