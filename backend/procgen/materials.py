@@ -143,7 +143,8 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     if kind not in KINDS:
         raise ValueError(f"unknown material kind {kind!r}")
     default = {"emission": "white", "planks": "wood", "plaster": "wall", "painting": "canvas", "pages": "paper",
-               "label": "paper", "screen": "dark_metal", "mirror": "metal", "wicker": "wood", "butcher_block": "wood"}.get(kind, kind)
+               "label": "paper", "screen": "dark_metal", "mirror": "metal", "wicker": "wood", "butcher_block": "wood",
+               "terry": "white"}.get(kind, kind)
     base = _color(rng, palette or default)
     p = {"base_color": base}
     if kind in ("wood", "planks"):
