@@ -45,8 +45,10 @@ def test_a_towel_stack_has_as_many_folded_towels_as_asked(seed):
         pads = [m.verts[ids] for ids, _ in shells(m) if np.ptp(m.verts[ids][:, 0]) > p["width"] * 0.8
                 and np.ptp(m.verts[ids][:, 1]) > p["depth"] * 0.5]
         assert len(pads) == n
-        folds = [m.verts[ids] for ids, _ in shells(m) if np.ptp(m.verts[ids][:, 1]) < 0.05]
-        assert len(folds) == n and all(f[:, 1].min() < m.verts[:, 1].min() + 0.015 for f in folds), "the fold is at the front"
+        for v in pads:   # edition 3: each towel one shell, its fold a half-round at the front (tests/test_procgen_soft_e3.py)
+            front = v[np.argmin(v[:, 1])]
+            assert front[1] < m.verts[:, 1].min() + 0.015, "the fold is at the front"
+            assert 0.2 < (front[2] - v[:, 2].min()) / np.ptp(v[:, 2]) < 0.8, "the fold turns half-way up"
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -70,8 +72,11 @@ def test_a_wall_shelf_offers_its_top_and_hangs_its_brackets_below(seed):
     for style in (0, 1, 2):
         a, p = generate(REG, "wall_shelf", seed, {"style": style})
         (sf,) = a.surfaces
-        top = a.mesh.verts[:, 2].max()
+        m = a.mesh
+        top = max(m.verts[ids][:, 2].max() for ids, s in shells(m) if s == 0 and np.ptp(m.verts[ids][:, 1]) > 0.5 * p["depth"])
         assert sf["z"] == pytest.approx(top, abs=1e-5) and sf["hi"][1] < 0 and sf["lo"][1] > -p["depth"]
+        above = m.verts[m.verts[:, 2] > top + 1e-6]   # edition 3: a lip along the front, outside the surface
+        assert (above[:, 1] < sf["lo"][1]).all()
         if style:  # brackets or corbels under the board
             assert top > 0.1
         else:

@@ -10,11 +10,31 @@ a bump from the knots.
 """
 from __future__ import annotations
 
-TEXTILE_KINDS = ("rug", "carpet")
+TEXTILE_KINDS = ("rug", "carpet", "terry")
 
 
 def fill_textile(t, kind, p):
-    return _rug(t, p) if kind == "rug" else _carpet(t, p)
+    return {"rug": _rug, "carpet": _carpet, "terry": _terry}[kind](t, p)
+
+
+def _terry(t, p):
+    """A towel's terry (edition 3) on object coordinates: loops (``scale`` per m, cells of a Voronoi) whose roots
+    show darker (``color2``) between their tops, a fuzzy fine noise over them, both in a strong bump; soft
+    light and dark patches where the pile lies one way or the other; a faint fibre sheen."""
+    loops = t.node("ShaderNodeTexVoronoi", -900, 0, Scale=p["scale"], Randomness=1.0)
+    t.link(t.obj, loops.inputs["Vector"])
+    fuzz = t.node("ShaderNodeTexNoise", -900, -300, Scale=p["scale"] * 2.5, Detail=6.0, Roughness=0.7)
+    t.link(t.obj, fuzz.inputs["Vector"])
+    patch = t.node("ShaderNodeTexNoise", -900, 300, Scale=40.0, Detail=2.0)
+    t.link(t.obj, patch.inputs["Vector"])
+    pile = t.math("ADD", t.math("MULTIPLY", loops.outputs["Distance"], 1.4), t.math("MULTIPLY", fuzz.outputs["Fac"], 0.6))
+    shade = t.math("ADD", t.math("MULTIPLY", pile, 0.7), t.math("MULTIPLY", patch.outputs["Fac"], 0.3))
+    color = t.ramp(shade, p["color2"], p["base_color"], 0.25, 0.7)
+    t.bump(pile, p["bump"], 0.0025)
+    sheen = t.bsdf.inputs.get("Sheen Weight")
+    if sheen is not None:
+        sheen.default_value = p["sheen"]
+    return color
 
 
 def _carpet(t, p):

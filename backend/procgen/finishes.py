@@ -212,3 +212,44 @@ def carpet(rng) -> dict:
                                          "roughness": _u(rng, 0.88, 1.0), "scale": _u(rng, 300.0, 600.0),
                                          "mottle": _u(rng, 0.08, 0.14), "mottle_scale": _u(rng, 1.5, 4.0),
                                          "bump": _u(rng, 0.1, 0.3), "sheen": _u(rng, 0.2, 0.5), "finish": "carpet_" + name}}
+
+
+CUSHION = {"oatmeal": (0.45, 0.38, 0.28), "light_grey": (0.34, 0.34, 0.33), "charcoal": (0.035, 0.035, 0.04),
+           "mustard": (0.45, 0.26, 0.025), "rust": (0.3, 0.075, 0.025), "teal": (0.015, 0.1, 0.11),
+           "navy": (0.015, 0.027, 0.075), "olive": (0.13, 0.13, 0.045), "blush": (0.52, 0.29, 0.25),
+           "ivory": (0.7, 0.66, 0.56), "plum": (0.12, 0.03, 0.07)}
+CUSHION_WEIGHTS = (0.14, 0.12, 0.08, 0.1, 0.1, 0.08, 0.08, 0.08, 0.08, 0.08, 0.06)
+
+
+def cushion_cloth(rng) -> dict:
+    """A throw cushion's cover (edition 3): neutrals or a deep accent (see CUSHION), a coarse weave whose threads
+    show (a period of 4-9 mm: a chunky cotton, a slubby linen or a basket weave), matte, a little sheen."""
+    name = _pick(rng, CUSHION, CUSHION_WEIGHTS)
+    rgb = _vary(rng, CUSHION[name], 0.12)
+    return {"kind": "fabric", "params": {"base_color": rgb, "color2": [round(c * _u(rng, 0.55, 0.7), 4) for c in rgb],
+                                         "roughness": _u(rng, 0.85, 1.0), "scale": _u(rng, 70.0, 140.0), "sheen": _u(rng, 0.15, 0.45),
+                                         "bump": _u(rng, 0.3, 0.5), "finish": "cushion_" + name}}
+
+
+TOWELS = {"white": (0.78, 0.78, 0.75), "ivory": (0.66, 0.6, 0.48), "light_grey": (0.42, 0.42, 0.41),
+          "charcoal": (0.06, 0.06, 0.065), "navy": (0.02, 0.035, 0.1), "sage": (0.26, 0.32, 0.22),
+          "blush": (0.55, 0.32, 0.28), "aqua": (0.18, 0.38, 0.4), "sand": (0.45, 0.36, 0.24)}
+TOWEL_WEIGHTS = (0.26, 0.12, 0.14, 0.08, 0.08, 0.08, 0.08, 0.08, 0.08)
+
+
+def terry(rng) -> dict:
+    """A towel's terry cloth (the ``terry`` kind, edition 3): white, ivory or grey most often, else a soft colour
+    (see TOWELS); loops (``scale`` per m) in a fuzzy bump and a speckle, matte with a faint sheen."""
+    name = _pick(rng, TOWELS, TOWEL_WEIGHTS)
+    rgb = _vary(rng, TOWELS[name], 0.08)
+    return {"kind": "terry", "params": {"base_color": rgb, "color2": [round(c * _u(rng, 0.6, 0.75), 4) for c in rgb],
+                                        "roughness": _u(rng, 0.9, 1.0), "scale": _u(rng, 500.0, 800.0), "bump": _u(rng, 0.35, 0.6),
+                                        "sheen": _u(rng, 0.2, 0.4), "finish": "terry_" + name}}
+
+
+def dobby(terry_desc: dict) -> dict:
+    """The flat-woven (dobby) band of a towel of ``terry_desc``: the same dye a shade lighter, a fine ``fabric``
+    weave with more sheen."""
+    rgb = [round(min(1.0, c * 1.08 + 0.01), 4) for c in terry_desc["params"]["base_color"]]
+    return {"kind": "fabric", "params": {"base_color": rgb, "color2": [round(c * 0.7, 4) for c in rgb], "roughness": 0.7,
+                                         "scale": 220.0, "sheen": 0.3, "bump": 0.25, "finish": "dobby"}}

@@ -47,6 +47,8 @@ mesh's UV space, which is metric and runs along each board's longest side):
               distortion (how much the rings wander), pith ([x, y] m: the rings' centre in object space), radius
               (m, at most 1: the wood darkens from there in to the pith), checks
               (0-1: radial drying cracks), roughness
+* ``terry``   base_color, color2 (the loops' shadowed roots), roughness, scale (loops per m), bump, sheen: a towel's
+              looped pile (edition 3; see finishes.terry)
 * ``pages``   base_color (paper), color2 (the shade between leaves), roughness, scale (leaves per m across the
               block: the page edges of a book's block, as lines along UV v; u runs across the pages)
 * ``label``   base_color (paper), color2 (ink), color3 (a second ink), roughness, rows (print rows on the label's
@@ -88,7 +90,7 @@ import colorsys
 
 KINDS = ("wood", "planks", "metal", "ceramic", "fabric", "plastic", "glass", "stone", "plaster", "tile", "foliage",
          "paint", "emission", "painting", "water", "soil", "grass", "pages", "label", "rug", "carpet", "screen", "mirror",
-         "wicker", "butcher_block", "rock", "bark", "end_grain")
+         "wicker", "butcher_block", "rock", "bark", "end_grain", "terry")
 
 # (hue range, saturation range, value range) per palette; colours are linear RGB in [0, 1]. Ranges follow
 # measured albedos of real materials (oak/walnut/pine 0.1-0.45, painted walls 0.6-0.85, upholstery mostly
@@ -155,7 +157,8 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     if kind not in KINDS:
         raise ValueError(f"unknown material kind {kind!r}")
     default = {"emission": "white", "planks": "wood", "plaster": "wall", "painting": "canvas", "pages": "paper",
-               "label": "paper", "screen": "dark_metal", "mirror": "metal", "wicker": "wood", "butcher_block": "wood"}.get(kind, kind)
+               "label": "paper", "screen": "dark_metal", "mirror": "metal", "wicker": "wood", "butcher_block": "wood",
+               "terry": "white"}.get(kind, kind)
     base = _color(rng, palette or default)
     p = {"base_color": base}
     if kind in ("wood", "planks"):
@@ -210,6 +213,9 @@ def material(kind: str, rng, palette: str | None = None) -> dict:
     elif kind == "carpet":
         from .finishes import carpet   # its own palette of named carpets
         return carpet(rng)
+    elif kind == "terry":
+        from .finishes import terry    # its own palette of towel colours
+        return terry(rng)
     elif kind == "screen":
         p.update(base_color=[0.004, 0.0045, 0.006], roughness=_u(rng, 0.02, 0.06), coat=1.0, smudge=_u(rng, 0.1, 0.4),
                  pixel=_u(rng, 2500.0, 4000.0))

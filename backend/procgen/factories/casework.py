@@ -138,13 +138,14 @@ def _door(cell, y_f, style, glazed, handle, at):
 
 
 def case(w, d, h, cells, *, top="over", base="plinth", plinth=0.08, recess=0.035, top_t=0.025, style="shaker",
-         handle="bar", at="high", glazed=(), over_front=0.018, over_side=0.012):
+         handle="bar", at="high", glazed=(), over_front=0.018, over_side=0.012, door=None):
     """The parts of one case ``w`` x ``d`` x ``h`` (top surface at ``h``). ``cells(fx0, fx1, fz0, fz1)`` lays the
     fronts out in the opening between the sides, the bottom board and the top (see ``grid``).
 
     top: "over" (a top board overhanging sides and fronts, rounded edge), "inset" (a top board between the sides,
     its edge visible like the sides'), "none" (under a worktop: the sides reach 2 mm into it). base: "plinth" (the
-    sides stand on the floor, a kick board ``recess`` m behind their front edges) or "none" (hung)."""
+    sides stand on the floor, a kick board ``recess`` m behind their front edges) or "none" (hung). ``door``: the
+    builder of a door cell, called as ``_door`` is (default ``_door``)."""
     if top != "over":
         over_front = over_side = 0.0
     xs = w / 2 - over_side
@@ -180,7 +181,7 @@ def case(w, d, h, cells, *, top="over", base="plinth", plinth=0.08, recess=0.035
             parts.append(rbox((x0, y_f, z0), (x1, y_f + DOOR, z1), 0.002, 2, mat=1))
             parts += _handle(handle, cell, y_f, at, 2)
         else:
-            parts += _door(cell, y_f, style, k in glazed, "knob" if handle == "knob" else "bar", at)
+            parts += (door or _door)(cell, y_f, style, k in glazed, "knob" if handle == "knob" else "bar", at)
     return parts
 
 

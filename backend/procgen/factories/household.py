@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import lathe, loft, merge, rbox, rng_for, rod, rot_x, rot_y, tube
+from ..geometry import edition, lathe, loft, merge, rbox, rng_for, rod, rot_x, rot_y, tube
 from ..materials import material
 from ..registry import Asset, Param, factory
 
@@ -29,7 +29,11 @@ def _towel_fabric(seed, k, g):
 ), ("object", "bathroom", "towel"), small=True)
 def towel(seed, p):
     """Folded towels in a stack: each a soft, crowned pad folded in thirds (the rolled fold shows along its front
-    edge, the loose edge along one side), stacked a little askew, in up to three colours."""
+    edge, the loose edge along one side), stacked a little askew, in up to three colours. Edition 3: each towel
+    one shell with its fold, layered back edge, rounded ends and dobby bands, terry cloth (``sewn.towel3``)."""
+    if edition() >= 3:
+        from .sewn import towel3
+        return towel3(seed, p)
     g = rng_for(seed, "towel", "shape")
     w, d, n = p["width"], p["depth"], int(p["count"])
     parts, z = [], 0.0
@@ -97,6 +101,22 @@ def toilet_roll(seed, p):
     return Asset(m, (fit, _PAPER, card))
 
 
+def corbel(x, reach, drop, half=0.016, inner=0.014, mat=0):
+    """A wooden corbel centred on x, its back on the wall (y = 0) from z = 0 up to 1 mm into a board at ``drop``:
+    as deep as ``reach`` at the top, its front curving back to the wall (a quarter sine), its sides chamfered
+    from ``inner`` to ``half`` each side of x."""
+    s = np.linspace(0, 1, 9)
+    prof = [(0.0, drop + 0.001), (-reach, drop + 0.001)] + [(-(0.012 + (reach - 0.012) * np.sin(np.pi / 2 * v)), drop * v)
+                                                           for v in s[::-1][1:]] + [(0.0, 0.0)]
+    prof = np.array(prof)
+
+    def ring(xx, grow):
+        c = prof.mean(0)
+        q = c + (prof - c) * grow
+        return np.stack([np.full(len(q), xx), q[:, 0], q[:, 1]], 1)
+    return loft([ring(x - half, 0.96), ring(x - inner, 1.0), ring(x + inner, 1.0), ring(x + half, 0.96)], mat)
+
+
 @factory("wall_shelf", (
     Param("width", 0.4, 1.1, doc="Shelf length along X, m"),
     Param("depth", 0.14, 0.26, doc="Shelf depth out from the wall, m"),
@@ -104,7 +124,12 @@ def toilet_roll(seed, p):
 ), ("furniture", "storage", "wall_shelf"))
 def wall_shelf(seed, p):
     """Wall shelf (its back against the wall, +Y): a board with rounded edges, floating on a hidden fixing or held
-    by two L brackets or two shaped wooden corbels; what stands on it goes on its top (one support surface)."""
+    by two L brackets or two shaped wooden corbels; what stands on it goes on its top (one support surface).
+    Edition 3: bevelled boards with the grain along them, a tapered floating shelf, braced and screwed brackets,
+    a lip on some (``storage3.wall_shelf3``)."""
+    if edition() >= 3:
+        from .storage3 import wall_shelf3
+        return wall_shelf3(seed, p)
     g = rng_for(seed, "wall_shelf", "shape")
     w, d, style = p["width"], p["depth"], int(p["style"])
     t = 0.032 if style == 0 else g.uniform(0.018, 0.026)
@@ -118,16 +143,7 @@ def wall_shelf(seed, p):
             parts.append(rbox((x - 0.009, -d * 0.85, drop - 0.004), (x + 0.009, -0.003, drop + 0.0005), 0.0015, 1, mat=1))
             parts.append(tube(np.array([[x, -0.004, drop * 0.25], [x, -d * 0.6, drop - 0.004]]), np.array([0.0035, 0.0035]), 8, 1))
         elif style == 2:    # a corbel: a wooden block as deep as the shelf at the top, its front curving back to the wall
-            s = np.linspace(0, 1, 9)
-            prof = [(0.0, drop + 0.001), (-d * 0.7, drop + 0.001)] + [(-(0.012 + (d * 0.7 - 0.012) * np.sin(np.pi / 2 * v)), drop * v)
-                                                                     for v in s[::-1][1:]] + [(0.0, 0.0)]
-            prof = np.array(prof)
-
-            def ring(xx, grow):
-                c = prof.mean(0)
-                q = c + (prof - c) * grow
-                return np.stack([np.full(len(q), xx), q[:, 0], q[:, 1]], 1)
-            parts.append(loft([ring(x - 0.016, 0.96), ring(x - 0.014, 1.0), ring(x + 0.014, 1.0), ring(x + 0.016, 0.96)], 0))
+            parts.append(corbel(x, d * 0.7, drop))
     m = merge(parts)
     m.verts[:, 1] -= m.verts[:, 1].max()
     top = float(m.verts[:, 2].max())

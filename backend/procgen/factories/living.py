@@ -92,7 +92,11 @@ def tv_stand(seed, p):
     Param("height", 1.8, 2.3, doc="Height, m"),
 ), ("furniture", "storage", "wardrobe"))
 def wardrobe(seed, p):
-    """Tall wardrobe with two or three doors."""
+    """Tall wardrobe with two or three doors. Edition 3: a cornice, frame-and-panel (or mirrored) doors, sometimes
+    drawers below (``storage3.wardrobe3``)."""
+    if edition() >= 3:
+        from .storage3 import wardrobe3
+        return wardrobe3(seed, p)
     a = cabinet(seed, {"width": p["width"], "depth": p["depth"], "height": p["height"],
                        "doors": 2 if p["width"] < 1.3 else 3, "drawers": 0})
     return Asset(a.mesh, a.materials)

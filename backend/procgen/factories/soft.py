@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import Mesh, _orient, _seg, merge, rng_for, rot_x
+from ..geometry import Mesh, _orient, _seg, edition, merge, rng_for, rot_x
 from ..materials import material
 from ..registry import Asset, Param, factory
 
@@ -56,20 +56,31 @@ def _piping(X, Z, r, k, mat):
     """A corded seam: a closed ring tube of radius ``r`` round the cushion's rim (no caps: it closes on itself)."""
     n = X.shape[0] - 1
     rim = [(0, j) for j in range(n)] + [(i, n) for i in range(n)] + [(n, j) for j in range(n, 0, -1)] + [(i, 0) for i in range(n, 0, -1)]
-    P = [np.array([X[i, j], 0.0, Z[i, j]]) for i, j in rim]
+    # the rim's grid crowds into the corners: a cord 3 r apart at least (no folded rings)
+    return cord(spaced([np.array([X[i, j], 0.0, Z[i, j]]) for i, j in rim], 3 * r), r, k, mat)
+
+
+def spaced(P, gap):
+    """The points of the closed loop ``P`` (a list of 3-vectors) left after dropping each one nearer than ``gap``
+    to the last kept (the loop's closing step too): an array."""
     keep = [P[0]]
-    for q in P[1:]:  # the rim's grid crowds into the corners: a cord 3 r apart at least (no folded rings)
-        if np.linalg.norm(q - keep[-1]) >= 3 * r:
+    for q in P[1:]:
+        if np.linalg.norm(q - keep[-1]) >= gap:
             keep.append(q)
-    while np.linalg.norm(keep[-1] - keep[0]) < 3 * r:  # ... the loop's closing step too
+    while np.linalg.norm(keep[-1] - keep[0]) < gap:
         keep.pop()
-    P = np.array(keep)
+    return np.array(keep)
+
+
+def cord(P, r, k, mat, axis=(0.0, 1.0, 0.0)):
+    """A closed ring tube of radius ``r`` and ``k`` sides through the loop ``P`` (M x 3, in a plane normal to
+    ``axis``): a piped seam's cord (no caps: it closes on itself)."""
     T = np.roll(P, -1, 0) - np.roll(P, 1, 0)
     T /= np.linalg.norm(T, axis=1, keepdims=True)
-    out = np.cross(T, [0.0, 1.0, 0.0])  # in the cushion's plane, outwards for this winding (or inwards: either)
+    out = np.cross(T, axis)  # in the cushion's plane, outwards for this winding (or inwards: either)
     out /= np.linalg.norm(out, axis=1, keepdims=True)
     th = np.linspace(0, 2 * np.pi, k + 1)[:-1]
-    rings = P[:, None] + r * (np.cos(th)[None, :, None] * out[:, None] + np.sin(th)[None, :, None] * np.array([0, 1.0, 0]))
+    rings = P[:, None] + r * (np.cos(th)[None, :, None] * out[:, None] + np.sin(th)[None, :, None] * np.asarray(axis))
     m = len(P)
     corners, uvs = [], []
     for i in range(m):
@@ -91,7 +102,11 @@ def _piping(X, Z, r, k, mat):
 def cushion(seed, p):
     """Throw cushion: two stuffed fabric panels sewn at the rim, puffed in the middle and pinched at the
     corners, with soft wrinkles and a corded (piped) or plain seam; leaning back by ``lean`` and flattened a
-    little where it rests (its weight)."""
+    little where it rests (its weight). Edition 3: a sewn flange or welt seam, dog-eared corners, settled
+    stuffing, buttoned tufts or a centre dimple, a coarse weave (``sewn.cushion3``)."""
+    if edition() >= 3:
+        from .sewn import cushion3
+        return cushion3(seed, p)
     rng = rng_for(seed, "cushion", "shape")
     W, H, T = p["width"], min(p["height"], p["width"]), p["thickness"]
     n = _seg(16, 6)
