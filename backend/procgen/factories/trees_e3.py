@@ -21,7 +21,7 @@ BROADLEAF_LEAVES = 3900
 """Leaf cards over the whole broadleaf crown at detail 1 (8 triangles each), shared between the lobes by their
 surface area: with the lobes' cores, trunk and limbs a broadleaf is about 37 000 triangles (edition 2: 34-51 000)."""
 
-CONIFER_NEEDLES = 80
+CONIFER_NEEDLES = 52
 """Needle cards per branch spray at detail 1 (scaled by the spray's length): a conifer of 8-11 whorls is about
 22-30 000 triangles (edition 2: 19-30 000)."""
 
@@ -124,29 +124,32 @@ def _conifer(seed, p, bark):
     trunk = lathe(prof, 16)
     parts.append(bark(_flare(trunk, g, tr, h * 0.03)))
     # 2. whorls from the crown's foot to the top: fewer, shorter branches higher up, each whorl turned on its own
-    whorls = int(g.integers(8, 12))
+    whorls = int(g.integers(10, 14))
     z0 = h * g.uniform(0.18, 0.28)
     zs = z0 + (h * 0.93 - z0) * (np.linspace(0.0, 1.0, whorls) ** 0.85 + g.uniform(-0.02, 0.02, whorls))
     for k, zb in enumerate(np.sort(zs)):
         gk = rng_for(seed, "tree", "e3", "whorl", k)
         up = (zb - z0) / (h - z0)                             # 0 at the lowest whorl, ~1 at the top
         reach = cr * (1.0 - up) ** 0.9 * gk.uniform(0.75, 1.1) + 0.12
-        n = max(3, int(round((7 - 3 * up) * gk.uniform(0.8, 1.2))))
+        n = max(4, int(round((9 - 4 * up) * gk.uniform(0.8, 1.2))))
         az0 = gk.uniform(0, 2 * np.pi)
+        lost = 0
         for j in range(n):
-            if gk.random() < 0.15 and up < 0.8:               # a branch lost: a gap in the whorl
+            if gk.random() < 0.15 and up < 0.8 and lost < n // 4:    # a branch lost: a gap in the whorl
+                lost += 1
                 continue
             az = az0 + 2 * np.pi * j / n + gk.uniform(-0.3, 0.3)
             L = reach * gk.uniform(0.8, 1.05)
             droop = L * (0.15 + 0.25 * (1 - up)) * gk.uniform(0.7, 1.2)
+            w = L * gk.uniform(0.2, 0.3)
+            droop = min(droop, zb + 0.12 * L - 2 * w - 0.1)  # a low branch sweeps down to the ground, not into it
             # the branch: out along local +x, drooping; rotated to its azimuth about the trunk
             x = np.linspace(0.0, L, 5)
             path = np.stack([x, np.zeros(5), 0.12 * L * (x / L) - droop * (x / L) ** 2], 1)
             rot = rot_z(az)
             parts.append(tube(path @ rot.T + [0, 0, zb], np.linspace(tr * 0.35, tr * 0.08, 5), 5))
             # the spray: a flat clump along the branch, bent to follow its droop, carded with needles
-            w = L * gk.uniform(0.22, 0.32)
-            spray = blob(gk, (L * 0.5, w, w * 0.5), 1, 0.3, 4)
+            spray = blob(gk, (L * 0.5, w, w * 0.6), 1, 0.35, 4)
             v = spray.verts
             v[:, 0] += L * 0.55
             s = np.clip(v[:, 0] / L, 0.0, 1.0)
@@ -157,7 +160,7 @@ def _conifer(seed, p, bark):
                                     int(round(CONIFER_NEEDLES * min(1.6, max(0.5, L / cr)))),
                                     float(np.clip(w * 0.6, 0.06, 0.2)), mat=1, lift=0.9))
     # 3. the leader: a narrow spire of needles over the top whorl
-    tip = blob(rng_for(seed, "tree", "e3", "leader"), (cr * 0.1 + 0.06, cr * 0.1 + 0.06, h * 0.06), 1, 0.1, 3)
+    tip = blob(rng_for(seed, "tree", "e3", "leader"), (cr * 0.05 + 0.04, cr * 0.05 + 0.04, h * 0.06), 1, 0.1, 3)
     tip = tip.transformed(offset=(0, 0, h * 0.94)).with_material(1)
     parts += [tip, leaf_cards(rng_for(seed, "tree", "e3", "leader_needles"), tip, 40, 0.08, mat=1, lift=0.8)]
     return merge(parts)
