@@ -97,7 +97,7 @@ def _broadleaf(seed, p, bark):
     cores = []
     for k, (c, r) in enumerate(zip(lobe_centres, lobe_radii)):
         gk = rng_for(seed, "tree", "e3", "lobe", k)
-        core = blob(gk, (r, r * gk.uniform(0.75, 1.0), r * gk.uniform(0.6, 0.8)), 2, 0.45, 6)
+        core = blob(gk, 0.85 * r * np.array([1.0, gk.uniform(0.75, 1.0), gk.uniform(0.6, 0.8)]), 2, 0.45, 6)
         core = core.transformed(rot_z(gk.uniform(0, 2 * np.pi)), c)
         b = gk.uniform(0, 2 * np.pi)
         rb = r * gk.uniform(0.45, 0.7)
@@ -105,11 +105,11 @@ def _broadleaf(seed, p, bark):
         bulge = blob(gk, (rb, rb, rb * 0.75), 1, 0.3, 4).transformed(offset=c + off)
         cores.append(merge([core, bulge]).with_material(1))
     area = np.array([r * r for r in lobe_radii])  # the bulge's share goes with its lobe
-    leaf = float(np.clip(cr * 0.11, 0.08, 0.3))
+    leaf = float(np.clip(cr * 0.14, 0.1, 0.35))
     for k, core in enumerate(cores):
         parts.append(core)
         count = int(round(BROADLEAF_LEAVES * area[k] / area.sum()))
-        parts.append(leaf_cards(rng_for(seed, "tree", "e3", "leaves", k), core, count, leaf, mat=1, lift=0.4))
+        parts.append(leaf_cards(rng_for(seed, "tree", "e3", "leaves", k), core, count, leaf, mat=1, lift=0.3))
     return merge(parts)
 
 
@@ -149,7 +149,7 @@ def _conifer(seed, p, bark):
             rot = rot_z(az)
             parts.append(tube(path @ rot.T + [0, 0, zb], np.linspace(tr * 0.35, tr * 0.08, 5), 5))
             # the spray: a flat clump along the branch, bent to follow its droop, carded with needles
-            spray = blob(gk, (L * 0.5, w, w * 0.6), 1, 0.35, 4)
+            spray = blob(gk, (L * 0.5, w, w * 0.35), 1, 0.35, 4)
             v = spray.verts
             v[:, 0] += L * 0.55
             s = np.clip(v[:, 0] / L, 0.0, 1.0)
@@ -158,7 +158,7 @@ def _conifer(seed, p, bark):
             parts.append(spray)
             parts.append(leaf_cards(rng_for(seed, "tree", "e3", "needles", k, j), spray,
                                     int(round(CONIFER_NEEDLES * min(1.6, max(0.5, L / cr)))),
-                                    float(np.clip(w * 0.6, 0.06, 0.2)), mat=1, lift=0.9))
+                                    float(np.clip(w * 0.8, 0.08, 0.25)), mat=1, lift=0.6))
     # 3. the leader: a narrow spire of needles over the top whorl
     tip = blob(rng_for(seed, "tree", "e3", "leader"), (cr * 0.05 + 0.04, cr * 0.05 + 0.04, h * 0.06), 1, 0.1, 3)
     tip = tip.transformed(offset=(0, 0, h * 0.94)).with_material(1)
