@@ -133,7 +133,7 @@ def _conifer(seed, p, bark):
         reach = cr * (1.0 - up) ** 0.9 * gk.uniform(0.75, 1.1) + 0.12
         n = max(4, int(round((9 - 4 * up) * gk.uniform(0.8, 1.2))))
         az0 = gk.uniform(0, 2 * np.pi)
-        lost = 0
+        lost, sprays, needles, widths = 0, [], 0, []
         for j in range(n):
             if gk.random() < 0.15 and up < 0.8 and lost < n // 4:    # a branch lost: a gap in the whorl
                 lost += 1
@@ -148,17 +148,19 @@ def _conifer(seed, p, bark):
             path = np.stack([x, np.zeros(5), 0.12 * L * (x / L) - droop * (x / L) ** 2], 1)
             rot = rot_z(az)
             parts.append(tube(path @ rot.T + [0, 0, zb], np.linspace(tr * 0.35, tr * 0.08, 5), 5))
-            # the spray: a flat clump along the branch, bent to follow its droop, carded with needles
+            # the spray: a flat clump along the branch, bent to follow its droop
             spray = blob(gk, (L * 0.5, w, w * 0.35), 1, 0.35, 4)
             v = spray.verts
             v[:, 0] += L * 0.55
             s = np.clip(v[:, 0] / L, 0.0, 1.0)
             v[:, 2] += 0.12 * L * s - droop * s ** 2 - w * 0.15
-            spray = spray.transformed(rot @ rot_y(0.0), [0, 0, zb]).with_material(1)
-            parts.append(spray)
-            parts.append(leaf_cards(rng_for(seed, "tree", "e3", "needles", k, j), spray,
-                                    int(round(CONIFER_NEEDLES * min(1.6, max(0.5, L / cr)))),
-                                    float(np.clip(w * 0.8, 0.08, 0.25)), mat=1, lift=0.6))
+            sprays.append(spray.transformed(rot, [0, 0, zb]).with_material(1))
+            needles += int(round(CONIFER_NEEDLES * min(1.6, max(0.5, L / cr))))
+            widths.append(w)
+        # the whorl's needle cards, over all its sprays at once (by area)
+        sprays = merge(sprays)
+        parts += [sprays, leaf_cards(rng_for(seed, "tree", "e3", "needles", k), sprays, needles,
+                                     float(np.clip(np.mean(widths) * 0.8, 0.08, 0.25)), mat=1, lift=0.6)]
     # 3. the leader: a narrow spire of needles over the top whorl
     tip = blob(rng_for(seed, "tree", "e3", "leader"), (cr * 0.05 + 0.04, cr * 0.05 + 0.04, h * 0.06), 1, 0.1, 3)
     tip = tip.transformed(offset=(0, 0, h * 0.94)).with_material(1)
