@@ -69,7 +69,7 @@ def _broadleaf(seed, p, bark):
         az = az0 + 2 * np.pi * k / limbs + gk.uniform(-0.4, 0.4)
         out = np.array([np.cos(az), np.sin(az), 0.0])
         start = top - np.array([0, 0, fork * gk.uniform(0.0, 0.2)])
-        r_top = cr * gk.uniform(0.22, 0.36)
+        r_top = cr * gk.uniform(0.3, 0.42)
         end = out * cr * gk.uniform(0.5, 0.78) + [0, 0, h * gk.uniform(0.66, 0.88) - r_top]
         ctrl = start + (end - start) * [0.55, 0.55, 0.25]     # out first, then up: a quadratic Bezier
         t = np.linspace(0.0, 1.0, 6)[:, None]
@@ -80,13 +80,13 @@ def _broadleaf(seed, p, bark):
         lobe_radii.append(r_top)
         # 3. 1-2 lower lobes on twigs off the limb, further out and lower down: an uneven lower edge
         for j in range(int(gk.integers(1, 3))):
-            at = lp[int(gk.integers(2, 5))]
+            at = lp[int(gk.integers(3, 6))]
             a2 = az + gk.choice([-1, 1]) * gk.uniform(0.5, 1.3)
-            c = at + np.array([np.cos(a2), np.sin(a2), gk.uniform(-0.25, 0.3)]) * cr * gk.uniform(0.4, 0.65)
+            c = at + np.array([np.cos(a2), np.sin(a2), gk.uniform(-0.2, 0.25)]) * cr * gk.uniform(0.45, 0.7)
             twig = np.array([at, (at + c) / 2 + [0, 0, cr * 0.06], c])
             parts.append(tube(twig, [r_limb * 0.45, r_limb * 0.3, r_limb * 0.12], 6))
             lobe_centres.append(c)
-            lobe_radii.append(cr * gk.uniform(0.15, 0.28))
+            lobe_radii.append(cr * gk.uniform(0.2, 0.32))
     if g.random() < 0.6:                                      # a leader on up through the middle
         end = np.array([top[0], top[1], h * 0.8])
         lp = np.linspace(top, end, 4) + np.outer(np.sin(np.linspace(0, np.pi, 4)), [*g.normal(0, 0.08 * cr, 2), 0])
