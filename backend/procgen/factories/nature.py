@@ -3,7 +3,7 @@
 Organic shapes are icospheres displaced by seeded smooth noise (geometry.blob); trunks are lathes,
 branches and stems are swept tubes. Origin at the centre of the base, min z = 0. From edition 2
 (``geometry.EDITION``) crowns and bushes carry leaf cards, trunks bark ridges, and rocks facets and cracks; edition 3's
-rock, stump and grass tuft are ``nature_e3``'s.
+rock, stump and grass tuft are ``nature_e3``'s, its tree ``trees_e3``'s.
 """
 from __future__ import annotations
 

@@ -19,11 +19,12 @@ from ..materials import material
 
 BROADLEAF_LEAVES = 3900
 """Leaf cards over the whole broadleaf crown at detail 1 (8 triangles each), shared between the lobes by their
-surface area: with the lobes' cores, trunk and limbs a broadleaf is about 37 000 triangles (edition 2: 34-51 000)."""
+surface area: with the lobes' cores, trunk and limbs a broadleaf is 34-37 000 triangles (edition 2: 30-53 000;
+seeds 0-19)."""
 
-CONIFER_NEEDLES = 52
-"""Needle cards per branch spray at detail 1 (scaled by the spray's length): a conifer of 8-11 whorls is about
-22-30 000 triangles (edition 2: 19-30 000)."""
+CONIFER_NEEDLES = 44
+"""Needle cards per branch spray at detail 1 (scaled by the spray's length; a whorl's laid over all its sprays by
+area): a conifer of 10-13 whorls is 22-30 000 triangles, median 27 000 (edition 2: 19-30 000, median 23 000)."""
 
 
 def _flare(m, rng, r0: float, height: float):
