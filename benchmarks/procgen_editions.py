@@ -5,10 +5,11 @@ With ``--scenes``: also plan + build (in bpy) living rooms 0 and 1 and 3-room ap
 twice, and report seconds and triangles. Scene graphs do not record the edition, so this sets the default edition
 ``registry.generate`` uses for the run (a benchmark-only switch; the product always builds the current edition).
 
-``--editions 2,3`` compares other editions (a category new in the later one is measured there alone).
+``--editions 2,3`` compares other editions (a category new in the later one is measured there alone);
+``--params '{"conifer": 1}'`` fixes some of every category's parameters (the rest drawn from the seed).
 
 Usage: .venv/bin/python benchmarks/procgen_editions.py [--seeds 20] [--categories book,bottle,...] [--editions 1,3]
-       [--scenes]
+       [--scenes] [--params JSON]
 Prints one JSON object on its last line.
 """
 import argparse
@@ -35,23 +36,25 @@ def main():
     ap.add_argument("--categories", default=",".join(INDOOR), help="comma-separated categories")
     ap.add_argument("--editions", default=f"1,{geometry.EDITION}", help="comma-separated factory editions to compare")
     ap.add_argument("--scenes", action="store_true", help="also time scene plan + build per edition (needs bpy)")
+    ap.add_argument("--params", default="{}", help="JSON object of parameters fixed for every category")
     a = ap.parse_args()
     reg = build_registry()
+    fixed = json.loads(a.params)
     out = {}
     for cat in a.categories.split(","):
         row = {}
         for ed in [int(e) for e in a.editions.split(",")]:
-            generate(reg, cat, 0, edition=ed)  # warm caches (icospheres, bevel topologies)
+            generate(reg, cat, 0, fixed, edition=ed)  # warm caches (icospheres, bevel topologies)
             tris, secs = [], []
             for s in range(a.seeds):
                 t0 = time.perf_counter()
-                asset, _ = generate(reg, cat, s, edition=ed)
+                asset, _ = generate(reg, cat, s, fixed, edition=ed)
                 secs.append(time.perf_counter() - t0)
                 tris.append(len(geometry.fan_triangles(asset.mesh)))
             row[f"edition_{ed}"] = {"triangles": [min(tris), int(statistics.median(tris)), max(tris)],
                                     "ms_median": round(1000 * statistics.median(secs), 2)}
         out[cat] = row
-    result = {"figure": "procgen_editions", "seeds": a.seeds, "edition": geometry.EDITION, "cpus": os.cpu_count(),
+    result = {"figure": "procgen_editions", "seeds": a.seeds, "params": fixed, "edition": geometry.EDITION, "cpus": os.cpu_count(),
               "load": [round(x, 2) for x in os.getloadavg()], "per_category": out}
     if a.scenes:
         result["scenes"] = _scenes()

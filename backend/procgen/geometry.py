@@ -50,7 +50,8 @@ cracks, book pages and spines, bottle caps and labels, ceramic rims and feet, ve
 edition 3 gives furniture, appliances, rugs and lamps their real construction and finishes (profiled legs, framed
 panels and drawer fronts with shadow gaps, appliance doors, handles and controls, rug pile and fringes), and rocks,
 stumps and grass tufts their outdoor look (large facets and cracks; furrowed bark, roots and growth rings; keeled,
-arching blades). Every
+arching blades), and trees their build (a broadleaf trunk forking into limbs under separate crown lobes; a conifer's
+whorls of drooping, needled branches). Every
 edition is frozen once released (``tests/test_procgen_editions.py`` pins edition 2's bytes for every category): a
 graph saved with edition ``n`` rebuilds to the same meshes. Scenes and the asset sheet use the current edition."""
 

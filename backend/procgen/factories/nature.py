@@ -3,7 +3,7 @@
 Organic shapes are icospheres displaced by seeded smooth noise (geometry.blob); trunks are lathes,
 branches and stems are swept tubes. Origin at the centre of the base, min z = 0. From edition 2
 (``geometry.EDITION``) crowns and bushes carry leaf cards, trunks bark ridges, and rocks facets and cracks; edition 3's
-rock, stump and grass tuft are ``nature_e3``'s.
+rock, stump and grass tuft are ``nature_e3``'s, its tree ``trees_e3``'s.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy as np
 from ..geometry import blob, edition, lathe, leaf_cards, merge, rng_for, rod, rot_y, rot_z, squash_above, tube
 from ..materials import material
 from ..registry import Asset, Param, factory
-from . import nature_e3, plant_detail
+from . import nature_e3, plant_detail, trees_e3
 from .small import vessel
 
 
@@ -125,7 +125,11 @@ def rock(seed, p):
     Param("conifer", 0, 1, integer=True, doc="0: broadleaf crown of foliage clumps, 1: conifer tiers"),
 ), ("nature", "plant", "tree"))
 def tree(seed, p):
-    """Tree: flared trunk (lathe), branches (tubes) and a foliage crown (noisy clumps or conifer tiers)."""
+    """Tree: flared trunk (lathe), branches (tubes) and a foliage crown (noisy clumps or conifer tiers). Edition 3:
+    a broadleaf's trunk forks into limbs carrying crown lobes of different sizes and heights; a conifer's whorls of
+    drooping, needled branches on one tapering trunk (``trees_e3.tree``)."""
+    if edition() >= 3:
+        return Asset(*trees_e3.tree(seed, p, lambda m: _bark(m, rng_for(seed, "tree", "e3", "bark"), 0.1)))
     g = rng_for(seed, "tree", "shape")
     h, cr = p["height"], p["crown"] * p["height"]
     tr = h * g.uniform(0.018, 0.03)
