@@ -53,6 +53,16 @@ def _no_interpenetration(coll):
     return bad
 
 
+def _in_frame(cam, o):
+    """Is a point of ``o`` (its box's centre or one of 12 vertices) inside ``cam``'s square frame?"""
+    inv = cam.matrix_world.inverted()
+    half = cam.data.sensor_width / 2 / cam.data.lens
+    verts, _ = _world_tris(o)
+    lo, hi = _aabb(verts)
+    points = [Vector([(a + b) / 2 for a, b in zip(lo, hi)])] + verts[::max(1, len(verts) // 12)][:12]
+    return any((p := inv @ t).z < 0 and abs(p.x) <= -p.z * half and abs(p.y) <= -p.z * half for t in points)
+
+
 def _seen_by(scene, cam, assets):
     """Objects with a surface point (the centre or one of 12 vertices) in view and hit first by a ray from the
     camera."""
@@ -105,6 +115,14 @@ def test_built_scene_has_no_interpenetration(scene, scene_type, seed):
     if len(rooms) > 1:  # an apartment's main camera sees into its own room: count that room's objects
         r = next(r for r in rooms if all(r["lo"][k] <= origin[k] <= r["hi"][k] for k in range(2)))
         assets = [o for o in assets if all(r["lo"][k] <= o.matrix_world.translation[k] <= r["hi"][k] for k in range(2))]
+    if scene_type == "outdoor":
+        # objects scattered over a plot that reaches the horizon: no one view frames them all (outdoor seed 1 framed
+        # 19 of 40 with edition 2's trees, 15 of 41 with edition 3's, 22 of the 26 others out of the frame), so of
+        # those in the frame at least 60 % show a point to the camera
+        assets = [o for o in assets if _in_frame(cam, o)]
+        assert len(assets) >= 10
+        assert _seen_by(scene, cam, assets) / len(assets) >= 0.6
+        return
     seen = _seen_by(scene, cam, assets)
     # books packed on shelves hide each other's centres: at least 40 % of all objects show a point to the camera
     assert seen / len(assets) >= 0.4, f"camera sees {seen}/{len(assets)} objects unoccluded"
