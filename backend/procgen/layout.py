@@ -429,14 +429,14 @@ def _scene_boxes(graph):
     hi = np.array([o["bounds"]["hi"] for o in objs])
     c, e = (lo + hi) / 2, (hi - lo) / 2
     index = {o["id"]: k for k, o in enumerate(objs)}
-    on_rug = graph.get(EDITION_FIELD, 1) >= 3   # edition 3: what stands on a rug (a bed, a coffee table) hides too,
-    tops = OCCLUDER_TOP if on_rug else {}       # and a bed only up to its mattress
+    e3 = graph.get(EDITION_FIELD, 1) >= 3   # edition 3: what stands on a rug (a bed, a coffee table) hides too,
+    tops = OCCLUDER_TOP if e3 else {}       # and a bed only up to its mattress
     low = np.array([tops.get(o["category"], 1.0) for o in objs])
     oc, oe = c.copy(), e.copy()
     oe[:, 2] *= low
     oc[:, 2] = lo[:, 2] + oe[:, 2]
     sup = np.array([index.get(o["support"]["object"], -1) if isinstance(o["support"], dict) else -1 for o in objs])
-    big = np.array([o["support"] in ("floor", "ground") or (on_rug and k >= 0 and objs[k]["category"] in RUGS)
+    big = np.array([o["support"] in ("floor", "ground") or (e3 and k >= 0 and objs[k]["category"] in RUGS)
                     for o, k in zip(objs, sup)])
     inside = np.zeros(len(objs), bool)  # stands in a compartment of an enclosing support
     front = np.zeros((len(objs), 2))

@@ -83,9 +83,9 @@ class _Ctx:
         return lining[0] if lining is not None and z < lining[1] else 0.0
 
     def flush(self):
-        """How far (m) in from a wall the back of a fixture standing on the floor against it goes: 2 mm clear of the
-        wall, or of its tiles (they reach the floor)."""
-        return self._on_tiles(0.0) + 0.002
+        """How far (m) in from a wall the back of a fixture standing on the floor against it goes: 1 mm more than
+        ``Scene.wall_clear`` (the skirting's depth, or the tiles' where a bathroom has them instead)."""
+        return self.scene.wall_clear + 0.001
 
     def mount(self, cat, w, u, z, params=None, tries=8):
         """A wall-mounted object (back against wall ``w``) with its base at height ``z``."""
