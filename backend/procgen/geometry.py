@@ -318,39 +318,91 @@ def _lathe_topology(single, n: int, loop: bool):
     return out
 
 
+class LatheShape:
+    """One lathe topology (``_lathe_topology``) in the form its writer reads, per winding (outward as made, or
+    flipped): cached per (on-axis flags, segments, loop) by ``lathe_shape``; callers must not mutate."""
+    __slots__ = ("single", "loop", "nv", "nc", "nf", "vr", "vsingle", "cos", "sin", "sizes", "tris", "corners", "u",
+                 "vrow")
+
+    def __init__(self, single: tuple, n: int, loop: bool):
+        self.single, self.loop = np.array(single, bool), loop
+        vr, vc, vsingle, corners, sizes, u, vrow, tris, rev = _lathe_topology(self.single, n, loop)
+        cos, sin = _ring_angles(n)
+        self.nv, self.nc, self.nf = len(vr), len(corners), len(sizes)
+        self.vr, self.vsingle, self.cos, self.sin = vr, vsingle, cos[vc], sin[vc]
+        self.sizes, self.tris = sizes, tris
+        self.corners, self.u, self.vrow = (corners, corners[rev]), (u, u[rev]), (vrow, vrow[rev])
+
+
+_LATHE_SHAPE: dict = {}
+
+
+def lathe_shape(single: tuple, n: int, loop: bool) -> LatheShape:
+    """The cached ``LatheShape`` of a profile whose points on the axis are ``single`` (a tuple of bools; always
+    all False for a ``loop``), revolved in ``n`` segments."""
+    key = (single, n, loop)
+    hit = _LATHE_SHAPE.get(key)
+    if hit is None:
+        hit = _LATHE_SHAPE[key] = LatheShape(single, n, loop)
+    return hit
+
+
+def lathe_into(p, sh: LatheShape, turn, verts, corners, offset: int, uvs) -> None:
+    """Write the lathe of profile ``p`` (Float[P, 2], float64) of shape ``sh`` into the given arrays (views of a
+    merged mesh's, or a lone part's): ``verts`` Float[sh.nv, 3], ``corners`` Int[sh.nc] (each vertex index plus
+    ``offset``), ``uvs`` Float[sh.nc, 2]. ``turn``: None, or (rotation applied on the right, offset) for a rod
+    turned onto its axis. The one implementation of the lathe's arithmetic (``lathe``, ``rod``,
+    ``assembly.Assembly``)."""
+    # 1. the vertices in order (profile row, then angle), as np.outer of radii and cos / sin gives them; an axis
+    #    point is (0, 0, z)
+    r = p[sh.vr, 0]
+    np.multiply(r, sh.cos, out=verts[:, 0])
+    np.multiply(r, sh.sin, out=verts[:, 1])
+    verts[sh.vsingle, :2] = 0.0
+    verts[:, 2] = p[sh.vr, 1]
+    # 2. the winding: from the profile, or by the fan triangles' signed volume (``_orient``) when too close to call
+    outward = _lathe_outward(p, sh.single, sh.loop)
+    if outward is None:
+        a, b, c = verts[sh.tris[:, 0]], verts[sh.tris[:, 1]], verts[sh.tris[:, 2]]
+        outward = float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0) >= 0
+    f = 0 if outward else 1
+    if turn is not None:
+        verts[:] = verts @ turn[0] + turn[1]
+    # 3. each row's UV v: its distance along the profile, summed in order (as np.cumsum sums)
+    pts = np.vstack([p, p[:1]]) if sh.loop else p
+    vcoord = np.zeros(len(pts))
+    np.cumsum(np.linalg.norm(pts[1:] - pts[:-1], axis=1), out=vcoord[1:])
+    np.add(sh.corners[f], offset, out=corners)
+    uvs[:, 0] = sh.u[f]
+    np.take(vcoord, sh.vrow[f], out=uvs[:, 1], mode="clip")
+
+
+def lathe_spec(profile, segments: int, loop: bool):
+    """(profile Float[P, 2], its ``LatheShape``) for ``lathe``'s arguments; raises ValueError for an open profile
+    that does not start and end on the axis."""
+    p = np.asarray(profile, np.float64)
+    on_axis = p[:, 0] <= 1e-12
+    if not loop and not (on_axis[0] and on_axis[-1]):
+        raise ValueError("open lathe profile must start and end on the axis")
+    single = tuple((on_axis & (not loop)).tolist())           # an axis point is one vertex, not a ring
+    return p, lathe_shape(single, _seg(segments, 6), bool(loop))
+
+
+def _lathe_mesh(p, sh: LatheShape, mat, smooth, turn=None) -> Mesh:
+    verts, corners, uvs = np.empty((sh.nv, 3)), np.empty(sh.nc, np.int64), np.empty((sh.nc, 2))
+    lathe_into(p, sh, turn, verts, corners, 0, uvs)
+    return Mesh.raw(verts, corners, sh.sizes.copy(), uvs, np.full(sh.nf, mat, np.int64),
+                    np.full(sh.nf, bool(smooth)))
+
+
 def lathe(profile, segments: int = 24, mat: int = 0, loop: bool = False, smooth: bool = True) -> Mesh:
     """Revolve a 2D profile [(r, z), ...] about Z.
 
     An open profile must start and end on the axis (r == 0) so the result is closed; a ``loop`` profile is a
     closed polygon with r > 0 everywhere (a ring such as a lamp shade or a tyre). The topology is built once per
     shape (``_lathe_topology``); the result is the same, byte for byte, as building it afresh."""
-    p = np.asarray(profile, np.float64)
-    n = _seg(segments, 6)
-    on_axis = p[:, 0] <= 1e-12
-    if not loop and not (on_axis[0] and on_axis[-1]):
-        raise ValueError("open lathe profile must start and end on the axis")
-    cos, sin = _ring_angles(n)
-    single = on_axis & (not loop)                              # an axis point is one vertex, not a ring
-    vr, vc, vsingle, corners, sizes, u, vrow, tris, rev = _lathe_topology(single, n, bool(loop))
-    # the ring vertices in order (profile row, then angle), as np.outer of radii and cos / sin gives them; an
-    # axis point is (0, 0, z)
-    verts = np.empty((len(vr), 3))
-    r = p[vr, 0]
-    verts[:, 0] = r * cos[vc]
-    verts[:, 1] = r * sin[vc]
-    verts[vsingle, :2] = 0.0
-    verts[:, 2] = p[vr, 1]
-    seg = np.linalg.norm(np.diff(np.vstack([p, p[:1]]) if loop else p, axis=0), axis=1)
-    vcoord = np.concatenate([[0.0], np.cumsum(seg)])
-    uvs = np.stack([u, vcoord[vrow]], axis=-1)
-    outward = _lathe_outward(p, single, loop)
-    if outward is None:                                        # ``_orient``, its triangles cached
-        a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
-        outward = float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0) >= 0
-    nf = len(sizes)
-    if outward:
-        return Mesh.raw(verts, corners.copy(), sizes.copy(), uvs, np.full(nf, mat, np.int64), np.full(nf, bool(smooth)))
-    return Mesh.raw(verts, corners[rev], sizes.copy(), uvs[rev], np.full(nf, mat, np.int64), np.full(nf, bool(smooth)))
+    p, sh = lathe_spec(profile, segments, loop)
+    return _lathe_mesh(p, sh, mat, smooth)
 
 
 _RING: dict = {}
@@ -394,12 +446,17 @@ def cylinder(r: float, h: float, z0: float = 0.0, segments: int = 16, mat: int =
 
 def rod(p0, p1, r: float, segments: int = 10, mat: int = 0, r1=None) -> Mesh:
     """Closed (tapered) cylinder from point p0 to point p1."""
+    p, sh, turn = rod_spec(p0, p1, r, segments, r1)
+    return _lathe_mesh(p, sh, mat, True, turn)
+
+
+def rod_spec(p0, p1, r: float, segments: int, r1=None):
+    """``lathe_spec`` of a rod's profile (along +Z, ``|p1 - p0|`` long) and its turn onto p0 -> p1."""
     p0, p1 = np.asarray(p0, np.float64), np.asarray(p1, np.float64)
     d = p1 - p0
     h = norm3(d)
-    m = lathe([(0.0, 0.0), (r, 0.0), (r if r1 is None else r1, h), (0.0, h)], segments, mat)
-    m.verts = m.verts @ rot_align_z(d).T + p0                  # ``transformed``, without copying a fresh mesh
-    return m
+    p, sh = lathe_spec([(0.0, 0.0), (r, 0.0), (r if r1 is None else r1, h), (0.0, h)], segments, False)
+    return p, sh, (rot_align_z(d).T, p0)
 
 
 def _icosahedron():
