@@ -77,10 +77,15 @@ def texture_image(name: str, texture_path: str | None, png: bytes | None):
 
 # --------------------------------------------------------------------------- procedural (procgen descriptions)
 def description_key(desc: dict) -> str:
-    return _text_key(json.dumps(desc, sort_keys=True))
+    return text_key(description_text(desc))
 
 
-def _text_key(text: str) -> str:
+def description_text(desc: dict) -> str:
+    """A description's JSON, keys sorted: all its node tree depends on (``procedural_material``'s ``text``)."""
+    return json.dumps(desc, sort_keys=True)
+
+
+def text_key(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
@@ -121,13 +126,15 @@ def _build(name, fill, template, memo=None):
     return mat
 
 
-def procedural_material(desc: dict, name: str | None = None, *, template: bool = True):
+def procedural_material(desc: dict, name: str | None = None, *, template: bool = True, text: str | None = None):
     """New bpy.types.Material for one description; the description is kept in mat['conjure_material'].
     ``template``: copy a cached tree of the same structure and re-set its values (``material_templates``; the
-    same tree as one built node by node), else build it node by node."""
+    same tree as one built node by node), else build it node by node. ``text``: ``description_text(desc)`` when
+    the caller has it already."""
     kind, p = desc["kind"], desc["params"]
-    text = json.dumps(desc, sort_keys=True)   # all the tree depends on: its recording is kept under it
-    mat = _build(name or f"Conjure_{kind}_{_text_key(text)}", lambda m: _fill(m, kind, p), template, text)
+    if text is None:
+        text = description_text(desc)   # all the tree depends on: its recording is kept under it
+    mat = _build(name or f"Conjure_{kind}_{text_key(text)}", lambda m: _fill(m, kind, p), template, text)
     mat["conjure_material"] = text
     mat.diffuse_color = _rgba(p["base_color"])  # viewport solid colour
     return mat

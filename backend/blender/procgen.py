@@ -23,7 +23,7 @@ from ..procgen.registry import generate
 from ..procgen.moulding import moulding_mesh
 from ..procgen.terrain import horizon_mesh, soil_edge, terrain_mesh, water_mesh, wet_edge
 from .idprops import id_int, read_int
-from .materials import blend_material, description_key, procedural_material
+from .materials import blend_material, description_key, description_text, procedural_material, text_key
 from .mesh import build_mesh
 from .transaction import COLLECTION, Transaction, ensure_collection
 
@@ -42,9 +42,10 @@ class Build(Transaction):
         return self.add(make()).name
 
     def material(self, desc):
-        key = description_key(desc)
+        text = description_text(desc)
+        key = text_key(text)
         if key not in self.materials:
-            self.materials[key] = self._made(lambda: procedural_material(desc))
+            self.materials[key] = self._made(lambda: procedural_material(desc, text=text))
         return self.get("materials", self.materials[key])
 
     def blend(self, inside, outside, attribute, wet=None, lines=None, half_width=0.5):

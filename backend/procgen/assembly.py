@@ -1,18 +1,25 @@
-"""An assembly of mesh parts merged in order, its lathed parts written straight into the merged arrays (bpy-free).
+"""An assembly of mesh parts merged in order, its lathed parts computed together into the merged arrays (bpy-free).
 
 A lamp is ~17 turned parts (lathes, and rods, which are lathes turned onto an axis), each a few dozen vertices:
-built one by one with ``geometry.lathe`` and merged with ``geometry.merge``, every part's arrays are made and then
-copied once more (at detail 8 the factory's time is mostly first touches of fresh memory). ``Assembly`` takes the
-same calls (``lathe``, ``rod``) and ready meshes (``add``) in order; ``merge`` allocates each merged array once and
-has ``geometry.lathe_into`` (the one implementation of the lathe's arithmetic, which ``geometry.lathe`` and
-``geometry.rod`` also use) write every lathed part into its slice. The result is the same, byte for byte, as
-``geometry.merge`` of the parts made one by one (``tests/test_procgen_assembly.py``).
+built one by one with ``geometry.lathe`` (~15 numpy calls each) and merged with ``geometry.merge``, every part's
+arrays are made and then copied once more. ``Assembly`` takes the same calls (``lathe``, ``rod``) and ready meshes
+(``add``) in order, and ``merge`` makes the merged mesh in a fixed number of numpy calls (plus a few per rod and per
+ready mesh): all lathed parts' vertices in one pass over their profiles stacked, all their UV lengths in one, and the
+topology (corners, UV u, sizes, slots, smooth flags) copied from a plan kept per sequence of part shapes, windings,
+slots and flags (``_Plan``). The result is the same, byte for byte, as ``geometry.merge`` of the parts made one by one
+with ``geometry.lathe`` / ``geometry.rod`` (``tests/test_procgen_assembly.py``): every vertex and UV comes from the
+same floating-point operations on the same numbers as in ``geometry.lathe_into``, element by element.
 """
 from __future__ import annotations
 
+from itertools import accumulate
+
 import numpy as np
 
-from .geometry import Mesh, lathe_into, lathe_spec, rod_spec
+from .geometry import Mesh, _cross, _lathe_outward, lathe_spec, rod_spec
+
+_PLANS: dict = {}   # (part shapes, windings, slots, smooth flags) -> _Plan; oldest first
+PLANS_MAX = 512
 
 
 class Assembly:
@@ -34,23 +41,105 @@ class Assembly:
         self._parts.append((p, sh, int(mat), True, turn))
 
     def merge(self) -> Mesh:
-        """``geometry.merge`` of the parts. Each output array is allocated once and the lathed parts are written
-        straight into it: a 40k-triangle lamp's factory is mostly first touches of fresh memory (page faults), so
-        no part's arrays are made first and copied."""
+        """``geometry.merge`` of the parts, as ``geometry.lathe_into`` would write each lathed part, in a fixed
+        number of numpy calls for all the lathed parts together."""
         parts = self._parts
-        counts = [(len(p.verts), len(p.corners), len(p.sizes)) if isinstance(p, Mesh) else (p[1].nv, p[1].nc, p[1].nf)
-                  for p in parts]
-        nv, nc, nf = (np.cumsum([0] + list(c)).tolist() for c in zip(*counts))
-        verts, uvs = np.empty((nv[-1], 3)), np.empty((nc[-1], 2))
-        corners, sizes = np.empty(nc[-1], np.int64), np.empty(nf[-1], np.int64)
-        mat, smooth = np.empty(nf[-1], np.int64), np.empty(nf[-1], bool)
+        lathes = [p for p in parts if not isinstance(p, Mesh)]
+        shapes = tuple((len(p.verts), len(p.corners), len(p.sizes)) if isinstance(p, Mesh) else p[1] for p in parts)
+        # 1. every lathed part's vertices at once, from the stacked profiles (as ``lathe_into``, element by element)
+        plan = _plan(shapes, None)
+        prof = np.concatenate([p[0] for p in lathes]) if lathes else np.empty((0, 2))
+        lv = np.empty((len(plan.vr), 3))
+        r = prof[plan.vr, 0]
+        np.multiply(r, plan.cos, out=lv[:, 0])
+        np.multiply(r, plan.sin, out=lv[:, 1])
+        lv[plan.vsingle, :2] = 0.0
+        lv[:, 2] = prof[plan.vr, 1]
+        # 2. each part's winding: from its profile, or by its fan triangles' signed volume when too close to call
+        flips = []
+        for (p, sh, m, sm, _), v0 in zip(lathes, plan.lv_start):
+            outward = _lathe_outward(p, sh.single, sh.loop)
+            if outward is None:
+                v = lv[v0:v0 + sh.nv]
+                a, b, c = v[sh.tris[:, 0]], v[sh.tris[:, 1]], v[sh.tris[:, 2]]
+                outward = float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0) >= 0
+            flips.append((0 if outward else 1, m, sm))
+        plan = _plan(shapes, tuple(flips))
+        verts = np.empty((plan.nv[-1], 3))
+        verts[plan.vdst] = lv
+        for (p, sh, m, sm, turn), k in zip(lathes, plan.lathe_parts):
+            if turn is not None:   # a rod: turned onto its axis
+                v = verts[plan.nv[k]:plan.nv[k + 1]]
+                v[:] = v @ turn[0] + turn[1]
+        # 3. each profile row's UV v: its distance along the profile, summed in order per part (as np.cumsum sums)
+        seg = np.linalg.norm(prof[plan.seg_b] - prof[plan.seg_a], axis=1).tolist()
+        vcoord = []
+        for a, b in plan.seg_runs:
+            vcoord.extend(accumulate(seg[a:b], initial=0.0))
+        uvs, corners = plan.uvs.copy(), plan.corners.copy()
+        uvs[plan.cdst, 1] = np.array(vcoord)[plan.vrow]
+        sizes, mat, smooth = plan.sizes.copy(), plan.mat.copy(), plan.smooth.copy()
+        # 4. the ready meshes into their slices
+        nv, nc, nf = plan.nv, plan.nc, plan.nf
         for k, p in enumerate(parts):
-            v, c, f = slice(nv[k], nv[k + 1]), slice(nc[k], nc[k + 1]), slice(nf[k], nf[k + 1])
             if isinstance(p, Mesh):
+                v, c, f = slice(nv[k], nv[k + 1]), slice(nc[k], nc[k + 1]), slice(nf[k], nf[k + 1])
                 verts[v], uvs[c], sizes[f], mat[f], smooth[f] = p.verts, p.uvs, p.sizes, p.mat, p.smooth
                 np.add(p.corners, nv[k], out=corners[c])
-            else:
-                prof, sh, m, sm, turn = p
-                lathe_into(prof, sh, turn, verts[v], corners[c], nv[k], uvs[c])
-                sizes[f], mat[f], smooth[f] = sh.sizes, m, sm
         return Mesh.raw(verts, corners, sizes, uvs, mat, smooth)
+
+
+def _plan(shapes: tuple, flips: tuple) -> "_Plan":
+    """The kept ``_Plan`` for these part shapes (``flips`` None: the vertex half only, for any windings)."""
+    key = (shapes, flips)
+    hit = _PLANS.get(key)
+    if hit is None:
+        if len(_PLANS) >= PLANS_MAX:
+            del _PLANS[next(iter(_PLANS))]    # the oldest
+        hit = _PLANS[key] = _Plan(shapes, flips)
+    return hit
+
+
+class _Plan:
+    """Index arrays for merging parts of these shapes (a ``LatheShape`` per lathed part, (verts, corners, faces)
+    per ready mesh), and, given each lathed part's (winding, slot, smooth), the merged topology with the ready
+    meshes' slices left to fill. Read-only once made."""
+
+    def __init__(self, shapes, flips):
+        counts = [s if isinstance(s, tuple) else (s.nv, s.nc, s.nf) for s in shapes]
+        self.nv, self.nc, self.nf = (np.cumsum([0] + list(c)).tolist() for c in zip(*counts))
+        self.lathe_parts = [k for k, s in enumerate(shapes) if not isinstance(s, tuple)]
+        lathes = [shapes[k] for k in self.lathe_parts]
+        rows = np.cumsum([0] + [len(sh.single) for sh in lathes]).tolist()   # each profile's first stacked row
+        cat = lambda arrays, dtype: np.concatenate(arrays) if arrays else np.empty(0, dtype)
+        self.vr = cat([sh.vr + o for sh, o in zip(lathes, rows)], np.int64)
+        self.cos, self.sin = cat([sh.cos for sh in lathes], float), cat([sh.sin for sh in lathes], float)
+        self.vsingle = cat([sh.vsingle for sh in lathes], bool)
+        self.lv_start = np.cumsum([0] + [sh.nv for sh in lathes]).tolist()[:-1]
+        self.vdst = cat([np.arange(self.nv[k], self.nv[k + 1]) for k in self.lathe_parts], np.int64)
+        # profile segments (a loop's closing one included) and each part's run of them
+        seg_a, seg_b, runs, s = [], [], [], 0
+        for sh, o in zip(lathes, rows):
+            P = len(sh.single)
+            a = np.arange(P) if sh.loop else np.arange(P - 1)
+            seg_a.append(a + o)
+            seg_b.append((a + 1) % P + o)
+            runs.append((s, s + len(a)))
+            s += len(a)
+        self.seg_a, self.seg_b, self.seg_runs = cat(seg_a, np.int64), cat(seg_b, np.int64), runs
+        if flips is None:
+            return
+        # the topology for these windings, slots and flags
+        nc, nf = self.nc[-1], self.nf[-1]
+        self.corners, self.uvs = np.zeros(nc, np.int64), np.zeros((nc, 2))
+        self.sizes, self.mat, self.smooth = np.zeros(nf, np.int64), np.zeros(nf, np.int64), np.zeros(nf, bool)
+        cdst, vrow, vstart = [], [], 0
+        for sh, k, (f, m, sm), (a, b) in zip(lathes, self.lathe_parts, flips, runs):
+            c, fs = slice(self.nc[k], self.nc[k + 1]), slice(self.nf[k], self.nf[k + 1])
+            self.corners[c] = sh.corners[f] + self.nv[k]
+            self.uvs[c, 0] = sh.u[f]
+            self.sizes[fs], self.mat[fs], self.smooth[fs] = sh.sizes, m, sm
+            cdst.append(np.arange(self.nc[k], self.nc[k + 1]))
+            vrow.append(sh.vrow[f] + vstart)
+            vstart += b - a + 1                 # this part's UV lengths: one per segment, and the 0 before them
+        self.cdst, self.vrow = cat(cdst, np.int64), cat(vrow, np.int64)

@@ -504,8 +504,7 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
     """Icosphere scaled to ``radii`` and displaced radially by seeded smooth noise (a sum of random plane waves).
     ``flat_bottom`` (fraction of the z radius, e.g. -0.4) clamps the underside flat, like a rock resting on ground.
     Origin stays at the blob's centre; callers move it."""
-    lvl = detail_level()
-    subdiv = max(0, min(5, subdiv + (1 if lvl >= 3 else 0) + (1 if lvl >= 12 else 0) - (1 if lvl < 0.5 else 0)))
+    subdiv = _blob_subdiv(subdiv)
     unit, faces = unit_icosphere(subdiv)
     disp = np.zeros(len(unit))
     for k in range(octaves):
@@ -517,14 +516,47 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
     if flat_bottom is not None:
         fb = flat_bottom * radii[2]  # squash (not clamp: clamping folds triangles onto one plane) below fb
         v[:, 2] = np.where(v[:, 2] < fb, fb + (v[:, 2] - fb) * 0.04, v[:, 2])
-    # spherical UVs with the seam fixed per face
-    u = 0.5 + np.arctan2(unit[:, 1], unit[:, 0]) / (2 * np.pi)
-    w = 0.5 + np.arcsin(np.clip(unit[:, 2], -1, 1)) / np.pi
-    fu = u[faces]
-    span = fu.max(axis=1) - fu.min(axis=1)
-    fu = np.where((span[:, None] > 0.5) & (fu < 0.5), fu + 1.0, fu)
-    uvs = np.stack([fu.ravel(), w[faces].ravel()], axis=1)
-    return _orient(Mesh(v, faces.ravel(), np.full(len(faces), 3), uvs, mat, True), ("blob", subdiv))
+    return _orient(Mesh.raw(v, faces.ravel(), _sphere_sizes(subdiv), _sphere_uvs(subdiv), np.full(len(faces), mat, np.int64),
+                            np.full(len(faces), True)), ("blob", subdiv))
+
+
+def ellipsoid(radii, subdiv: int = 2, mat: int = 0, offset=None) -> Mesh:
+    """``blob`` with no noise (``rough`` 0: every displacement is +0.0, so its generator's draws change nothing),
+    moved by ``offset`` as ``Mesh.transformed`` moves it: the same bytes without the noise's arithmetic or a
+    generator (a lamp's bulb)."""
+    subdiv = _blob_subdiv(subdiv)
+    unit, faces = unit_icosphere(subdiv)
+    m = _orient(Mesh.raw(unit * np.asarray(radii, np.float64), faces.ravel(), _sphere_sizes(subdiv), _sphere_uvs(subdiv),
+                         np.full(len(faces), mat, np.int64), np.full(len(faces), True)), ("blob", subdiv))
+    if offset is not None:
+        m.verts = m.verts + np.asarray(offset, np.float64)
+    return m
+
+
+def _blob_subdiv(subdiv: int) -> int:
+    lvl = detail_level()
+    return max(0, min(5, subdiv + (1 if lvl >= 3 else 0) + (1 if lvl >= 12 else 0) - (1 if lvl < 0.5 else 0)))
+
+
+_SPHERE_UVS: dict = {}
+
+
+def _sphere_uvs(subdiv: int):
+    """A fresh copy of ``unit_icosphere(subdiv)``'s spherical per-corner UVs, the seam fixed per face (kept)."""
+    hit = _SPHERE_UVS.get(subdiv)
+    if hit is None:
+        unit, faces = unit_icosphere(subdiv)
+        u = 0.5 + np.arctan2(unit[:, 1], unit[:, 0]) / (2 * np.pi)
+        w = 0.5 + np.arcsin(np.clip(unit[:, 2], -1, 1)) / np.pi
+        fu = u[faces]
+        span = fu.max(axis=1) - fu.min(axis=1)
+        fu = np.where((span[:, None] > 0.5) & (fu < 0.5), fu + 1.0, fu)
+        hit = _SPHERE_UVS[subdiv] = np.stack([fu.ravel(), w[faces].ravel()], axis=1)
+    return hit.copy()
+
+
+def _sphere_sizes(subdiv: int):
+    return np.full(len(unit_icosphere(subdiv)[1]), 3, np.int64)
 
 
 def leaf_cards(rng, core: Mesh, count: int, length: float, mat: int = 0, lift: float = 0.3,

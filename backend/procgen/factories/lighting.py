@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import finishes
 from ..assembly import Assembly
-from ..geometry import blob, rng_for, tube
+from ..geometry import ellipsoid, rng_for, tube
 from ..materials import material
 from ..registry import Asset
 
@@ -114,7 +114,7 @@ def lamp(seed, name, h, shade_r, base_r, floor: bool):
     rb = min(0.03, 0.25 * shade_h)
     while rb > 0.006 and (rb + 0.006 > r_in(zc + 1.25 * rb) or rb + 0.0182 > r_in(harp_top(rb) - rb - 0.012)):
         rb *= 0.92    # the bulb and the harp's loop round it clear the shade's wall (by 6 and 4 mm)
-    parts.add(blob(rng_for(seed, name, "bulb"), (rb, rb, 1.25 * rb), 2, 0.0, 0).transformed(offset=(0, 0, zc)).with_material(2))
+    parts.add(ellipsoid((rb, rb, 1.25 * rb), 2, 2, (0, 0, zc)))     # the bulb
     zs0 = fitting(parts, g, zc, rb, harp_top(rb), top_z, rims[1][0])
     if floor:      # a weighted foot, a tall stem with collars
         hb = g.uniform(0.03, 0.05)
@@ -187,8 +187,7 @@ def pendant(seed, p):
             t = 2 * np.pi * k / 3 + g.uniform(0, 0.5)
             parts.rod((0, 0, hs0 + 0.012), ((rims[1][0]) * np.cos(t), rims[1][0] * np.sin(t), rims[1][1]), 0.0014, 6, 0)
         parts.lathe([(0.0175, hs0 + 0.006), (0.026, hs0 + 0.006), (0.026, hs0 + 0.018), (0.0175, hs0 + 0.018)], 20, 0, loop=True)
-    parts.add(blob(rng_for(seed, "ceiling_light", "bulb"), (rb, rb, 1.25 * rb), 2, 0.0, 0).transformed(
-        offset=(0, 0, zc)).with_material(2))
+    parts.add(ellipsoid((rb, rb, 1.25 * rb), 2, 2, (0, 0, zc)))     # the bulb
     if zc + 1.25 * rb - 0.004 < hs0:   # a short neck into the holder when the bulb hangs lower
         parts.rod((0, 0, zc + rb * 0.8), (0, 0, hs0 + 0.004), rb * 0.35, 12, 0)
     m = parts.merge()
