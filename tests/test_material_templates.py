@@ -293,9 +293,9 @@ def _render(cat, seed, tmp_path, tag, warm_with=()):
     scene = bpy.context.scene
     for s in warm_with:
         bpy.data.objects.remove(add_asset(scene, cat, s))
-    copied = material_templates.STATS["copied"]
+    copied, poked = material_templates.STATS["copied"], material_templates.STATS["poked"]
     obj = add_asset(scene, cat, seed)
-    copied = material_templates.STATS["copied"] - copied
+    copied, poked = material_templates.STATS["copied"] - copied, material_templates.STATS["poked"] - poked
     bpy.context.view_layer.update()
     from mathutils import Vector
     corners = [obj.matrix_world @ Vector(c) for c in obj.bound_box]
@@ -318,7 +318,7 @@ def _render(cat, seed, tmp_path, tag, warm_with=()):
     scene.cycles.seed = 0
     path = render_to_file(scene, str(tmp_path / f"{cat}_{seed}_{tag}.png"))
     img = bpy.data.images.load(path)
-    return np.array(img.pixels[:]).reshape(img.size[1], img.size[0], 4)[:, :, :3], copied
+    return np.array(img.pixels[:]).reshape(img.size[1], img.size[0], 4)[:, :, :3], copied, poked
 
 
 @pytest.mark.parametrize("cat", ["table_lamp", "chair", "sofa"])
@@ -326,11 +326,11 @@ def test_renders_fresh_and_templated_match(fresh, tmp_path, monkeypatch, cat):
     """Seed 1 of a category rendered with its materials built node by node, then (after seeds 0, 2, 3 made the
     templates) through template copies: the same pixels (the same trees, the same sampling seed)."""
     monkeypatch.setattr(material_templates, "ENABLED", False)
-    ref, copied = _render(cat, 1, tmp_path, "fresh")
+    ref, copied, _ = _render(cat, 1, tmp_path, "fresh")
     assert copied == 0
     monkeypatch.setattr(material_templates, "ENABLED", True)
     material_templates.clear()
-    got, copied = _render(cat, 1, tmp_path, "templated", warm_with=(0, 2, 3))
+    got, copied, _ = _render(cat, 1, tmp_path, "templated", warm_with=(0, 2, 3))
     assert copied >= 1 and material_templates.STATS["unrecorded"] == 0
     assert ref.std() > 0.01  # not an empty frame
     assert np.abs(got - ref).max() < 1e-6, np.abs(got - ref).max()
@@ -370,3 +370,49 @@ def test_templates_equal_node_by_node_builds_in_blender_5():
                          capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
     assert "4 passed" in out.stdout, out.stdout[-500:]
+
+
+def _ramp_descs():
+    """Descriptions with colour ramps, two of each structure, their ramps' values different (so a copy's ramp is
+    rewritten)."""
+    out = []
+    for desc in _descs_per_kind(seeds=3):
+        ref = procedural_material(desc, "probe", template=False)
+        if any(n.bl_idname == "ShaderNodeValToRGB" for n in ref.node_tree.nodes):
+            out.append(desc)
+        bpy.data.materials.remove(ref)
+    return out
+
+
+def test_ramps_written_into_copies_equal_built_node_by_node_in_a_full_file(fresh):
+    """A copy's colour ramps are written straight into Blender's elements (``_poke_ramp``, without the ramp's RNA
+    update): in a file already holding 300 materials, every ramp-holding kind's copies read back (positions,
+    colours, every other value) as the same materials built node by node."""
+    for i in range(300):
+        bpy.data.materials.new(f"filler{i}")
+    descs = _ramp_descs()
+    assert len({d["kind"] for d in descs}) >= 3
+    _check(descs)
+    assert material_templates.STATS["poked"] >= len(descs) // 2
+
+
+def test_ramps_fall_back_to_rna_when_the_elements_do_not_read_back(fresh, monkeypatch):
+    """Where Blender's elements do not read back through the C layout ``_poke_ramp`` expects (read here as doubles),
+    nothing is poked and RNA writes the ramps: the same trees."""
+    import ctypes
+    monkeypatch.setattr(material_templates.ctypes, "c_float", ctypes.c_double)
+    descs = _ramp_descs()
+    _check(descs)
+    assert material_templates.STATS["poked"] == 0
+
+
+def test_a_lamp_with_poked_ramps_renders_as_built_node_by_node(fresh, tmp_path, monkeypatch):
+    """Table lamp seed 1 after seeds 0, 2 and 3 made its templates: its copies' ramps are poked (not updated by
+    RNA), and the render (which evaluates the copies for the first time) is the node-by-node one, pixel for pixel."""
+    monkeypatch.setattr(material_templates, "ENABLED", False)
+    ref, _, _ = _render("table_lamp", 1, tmp_path, "fresh")
+    monkeypatch.setattr(material_templates, "ENABLED", True)
+    material_templates.clear()
+    got, copied, poked = _render("table_lamp", 1, tmp_path, "templated", warm_with=(0, 2, 3))
+    assert copied >= 1 and poked >= 1
+    assert np.abs(got - ref).max() < 1e-6, np.abs(got - ref).max()
