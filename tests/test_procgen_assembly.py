@@ -104,3 +104,48 @@ def test_lamps_built_with_the_assembly_equal_the_lamps_built_part_by_part(catego
         ref, ref_params = generate(REG, category, seed, detail_level=level)
         assert params == ref_params and asset.materials == ref.materials
         assert_same(asset.mesh, ref.mesh)
+
+
+def test_a_kept_plan_serves_other_windings_slots_and_profiles_of_the_same_shapes():
+    """``Assembly.merge`` keeps a plan per sequence of part shapes and, apart, per windings, slots and smooth flags:
+    the same shapes again with profiles drawn the other way (the other winding), other slots, flags and sizes give
+    what the parts made one by one give; and a merged mesh shares no array with the plan (changing one in place,
+    as the pendant does with its vertices, changes no later merge)."""
+    def parts(flip, mat, smooth, scale):
+        up = [(0.0, 0.0), (0.1 * scale, 0.0), (0.08 * scale, 0.3), (0.0, 0.3)]
+        ring = [(0.2 + 0.01 * np.cos(t), 0.5 + 0.01 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 9)[:-1]]
+        return [("lathe", (up[::-1] if flip else up, 20, mat, False, smooth)),
+                ("add", (geo.box((0, 0, 0), (0.1, 0.1, 0.1 * scale), mat),)),
+                ("lathe", (ring[::-1] if flip else ring, 32, 1 - mat, True, True)),
+                ("rod", ((0, 0, 0), (0.1 * scale, 0.2, 0.4), 0.01, 8, mat, None))]
+    first = None
+    for flip, mat, smooth, scale in [(False, 0, True, 1.0), (True, 1, False, 1.3), (False, 1, True, 0.7),
+                                     (True, 0, True, 1.0), (False, 0, True, 1.0)]:
+        fast, ref = Assembly(), OneByOne()
+        for method, args in parts(flip, mat, smooth, scale):
+            getattr(fast, method)(*args)
+            getattr(ref, method)(*args)
+        got = fast.merge()
+        assert_same(got, ref.merge())
+        if first is None:
+            first = got
+            for name in geo.Mesh.__slots__:        # scribble over the first result: later merges must not see it
+                getattr(first, name)[...] = 7
+    assert (first.verts == 7).all()
+
+
+@pytest.mark.parametrize("level", [0.35, 1.0, 3.0, 12.0])
+def test_ellipsoid_is_the_blob_without_noise_moved_and_slotted(level):
+    """``geometry.ellipsoid`` (the lamps' bulbs) gives, byte for byte, ``blob`` at roughness 0 (no octaves, as the
+    lamps called it, or six octaves of zero amplitude) moved by ``transformed`` and slotted by ``with_material``."""
+    g = np.random.default_rng(3)
+    with geo.detail(level):
+        for subdiv in (0, 1, 2, 3):
+            radii = tuple(g.uniform(0.001, 0.5, 3))
+            offset = tuple(g.uniform(-2, 2, 3))
+            got = geo.ellipsoid(radii, subdiv, 2, offset)
+            for octaves in (0, 6):
+                ref = geo.blob(geo.rng_for(subdiv, "bulb"), radii, subdiv, 0.0, octaves).transformed(
+                    offset=offset).with_material(2)
+                assert_same(got, ref)
+            assert_same(geo.ellipsoid(radii, subdiv), geo.blob(g, radii, subdiv, 0.0, 0))
