@@ -46,38 +46,42 @@ class Assembly:
         parts = self._parts
         lathes = [p for p in parts if not isinstance(p, Mesh)]
         shapes = tuple((len(p.verts), len(p.corners), len(p.sizes)) if isinstance(p, Mesh) else p[1] for p in parts)
-        # 1. every lathed part's vertices at once, from the stacked profiles (as ``lathe_into``, element by element)
+        # 1. every lathed part's vertices at once, from the stacked profiles (as ``lathe_into``, element by element),
+        #    written run by run (the lathed parts between two ready meshes)
         plan = _plan(shapes, None)
         prof = np.concatenate([p[0] for p in lathes]) if lathes else np.empty((0, 2))
-        lv = np.empty((len(plan.vr), 3))
-        r = prof[plan.vr, 0]
-        np.multiply(r, plan.cos, out=lv[:, 0])
-        np.multiply(r, plan.sin, out=lv[:, 1])
-        lv[plan.vsingle, :2] = 0.0
-        lv[:, 2] = prof[plan.vr, 1]
-        # 2. each part's winding: from its profile, or by its fan triangles' signed volume when too close to call
+        verts = np.empty((plan.nv[-1], 3))
+        r, z = prof[plan.vr, 0], prof[plan.vr, 1]
+        for d0, d1, s0 in plan.vruns:
+            own = slice(s0, s0 + d1 - d0)
+            v = verts[d0:d1]
+            np.multiply(r[own], plan.cos[own], out=v[:, 0])
+            np.multiply(r[own], plan.sin[own], out=v[:, 1])
+            v[plan.vsingle[own], :2] = 0.0
+            v[:, 2] = z[own]
+        # 2. each part's winding: from its profile, or by its fan triangles' signed volume when too close to call;
+        #    then the rods turned onto their axes
         flips = []
-        for (p, sh, m, sm, _), v0 in zip(lathes, plan.lv_start):
-            outward = _lathe_outward(p, sh.single, sh.loop)
+        for p, k in zip(lathes, plan.lathe_parts):
+            prof_k, sh, m, sm, turn = p
+            v = verts[plan.nv[k]:plan.nv[k + 1]]
+            outward = _lathe_outward(prof_k, sh.single, sh.loop)
             if outward is None:
-                v = lv[v0:v0 + sh.nv]
                 a, b, c = v[sh.tris[:, 0]], v[sh.tris[:, 1]], v[sh.tris[:, 2]]
                 outward = float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0) >= 0
             flips.append((0 if outward else 1, m, sm))
-        plan = _plan(shapes, tuple(flips))
-        verts = np.empty((plan.nv[-1], 3))
-        verts[plan.vdst] = lv
-        for (p, sh, m, sm, turn), k in zip(lathes, plan.lathe_parts):
-            if turn is not None:   # a rod: turned onto its axis
-                v = verts[plan.nv[k]:plan.nv[k + 1]]
+            if turn is not None:
                 v[:] = v @ turn[0] + turn[1]
+        plan = _plan(shapes, tuple(flips))
         # 3. each profile row's UV v: its distance along the profile, summed in order per part (as np.cumsum sums)
         seg = np.linalg.norm(prof[plan.seg_b] - prof[plan.seg_a], axis=1).tolist()
         vcoord = []
         for a, b in plan.seg_runs:
             vcoord.extend(accumulate(seg[a:b], initial=0.0))
         uvs, corners = plan.uvs.copy(), plan.corners.copy()
-        uvs[plan.cdst, 1] = np.array(vcoord)[plan.vrow]
+        v = np.array(vcoord)[plan.vrow]
+        for d0, d1, s0 in plan.cruns:
+            uvs[d0:d1, 1] = v[s0:s0 + d1 - d0]
         sizes, mat, smooth = plan.sizes.copy(), plan.mat.copy(), plan.smooth.copy()
         # 4. the ready meshes into their slices
         nv, nc, nf = plan.nv, plan.nc, plan.nf
@@ -115,8 +119,8 @@ class _Plan:
         self.vr = cat([sh.vr + o for sh, o in zip(lathes, rows)], np.int64)
         self.cos, self.sin = cat([sh.cos for sh in lathes], float), cat([sh.sin for sh in lathes], float)
         self.vsingle = cat([sh.vsingle for sh in lathes], bool)
-        self.lv_start = np.cumsum([0] + [sh.nv for sh in lathes]).tolist()[:-1]
-        self.vdst = cat([np.arange(self.nv[k], self.nv[k + 1]) for k in self.lathe_parts], np.int64)
+        self.vruns = _runs(self.nv, self.lathe_parts)
+        self.cruns = _runs(self.nc, self.lathe_parts)
         # profile segments (a loop's closing one included) and each part's run of them
         seg_a, seg_b, runs, s = [], [], [], 0
         for sh, o in zip(lathes, rows):
@@ -133,13 +137,26 @@ class _Plan:
         nc, nf = self.nc[-1], self.nf[-1]
         self.corners, self.uvs = np.zeros(nc, np.int64), np.zeros((nc, 2))
         self.sizes, self.mat, self.smooth = np.zeros(nf, np.int64), np.zeros(nf, np.int64), np.zeros(nf, bool)
-        cdst, vrow, vstart = [], [], 0
+        vrow, vstart = [], 0
         for sh, k, (f, m, sm), (a, b) in zip(lathes, self.lathe_parts, flips, runs):
             c, fs = slice(self.nc[k], self.nc[k + 1]), slice(self.nf[k], self.nf[k + 1])
             self.corners[c] = sh.corners[f] + self.nv[k]
             self.uvs[c, 0] = sh.u[f]
             self.sizes[fs], self.mat[fs], self.smooth[fs] = sh.sizes, m, sm
-            cdst.append(np.arange(self.nc[k], self.nc[k + 1]))
             vrow.append(sh.vrow[f] + vstart)
             vstart += b - a + 1                 # this part's UV lengths: one per segment, and the 0 before them
-        self.cdst, self.vrow = cat(cdst, np.int64), cat(vrow, np.int64)
+        self.vrow = cat(vrow, np.int64)
+
+
+def _runs(offsets, parts):
+    """[(first, end, first in the lathed parts' own order)] of the merged rows (``offsets``: each part's first) that
+    consecutive lathed ``parts`` fill, one run per stretch between ready meshes."""
+    out, own = [], 0
+    for k in parts:
+        n = offsets[k + 1] - offsets[k]
+        if out and out[-1][1] == offsets[k]:
+            out[-1] = (out[-1][0], offsets[k + 1], out[-1][2])
+        else:
+            out.append((offsets[k], offsets[k + 1], own))
+        own += n
+    return out
