@@ -470,19 +470,22 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
     return _orient(Mesh(v, faces.ravel(), np.full(len(faces), 3), uvs, mat, True), ("blob", subdiv))
 
 
-def leaf_cards(rng, core: Mesh, count: int, length: float, mat: int = 0, lift: float = 0.3,
-               min_z: float | None = None) -> Mesh:
+def leaf_cards(rng, core: Mesh, count: int, length, mat: int = 0, lift: float = 0.3,
+               min_z: float | None = None, weight=None) -> Mesh:
     """``count`` (times the detail level) leaves scattered by area over ``core``'s surface, each growing out of
     it tilted at random about the surface normal, ``length`` long (+-30 %). A leaf is a thin closed diamond (its
     outline of stalk, two edges and tip around a midrib raised on both faces: 8 triangles), so the asset stays a
     set of closed shells. Leaves reaching below ``min_z`` are left out. What turns a foliage blob into a leafy
-    crown."""
+    crown. ``length`` may instead be Float["T"], per fan triangle of ``core`` (the leaves growing from it), and
+    ``weight`` (Float["T"]) scales each triangle's share of the leaves beyond its area: one call can leaf many
+    clumps of different densities and leaf sizes."""
     n = _seg(count, 8)
     tris = fan_triangles(core)
     a, b, c = core.verts[tris[:, 0]], core.verts[tris[:, 1]], core.verts[tris[:, 2]]
     cross = np.cross(b - a, c - a)
     area = 0.5 * np.linalg.norm(cross, axis=1)
-    idx = rng.choice(len(tris), size=n, p=area / area.sum())
+    share = area if weight is None else area * weight
+    idx = rng.choice(len(tris), size=n, p=share / share.sum())
     u, v = rng.random(n), rng.random(n)
     flip = u + v > 1
     u[flip], v[flip] = 1 - u[flip], 1 - v[flip]
@@ -495,6 +498,8 @@ def leaf_cards(rng, core: Mesh, count: int, length: float, mat: int = 0, lift: f
     side = np.cross(axis, normal + 1e-3 * rnd)
     side /= np.maximum(np.linalg.norm(side, axis=1, keepdims=True), 1e-12)
     up = np.cross(side, axis)
+    if np.ndim(length):
+        length = np.asarray(length, np.float64)[idx][:, None]
     size = length * rng.uniform(0.7, 1.3, n)[:, None]
     base = base - axis * size * 0.15                       # the stalk end sits a little inside the core
     mid = base + axis * size * 0.45
@@ -512,8 +517,12 @@ def leaf_cards(rng, core: Mesh, count: int, length: float, mat: int = 0, lift: f
     faces = (k[:, None, :] + np.array(top + bottom)[None]).reshape(-1)
     flat = np.array([[0.5, 0.0], [0.0, 0.45], [0.5, 1.0], [1.0, 0.45], [0.5, 0.45], [0.5, 0.45]])
     uv = np.tile(flat[np.array(top + bottom).reshape(-1)], (n, 1))
-    leaves = Mesh(verts.reshape(-1, 3), faces, np.full(8 * n, 3), uv, mat, True)
-    return leaves if signed_volume(leaves) >= 0 else _orient(leaves)
+    verts = verts.reshape(-1, 3)
+    tris = faces.reshape(-1, 3)                            # ``signed_volume`` and ``_orient``: all triangles
+    a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
+    if float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0) < 0:
+        faces, uv = tris[:, ::-1].ravel(), uv.reshape(-1, 3, 2)[:, ::-1].reshape(-1, 2)
+    return Mesh(verts, faces, np.full(8 * n, 3), uv, mat, True)
 
 
 _TUBE_TOPO: dict = {}

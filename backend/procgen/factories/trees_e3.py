@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import blob, lathe, leaf_cards, merge, rng_for, rot_y, rot_z, tube
+from .. import geometry as geo
+from ..batched import blobs, stack, tubes
+from ..geometry import blob, lathe, leaf_cards, merge, rng_for, rot_z, tube
 from ..materials import material
 
 BROADLEAF_LEAVES = 3900
@@ -128,40 +130,47 @@ def _conifer(seed, p, bark):
     whorls = int(g.integers(10, 14))
     z0 = h * g.uniform(0.18, 0.28)
     zs = z0 + (h * 0.93 - z0) * (np.linspace(0.0, 1.0, whorls) ** 0.85 + g.uniform(-0.02, 0.02, whorls))
+    cols = []                                                 # per whorl: (zb, up, az, L, droop, w) of its branches
     for k, zb in enumerate(np.sort(zs)):
         gk = rng_for(seed, "tree", "e3", "whorl", k)
         up = (zb - z0) / (h - z0)                             # 0 at the lowest whorl, ~1 at the top
         reach = cr * (1.0 - up) ** 0.9 * gk.uniform(0.75, 1.1) + 0.12
         n = max(4, int(round((9 - 4 * up) * gk.uniform(0.8, 1.2))))
-        az0 = gk.uniform(0, 2 * np.pi)
-        lost, sprays, needles, widths = 0, [], 0, []
-        for j in range(n):
-            if gk.random() < 0.15 and up < 0.8 and lost < n // 4:    # a branch lost: a gap in the whorl
-                lost += 1
-                continue
-            az = az0 + 2 * np.pi * j / n + gk.uniform(-0.3, 0.3)
-            L = reach * gk.uniform(0.8, 1.05)
-            droop = L * (0.15 + 0.25 * (1 - up)) * gk.uniform(0.7, 1.2)
-            w = L * gk.uniform(0.2, 0.3)
-            droop = min(droop, zb + 0.12 * L - 2 * w - 0.1)  # a low branch sweeps down to the ground, not into it
-            # the branch: out along local +x, drooping; rotated to its azimuth about the trunk
-            x = np.linspace(0.0, L, 5)
-            path = np.stack([x, np.zeros(5), 0.12 * L * (x / L) - droop * (x / L) ** 2], 1)
-            rot = rot_z(az)
-            parts.append(tube(path @ rot.T + [0, 0, zb], np.linspace(tr * 0.35, tr * 0.08, 5), 5))
-            # the spray: a flat clump along the branch, bent to follow its droop
-            spray = blob(gk, (L * 0.5, w, w * 0.35), 1, 0.35, 4)
-            v = spray.verts
-            v[:, 0] += L * 0.55
-            s = np.clip(v[:, 0] / L, 0.0, 1.0)
-            v[:, 2] += 0.12 * L * s - droop * s ** 2 - w * 0.15
-            sprays.append(spray.transformed(rot, [0, 0, zb]).with_material(1))
-            needles += int(round(CONIFER_NEEDLES * min(1.6, max(0.5, L / cr))))
-            widths.append(w)
-        # the whorl's needle cards, over all its sprays at once (by area)
-        sprays = merge(sprays)
-        parts += [sprays, leaf_cards(rng_for(seed, "tree", "e3", "needles", k), sprays, needles,
-                                     float(np.clip(np.mean(widths) * 0.8, 0.08, 0.25)), mat=1, lift=0.6)]
+        lost = (gk.random(n) < 0.15) & (up < 0.8)             # a branch lost: a gap in the whorl (a quarter at most)
+        keep = ~(lost & (np.cumsum(lost) <= n // 4))
+        az = gk.uniform(0, 2 * np.pi) + 2 * np.pi * np.arange(n) / n + gk.uniform(-0.3, 0.3, n)
+        L = reach * gk.uniform(0.8, 1.05, n)
+        droop = L * (0.15 + 0.25 * (1 - up)) * gk.uniform(0.7, 1.2, n)
+        w = L * gk.uniform(0.2, 0.3, n)
+        droop = np.minimum(droop, zb + 0.12 * L - 2 * w - 0.1)  # a low branch sweeps down to the ground, not into it
+        cols.append(np.stack([np.full(n, zb), np.full(n, up), az, L, droop, w])[:, keep])
+    zb, up, az, L, droop, w = np.concatenate(cols, axis=1)
+    whorl = np.repeat(np.arange(whorls), [c.shape[1] for c in cols])
+    cos, sin = np.cos(az)[:, None], np.sin(az)[:, None]
+
+    def place(x, y, z):                                       # local (out along +x) to the branch's azimuth
+        return np.stack([x * cos - y * sin, x * sin + y * cos, z + zb[:, None]], axis=-1)
+    # the branches: out along their azimuth, drooping, every one at once
+    s = np.linspace(0.0, 1.0, 5)[None]
+    path = place(L[:, None] * s, 0 * s, 0.12 * L[:, None] * s - droop[:, None] * s ** 2)
+    verts, shape = tubes(path, np.broadcast_to(np.linspace(tr * 0.35, tr * 0.08, 5), (len(L), 5)), 5)
+    parts.append(stack(verts, shape))
+    # the sprays: flat clumps along the branches, bent to follow their droop
+    verts, shape = blobs(rng_for(seed, "tree", "e3", "sprays"), np.stack([L * 0.5, w, w * 0.35], 1), 1, 0.35, 4)
+    x = verts[..., 0] + L[:, None] * 0.55
+    s = np.clip(x / L[:, None], 0.0, 1.0)
+    z = verts[..., 2] + 0.12 * L[:, None] * s - droop[:, None] * s ** 2 - w[:, None] * 0.15
+    sprays = stack(place(x, verts[..., 1], z), shape, mat=1)
+    # their needle cards, at once: each whorl's share of them and needle length as when it was leafed on its own
+    per_tri = len(shape.sizes)
+    needles = CONIFER_NEEDLES * np.clip(L / cr, 0.5, 1.6)
+    area = np.bincount(np.repeat(whorl, per_tri), weights=geo.face_areas(sprays), minlength=whorls)
+    dens = np.bincount(whorl, weights=needles, minlength=whorls) / area
+    width = np.clip(np.bincount(whorl, weights=w, minlength=whorls) / np.bincount(whorl, minlength=whorls) * 0.8,
+                    0.08, 0.25)
+    tri_whorl = np.repeat(whorl, per_tri)
+    parts += [sprays, leaf_cards(rng_for(seed, "tree", "e3", "needles"), sprays, int(round(needles.sum())),
+                                 width[tri_whorl], mat=1, lift=0.6, weight=dens[tri_whorl])]
     # 3. the leader: a narrow spire of needles over the top whorl
     tip = blob(rng_for(seed, "tree", "e3", "leader"), (cr * 0.05 + 0.04, cr * 0.05 + 0.04, h * 0.06), 1, 0.1, 3)
     tip = tip.transformed(offset=(0, 0, h * 0.94)).with_material(1)
