@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .geometry import Mesh, _seg, _tube_topology, detail_level, unit_icosphere
+from .geometry import Mesh, _seg, _tube_topology, blob_subdiv, sphere_uvs, unit_icosphere
 
 
 class Shape:
@@ -54,9 +54,7 @@ def blobs(rng, radii, subdiv: int = 1, rough: float = 0.3, octaves: int = 4):
     the origin."""
     radii = np.asarray(radii, np.float64)
     B = len(radii)
-    lvl = detail_level()
-    subdiv = max(0, min(5, subdiv + (1 if lvl >= 3 else 0) + (1 if lvl >= 12 else 0) - (1 if lvl < 0.5 else 0)))
-    unit, faces = unit_icosphere(subdiv)
+    unit, faces = unit_icosphere(blob_subdiv(subdiv))
     d = rng.normal(size=(B, octaves, 3))
     d /= np.linalg.norm(d, axis=2, keepdims=True)
     phase = rng.uniform(0, 2 * np.pi, (B, octaves))
@@ -64,12 +62,7 @@ def blobs(rng, radii, subdiv: int = 1, rough: float = 0.3, octaves: int = 4):
     wave = np.sin(1.5 * 1.7 ** k * np.einsum("vc,bkc->bvk", unit, d) + phase[:, None])
     disp = (wave * (rough / 1.6 ** k)).sum(axis=2)
     verts = unit[None] * np.clip(1.0 + disp, 0.35, None)[:, :, None] * radii[:, None]
-    u = 0.5 + np.arctan2(unit[:, 1], unit[:, 0]) / (2 * np.pi)
-    w = 0.5 + np.arcsin(np.clip(unit[:, 2], -1, 1)) / np.pi
-    fu = u[faces]
-    span = fu.max(axis=1) - fu.min(axis=1)
-    fu = np.where((span[:, None] > 0.5) & (fu < 0.5), fu + 1.0, fu)
-    uvs = np.stack([fu.ravel(), w[faces].ravel()], axis=1)
+    uvs = sphere_uvs(unit, faces)
     sizes = np.full(len(faces), 3, np.int64)
     rev = (np.arange(len(faces))[:, None] * 3 + [2, 1, 0]).ravel()
     return verts, Shape(faces.ravel(), sizes, uvs, faces, rev)

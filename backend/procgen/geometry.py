@@ -447,8 +447,7 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
     """Icosphere scaled to ``radii`` and displaced radially by seeded smooth noise (a sum of random plane waves).
     ``flat_bottom`` (fraction of the z radius, e.g. -0.4) clamps the underside flat, like a rock resting on ground.
     Origin stays at the blob's centre; callers move it."""
-    lvl = detail_level()
-    subdiv = max(0, min(5, subdiv + (1 if lvl >= 3 else 0) + (1 if lvl >= 12 else 0) - (1 if lvl < 0.5 else 0)))
+    subdiv = blob_subdiv(subdiv)
     unit, faces = unit_icosphere(subdiv)
     disp = np.zeros(len(unit))
     for k in range(octaves):
@@ -460,14 +459,23 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
     if flat_bottom is not None:
         fb = flat_bottom * radii[2]  # squash (not clamp: clamping folds triangles onto one plane) below fb
         v[:, 2] = np.where(v[:, 2] < fb, fb + (v[:, 2] - fb) * 0.04, v[:, 2])
-    # spherical UVs with the seam fixed per face
+    return _orient(Mesh(v, faces.ravel(), np.full(len(faces), 3), sphere_uvs(unit, faces), mat, True), ("blob", subdiv))
+
+
+def blob_subdiv(subdiv: int) -> int:
+    """The icosphere subdivision a blob asked for ``subdiv`` gets at this thread's detail level."""
+    lvl = detail_level()
+    return max(0, min(5, subdiv + (1 if lvl >= 3 else 0) + (1 if lvl >= 12 else 0) - (1 if lvl < 0.5 else 0)))
+
+
+def sphere_uvs(unit, faces):
+    """Float["3F 2"]: per-corner spherical UVs of a unit sphere's ``unit`` vertices, the seam fixed per face."""
     u = 0.5 + np.arctan2(unit[:, 1], unit[:, 0]) / (2 * np.pi)
     w = 0.5 + np.arcsin(np.clip(unit[:, 2], -1, 1)) / np.pi
     fu = u[faces]
     span = fu.max(axis=1) - fu.min(axis=1)
     fu = np.where((span[:, None] > 0.5) & (fu < 0.5), fu + 1.0, fu)
-    uvs = np.stack([fu.ravel(), w[faces].ravel()], axis=1)
-    return _orient(Mesh(v, faces.ravel(), np.full(len(faces), 3), uvs, mat, True), ("blob", subdiv))
+    return np.stack([fu.ravel(), w[faces].ravel()], axis=1)
 
 
 def leaf_cards(rng, core: Mesh, count: int, length, mat: int = 0, lift: float = 0.3,
