@@ -45,3 +45,18 @@ def test_upper_cabinets_stand_side_by_side_without_holes(kitchens):
                 ax = 0 if abs(a["bounds"]["hi"][0] - a["bounds"]["lo"][0]) > abs(a["bounds"]["hi"][1] - a["bounds"]["lo"][1]) else 1
                 rows += b["bounds"]["lo"][ax] - a["bounds"]["hi"][ax] < 0.01
     assert rows >= len(kitchens), rows
+
+
+def test_a_run_puts_its_fridge_at_the_end_away_from_the_camera(kitchens):
+    """Issue #14: a run started at the end of its wall away from the camera corner, but its pieces' order was a coin
+    toss, so the fridge often stood at the camera's end: 10 of kitchen seeds 0-19 had a fridge within 1.5 m (in plan)
+    of a reserved camera corner, a blank slab beside the lens. Edition 3 turns the run round; what is left are fridges
+    standing on their own where the run could not hold them (kitchen 0) or on a short corner run."""
+    import math
+    near = []
+    for s in range(20):
+        g = kitchens[s] if s in kitchens else plan("kitchen", s)
+        cams = [((z["lo"][0] + z["hi"][0]) / 2, (z["lo"][1] + z["hi"][1]) / 2) for z in g["zones"] if z["kind"] == "camera"]
+        near += [s for o in g["objects"] if o["category"] == "fridge"
+                 and min(math.hypot(o["location"][0] - x, o["location"][1] - y) for x, y in cams) < 1.5]
+    assert len(near) <= 3, near

@@ -119,6 +119,41 @@ def test_a_broadleaf_crown_is_lobes_of_different_sizes_and_heights_with_gaps():
         assert sol < 0.87, (seed, sol)
 
 
+def _foliage(m):
+    """Float["N 3"]: the vertices of the foliage (slot 1)."""
+    return m.verts[np.unique(m.corners[np.repeat(m.mat, m.sizes) == 1])]
+
+
+def test_a_broadleaf_crown_comes_down_to_a_clear_trunk_shorter_than_it_is_wide():
+    """Session 12's broadleaf perched its lobes on limbs rising from a fork a third of the way up: at seeds 1, 2, 4,
+    6, 7 and 9 the trunk below the foliage (its lowest 2 %) was 0.91-1.27 times as tall as the crown is wide (a
+    lollipop, or seed 0's column of lobes); a broadleaf seen from afar (oak, beech, lime) has a crown wider than
+    the clear trunk under it is tall: under 0.9 times, at every seed 0-9."""
+    for seed in range(10):
+        a, p = _tree(seed, 0)
+        f = _foliage(a.mesh)
+        width = (np.ptp(f[:, 0]) + np.ptp(f[:, 1])) / 2
+        assert np.percentile(f[:, 2], 2) < 0.9 * width, (seed, np.percentile(f[:, 2], 2) / width)
+
+
+def test_a_broadleaf_crown_edge_is_ragged_with_sprays_standing_clear_on_twigs():
+    """Session 12's crown was 3-9 large clumps, each with a bulge inside it, under an even coat of leaves: a
+    smooth-edged blob per lobe (topiary; at seeds 0-5 at most one small clump stood clear of the rest). Now every
+    lobe sends sprays out past its edge, sky round them: at least 15 small foliage clumps (under a third the size of
+    the largest) have their centre outside every larger clump, each with a twig (a bark shell's end) inside it."""
+    for seed in SEEDS:
+        m = _tree(seed, 0)[0].mesh
+        trunk, bark, cores = _parts(m)
+        centre = np.array([m.verts[ids].mean(0) for ids in cores])
+        radius = np.array([np.linalg.norm(m.verts[ids] - c, axis=1).max() for ids, c in zip(cores, centre)])
+        inside = (np.linalg.norm(centre[:, None] - centre[None], axis=2) < radius[None]) & (radius[None] > radius[:, None])
+        clear = ~inside.any(1) & (radius < radius.max() / 3)
+        twig_ends = np.array([m.verts[ids[-1]] for ids in bark])      # a tube's end cap centre
+        near = np.linalg.norm(centre[clear][:, None] - twig_ends[None], axis=2).min(1)
+        assert clear.sum() >= 15, (seed, clear.sum())
+        assert (near < radius[clear]).all(), seed
+
+
 # ------------------------------------------------------------------------------------------------ conifer
 def _whorls(m):
     """[(height, [(azimuth, reach)])] of a conifer's branch tubes (bark shells off the trunk), grouped by the height
@@ -158,6 +193,34 @@ def test_conifer_branches_stand_in_whorls_that_differ_in_size_and_turn_and_narro
             spacing = np.diff(np.concatenate([az, az[:1] + 2 * np.pi]))
             gaps += spacing.max() > 1.5 * 2 * np.pi / len(az)
     assert gaps >= len(SEEDS), gaps
+
+
+CONIFER_WHORLS = {
+    0: ([2.091, 2.877, 3.631, 4.323, 4.776, 5.511, 5.835, 6.385, 7.125, 7.54, 8.101, 8.531],
+        [9, 7, 6, 8, 8, 7, 6, 5, 7, 6, 6, 6],
+        [1.0, 0.77, 0.87, 0.74, 0.63, 0.61, 0.53, 0.52, 0.34, 0.33, 0.25, 0.15]),
+    3: ([0.789, 1.136, 1.394, 1.674, 1.906, 2.141, 2.322, 2.517, 2.723, 2.934],
+        [7, 8, 7, 7, 6, 6, 7, 6, 5, 6],
+        [0.94, 0.94, 1.0, 0.8, 0.59, 0.63, 0.49, 0.44, 0.37, 0.26]),
+    5: ([0.625, 0.928, 1.211, 1.43, 1.667, 1.889, 2.039, 2.238, 2.438, 2.651, 2.824, 2.986],
+        [8, 8, 8, 8, 7, 6, 6, 6, 6, 5, 5, 6],
+        [1.0, 0.95, 0.69, 0.73, 0.57, 0.53, 0.51, 0.39, 0.35, 0.28, 0.25, 0.2]),
+}
+"""Session 12's conifer (one Python pass per branch) at seeds 0, 3 and 5: its whorls' heights (m), branches per
+whorl and mean reach per whorl over the widest whorl's."""
+
+
+def test_conifer_built_in_bulk_keeps_its_whorls():
+    """A guard on session 13's rebuild of the conifer (every branch, spray and needle card at once, not branch by
+    branch; its random draws come in another order, so its bytes changed): the whorls stand at the same heights as
+    the per-branch build's, hold as many branches give or take 2 (which are lost is drawn anew) and narrow to the
+    top along the same profile (mean reach over the widest whorl's within 0.12)."""
+    for seed, (heights, counts, profile) in CONIFER_WHORLS.items():
+        w = _whorls(_tree(seed, 1)[0].mesh)
+        assert [z for z, _ in w] == pytest.approx(heights, abs=1e-3), seed
+        assert np.abs(np.array([len(br) for _, br in w]) - counts).max() <= 2, seed
+        reach = np.array([np.mean([r for _, r in br]) for _, br in w])
+        assert np.abs(reach / reach.max() - profile).max() < 0.12, seed
 
 
 # ------------------------------------------------------------------------------------------------ both

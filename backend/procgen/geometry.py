@@ -504,7 +504,7 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
     """Icosphere scaled to ``radii`` and displaced radially by seeded smooth noise (a sum of random plane waves).
     ``flat_bottom`` (fraction of the z radius, e.g. -0.4) clamps the underside flat, like a rock resting on ground.
     Origin stays at the blob's centre; callers move it."""
-    subdiv = _blob_subdiv(subdiv)
+    subdiv = blob_subdiv(subdiv)
     unit, faces = unit_icosphere(subdiv)
     disp = np.zeros(len(unit))
     for k in range(octaves):
@@ -516,62 +516,60 @@ def blob(rng, radii, subdiv: int = 2, rough: float = 0.15, octaves: int = 6, mat
     if flat_bottom is not None:
         fb = flat_bottom * radii[2]  # squash (not clamp: clamping folds triangles onto one plane) below fb
         v[:, 2] = np.where(v[:, 2] < fb, fb + (v[:, 2] - fb) * 0.04, v[:, 2])
-    return _orient(Mesh.raw(v, faces.ravel(), _sphere_sizes(subdiv), _sphere_uvs(subdiv), np.full(len(faces), mat, np.int64),
-                            np.full(len(faces), True)), ("blob", subdiv))
+    return _orient(Mesh(v, faces.ravel(), np.full(len(faces), 3), sphere_uvs(unit, faces), mat, True), ("blob", subdiv))
 
 
 def ellipsoid(radii, subdiv: int = 2, mat: int = 0, offset=None) -> Mesh:
     """``blob`` with no noise (``rough`` 0: every displacement is +0.0, so its generator's draws change nothing),
     moved by ``offset`` as ``Mesh.transformed`` moves it: the same bytes without the noise's arithmetic or a
     generator (a lamp's bulb)."""
-    subdiv = _blob_subdiv(subdiv)
+    subdiv = blob_subdiv(subdiv)
     unit, faces = unit_icosphere(subdiv)
-    m = _orient(Mesh.raw(unit * np.asarray(radii, np.float64), faces.ravel(), _sphere_sizes(subdiv), _sphere_uvs(subdiv),
-                         np.full(len(faces), mat, np.int64), np.full(len(faces), True)), ("blob", subdiv))
+    hit = _SPHERE_UVS.get(subdiv)
+    if hit is None:
+        hit = _SPHERE_UVS[subdiv] = sphere_uvs(unit, faces)
+    m = _orient(Mesh.raw(unit * np.asarray(radii, np.float64), faces.ravel(), np.full(len(faces), 3, np.int64),
+                         hit.copy(), np.full(len(faces), mat, np.int64), np.full(len(faces), True)), ("blob", subdiv))
     if offset is not None:
         m.verts = m.verts + np.asarray(offset, np.float64)
     return m
 
 
-def _blob_subdiv(subdiv: int) -> int:
+_SPHERE_UVS: dict = {}   # subdivision -> ``sphere_uvs`` of its unit icosphere (``ellipsoid`` copies them)
+
+
+def blob_subdiv(subdiv: int) -> int:
+    """The icosphere subdivision a blob asked for ``subdiv`` gets at this thread's detail level."""
     lvl = detail_level()
     return max(0, min(5, subdiv + (1 if lvl >= 3 else 0) + (1 if lvl >= 12 else 0) - (1 if lvl < 0.5 else 0)))
 
 
-_SPHERE_UVS: dict = {}
+def sphere_uvs(unit, faces):
+    """Float["3F 2"]: per-corner spherical UVs of a unit sphere's ``unit`` vertices, the seam fixed per face."""
+    u = 0.5 + np.arctan2(unit[:, 1], unit[:, 0]) / (2 * np.pi)
+    w = 0.5 + np.arcsin(np.clip(unit[:, 2], -1, 1)) / np.pi
+    fu = u[faces]
+    span = fu.max(axis=1) - fu.min(axis=1)
+    fu = np.where((span[:, None] > 0.5) & (fu < 0.5), fu + 1.0, fu)
+    return np.stack([fu.ravel(), w[faces].ravel()], axis=1)
 
 
-def _sphere_uvs(subdiv: int):
-    """A fresh copy of ``unit_icosphere(subdiv)``'s spherical per-corner UVs, the seam fixed per face (kept)."""
-    hit = _SPHERE_UVS.get(subdiv)
-    if hit is None:
-        unit, faces = unit_icosphere(subdiv)
-        u = 0.5 + np.arctan2(unit[:, 1], unit[:, 0]) / (2 * np.pi)
-        w = 0.5 + np.arcsin(np.clip(unit[:, 2], -1, 1)) / np.pi
-        fu = u[faces]
-        span = fu.max(axis=1) - fu.min(axis=1)
-        fu = np.where((span[:, None] > 0.5) & (fu < 0.5), fu + 1.0, fu)
-        hit = _SPHERE_UVS[subdiv] = np.stack([fu.ravel(), w[faces].ravel()], axis=1)
-    return hit.copy()
-
-
-def _sphere_sizes(subdiv: int):
-    return np.full(len(unit_icosphere(subdiv)[1]), 3, np.int64)
-
-
-def leaf_cards(rng, core: Mesh, count: int, length: float, mat: int = 0, lift: float = 0.3,
-               min_z: float | None = None) -> Mesh:
+def leaf_cards(rng, core: Mesh, count: int, length, mat: int = 0, lift: float = 0.3,
+               min_z: float | None = None, weight=None) -> Mesh:
     """``count`` (times the detail level) leaves scattered by area over ``core``'s surface, each growing out of
     it tilted at random about the surface normal, ``length`` long (+-30 %). A leaf is a thin closed diamond (its
     outline of stalk, two edges and tip around a midrib raised on both faces: 8 triangles), so the asset stays a
     set of closed shells. Leaves reaching below ``min_z`` are left out. What turns a foliage blob into a leafy
-    crown."""
+    crown. ``length`` may instead be Float["T"], per fan triangle of ``core`` (the leaves growing from it), and
+    ``weight`` (Float["T"]) scales each triangle's share of the leaves beyond its area: one call can leaf many
+    clumps of different densities and leaf sizes."""
     n = _seg(count, 8)
     tris = fan_triangles(core)
     a, b, c = core.verts[tris[:, 0]], core.verts[tris[:, 1]], core.verts[tris[:, 2]]
     cross = np.cross(b - a, c - a)
     area = 0.5 * np.linalg.norm(cross, axis=1)
-    idx = rng.choice(len(tris), size=n, p=area / area.sum())
+    share = area if weight is None else area * weight
+    idx = rng.choice(len(tris), size=n, p=share / share.sum())
     u, v = rng.random(n), rng.random(n)
     flip = u + v > 1
     u[flip], v[flip] = 1 - u[flip], 1 - v[flip]
@@ -584,6 +582,8 @@ def leaf_cards(rng, core: Mesh, count: int, length: float, mat: int = 0, lift: f
     side = np.cross(axis, normal + 1e-3 * rnd)
     side /= np.maximum(np.linalg.norm(side, axis=1, keepdims=True), 1e-12)
     up = np.cross(side, axis)
+    if np.ndim(length):
+        length = np.asarray(length, np.float64)[idx][:, None]
     size = length * rng.uniform(0.7, 1.3, n)[:, None]
     base = base - axis * size * 0.15                       # the stalk end sits a little inside the core
     mid = base + axis * size * 0.45
@@ -601,8 +601,12 @@ def leaf_cards(rng, core: Mesh, count: int, length: float, mat: int = 0, lift: f
     faces = (k[:, None, :] + np.array(top + bottom)[None]).reshape(-1)
     flat = np.array([[0.5, 0.0], [0.0, 0.45], [0.5, 1.0], [1.0, 0.45], [0.5, 0.45], [0.5, 0.45]])
     uv = np.tile(flat[np.array(top + bottom).reshape(-1)], (n, 1))
-    leaves = Mesh(verts.reshape(-1, 3), faces, np.full(8 * n, 3), uv, mat, True)
-    return leaves if signed_volume(leaves) >= 0 else _orient(leaves)
+    verts = verts.reshape(-1, 3)
+    tris = faces.reshape(-1, 3)                            # ``signed_volume`` and ``_orient``: all triangles
+    a, b, c = verts[tris[:, 0]], verts[tris[:, 1]], verts[tris[:, 2]]
+    if float(np.einsum("ij,ij->i", a, _cross(b, c)).sum() / 6.0) < 0:
+        faces, uv = tris[:, ::-1].ravel(), uv.reshape(-1, 3, 2)[:, ::-1].reshape(-1, 2)
+    return Mesh(verts, faces, np.full(8 * n, 3), uv, mat, True)
 
 
 _TUBE_TOPO: dict = {}

@@ -127,6 +127,9 @@ def _main_run(c):
     cams = _camera_us(c, w)
     if cams:
         far_a = min(abs(a - u) for u in cams) > min(abs(b - u) for u in cams)
+        ends = [p[0] for p in pieces[:1] + pieces[-1:]]
+        if edition() >= 3 and "fridge" in ends and ends[0 if far_a else 1] != "fridge":
+            pieces = pieces[::-1]  # edition 3: the fridge at the run's end away from the camera (it stood beside the lens)
     else:
         far_a = rng.uniform() < 0.5
     u = a if far_a else b - span

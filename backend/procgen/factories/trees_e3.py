@@ -2,9 +2,12 @@
 ``edition() >= 3``.
 
 * broadleaf (``_broadleaf``): a trunk flared at the base by root buttresses, leaning and bending a little, that
-  forks into 2-4 tapered limbs; every limb carries 1-3 crown lobes (leaf-carded foliage clumps of different sizes,
-  at different heights, on twigs off the limb), so the crown has an irregular outline, an uneven lower edge and
-  gaps where the sky shows through.
+  forks at the crown's foot into 2-4 tapered limbs. The crown is a dome as wide as the crown radius, coming down
+  to a clear trunk shorter than the crown is wide; each limb carries a mass of 3-10 lobes (leaf-carded clumps of
+  different sizes, each on a branch off the limb) round its side of the dome, some set further in, a few left
+  out, and every lobe sends sprays (twigs ending in small leaf clusters) out past its edge: a broad crown with a
+  ragged outline, sky between the masses and near the edges, limbs showing in the gaps and leaves thicker on the
+  outside than inside.
 * conifer (``_conifer``): a continuous trunk tapering to the leader, carrying whorls of drooping branches; each
   branch holds a flat, bent needle spray. Whorls shrink towards the top, each turned and sized on its own, with a
   few branches missing.
@@ -14,13 +17,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..geometry import blob, lathe, leaf_cards, merge, rng_for, rot_y, rot_z, tube
+from .. import geometry as geo
+from ..batched import blobs, stack, tubes
+from ..geometry import blob, lathe, leaf_cards, merge, rng_for, tube
 from ..materials import material
 
-BROADLEAF_LEAVES = 3900
-"""Leaf cards over the whole broadleaf crown at detail 1 (8 triangles each), shared between the lobes by their
-surface area: with the lobes' cores, trunk and limbs a broadleaf is 34-37 000 triangles (edition 2: 30-53 000;
-seeds 0-19)."""
+BROADLEAF_LEAVES = 3300
+"""Leaf cards over the whole broadleaf crown at detail 1 (8 triangles each), shared between the clumps by their
+surface area, a triangle facing into the crown taking a third as many as one facing out: with the clumps, trunk,
+limbs and twigs a broadleaf is 33-37 000 triangles (edition 2: 30-53 000; seeds 0-19)."""
+
+SPRAYS = 3
+"""Leafy sprays per broadleaf crown lobe, each a small leaf cluster on a twig reaching out past the lobe."""
 
 CONIFER_NEEDLES = 44
 """Needle cards per branch spray at detail 1 (scaled by the spray's length; a whorl's laid over all its sprays by
@@ -40,11 +48,12 @@ def _flare(m, rng, r0: float, height: float):
     return m
 
 
-def _bent_path(start, direction, length: float, rise: float, n: int):
-    """Points along a limb from ``start`` leaving along unit ``direction``, its end lifted by ``rise`` (m; < 0
-    droops) along a parabola: Float["n 3"]."""
-    t = np.linspace(0.0, 1.0, n)[:, None]
-    return start + direction * length * t + np.array([0.0, 0.0, rise]) * t ** 2
+def _frames(d):
+    """Float["B 3 3"]: right-handed frames (rows: side, side, ``d``) whose third axis is each unit row of ``d``."""
+    ref = np.where((np.abs(d[:, 2]) < 0.9)[:, None], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0])
+    e1 = np.cross(d, ref)
+    e1 /= np.linalg.norm(e1, axis=1, keepdims=True)
+    return np.stack([e1, np.cross(d, e1), d], axis=1)
 
 
 def _broadleaf(seed, p, bark):
@@ -52,8 +61,14 @@ def _broadleaf(seed, p, bark):
     h, cr = p["height"], p["crown"] * p["height"]
     tr = h * g.uniform(0.03, 0.042)
     parts = []
-    # 1. the trunk: leaning and bending a little up to the fork, flared at the base, with bark furrows
-    fork = h * g.uniform(0.3, 0.42)
+    # 1. the crown's envelope: an ovoid from its foot to the top, as wide as the crown radius allows (lobes, sprays
+    # and leaves reach on past R), 1-1.25 times as tall as it is wide unless that leaves the clear trunk below
+    # longer than the crown is wide
+    tall = float(np.clip(2 * cr / g.uniform(1.0, 1.25), h - 1.05 * cr, 0.78 * h))
+    zb = h - tall
+    R, zc, H = cr * 0.75, (zb + h) / 2, tall / 2
+    fork = zb + H * g.uniform(0.0, 0.25)
+    # 2. the trunk: leaning and bending a little up to the fork, flared at the base, with bark furrows
     lean = g.normal(0, 1, 2) * 0.04 * fork
     t = np.linspace(0.0, 1.0, 7)
     path = np.stack([lean[0] * t ** 2, lean[1] * t ** 2, fork * t], axis=1)
@@ -61,57 +76,73 @@ def _broadleaf(seed, p, bark):
     trunk = tube(path, tr * (1.0 - 0.3 * t), 20)
     parts.append(bark(_flare(trunk, g, tr, fork * 0.1)))
     top = path[-1]
-    # 2. 2-4 limbs from around the fork, spread round the compass, rising outwards to the crown's upper lobes
+    # 3. 2-4 limbs' azimuths, spread round the compass; each carries a mass of lobes on the envelope round its
+    # side (sky between the masses), from the crown's foot to its top, the lower lobes larger; some lobes sit
+    # further in (bays), a few are left out
     limbs = int(g.integers(2, 5))
-    az0 = g.uniform(0, 2 * np.pi)
-    lobe_centres, lobe_radii = [], []
+    l_az = g.uniform(0, 2 * np.pi) + 2 * np.pi * np.arange(limbs) / limbs + g.uniform(-0.4, 0.4, limbs)
+    n = int(g.integers(16, 22))
+    owner = np.arange(n) % limbs
+    sin_e = np.clip(-0.95 + 1.9 * (np.arange(n) + g.uniform(0.2, 0.8, n)) / n, -0.95, 0.97)
+    az = l_az[owner] + g.normal(0, 0.4 * np.pi / limbs, n) * (1 - 0.5 * sin_e)
+    cos_e = np.sqrt(1 - sin_e ** 2)
+    rl = min(R, H) * g.uniform(0.22, 0.36, n) * (1.1 - 0.25 * sin_e)
+    out = np.stack([cos_e * np.cos(az), cos_e * np.sin(az), sin_e * H / R], 1)
+    depth = np.minimum(0.7 * rl / R + g.uniform(0.0, 0.25, n), 0.6)
+    centre = np.array([0, 0, zc]) + out * R * (1 - depth)[:, None]
+    keep = g.random(n) > 0.15                                 # a few left out: holes the sky shows through
+    owner, out, rl, centre = owner[keep], out[keep], rl[keep], centre[keep]
+    # 4. the limbs: from the fork up and out under their masses, each lobe on a branch off its limb's end
+    r_limb = tr * g.uniform(0.5, 0.7)
+    ends = []
     for k in range(limbs):
-        gk = rng_for(seed, "tree", "e3", "limb", k)
-        az = az0 + 2 * np.pi * k / limbs + gk.uniform(-0.4, 0.4)
-        out = np.array([np.cos(az), np.sin(az), 0.0])
-        start = top - np.array([0, 0, fork * gk.uniform(0.0, 0.2)])
-        r_top = cr * gk.uniform(0.3, 0.42)
-        end = out * cr * gk.uniform(0.5, 0.78) + [0, 0, h * gk.uniform(0.66, 0.88) - r_top]
-        ctrl = start + (end - start) * [0.55, 0.55, 0.25]     # out first, then up: a quadratic Bezier
+        mine = centre[owner == k]
+        reach = (mine[:, :2].mean(0) if len(mine) else R * np.array([np.cos(l_az[k]), np.sin(l_az[k])])) * 0.7
+        end = np.array([*reach, zb + (zc - zb) * g.uniform(0.6, 1.1)])
+        start = top - np.array([0, 0, fork * g.uniform(0.0, 0.12)])
+        ctrl = start + (end - start) * [0.4, 0.4, 0.7]       # up first, then out: a quadratic Bezier
         t = np.linspace(0.0, 1.0, 6)[:, None]
-        lp = (1 - t) ** 2 * start + 2 * t * (1 - t) * ctrl + t ** 2 * end
-        r_limb = tr * gk.uniform(0.5, 0.7)
-        parts.append(tube(lp, np.linspace(r_limb, r_limb * 0.3, 6), 10))
-        lobe_centres.append(end + [0, 0, r_top * 0.4])
-        lobe_radii.append(r_top)
-        # 3. 1-2 lower lobes on twigs off the limb, further out and lower down: an uneven lower edge
-        for j in range(int(gk.integers(1, 3))):
-            at = lp[int(gk.integers(3, 6))]
-            a2 = az + gk.choice([-1, 1]) * gk.uniform(0.5, 1.3)
-            c = at + np.array([np.cos(a2), np.sin(a2), gk.uniform(-0.2, 0.25)]) * cr * gk.uniform(0.45, 0.7)
-            twig = np.array([at, (at + c) / 2 + [0, 0, cr * 0.06], c])
-            parts.append(tube(twig, [r_limb * 0.45, r_limb * 0.3, r_limb * 0.12], 6))
-            lobe_centres.append(c)
-            lobe_radii.append(cr * gk.uniform(0.2, 0.32))
-    if g.random() < 0.6:                                      # a leader on up through the middle
-        end = np.array([top[0], top[1], h * 0.8])
-        lp = np.linspace(top, end, 4) + np.outer(np.sin(np.linspace(0, np.pi, 4)), [*g.normal(0, 0.08 * cr, 2), 0])
-        parts.append(tube(lp, np.linspace(tr * 0.6, tr * 0.25, 4), 10))
-        lobe_centres.append(end)
-        lobe_radii.append(cr * g.uniform(0.2, 0.3))
-    # 4. the lobes' foliage: each a core clump with a smaller one bulging off it (no lobe a sphere), under leaf cards
-    cores = []
-    for k, (c, r) in enumerate(zip(lobe_centres, lobe_radii)):
-        gk = rng_for(seed, "tree", "e3", "lobe", k)
-        core = blob(gk, 0.85 * r * np.array([1.0, gk.uniform(0.75, 1.0), gk.uniform(0.6, 0.8)]), 2, 0.45, 6)
-        core = core.transformed(rot_z(gk.uniform(0, 2 * np.pi)), c)
-        b = gk.uniform(0, 2 * np.pi)
-        rb = r * gk.uniform(0.45, 0.7)
-        off = np.array([np.cos(b), np.sin(b), gk.uniform(-0.3, 0.6)]) * r * 0.75
-        bulge = blob(gk, (rb, rb, rb * 0.75), 1, 0.3, 4).transformed(offset=c + off)
-        cores.append(merge([core, bulge]).with_material(1))
-    area = np.array([r * r for r in lobe_radii])  # the bulge's share goes with its lobe
+        parts.append(tube((1 - t) ** 2 * start + 2 * t * (1 - t) * ctrl + t ** 2 * end,
+                          np.linspace(r_limb, r_limb * 0.45, 6), 10))
+        ends.append(end)
+    ends = np.array(ends)[owner]
+    mid = (ends + centre) / 2 + (centre - ends) * 0.1 * g.uniform(-1, 1, (len(rl), 3))
+    verts, shape = tubes(np.stack([ends, mid, centre], 1), np.tile([r_limb * 0.4, r_limb * 0.28, r_limb * 0.12],
+                                                                     (len(rl), 1)), 6)
+    parts.append(stack(verts, shape))
+    # 5. the foliage: each lobe a clump with a smaller one bulging off it, and sprays (twigs ending in small leaf
+    # clusters) reaching out past it, sky between them: a ragged outline, not a ball
+    gf = rng_for(seed, "tree", "e3", "foliage")
+    m = len(rl)
+    core, core_shape = blobs(gf, rl[:, None] * np.stack([np.ones(m), gf.uniform(0.75, 1.0, m),
+                                                         gf.uniform(0.6, 0.8, m)], 1), 1, 0.4, 6)
+    core = np.einsum("bvi,bij->bvj", core, _frames(_unit(np.c_[gf.normal(0, 0.3, (m, 2)), np.ones(m)])))
+    foliage = [stack(core + centre[:, None], core_shape, mat=1)]
+    for count, size, reach in ((1, (0.45, 0.65), (0.55, 0.8)), (SPRAYS, (0.2, 0.34), (1.25, 1.9))):
+        lobe = np.repeat(np.arange(m), count)
+        d = _unit(out[lobe] * [1, 1, R / H] + gf.normal(0, 0.6, (len(lobe), 3)))
+        d = _unit(d + [0, 0, 0.25])                             # sprays reach out and up, few hang down
+        r = rl[lobe] * gf.uniform(*size, len(lobe))
+        at = centre[lobe] + d * rl[lobe, None] * gf.uniform(*reach, len(lobe))[:, None]
+        v, sh = blobs(gf, np.stack([r, r * 0.8, r * 0.75], 1), 1, 0.35, 4)
+        foliage.append(stack(np.einsum("bvi,bij->bvj", v, _frames(d)) + at[:, None], sh, mat=1))
+        if count == SPRAYS:                                   # their twigs, from inside the lobe out to them
+            twig = np.stack([centre[lobe] + d * rl[lobe, None] * 0.5, at - d * r[:, None] * 0.5], 1)
+            verts, shape = tubes(twig, np.tile([r_limb * 0.12, r_limb * 0.06], (len(r), 1)), 4)
+            parts.append(stack(verts, shape))
+    cores = merge(foliage)
+    # 6. leaves over them all at once, thicker on the sides facing out of the crown than inside it
+    tri = geo.fan_triangles(cores)
+    a, b, c = (cores.verts[tri[:, i]] for i in range(3))
+    facing = np.einsum("ij,ij->i", _unit(np.cross(b - a, c - a)), _unit((a + b + c) / 3 - [0, 0, zc]))
     leaf = float(np.clip(cr * 0.14, 0.1, 0.35))
-    for k, core in enumerate(cores):
-        parts.append(core)
-        count = int(round(BROADLEAF_LEAVES * area[k] / area.sum()))
-        parts.append(leaf_cards(rng_for(seed, "tree", "e3", "leaves", k), core, count, leaf, mat=1, lift=0.3))
+    parts += [cores, leaf_cards(rng_for(seed, "tree", "e3", "leaves"), cores, BROADLEAF_LEAVES, leaf, mat=1, lift=0.3,
+                                weight=0.3 + 0.7 * np.clip(facing, 0.0, 1.0))]
     return merge(parts)
+
+
+def _unit(v):
+    return v / np.linalg.norm(v, axis=-1, keepdims=True)
 
 
 def _conifer(seed, p, bark):
@@ -128,40 +159,47 @@ def _conifer(seed, p, bark):
     whorls = int(g.integers(10, 14))
     z0 = h * g.uniform(0.18, 0.28)
     zs = z0 + (h * 0.93 - z0) * (np.linspace(0.0, 1.0, whorls) ** 0.85 + g.uniform(-0.02, 0.02, whorls))
+    cols = []                                                 # per whorl: (zb, up, az, L, droop, w) of its branches
     for k, zb in enumerate(np.sort(zs)):
         gk = rng_for(seed, "tree", "e3", "whorl", k)
         up = (zb - z0) / (h - z0)                             # 0 at the lowest whorl, ~1 at the top
         reach = cr * (1.0 - up) ** 0.9 * gk.uniform(0.75, 1.1) + 0.12
         n = max(4, int(round((9 - 4 * up) * gk.uniform(0.8, 1.2))))
-        az0 = gk.uniform(0, 2 * np.pi)
-        lost, sprays, needles, widths = 0, [], 0, []
-        for j in range(n):
-            if gk.random() < 0.15 and up < 0.8 and lost < n // 4:    # a branch lost: a gap in the whorl
-                lost += 1
-                continue
-            az = az0 + 2 * np.pi * j / n + gk.uniform(-0.3, 0.3)
-            L = reach * gk.uniform(0.8, 1.05)
-            droop = L * (0.15 + 0.25 * (1 - up)) * gk.uniform(0.7, 1.2)
-            w = L * gk.uniform(0.2, 0.3)
-            droop = min(droop, zb + 0.12 * L - 2 * w - 0.1)  # a low branch sweeps down to the ground, not into it
-            # the branch: out along local +x, drooping; rotated to its azimuth about the trunk
-            x = np.linspace(0.0, L, 5)
-            path = np.stack([x, np.zeros(5), 0.12 * L * (x / L) - droop * (x / L) ** 2], 1)
-            rot = rot_z(az)
-            parts.append(tube(path @ rot.T + [0, 0, zb], np.linspace(tr * 0.35, tr * 0.08, 5), 5))
-            # the spray: a flat clump along the branch, bent to follow its droop
-            spray = blob(gk, (L * 0.5, w, w * 0.35), 1, 0.35, 4)
-            v = spray.verts
-            v[:, 0] += L * 0.55
-            s = np.clip(v[:, 0] / L, 0.0, 1.0)
-            v[:, 2] += 0.12 * L * s - droop * s ** 2 - w * 0.15
-            sprays.append(spray.transformed(rot, [0, 0, zb]).with_material(1))
-            needles += int(round(CONIFER_NEEDLES * min(1.6, max(0.5, L / cr))))
-            widths.append(w)
-        # the whorl's needle cards, over all its sprays at once (by area)
-        sprays = merge(sprays)
-        parts += [sprays, leaf_cards(rng_for(seed, "tree", "e3", "needles", k), sprays, needles,
-                                     float(np.clip(np.mean(widths) * 0.8, 0.08, 0.25)), mat=1, lift=0.6)]
+        lost = (gk.random(n) < 0.15) & (up < 0.8)             # a branch lost: a gap in the whorl (a quarter at most)
+        keep = ~(lost & (np.cumsum(lost) <= n // 4))
+        az = gk.uniform(0, 2 * np.pi) + 2 * np.pi * np.arange(n) / n + gk.uniform(-0.3, 0.3, n)
+        L = reach * gk.uniform(0.8, 1.05, n)
+        droop = L * (0.15 + 0.25 * (1 - up)) * gk.uniform(0.7, 1.2, n)
+        w = L * gk.uniform(0.2, 0.3, n)
+        droop = np.minimum(droop, zb + 0.12 * L - 2 * w - 0.1)  # a low branch sweeps down to the ground, not into it
+        cols.append(np.stack([np.full(n, zb), np.full(n, up), az, L, droop, w])[:, keep])
+    zb, up, az, L, droop, w = np.concatenate(cols, axis=1)
+    whorl = np.repeat(np.arange(whorls), [c.shape[1] for c in cols])
+    cos, sin = np.cos(az)[:, None], np.sin(az)[:, None]
+
+    def place(x, y, z):                                       # local (out along +x) to the branch's azimuth
+        return np.stack([x * cos - y * sin, x * sin + y * cos, z + zb[:, None]], axis=-1)
+    # the branches: out along their azimuth, drooping, every one at once
+    s = np.linspace(0.0, 1.0, 5)[None]
+    path = place(L[:, None] * s, 0 * s, 0.12 * L[:, None] * s - droop[:, None] * s ** 2)
+    verts, shape = tubes(path, np.broadcast_to(np.linspace(tr * 0.35, tr * 0.08, 5), (len(L), 5)), 5)
+    parts.append(stack(verts, shape))
+    # the sprays: flat clumps along the branches, bent to follow their droop
+    verts, shape = blobs(rng_for(seed, "tree", "e3", "sprays"), np.stack([L * 0.5, w, w * 0.35], 1), 1, 0.35, 4)
+    x = verts[..., 0] + L[:, None] * 0.55
+    s = np.clip(x / L[:, None], 0.0, 1.0)
+    z = verts[..., 2] + 0.12 * L[:, None] * s - droop[:, None] * s ** 2 - w[:, None] * 0.15
+    sprays = stack(place(x, verts[..., 1], z), shape, mat=1)
+    # their needle cards, at once: each whorl's share of them and needle length as when it was leafed on its own
+    per_tri = len(shape.sizes)
+    needles = CONIFER_NEEDLES * np.clip(L / cr, 0.5, 1.6)
+    area = np.bincount(np.repeat(whorl, per_tri), weights=geo.face_areas(sprays), minlength=whorls)
+    dens = np.bincount(whorl, weights=needles, minlength=whorls) / area
+    width = np.clip(np.bincount(whorl, weights=w, minlength=whorls) / np.bincount(whorl, minlength=whorls) * 0.8,
+                    0.08, 0.25)
+    tri_whorl = np.repeat(whorl, per_tri)
+    parts += [sprays, leaf_cards(rng_for(seed, "tree", "e3", "needles"), sprays, int(round(needles.sum())),
+                                 width[tri_whorl], mat=1, lift=0.6, weight=dens[tri_whorl])]
     # 3. the leader: a narrow spire of needles over the top whorl
     tip = blob(rng_for(seed, "tree", "e3", "leader"), (cr * 0.05 + 0.04, cr * 0.05 + 0.04, h * 0.06), 1, 0.1, 3)
     tip = tip.transformed(offset=(0, 0, h * 0.94)).with_material(1)
