@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from .cushions import HOW_MANY, dress
+from .dining import dining
 from .kitchen import kitchen
 from .geometry import edition, rng_for
 from .layout import CONTACT_GAP, SKIRTING_DEPTH, in_surface, overlap, world_aabb
@@ -343,22 +344,14 @@ def _bedroom_extras(c, bed, rug=None):
 
 
 def _dining(c):
+    """A table with chairs, a sideboard, sometimes a bookshelf, pictures and plants; edition 3: ``dining.dining``."""
+    if edition() >= 3:
+        return dining(c)
     t = table_with_chairs(c, params={"width": round(float(min(1.8, max(1.2, c.room.W * 0.35))), 4)}, n_chairs=4 + 2 * int(c.rng.uniform() < 0.5))
     side = c.floor("cabinet", c.against(), params={"height": round(float(c.rng.uniform(0.75, 0.95)), 4), "width": 1.2})
     c.on(side, ("vase", "bowl", "candle", "bottle", "wine_glass", "potted_plant", "fruit"), c.n(4))
     if c.rng.uniform() < 0.5:
         c.shelves(c.floor("bookshelf", c.against()))
-    if edition() >= 3:  # a shelf of crockery, a lamp or an easy chair in a corner, a second sideboard
-        rng = c.rng
-        if rng.uniform() < 0.45:
-            c.on(c.shelf_on_a_wall((1.4, 1.65)), ("plate", "bowl", "vase", "wine_glass", "bottle", "candle", "jar"), c.n(4))
-        if rng.uniform() < 0.3:
-            c.floor("floor_lamp", c.against(off=0.08), tries=10)
-        if rng.uniform() < 0.2:
-            c.floor("armchair", c.against(), tries=10)
-        if rng.uniform() < 0.25:
-            c.on(c.floor("cabinet", c.against(), tries=10, params={"height": round(float(rng.uniform(0.8, 1.0)), 4)}),
-                 ("vase", "bowl", "candle", "bottle", "potted_plant", "fruit"), c.n(3))
     c.decor(art=2, plants=2)
     if t is not None:
         c.ceiling_light((t["bounds"]["lo"][0] + t["bounds"]["hi"][0]) / 2, (t["bounds"]["lo"][1] + t["bounds"]["hi"][1]) / 2)
