@@ -22,7 +22,7 @@ WALKWAY = 0.3
 SIDEBOARD_ENDS = (("table_lamp", "book"), ("candle", "candle", "candle"), ("bottle", "wine_glass", "wine_glass"),
                   ("vase", "candle"), ("potted_plant", "book"))
 SIDEBOARD_MIDDLE = (("bowl", "fruit"), ("vase",), ("bowl",), ("potted_plant",))
-CROCKERY = ("plate", "bowl", "wine_glass", "jar", "vase", "plate")
+CROCKERY = ("bowl", "wine_glass", "jar", "vase", "wine_glass", "bottle", "bowl")
 
 
 def _offsets(reach, step=0.1):
@@ -140,9 +140,9 @@ def dining(c):
                                                                   "height": round(float(rng.uniform(1.6, 2.0)), 4), "depth": 0.38})
         for si in range(len(cab["_asset"].surfaces) if cab is not None else 0):
             sf = cab["_asset"].surfaces[si]
-            for gx in (sf["lo"][0] + 0.15, sf["hi"][0] - 0.15):
+            for gx in (sf["lo"][0] + 0.13, (sf["lo"][0] + sf["hi"][0]) / 2, sf["hi"][0] - 0.13):
                 k = int(rng.integers(0, len(CROCKERY)))
-                c.group(cab, gx, (CROCKERY[k], CROCKERY[(k + 2) % len(CROCKERY)]), si, spread=0.08)
+                c.group(cab, gx, (CROCKERY[k], CROCKERY[(k + 3) % len(CROCKERY)]), si, spread=0.07)
     for _ in range(1 + int(rng.uniform() < 0.6)):
         c.floor("potted_plant", c.corner(), tries=12, params={"pot_radius": round(float(rng.uniform(0.12, 0.14)), 4),
                                                               "height": round(float(rng.uniform(0.55, 0.7)), 4)})

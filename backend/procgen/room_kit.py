@@ -23,7 +23,7 @@ WALL_YAW = (math.pi, -math.pi / 2, 0.0, math.pi / 2)  # turns an object's back (
 NORMAL = ((0, 1), (-1, 0), (0, -1), (1, 0))
 TABLE_TOP = ("mug", "bowl", "plate", "vase", "bottle", "book", "potted_plant", "candle", "fruit", "wine_glass")
 DECOR = ("vase", "book", "potted_plant", "candle", "bowl", "storage_box")
-GROUP_AT = ((0.0, 0.0), (1.1, -0.6), (-1.0, -0.7), (0.3, -1.3))
+GROUP_AT = ((0.0, 0.0), (1.2, -0.6), (-1.2, -0.7), (0.3, -1.4), (2.2, -0.2), (-2.2, -0.3))
 """Edition 3: where (in units of a group's spread; -Y is the front of the top) the things of a group stand."""
 
 
@@ -154,14 +154,18 @@ class _Ctx:
         if sup is None:
             return []
         sf = sup["_asset"].surfaces[si]
-        y = (sf["lo"][1] + sf["hi"][1]) / 2
-        out = []
-        for (dx, dy), cat in zip(GROUP_AT, cats):
+        spread = max(spread, 0.18) if "table_lamp" in cats else spread   # things beside a lamp, not under its shade
+        y = (sf["lo"][1] + sf["hi"][1]) / 2 + 0.3 * min(spread, 0.1)
+        out, free = [], list(GROUP_AT)
+        for cat in cats:   # each at the first of the group's places where it fits
             p = {"shade_radius": 0.13, "base_radius": 0.06} if cat == "table_lamp" else None
-            o = self.scene.place_on(sup, si, cat, (x + dx * spread + self.rng.uniform(-0.01, 0.01), y + dy * spread),
-                                    self.rng.uniform(-0.5, 0.5), p)
-            if o is not None:
-                out.append(o)
+            for dx, dy in free[:3]:
+                yaw = self.rng.uniform(-0.5, 0.5) if p is None else 0.0   # a lamp square on: its turned box is wider
+                o = self.scene.place_on(sup, si, cat, (x + dx * spread + self.rng.uniform(-0.01, 0.01), y + dy * spread), yaw, p)
+                if o is not None:
+                    out.append(o)
+                    free.remove((dx, dy))
+                    break
         return out
 
     def arrange(self, sup, ends, middle, si=0):
@@ -178,7 +182,7 @@ class _Ctx:
             return self.group(sup, mid, ends[pick[0]], si)
         out = self.group(sup, mid + side * (half - 0.17), ends[pick[0]], si)
         out += self.group(sup, mid - side * (half - 0.17), ends[pick[1]], si)
-        if half >= 0.55:
+        if half >= 0.45:
             out += self.group(sup, mid, middle[int(self.rng.integers(0, len(middle)))], si, spread=0.08)
         return out
 
@@ -268,6 +272,49 @@ class _Ctx:
         for _ in range(self.n(plants)):
             self.floor("potted_plant", self.against(), params={"pot_radius": round(float(self.rng.uniform(0.11, 0.14)), 4),
                                                                "height": round(float(self.rng.uniform(0.5, 0.7)), 4)})
+
+
+LAMP_ROOM = 0.5
+"""Width (m) of the floor a reading chair keeps free at one arm, against its wall, for its floor lamp (edition 3)."""
+
+
+def room_beside(c, pick, width, both=False, gap=0.06, height=1.7):
+    """Pose proposer: ``pick``'s poses (backs against a wall) that leave a ``width`` square of floor free against
+    the same wall, ``height`` high, at one side of the object (at ``both`` sides), ``gap`` from it, inside the room
+    (a floor lamp's place, or two nightstands')."""
+    room, scene = c.room, c.scene
+
+    def pose(lo, hi):
+        p = pick(lo, hi)
+        if p is None:
+            return None
+        (x, y, _), yaw = p
+        w = min(range(4), key=lambda k: abs(math.remainder(yaw - WALL_YAW[k], 2 * math.pi)))
+        u = (x - room.x0) if w in (0, 2) else (y - room.y0)
+        half = max(-lo[0], hi[0])
+        (ix0, iy0, _), (ix1, iy1, _) = scene.inside
+        for side in (-1, 1):
+            cx, cy = room.at_wall(w, u + side * (half + gap + width / 2), width / 2 + 0.03)
+            strip = ([cx - width / 2, cy - width / 2, 0.0], [cx + width / 2, cy + width / 2, height])
+            ok = ix0 <= strip[0][0] and strip[1][0] <= ix1 and iy0 <= strip[0][1] and strip[1][1] <= iy1 \
+                and scene.free(strip, 0.0)
+            if ok != both:   # one side free is enough for one; one side taken fails both
+                return p if ok else None
+        return p if both else None
+    return pose
+
+
+def beside(c, obj, cat, side, tries=3, params=None):
+    """A ``cat`` (a floor lamp, a side table) against the same wall as ``obj`` at its ``side`` (-1, 1), 4-12 cm
+    from it, its back 5 cm off the wall."""
+    w = c.wall_of(obj)
+    u = c.u_of(obj, w)
+    half = (obj["bounds"]["hi"][0] - obj["bounds"]["lo"][0]) / 2 if w in (0, 2) else (obj["bounds"]["hi"][1] - obj["bounds"]["lo"][1]) / 2
+
+    def pose(lo, hi):
+        r = max(-lo[0], hi[0])
+        return (*c.room.at_wall(w, u + side * (half + r + c.rng.uniform(0.04, 0.12)), hi[1] + 0.05), 0.0), WALL_YAW[w]
+    return c.floor(cat, pose, tries=tries, params=params)
 
 
 def placed_triangles(o):
