@@ -137,7 +137,8 @@ def dining(c):
     # 3. The corners: a display cabinet of crockery, plants; a shelf of crockery, a lamp, a picture or two
     if rng.uniform() < 0.55:
         cab = c.floor("bookshelf", c.corner(), tries=12, params={"width": round(float(rng.uniform(0.7, 0.9)), 4),
-                                                                  "height": round(float(rng.uniform(1.6, 2.0)), 4), "depth": 0.38})
+                                                                  "height": round(float(rng.uniform(1.6, 2.0)), 4), "depth": 0.38,
+                                                                  "shelves": int(rng.integers(4, 6))})
         for si in range(len(cab["_asset"].surfaces) if cab is not None else 0):
             sf = cab["_asset"].surfaces[si]
             for gx in (sf["lo"][0] + 0.13, (sf["lo"][0] + sf["hi"][0]) / 2, sf["hi"][0] - 0.13):

@@ -16,8 +16,8 @@ READING_AREA = 11.0
 """Floor area (m2) from which an office gets a reading corner (offices are 3-5 m by 2.8-4.5 m)."""
 PEDESTAL_TOP = (("potted_plant",), ("storage_box", "book"), ("book", "mug"), ("table_lamp",))
 SIDE_TABLE_TOP = (("table_lamp", "book"), ("book", "mug"), ("potted_plant", "book"), ("candle", "book"))
-SHELF_BOXES = 0.2
-"""The share of an office bookshelf's shelves that hold a row of storage boxes instead of books."""
+SHELF_BOXES = 0.6
+"""The share of office bookshelves (of three shelves or more) with one shelf of storage boxes instead of books."""
 
 
 def _desk(c):
@@ -34,8 +34,12 @@ def _desk(c):
     dw = (desk["bounds"]["hi"][0] - desk["bounds"]["lo"][0]) if w in (0, 2) else (desk["bounds"]["hi"][1] - desk["bounds"]["lo"][1])
     surf = desk["_asset"].surfaces[0]
     lamp_end = 1 if rng.uniform() < 0.5 else -1
-    c.scene.place_on(desk, 0, "monitor" if rng.uniform() < 0.6 else "laptop", (rng.uniform(-0.1, 0.1), surf["hi"][1] - 0.15), 0.0)
-    c.scene.place_on(desk, 0, "table_lamp", (lamp_end * ((surf["hi"][0] - surf["lo"][0]) / 2 - 0.15), surf["hi"][1] - 0.15), 0.0)
+    c.scene.place_on(desk, 0, "table_lamp", (lamp_end * ((surf["hi"][0] - surf["lo"][0]) / 2 - 0.15), surf["hi"][1] - 0.15), 0.0,
+                     {"shade_radius": 0.13, "base_radius": 0.06})
+    screen = "monitor" if rng.uniform() < 0.6 else "laptop"
+    for dx, y in ((0.05, surf["hi"][1] - 0.15), (0.15, surf["hi"][1] - 0.15), (0.25, surf["hi"][1] - 0.15), (0.0, 0.0)):
+        if c.scene.place_on(desk, 0, screen, (-lamp_end * dx, y), 0.0) is not None:   # in the middle, off the lamp
+            break
     c.group(desk, -lamp_end * ((surf["hi"][0] - surf["lo"][0]) / 2 - 0.18), (("book", "mug"), ("storage_box", "potted_plant"),
                                                                               ("mug", "book"))[int(rng.integers(0, 3))], spread=0.09)
     _chair_at_desk(c, desk, w, u, dd, 0.3)
@@ -55,14 +59,16 @@ def _bookshelves(c):
     """One or two bookshelves against the walls, their shelves mostly books, some a row of boxes."""
     rng = c.rng
     for _ in range(1 + int(rng.uniform() < 0.6 * c.dens)):
-        shelf = c.floor("bookshelf", c.against(), tries=20)
+        h = float(rng.uniform(1.5, 2.0))   # compartments tall enough for books (a 1.3 m case of six held none)
+        shelf = c.floor("bookshelf", c.against(), tries=20, params={"height": round(h, 4), "shelves": int(h / 0.36)})
         if shelf is None:
             continue
-        for si in range(len(shelf["_asset"].surfaces)):
-            r = rng.uniform()
-            if r < SHELF_BOXES:
+        n = len(shelf["_asset"].surfaces)
+        boxes = int(rng.integers(0, n)) if n > 2 and rng.uniform() < SHELF_BOXES else -1
+        for si in range(n):
+            if si == boxes:
                 c.box_row(shelf, si)
-            elif r < 0.92:
+            elif rng.uniform() < 0.9:
                 c.scene.fill_books(shelf, si, rng, fill=min(0.9, 0.65 + 0.2 * c.dens))
             else:
                 c.group(shelf, 0.0, ("vase", "candle"), si)
@@ -109,9 +115,9 @@ def _middle_rug(c):
 def office(c):
     rng, room = c.rng, c.room
     _desk(c)
-    _bookshelves(c)
     if room.W * room.D >= READING_AREA:
         _reading_corner(c)
+    _bookshelves(c)
     _middle_rug(c)
     c.floor("potted_plant", c.corner(), tries=12, params={"pot_radius": round(float(rng.uniform(0.12, 0.14)), 4),
                                                           "height": round(float(rng.uniform(0.55, 0.7)), 4)})
