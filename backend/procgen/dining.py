@@ -12,9 +12,10 @@ import math
 from .layout import world_aabb
 from .room_kit import WALL_YAW, table_with_chairs
 
-RUG_PAST = (0.62, 0.56)
-"""How far (m) a dining rug's top reaches past the table's edges, tried in turn: a chair set at the table (its back
-0.5-0.55 m out) stands on it whole; with less, chairs at the table's sides would stand half off it."""
+RUG_PAST = (0.85, 0.75, 0.62, 0.56)
+"""How far (m) a dining rug's top reaches past the table's edges, tried in turn (at the table's ends no further than
+a 3 m rug allows): a chair set at the table (its back 0.5-0.55 m out) stands on it whole, and at 0.75 m or more a
+chair pushed in stays on it pulled out to sit down; with less than 0.56 m chairs would stand half off it."""
 RUG_INSET = (0.1, 0.03)
 """How far in from the rug's edge its top begins: at the tasselled ends (the table's ends), at its sides."""
 WALKWAY = 0.3
@@ -61,7 +62,7 @@ def _place(c, tw, td, yaw, sb):
     e = scene.wall_clear + 0.005
     quarter = abs(math.sin(yaw)) > 0.5
     for past in RUG_PAST:
-        rw = min(3.0, tw + 2 * (past + RUG_INSET[0]))
+        rw = min(3.0, tw + 2 * (max(min(past, 0.7), RUG_PAST[-1]) + RUG_INSET[0]))
         rd = min(3.0, td + 2 * (past + RUG_INSET[1]))
         walls = _sideboard_wall(c, not quarter, rd, rw, sb["depth"])
         for w in walls:
@@ -76,7 +77,8 @@ def _place(c, tw, td, yaw, sb):
                     continue
                 if not scene.free(rug, 0.025):
                     continue
-                seats = [_box(x, y, yaw, tw / 2 + past, td / 2 - 0.05, 0.0, 1.0), _box(x, y, yaw, tw / 2 - 0.05, td / 2 + past, 0.0, 1.0)]
+                ends = min(past, (rw - tw) / 2 - RUG_INSET[0])
+                seats = [_box(x, y, yaw, tw / 2 + ends, td / 2 - 0.05, 0.0, 1.0), _box(x, y, yaw, tw / 2 - 0.05, td / 2 + past, 0.0, 1.0)]
                 if not all(scene.free(s, 0.0) for s in seats):
                     continue
                 if w is not None:
