@@ -58,9 +58,11 @@ def _desk(c):
 def _bookshelves(c):
     """One or two bookshelves against the walls, their shelves mostly books, some a row of boxes."""
     rng = c.rng
-    for _ in range(1 + int(rng.uniform() < 0.6 * c.dens)):
+    for _ in range(1 + int(rng.uniform() < 0.85 * c.dens)):
         h = float(rng.uniform(1.5, 2.0))   # compartments tall enough for books (a 1.3 m case of six held none)
-        shelf = c.floor("bookshelf", c.against(), tries=20, params={"height": round(h, 4), "shelves": int(h / 0.36)})
+        sp = {"height": round(h, 4), "shelves": int(h / 0.36)}
+        shelf = c.floor("bookshelf", c.against(), tries=20, params=sp) \
+            or c.floor("bookshelf", c.against(), tries=20, params={**sp, "width": round(float(rng.uniform(0.6, 0.75)), 4)})
         if shelf is None:
             continue
         n = len(shelf["_asset"].surfaces)
@@ -121,7 +123,7 @@ def office(c):
     _middle_rug(c)
     c.floor("potted_plant", c.corner(), tries=12, params={"pot_radius": round(float(rng.uniform(0.12, 0.14)), 4),
                                                           "height": round(float(rng.uniform(0.55, 0.7)), 4)})
-    if rng.uniform() < 0.5:
+    if rng.uniform() < 0.8:   # a wall shelf of books
         shelf = c.shelf_on_a_wall((1.35, 1.7))
         if shelf is not None:
             c.scene.fill_books(shelf, 0, rng, fill=rng.uniform(0.4, 0.7))
