@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from .layout import world_aabb
-from .room_kit import WALL_YAW, table_with_chairs
+from .room_kit import WALL_YAW, beside, table_with_chairs
 
 RUG_PAST = (0.85, 0.75, 0.62, 0.56)
 """How far (m) a dining rug's top reaches past the table's edges, tried in turn (at the table's ends no further than
@@ -151,8 +151,12 @@ def dining(c):
                                                               "height": round(float(rng.uniform(0.55, 0.7)), 4)})
     if rng.uniform() < 0.45:
         c.on(c.shelf_on_a_wall((1.4, 1.65)), ("plate", "bowl", "vase", "wine_glass", "bottle", "candle", "jar"), c.n(4))
-    if rng.uniform() < 0.3:
-        c.floor("floor_lamp", c.corner(), tries=10)
+    if side is not None and rng.uniform() < 0.35:   # a floor lamp at one end of the sideboard
+        beside(c, side, "floor_lamp", 1 if rng.uniform() < 0.5 else -1)
+    if room.W * room.D >= 16 and rng.uniform() < 0.3:   # an easy chair in a big room
+        c.floor("armchair", c.against(), tries=10)
+    if rng.uniform() < 0.3:   # a bookcase
+        c.shelves(c.floor("bookshelf", c.against(), tries=10, params={"height": round(float(rng.uniform(1.5, 2.0)), 4), "shelves": 4}))
     c.decor(art=1, plants=0.5)
     if t is not None:
         c.ceiling_light((t["bounds"]["lo"][0] + t["bounds"]["hi"][0]) / 2, (t["bounds"]["lo"][1] + t["bounds"]["hi"][1]) / 2)
