@@ -340,11 +340,13 @@ def top_edge(table_obj, n):
     return float(((corners[:, :2] + table_obj["location"][:2]) @ np.asarray(n[:2])).min())
 
 
-def tuck(c, chair, table, n, sideways=(0.0,), rug=None):
+def tuck(c, chair, table, n, sideways=(0.0,), rug=None, phases=False):
     """Slide ``chair`` along ``n`` (unit, horizontal) in under ``table``: as far as its real triangles allow (the
     table and what stands on it) less TUCK_MARGIN, or pulled out a little, never overlapping another object's box.
     ``sideways``: shifts across ``n`` to try in turn (a desk's drawer pedestal leaves knee space at one end).
-    ``rug``: the rug the chair stands on (edition 3): the chair stays on its top.
+    ``rug``: the rug the chair stands on (edition 3): the chair stays on its top. ``phases`` (edition-3 offices):
+    the clearance is the least of the measure's ray grid laid at thirds of a cell across and up too, so a seat
+    within a cell of a desk's drawer pedestal measures clear wherever the room (resized) puts it.
     Records ``chair["tucked_under"] = {"object", "direction"}`` when the seat front ends TUCK_UNDER or more under
     the top's edge; returns whether it did."""
     scene, rng = c.scene, c.rng
@@ -367,7 +369,9 @@ def tuck(c, chair, table, n, sideways=(0.0,), rug=None):
         base = start + across * shift
         if shift and any(overlap(world_aabb(lo, hi, base, chair["rotation_z"]), b, 0.005) for b in others):
             continue
-        options.append((slide_clearance(tris0 + across * shift, fixed, n) - TUCK_MARGIN, -abs(shift), base))
+        offs = [across * a + np.array([0.0, 0.0, b]) for a in (0.0, 0.0033, 0.0067) for b in (0.0, 0.0033, 0.0067)] if phases else [0.0]
+        room = min(slide_clearance(tris0 + across * shift + o, fixed + o, n) for o in offs)
+        options.append((room - TUCK_MARGIN, -abs(shift), base))
     for room, _, base in sorted(options, key=lambda o: o[:2], reverse=True):  # the deepest knee space first
         if not math.isfinite(room):  # the slide misses the table altogether: nothing to tuck under here
             continue

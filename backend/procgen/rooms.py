@@ -234,7 +234,7 @@ def _rug_under_bed(c, bed, w, u, bw):
     return (rug, back, room_w) if rug is not None else (None, 0.03, 0.0)
 
 
-def _chair_at_desk(c, desk, w, u, dd, turn):
+def _chair_at_desk(c, desk, w, u, dd, turn, phases=False):
     """A chair facing ``desk`` (against wall ``w`` at ``u``, ``dd`` deep), turned up to ``turn`` rad, its turned box
     just clear of the desk's front, then tucked into the knee space."""
     rng, room = c.rng, c.room
@@ -249,7 +249,7 @@ def _chair_at_desk(c, desk, w, u, dd, turn):
     ch = c.floor("chair", chair_pose, tries=6)
     if ch is not None:
         half = (surf["hi"][0] - surf["lo"][0]) / 2
-        tuck(c, ch, desk, (-NORMAL[w][0], -NORMAL[w][1]), sideways=[k * half for k in (0.0, 0.3, -0.3, 0.45, -0.45)])
+        tuck(c, ch, desk, (-NORMAL[w][0], -NORMAL[w][1]), sideways=[k * half for k in (0.0, 0.3, -0.3, 0.45, -0.45)], phases=phases)
 
 
 def _bedroom_extras(c, bed, rug=None):

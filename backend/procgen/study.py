@@ -42,7 +42,7 @@ def _desk(c):
             break
     c.group(desk, -lamp_end * ((surf["hi"][0] - surf["lo"][0]) / 2 - 0.18), (("book", "mug"), ("storage_box", "potted_plant"),
                                                                               ("mug", "book"))[int(rng.integers(0, 3))], spread=0.09)
-    _chair_at_desk(c, desk, w, u, dd, 0.3)
+    _chair_at_desk(c, desk, w, u, dd, 0.3, phases=True)
     fp = {"drawers": 1, "doors": 1, "width": round(float(rng.uniform(0.4, 0.5)), 4), "depth": round(float(rng.uniform(0.45, 0.55)), 4),
           "height": round(float(rng.uniform(0.6, 0.7)), 4)}
     for side in rng.permutation([-1, 1]):
