@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from .geometry import edition, rot_z
-from .layout import overlap, world_aabb
+from .layout import CONTACT_GAP, in_surface, overlap, world_aabb
 from .measure import slide_clearance, triangles
 
 TUCK_MARGIN = 0.006
@@ -23,6 +23,8 @@ WALL_YAW = (math.pi, -math.pi / 2, 0.0, math.pi / 2)  # turns an object's back (
 NORMAL = ((0, 1), (-1, 0), (0, -1), (1, 0))
 TABLE_TOP = ("mug", "bowl", "plate", "vase", "bottle", "book", "potted_plant", "candle", "fruit", "wine_glass")
 DECOR = ("vase", "book", "potted_plant", "candle", "bowl", "storage_box")
+GROUP_AT = ((0.0, 0.0), (1.2, -0.6), (-1.2, -0.7), (0.3, -1.4), (2.2, -0.2), (-2.2, -0.3))
+"""Edition 3: where (in units of a group's spread; -Y is the front of the top) the things of a group stand."""
 
 
 def facing(frm, to):
@@ -134,6 +136,75 @@ class _Ctx:
                 return shelf
         return None
 
+    def corner(self):
+        """Pose proposer: back against a random wall, one side against the next wall (into a corner), clear of the
+        skirting of both (edition 3: plants and display cabinets)."""
+        def pose(lo, hi):
+            w = int(self.rng.integers(0, 4))
+            e = self.scene.wall_clear + 0.01
+            halfw, L = max(-lo[0], hi[0]), self.room.length(w)
+            u = halfw + e if self.rng.uniform() < 0.5 else L - halfw - e
+            return (*self.room.at_wall(w, u, hi[1] + e), 0.0), WALL_YAW[w]
+        return pose
+
+    def group(self, sup, x, cats, si=0, spread=0.1):
+        """Things standing together round surface-local ``x`` of ``sup``'s surface ``si`` (a lamp and a book, three
+        candles, a bottle with its glasses), each at a small offset from the group's middle, towards the front
+        (edition 3); those that do not fit are left out. Returns what it placed."""
+        if sup is None:
+            return []
+        sf = sup["_asset"].surfaces[si]
+        spread = max(spread, 0.18) if "table_lamp" in cats else spread   # things beside a lamp, not under its shade
+        y = (sf["lo"][1] + sf["hi"][1]) / 2 + 0.3 * min(spread, 0.1)
+        out, free = [], list(GROUP_AT)
+        for cat in cats:   # each at the first of the group's places where it fits
+            p = {"shade_radius": 0.13, "base_radius": 0.06} if cat == "table_lamp" else None
+            for dx, dy in free[:3]:
+                yaw = self.rng.uniform(-0.5, 0.5) if p is None else 0.0   # a lamp square on: its turned box is wider
+                o = self.scene.place_on(sup, si, cat, (x + dx * spread + self.rng.uniform(-0.01, 0.01), y + dy * spread), yaw, p)
+                if o is not None:
+                    out.append(o)
+                    free.remove((dx, dy))
+                    break
+        return out
+
+    def arrange(self, sup, ends, middle, si=0):
+        """Edition 3: a top dressed as people dress one: a group at each end (one of ``ends`` each, the two ends
+        different) and one of ``middle`` in the middle, where the top is wide enough (else one end group)."""
+        if sup is None or not sup["_asset"].surfaces:
+            return []
+        sf = sup["_asset"].surfaces[si]
+        half = (sf["hi"][0] - sf["lo"][0]) / 2
+        mid = (sf["lo"][0] + sf["hi"][0]) / 2
+        pick = [int(k) for k in self.rng.permutation(len(ends))[:2]]
+        side = 1 if self.rng.uniform() < 0.5 else -1
+        if half < 0.4:
+            return self.group(sup, mid, ends[pick[0]], si)
+        out = self.group(sup, mid + side * (half - 0.17), ends[pick[0]], si)
+        out += self.group(sup, mid - side * (half - 0.17), ends[pick[1]], si)
+        if half >= 0.45:
+            out += self.group(sup, mid, middle[int(self.rng.integers(0, len(middle)))], si, spread=0.08)
+        return out
+
+    def box_row(self, shelf, si):
+        """Edition 3: storage boxes side by side along shelf ``si`` from one end, as tall as its clear space allows."""
+        sf = shelf["_asset"].surfaces[si]
+        h = min(0.25, sf["clear"] - 0.03)
+        d = round(float(min(0.3, sf["hi"][1] - sf["lo"][1] - 0.02)), 4)
+        if h < 0.1 or d < 0.15:
+            return []
+        x, out = sf["lo"][0] + 0.01, []
+        for _ in range(int(self.rng.integers(2, 5))):
+            w = round(float(self.rng.uniform(0.2, 0.3)), 4)
+            if x + w > sf["hi"][0] - 0.01:
+                break
+            o = self.scene.place_on(shelf, si, "storage_box", (x + w / 2 + 0.001, (sf["lo"][1] + sf["hi"][1]) / 2), 0.0,
+                                    {"width": w, "depth": d, "height": round(float(max(0.08, self.rng.uniform(0.7, 1.0) * h)), 4)})
+            if o is not None:
+                out.append(o)
+            x += w + 0.012
+        return out
+
     def ceiling_light(self, x, y):
         a, full, s, spec = self.scene.make("ceiling_light")
         lo, hi = a.mesh.bounds()
@@ -203,6 +274,49 @@ class _Ctx:
                                                                "height": round(float(self.rng.uniform(0.5, 0.7)), 4)})
 
 
+LAMP_ROOM = 0.5
+"""Width (m) of the floor a reading chair keeps free at one arm, against its wall, for its floor lamp (edition 3)."""
+
+
+def room_beside(c, pick, width, both=False, gap=0.06, height=1.7):
+    """Pose proposer: ``pick``'s poses (backs against a wall) that leave a ``width`` square of floor free against
+    the same wall, ``height`` high, at one side of the object (at ``both`` sides), ``gap`` from it, inside the room
+    (a floor lamp's place, or two nightstands')."""
+    room, scene = c.room, c.scene
+
+    def pose(lo, hi):
+        p = pick(lo, hi)
+        if p is None:
+            return None
+        (x, y, _), yaw = p
+        w = min(range(4), key=lambda k: abs(math.remainder(yaw - WALL_YAW[k], 2 * math.pi)))
+        u = (x - room.x0) if w in (0, 2) else (y - room.y0)
+        half = max(-lo[0], hi[0])
+        (ix0, iy0, _), (ix1, iy1, _) = scene.inside
+        for side in (-1, 1):
+            cx, cy = room.at_wall(w, u + side * (half + gap + width / 2), width / 2 + 0.03)
+            strip = ([cx - width / 2, cy - width / 2, 0.0], [cx + width / 2, cy + width / 2, height])
+            ok = ix0 <= strip[0][0] and strip[1][0] <= ix1 and iy0 <= strip[0][1] and strip[1][1] <= iy1 \
+                and scene.free(strip, 0.0)
+            if ok != both:   # one side free is enough for one; one side taken fails both
+                return p if ok else None
+        return p if both else None
+    return pose
+
+
+def beside(c, obj, cat, side, tries=3, params=None):
+    """A ``cat`` (a floor lamp, a side table) against the same wall as ``obj`` at its ``side`` (-1, 1), 4-12 cm
+    from it, its back 5 cm off the wall."""
+    w = c.wall_of(obj)
+    u = c.u_of(obj, w)
+    half = (obj["bounds"]["hi"][0] - obj["bounds"]["lo"][0]) / 2 if w in (0, 2) else (obj["bounds"]["hi"][1] - obj["bounds"]["lo"][1]) / 2
+
+    def pose(lo, hi):
+        r = max(-lo[0], hi[0])
+        return (*c.room.at_wall(w, u + side * (half + r + c.rng.uniform(0.04, 0.12)), hi[1] + 0.05), 0.0), WALL_YAW[w]
+    return c.floor(cat, pose, tries=tries, params=params)
+
+
 def placed_triangles(o):
     """Float[ndarray, "T 3 3"] of a planned object's real triangles where it stands."""
     R = rot_z(o["rotation_z"])
@@ -226,10 +340,13 @@ def top_edge(table_obj, n):
     return float(((corners[:, :2] + table_obj["location"][:2]) @ np.asarray(n[:2])).min())
 
 
-def tuck(c, chair, table, n, sideways=(0.0,)):
+def tuck(c, chair, table, n, sideways=(0.0,), rug=None, phases=False):
     """Slide ``chair`` along ``n`` (unit, horizontal) in under ``table``: as far as its real triangles allow (the
     table and what stands on it) less TUCK_MARGIN, or pulled out a little, never overlapping another object's box.
     ``sideways``: shifts across ``n`` to try in turn (a desk's drawer pedestal leaves knee space at one end).
+    ``rug``: the rug the chair stands on (edition 3): the chair stays on its top. ``phases`` (edition-3 offices):
+    the clearance is the least of the measure's ray grid laid at thirds of a cell across and up too, so a seat
+    within a cell of a desk's drawer pedestal measures clear wherever the room (resized) puts it.
     Records ``chair["tucked_under"] = {"object", "direction"}`` when the seat front ends TUCK_UNDER or more under
     the top's edge; returns whether it did."""
     scene, rng = c.scene, c.rng
@@ -239,8 +356,8 @@ def tuck(c, chair, table, n, sideways=(0.0,)):
     fixed = np.concatenate([placed_triangles(o) for o in [table] + on_table])
     old = (list(chair["bounds"]["lo"]), list(chair["bounds"]["hi"]))
     k_old = next(k for k, b in enumerate(scene.blockers) if list(b[0]) == old[0] and list(b[1]) == old[1])
-    table_box = [list(table["bounds"]["lo"]), list(table["bounds"]["hi"])]
-    others = [b for k, b in enumerate(scene.blockers) if k != k_old and [list(b[0]), list(b[1])] != table_box]
+    skip = [[list(o["bounds"]["lo"]), list(o["bounds"]["hi"])] for o in (table, rug) if o is not None]
+    others = [b for k, b in enumerate(scene.blockers) if k != k_old and [list(b[0]), list(b[1])] not in skip]
     lo, hi = chair["_asset"].mesh.bounds()
     start = np.asarray(chair["location"], np.float64)
     tris0 = placed_triangles(chair)
@@ -252,7 +369,9 @@ def tuck(c, chair, table, n, sideways=(0.0,)):
         base = start + across * shift
         if shift and any(overlap(world_aabb(lo, hi, base, chair["rotation_z"]), b, 0.005) for b in others):
             continue
-        options.append((slide_clearance(tris0 + across * shift, fixed, n) - TUCK_MARGIN, -abs(shift), base))
+        offs = [across * a + np.array([0.0, 0.0, b]) for a in (0.0, 0.0033, 0.0067) for b in (0.0, 0.0033, 0.0067)] if phases else [0.0]
+        room = min(slide_clearance(tris0 + across * shift + o, fixed + o, n) for o in offs)
+        options.append((room - TUCK_MARGIN, -abs(shift), base))
     for room, _, base in sorted(options, key=lambda o: o[:2], reverse=True):  # the deepest knee space first
         if not math.isfinite(room):  # the slide misses the table altogether: nothing to tuck under here
             continue
@@ -261,7 +380,7 @@ def tuck(c, chair, table, n, sideways=(0.0,)):
         slide = max(need, min(room, room - pull))
         loc = base + n * slide
         box = world_aabb(lo, hi, loc, chair["rotation_z"])
-        if any(overlap(box, b, 0.005) for b in others):
+        if any(overlap(box, b, 0.005) for b in others) or (rug is not None and not on_top(rug, lo, hi, loc, chair["rotation_z"])):
             continue
         scene.blockers[k_old] = box
         chair["location"] = [round(float(v), 6) for v in loc]
@@ -275,42 +394,78 @@ MATCHING_CHAIRS = 0.85
 """Edition 3: the share of tables whose chairs are one matching set (the others keep a mix of chairs)."""
 
 
-def table_with_chairs(c, cat="table", params=None, n_chairs=4, items=6, settings=True):
-    """A free-standing table, chairs on its sides facing it and half tucked under its edge, place settings."""
+def on_top(rug, lo, hi, loc, yaw):
+    """Does an object's footprint (object-space box lo..hi at ``loc`` turned by ``yaw``) lie on ``rug``'s top?"""
+    return in_surface(lo, hi, loc, yaw, rug["location"], rug["rotation_z"], rug["_asset"].surfaces[0])
+
+
+def top_of(rug):
+    """The height (m) an object standing on ``rug``'s top has its base at."""
+    return rug["location"][2] + rug["_asset"].surfaces[0]["z"] + CONTACT_GAP
+
+
+def on_rug(c, cat, rug, pose, tries=1, params=None, seed=None):
+    """A floor piece standing on ``rug``'s top at ``pose(lo, hi)`` (a floor pose: its z is replaced), kept whole on
+    the top; what it stands on is recorded as its support."""
+    z = top_of(rug)
+
+    def at(lo, hi):
+        p = pose(lo, hi)
+        if p is None or not on_top(rug, lo, hi, p[0], p[1]):
+            return None
+        return (p[0][0], p[0][1], z), p[1]
+    return c.scene.try_floor(cat, c.rng, at, tries, params, support={"object": rug["id"], "surface": 0}, gap=0.0, seed=seed)
+
+
+def table_with_chairs(c, cat="table", params=None, n_chairs=4, items=6, settings=True, pose=None, rug=None):
+    """A free-standing table, chairs on its sides facing it and half tucked under its edge, place settings.
+    ``pose``: the table's pose proposer (default anywhere 0.9 m in from the walls); ``rug`` (edition 3): the table
+    and its chairs stand on that rug's top. A table turned a quarter turn has its chairs along its world-long sides."""
     room, rng = c.room, c.rng
 
     def free_standing(lo, hi):
         x0, y0 = room.x0, room.y0
         return (rng.uniform(x0 + 0.9, x0 + room.W - 0.9), rng.uniform(y0 + 0.9, y0 + room.D - 0.9), 0.0), rng.uniform(-0.08, 0.08)
-    table = c.floor(cat, free_standing, params=params)
+    if rug is None:
+        table = c.floor(cat, pose or free_standing, params=params)
+    else:
+        table = on_rug(c, cat, rug, pose, tries=1, params=params)
     if table is None:
         return None
     tl, th = table["bounds"]["lo"], table["bounds"]["hi"]
     cx, cy = (tl[0] + th[0]) / 2, (tl[1] + th[1]) / 2
-    long_x = th[0] - tl[0] > 1.3
+    ex, ey = th[0] - tl[0], th[1] - tl[1]
+    long_x = ex > 1.3
+    long_y = not long_x and ey > 1.3 and edition() >= 3
     sides = [(0, -1, 0.0), (0, 1, 0.0), (-1, 0, 0.0), (1, 0, 0.0)]
     if long_x:
         sides = [(0, -1, -0.25), (0, 1, 0.25), (0, -1, 0.25), (0, 1, -0.25), (-1, 0, 0.0), (1, 0, 0.0)]
+    elif long_y:
+        sides = [(-1, 0, -0.25), (1, 0, 0.25), (-1, 0, 0.25), (1, 0, -0.25), (0, -1, 0.0), (0, 1, 0.0)]
     seats = []
     # edition 3: a set of matching chairs round most tables (each chair was its own design, a showroom of chairs)
     matching = edition() >= 3 and rng.uniform() < MATCHING_CHAIRS
     for sx, sy, along in sides[: max(1, n_chairs)]:
         def chair_pose(lo, hi, sx=sx, sy=sy, along=along):
             back = hi[1]
-            tx = cx + sx * ((th[0] - tl[0]) / 2 + back + 0.04) + along * (th[0] - tl[0]) * (sy != 0)
-            ty = cy + sy * ((th[1] - tl[1]) / 2 + back + 0.04)
+            tx = cx + sx * (ex / 2 + back + 0.04) + along * ex * (sy != 0)
+            ty = cy + sy * (ey / 2 + back + 0.04) + along * ey * (sx != 0 and long_y)
             return (tx, ty, 0.0), math.atan2(-sx, sy) + rng.uniform(-0.12, 0.12)
         first = seats[0][3] if matching and seats else None
-        ch = c.floor("chair", chair_pose, tries=2, params=first and first["params"], seed=first and first["seed"])
+        kw = {"params": first and first["params"], "seed": first and first["seed"]}
+        ch = c.floor("chair", chair_pose, tries=2, **kw) if rug is None else on_rug(c, "chair", rug, chair_pose, tries=2, **kw)
         if ch is not None:
             seats.append((sx, sy, along, ch))
     if settings:  # a plate (and a glass) in front of each chair
+        q = round(table["rotation_z"] / (math.pi / 2))   # a table turned a quarter turn: world offsets into its frame
+        cq, sq = round(math.cos(-q * math.pi / 2)), round(math.sin(-q * math.pi / 2))
         for sx, sy, along, _ in seats:
-            lx = sx * ((th[0] - tl[0]) / 2 - 0.18) + along * (th[0] - tl[0])
-            ly = sy * ((th[1] - tl[1]) / 2 - 0.18)
-            c.scene.place_on(table, 0, "plate", (lx, ly), rng.uniform(-3, 3))
-            c.scene.place_on(table, 0, "wine_glass", (lx + 0.16 * (1 if sy >= 0 else -1), ly - 0.08 * sy), 0.0)
+            lx = sx * (ex / 2 - 0.18) + along * ex * (sy != 0)
+            ly = sy * (ey / 2 - 0.18) + along * ey * (sx != 0 and long_y)
+            for cat_, (wx, wy) in (("plate", (lx, ly)), ("wine_glass", (lx + 0.16 * (1 if sy >= 0 else -1), ly - 0.08 * sy))):
+                yl = rng.uniform(-3, 3) if cat_ == "plate" else 0.0
+                c.scene.place_on(table, 0, cat_, (cq * wx - sq * wy, sq * wx + cq * wy), yl)
     c.on(table, TABLE_TOP, c.n(items))
     for sx, sy, _, ch in seats:  # after what stands on the table, so the chair backs clear it too
-        tuck(c, ch, table, (-sx, -sy))
+        tuck(c, ch, table, (-sx, -sy), rug=rug)
     return table

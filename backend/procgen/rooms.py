@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 
 from .cushions import HOW_MANY, dress
+from .dining import dining
 from .kitchen import kitchen
+from .study import office
 from .geometry import edition, rng_for
 from .layout import CONTACT_GAP, SKIRTING_DEPTH, in_surface, overlap, world_aabb
-from .room_kit import NORMAL, WALL_YAW, _Ctx, facing, table_with_chairs, tuck
+from .room_kit import LAMP_ROOM, NORMAL, WALL_YAW, _Ctx, beside, facing, room_beside, table_with_chairs, tuck
 
 ROOM_KINDS = ("living_room", "bedroom", "kitchen", "dining_room", "office", "bathroom")
 KIND_PROBS = (0.3, 0.2, 0.12, 0.15, 0.15, 0.08)
@@ -176,7 +178,7 @@ def _nightstands_fit(c, pick):
     """Pose proposer: ``pick``'s poses (backs against a wall) that leave a NIGHTSTAND_ROOM square free at both sides
     of the object against its wall, 0.7 m high (the camera corners and the doors' clearances often took one side:
     53 of edition-3 bedroom seeds 0-99 had one nightstand or none)."""
-    return _room_beside(c, pick, NIGHTSTAND_ROOM, both=True, gap=0.04, height=0.7)
+    return room_beside(c, pick, NIGHTSTAND_ROOM, both=True, gap=0.04, height=0.7)
 
 
 RUG_UNDER_BED = 0.6
@@ -232,7 +234,7 @@ def _rug_under_bed(c, bed, w, u, bw):
     return (rug, back, room_w) if rug is not None else (None, 0.03, 0.0)
 
 
-def _chair_at_desk(c, desk, w, u, dd, turn):
+def _chair_at_desk(c, desk, w, u, dd, turn, phases=False):
     """A chair facing ``desk`` (against wall ``w`` at ``u``, ``dd`` deep), turned up to ``turn`` rad, its turned box
     just clear of the desk's front, then tucked into the knee space."""
     rng, room = c.rng, c.room
@@ -247,37 +249,7 @@ def _chair_at_desk(c, desk, w, u, dd, turn):
     ch = c.floor("chair", chair_pose, tries=6)
     if ch is not None:
         half = (surf["hi"][0] - surf["lo"][0]) / 2
-        tuck(c, ch, desk, (-NORMAL[w][0], -NORMAL[w][1]), sideways=[k * half for k in (0.0, 0.3, -0.3, 0.45, -0.45)])
-
-
-LAMP_ROOM = 0.5
-"""Width (m) of the floor a reading chair keeps free at one arm, against its wall, for its floor lamp (edition 3)."""
-
-
-def _room_beside(c, pick, width, both=False, gap=0.06, height=1.7):
-    """Pose proposer: ``pick``'s poses (backs against a wall) that leave a ``width`` square of floor free against
-    the same wall, ``height`` high, at one side of the object (at ``both`` sides), ``gap`` from it, inside the room
-    (a floor lamp's place, or two nightstands')."""
-    room, scene = c.room, c.scene
-
-    def pose(lo, hi):
-        p = pick(lo, hi)
-        if p is None:
-            return None
-        (x, y, _), yaw = p
-        w = min(range(4), key=lambda k: abs(math.remainder(yaw - WALL_YAW[k], 2 * math.pi)))
-        u = (x - room.x0) if w in (0, 2) else (y - room.y0)
-        half = max(-lo[0], hi[0])
-        (ix0, iy0, _), (ix1, iy1, _) = scene.inside
-        for side in (-1, 1):
-            cx, cy = room.at_wall(w, u + side * (half + gap + width / 2), width / 2 + 0.03)
-            strip = ([cx - width / 2, cy - width / 2, 0.0], [cx + width / 2, cy + width / 2, height])
-            ok = ix0 <= strip[0][0] and strip[1][0] <= ix1 and iy0 <= strip[0][1] and strip[1][1] <= iy1 \
-                and scene.free(strip, 0.0)
-            if ok != both:   # one side free is enough for one; one side taken fails both
-                return p if ok else None
-        return p if both else None
-    return pose
+        tuck(c, ch, desk, (-NORMAL[w][0], -NORMAL[w][1]), sideways=[k * half for k in (0.0, 0.3, -0.3, 0.45, -0.45)], phases=phases)
 
 
 def _bedroom_extras(c, bed, rug=None):
@@ -286,17 +258,11 @@ def _bedroom_extras(c, bed, rug=None):
     stool at the bed's foot, a TV on a stand; more pictures and plants."""
     rng, room = c.rng, c.room
     if rng.uniform() < 0.45:  # a reading corner
-        chair = c.floor("armchair", _room_beside(c, c.against(), LAMP_ROOM), tries=20) \
+        chair = c.floor("armchair", room_beside(c, c.against(), LAMP_ROOM), tries=20) \
             or c.floor("armchair", c.against(), tries=20)  # no room for the lamp anywhere: the chair alone
         if chair is not None:
-            w = c.wall_of(chair)
-            u = c.u_of(chair, w)
-            half = (chair["bounds"]["hi"][0] - chair["bounds"]["lo"][0]) / 2 if w in (0, 2) else (chair["bounds"]["hi"][1] - chair["bounds"]["lo"][1]) / 2
             for side in rng.permutation([-1, 1]):  # at one arm, tucked back towards the wall
-                def lamp_pose(lo, hi, side=side):
-                    r = max(-lo[0], hi[0])
-                    return (*room.at_wall(w, u + side * (half + r + rng.uniform(0.04, 0.12)), hi[1] + 0.05), 0.0), WALL_YAW[w]
-                if c.floor("floor_lamp", lamp_pose, tries=3) is not None:
+                if beside(c, chair, "floor_lamp", side) is not None:
                     break
     if room.W * room.D >= 13 and rng.uniform() < 0.35:  # a desk with a chair pulled up to it
         desk = c.floor("desk", c.against(front=0.7), tries=20)
@@ -343,22 +309,14 @@ def _bedroom_extras(c, bed, rug=None):
 
 
 def _dining(c):
+    """A table with chairs, a sideboard, sometimes a bookshelf, pictures and plants; edition 3: ``dining.dining``."""
+    if edition() >= 3:
+        return dining(c)
     t = table_with_chairs(c, params={"width": round(float(min(1.8, max(1.2, c.room.W * 0.35))), 4)}, n_chairs=4 + 2 * int(c.rng.uniform() < 0.5))
     side = c.floor("cabinet", c.against(), params={"height": round(float(c.rng.uniform(0.75, 0.95)), 4), "width": 1.2})
     c.on(side, ("vase", "bowl", "candle", "bottle", "wine_glass", "potted_plant", "fruit"), c.n(4))
     if c.rng.uniform() < 0.5:
         c.shelves(c.floor("bookshelf", c.against()))
-    if edition() >= 3:  # a shelf of crockery, a lamp or an easy chair in a corner, a second sideboard
-        rng = c.rng
-        if rng.uniform() < 0.45:
-            c.on(c.shelf_on_a_wall((1.4, 1.65)), ("plate", "bowl", "vase", "wine_glass", "bottle", "candle", "jar"), c.n(4))
-        if rng.uniform() < 0.3:
-            c.floor("floor_lamp", c.against(off=0.08), tries=10)
-        if rng.uniform() < 0.2:
-            c.floor("armchair", c.against(), tries=10)
-        if rng.uniform() < 0.25:
-            c.on(c.floor("cabinet", c.against(), tries=10, params={"height": round(float(rng.uniform(0.8, 1.0)), 4)}),
-                 ("vase", "bowl", "candle", "bottle", "potted_plant", "fruit"), c.n(3))
     c.decor(art=2, plants=2)
     if t is not None:
         c.ceiling_light((t["bounds"]["lo"][0] + t["bounds"]["hi"][0]) / 2, (t["bounds"]["lo"][1] + t["bounds"]["hi"][1]) / 2)
@@ -367,6 +325,9 @@ def _dining(c):
 
 
 def _office(c):
+    """A desk with its chair, a screen and a lamp, bookshelves or a cabinet, a rug; edition 3: ``study.office``."""
+    if edition() >= 3:
+        return office(c)
     rng, room = c.rng, c.room
     desk = c.floor("desk", c.against(front=0.7)) or c.floor("desk", c.against())
     if desk is not None:
@@ -389,19 +350,6 @@ def _office(c):
             c.on(obj, ("table_lamp", "vase", "book", "potted_plant", "storage_box"), c.n(3))
     c.floor("rug", lambda lo, hi: ((room.x0 + room.W / 2 + rng.uniform(-0.5, 0.5), room.y0 + room.D / 2 + rng.uniform(-0.5, 0.5), 0.0),
                                    rng.uniform(-0.1, 0.1)), tries=4)
-    if edition() >= 3:  # a study's other furniture, each when it fits: an easy chair, a lamp, a sofa, a shelf of books
-        if rng.uniform() < 0.35:
-            c.floor("armchair", c.against(), tries=10)
-        if rng.uniform() < 0.3:
-            c.floor("floor_lamp", c.against(off=0.08), tries=10)
-        if room.W * room.D >= 14 and rng.uniform() < 0.2:
-            c.floor("sofa", c.against(), tries=10, params={"width": round(float(rng.uniform(1.4, 1.7)), 4), "cushions": 2})
-        if rng.uniform() < 0.3:
-            c.floor("storage_box", c.against(), tries=6)
-        if rng.uniform() < 0.5:
-            shelf = c.shelf_on_a_wall((1.35, 1.7))
-            if shelf is not None:
-                c.scene.fill_books(shelf, 0, rng, fill=rng.uniform(0.4, 0.7))
     c.decor(art=1, plants=2)
     c.ceiling_light(*room.centre())
 
