@@ -14,8 +14,8 @@ from .dining import dining
 from .kitchen import kitchen
 from .study import office
 from .geometry import edition, rng_for
-from .layout import CONTACT_GAP, SKIRTING_DEPTH, in_surface, overlap, world_aabb
-from .room_kit import LAMP_ROOM, NORMAL, WALL_YAW, _Ctx, beside, facing, room_beside, table_with_chairs, tuck
+from .layout import CONTACT_GAP, SKIRTING_DEPTH, overlap, world_aabb
+from .room_kit import LAMP_ROOM, NORMAL, WALL_YAW, _Ctx, beside, facing, on_rug, room_beside, table_with_chairs, tuck
 
 ROOM_KINDS = ("living_room", "bedroom", "kitchen", "dining_room", "office", "bathroom")
 KIND_PROBS = (0.3, 0.2, 0.12, 0.15, 0.15, 0.08)
@@ -287,15 +287,13 @@ def _bedroom_extras(c, bed, rug=None):
             c.floor("stool", lambda lo, hi: ((x + rng.uniform(-0.1, 0.1), y + rng.uniform(-0.1, 0.1), 0.0), WALL_YAW[w]), tries=3,
                     params=low)
         else:  # on the rug, just clear of the bed's foot
-            z = rug["location"][2] + rug["_asset"].surfaces[0]["z"] + CONTACT_GAP
             b = bed["bounds"]
             foot = {0: b["hi"][1] - room.y0, 2: room.y0 + room.D - b["lo"][1], 1: room.x0 + room.W - b["lo"][0], 3: b["hi"][0] - room.x0}[w]
 
-            def on_rug(lo, hi):
+            def by_foot(lo, hi):
                 x, y = room.at_wall(w, c.u_of(bed, w) + rng.uniform(-0.15, 0.15), foot + 0.05 + hi[1] + rng.uniform(0.0, 0.05))
-                ok = in_surface(lo, hi, (x, y), WALL_YAW[w], rug["location"], rug["rotation_z"], rug["_asset"].surfaces[0])
-                return ((x, y, z), WALL_YAW[w]) if ok else None
-            c.scene.try_floor("stool", rng, on_rug, 3, low, support={"object": rug["id"], "surface": 0}, gap=0.0)
+                return (x, y, 0.0), WALL_YAW[w]
+            on_rug(c, "stool", rug, by_foot, tries=3, params=low)
     if rng.uniform() < 0.5:
         c.floor("storage_box", c.against(), tries=10)  # the laundry basket
     if room.W * room.D >= 14 and bed is not None and rng.uniform() < 0.25:  # a TV facing the bed
