@@ -15,7 +15,7 @@ from .kitchen import kitchen
 from .study import office
 from .geometry import edition, rng_for
 from .layout import CONTACT_GAP, SKIRTING_DEPTH, overlap, world_aabb
-from .room_kit import LAMP_ROOM, NORMAL, WALL_YAW, _Ctx, beside, facing, on_rug, room_beside, table_with_chairs, tuck
+from .room_kit import LAMP_ROOM, NORMAL, WALL_YAW, _Ctx, beside, facing, on_rug, room_beside, top_of, table_with_chairs, tuck
 
 ROOM_KINDS = ("living_room", "bedroom", "kitchen", "dining_room", "office", "bathroom")
 KIND_PROBS = (0.3, 0.2, 0.12, 0.15, 0.15, 0.08)
@@ -135,7 +135,7 @@ def _bedroom(c):
             if rug is not None:  # on the rug beside the bed, its back in line with the bed's
                 full = {**full, "width": round(min(full["width"], room_w), 4)}
                 nu = u + side * (bw / 2 + full["width"] / 2 + 0.04)
-                z = rug["location"][2] + rug["_asset"].surfaces[0]["z"] + CONTACT_GAP
+                z = top_of(rug)
                 ns = c.scene.try_floor("nightstand", rng, lambda lo, hi, nu=nu, w=w: ((*room.at_wall(w, nu, hi[1] + back), z), WALL_YAW[w]),
                                        1, full, support={"object": rug["id"], "surface": 0}, gap=0.0)
             else:
